@@ -1,0 +1,62 @@
+"""ndflow: TensorFlow 1, TensorFlow 2 and Keras programs on a small NumPy engine.
+
+    import ndflow as tf                 # TF2: eager, GradientTape, tf.function
+    import ndflow.compat.v1 as tf       # TF1: placeholder, Session, train.*Optimizer
+"""
+from . import ops as _ops  # noqa: F401  (registers every op)
+from .framework import autodiff as _autodiff  # noqa: F401  (installs the tape hook)
+from .framework import dtypes
+from .framework.autodiff import GradientTape, UnconnectedGradients
+from .framework.context import executing_eagerly, init_scope
+from .framework.dtypes import (DType, as_dtype, bool, complex64, complex128, double,  # noqa: A004
+                               float16, float32, float64, half, int8, int16, int32, int64, string,
+                               uint8, uint16, uint32, uint64)
+from .framework.function import function
+from .framework.graph import Graph, Operation
+from .framework.tensor import Tensor, TensorSpec, is_tensor
+from .framework.tensor_shape import TensorShape
+from .framework.variables import Variable
+from .util.export import populate as _populate
+
+_populate(globals(), "")
+
+from . import (backend, config, errors, initializers, linalg, math, nn, random,  # noqa: E402
+               testing, train)
+
+__version__ = "0.1.0"
+
+
+def name_scope(name):
+    """tf.name_scope: prefixes op names while building a graph; a no-op eagerly."""
+    from .framework.graph import graph_for_building
+    import contextlib
+    g = graph_for_building()
+    if g is None:
+        return contextlib.nullcontext(name + "/")
+    return g.name_scope(name)
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", **kwargs):
+    from .framework.autodiff import gradients as _gradients
+    return _gradients(ys, xs, grad_ys, name, **kwargs)
+
+
+class test:
+    """tf.test: numerical gradient checks."""
+    from .testing import compute_gradient  # noqa: F401
+    compute_gradient = staticmethod(compute_gradient)
+
+    @staticmethod
+    def is_gpu_available(cuda_only=False, min_cuda_compute_capability=None):
+        return backend.gpu_available()
+
+    @staticmethod
+    def is_built_with_cuda():
+        return False
+
+
+def __getattr__(name):  # keras loads on first use so `import ndflow` stays light
+    if name == "keras":
+        import importlib
+        return importlib.import_module(".keras", __name__)
+    raise AttributeError(f"module 'ndflow' has no attribute {name!r}")

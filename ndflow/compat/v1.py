@@ -1,0 +1,200 @@
+"""The TF1 API: `import ndflow.compat.v1 as tf`.
+
+TF1 programs build a graph first and run it in a Session. Every op function reached
+through this module therefore adds nodes to the default graph (as TensorFlow 1 did),
+unless `enable_eager_execution()` was called; the TF2 namespace `ndflow` keeps
+executing eagerly. Python operators on graph tensors build graph nodes anyway.
+"""
+import contextlib
+import functools
+import sys
+import types
+
+import ndflow as _tf
+from ndflow.framework import context as _context
+from ndflow.framework import random_seed as _random_seed
+from ndflow.framework import variable_scope as _vs
+from ndflow.framework import variables as _variables
+from ndflow.framework.autodiff import gradients as _gradients
+from ndflow.framework.graph import (Graph, get_default_graph, reset_default_graph,  # noqa: F401
+                                    graph_for_building as _graph_for_building)
+from ndflow.framework.session import (InteractiveSession, Session,  # noqa: F401
+                                      get_default_session)
+from ndflow.util.export import EXPORTS as _EXPORTS
+
+_eager_enabled = [False]
+
+
+def _in_default_graph(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if _context.state.building is not None or _context.state.eager_disabled \
+                or _eager_enabled[0]:
+            return fn(*args, **kwargs)
+        with _context.building_graph(get_default_graph()):
+            return fn(*args, **kwargs)
+    return wrapper
+
+
+def _wrap_all(names):
+    return {k: _in_default_graph(v) if isinstance(v, types.FunctionType) else v
+            for k, v in names.items()}
+
+
+def _namespace(name, *tables):
+    mod = types.ModuleType(f"{__name__}.{name}")
+    for table in tables:
+        mod.__dict__.update(_wrap_all(table))
+    sys.modules[mod.__name__] = mod
+    return mod
+
+
+globals().update({k: v for k, v in _tf.__dict__.items()
+                  if not k.startswith("_") and not isinstance(v, types.ModuleType)})
+globals().update(_wrap_all(_EXPORTS.get("", {})))
+globals().update(_wrap_all(_EXPORTS.get("v1", {})))
+
+nn = _namespace("nn", _EXPORTS.get("nn", {}), _EXPORTS.get("v1.nn", {}))
+math = _namespace("math", _EXPORTS.get("math", {}), _EXPORTS.get("v1.math", {}))
+random = _namespace("random", _EXPORTS.get("random", {}), _EXPORTS.get("v1.random", {}))
+linalg = _namespace("linalg", _EXPORTS.get("linalg", {}))
+dtypes = _tf.dtypes
+errors = _tf.errors
+config = _tf.config
+testing = _tf.testing
+initializers = _tf.initializers
+
+
+class Variable(_variables.Variable):
+    """TF1 tf.Variable: a graph variable of the default graph (eager after
+    enable_eager_execution)."""
+
+    def __init__(self, *args, **kwargs):
+        if _context.state.building is None and not _context.state.eager_disabled \
+                and not _eager_enabled[0]:
+            with _context.building_graph(get_default_graph()):
+                super().__init__(*args, **kwargs)
+        else:
+            super().__init__(*args, **kwargs)
+
+
+get_variable = _in_default_graph(_vs.get_variable)
+variable_scope = _vs.variable_scope
+get_variable_scope = _vs.get_variable_scope
+AUTO_REUSE = _vs.AUTO_REUSE
+global_variables = _variables.global_variables
+trainable_variables = _variables.trainable_variables
+local_variables = _variables.local_variables
+all_variables = _variables.global_variables
+global_variables_initializer = _in_default_graph(_variables.global_variables_initializer)
+initialize_all_variables = global_variables_initializer
+local_variables_initializer = _in_default_graph(_variables.local_variables_initializer)
+variables_initializer = _in_default_graph(_variables.variables_initializer)
+gradients = _in_default_graph(_gradients)
+
+
+def set_random_seed(seed):
+    """Sets the graph-level seed of the default graph (and the eager global seed)."""
+    get_default_graph().seed = None if seed is None else int(seed)
+    get_default_graph()._seed_counter = 0
+    _random_seed.set_seed(seed)
+    get_default_graph().seed = None if seed is None else int(seed)
+
+
+def name_scope(name, default_name=None, values=None):
+    g = _graph_for_building() or get_default_graph()
+    return g.name_scope(name if name is not None else default_name)
+
+
+def control_dependencies(control_inputs):
+    return get_default_graph().control_dependencies(control_inputs)
+
+
+def disable_eager_execution():
+    _context.state.eager_disabled = True
+
+
+def enable_eager_execution(config=None, device_policy=None, execution_mode=None):
+    _eager_enabled[0] = True
+    _context.state.eager_disabled = False
+
+
+def disable_v2_behavior():
+    disable_eager_execution()
+
+
+def enable_v2_behavior():
+    enable_eager_execution()
+
+
+def executing_eagerly():
+    return _context.executing_eagerly() and _eager_enabled[0]
+
+
+def get_collection(key, scope=None):
+    return get_default_graph().get_collection(key, scope)
+
+
+def add_to_collection(name, value):
+    get_default_graph().add_to_collection(name, value)
+
+
+class GraphKeys:
+    GLOBAL_VARIABLES = "variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    LOCAL_VARIABLES = "local_variables"
+    SUMMARIES = "summaries"
+    UPDATE_OPS = "update_ops"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    GLOBAL_STEP = "global_step"
+    LOSSES = "losses"
+
+
+class ConfigProto:
+    def __init__(self, **kwargs):
+        self.__dict__.update(kwargs)
+
+
+class GPUOptions:
+    def __init__(self, **kwargs):
+        self.__dict__.update(kwargs)
+
+
+train = _namespace("train", {})
+for _name in ("GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
+              "RMSPropOptimizer", "AdagradOptimizer", "Optimizer", "get_or_create_global_step",
+              "get_global_step"):
+    setattr(train, _name, getattr(_tf.train, _name))
+train.__dict__.update(_EXPORTS.get("v1.train", {}))
+
+from ndflow.initializers import (constant_initializer, glorot_normal_initializer,  # noqa: E402,F401
+                                 glorot_uniform_initializer, ones_initializer,
+                                 random_normal_initializer, random_uniform_initializer,
+                                 truncated_normal_initializer, variance_scaling_initializer,
+                                 zeros_initializer)
+
+contrib = types.SimpleNamespace(layers=types.SimpleNamespace(
+    xavier_initializer=_tf.initializers.xavier_initializer,
+    variance_scaling_initializer=variance_scaling_initializer))
+
+
+class logging:
+    DEBUG, INFO, WARN, ERROR, FATAL = 10, 20, 30, 40, 50
+
+    @staticmethod
+    def set_verbosity(level):
+        pass
+
+
+@contextlib.contextmanager
+def device(name):
+    """Device placement is chosen by ndflow; the scope is accepted for TF1 programs."""
+    yield
+
+
+def __getattr__(name):
+    if name == "keras":
+        return _tf.keras
+    if name in _EXPORTS.get("v1.lazy", {}):
+        return _EXPORTS["v1.lazy"][name]()
+    raise AttributeError(f"module 'ndflow.compat.v1' has no attribute {name!r}")

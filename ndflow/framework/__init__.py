@@ -1,0 +1,1 @@
+"""The core: dtypes, shapes, tensors, variables, graphs, dispatch, autodiff, Session, function."""

@@ -1,0 +1,324 @@
+"""Reverse-mode autodiff: one algorithm for GradientTape (eager and inside tf.function)
+and for TF1 graph `gradients()`.
+
+Records are op applications with `.op_def`, `.inputs`, `.outputs`, `.attrs`: graph
+Operations, or `_EagerOp`s a tape keeps. Each op's gradient is written in ndflow ops,
+so computing a gradient is itself recordable (higher-order derivatives) and works on
+symbolic tensors (graph gradients). Broadcasting is undone here, once, by `sum_to`.
+"""
+import contextlib
+
+import numpy as np
+
+from ..util import nest
+from . import registry
+from .context import state, building_graph
+from .tensor import EagerTensor, SymbolicTensor, TensorLike
+
+
+class _EagerOp:
+    """What a tape remembers of one eager op application."""
+    __slots__ = ("op_def", "inputs", "outputs", "attrs")
+
+    def __init__(self, op_def, inputs, outputs, attrs):
+        self.op_def = op_def
+        self.inputs = inputs
+        self.outputs = outputs
+        self.attrs = attrs
+
+    @property
+    def type(self):
+        return self.op_def.name
+
+    def get_attr(self, name):
+        return self.attrs[name]
+
+
+def _record(op_def, inputs, outputs, attrs, operation):
+    rec = None
+    for tape in state.tapes:
+        if not tape._recording:
+            continue
+        tracked = tape._tracked
+        for t in inputs:
+            if id(t) in tracked:
+                break
+        else:
+            continue
+        if rec is None:
+            rec = operation if operation is not None else _EagerOp(op_def, inputs, outputs, attrs)
+        tape._records.append(rec)
+        for o in outputs:
+            tracked.add(id(o))
+
+
+registry.record_hook[0] = _record
+
+
+def _is_differentiable_dtype(t):
+    d = t.dtype
+    return d.is_floating or d.is_complex
+
+
+def _sum_to_like(g, x):
+    if g.__class__ is EagerTensor and x.__class__ is EagerTensor:
+        if g._value.shape == x._value.shape:
+            return g
+    else:
+        gs, xs = g.shape, x.shape
+        if gs.is_fully_defined() and xs.is_fully_defined() and gs == xs:
+            return g
+    from ..ops import array_ops
+    return array_ops.sum_to_like(g, x)
+
+
+def _zeros_like(t):
+    from ..ops import array_ops
+    return array_ops.zeros_like(t)
+
+
+def backprop(records, targets, seeds, stop_ids=frozenset()):
+    """Propagates `seeds` (gradients of `targets`) back through `records` (in creation
+    order). Returns {id(tensor): gradient}."""
+    from ..ops import math_ops
+    grads = {}
+
+    def accumulate(t, g):
+        key = id(t)
+        prev = grads.get(key)
+        grads[key] = g if prev is None else math_ops.add(prev, g)
+
+    for t, g in zip(targets, seeds):
+        accumulate(t, g)
+    for rec in reversed(records):
+        outs = rec.outputs
+        out_grads = [grads.get(id(o)) for o in outs]
+        if all(g is None for g in out_grads):
+            continue
+        op_def = rec.op_def
+        if op_def.grad is None:
+            continue
+        # multi-output ops receive None for outputs without a gradient and handle it
+        in_grads = op_def.grad(rec, *out_grads)
+        if not isinstance(in_grads, (list, tuple)):
+            in_grads = (in_grads,)
+        for x, g in zip(rec.inputs, in_grads):
+            if g is None or id(x) in stop_ids or not _is_differentiable_dtype(x):
+                continue
+            accumulate(x, _sum_to_like(g, x))
+    return grads
+
+
+def _ones_like(t):
+    from ..ops import array_ops
+    return array_ops.ones_like(t)
+
+
+def _resolve_unconnected(value, source, unconnected):
+    if value is not None:
+        return value
+    if unconnected in ("zero", "ZERO") or getattr(unconnected, "value", None) == "zero":
+        return _zeros_like(source)
+    return None
+
+
+class UnconnectedGradients:
+    NONE = "none"
+    ZERO = "zero"
+
+
+class GradientTape:
+    """Records eager (or traced) ops on watched tensors to compute gradients."""
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = persistent
+        self._watch_accessed = watch_accessed_variables
+        self._recording = False
+        self._records = []
+        self._tracked = set()
+        self._keep = []           # watched tensors, kept alive so their ids stay valid
+        self._watched_vars = {}   # Variable -> None (insertion ordered)
+        self._var_reads = {}      # Variable -> [read tensors]
+        self._used = False
+
+    def __enter__(self):
+        state.tapes.append(self)
+        self._recording = True
+        return self
+
+    def __exit__(self, *exc):
+        self._recording = False
+        if self in state.tapes:
+            state.tapes.remove(self)
+        return False
+
+    def watch(self, tensor):
+        from .variables import Variable
+        for t in nest.flatten(tensor):
+            if isinstance(t, Variable):
+                self._watched_vars[t] = None
+            elif isinstance(t, (EagerTensor, SymbolicTensor)):
+                self._tracked.add(id(t))
+                self._keep.append(t)
+            else:
+                raise ValueError(f"GradientTape.watch expects tensors or variables, got {t!r}.")
+
+    def _variable_read(self, var, t):
+        if not self._recording:
+            return
+        if var in self._watched_vars or (self._watch_accessed and var.trainable):
+            self._watched_vars.setdefault(var, None)
+            self._var_reads.setdefault(var, []).append(t)
+            self._tracked.add(id(t))
+
+    def watched_variables(self):
+        return tuple(self._watched_vars)
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        was = self._recording
+        self._recording = False
+        try:
+            yield
+        finally:
+            self._recording = was
+
+    def reset(self):
+        self._records = []
+        self._tracked = set()
+        self._keep = []
+        self._var_reads = {}
+        self._watched_vars = {}
+
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients=UnconnectedGradients.NONE):
+        if self._records is None or (self._used and not self._persistent):
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
+                               "set of gradients (or jacobians); use persistent=True.")
+        from .variables import Variable
+        targets = [t.read_value() if isinstance(t, Variable) else t for t in nest.flatten(target)]
+        flat_sources = nest.flatten(sources)
+        if output_gradients is None:
+            seeds = [_ones_like(t) for t in targets]
+        else:
+            seeds = [g if isinstance(g, TensorLike) else _as_tensor_like(g, t)
+                     for g, t in zip(nest.flatten(output_gradients), targets)]
+        was = self._recording
+        self._recording = False
+        try:
+            grads = backprop(self._records, targets, seeds)
+            results = [self._source_grad(s, grads, unconnected_gradients) for s in flat_sources]
+        finally:
+            self._recording = was
+        self._used = True
+        if not self._persistent:
+            self._records = None
+        return nest.pack_sequence_as(sources, results)
+
+    def _source_grad(self, source, grads, unconnected):
+        from .variables import Variable
+        from ..ops import math_ops
+        if isinstance(source, Variable):
+            parts = [grads[id(r)] for r in self._var_reads.get(source, ()) if id(r) in grads]
+            g = None
+            if parts:
+                g = parts[0] if len(parts) == 1 else math_ops.add_n(parts)
+            if g is None and unconnected not in ("none", None):
+                return _zeros_like(source.read_value())
+            return g
+        if source is None:
+            raise ValueError("GradientTape.gradient: a source is None.")
+        return _resolve_unconnected(grads.get(id(source)), source, unconnected)
+
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """Jacobian by one backward pass per target element (eager)."""
+        from ..ops import array_ops
+        if not self._persistent and self._used:
+            raise RuntimeError("jacobian needs a persistent tape or a fresh one.")
+        target_value = np.asarray(target._value)
+        flat_sources = nest.flatten(sources)
+        rows = {i: [] for i in range(len(flat_sources))}
+        records = self._records
+        for index in np.ndindex(target_value.shape or ()):
+            seed = np.zeros_like(target_value)
+            seed[index] = 1
+            grads = backprop(records, [target], [EagerTensor(seed)])
+            for i, s in enumerate(flat_sources):
+                g = self._source_grad(s, grads, "zero")
+                rows[i].append(np.asarray(g._value))
+        self._used = True
+        out = []
+        for i, s in enumerate(flat_sources):
+            shape = target_value.shape + tuple(s.shape.as_list())
+            out.append(array_ops.constant(np.stack(rows[i]).reshape(shape)))
+        return nest.pack_sequence_as(sources, out)
+
+
+def _as_tensor_like(value, like):
+    from ..ops import array_ops
+    return array_ops.convert_to_tensor(value, dtype=like.dtype)
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
+              unconnected_gradients=UnconnectedGradients.NONE, colocate_gradients_with_ops=False,
+              gate_gradients=False, aggregation_method=None):
+    """TF1 graph gradients: symbolic d(sum ys)/d(xs)."""
+    from .variables import Variable
+    from ..ops import math_ops
+    flat_ys = nest.flatten(ys)
+    flat_xs = nest.flatten(xs)
+    flat_ys = [y.read_value() if isinstance(y, Variable) else y for y in flat_ys]
+    graph = flat_ys[0].graph
+    for y in flat_ys:
+        if not isinstance(y, SymbolicTensor):
+            raise TypeError("tf.gradients is only valid in graph mode; use tf.GradientTape "
+                            "when executing eagerly.")
+    source_tensors = []
+    for x in flat_xs:
+        if isinstance(x, Variable):
+            source_tensors.extend(graph._var_reads.get(x, ()))
+        else:
+            source_tensors.append(x)
+    records = _ops_between(graph, source_tensors, flat_ys)
+    stop_ids = frozenset(id(t) for t in nest.flatten(stop_gradients or []))
+    with building_graph(graph), graph.name_scope(name):
+        if grad_ys is None:
+            seeds = [_ones_like(y) for y in flat_ys]
+        else:
+            seeds = [g if g is not None else _ones_like(y)
+                     for g, y in zip(nest.flatten(grad_ys), flat_ys)]
+            seeds = [g if isinstance(g, TensorLike) else _as_tensor_like(g, y)
+                     for g, y in zip(seeds, flat_ys)]
+        grads = backprop(records, flat_ys, seeds, stop_ids)
+        out = []
+        for x in flat_xs:
+            if isinstance(x, Variable):
+                parts = [grads[id(r)] for r in graph._var_reads.get(x, ()) if id(r) in grads]
+                g = (parts[0] if len(parts) == 1 else math_ops.add_n(parts)) if parts else None
+                if g is None and unconnected_gradients not in ("none", None):
+                    g = _zeros_like(x.read_value())
+            else:
+                g = _resolve_unconnected(grads.get(id(x)), x, unconnected_gradients)
+            out.append(g)
+    return out
+
+
+def _ops_between(graph, sources, targets):
+    """Operations on a path from any of `sources` to any of `targets`, in creation order."""
+    reached = {id(t) for t in sources}
+    forward = set()
+    for op in graph._ops:
+        if any(id(t) in reached for t in op.inputs):
+            forward.add(op)
+            for o in op.outputs:
+                reached.add(id(o))
+    backward = set()
+    stack = [t.op for t in targets]
+    while stack:
+        op = stack.pop()
+        if op in backward:
+            continue
+        backward.add(op)
+        stack.extend(t.op for t in op.inputs)
+    return [op for op in graph._ops if op in forward and op in backward]

@@ -1,0 +1,224 @@
+"""tf.function: traces a Python function into a graph per input signature and runs the
+graph as a compiled plan afterwards.
+
+Tensor and NumPy arguments are keyed by shape and dtype; other Python values by value
+(as TensorFlow does). Variables the function touches are read and written in place
+(their eager store); every stateful op traced runs at each call, in program order.
+"""
+import functools
+import weakref
+
+import numpy as np
+
+from ..util import nest
+from . import dtypes
+from .context import state, building_graph
+from .graph import FuncGraph
+from .plan import Plan
+from .registry import default_array, cast_array
+from .tensor import EagerTensor, SymbolicTensor, TensorLike, TensorSpec
+from .tensor_shape import TensorShape
+from .variables import EAGER_STORE, Variable
+
+
+class ConcreteFunction:
+    """One traced graph of a Function, for one input signature."""
+
+    def __init__(self, graph, placeholders, outputs_structure, flat_outputs, plan):
+        self.graph = graph
+        self.inputs = placeholders
+        self.structured_outputs = outputs_structure
+        self.outputs = flat_outputs
+        self._plan = plan
+        self._constant_outputs = {}
+
+    def _call_flat(self, arrays):
+        values = self._plan(*arrays)
+        return [EagerTensor(v) for v in values]
+
+    def __call__(self, *args):
+        arrays = [_arg_array(a, p.dtype) for a, p in zip(args, self.inputs)]
+        return nest.pack_sequence_as(self.structured_outputs, self._call_flat(arrays))
+
+
+def _arg_array(value, dtype=None):
+    if isinstance(value, EagerTensor):
+        return value._value
+    if isinstance(value, Variable):
+        return value._value
+    if dtype is not None:
+        return cast_array(value, dtype._np)
+    return default_array(value)
+
+
+class Function:
+    def __init__(self, python_function, input_signature=None, autograph=True,
+                 jit_compile=None, reduce_retracing=False, experimental_relax_shapes=None,
+                 name=None):
+        self._python_function = python_function
+        self.input_signature = None if input_signature is None else list(input_signature)
+        self._cache = {}
+        self._name = name or getattr(python_function, "__name__", "function")
+        self._instance_cache = weakref.WeakKeyDictionary()
+        functools.update_wrapper(self, python_function)
+
+    @property
+    def python_function(self):
+        return self._python_function
+
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self
+        bound = self._instance_cache.get(instance)
+        if bound is None:
+            bound = Function(self._python_function.__get__(instance, owner),
+                             self.input_signature, name=self._name)
+            self._instance_cache[instance] = bound
+        return bound
+
+    # --- calling ------------------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        if state.run_functions_eagerly or state.building is not None or state.tapes:
+            # Inside another trace: inline. Eagerly requested, or under a GradientTape that
+            # must see the ops: run the Python function itself.
+            return self._python_function(*args, **kwargs)
+        key, tensors = self._signature(args, kwargs)
+        concrete = self._cache.get(key)
+        if concrete is None:
+            concrete = self._trace(args, kwargs)
+            self._cache[key] = concrete
+        arrays = [_arg_array(t) for t in tensors]
+        return nest.pack_sequence_as(concrete.structured_outputs, concrete._call_flat(arrays))
+
+    def _signature(self, args, kwargs):
+        if self.input_signature is not None:
+            flat = nest.flatten(args)
+            if len(flat) != len(self.input_signature):
+                raise TypeError(f"{self._name}: expected {len(self.input_signature)} arguments "
+                                f"for input_signature, got {len(flat)}.")
+            for value, spec in zip(flat, self.input_signature):
+                shape = np.shape(value._value if isinstance(value, EagerTensor) else value)
+                if not spec.shape.is_compatible_with(shape):
+                    raise ValueError(f"{self._name}: argument of shape {shape} is not compatible "
+                                     f"with input_signature {spec}.")
+            return "signature", flat
+        key = []
+        tensors = []
+        for leaf in nest.flatten((args, kwargs)):
+            c = leaf.__class__
+            if c is EagerTensor or c is np.ndarray:
+                tensors.append(leaf)
+                key.append((leaf.shape if c is np.ndarray else leaf._value.shape, leaf.dtype))
+            elif isinstance(leaf, Variable):
+                key.append(("var", id(leaf)))
+            elif isinstance(leaf, SymbolicTensor):
+                raise TypeError("Cannot pass a symbolic tensor to a tf.function from outside a "
+                                "graph.")
+            else:
+                try:
+                    hash(leaf)
+                    key.append((c, leaf))
+                except TypeError:
+                    key.append((c, id(leaf)))
+        structure = _structure_key(args, kwargs)
+        return (structure, tuple(key)), tensors
+
+    def get_concrete_function(self, *args, **kwargs):
+        if not args and not kwargs and self.input_signature is not None:
+            args = tuple(self.input_signature)
+        key, _ = self._signature_for_specs(args, kwargs)
+        concrete = self._cache.get(key)
+        if concrete is None:
+            concrete = self._trace(args, kwargs)
+            self._cache[key] = concrete
+        return concrete
+
+    def _signature_for_specs(self, args, kwargs):
+        if self.input_signature is not None:
+            return "signature", None
+        if any(isinstance(a, TensorSpec) for a in nest.flatten((args, kwargs))):
+            return ("specs", repr(nest.flatten((args, kwargs)))), None
+        return self._signature(args, kwargs)
+
+    def experimental_get_tracing_count(self):
+        return len(self._cache)
+
+    # --- tracing ------------------------------------------------------------------------------
+    def _trace(self, args, kwargs):
+        graph = FuncGraph(self._name)
+        placeholders = []
+        from ..ops import array_ops
+        with building_graph(graph):
+            flat = nest.flatten((args, kwargs))
+            specs = self.input_signature
+            new_flat = []
+            spec_iter = iter(specs) if specs is not None else None
+            for leaf in flat:
+                spec = None
+                if spec_iter is not None:
+                    spec = next(spec_iter)
+                elif isinstance(leaf, TensorSpec):
+                    spec = leaf
+                elif isinstance(leaf, (EagerTensor, np.ndarray)):
+                    spec = TensorSpec(leaf.shape, dtypes.from_numpy(leaf.dtype)
+                                      if isinstance(leaf, np.ndarray) else leaf.dtype)
+                if spec is None:
+                    new_flat.append(leaf)
+                    continue
+                p = array_ops.placeholder(spec.dtype, spec.shape, name=spec.name or "args")
+                placeholders.append(p)
+                new_flat.append(p)
+            t_args, t_kwargs = nest.pack_sequence_as((args, kwargs), new_flat)
+            outputs = self._python_function(*t_args, **t_kwargs)
+            flat_out = []
+            for o in nest.flatten(outputs):
+                if o is None:
+                    flat_out.append(None)
+                elif isinstance(o, Variable):
+                    flat_out.append(o.read_value())
+                else:
+                    flat_out.append(array_ops.convert_to_tensor(o))
+        fetches = [o for o in flat_out if o is not None]
+        targets = [op for op in graph._ops if op.op_def.side_effect]
+        plan = Plan(fetches, placeholders, targets, EAGER_STORE)
+        structure = nest.map_structure(lambda x: x, outputs) if outputs is not None else None
+        concrete = ConcreteFunction(graph, placeholders, structure, fetches, plan)
+        if any(o is None for o in flat_out):
+            concrete._call_flat = _with_nones(concrete._call_flat, flat_out)
+        return concrete
+
+    def __repr__(self):
+        return f"<ndflow.function {self._name}>"
+
+
+def _with_nones(call_flat, flat_out):
+    def call(arrays):
+        values = iter(call_flat(arrays))
+        return [None if o is None else next(values) for o in flat_out]
+    return call
+
+
+def _structure_key(args, kwargs):
+    def shape(x):
+        if isinstance(x, (list, tuple)):
+            return (type(x).__name__, tuple(shape(v) for v in x))
+        if isinstance(x, dict):
+            return ("dict", tuple((k, shape(x[k])) for k in sorted(x)))
+        return None
+    return shape(args), shape(kwargs)
+
+
+def function(func=None, input_signature=None, autograph=True, jit_compile=None,
+             reduce_retracing=False, experimental_relax_shapes=None, **kwargs):
+    """Decorator (with or without arguments) making a traced ndflow Function."""
+    if func is None:
+        return lambda f: Function(f, input_signature, autograph, jit_compile, reduce_retracing)
+    return Function(func, input_signature, autograph, jit_compile, reduce_retracing)
+
+
+def run_functions_eagerly(run_eagerly):
+    state.run_functions_eagerly = bool(run_eagerly)
+
+
+def functions_run_eagerly():
+    return state.run_functions_eagerly

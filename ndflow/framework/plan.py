@@ -1,0 +1,152 @@
+"""Compiled execution plans for graphs.
+
+A plan turns (fetches, feeds, targets) into one generated Python function: the pruned
+ops in creation order (always a topological order), each a call of its kernel bound
+to its attributes, with every intermediate dropped after its last use. Session.run and
+tf.function build a plan once per signature and call it afterwards.
+"""
+import functools
+import itertools
+import sys
+
+import numpy as np
+
+from .errors import InvalidArgumentError, OpError
+from .registry import CONST
+
+_plan_ids = itertools.count()
+
+
+def needed_ops(fetch_tensors, target_ops, fed_ids):
+    """Operations needed to compute the fetches and run the targets, sorted by creation."""
+    seen = set()
+    order = []
+    stack = [t.op for t in fetch_tensors if id(t) not in fed_ids] + list(target_ops)
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        order.append(op)
+        for t in op.inputs:
+            if id(t) not in fed_ids:
+                stack.append(t.op)
+        stack.extend(op.control_inputs)
+    order.sort(key=lambda o: o._id)
+    return order
+
+
+class Plan:
+    def __init__(self, fetches, feeds, targets, store, xp=np):
+        fed_ids = {id(t): i for i, t in enumerate(feeds)}
+        self.ops = needed_ops(fetches, targets, fed_ids)
+        self.fetches = list(fetches)
+        self.feeds = list(feeds)
+        self.store = store
+        self.has_side_effects = any(op.op_def.side_effect for op in self.ops)
+        for op in self.ops:
+            if op.op_def.name == "Placeholder":
+                raise _missing_feed(op.outputs[0])
+        self._fn, self._line_ops = self._generate(fed_ids, xp)
+
+    def _generate(self, fed_ids, xp):
+        namespace = {}
+        names = {}
+        for t, i in fed_ids.items():
+            names[t] = f"f{i}"
+        # where each tensor is used last, to free intermediates early
+        last_use = {}
+        for step, op in enumerate(self.ops):
+            for t in op.inputs:
+                last_use[id(t)] = step
+        fetched = {id(t) for t in self.fetches}
+        lines = []
+        line_ops = {}
+        counter = itertools.count()
+        for step, op in enumerate(self.ops):
+            op_def = op.op_def
+            if op_def is CONST:
+                cname = f"c{next(counter)}"
+                namespace[cname] = op.attrs["value"]
+                names[id(op.outputs[0])] = cname
+                continue
+            if op_def.kernel is None:  # NoOp: ordering only
+                continue
+            kname = f"k{next(counter)}"
+            namespace[kname] = _bind(op, self.store, xp)
+            args = ", ".join(names[id(t)] for t in op.inputs)
+            outs = []
+            for o in op.outputs:
+                vname = f"v{next(counter)}"
+                names[id(o)] = vname
+                outs.append(vname)
+            call = f"{kname}({args})"
+            if not outs:
+                line = f"    {call}"
+            elif op_def.multi_output:
+                line = f"    {', '.join(outs)}, = {call}" if len(outs) == 1 else \
+                    f"    {', '.join(outs)} = {call}"
+            else:
+                line = f"    {outs[0]} = {call}"
+            lines.append(line)
+            line_ops[len(lines) + 1] = op
+            dead = [names[id(t)] for t in op.inputs
+                    if last_use.get(id(t)) == step and id(t) not in fetched
+                    and names[id(t)].startswith("v")]
+            dead = sorted(set(dead))
+            if dead:
+                lines.append(f"    del {', '.join(dead)}")
+        params = ", ".join(f"f{i}" for i in range(len(self.feeds)))
+        rets = "".join(names[id(t)] + ", " for t in self.fetches)
+        src = f"def plan({params}):\n" + "\n".join(lines) + f"\n    return ({rets})\n"
+        filename = f"<ndflow-plan-{next(_plan_ids)}>"
+        exec(compile(src, filename, "exec"), namespace)  # our own generated code
+        self.source = src
+        self._filename = filename
+        return namespace["plan"], line_ops
+
+    def __call__(self, *feeds):
+        try:
+            return self._fn(*feeds)
+        except OpError:
+            raise
+        except (ValueError, TypeError, IndexError, ArithmeticError, KeyError) as e:
+            raise self._explain(e) from e
+
+    def _explain(self, error):
+        tb = error.__traceback__
+        op = None
+        frame_locals = {}
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == self._filename:
+                op = self._line_ops.get(tb.tb_lineno)
+                frame_locals = tb.tb_frame.f_locals
+            tb = tb.tb_next
+        if op is None:
+            return InvalidArgumentError(str(error))
+        shapes = []
+        for t in op.inputs:
+            shapes.append(str(t.shape))
+        return InvalidArgumentError(
+            f"{op.type} '{op.name}' failed: {error} (input shapes: {', '.join(shapes)})", op=op)
+
+
+def _bind(op, store, xp):
+    op_def = op.op_def
+    attrs = op.attrs
+    if op_def.uses_store:
+        return functools.partial(op_def.kernel, xp, store, **attrs)
+    if op_def.needs_rng:
+        return functools.partial(op_def.kernel, xp, store.generator(op), **attrs)
+    if attrs:
+        return functools.partial(op_def.kernel, xp, **attrs)
+    return functools.partial(op_def.kernel, xp)
+
+
+def _missing_feed(t):
+    shape = t.shape
+    dims = "<unknown>" if shape.rank is None else \
+        "[" + ",".join("?" if d is None else str(d) for d in shape.dims) + "]"
+    return InvalidArgumentError(
+        f"You must feed a value for placeholder tensor '{t.op.name}' with dtype "
+        f"{t.dtype.name} and shape {dims}", op=t.op)

@@ -1,0 +1,253 @@
+"""TF1 Session: runs fetches of a graph with feeds, keeping its own variable values."""
+import numpy as np
+
+from ..util import nest
+from .errors import FailedPreconditionError
+from .graph import Operation, get_default_graph
+from .plan import Plan
+from .random_seed import generator_from_seeds
+from .registry import cast_array
+from .tensor import EagerTensor, SymbolicTensor
+from .variables import Variable, _read_op
+
+_default_sessions = []
+
+
+class _SessionStore(dict):
+    """Variable values of one Session; a missing value is an uninitialized variable."""
+
+    def __init__(self):
+        super().__init__()
+        self._generators = {}
+
+    def __missing__(self, var):
+        raise FailedPreconditionError(
+            f"Attempting to use uninitialized value {var.name.split(':')[0]}. Run its "
+            "initializer first (e.g. sess.run(tf.global_variables_initializer())).")
+
+    def read(self, var):
+        if var._graph is None:
+            return var._value
+        return self[var]
+
+    def write(self, var, value):
+        if var._graph is None:
+            var._check_assign_shape(value)
+            var._value = value
+            return
+        if var._validate_shape and var._shape.is_fully_defined() and \
+                np.shape(value) != tuple(var._shape.as_list()):
+            from .errors import InvalidArgumentError
+            raise InvalidArgumentError(
+                f"Cannot assign a value of shape {np.shape(value)} to variable "
+                f"{var.name} of shape {var._shape}.")
+        self[var] = value
+
+    def generator(self, operation):
+        gen = self._generators.get(operation)
+        if gen is None:
+            gen = generator_from_seeds(operation.attrs.get("seeds"))
+            self._generators[operation] = gen
+        return gen
+
+
+class BaseSession:
+    def __init__(self, target="", graph=None, config=None):
+        self.graph = graph if graph is not None else get_default_graph()
+        self._store = _SessionStore()
+        self._plans = {}
+        self._closed = False
+        self._var_fetch = {}
+        self.sess_str = target
+        self._config = config
+        self._context = None
+
+    # --- running ----------------------------------------------------------------------------
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        leaves = nest.flatten(fetches)
+        elements = [self._as_fetch(x) for x in leaves]
+        tensors, targets, tensor_pos = [], [], {}
+        for e in elements:
+            if isinstance(e, Operation):
+                if e not in targets:
+                    targets.append(e)
+            elif id(e) not in tensor_pos:
+                tensor_pos[id(e)] = len(tensors)
+                tensors.append(e)
+        feed_tensors, feed_values = self._feeds(feed_dict)
+        key = (tuple(map(id, tensors)), tuple(map(id, targets)), tuple(map(id, feed_tensors)))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = Plan(tensors, feed_tensors, targets, self._store)
+            plan.copy_out = [i for i, t in enumerate(tensors) if t.op.type == "ReadVariable"]
+            self._plans[key] = plan
+        if plan.has_side_effects:
+            snapshot = dict(self._store)
+            try:
+                values = plan(*feed_values)
+            except BaseException:
+                self._store.clear()
+                self._store.update(snapshot)
+                raise
+        else:
+            values = plan(*feed_values)
+        values = list(values)
+        for i in plan.copy_out:
+            values[i] = np.array(values[i], copy=True)
+        results = []
+        for e in elements:
+            if isinstance(e, Operation):
+                results.append(None)
+            else:
+                results.append(_to_numpy(values[tensor_pos[id(e)]]))
+        if not nest.is_nested(fetches):
+            return results[0]
+        return nest.pack_sequence_as(fetches, results)
+
+    def _as_fetch(self, x):
+        if isinstance(x, str):
+            x = self.graph.as_graph_element(x)
+        if isinstance(x, Operation):
+            self._check_graph(x.graph, x.name)
+            return x
+        if isinstance(x, SymbolicTensor):
+            self._check_graph(x.graph, x.name)
+            return x
+        if isinstance(x, Variable):
+            t = self._var_fetch.get(x)
+            if t is None:
+                if x._graph is not None:
+                    self._check_graph(x._graph, x.name)
+                t = _read_op(x, self.graph)
+                self._var_fetch[x] = t
+            return t
+        if isinstance(x, EagerTensor):
+            raise TypeError(f"Fetch argument {x!r} is an eager tensor: it already has a value; "
+                            "Session.run fetches graph tensors and operations.")
+        if x is None:
+            raise TypeError("Fetch argument None has invalid type <class 'NoneType'>")
+        raise TypeError(f"Fetch argument {x!r} has invalid type {type(x)}, must be a string, "
+                        "Tensor, Operation or Variable.")
+
+    def _check_graph(self, graph, name):
+        if graph is not self.graph:
+            raise ValueError(f"Fetch {name} is not an element of this Session's graph.")
+
+    def _feeds(self, feed_dict):
+        if not feed_dict:
+            return [], []
+        tensors, values = [], []
+        for key, value in feed_dict.items():
+            if isinstance(key, str):
+                key = self.graph.as_graph_element(key)
+            if isinstance(key, Variable):
+                key = self._as_fetch(key)
+            if not isinstance(key, SymbolicTensor):
+                raise TypeError(f"Cannot interpret feed_dict key {key!r} as a Tensor: feed keys "
+                                "must be placeholders or other graph tensors.")
+            tensors.append(key)
+            values.append(_feed_value(key, value))
+        return tensors, values
+
+    def make_callable(self, fetches, feed_list=None, accept_options=False):
+        feed_list = list(feed_list or [])
+
+        def call(*args):
+            return self.run(fetches, dict(zip(feed_list, args)))
+        return call
+
+    # --- lifetime -------------------------------------------------------------------------
+    def close(self):
+        self._closed = True
+        self._plans.clear()
+        self._store.clear()
+
+    def as_default(self):
+        return _DefaultSession(self)
+
+    def __enter__(self):
+        self._context = _DefaultSession(self)
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._context.__exit__(*exc)
+        self.close()
+        return False
+
+    def list_devices(self):
+        return ["/job:localhost/replica:0/task:0/device:CPU:0"]
+
+
+class Session(BaseSession):
+    pass
+
+
+class InteractiveSession(BaseSession):
+    """Installs itself as the default session, so Tensor.eval() and Operation.run() work."""
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        _default_sessions.append(self)
+
+    def close(self):
+        super().close()
+        if self in _default_sessions:
+            _default_sessions.remove(self)
+
+
+class _DefaultSession:
+    def __init__(self, session):
+        self.session = session
+
+    def __enter__(self):
+        _default_sessions.append(self.session)
+        self._graph_ctx = self.session.graph.as_default()
+        self._graph_ctx.__enter__()
+        return self.session
+
+    def __exit__(self, *exc):
+        self._graph_ctx.__exit__(*exc)
+        if self.session in _default_sessions:
+            _default_sessions.remove(self.session)
+        return False
+
+
+def get_default_session():
+    return _default_sessions[-1] if _default_sessions else None
+
+
+def _clear_default_session():
+    _default_sessions[:] = [s for s in _default_sessions if not isinstance(s, InteractiveSession)]
+
+
+def _session_for(session, element):
+    if session is not None:
+        return session
+    s = get_default_session()
+    if s is None:
+        raise ValueError(f"Cannot evaluate {element!r}: no default session is registered. Use "
+                         "`with sess.as_default()` or pass an explicit session.")
+    return s
+
+
+def _feed_value(t, value):
+    if isinstance(value, EagerTensor):
+        value = value._value
+    try:
+        arr = cast_array(value, t.dtype._np)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"Cannot feed value {value!r} for Tensor {t.name} of dtype "
+                        f"{t.dtype.name}: {e}") from None
+    if not t.shape.is_compatible_with(arr.shape):
+        raise ValueError(f"Cannot feed value of shape {arr.shape} for Tensor {t.name}, "
+                         f"which has shape {t.shape}")
+    return arr
+
+
+def _to_numpy(v):
+    if isinstance(v, np.ndarray):
+        return v[()] if v.ndim == 0 else v
+    return v

@@ -1,0 +1,246 @@
+"""Tensors: EagerTensor holds an array; SymbolicTensor is an output of a graph Operation.
+
+Python operators (+, *, [], ...) are attached by ndflow.ops once the ops exist, so
+this module stays free of op definitions.
+"""
+import numpy as np
+
+from . import dtypes
+from .tensor_shape import TensorShape, as_shape
+
+
+class TensorLike:
+    """Base of everything that converts to a tensor and takes part in operators."""
+    __slots__ = ()
+    __array_priority__ = 100  # make NumPy defer to our reflected operators
+
+
+class Tensor(TensorLike):
+    __slots__ = ()
+
+    def get_shape(self):
+        return self.shape
+
+    @property
+    def ndim(self):
+        return self.shape.rank
+
+    def ref(self):
+        return Reference(self)
+
+    def __hash__(self):
+        return id(self)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class Reference:
+    """Hashable wrapper returned by `Tensor.ref()`/`Variable.ref()`."""
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def deref(self):
+        return self._obj
+
+    def __hash__(self):
+        return id(self._obj)
+
+    def __eq__(self, other):
+        return isinstance(other, Reference) and other._obj is self._obj
+
+
+class EagerTensor(Tensor):
+    """A tensor with a concrete value (a NumPy array or scalar)."""
+    __slots__ = ("_value", "__weakref__")
+
+    def __init__(self, value):
+        self._value = value
+
+    def numpy(self):
+        v = self._value
+        return v if isinstance(v, np.ndarray) else np.asarray(v)
+
+    @property
+    def shape(self):
+        return TensorShape(self._value.shape)
+
+    @property
+    def dtype(self):
+        return dtypes.from_numpy(self._value.dtype)
+
+    @property
+    def ndim(self):
+        return self._value.ndim
+
+    @property
+    def device(self):
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    @property
+    def name(self):
+        raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
+
+    def __array__(self, dtype=None, copy=None):
+        v = np.asarray(self._value)
+        return v if dtype is None else v.astype(dtype, copy=False)
+
+    def __len__(self):
+        if self._value.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._value.shape[0]
+
+    def __iter__(self):
+        if self._value.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        from ..ops import array_ops
+        return (array_ops.getitem(self, i) for i in range(self._value.shape[0]))
+
+    def __bool__(self):
+        return bool(self._value)
+
+    def __int__(self):
+        return int(self._value)
+
+    def __float__(self):
+        return float(self._value)
+
+    def __index__(self):
+        return self._value.__index__()
+
+    def __format__(self, spec):
+        if spec and self._value.ndim == 0:
+            return format(self._value.item(), spec)
+        return format(str(self), spec)
+
+    def __str__(self):
+        return f"tf.Tensor({_value_str(self._value)}, shape={self.shape}, dtype={self.dtype.name})"
+
+    def __repr__(self):
+        return (f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, "
+                f"numpy={np.asarray(self._value)!r}>")
+
+    def __reduce__(self):  # in-memory pickling only (e.g. multiprocessing)
+        return EagerTensor, (np.asarray(self._value),)
+
+    def eval(self, feed_dict=None, session=None):
+        return self.numpy()
+
+
+def _value_str(v):
+    v = np.asarray(v)
+    if v.ndim == 0:
+        return str(v)
+    return np.array2string(v, separator=" ")
+
+
+class SymbolicTensor(Tensor):
+    """Output `value_index` of graph Operation `op`; has a static shape and dtype only."""
+    __slots__ = ("op", "value_index", "_shape", "dtype", "__weakref__")
+
+    def __init__(self, op, value_index, shape, dtype):
+        self.op = op
+        self.value_index = value_index
+        self._shape = shape
+        self.dtype = dtype
+
+    @property
+    def shape(self):
+        return self._shape
+
+    def set_shape(self, shape):
+        self._shape = self._shape.merge_with(as_shape(shape))
+
+    @property
+    def graph(self):
+        return self.op.graph
+
+    @property
+    def name(self):
+        return f"{self.op.name}:{self.value_index}"
+
+    @property
+    def device(self):
+        return ""
+
+    def consumers(self):
+        return [op for op in self.op.graph._ops if any(t is self for t in op.inputs)]
+
+    def numpy(self):
+        raise NotImplementedError(
+            f"Cannot call .numpy() on symbolic tensor {self.name}: it has no value until the "
+            "graph runs. Use Session.run (TF1) or call the tf.function (TF2).")
+
+    def __bool__(self):
+        raise TypeError(
+            f"Using a symbolic tf.Tensor ({self.name}) as a Python bool is not allowed: its value "
+            "is only known when the graph runs. Use tf.cond/tf.where, or run eagerly.")
+
+    def __len__(self):
+        d = self._shape[0] if self._shape.rank else None
+        if d is None:
+            raise TypeError(f"len is not well defined for symbolic tensor {self.name} with shape "
+                            f"{self._shape}: its first dimension is unknown.")
+        return d
+
+    def __iter__(self):
+        d = self._shape[0] if self._shape.rank else None
+        if d is None:
+            raise TypeError(f"Cannot iterate over symbolic tensor {self.name} with shape "
+                            f"{self._shape}: its first dimension is unknown.")
+        from ..ops import array_ops
+        return (array_ops.getitem(self, i) for i in range(d))
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(f"Cannot convert symbolic tensor {self.name} to a NumPy array: "
+                        "it has no value until the graph runs.")
+
+    def eval(self, feed_dict=None, session=None):
+        from .session import _session_for
+        return _session_for(session, self).run(self, feed_dict)
+
+    def __str__(self):
+        return f'Tensor("{self.name}", shape={self._shape}, dtype={self.dtype.name})'
+
+    def __repr__(self):
+        return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self.dtype.name}>"
+
+
+class TensorSpec:
+    """Describes a tensor argument of a tf.function: shape (may hold None), dtype, name."""
+    __slots__ = ("shape", "dtype", "name")
+
+    def __init__(self, shape, dtype=dtypes.float32, name=None):
+        self.shape = as_shape(shape)
+        self.dtype = dtypes.as_dtype(dtype)
+        self.name = name
+
+    @classmethod
+    def from_tensor(cls, tensor, name=None):
+        return cls(tensor.shape, tensor.dtype, name)
+
+    def is_compatible_with(self, value):
+        shape = getattr(value, "shape", None)
+        dtype = getattr(value, "dtype", None)
+        if dtype is not None and dtypes.as_dtype(dtype) != self.dtype:
+            return False
+        return shape is None or self.shape.is_compatible_with(TensorShape(shape))
+
+    def __eq__(self, other):
+        return (isinstance(other, TensorSpec) and self.shape == other.shape
+                and self.dtype == other.dtype)
+
+    def __hash__(self):
+        return hash((self.shape, self.dtype))
+
+    def __repr__(self):
+        return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r}, name={self.name!r})"
+
+
+def is_tensor(x):
+    return isinstance(x, TensorLike)

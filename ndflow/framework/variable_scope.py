@@ -1,0 +1,108 @@
+"""TF1 variable_scope / get_variable: named, reusable graph variables."""
+import contextlib
+
+from . import dtypes
+from .graph import get_default_graph, graph_for_building
+from .tensor_shape import as_shape
+from .variables import Variable
+
+AUTO_REUSE = "AUTO_REUSE"
+
+
+class VariableScope:
+    def __init__(self, name="", reuse=None, initializer=None, regularizer=None, dtype=None):
+        self.name = name
+        self.reuse = reuse
+        self.initializer = initializer
+        self.regularizer = regularizer
+        self.dtype = dtype
+
+    @property
+    def original_name_scope(self):
+        return self.name + "/" if self.name else ""
+
+    def reuse_variables(self):
+        self.reuse = True
+
+
+_scope_stack = [VariableScope()]
+
+
+def get_variable_scope():
+    return _scope_stack[-1]
+
+
+@contextlib.contextmanager
+def variable_scope(name_or_scope=None, default_name=None, values=None, initializer=None,
+                   regularizer=None, reuse=None, dtype=None, auxiliary_name_scope=True, **kwargs):
+    parent = _scope_stack[-1]
+    if isinstance(name_or_scope, VariableScope):
+        name = name_or_scope.name
+    else:
+        base = name_or_scope if name_or_scope is not None else default_name
+        if base is None:
+            raise ValueError("variable_scope: name_or_scope or default_name must be given.")
+        name = f"{parent.name}/{base}" if parent.name else base
+    inherit = parent.reuse if reuse is None else reuse
+    if reuse is False:
+        inherit = False
+    scope = VariableScope(name, inherit, initializer or parent.initializer,
+                          regularizer or parent.regularizer, dtype or parent.dtype)
+    _scope_stack.append(scope)
+    g = graph_for_building() or get_default_graph()
+    try:
+        if auxiliary_name_scope:
+            with g.name_scope(name + "/"):
+                yield scope
+        else:
+            yield scope
+    finally:
+        _scope_stack.pop()
+
+
+def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
+                 trainable=None, collections=None, caching_device=None, partitioner=None,
+                 validate_shape=True, use_resource=None, custom_getter=None, constraint=None,
+                 **kwargs):
+    scope = _scope_stack[-1]
+    full = f"{scope.name}/{name}" if scope.name else name
+    g = graph_for_building() or get_default_graph()
+    store = g._variable_store
+    existing = store.get(full)
+    if scope.reuse is True or scope.reuse == AUTO_REUSE:
+        if existing is not None:
+            if shape is not None and not as_shape(shape).is_compatible_with(existing.shape):
+                raise ValueError(f"Trying to share variable {full}, but specified shape "
+                                 f"{as_shape(shape)} and found shape {existing.shape}.")
+            return existing
+        if scope.reuse is True:
+            raise ValueError(f"Variable {full} does not exist, or was not created with "
+                             "tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in "
+                             "VarScope?")
+    elif existing is not None:
+        raise ValueError(f"Variable {full} already exists, disallowed. Did you mean to set "
+                         "reuse=True or reuse=tf.AUTO_REUSE in VarScope?")
+    dtype = dtypes.as_dtype(dtype or scope.dtype or dtypes.float32)
+    init = initializer if initializer is not None else scope.initializer
+    if init is None:
+        from ..initializers import glorot_uniform_initializer
+        init = glorot_uniform_initializer()
+    if callable(init):
+        if shape is None:
+            raise ValueError(f"get_variable: the shape of new variable {full} must be known.")
+        shape_list = as_shape(shape).as_list()
+        try:
+            value = init(shape_list, dtype=dtype)
+        except TypeError:
+            value = init(shape_list)
+    else:
+        value = init
+    var = Variable(value, trainable=trainable, name=name, dtype=dtype, collections=collections,
+                   validate_shape=validate_shape, constraint=constraint)
+    store[full] = var
+    reg = regularizer or scope.regularizer
+    if reg is not None:
+        loss = reg(var)
+        if loss is not None:
+            g.add_to_collection("regularization_losses", loss)
+    return var

@@ -1,0 +1,329 @@
+"""Variables: state that persists across runs.
+
+An eager variable keeps its value in `_value`. A TF1 graph variable (created while a
+graph is being built) has an initial-value tensor and an initializer; each Session keeps
+its own value for it. Every use of a variable inside a graph adds a `ReadVariable` node,
+so reads and writes happen in program order.
+"""
+import itertools
+
+import numpy as np
+
+from . import dtypes
+from .context import state, init_scope
+from .errors import InvalidArgumentError
+from .graph import FuncGraph, graph_for_building
+from .registry import cast_array, default_array, execute, op
+from .tensor import EagerTensor, SymbolicTensor, TensorLike, Reference
+from .tensor_shape import TensorShape, as_shape
+
+GLOBAL_VARIABLES = "variables"
+TRAINABLE_VARIABLES = "trainable_variables"
+LOCAL_VARIABLES = "local_variables"
+_uids = itertools.count()
+
+
+# --- the state ops -------------------------------------------------------------------------
+
+def _var_spec(ts, attrs):
+    v = attrs["var"]
+    return [(v.shape, v.dtype)]
+
+
+@op("ReadVariable", uses_store=True, differentiable=False, infer=_var_spec)
+def READ(xp, store, var):
+    return store.read(var)
+
+
+@op("AssignVariable", uses_store=True, side_effect=True, differentiable=False,
+    infer=_var_spec)
+def ASSIGN(xp, store, value, var):
+    store.write(var, value)
+    return value
+
+
+@op("AssignAddVariable", uses_store=True, side_effect=True, differentiable=False, infer=_var_spec)
+def ASSIGN_ADD(xp, store, delta, var):
+    value = store.read(var) + delta
+    store.write(var, value)
+    return value
+
+
+@op("AssignSubVariable", uses_store=True, side_effect=True, differentiable=False, infer=_var_spec)
+def ASSIGN_SUB(xp, store, delta, var):
+    value = store.read(var) - delta
+    store.write(var, value)
+    return value
+
+
+class _EagerStore:
+    """The store traced functions use: each variable's own `_value`."""
+
+    def __init__(self):
+        import weakref
+        self._generators = weakref.WeakKeyDictionary()
+
+    @staticmethod
+    def read(var):
+        return var._value
+
+    @staticmethod
+    def write(var, value):
+        var._check_assign_shape(value)
+        var._value = value
+
+    def generator(self, operation):
+        gen = self._generators.get(operation)
+        if gen is None:
+            from .random_seed import generator_from_seeds
+            gen = generator_from_seeds(operation.attrs.get("seeds"))
+            self._generators[operation] = gen
+        return gen
+
+
+EAGER_STORE = _EagerStore()
+
+
+class Variable(TensorLike):
+    """tf.Variable: eager when created outside graph building, a TF1 graph variable inside."""
+
+    def __init__(self, initial_value=None, trainable=None, validate_shape=True,
+                 caching_device=None, name=None, variable_def=None, dtype=None,
+                 import_scope=None, constraint=None, synchronization=None, aggregation=None,
+                 shape=None, collections=None, use_resource=None, expected_shape=None,
+                 experimental_enable_variable_lifting=True):
+        if initial_value is None:
+            raise ValueError("Variable: initial_value must be given.")
+        if constraint is not None and not callable(constraint):
+            raise ValueError(f"Variable: constraint must be callable, received: {constraint!r}")
+        self._uid = next(_uids)
+        self.constraint = constraint
+        self.synchronization = synchronization
+        self.aggregation = aggregation
+        self._trainable = True if trainable is None else bool(trainable)
+        self._validate_shape = validate_shape
+        dtype = None if dtype is None else dtypes.as_dtype(dtype)
+        g = graph_for_building()
+        if isinstance(g, FuncGraph):  # variables made while tracing live outside the trace
+            with init_scope():
+                self.__init__(initial_value, trainable, validate_shape, name=name, dtype=dtype,
+                              constraint=constraint, shape=shape, collections=collections)
+            return
+        if callable(initial_value):
+            initial_value = initial_value()
+        if g is None:
+            self._init_eager(initial_value, name, dtype, shape)
+        else:
+            self._init_graph(g, initial_value, name, dtype, shape, collections)
+
+    def _init_eager(self, initial_value, name, dtype, shape):
+        self._graph = None
+        value = _eager_value(initial_value, dtype)
+        self._dtype = dtypes.from_numpy(value.dtype)
+        self._value = np.array(value, copy=True)  # own our storage
+        self._shape = TensorShape(value.shape) if shape is None else as_shape(shape)
+        self._name = (name or "Variable") + ":0"
+        self._initial_value = None
+        self.initializer = None
+
+    def _init_graph(self, g, initial_value, name, dtype, shape, collections):
+        from ..ops import array_ops
+        self._graph = g
+        with g.name_scope(name or "Variable") as scope:
+            base = scope[:-1]
+            init = array_ops.convert_to_tensor(initial_value, dtype=dtype, graph=g,
+                                               name="initial_value")
+            if init.dtype.is_integer is False and dtype is not None and init.dtype != dtype:
+                init = array_ops.cast(init, dtype)
+            self._dtype = init.dtype
+            self._shape = init.shape if shape is None else as_shape(shape)
+            self._initial_value = init
+            self._name = base + ":0"
+            self.initializer = execute(ASSIGN, [init], {"var": self}, "Assign").op
+        if collections is None:
+            collections = [GLOBAL_VARIABLES] + ([TRAINABLE_VARIABLES] if self._trainable else [])
+        for c in collections:
+            g.add_to_collection(c, self)
+        self._value = None
+
+    # --- properties ----------------------------------------------------------------------
+    name = property(lambda self: self._name)
+    dtype = property(lambda self: self._dtype)
+    shape = property(lambda self: self._shape)
+    trainable = property(lambda self: self._trainable)
+    graph = property(lambda self: self._graph)
+    initial_value = property(lambda self: self._initial_value)
+
+    @property
+    def op(self):
+        if self._graph is None:
+            raise AttributeError("Variable.op is not defined for eager variables.")
+        return self.initializer
+
+    @property
+    def device(self):
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    @property
+    def ndim(self):
+        return self._shape.rank
+
+    def get_shape(self):
+        return self._shape
+
+    def ref(self):
+        return Reference(self)
+
+    def __hash__(self):
+        return id(self)
+
+    # --- reading ---------------------------------------------------------------------------
+    def read_value(self):
+        g = graph_for_building()
+        if g is None and self._graph is None:
+            t = EagerTensor(self._value)
+            for tape in state.tapes:
+                tape._variable_read(self, t)
+            return t
+        return self._read_in_graph(g if g is not None else self._graph)
+
+    value = read_value
+
+    def _read_in_graph(self, g):
+        if self._graph is not None and self._graph is not g:
+            raise ValueError(f"Variable {self.name} belongs to another graph than the one being "
+                             "built.")
+        return _read_op(self, g)
+
+    def numpy(self):
+        if self._graph is not None:
+            raise NotImplementedError(
+                f"Variable {self.name} is a graph variable: its value lives in a Session. "
+                "Use sess.run(var) or var.eval().")
+        return np.array(self._value, copy=True)
+
+    def __array__(self, dtype=None, copy=None):
+        v = self.numpy()
+        return v if dtype is None else v.astype(dtype)
+
+    def eval(self, session=None):
+        from .session import _session_for
+        return _session_for(session, self).run(self)
+
+    def initialized_value(self):
+        return self._initial_value if self._graph is not None else self.read_value()
+
+    def _check_assign_shape(self, value):
+        if self._validate_shape and np.shape(value) != self._value_shape():
+            raise InvalidArgumentError(
+                f"Cannot assign a value of shape {tuple(np.shape(value))} to variable "
+                f"{self.name} of shape {self._shape}.")
+
+    def _value_shape(self):
+        if self._value is not None:
+            return self._value.shape
+        return tuple(self._shape.as_list()) if self._shape.is_fully_defined() else np.shape(None)
+
+    # --- writing ---------------------------------------------------------------------------
+    def _assign(self, opdef, value, read_value=True, name=None):
+        g = graph_for_building()
+        if g is None and self._graph is None:
+            v = _eager_value(value, self._dtype)
+            if opdef is ASSIGN_ADD:
+                v = self._value + v
+            elif opdef is ASSIGN_SUB:
+                v = self._value - v
+            if self._validate_shape and v.shape != self._value.shape:
+                raise InvalidArgumentError(
+                    f"Cannot assign a value of shape {v.shape} to variable {self.name} "
+                    f"of shape {self._shape}.")
+            self._value = v if v.dtype == self._value.dtype else v.astype(self._value.dtype)
+            return self
+        g = g if g is not None else self._graph
+        from ..ops import array_ops
+        value = array_ops.convert_to_tensor(value, dtype=self._dtype, graph=g)
+        if self._validate_shape and not value.shape.is_compatible_with(self._shape):
+            raise ValueError(f"Cannot assign a value of shape {value.shape} to variable "
+                             f"{self.name} of shape {self._shape}.")
+        return execute(opdef, [value], {"var": self}, name or opdef.name.replace("Variable", ""))
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        return self._assign(ASSIGN, value, read_value, name)
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        return self._assign(ASSIGN_ADD, delta, read_value, name)
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        return self._assign(ASSIGN_SUB, delta, read_value, name)
+
+    def load(self, value, session=None):
+        if self._graph is None:
+            self.assign(value)
+        else:
+            from .session import _session_for
+            sess = _session_for(session, self)
+            sess._store[self] = cast_array(value, self._dtype._np)
+
+    def __repr__(self):
+        if self._graph is None:
+            return (f"<tf.Variable '{self.name}' shape={self._shape} dtype={self._dtype.name}, "
+                    f"numpy={np.asarray(self._value)!r}>")
+        return f"<tf.Variable '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
+
+    def __reduce__(self):
+        raise TypeError("Variables cannot be pickled; save them with a checkpoint or "
+                        "get_weights().")
+
+
+def _eager_value(value, dtype):
+    if isinstance(value, Variable):
+        value = value.read_value()
+    if isinstance(value, EagerTensor):
+        value = value._value
+    elif isinstance(value, SymbolicTensor):
+        raise TypeError(f"Cannot use symbolic tensor {value.name} as an eager variable's value.")
+    if dtype is None:
+        return np.asarray(default_array(value))
+    return np.asarray(cast_array(value, dtype._np))
+
+
+def _read_op(var, g):
+    base = var._name.split(":")[0]
+    from .registry import _execute_graph
+    t = _execute_graph(READ, (), {"var": var}, base + "/read", g)
+    g._var_reads.setdefault(var, []).append(t)
+    for tape in state.tapes:
+        tape._variable_read(var, t)
+    return t
+
+
+# --- collections --------------------------------------------------------------------------
+
+def _default_graph():
+    from .graph import get_default_graph
+    return get_default_graph()
+
+
+def global_variables(scope=None):
+    return _default_graph().get_collection(GLOBAL_VARIABLES, scope)
+
+
+def trainable_variables(scope=None):
+    return _default_graph().get_collection(TRAINABLE_VARIABLES, scope)
+
+
+def local_variables(scope=None):
+    return _default_graph().get_collection(LOCAL_VARIABLES, scope)
+
+
+def variables_initializer(var_list, name="init"):
+    from ..ops.control_flow_ops import group
+    return group(*[v.initializer for v in var_list if v.initializer is not None], name=name)
+
+
+def global_variables_initializer():
+    return variables_initializer(global_variables())
+
+
+def local_variables_initializer():
+    return variables_initializer(local_variables(), name="local_init")

@@ -1,0 +1,778 @@
+"""Tensor creation, conversion, shapes, indexing, joining and splitting."""
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.graph import graph_for_building, get_default_graph
+from ..framework.registry import (ALL, CONST, cast_array, constant_in_graph, default_array,
+                                  execute, op, _execute_graph)
+from ..framework.shape_fns import broadcast_shape, unary
+from ..framework.tensor import EagerTensor, SymbolicTensor, TensorLike
+from ..framework.tensor_shape import TensorShape, as_shape
+
+_NO = {}
+
+
+# --- conversion and constants ---------------------------------------------------------------
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, graph=None,
+                      preferred_dtype=None):
+    """Converts a tensor, variable, NumPy array or Python value to a Tensor."""
+    dtype = None if dtype is None else dtypes.as_dtype(dtype)
+    hint = dtype_hint or preferred_dtype
+    c = value.__class__
+    if c is EagerTensor or c is SymbolicTensor:
+        if dtype is not None and value.dtype != dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
+                             f"dtype {value.dtype.name}: {value!r}")
+        if c is EagerTensor and (graph is not None or graph_for_building() is not None):
+            from ..framework.registry import capture_eager
+            return capture_eager(value, graph or graph_for_building())
+        return value
+    if isinstance(value, TensorLike):  # Variable
+        g = graph or graph_for_building()
+        t = value._read_in_graph(g) if g is not None or value._graph is not None else \
+            value.read_value()
+        if dtype is not None and t.dtype != dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for variable "
+                             f"{value.name} with dtype {value.dtype.name}")
+        return t
+    if isinstance(value, (list, tuple)) and _contains_tensor(value):
+        t = stack([convert_to_tensor(v, dtype, dtype_hint, graph=graph) for v in value])
+        return t
+    if dtype is not None:
+        arr = cast_array(value, dtype._np)
+    else:
+        arr = default_array(value)
+        if hint is not None and not isinstance(value, np.ndarray):
+            try:
+                arr = cast_array(value, dtypes.as_dtype(hint)._np)
+            except (TypeError, ValueError):
+                pass
+    g = graph if graph is not None else graph_for_building()
+    if g is not None:
+        return constant_in_graph(arr, g, name)
+    return EagerTensor(arr)
+
+
+def _contains_tensor(v):
+    return any(isinstance(x, TensorLike) or (isinstance(x, (list, tuple)) and _contains_tensor(x))
+               for x in v)
+
+
+def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
+    """tf.constant: a tensor holding a copy of `value`."""
+    if isinstance(value, TensorLike):
+        t = convert_to_tensor(value)
+        if dtype is not None and t.dtype != dtypes.as_dtype(dtype):
+            t = cast(t, dtype)
+        return t if shape is None else reshape(t, shape)
+    dt = None if dtype is None else dtypes.as_dtype(dtype)
+    arr = cast_array(value, dt._np) if dt is not None else default_array(value)
+    if arr is value:
+        arr = arr.copy()
+    if shape is not None:
+        shape = tuple(as_shape(shape).as_list())
+        if arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        elif arr.size == int(np.prod(shape)) and not verify_shape:
+            arr = arr.reshape(shape)
+        else:
+            raise TypeError(f"constant: cannot give {arr.size} values the shape {shape}.")
+    g = graph_for_building()
+    if g is not None:
+        return constant_in_graph(arr, g, name)
+    return EagerTensor(arr)
+
+
+@op("Placeholder", differentiable=False,
+    infer=lambda ts, a: [(a["shape"], a["dtype"])])
+def PLACEHOLDER(xp, dtype, shape):
+    raise InvalidArgumentError("A placeholder must be fed.")
+
+
+def placeholder(dtype, shape=None, name=None):
+    """A graph input that Session.run feeds (TF1)."""
+    g = graph_for_building() or get_default_graph()
+    attrs = {"dtype": dtypes.as_dtype(dtype), "shape": as_shape(shape)}
+    return _execute_graph(PLACEHOLDER, (), attrs, name or "Placeholder", g)
+
+
+def placeholder_with_default(input, shape, name=None):  # noqa: A002 - TF's name
+    return identity(input, name=name)
+
+
+# --- casting and shape queries ---------------------------------------------------------------
+
+@op("Cast", infer=lambda ts, a: [(ts[0].shape, a["dtype"])])
+def CAST(xp, x, dtype):
+    return x.astype(dtype._np)
+
+
+@CAST.gradient
+def _cast_grad(op, g):
+    src = op.inputs[0].dtype
+    if src.is_floating or src.is_complex:
+        return [cast(g, src)]
+    return [None]
+
+
+def cast(x, dtype, name=None):
+    dtype = dtypes.as_dtype(dtype)
+    if x.__class__ is not EagerTensor and x.__class__ is not SymbolicTensor:
+        x = convert_to_tensor(x)
+    if x.dtype == dtype:
+        return x
+    return execute(CAST, (x,), {"dtype": dtype}, name)
+
+
+def saturate_cast(value, dtype, name=None):
+    return cast(value, dtype, name)
+
+
+def to_float(x, name="ToFloat"):
+    return cast(x, dtypes.float32, name)
+
+
+def to_int32(x, name="ToInt32"):
+    return cast(x, dtypes.int32, name)
+
+
+@op("Shape", differentiable=False,
+    infer=lambda ts, a: [(TensorShape([ts[0].shape.rank]), a["out_type"])])
+def SHAPE(xp, x, out_type):
+    return np.array(np.shape(x), dtype=out_type._np)
+
+
+def shape(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    return execute(SHAPE, (input,), {"out_type": dtypes.as_dtype(out_type)}, name)
+
+
+@op("Size", differentiable=False, infer=lambda ts, a: [(TensorShape([]), a["out_type"])])
+def SIZE(xp, x, out_type):
+    return np.array(np.size(x), dtype=out_type._np)
+
+
+def size(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    return execute(SIZE, (input,), {"out_type": dtypes.as_dtype(out_type)}, name)
+
+
+@op("Rank", differentiable=False, infer=lambda ts, a: [(TensorShape([]), dtypes.int32)])
+def RANK(xp, x):
+    return np.array(np.ndim(x), dtype=np.int32)
+
+
+def rank(input, name=None):  # noqa: A002
+    return execute(RANK, (input,), _NO, name)
+
+
+# --- identity and gradient control -------------------------------------------------------------
+
+@op("Identity", infer=unary)
+def IDENTITY(xp, x):
+    return x
+
+
+@IDENTITY.gradient
+def _identity_grad(op, g):
+    return [g]
+
+
+def identity(input, name=None):  # noqa: A002
+    return execute(IDENTITY, (input,), _NO, name)
+
+
+@op("StopGradient", infer=unary, differentiable=False)
+def STOP_GRADIENT(xp, x):
+    return x
+
+
+def stop_gradient(input, name=None):  # noqa: A002
+    return execute(STOP_GRADIENT, (input,), _NO, name)
+
+
+# --- broadcasting helpers used by autodiff -------------------------------------------------
+
+def _sum_to_shape(g, shape):
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, d in enumerate(shape)
+                                      if d == 1 and g.shape[i + lead] != 1)
+    out = g.sum(axis=axes, keepdims=True) if axes else g
+    return out.reshape(shape) if out.shape != shape else out
+
+
+@op("SumToLike", infer=lambda ts, a: [(ts[1].shape, ts[0].dtype)], grad_inputs=(0,))
+def SUM_TO_LIKE(xp, g, x):
+    return _sum_to_shape(g, np.shape(x))
+
+
+@SUM_TO_LIKE.gradient
+def _sum_to_like_grad(op, gg):
+    return [broadcast_to_like(gg, op.inputs[0]), None]
+
+
+def sum_to_like(g, x, name=None):
+    """Sums `g` over broadcast dimensions so it has the shape of `x`."""
+    return execute(SUM_TO_LIKE, (g, x), _NO, name)
+
+
+@op("BroadcastToLike", grad_inputs=(0,),
+    infer=lambda ts, a: [(broadcast_shape([ts[0].shape, ts[1].shape], "BroadcastToLike"),
+                          ts[0].dtype)])
+def BROADCAST_TO_LIKE(xp, g, x):
+    return xp.broadcast_to(g, np.shape(x))
+
+
+@BROADCAST_TO_LIKE.gradient
+def _broadcast_like_grad(op, gg):
+    return [sum_to_like(gg, op.inputs[0]), None]
+
+
+def broadcast_to_like(g, x, name=None):
+    return execute(BROADCAST_TO_LIKE, (g, x), _NO, name)
+
+
+@op("BroadcastTo")
+def BROADCAST_TO(xp, x, shape):
+    return xp.broadcast_to(x, shape)
+
+
+@BROADCAST_TO.gradient
+def _broadcast_to_grad(op, g):
+    return [sum_to_like(g, op.inputs[0])]
+
+
+def broadcast_to(input, shape, name=None):  # noqa: A002
+    return execute(BROADCAST_TO, (input,), {"shape": _static_shape(shape)}, name)
+
+
+def _static_shape(shape):
+    if isinstance(shape, EagerTensor):
+        return tuple(int(d) for d in shape._value)
+    if isinstance(shape, TensorShape):
+        return tuple(shape.as_list())
+    if isinstance(shape, SymbolicTensor):
+        raise NotImplementedError("A shape given as a symbolic tensor is not supported here; "
+                                  "pass a list of ints.")
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    return tuple(int(d._value) if isinstance(d, EagerTensor) else
+                 (-1 if d is None else int(d)) for d in shape)
+
+
+# --- creation ---------------------------------------------------------------------------------
+
+def _filled(shape, value, dtype, name):
+    dtype = dtypes.as_dtype(dtype)
+    if isinstance(shape, TensorLike) and not isinstance(shape, EagerTensor):
+        return fill(shape, cast(value, dtype) if isinstance(value, TensorLike) else
+                    np.asarray(value, dtype._np), name=name)
+    arr = np.full(_static_shape(shape), value, dtype=dtype._np)
+    g = graph_for_building()
+    if g is not None:
+        return constant_in_graph(arr, g, name)
+    return EagerTensor(arr)
+
+
+def zeros(shape, dtype=dtypes.float32, name=None):
+    return _filled(shape, 0, dtype, name or "zeros")
+
+
+def ones(shape, dtype=dtypes.float32, name=None):
+    return _filled(shape, 1, dtype, name or "ones")
+
+
+@op("Fill", differentiable=False)
+def FILL(xp, dims, value):
+    return xp.full(tuple(int(d) for d in dims), value, dtype=np.asarray(value).dtype)
+
+
+def fill(dims, value, name=None):
+    return execute(FILL, (dims, value), _NO, name)
+
+
+@op("ZerosLike", infer=unary, differentiable=False)
+def ZEROS_LIKE(xp, x):
+    return xp.zeros_like(x)
+
+
+@op("OnesLike", infer=unary, differentiable=False)
+def ONES_LIKE(xp, x):
+    return xp.ones_like(x)
+
+
+def zeros_like(input, dtype=None, name=None, optimize=True):  # noqa: A002
+    t = execute(ZEROS_LIKE, (input,), _NO, name)
+    return t if dtype is None else cast(t, dtype)
+
+
+def ones_like(input, dtype=None, name=None, optimize=True):  # noqa: A002
+    t = execute(ONES_LIKE, (input,), _NO, name)
+    return t if dtype is None else cast(t, dtype)
+
+
+# --- reshaping ---------------------------------------------------------------------------------
+
+def _reshape_infer(ts, attrs):
+    x = ts[0]
+    target = list(attrs["shape"])
+    if target.count(-1) > 1:
+        raise InvalidArgumentError(f"Reshape: only one dimension may be -1, got {target}.")
+    known = x.shape.num_elements()
+    if -1 in target:
+        rest = 1
+        for d in target:
+            if d != -1:
+                rest *= d
+        if known is not None:
+            if rest == 0 or known % rest:
+                raise InvalidArgumentError(
+                    f"Reshape: cannot reshape a tensor with {known} elements to shape {target}.")
+            target[target.index(-1)] = known // rest
+        else:
+            target[target.index(-1)] = None
+    elif known is not None and known != int(np.prod(target)):
+        raise InvalidArgumentError(f"Reshape: cannot reshape a tensor with {known} elements to "
+                                   f"shape {target} ({int(np.prod(target))} elements).")
+    return [(TensorShape(target), x.dtype)]
+
+
+@op("Reshape", infer=_reshape_infer)
+def RESHAPE(xp, x, shape):
+    return xp.reshape(x, shape)
+
+
+@RESHAPE.gradient
+def _reshape_grad(op, g):
+    return [reshape_like(g, op.inputs[0])]
+
+
+@op("ReshapeLike", infer=lambda ts, a: [(ts[1].shape, ts[0].dtype)], grad_inputs=(0,))
+def RESHAPE_LIKE(xp, g, x):
+    return xp.reshape(g, np.shape(x))
+
+
+@RESHAPE_LIKE.gradient
+def _reshape_like_grad(op, gg):
+    return [reshape_like(gg, op.inputs[0]), None]
+
+
+def reshape_like(g, x, name=None):
+    return execute(RESHAPE_LIKE, (g, x), _NO, name)
+
+
+@op("ReshapeDynamic", grad_inputs=(0,))
+def RESHAPE_DYNAMIC(xp, x, shape):
+    return xp.reshape(x, tuple(int(d) for d in shape))
+
+
+@RESHAPE_DYNAMIC.gradient
+def _reshape_dynamic_grad(op, g):
+    return [reshape_like(g, op.inputs[0]), None]
+
+
+def reshape(tensor, shape, name=None):
+    if isinstance(shape, SymbolicTensor) or (
+            isinstance(shape, (list, tuple)) and any(isinstance(d, SymbolicTensor) for d in shape)):
+        shape_t = stack([cast(d, dtypes.int32) if isinstance(d, TensorLike) else d
+                         for d in shape]) if isinstance(shape, (list, tuple)) else shape
+        return execute(RESHAPE_DYNAMIC, (tensor, shape_t), _NO, name)
+    return execute(RESHAPE, (tensor,), {"shape": _static_shape(shape)}, name)
+
+
+def _expand_infer(ts, attrs):
+    s = ts[0].shape
+    if s.rank is None:
+        return [(TensorShape(None), ts[0].dtype)]
+    dims = list(s.dims)
+    axis = attrs["axis"]
+    if not -len(dims) - 1 <= axis <= len(dims):
+        raise InvalidArgumentError(f"expand_dims: axis {axis} is out of range for rank "
+                                   f"{len(dims)}.")
+    dims.insert(axis if axis >= 0 else len(dims) + 1 + axis, 1)
+    return [(TensorShape(dims), ts[0].dtype)]
+
+
+@op("ExpandDims", infer=_expand_infer)
+def EXPAND_DIMS(xp, x, axis):
+    return xp.expand_dims(x, axis)
+
+
+@EXPAND_DIMS.gradient
+def _expand_grad(op, g):
+    return [reshape_like(g, op.inputs[0])]
+
+
+def expand_dims(input, axis, name=None):  # noqa: A002
+    return execute(EXPAND_DIMS, (input,), {"axis": int(axis)}, name)
+
+
+def _squeeze_infer(ts, attrs):
+    s = ts[0].shape
+    axis = attrs["axis"]
+    if s.rank is None:
+        return [(TensorShape(None), ts[0].dtype)]
+    dims = s.dims
+    if axis is None:
+        if any(d is None for d in dims):
+            return [(TensorShape(None), ts[0].dtype)]
+        return [(TensorShape([d for d in dims if d != 1]), ts[0].dtype)]
+    axes = {a % len(dims) for a in axis}
+    for a in axes:
+        if dims[a] not in (1, None):
+            raise InvalidArgumentError(f"Squeeze: cannot squeeze dim[{a}], expected a dimension "
+                                       f"of 1, got {dims[a]}.")
+    return [(TensorShape([d for i, d in enumerate(dims) if i not in axes]), ts[0].dtype)]
+
+
+@op("Squeeze", infer=_squeeze_infer)
+def SQUEEZE(xp, x, axis):
+    return xp.squeeze(x, axis=axis)
+
+
+@SQUEEZE.gradient
+def _squeeze_grad(op, g):
+    return [reshape_like(g, op.inputs[0])]
+
+
+def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
+    axis = squeeze_dims if axis is None else axis
+    if isinstance(axis, int):
+        axis = (axis,)
+    return execute(SQUEEZE, (input,), {"axis": None if axis is None else tuple(axis)}, name)
+
+
+def _transpose_infer(ts, attrs):
+    s = ts[0].shape
+    perm = attrs["perm"]
+    if s.rank is None:
+        return [(TensorShape(None if perm is None else [None] * len(perm)), ts[0].dtype)]
+    dims = s.dims
+    if perm is None:
+        return [(TensorShape(dims[::-1]), ts[0].dtype)]
+    if sorted(perm) != list(range(len(dims))):
+        raise InvalidArgumentError(f"transpose: perm {list(perm)} is not a permutation of the "
+                                   f"{len(dims)} dimensions of the input.")
+    return [(TensorShape([dims[p] for p in perm]), ts[0].dtype)]
+
+
+@op("Transpose", infer=_transpose_infer)
+def TRANSPOSE(xp, x, perm):
+    return xp.transpose(x, perm)
+
+
+@TRANSPOSE.gradient
+def _transpose_grad(op, g):
+    perm = op.attrs["perm"]
+    inv = None if perm is None else tuple(int(i) for i in np.argsort(perm))
+    return [execute(TRANSPOSE, (g,), {"perm": inv})]
+
+
+def transpose(a, perm=None, name="transpose", conjugate=False):
+    if isinstance(perm, EagerTensor):
+        perm = perm._value
+    return execute(TRANSPOSE, (a,), {"perm": None if perm is None else
+                                      tuple(int(p) for p in perm)}, name)
+
+
+# --- joining and splitting -------------------------------------------------------------------
+
+def _stack_infer(ts, attrs):
+    shape = ts[0].shape
+    for t in ts[1:]:
+        if not shape.is_compatible_with(t.shape):
+            raise InvalidArgumentError(f"stack: shapes of all inputs must match: {shape} vs "
+                                       f"{t.shape}.")
+        shape = shape.merge_with(t.shape)
+    if shape.rank is None:
+        return [(TensorShape(None), ts[0].dtype)]
+    dims = list(shape.dims)
+    axis = attrs["axis"]
+    dims.insert(axis if axis >= 0 else len(dims) + 1 + axis, len(ts))
+    return [(TensorShape(dims), ts[0].dtype)]
+
+
+@op("Pack", unify=ALL, infer=_stack_infer)
+def PACK(xp, *values, axis):
+    return xp.stack(values, axis=axis)
+
+
+@PACK.gradient
+def _pack_grad(op, g):
+    return unstack(g, num=len(op.inputs), axis=op.attrs["axis"])
+
+
+def stack(values, axis=0, name="stack"):
+    return execute(PACK, tuple(values), {"axis": int(axis)}, name)
+
+
+def _unstack_infer(ts, attrs):
+    s = ts[0].shape
+    axis, num = attrs["axis"], attrs["num"]
+    if s.rank is None:
+        return [(TensorShape(None), ts[0].dtype)] * num
+    dims = list(s.dims)
+    del dims[axis]
+    return [(TensorShape(dims), ts[0].dtype)] * num
+
+
+@op("Unpack", multi_output=True, infer=_unstack_infer)
+def UNPACK(xp, x, num, axis):
+    moved = xp.moveaxis(x, axis, 0) if axis != 0 else x
+    return [moved[i] for i in range(num)]
+
+
+@UNPACK.gradient
+def _unpack_grad(op, *grads):
+    grads = [g if g is not None else zeros_like(o) for g, o in zip(grads, op.outputs)]
+    return [stack(grads, axis=op.attrs["axis"])]
+
+
+def unstack(value, num=None, axis=0, name="unstack"):
+    value = convert_to_tensor(value)
+    if num is None:
+        num = value.shape[axis] if value.shape.rank is not None else None
+        if num is None:
+            raise ValueError(f"unstack: cannot infer num from shape {value.shape}.")
+    return execute(UNPACK, (value,), {"num": int(num), "axis": int(axis)}, name)
+
+
+def _concat_infer(ts, attrs):
+    axis = attrs["axis"]
+    if any(t.shape.rank is None for t in ts):
+        return [(TensorShape(None), ts[0].dtype)]
+    rank = ts[0].shape.rank
+    if not -rank <= axis < rank:
+        raise InvalidArgumentError(f"ConcatV2: axis {axis} is out of range for rank {rank}.")
+    axis %= rank
+    dims = list(ts[0].shape.dims)
+    total = 0
+    for t in ts:
+        if t.shape.rank != rank:
+            raise InvalidArgumentError(f"ConcatV2: ranks of all inputs must match: {ts[0].shape} "
+                                       f"vs {t.shape}.")
+        for i, (a, b) in enumerate(zip(dims, t.shape.dims)):
+            if i != axis and a is not None and b is not None and a != b:
+                raise InvalidArgumentError(
+                    f"ConcatV2: dimension {i} of the inputs must match: {ts[0].shape} vs "
+                    f"{t.shape}.")
+            if i != axis and a is None:
+                dims[i] = b
+        d = t.shape.dims[axis]
+        total = None if total is None or d is None else total + d
+    dims[axis] = total
+    return [(TensorShape(dims), ts[0].dtype)]
+
+
+@op("ConcatV2", unify=ALL, infer=_concat_infer)
+def CONCAT(xp, *values, axis):
+    return xp.concatenate(values, axis=axis)
+
+
+@CONCAT.gradient
+def _concat_grad(op, g):
+    return execute(CONCAT_GRAD, (g,) + tuple(op.inputs), {"axis": op.attrs["axis"]})
+
+
+def _concat_grad_infer(ts, attrs):
+    return [(t.shape, ts[0].dtype) for t in ts[1:]]
+
+
+@op("ConcatGrad", multi_output=True, infer=_concat_grad_infer, grad_inputs=(0,))
+def CONCAT_GRAD(xp, g, *inputs, axis):
+    sizes = np.cumsum([np.shape(x)[axis] for x in inputs])[:-1]
+    return xp.split(g, sizes, axis=axis)
+
+
+@CONCAT_GRAD.gradient
+def _concat_grad_grad(op, *ggs):
+    ggs = [g if g is not None else zeros_like(o) for g, o in zip(ggs, op.outputs)]
+    return [concat(list(ggs), op.attrs["axis"])] + [None] * (len(op.inputs) - 1)
+
+
+def concat(values, axis, name="concat"):
+    values = list(values)
+    if len(values) == 1:
+        return identity(values[0], name=name)
+    return execute(CONCAT, tuple(values), {"axis": int(axis)}, name)
+
+
+# --- indexing ----------------------------------------------------------------------------------
+
+class _TensorIndex:
+    """Stands in a getitem key for the index tensor passed as extra input `i`."""
+    __slots__ = ("i",)
+
+    def __init__(self, i):
+        self.i = i
+
+    def __repr__(self):
+        return f"<index input {self.i}>"
+
+
+def _real_key(key, index_arrays):
+    return tuple(index_arrays[k.i] if k.__class__ is _TensorIndex else k for k in key)
+
+
+def _getitem_infer(ts, attrs):
+    from ..framework.registry import fallback_infer
+    specs = fallback_infer(GETITEM, ts, attrs)
+    if any(t.dtype.is_bool for t in ts[1:]):
+        return [(TensorShape(None if specs[0][0].rank is None else [None] * specs[0][0].rank),
+                 specs[0][1])]
+    return specs
+
+
+@op("GetItem", infer=lambda ts, a: _getitem_infer(ts, a), grad_inputs=(0,))
+def GETITEM(xp, x, *index_arrays, key):
+    return x[_real_key(key, index_arrays) if index_arrays else key]
+
+
+@GETITEM.gradient
+def _getitem_grad(op, g):
+    return [execute(GETITEM_GRAD, (g,) + tuple(op.inputs), {"key": op.attrs["key"]})] + \
+        [None] * (len(op.inputs) - 1)
+
+
+@op("GetItemGrad", infer=lambda ts, a: [(ts[1].shape, ts[0].dtype)], grad_inputs=(0,))
+def GETITEM_GRAD(xp, g, x, *index_arrays, key):
+    real = _real_key(key, index_arrays) if index_arrays else key
+    out = xp.zeros(np.shape(x), dtype=g.dtype)
+    if _is_basic(real):
+        out[real] = g
+    else:
+        xp.add.at(out, real, g)
+    return out
+
+
+@GETITEM_GRAD.gradient
+def _getitem_grad_grad(op, gg):
+    return [execute(GETITEM, (gg,) + tuple(op.inputs[2:]), {"key": op.attrs["key"]})] + \
+        [None] * (len(op.inputs) - 1)
+
+
+def _is_basic(key):
+    return all(k is None or k is Ellipsis or isinstance(k, (int, np.integer, slice))
+               for k in key)
+
+
+def getitem(x, key):
+    """NumPy-style indexing: ints, slices, Ellipsis, None/newaxis, negative steps, tensors."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    items = []
+    extra = []
+    for k in key:
+        if isinstance(k, EagerTensor):
+            k = k._value
+            items.append(k.item() if k.ndim == 0 and k.dtype.kind in "iu" else k)
+        elif isinstance(k, TensorLike):
+            items.append(_TensorIndex(len(extra)))
+            extra.append(k)
+        elif isinstance(k, slice):
+            items.append(slice(*(None if v is None else _index_int(v)
+                                 for v in (k.start, k.stop, k.step))))
+        elif isinstance(k, list):
+            items.append(np.asarray(k))
+        elif isinstance(k, (bool, np.bool_)):
+            items.append(np.asarray(k))
+        elif isinstance(k, (int, np.integer)):
+            items.append(int(k))
+        else:
+            items.append(k)
+    return execute(GETITEM, (x,) + tuple(extra), {"key": tuple(items)})
+
+
+def _index_int(v):
+    if isinstance(v, EagerTensor):
+        return int(v._value)
+    if isinstance(v, SymbolicTensor):
+        raise NotImplementedError("Slice bounds given as symbolic tensors are not supported; "
+                                  "use tf.slice or tf.gather.")
+    return int(v)
+
+
+# --- selection -------------------------------------------------------------------------------
+
+@op("Select", unify=(1, 2), grad_inputs=(1, 2),
+    infer=lambda ts, a: [(broadcast_shape([t.shape for t in ts], "Select"), ts[1].dtype)])
+def SELECT(xp, cond, x, y):
+    return xp.where(cond, x, y)
+
+
+@SELECT.gradient
+def _select_grad(op, g):
+    cond = op.inputs[0]
+    zero = zeros_like(g)
+    return [None, where(cond, g, zero), where(cond, zero, g)]
+
+
+@op("Where", differentiable=False,
+    infer=lambda ts, a: [(TensorShape([None, ts[0].shape.rank]), dtypes.int64)])
+def WHERE_INDICES(xp, cond):
+    return xp.argwhere(cond).astype(np.int64)
+
+
+def where(condition, x=None, y=None, name=None):
+    if x is None and y is None:
+        return execute(WHERE_INDICES, (condition,), _NO, name)
+    if x is None or y is None:
+        raise ValueError("where: x and y must both be given or both be None.")
+    return execute(SELECT, (condition, x, y), _NO, name)
+
+
+def where_v2(condition, x=None, y=None, name=None):
+    return where(condition, x, y, name)
+
+
+def _one_hot_infer(ts, attrs):
+    s = ts[0].shape
+    if s.rank is None:
+        return [(TensorShape(None), attrs["dtype"])]
+    dims = list(s.dims)
+    axis = attrs["axis"]
+    dims.insert(len(dims) if axis == -1 else axis, attrs["depth"])
+    return [(TensorShape(dims), attrs["dtype"])]
+
+
+@op("OneHot", differentiable=False, infer=_one_hot_infer)
+def ONE_HOT(xp, indices, depth, on_value, off_value, axis, dtype):
+    hot = xp.asarray(indices)[..., None] == xp.arange(depth)
+    out = xp.where(hot, xp.asarray(on_value, dtype._np), xp.asarray(off_value, dtype._np))
+    if axis != -1 and axis != out.ndim - 1:
+        out = xp.moveaxis(out, -1, axis)
+    return out
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    if dtype is None:
+        dtype = (on_value.dtype if isinstance(on_value, TensorLike) else dtypes.float32)
+    dtype = dtypes.as_dtype(dtype)
+    on = 1 if on_value is None else _scalar_value(on_value)
+    off = 0 if off_value is None else _scalar_value(off_value)
+    return execute(ONE_HOT, (indices,), {"depth": int(depth), "on_value": on, "off_value": off,
+                                         "axis": -1 if axis is None else int(axis),
+                                         "dtype": dtype}, name)
+
+
+def _scalar_value(v):
+    if isinstance(v, EagerTensor):
+        return v._value.item()
+    return v
+
+
+from ..util.export import export_many  # noqa: E402
+
+export_many("", {
+    "convert_to_tensor": convert_to_tensor, "constant": constant, "cast": cast,
+    "saturate_cast": saturate_cast, "shape": shape, "size": size, "rank": rank,
+    "identity": identity, "stop_gradient": stop_gradient, "broadcast_to": broadcast_to,
+    "zeros": zeros, "ones": ones, "fill": fill, "zeros_like": zeros_like, "ones_like": ones_like,
+    "reshape": reshape, "expand_dims": expand_dims, "squeeze": squeeze, "transpose": transpose,
+    "stack": stack, "unstack": unstack, "concat": concat, "where": where, "one_hot": one_hot,
+})
+export_many("v1", {"placeholder": placeholder, "placeholder_with_default":
+                   placeholder_with_default, "to_float": to_float, "to_int32": to_int32,
+                   "where_v2": where_v2})

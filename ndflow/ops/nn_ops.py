@@ -1,0 +1,193 @@
+"""Activations and losses of tf.nn that are not convolutions or pooling."""
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.registry import ALL, execute, op
+from ..framework.shape_fns import unary
+from ..framework.tensor_shape import TensorShape
+from . import math_ops as M
+from .array_ops import cast, convert_to_tensor, stop_gradient, zeros_like
+
+_NO = {}
+
+
+@op("Relu", infer=unary)
+def RELU(xp, x):
+    return xp.maximum(x, 0)
+
+
+@op("ReluGrad", unify=ALL, infer=unary, grad_inputs=(0,))
+def RELU_GRAD(xp, g, y):
+    return g * (y > 0)
+
+
+@RELU.gradient
+def _relu_grad(op, g):
+    return [execute(RELU_GRAD, (g, op.outputs[0]), _NO)]
+
+
+@RELU_GRAD.gradient
+def _relu_grad_grad(op, gg):
+    return [execute(RELU_GRAD, (gg, op.inputs[1]), _NO), None]
+
+
+def relu(features, name=None):
+    return execute(RELU, (features,), _NO, name)
+
+
+def _softmax_kernel(xp, x, axis):
+    e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
+    return e / xp.sum(e, axis=axis, keepdims=True)
+
+
+@op("Softmax", infer=unary)
+def SOFTMAX(xp, logits, axis):
+    return _softmax_kernel(xp, logits, axis)
+
+
+@SOFTMAX.gradient
+def _softmax_grad(op, g):
+    y = op.outputs[0]
+    axis = op.attrs["axis"]
+    return [y * (g - M.reduce_sum(g * y, axis=axis, keepdims=True))]
+
+
+@op("LogSoftmax", infer=unary)
+def LOG_SOFTMAX(xp, logits, axis):
+    shifted = logits - xp.max(logits, axis=axis, keepdims=True)
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+
+
+@LOG_SOFTMAX.gradient
+def _log_softmax_grad(op, g):
+    y = op.outputs[0]
+    axis = op.attrs["axis"]
+    return [g - M.exp(y) * M.reduce_sum(g, axis=axis, keepdims=True)]
+
+
+def softmax(logits, axis=None, name=None, dim=None):
+    axis = dim if axis is None else axis
+    return execute(SOFTMAX, (logits,), {"axis": -1 if axis is None else int(axis)}, name)
+
+
+def log_softmax(logits, axis=None, name=None, dim=None):
+    axis = dim if axis is None else axis
+    return execute(LOG_SOFTMAX, (logits,), {"axis": -1 if axis is None else int(axis)}, name)
+
+
+def sigmoid(x, name=None):
+    return M.sigmoid(x, name)
+
+
+def tanh(x, name=None):
+    return M.tanh(x, name)
+
+
+# --- fused cross-entropies with logits (stable for logits of +-1000) ------------------------------
+
+def _xent_infer(ts, attrs):
+    s = ts[0].shape
+    out = TensorShape(None) if s.rank is None else TensorShape(s.dims[:-1])
+    return [(out, ts[0].dtype), (s, ts[0].dtype)]
+
+
+@op("SoftmaxCrossEntropyWithLogits", unify=ALL, multi_output=True, infer=_xent_infer)
+def SOFTMAX_XENT(xp, logits, labels):
+    shifted = logits - xp.max(logits, axis=-1, keepdims=True)
+    log_probs = shifted - xp.log(xp.sum(xp.exp(shifted), axis=-1, keepdims=True))
+    loss = -xp.sum(labels * log_probs, axis=-1)
+    backprop = xp.exp(log_probs) - labels  # d loss / d logits, kept for the gradient
+    return [loss, backprop]
+
+
+@SOFTMAX_XENT.gradient
+def _softmax_xent_grad(op, g_loss, g_backprop):
+    logits, labels = op.inputs
+    if g_loss is None:
+        g_loss = M.reduce_sum(zeros_like(g_backprop), axis=-1)
+    from .array_ops import expand_dims
+    g_exp = expand_dims(g_loss, -1)
+    grad_logits = g_exp * op.outputs[1]
+    grad_labels = g_exp * -log_softmax(logits)
+    if g_backprop is not None:  # second order: backprop = softmax(logits) - labels
+        y = softmax(logits)
+        grad_logits += y * (g_backprop - M.reduce_sum(g_backprop * y, axis=-1, keepdims=True))
+        grad_labels -= g_backprop
+    return [grad_logits, grad_labels]
+
+
+def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None):
+    if axis not in (-1, None):
+        raise NotImplementedError("softmax_cross_entropy_with_logits: only axis=-1 is supported.")
+    logits = convert_to_tensor(logits)
+    labels = cast(labels, logits.dtype) if hasattr(labels, "dtype") else \
+        convert_to_tensor(labels, dtype=logits.dtype)
+    return execute(SOFTMAX_XENT, (logits, labels), _NO, name)[0]
+
+
+def softmax_cross_entropy_with_logits(labels=None, logits=None, dim=-1, name=None, axis=None,
+                                      _sentinel=None):
+    """TF1 form: no gradient flows into labels (TensorFlow 1 semantics)."""
+    return softmax_cross_entropy_with_logits_v2(stop_gradient(labels), logits, name=name)
+
+
+@op("SparseSoftmaxCrossEntropyWithLogits", multi_output=True, grad_inputs=(0,),
+    infer=_xent_infer)
+def SPARSE_SOFTMAX_XENT(xp, logits, labels):
+    shifted = logits - xp.max(logits, axis=-1, keepdims=True)
+    log_probs = shifted - xp.log(xp.sum(xp.exp(shifted), axis=-1, keepdims=True))
+    labels = labels.astype(np.int64, copy=False)
+    n = logits.shape[-1]
+    if labels.size and (labels.min() < 0 or labels.max() >= n):
+        from ..framework.errors import InvalidArgumentError
+        raise InvalidArgumentError(f"Received a label value of {int(labels.max())} which is "
+                                   f"outside the valid range of [0, {n}).")
+    picked = xp.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
+    backprop = xp.exp(log_probs)
+    flat = backprop.reshape(-1, n)
+    flat[np.arange(flat.shape[0]), labels.reshape(-1)] -= 1
+    return [-picked, backprop]
+
+
+@SPARSE_SOFTMAX_XENT.gradient
+def _sparse_xent_grad(op, g_loss, g_backprop):
+    from .array_ops import expand_dims
+    if g_loss is None:
+        g_loss = M.reduce_sum(zeros_like(g_backprop), axis=-1)
+    grad_logits = expand_dims(g_loss, -1) * op.outputs[1]
+    if g_backprop is not None:  # second order: backprop = softmax(logits) - onehot(labels)
+        y = softmax(op.inputs[0])
+        grad_logits += y * (g_backprop - M.reduce_sum(g_backprop * y, axis=-1, keepdims=True))
+    return [grad_logits, None]
+
+
+def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None, _sentinel=None):
+    logits = convert_to_tensor(logits)
+    return execute(SPARSE_SOFTMAX_XENT, (logits, labels), _NO, name)[0]
+
+
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None, _sentinel=None):
+    """max(x, 0) - x * z + log(1 + exp(-|x|)): exact and stable for large |logits|."""
+    logits = convert_to_tensor(logits)
+    labels = cast(labels, logits.dtype) if hasattr(labels, "dtype") else \
+        convert_to_tensor(labels, dtype=logits.dtype)
+    return M.add(M.subtract(relu(logits), logits * labels),
+                 M.log1p(M.exp(-M.abs(logits))), name=name)
+
+
+def l2_loss(t, name=None):
+    return M.multiply(M.reduce_sum(M.square(t)), 0.5, name=name)
+
+
+from ..util.export import export_many  # noqa: E402
+
+export_many("nn", {
+    "relu": relu, "softmax": softmax, "log_softmax": log_softmax, "sigmoid": sigmoid,
+    "tanh": tanh, "softmax_cross_entropy_with_logits": softmax_cross_entropy_with_logits_v2,
+    "sparse_softmax_cross_entropy_with_logits": sparse_softmax_cross_entropy_with_logits,
+    "sigmoid_cross_entropy_with_logits": sigmoid_cross_entropy_with_logits, "l2_loss": l2_loss,
+})
+export_many("math", {"softmax": softmax, "log_softmax": log_softmax})
+export_many("v1.nn", {"softmax_cross_entropy_with_logits": softmax_cross_entropy_with_logits,
+                      "softmax_cross_entropy_with_logits_v2":
+                      softmax_cross_entropy_with_logits_v2})

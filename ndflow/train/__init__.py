@@ -1,0 +1,24 @@
+"""tf.train (TF1 optimizers) and checkpoint helpers."""
+from .optimizer import (AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer,  # noqa: F401
+                        MomentumOptimizer, Optimizer, RMSPropOptimizer)
+
+
+def get_or_create_global_step(graph=None):
+    from ..framework.graph import get_default_graph
+    from ..framework.context import building_graph
+    from ..framework.variables import Variable
+    from ..framework import dtypes
+    g = graph or get_default_graph()
+    existing = g.get_collection("global_step")
+    if existing:
+        return existing[0]
+    with building_graph(g):
+        step = Variable(0, trainable=False, name="global_step", dtype=dtypes.int64)
+    g.add_to_collection("global_step", step)
+    return step
+
+
+def get_global_step(graph=None):
+    from ..framework.graph import get_default_graph
+    found = (graph or get_default_graph()).get_collection("global_step")
+    return found[0] if found else None
