@@ -3,7 +3,12 @@
     import ndflow as tf                 # TF2: eager, GradientTape, tf.function
     import ndflow.compat.v1 as tf       # TF1: placeholder, Session, train.*Optimizer
 """
-from . import ops as _ops  # noqa: F401  (registers every op)
+import warnings as _warnings
+
+# Like TensorFlow, kernels return inf/nan for log(0), 0/0... without warning about it.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ndflow\.")
+
+from . import ops as _ops  # noqa: F401,E402  (registers every op)
 from .framework import autodiff as _autodiff  # noqa: F401  (installs the tape hook)
 from .framework import dtypes
 from .framework.autodiff import GradientTape, UnconnectedGradients

@@ -46,7 +46,7 @@ def eager_generator(attrs):
         key = (DEFAULT_GRAPH_SEED if gseed is None else gseed, int(op_seed))
     gen = state.eager_generators.get(key)
     if gen is None:
-        gen = np.random.default_rng([key[0], -1 if key[1] is None else key[1] & 0x7FFFFFFF, 1])
+        gen = np.random.default_rng([key[0] & 0xFFFFFFFF, 0 if key[1] is None else 1 + (key[1] & 0x7FFFFFFF), 1])
         state.eager_generators[key] = gen
     return gen
 
@@ -70,4 +70,4 @@ def graph_seeds(graph, op_seed):
 def generator_from_seeds(seeds):
     if seeds is None:
         return np.random.default_rng()
-    return np.random.default_rng([seeds[0], seeds[1] & 0x7FFFFFFF, 2])
+    return np.random.default_rng([seeds[0] & 0xFFFFFFFF, seeds[1] & 0x7FFFFFFF, 2])
