@@ -108,7 +108,8 @@ class Function:
             c = leaf.__class__
             if c is EagerTensor or c is np.ndarray:
                 tensors.append(leaf)
-                key.append((leaf.shape if c is np.ndarray else leaf._value.shape, leaf.dtype))
+                v = leaf if c is np.ndarray else leaf._value
+                key.append((v.shape, v.dtype))
             elif isinstance(leaf, Variable):
                 key.append(("var", id(leaf)))
             elif isinstance(leaf, SymbolicTensor):

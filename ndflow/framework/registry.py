@@ -150,7 +150,7 @@ def _coerce_pending(op, values, pending, dts, weak):
             continue
         in_group = unify is not None and (unify is ALL or i in unify)
         if in_group and target is not None:
-            if weak and isinstance(v, (int, float)) and not isinstance(v, bool):
+            if weak and (v.__class__ is float or v.__class__ is int):
                 values[i] = _weak_scalar(v, target)
             else:
                 values[i] = cast_array(v, target)
