@@ -61,15 +61,25 @@ def _is_differentiable_dtype(t):
 
 
 def _sum_to_like(g, x):
+    """Undoes broadcasting: sums `g` down to the shape of input `x`."""
     if g.__class__ is EagerTensor and x.__class__ is EagerTensor:
-        if g._value.shape == x._value.shape:
-            return g
+        g_shape, x_shape = g._value.shape, x._value.shape
     else:
         gs, xs = g.shape, x.shape
-        if gs.is_fully_defined() and xs.is_fully_defined() and gs == xs:
-            return g
-    from ..ops import array_ops
-    return array_ops.sum_to_like(g, x)
+        if not (gs.is_fully_defined() and xs.is_fully_defined()):
+            from ..ops import array_ops
+            return array_ops.sum_to_like(g, x)  # reduction axes known only at run time
+        g_shape, x_shape = tuple(gs.as_list()), tuple(xs.as_list())
+    if g_shape == x_shape:
+        return g
+    from ..ops import array_ops, math_ops
+    lead = len(g_shape) - len(x_shape)
+    stretched = tuple(i + lead for i, d in enumerate(x_shape) if d == 1 and g_shape[i + lead] != 1)
+    if stretched:
+        g = math_ops.reduce_sum(g, axis=stretched, keepdims=True)
+    if lead:
+        g = math_ops.reduce_sum(g, axis=tuple(range(lead)))
+    return g
 
 
 def _zeros_like(t):

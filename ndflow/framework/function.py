@@ -82,7 +82,13 @@ class Function:
             # Inside another trace: inline. Eagerly requested, or under a GradientTape that
             # must see the ops: run the Python function itself.
             return self._python_function(*args, **kwargs)
-        key, tensors = self._signature(args, kwargs)
+        key = None
+        if not kwargs and self.input_signature is None:
+            key = _flat_key(args)  # fast path: only tensors/arrays as positional arguments
+        if key is not None:
+            tensors = args
+        else:
+            key, tensors = self._signature(args, kwargs)
         concrete = self._cache.get(key)
         if concrete is None:
             concrete = self._trace(args, kwargs)
@@ -190,6 +196,21 @@ class Function:
 
     def __repr__(self):
         return f"<ndflow.function {self._name}>"
+
+
+def _flat_key(args):
+    key = []
+    for a in args:
+        c = a.__class__
+        if c is EagerTensor:
+            v = a._value
+        elif c is np.ndarray:
+            v = a
+        else:
+            return None
+        key.append(v.shape)
+        key.append(v.dtype)
+    return tuple(key)
 
 
 def _with_nones(call_flat, flat_out):

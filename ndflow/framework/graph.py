@@ -39,9 +39,6 @@ class Operation:
     def __repr__(self):
         return f"<tf.Operation '{self.name}' type={self.type}>"
 
-    def __hash__(self):
-        return id(self)
-
 
 class Graph:
     """A TF1 dataflow graph: operations in creation order, collections, name scopes."""

@@ -7,12 +7,11 @@ tf.function build a plan once per signature and call it afterwards.
 """
 import functools
 import itertools
-import sys
-
 import numpy as np
 
 from .errors import InvalidArgumentError, OpError
-from .registry import CONST
+from .registry import CONST, fallback_infer
+from .tensor_shape import TensorShape
 
 _plan_ids = itertools.count()
 
@@ -36,10 +35,42 @@ def needed_ops(fetch_tensors, target_ops, fed_ids):
     return order
 
 
+class _Spec:
+    """A tensor seen with a refined shape (what shape inference functions need)."""
+    __slots__ = ("shape", "dtype", "op")
+
+    def __init__(self, shape, dtype, op):
+        self.shape, self.dtype, self.op = shape, dtype, op
+
+
+def refine_shapes(ops, feeds, feed_shapes):
+    """Static shapes of every tensor given the concrete shapes of the feeds, so a plan can
+    be specialised (reduction axes, products) for the shapes it will run on."""
+    shapes = {}
+    for t, s in zip(feeds, feed_shapes):
+        if not t.shape.is_fully_defined():
+            shapes[id(t)] = TensorShape(s)
+    if not shapes:
+        return shapes
+    for op in ops:
+        if not any(id(t) in shapes for t in op.inputs) or not op.outputs:
+            continue
+        specs = [_Spec(shapes.get(id(t), t.shape), t.dtype, t.op) for t in op.inputs]
+        op_def = op.op_def
+        if op_def.infer is not None:
+            out = op_def.infer(specs, op.attrs)
+        else:
+            out = fallback_infer(op_def, specs, op.attrs)
+        for o, (shape, _) in zip(op.outputs, out):
+            shapes[id(o)] = shape
+    return shapes
+
+
 class Plan:
-    def __init__(self, fetches, feeds, targets, store, xp=np):
+    def __init__(self, fetches, feeds, targets, store, xp=np, feed_shapes=None):
         fed_ids = {id(t): i for i, t in enumerate(feeds)}
         self.ops = needed_ops(fetches, targets, fed_ids)
+        self._shapes = refine_shapes(self.ops, feeds, feed_shapes) if feed_shapes else {}
         self.fetches = list(fetches)
         self.feeds = list(feeds)
         self.store = store
@@ -73,7 +104,8 @@ class Plan:
             if op_def.kernel is None:  # NoOp: ordering only
                 continue
             kname = f"k{next(counter)}"
-            namespace[kname] = _bind(op, self.store, xp)
+            in_shapes = [self._shapes.get(id(t), t.shape) for t in op.inputs]
+            namespace[kname] = _bind(op, self.store, xp, in_shapes)
             args = ", ".join(names[id(t)] for t in op.inputs)
             outs = []
             for o in op.outputs:
@@ -131,9 +163,13 @@ class Plan:
             f"{op.type} '{op.name}' failed: {error} (input shapes: {', '.join(shapes)})", op=op)
 
 
-def _bind(op, store, xp):
+def _bind(op, store, xp, in_shapes):
     op_def = op.op_def
     attrs = op.attrs
+    if op_def.binder is not None:
+        return op_def.binder(xp, op, store, in_shapes)
+    if op_def.fast is not None and not attrs:
+        return op_def.fast
     if op_def.uses_store:
         return functools.partial(op_def.kernel, xp, store, **attrs)
     if op_def.needs_rng:

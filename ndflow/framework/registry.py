@@ -25,11 +25,11 @@ record_hook = [None]  # set by autodiff: record(op_def, inputs, outputs, attrs, 
 class OpDef:
     __slots__ = ("name", "kernel", "grad", "infer", "unify", "multi_output", "stateful",
                  "side_effect", "uses_store", "needs_rng", "differentiable", "_special",
-                 "grad_inputs")
+                 "grad_inputs", "fast", "binder")
 
     def __init__(self, name, kernel, infer=None, unify=None, multi_output=False, stateful=False,
                  side_effect=False, uses_store=False, needs_rng=False, differentiable=True,
-                 grad_inputs=None):
+                 grad_inputs=None, fast=None):
         self.name = name
         self.kernel = kernel
         self.grad = None
@@ -43,6 +43,17 @@ class OpDef:
         self.differentiable = differentiable
         self._special = uses_store or needs_rng
         self.grad_inputs = grad_inputs  # indices of inputs that take gradients (None: all)
+        # `fast`: an array-only callable equal to the kernel when there are no attrs (e.g.
+        # np.add), called directly to skip a Python frame per op.
+        self.fast = fast
+        self.binder = None
+
+    def bind_to(self, fn):
+        """Decorator: `fn(xp, operation, store, input_shapes) -> callable(*arrays)`
+        specialises this op's kernel for one graph node, given its inputs' shapes as the plan
+        knows them (used by compiled plans to avoid per-call overhead)."""
+        self.binder = fn
+        return fn
 
     def gradient(self, fn):
         """Decorator: registers `fn(op, *output_grads) -> input grads` as this op's gradient."""
@@ -205,6 +216,8 @@ def run_kernel(op, arrays, attrs):
             from . import random_seed
             extra = EAGER_STORE if op.uses_store else random_seed.eager_generator(attrs)
             return op.kernel(np, extra, *arrays, **attrs)
+        if op.fast is not None and not attrs:
+            return op.fast(*arrays)
         return op.kernel(np, *arrays, **attrs)
     except OpError:
         raise

@@ -56,6 +56,7 @@ class BaseSession:
         self.graph = graph if graph is not None else get_default_graph()
         self._store = _SessionStore()
         self._plans = {}
+        self._fetches = {}  # ids of fetched leaves -> their resolution (see _resolve_fetches)
         self._closed = False
         self._var_fetch = {}
         self.sess_str = target
@@ -66,21 +67,20 @@ class BaseSession:
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        leaves = nest.flatten(fetches)
-        elements = [self._as_fetch(x) for x in leaves]
-        tensors, targets, tensor_pos = [], [], {}
-        for e in elements:
-            if isinstance(e, Operation):
-                if e not in targets:
-                    targets.append(e)
-            elif id(e) not in tensor_pos:
-                tensor_pos[id(e)] = len(tensors)
-                tensors.append(e)
+        nested = nest.is_nested(fetches)
+        leaves = nest.flatten(fetches) if nested else [fetches]
+        fetch_key = tuple(map(id, leaves))
+        resolved = self._fetches.get(fetch_key)
+        if resolved is None:
+            resolved = self._resolve_fetches(leaves)
+            self._fetches[fetch_key] = resolved
+        positions, tensors, targets = resolved
         feed_tensors, feed_values = self._feeds(feed_dict)
-        key = (tuple(map(id, tensors)), tuple(map(id, targets)), tuple(map(id, feed_tensors)))
+        feed_shapes = tuple(v.shape for v in feed_values)
+        key = (fetch_key, tuple(map(id, feed_tensors)), feed_shapes)
         plan = self._plans.get(key)
-        if plan is None:
-            plan = Plan(tensors, feed_tensors, targets, self._store)
+        if plan is None:  # compiled for these fetches, feeds and feed shapes
+            plan = Plan(tensors, feed_tensors, targets, self._store, feed_shapes=feed_shapes)
             plan.copy_out = [i for i, t in enumerate(tensors) if t.op.type == "ReadVariable"]
             self._plans[key] = plan
         if plan.has_side_effects:
@@ -93,18 +93,29 @@ class BaseSession:
                 raise
         else:
             values = plan(*feed_values)
-        values = list(values)
-        for i in plan.copy_out:
-            values[i] = np.array(values[i], copy=True)
-        results = []
-        for e in elements:
-            if isinstance(e, Operation):
-                results.append(None)
-            else:
-                results.append(_to_numpy(values[tensor_pos[id(e)]]))
-        if not nest.is_nested(fetches):
+        if plan.copy_out:
+            values = list(values)
+            for i in plan.copy_out:
+                values[i] = np.array(values[i], copy=True)
+        results = [None if p is None else _to_numpy(values[p]) for p in positions]
+        if not nested:
             return results[0]
         return nest.pack_sequence_as(fetches, results)
+
+    def _resolve_fetches(self, leaves):
+        """(position of each leaf's value or None for ops, unique tensors, target ops)."""
+        tensors, targets, tensor_pos, positions = [], [], {}, []
+        for e in (self._as_fetch(x) for x in leaves):
+            if isinstance(e, Operation):
+                if e not in targets:
+                    targets.append(e)
+                positions.append(None)
+                continue
+            if id(e) not in tensor_pos:
+                tensor_pos[id(e)] = len(tensors)
+                tensors.append(e)
+            positions.append(tensor_pos[id(e)])
+        return positions, tensors, targets
 
     def _as_fetch(self, x):
         if isinstance(x, str):
@@ -140,6 +151,10 @@ class BaseSession:
             return [], []
         tensors, values = [], []
         for key, value in feed_dict.items():
+            if key.__class__ is SymbolicTensor:
+                tensors.append(key)
+                values.append(_feed_value(key, value))
+                continue
             if isinstance(key, str):
                 key = self.graph.as_graph_element(key)
             if isinstance(key, Variable):
@@ -162,6 +177,7 @@ class BaseSession:
     def close(self):
         self._closed = True
         self._plans.clear()
+        self._fetches.clear()
         self._store.clear()
 
     def as_default(self):
@@ -234,6 +250,11 @@ def _session_for(session, element):
 
 
 def _feed_value(t, value):
+    if value.__class__ is np.ndarray and value.dtype == t.dtype._np:
+        dims = t._shape._dims
+        if dims is not None and len(dims) == value.ndim and all(
+                d is None or d == n for d, n in zip(dims, value.shape)):
+            return value  # the common case, checked without conversions
     if isinstance(value, EagerTensor):
         value = value._value
     try:

@@ -28,8 +28,7 @@ class Tensor(TensorLike):
     def ref(self):
         return Reference(self)
 
-    def __hash__(self):
-        return id(self)
+    __hash__ = object.__hash__
 
     def __copy__(self):
         return self

@@ -5,6 +5,7 @@ graph is being built) has an initial-value tensor and an initializer; each Sessi
 its own value for it. Every use of a variable inside a graph adds a `ReadVariable` node,
 so reads and writes happen in program order.
 """
+import functools
 import itertools
 
 import numpy as np
@@ -174,8 +175,7 @@ class Variable(TensorLike):
     def ref(self):
         return Reference(self)
 
-    def __hash__(self):
-        return id(self)
+    __hash__ = object.__hash__
 
     # --- reading ---------------------------------------------------------------------------
     def read_value(self):
@@ -327,3 +327,58 @@ def global_variables_initializer():
 
 def local_variables_initializer():
     return variables_initializer(local_variables(), name="local_init")
+
+
+# --- plan specialisations of the state ops: read and write without extra call layers --------
+
+def _static_shape_matches(var, shape):
+    return (var._shape.is_fully_defined() and shape.is_fully_defined()
+            and shape.as_list() == var._shape.as_list())
+
+
+def _eager(var, store):
+    return store is EAGER_STORE or var._graph is None
+
+
+@READ.bind_to
+def _bind_read(xp, operation, store, shapes=None):
+    var = operation.attrs["var"]
+    if _eager(var, store):
+        return functools.partial(getattr, var, "_value")
+    return functools.partial(store.__getitem__, var)  # missing: FailedPreconditionError
+
+
+def _bind_write(combine):
+    def binder(xp, operation, store, shapes):
+        var = operation.attrs["var"]
+        delta_shape = shapes[0]
+        checked = not _static_shape_matches(var, delta_shape)
+        if _eager(var, store):
+            def write(value):
+                if checked:
+                    var._check_assign_shape(value)
+                var._value = value
+        elif checked:
+            def write(value):
+                store.write(var, value)
+        else:
+            def write(value):
+                store[var] = value
+        if combine is None:
+            def run(value):
+                write(value)
+                return value
+        else:
+            read = _bind_read(xp, operation, store)
+
+            def run(delta):
+                value = combine(read(), delta)
+                write(value)
+                return value
+        return run
+    return binder
+
+
+ASSIGN.bind_to(_bind_write(None))
+ASSIGN_ADD.bind_to(_bind_write(np.add))
+ASSIGN_SUB.bind_to(_bind_write(np.subtract))

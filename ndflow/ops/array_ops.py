@@ -1,4 +1,6 @@
 """Tensor creation, conversion, shapes, indexing, joining and splitting."""
+import functools
+
 import numpy as np
 
 from ..framework import dtypes
@@ -776,3 +778,18 @@ export_many("", {
 export_many("v1", {"placeholder": placeholder, "placeholder_with_default":
                    placeholder_with_default, "to_float": to_float, "to_int32": to_int32,
                    "where_v2": where_v2})
+
+
+@SUM_TO_LIKE.bind_to
+def _bind_sum_to_like(xp, operation, store, shapes):
+    g_shape, x_shape = shapes
+    if not (g_shape.is_fully_defined() and x_shape.is_fully_defined()):
+        return functools.partial(SUM_TO_LIKE.kernel, xp)
+    g_shape, x_shape = tuple(g_shape.as_list()), tuple(x_shape.as_list())
+    if g_shape == x_shape:
+        return lambda g, x: g
+    lead = len(g_shape) - len(x_shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, d in enumerate(x_shape)
+                                      if d == 1 and g_shape[i + lead] != 1)
+    reduce, reshape = xp.add.reduce, xp.reshape
+    return lambda g, x: reshape(reduce(g, axis=axes), x_shape)

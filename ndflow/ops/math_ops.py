@@ -1,4 +1,6 @@
 """Elementwise math, comparisons, reductions and matrix products."""
+import functools
+
 import numpy as np
 
 from ..framework import dtypes
@@ -13,16 +15,16 @@ from .array_ops import (broadcast_to_like, cast, convert_to_tensor, reshape_like
 _NO = {}
 
 
-def _binary(name, kernel, grad=None, out_dtype=None, differentiable=True):
-    opdef = op(name, unify=ALL, differentiable=differentiable,
+def _binary(name, kernel, grad=None, out_dtype=None, differentiable=True, fast=None):
+    opdef = op(name, unify=ALL, differentiable=differentiable, fast=fast,
                infer=broadcast(name, out_dtype))(kernel)
     if grad is not None:
         opdef.gradient(grad)
     return opdef
 
 
-def _unary(name, kernel, grad=None, differentiable=True, infer=unary):
-    opdef = op(name, infer=infer, differentiable=differentiable)(kernel)
+def _unary(name, kernel, grad=None, differentiable=True, infer=unary, fast=None):
+    opdef = op(name, infer=infer, differentiable=differentiable, fast=fast)(kernel)
     if grad is not None:
         opdef.gradient(grad)
     return opdef
@@ -213,9 +215,10 @@ def _tanh_kernel(xp, x):
 
 
 def _sigmoid_kernel(xp, x):
-    # exp of the negative magnitude only: never overflows, exact at both ends
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+    # 1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving exactly 0 (no NaN)
+    out = xp.exp(xp.negative(x))
+    out += 1
+    return xp.reciprocal(out, out=out)
 
 
 TANH = _unary("Tanh", _tanh_kernel)
@@ -224,7 +227,10 @@ SIGMOID = _unary("Sigmoid", _sigmoid_kernel)
 
 @op("TanhGrad", unify=ALL, infer=unary)
 def TANH_GRAD(xp, y, g):
-    return g * (1 - y * y)
+    out = xp.multiply(y, y)
+    xp.subtract(1, out, out=out)
+    out *= g
+    return out
 
 
 @TANH_GRAD.gradient
@@ -235,7 +241,10 @@ def _tanh_grad_grad(op, gg):
 
 @op("SigmoidGrad", unify=ALL, infer=unary)
 def SIGMOID_GRAD(xp, y, g):
-    return g * y * (1 - y)
+    out = xp.subtract(1, y)
+    out *= y
+    out *= g
+    return out
 
 
 @SIGMOID_GRAD.gradient
@@ -649,3 +658,96 @@ export_many("v1", {"div": div, "log": log, "mod": mod, "rsqrt": rsqrt, "reciproc
                    "squared_difference": squared_difference, "floormod": floormod,
                    "is_nan": is_nan, "is_inf": is_inf, "is_finite": is_finite, "inv": inv,
                    "tan": tan, "expm1": expm1, "logical_xor": logical_xor})
+
+
+# Array-only forms of the attribute-free kernels: plans and eager dispatch call these
+# NumPy ufuncs directly, saving a Python frame per op.
+for _opdef, _ufunc in (
+        (ADD, np.add), (SUB, np.subtract), (MUL, np.multiply), (DIV, np.true_divide),
+        (FLOOR_DIV, np.floor_divide), (MOD, np.mod), (POW, np.power), (MAXIMUM, np.maximum),
+        (MINIMUM, np.minimum), (NEG, np.negative), (ABS, np.abs), (SIGN, np.sign),
+        (SQUARE, np.square), (SQRT, np.sqrt), (EXP, np.exp), (EXPM1, np.expm1), (LOG, np.log),
+        (LOG1P, np.log1p), (SIN, np.sin), (COS, np.cos), (TAN, np.tan),
+        (RECIPROCAL, np.reciprocal), (FLOOR, np.floor), (CEIL, np.ceil), (TANH, np.tanh),
+        (EQUAL, np.equal), (NOT_EQUAL, np.not_equal), (LESS, np.less),
+        (LESS_EQUAL, np.less_equal), (GREATER, np.greater), (GREATER_EQUAL, np.greater_equal),
+        (LOGICAL_AND, np.logical_and), (LOGICAL_OR, np.logical_or),
+        (LOGICAL_XOR, np.logical_xor), (LOGICAL_NOT, np.logical_not), (IS_NAN, np.isnan),
+        (IS_INF, np.isinf), (IS_FINITE, np.isfinite)):
+    _opdef.fast = _ufunc
+
+
+# --- plan specialisations: with static shapes known, bind reductions and products to
+# C-level NumPy calls instead of the generic kernels.
+
+def _static_dims(shape):
+    return tuple(shape.as_list()) if shape.is_fully_defined() else None
+
+
+def _static_axes(x_shape, axis):
+    if axis is None:
+        return tuple(range(len(x_shape)))
+    axes = (axis,) if isinstance(axis, int) else axis
+    return tuple(sorted(a % len(x_shape) for a in axes))
+
+
+@SUM.bind_to
+def _bind_sum(xp, operation, store, shapes):
+    attrs = operation.attrs
+    x_shape = _static_dims(shapes[0])
+    axis = attrs["axis"] if x_shape is None else _static_axes(x_shape, attrs["axis"])
+    return functools.partial(xp.add.reduce, axis=axis, keepdims=attrs["keepdims"])
+
+
+@MEAN.bind_to
+def _bind_mean(xp, operation, store, shapes):
+    x = operation.inputs[0]
+    x_shape = _static_dims(shapes[0])
+    if x_shape is None or not x.dtype.is_floating:
+        return functools.partial(MEAN.kernel, xp, **operation.attrs)
+    axes = _static_axes(x_shape, operation.attrs["axis"])
+    keep = operation.attrs["keepdims"]
+    n = max(_count(x_shape, axes), 1)
+    reduce = xp.add.reduce
+    divide = xp.true_divide
+
+    def mean(x):
+        return divide(reduce(x, axis=axes, keepdims=keep), n)
+    return mean
+
+
+def _bind_broadcast_grad(scale):
+    def binder(xp, operation, store, shapes):
+        x_shape = _static_dims(shapes[1])
+        if x_shape is None:
+            return functools.partial(operation.op_def.kernel, xp, **operation.attrs)
+        axes = _static_axes(x_shape, operation.attrs["axis"])
+        kshape = _keepdims_shape(x_shape, axes)
+        n = max(_count(x_shape, axes), 1) if scale else 1
+        empty, divide, reshape = xp.empty, xp.true_divide, xp.reshape
+
+        def broadcast_grad(g, x):
+            out = empty(x_shape, g.dtype)
+            divide(reshape(g, kshape), n, out=out)
+            return out
+        return broadcast_grad
+    return binder
+
+
+SUM_GRAD.bind_to(_bind_broadcast_grad(scale=False))
+MEAN_GRAD.bind_to(_bind_broadcast_grad(scale=True))
+
+
+@MATMUL.bind_to
+def _bind_matmul(xp, operation, store, shapes):
+    ta, tb = operation.attrs.get("transpose_a"), operation.attrs.get("transpose_b")
+    if shapes[0].rank != 2 or shapes[1].rank != 2:
+        return functools.partial(MATMUL.kernel, xp, **operation.attrs)
+    dot = xp.dot
+    if not ta and not tb:
+        return dot
+    if ta and tb:
+        return lambda a, b: dot(a.T, b.T)
+    if ta:
+        return lambda a, b: dot(a.T, b)
+    return lambda a, b: dot(a, b.T)

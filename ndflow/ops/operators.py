@@ -79,4 +79,4 @@ def _eq(a, b, fn, negate=False):
 
 for _name, _fn in _OPERATORS.items():
     setattr(TensorLike, _name, _fn)
-TensorLike.__hash__ = lambda self: id(self)
+TensorLike.__hash__ = object.__hash__  # identity hash, in C (dict lookups stay fast)
