@@ -56,8 +56,21 @@ registry.record_hook[0] = _record
 
 
 def _is_differentiable_dtype(t):
-    d = t.dtype
-    return d.is_floating or d.is_complex
+    if t.__class__ is EagerTensor:
+        return t._value.dtype.kind in "fc"
+    return t.dtype._np is not None and t.dtype._np.kind in "fc"
+
+
+class _LazyOps:
+    """ndflow.ops imported on first use (they import this module)."""
+
+    def __getattr__(self, name):
+        from ..ops import array_ops, math_ops
+        self.array_ops, self.math_ops = array_ops, math_ops
+        return getattr(self, name)
+
+
+_ops = _LazyOps()
 
 
 def _sum_to_like(g, x):
@@ -67,12 +80,11 @@ def _sum_to_like(g, x):
     else:
         gs, xs = g.shape, x.shape
         if not (gs.is_fully_defined() and xs.is_fully_defined()):
-            from ..ops import array_ops
-            return array_ops.sum_to_like(g, x)  # reduction axes known only at run time
+            return _ops.array_ops.sum_to_like(g, x)  # reduction axes known only at run time
         g_shape, x_shape = tuple(gs.as_list()), tuple(xs.as_list())
     if g_shape == x_shape:
         return g
-    from ..ops import array_ops, math_ops
+    math_ops = _ops.math_ops
     lead = len(g_shape) - len(x_shape)
     stretched = tuple(i + lead for i, d in enumerate(x_shape) if d == 1 and g_shape[i + lead] != 1)
     if stretched:
@@ -83,20 +95,19 @@ def _sum_to_like(g, x):
 
 
 def _zeros_like(t):
-    from ..ops import array_ops
-    return array_ops.zeros_like(t)
+    return _ops.array_ops.zeros_like(t)
 
 
 def backprop(records, targets, seeds, stop_ids=frozenset()):
     """Propagates `seeds` (gradients of `targets`) back through `records` (in creation
     order). Returns {id(tensor): gradient}."""
-    from ..ops import math_ops
+    add = _ops.math_ops.add
     grads = {}
 
     def accumulate(t, g):
         key = id(t)
         prev = grads.get(key)
-        grads[key] = g if prev is None else math_ops.add(prev, g)
+        grads[key] = g if prev is None else add(prev, g)
 
     for t, g in zip(targets, seeds):
         accumulate(t, g)
@@ -120,8 +131,7 @@ def backprop(records, targets, seeds, stop_ids=frozenset()):
 
 
 def _ones_like(t):
-    from ..ops import array_ops
-    return array_ops.ones_like(t)
+    return _ops.array_ops.ones_like(t)
 
 
 def _resolve_unconnected(value, source, unconnected):

@@ -197,6 +197,34 @@ def execute(op, inputs, attrs=_NO_ATTRS, name=None):
         if state.eager_disabled:
             from .graph import get_default_graph
             return _execute_graph(op, inputs, attrs, name, get_default_graph())
+        # Fast path: every input already an eager tensor (most ops in eager code).
+        arrays = []
+        for x in inputs:
+            if x.__class__ is not EagerTensor:
+                break
+            arrays.append(x._value)
+        else:
+            if op.unify is not None and len(arrays) > 1:
+                d0 = arrays[0].dtype
+                for a in arrays:
+                    if a.dtype is not d0 and a.dtype != d0:
+                        _check_same_dtype(op, [b.dtype for b in arrays])
+            if op.fast is not None and not attrs:
+                try:
+                    out = op.fast(*arrays)
+                except (ValueError, TypeError, IndexError, ArithmeticError) as e:
+                    raise _kernel_error(op, arrays, e) from e
+            else:
+                out = run_kernel(op, arrays, attrs)
+            if op.multi_output:
+                outputs = [EagerTensor(o) for o in out]
+                if state.tapes:
+                    record_hook[0](op, inputs, outputs, attrs, None)
+                return outputs
+            result = EagerTensor(out)
+            if state.tapes:
+                record_hook[0](op, inputs, (result,), attrs, None)
+            return result
         if state.tapes:
             return _execute_taped(op, inputs, attrs, name)
         arrays = _eager_arrays(op, inputs)
@@ -207,6 +235,11 @@ def execute(op, inputs, attrs=_NO_ATTRS, name=None):
             return [EagerTensor(o) for o in out]
         return EagerTensor(out)
     return _execute_graph(op, inputs, attrs, name, g)
+
+
+def _kernel_error(op, arrays, e):
+    shapes = ", ".join(str(tuple(np.shape(a))) for a in arrays)
+    return InvalidArgumentError(f"{op.name}: {e} (input shapes: {shapes})")
 
 
 def run_kernel(op, arrays, attrs):
@@ -222,8 +255,7 @@ def run_kernel(op, arrays, attrs):
     except OpError:
         raise
     except (ValueError, TypeError, IndexError, ArithmeticError) as e:
-        shapes = ", ".join(str(tuple(np.shape(a))) for a in arrays)
-        raise InvalidArgumentError(f"{op.name}: {e} (input shapes: {shapes})") from e
+        raise _kernel_error(op, arrays, e) from e
 
 
 def _eager_arrays(op, inputs):
@@ -262,9 +294,9 @@ def _eager_arrays(op, inputs):
 
 
 def _execute_taped(op, inputs, attrs, name):
-    from .variables import Variable
-    ins = [x.read_value() if isinstance(x, Variable) and x._graph is None else x
-           for x in inputs]
+    ins = [x.read_value() if isinstance(x, TensorLike) and x.__class__ is not EagerTensor
+           and x.__class__ is not SymbolicTensor and x._graph is None else x
+           for x in inputs]  # eager variables are read so the tapes see the read
     arrays = _eager_arrays(op, ins)
     if arrays is None:
         return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))

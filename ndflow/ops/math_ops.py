@@ -347,7 +347,7 @@ def _keepdims_shape(x_shape, axis):
 
 @op("Sum", infer=reduction)
 def SUM(xp, x, axis, keepdims):
-    return xp.sum(x, axis=axis, keepdims=keepdims)
+    return xp.add.reduce(x, axis=axis, keepdims=keepdims)
 
 
 @op("SumGrad", grad_inputs=(0,), infer=lambda ts, a: [(ts[1].shape, ts[0].dtype)])
@@ -370,8 +370,11 @@ def _sum_grad_grad(op, gg):
 
 @op("Mean", infer=reduction)
 def MEAN(xp, x, axis, keepdims):
-    out = xp.mean(x, axis=axis, keepdims=keepdims)
-    return out.astype(x.dtype, copy=False) if out.dtype != x.dtype else out
+    if x.dtype.kind in "fc":
+        n = x.size if axis is None else _count(x.shape, axis)
+        return xp.true_divide(xp.add.reduce(x, axis=axis, keepdims=keepdims), max(n, 1))
+    out = xp.mean(x, axis=axis, keepdims=keepdims)  # integer means stay integers, like TF
+    return out.astype(x.dtype)
 
 
 def _count(x_shape, axis):
@@ -602,7 +605,7 @@ def MATMUL(xp, a, b, transpose_a=False, transpose_b=False):
 
 
 def _mm(a, b, ta=False, tb=False):
-    return execute(MATMUL, (a, b), {"transpose_a": ta, "transpose_b": tb})
+    return execute(MATMUL, (a, b), {"transpose_a": ta, "transpose_b": tb} if ta or tb else _NO)
 
 
 @MATMUL.gradient
@@ -620,13 +623,13 @@ def _matmul_grad(op, g):
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
-    attrs = {"transpose_a": bool(transpose_a or adjoint_a),
-             "transpose_b": bool(transpose_b or adjoint_b)}
+    ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
+    attrs = {"transpose_a": ta, "transpose_b": tb} if ta or tb else _NO
     return execute(MATMUL, (a, b), attrs, name)
 
 
 def _matmul_operator(a, b):
-    return execute(MATMUL, (a, b), {"transpose_a": False, "transpose_b": False})
+    return execute(MATMUL, (a, b), _NO)
 
 
 from ..util.export import export_many  # noqa: E402
@@ -673,7 +676,7 @@ for _opdef, _ufunc in (
         (LESS_EQUAL, np.less_equal), (GREATER, np.greater), (GREATER_EQUAL, np.greater_equal),
         (LOGICAL_AND, np.logical_and), (LOGICAL_OR, np.logical_or),
         (LOGICAL_XOR, np.logical_xor), (LOGICAL_NOT, np.logical_not), (IS_NAN, np.isnan),
-        (IS_INF, np.isinf), (IS_FINITE, np.isfinite)):
+        (IS_INF, np.isinf), (IS_FINITE, np.isfinite), (MATMUL, np.matmul)):
     _opdef.fast = _ufunc
 
 
