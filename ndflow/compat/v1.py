@@ -163,7 +163,8 @@ class GPUOptions:
 train = _namespace("train", {})
 for _name in ("GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
               "RMSPropOptimizer", "AdagradOptimizer", "Optimizer", "get_or_create_global_step",
-              "get_global_step"):
+              "get_global_step", "Saver", "get_checkpoint_state", "latest_checkpoint",
+              "checkpoint_exists"):
     setattr(train, _name, getattr(_tf.train, _name))
 train.__dict__.update(_EXPORTS.get("v1.train", {}))
 

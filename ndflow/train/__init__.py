@@ -22,3 +22,7 @@ def get_global_step(graph=None):
     from ..framework.graph import get_default_graph
     found = (graph or get_default_graph()).get_collection("global_step")
     return found[0] if found else None
+
+
+from .saver import (CheckpointState, Saver, checkpoint_exists, get_checkpoint_state,  # noqa: E402,F401
+                    latest_checkpoint)
