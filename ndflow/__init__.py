@@ -41,6 +41,12 @@ def name_scope(name):
     return g.name_scope(name)
 
 
+def device(device_name):
+    """tf.device: ndflow places ops itself (NumPy on the CPU); the scope is accepted."""
+    import contextlib
+    return contextlib.nullcontext()
+
+
 def gradients(ys, xs, grad_ys=None, name="gradients", **kwargs):
     from .framework.autodiff import gradients as _gradients
     return _gradients(ys, xs, grad_ys, name, **kwargs)
