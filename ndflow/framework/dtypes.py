@@ -105,6 +105,10 @@ _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update({"half": float16, "float": float32, "double": float64,
                  "bool_": bool, "str": string, "object": string})
 _BY_NP = {d._np: d for d in _ALL if d._np is not None}
+# The DataType enum values of TensorFlow's types.proto, which tf.as_dtype also accepts.
+_BY_ENUM = {1: float32, 2: float64, 3: int32, 4: uint8, 5: int16, 6: int8, 7: string,
+            8: complex64, 9: int64, 10: bool, 17: uint16, 18: complex128, 19: float16,
+            22: uint32, 23: uint64}
 
 
 def as_dtype(value):
@@ -119,6 +123,8 @@ def as_dtype(value):
         return bool
     if value is str or value is bytes:
         return string
+    if type(value) is int and value in _BY_ENUM:  # TensorFlow's DataType enum: as_dtype(2) is float64
+        return _BY_ENUM[value]
     if isinstance(value, str):
         d = _BY_NAME.get(value)
         if d is not None:

@@ -6,7 +6,10 @@ def _dim(d):
         return None
     if hasattr(d, "value") and not isinstance(d, int):  # a Dimension-like object
         return d.value
-    d = int(d)
+    try:
+        d = int(d)
+    except TypeError:
+        raise TypeError(f"Cannot convert {d!r} to a dimension: expected an int or None.") from None
     if d < 0:
         if d == -1:
             return None
@@ -22,8 +25,8 @@ class TensorShape:
             self._dims = dims._dims
         elif dims is None:
             self._dims = None
-        elif isinstance(dims, int):
-            self._dims = (_dim(dims),)
+        elif isinstance(dims, int) or not hasattr(dims, "__iter__"):
+            self._dims = (_dim(dims),)  # a single value is one dimension, as in TF1
         else:
             self._dims = tuple(_dim(d) for d in dims)
 

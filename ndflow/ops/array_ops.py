@@ -618,9 +618,45 @@ def _real_key(key, index_arrays):
     return tuple(index_arrays[k.i] if k.__class__ is _TensorIndex else k for k in key)
 
 
+def _basic_index_shape(shape, key):
+    """Static result shape of indexing `shape` with ints, slices, None and Ellipsis; a
+    slice of an unknown dimension stays unknown."""
+    dims = list(shape.dims)
+    consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if consumed > len(dims):
+        raise InvalidArgumentError(f"GetItem: too many indices ({consumed}) for a tensor of "
+                                   f"shape {shape}.")
+    out, pos = [], 0
+    for k in key:
+        if k is None:
+            out.append(1)
+        elif k is Ellipsis:
+            skip = len(dims) - consumed
+            out.extend(dims[pos:pos + skip])
+            pos += skip
+        elif isinstance(k, slice):
+            d = dims[pos]
+            out.append(None if d is None else len(range(*k.indices(d))))
+            pos += 1
+        else:
+            d = dims[pos]
+            if d is not None and not -d <= k < d:
+                raise InvalidArgumentError(f"GetItem: index {k} is out of bounds for dimension "
+                                           f"{pos} of size {d} (shape {shape}).")
+            pos += 1
+    return TensorShape(out + dims[pos:])
+
+
 def _getitem_infer(ts, attrs):
     from ..framework.registry import fallback_infer
+    key = attrs["key"]
+    x = ts[0]
+    if len(ts) == 1 and _is_basic(key) and x.shape.rank is not None:
+        return [(_basic_index_shape(x.shape, key), x.dtype)]
     specs = fallback_infer(GETITEM, ts, attrs)
+    if x.shape.rank is not None and None in x.shape.dims and specs[0][0].rank is not None:
+        # stand-in sizes for unknown dims leak into advanced-index results: keep the rank only
+        specs = [(TensorShape([None] * specs[0][0].rank), specs[0][1])]
     if any(t.dtype.is_bool for t in ts[1:]):
         return [(TensorShape(None if specs[0][0].rank is None else [None] * specs[0][0].rank),
                  specs[0][1])]

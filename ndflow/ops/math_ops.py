@@ -216,7 +216,7 @@ def _tanh_kernel(xp, x):
 
 def _sigmoid_kernel(xp, x):
     # 1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving exactly 0 (no NaN)
-    out = xp.exp(xp.negative(x))
+    out = xp.asarray(xp.exp(xp.negative(x)))  # a 0-d input gives a NumPy scalar: no out=
     out += 1
     return xp.reciprocal(out, out=out)
 
