@@ -406,20 +406,41 @@ def constant_in_graph(array, g, name=None):
 
 # --- static shape inference fallback -----------------------------------------------------
 
-_UNKNOWN = 1009  # stands for an unknown dimension while inferring shapes by evaluation
+_STAND_INS = (1009, 1013)  # two sizes standing in for unknown dimensions (see below)
 
 
 def fallback_infer(op, tensors, attrs):
-    """Infers output shapes by running the kernel on zero-stride stand-ins of the inputs."""
+    """Infers output shapes by running the kernel on zero-stride stand-ins of the inputs.
+
+    Unknown input dimensions are given a stand-in size; the kernel runs once per stand-in
+    and an output dimension that differs between the runs depends on an unknown input
+    dimension, so it is unknown (None)."""
+    if any(t.shape.rank is None for t in tensors if t.op.op_def is not CONST):
+        return [(TensorShape(None), tensors[0].dtype if tensors else dtypes.float32)]
+    has_unknown = any(None in t.shape.dims for t in tensors if t.op.op_def is not CONST)
+    runs = [_run_on_stand_ins(op, tensors, attrs, size)
+            for size in (_STAND_INS if has_unknown else _STAND_INS[:1])]
+    if any(r is None for r in runs):
+        return [(TensorShape(None), tensors[0].dtype if tensors else dtypes.float32)]
+    specs = []
+    for outs in zip(*runs):
+        shapes = [np.shape(o) for o in outs]
+        if len({len(s) for s in shapes}) > 1:
+            dims = None
+        else:
+            dims = [d if all(s[i] == d for s in shapes) else None
+                    for i, d in enumerate(shapes[0])]
+        specs.append((TensorShape(dims), dtypes.from_numpy(np.asarray(outs[0]).dtype)))
+    return specs
+
+
+def _run_on_stand_ins(op, tensors, attrs, size):
     arrays = []
-    first_dtype = tensors[0].dtype if tensors else dtypes.float32
     for t in tensors:
         if t.op.op_def is CONST:
             arrays.append(t.op.attrs["value"])
             continue
-        if t.shape.rank is None:
-            return [(TensorShape(None), first_dtype)]
-        shape = tuple(_UNKNOWN if d is None else d for d in t.shape.dims)
+        shape = tuple(size if d is None else d for d in t.shape.dims)
         arrays.append(np.broadcast_to(np.zeros((), t.dtype._np), shape))
     try:
         if op._special:
@@ -430,13 +451,11 @@ def fallback_infer(op, tensors, attrs):
     except OpError:
         raise
     except Exception as e:  # noqa: BLE001 - report shape errors in TensorFlow's style
-        if any(t.shape.rank is not None and None in t.shape.dims for t in tensors):
-            return [(TensorShape(None), first_dtype)]
+        if any(None in t.shape.dims for t in tensors):
+            return None  # may only fail because of the stand-in sizes
         shapes = ", ".join(str(t.shape) for t in tensors)
         raise InvalidArgumentError(f"{op.name}: {e} (input shapes: {shapes})") from e
-    outs = out if op.multi_output else [out]
-    return [(TensorShape([None if d == _UNKNOWN else d for d in np.shape(o)]),
-             dtypes.from_numpy(np.asarray(o).dtype)) for o in outs]
+    return out if op.multi_output else [out]
 
 
 # --- the few ops dispatch itself needs ------------------------------------------------------

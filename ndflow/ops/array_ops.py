@@ -618,11 +618,18 @@ def _real_key(key, index_arrays):
     return tuple(index_arrays[k.i] if k.__class__ is _TensorIndex else k for k in key)
 
 
-def _basic_index_shape(shape, key):
-    """Static result shape of indexing `shape` with ints, slices, None and Ellipsis; a
-    slice of an unknown dimension stays unknown."""
+def _index_shape(shape, key, index_tensors=()):
+    """Static result shape of indexing `shape` with ints, slices, None, Ellipsis and at most
+    one index array or tensor; a slice of an unknown dimension stays unknown. None when
+    it cannot be told statically."""
+    advanced = [k for k in key if not _is_basic((k,))]
+    if len(advanced) > 1:
+        return None
     dims = list(shape.dims)
-    consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
+    ranks = [_index_rank(k, index_tensors) for k in key if k is not None and k is not Ellipsis]
+    if None in ranks:
+        return None
+    consumed = sum(ranks)
     if consumed > len(dims):
         raise InvalidArgumentError(f"GetItem: too many indices ({consumed}) for a tensor of "
                                    f"shape {shape}.")
@@ -638,6 +645,15 @@ def _basic_index_shape(shape, key):
             d = dims[pos]
             out.append(None if d is None else len(range(*k.indices(d))))
             pos += 1
+        elif not _is_basic((k,)):  # the index array's own dimensions replace those it uses
+            index = index_tensors[k.i] if k.__class__ is _TensorIndex else k
+            rank = _index_rank(k, index_tensors)
+            if index.dtype == bool or getattr(index.dtype, "is_bool", False):
+                out.append(int(index.sum()) if isinstance(index, np.ndarray) else None)
+            else:
+                out.extend(index.shape.as_list() if hasattr(index.shape, "as_list")
+                           else index.shape)
+            pos += rank
         else:
             d = dims[pos]
             if d is not None and not -d <= k < d:
@@ -647,12 +663,24 @@ def _basic_index_shape(shape, key):
     return TensorShape(out + dims[pos:])
 
 
+def _index_rank(k, index_tensors):
+    """How many dimensions of the indexed tensor key item `k` uses (None: unknown)."""
+    if _is_basic((k,)):
+        return 1
+    index = index_tensors[k.i] if k.__class__ is _TensorIndex else k
+    is_bool = index.dtype == bool or getattr(index.dtype, "is_bool", False)
+    rank = index.ndim if isinstance(index, np.ndarray) else index.shape.rank
+    return (rank if is_bool else 1) if rank is not None else None
+
+
 def _getitem_infer(ts, attrs):
     from ..framework.registry import fallback_infer
     key = attrs["key"]
     x = ts[0]
-    if len(ts) == 1 and _is_basic(key) and x.shape.rank is not None:
-        return [(_basic_index_shape(x.shape, key), x.dtype)]
+    if x.shape.rank is not None:
+        shape = _index_shape(x.shape, key, ts[1:])
+        if shape is not None:
+            return [(shape, x.dtype)]
     specs = fallback_infer(GETITEM, ts, attrs)
     if x.shape.rank is not None and None in x.shape.dims and specs[0][0].rank is not None:
         # stand-in sizes for unknown dims leak into advanced-index results: keep the rank only

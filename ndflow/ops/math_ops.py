@@ -347,7 +347,9 @@ def _keepdims_shape(x_shape, axis):
 
 @op("Sum", infer=reduction)
 def SUM(xp, x, axis, keepdims):
-    return xp.add.reduce(x, axis=axis, keepdims=keepdims)
+    # NumPy widens int32 sums to int64; TensorFlow keeps the input's dtype
+    dtype = x.dtype if x.dtype.kind in "iu" else None
+    return xp.add.reduce(x, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
 @op("SumGrad", grad_inputs=(0,), infer=lambda ts, a: [(ts[1].shape, ts[0].dtype)])
@@ -429,7 +431,8 @@ MIN.gradient(_extreme_grad)
 
 @op("Prod", infer=reduction)
 def PROD(xp, x, axis, keepdims):
-    return xp.prod(x, axis=axis, keepdims=keepdims)
+    return xp.prod(x, axis=axis, keepdims=keepdims,
+                   dtype=x.dtype if x.dtype.kind in "iu" else None)
 
 
 @PROD.gradient

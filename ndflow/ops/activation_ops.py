@@ -1,0 +1,190 @@
+"""Activations of tf.nn beyond relu/sigmoid/tanh: relu6, elu, selu, leaky_relu, softplus,
+softsign, gelu, swish/silu, log_sigmoid.
+
+The piecewise ones are fused kernels with their own gradient op (TensorFlow's
+Relu6 -> Relu6Grad chain), so second derivatives work without storing masks; the smooth
+ones are composed from primitives.
+"""
+import math
+
+from ..framework.registry import ALL, execute, op
+from ..framework.shape_fns import unary
+from . import math_ops as M
+from .array_ops import convert_to_tensor, where, zeros_like
+
+_NO = {}
+
+# SELU's constants (Klambauer et al. 2017), as TensorFlow defines them.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+# --- relu6 -------------------------------------------------------------------------------------
+
+@op("Relu6", infer=unary)
+def RELU6(xp, x):
+    return xp.clip(x, 0, 6)
+
+
+@op("Relu6Grad", unify=ALL, infer=unary, grad_inputs=(0,))
+def RELU6_GRAD(xp, g, x):
+    return g * ((x > 0) & (x < 6))
+
+
+@RELU6.gradient
+def _relu6_grad(op, g):
+    return [execute(RELU6_GRAD, (g, op.inputs[0]), _NO)]
+
+
+@RELU6_GRAD.gradient
+def _relu6_grad_grad(op, gg):
+    return [execute(RELU6_GRAD, (gg, op.inputs[1]), _NO), None]
+
+
+def relu6(features, name=None):
+    return execute(RELU6, (features,), _NO, name)
+
+
+# --- elu and selu: gradients from the outputs ----------------------------------------------------
+
+@op("Elu", infer=unary)
+def ELU(xp, x):
+    return xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0)))
+
+
+@op("EluGrad", unify=ALL, infer=unary)
+def ELU_GRAD(xp, g, y):
+    # below zero y = exp(x) - 1, so dy/dx = y + 1
+    return xp.where(y > 0, g, g * (y + 1))
+
+
+@ELU.gradient
+def _elu_grad(op, g):
+    return [execute(ELU_GRAD, (g, op.outputs[0]), _NO)]
+
+
+@ELU_GRAD.gradient
+def _elu_grad_grad(op, gg):
+    g, y = op.inputs
+    return [execute(ELU_GRAD, (gg, y), _NO), where(y > 0, zeros_like(gg), gg * g)]
+
+
+def elu(features, name=None):
+    return execute(ELU, (features,), _NO, name)
+
+
+@op("Selu", infer=unary)
+def SELU(xp, x):
+    negative = xp.expm1(xp.minimum(x, 0)) * SELU_ALPHA
+    return xp.where(x > 0, x, negative) * SELU_SCALE
+
+
+@op("SeluGrad", unify=ALL, infer=unary)
+def SELU_GRAD(xp, g, y):
+    # below zero y = scale * alpha * (exp(x) - 1), so dy/dx = y + scale * alpha
+    return xp.where(y > 0, g * SELU_SCALE, g * (y + SELU_SCALE * SELU_ALPHA))
+
+
+@SELU.gradient
+def _selu_grad(op, g):
+    return [execute(SELU_GRAD, (g, op.outputs[0]), _NO)]
+
+
+@SELU_GRAD.gradient
+def _selu_grad_grad(op, gg):
+    g, y = op.inputs
+    return [execute(SELU_GRAD, (gg, y), _NO), where(y > 0, zeros_like(gg), gg * g)]
+
+
+def selu(features, name=None):
+    return execute(SELU, (features,), _NO, name)
+
+
+# --- leaky relu --------------------------------------------------------------------------------
+
+@op("LeakyRelu", infer=unary)
+def LEAKY_RELU(xp, x, alpha):
+    return xp.where(x > 0, x, x * alpha)
+
+
+@op("LeakyReluGrad", unify=ALL, infer=unary, grad_inputs=(0,))
+def LEAKY_RELU_GRAD(xp, g, x, alpha):
+    return xp.where(x > 0, g, g * alpha)
+
+
+@LEAKY_RELU.gradient
+def _leaky_relu_grad(op, g):
+    return [execute(LEAKY_RELU_GRAD, (g, op.inputs[0]), op.attrs)]
+
+
+@LEAKY_RELU_GRAD.gradient
+def _leaky_relu_grad_grad(op, gg):
+    return [execute(LEAKY_RELU_GRAD, (gg, op.inputs[1]), op.attrs), None]
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    return execute(LEAKY_RELU, (features,), {"alpha": float(alpha)}, name)
+
+
+# --- smooth activations ------------------------------------------------------------------------
+
+@op("Softplus", infer=unary)
+def SOFTPLUS(xp, x):
+    # log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)): no overflow, exact for large |x|
+    return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+@SOFTPLUS.gradient
+def _softplus_grad(op, g):
+    return [g * M.sigmoid(op.inputs[0])]
+
+
+def softplus(features, name=None):
+    return execute(SOFTPLUS, (features,), _NO, name)
+
+
+@op("Softsign", infer=unary)
+def SOFTSIGN(xp, x):
+    return x / (1 + xp.abs(x))
+
+
+@SOFTSIGN.gradient
+def _softsign_grad(op, g):
+    return [g / M.square(1.0 + M.abs(op.inputs[0]))]
+
+
+def softsign(features, name=None):
+    return execute(SOFTSIGN, (features,), _NO, name)
+
+
+def gelu(features, approximate=False, name=None):
+    """x * P(X <= x) for X ~ N(0, 1); `approximate=True` uses the tanh formula."""
+    from .math_extra_ops import erf
+    x = convert_to_tensor(features)
+    if approximate:
+        inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)
+        return M.multiply(0.5 * x, 1.0 + M.tanh(inner), name=name)
+    return M.multiply(0.5 * x, 1.0 + erf(x * (1.0 / math.sqrt(2.0))), name=name)
+
+
+def swish(features, beta=1.0, name=None):
+    x = convert_to_tensor(features)
+    scaled = x if beta == 1.0 else x * beta
+    return M.multiply(x, M.sigmoid(scaled), name=name)
+
+
+def silu(features, beta=1.0, name=None):
+    return swish(features, beta, name)
+
+
+def log_sigmoid(x, name=None):
+    """log(sigmoid(x)) = -softplus(-x), finite for large |x|."""
+    return M.negative(softplus(M.negative(x)), name=name)
+
+
+from ..util.export import export_many  # noqa: E402
+
+export_many("nn", {"relu6": relu6, "elu": elu, "selu": selu, "leaky_relu": leaky_relu,
+                   "softplus": softplus, "softsign": softsign, "gelu": gelu, "swish": swish,
+                   "silu": silu, "log_sigmoid": log_sigmoid})
+export_many("math", {"softplus": softplus, "softsign": softsign, "log_sigmoid": log_sigmoid})

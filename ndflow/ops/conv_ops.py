@@ -1,0 +1,1003 @@
+"""Convolution, pooling, bias and dropout ops of tf.nn.
+
+Kernels work on NHWC arrays (NCHW inputs are transposed views on the way in and out).
+A convolution is one GEMM over im2col patches taken with `as_strided` from the padded
+input; its gradients are registered ops whose own gradients are convolutions again, so
+second-order derivatives and graph-mode gradients come for free. Pooling loops over the
+kh*kw offsets of a window (a handful of whole-array NumPy calls), never over pixels.
+"""
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.graph import graph_for_building
+from ..framework.random_seed import graph_seeds
+from ..framework.registry import ALL, CONST, execute, op
+from ..framework.tensor import EagerTensor, TensorLike
+from ..framework.tensor_shape import TensorShape
+from . import array_ops as A
+from . import math_ops as M
+
+_NO = {}
+
+
+# --- argument normalisation (TensorFlow's accepted forms) -------------------------------------
+
+def _channels_last(data_format):
+    return data_format is None or not data_format.upper().startswith("NC")
+
+
+def _data_format_2d(data_format, op_name):
+    fmt = "NHWC" if data_format is None else str(data_format).upper()
+    if fmt not in ("NHWC", "NCHW"):
+        raise ValueError(f"{op_name}: data_format must be 'NHWC' or 'NCHW'. "
+                         f"Received: data_format={data_format!r}")
+    return fmt
+
+
+def _spatial_pair(value, arg, op_name, data_format, default=1):
+    """An int, or a list of 1, 2 or 4 ints (TensorFlow's forms), as (height, width)."""
+    if value is None:
+        return (default, default)
+    if isinstance(value, EagerTensor):
+        value = value.numpy().tolist()
+    if isinstance(value, (int, np.integer)):
+        return (int(value), int(value))
+    values = [int(v) for v in value]
+    if len(values) == 1:
+        values = values * 2
+    elif len(values) == 4:
+        outer = (values[0], values[1]) if data_format == "NCHW" else (values[0], values[3])
+        if outer != (1, 1):
+            raise ValueError(f"{op_name}: {arg} in the batch and depth dimensions must be 1. "
+                             f"Received: {arg}={list(value)}")
+        values = values[2:] if data_format == "NCHW" else values[1:3]
+    elif len(values) != 2:
+        raise ValueError(f"{op_name}: {arg} must be an int or a list of 1, 2 or 4 ints. "
+                         f"Received: {arg}={list(value)}")
+    if min(values) < 1:
+        raise ValueError(f"{op_name}: {arg} must be positive. Received: {arg}={list(value)}")
+    return tuple(values)
+
+
+def _padding_attr(padding, op_name, data_format, explicit_ok=True):
+    """'SAME', 'VALID', or explicit ((top, bottom), (left, right)) from TF's 4 pairs."""
+    if isinstance(padding, str):
+        mode = padding.upper()
+        if mode in ("SAME", "VALID"):
+            return mode
+        raise ValueError(f"{op_name}: padding must be 'SAME', 'VALID' or a list of pairs. "
+                         f"Received: padding={padding!r}")
+    if not explicit_ok or padding is None:
+        raise ValueError(f"{op_name}: padding must be 'SAME' or 'VALID'. "
+                         f"Received: padding={padding!r}")
+    pairs = [tuple(int(v) for v in pair) for pair in padding]
+    if len(pairs) == 4:
+        outer = (pairs[0], pairs[1]) if data_format == "NCHW" else (pairs[0], pairs[3])
+        if outer != ((0, 0), (0, 0)):
+            raise ValueError(f"{op_name}: explicit padding of the batch and depth dimensions "
+                             f"must be 0. Received: padding={padding!r}")
+        pairs = pairs[2:] if data_format == "NCHW" else pairs[1:3]
+    if len(pairs) != 2 or any(len(p) != 2 or min(p) < 0 for p in pairs):
+        raise ValueError(f"{op_name}: explicit padding must be 4 (or 2 spatial) pairs of "
+                         f"non-negative ints. Received: padding={padding!r}")
+    return tuple(pairs)
+
+
+def _conv_attrs(op_name, strides, padding, data_format, dilations):
+    fmt = _data_format_2d(data_format, op_name)
+    return {"strides": _spatial_pair(strides, "strides", op_name, fmt),
+            "padding": _padding_attr(padding, op_name, fmt),
+            "dilations": _spatial_pair(dilations, "dilations", op_name, fmt),
+            "data_format": fmt}
+
+
+def _pool_attrs(op_name, ksize, strides, padding, data_format):
+    fmt = _data_format_2d(data_format, op_name)
+    return {"ksize": _spatial_pair(ksize, "ksize", op_name, fmt),
+            "strides": _spatial_pair(strides, "strides", op_name, fmt),
+            "padding": _padding_attr(padding, op_name, fmt, explicit_ok=False),
+            "data_format": fmt}
+
+
+# --- window arithmetic ------------------------------------------------------------------------
+
+def _out_size(op_name, size, k, stride, dilation, padding):
+    """(output size, pad before, pad after) along one spatial axis, as TensorFlow computes
+    them: SAME gives ceil(size / stride) with the odd extra pad after (bottom/right)."""
+    k_eff = (k - 1) * dilation + 1
+    if padding == "SAME":
+        out = -(-size // stride)
+        total = max((out - 1) * stride + k_eff - size, 0)
+        return out, total // 2, total - total // 2
+    before, after = (0, 0) if padding == "VALID" else padding
+    span = size + before + after - k_eff
+    if span < 0:
+        raise InvalidArgumentError(
+            f"{op_name}: computed output size would be negative: input size {size} (padded "
+            f"{size + before + after}) is smaller than the effective window size {k_eff}.")
+    return span // stride + 1, before, after
+
+
+def _geometry(op_name, h, w, ksize, strides, dilations, padding):
+    """(out_h, out_w, ((top, bottom), (left, right)))."""
+    pad_h = padding if isinstance(padding, str) else padding[0]
+    pad_w = padding if isinstance(padding, str) else padding[1]
+    oh, top, bottom = _out_size(op_name, h, ksize[0], strides[0], dilations[0], pad_h)
+    ow, left, right = _out_size(op_name, w, ksize[1], strides[1], dilations[1], pad_w)
+    return oh, ow, ((top, bottom), (left, right))
+
+
+def _static_out(op_name, size, k, stride, dilation, padding):
+    return None if size is None else _out_size(op_name, size, k, stride, dilation, padding)[0]
+
+
+# --- array helpers (NHWC) -----------------------------------------------------------------------
+
+def _to_nhwc(x, data_format):
+    return x if data_format == "NHWC" else x.transpose(0, 2, 3, 1)
+
+
+def _from_nhwc(x, data_format):
+    return x if data_format == "NHWC" else x.transpose(0, 3, 1, 2)
+
+
+def _nhwc_shape(shape, data_format):
+    n, a, b, c = shape
+    return (n, a, b, c) if data_format == "NHWC" else (n, b, c, a)
+
+
+def _pad(xp, x, pads, value=0):
+    (top, bottom), (left, right) = pads
+    if not (top or bottom or left or right):
+        return x
+    n, h, w, c = x.shape
+    out = xp.full((n, h + top + bottom, w + left + right, c), value, dtype=x.dtype)
+    out[:, top:top + h, left:left + w] = x
+    return out
+
+
+def _crop(x, pads, h, w):
+    (top, _), (left, _) = pads
+    return x[:, top:top + h, left:left + w]
+
+
+def _patches(xp, x, ksize, out_hw, strides, dilations):
+    """(N, OH, OW, KH, KW, C) read-only view of the windows of padded NHWC `x`."""
+    n, _, _, c = x.shape
+    sn, sh, sw, sc = x.strides
+    shape = (n, out_hw[0], out_hw[1], ksize[0], ksize[1], c)
+    steps = (sn, sh * strides[0], sw * strides[1], sh * dilations[0], sw * dilations[1], sc)
+    return xp.lib.stride_tricks.as_strided(x, shape, steps, writeable=False)
+
+
+def _offsets(ksize, out_hw, strides, dilations=(1, 1)):
+    """For each window offset (i, j): the (rows, cols) slices of the padded input it reads."""
+    for i in range(ksize[0]):
+        for j in range(ksize[1]):
+            r0, c0 = i * dilations[0], j * dilations[1]
+            yield (slice(r0, r0 + max((out_hw[0] - 1) * strides[0] + 1, 0), strides[0]),
+                   slice(c0, c0 + max((out_hw[1] - 1) * strides[1] + 1, 0), strides[1]))
+
+
+def _check_depth(op_name, x_shape, w_shape, in_depth, filter_depth):
+    if in_depth is not None and filter_depth is not None and in_depth != filter_depth:
+        raise InvalidArgumentError(
+            f"{op_name}: input depth {in_depth} does not match the filter's input depth "
+            f"{filter_depth} (input shape {_fmt(x_shape)}, filter shape {_fmt(w_shape)}).")
+
+
+def _check_rank(op_name, what, shape, rank):
+    if shape is not None and len(shape) != rank:
+        raise InvalidArgumentError(f"{op_name}: {what} must be {rank}-dimensional, got shape "
+                                   f"{_fmt(shape)}.")
+
+
+def _fmt(shape):
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")" \
+        if shape is not None else "<unknown>"
+
+
+# --- convolution kernels -------------------------------------------------------------------------
+
+def _conv_forward(xp, x, w, strides, pads, dilations, op_name="Conv2D"):
+    """Cross-correlation of NHWC `x` with HWIO `w`: im2col patches times the filter matrix."""
+    n, h, wd, c = x.shape
+    kh, kw, _, o = w.shape
+    oh, ow, pads = _geometry(op_name, h, wd, (kh, kw), strides, dilations, pads)
+    x = _pad(xp, x, pads)
+    if (kh, kw) == (1, 1) and strides == (1, 1):
+        cols = x.reshape(n * oh * ow, c)
+    else:
+        cols = _patches(xp, x, (kh, kw), (oh, ow), strides, dilations).reshape(n * oh * ow,
+                                                                                 kh * kw * c)
+    return (cols @ w.reshape(kh * kw * c, o)).reshape(n, oh, ow, o)
+
+
+def _conv_input_grad(xp, dy, w, in_hw, strides, pads, dilations, op_name):
+    """Adjoint of `_conv_forward` w.r.t. its input: the patch gradients (one GEMM) added
+    back window offset by window offset (kh*kw vectorised strided adds, no np.add.at)."""
+    n, oh, ow, o = dy.shape
+    kh, kw, c, _ = w.shape
+    h, wd = in_hw
+    oh2, ow2, pads = _geometry(op_name, h, wd, (kh, kw), strides, dilations, pads)
+    if (oh2, ow2) != (oh, ow):
+        raise InvalidArgumentError(
+            f"{op_name}: the gradient's spatial size {(oh, ow)} does not match the size "
+            f"{(oh2, ow2)} that a convolution of an input of size {(h, wd)} produces.")
+    dcols = (dy.reshape(n * oh * ow, o) @ w.reshape(kh * kw * c, o).T)
+    dcols = dcols.reshape(n, oh, ow, kh, kw, c)
+    (top, bottom), (left, right) = pads
+    dx = xp.zeros((n, h + top + bottom, wd + left + right, c), dtype=dy.dtype)
+    for k, (rows, cols) in enumerate(_offsets((kh, kw), (oh, ow), strides, dilations)):
+        dx[:, rows, cols] += dcols[:, :, :, k // kw, k % kw]
+    return _crop(dx, pads, h, wd)
+
+
+def _conv_filter_grad(xp, x, dy, k_hw, strides, pads, dilations, op_name):
+    """Gradient w.r.t. the filter: one GEMM of the im2col patches with the output gradient."""
+    n, h, wd, c = x.shape
+    o = dy.shape[3]
+    kh, kw = k_hw
+    oh, ow, pads = _geometry(op_name, h, wd, (kh, kw), strides, dilations, pads)
+    if (oh, ow) != tuple(dy.shape[1:3]):
+        raise InvalidArgumentError(
+            f"{op_name}: the gradient's spatial size {tuple(dy.shape[1:3])} does not match "
+            f"the convolution output size {(oh, ow)} of input shape {tuple(x.shape)}.")
+    cols = _patches(xp, _pad(xp, x, pads), (kh, kw), (oh, ow), strides, dilations)
+    cols = cols.reshape(n * oh * ow, kh * kw * c)
+    return (dy.reshape(n * oh * ow, o).T @ cols).T.reshape(kh, kw, c, o)
+
+
+# --- Conv2D and its gradient ops -----------------------------------------------------------------
+
+def _sizes_value(t):
+    """Static value of a shape tensor given to a backprop op (None entries: unknown), or
+    None when not even its length is known."""
+    op_ = t.op
+    if op_.op_def is CONST:
+        return [int(v) for v in np.asarray(op_.attrs["value"]).reshape(-1)]
+    if op_.op_def.name == "Shape":
+        return op_.inputs[0].shape.dims
+    if op_.op_def.name == "Pack":  # e.g. [tf.shape(x)[0], 14, 14, 32]
+        return [int(np.asarray(v.op.attrs["value"])) if v.op.op_def is CONST else None
+                for v in op_.inputs]
+    if t.shape.rank == 1 and t.shape.dims[0] is not None:
+        return [None] * t.shape.dims[0]
+    return None
+
+
+def _dims(t):
+    return t.shape.dims
+
+
+def _conv_infer_core(op_name, x_dims, w_dims, attrs):
+    """Static NHWC output dims of a convolution (x_dims and w_dims in NHWC / HWIO)."""
+    n, h, w, _ = x_dims
+    kh, kw, _, o = w_dims
+    if kh is None or kw is None:
+        return [n, None, None, o]
+    strides, dil, pad = attrs["strides"], attrs["dilations"], attrs["padding"]
+    pad_h = pad if isinstance(pad, str) else pad[0]
+    pad_w = pad if isinstance(pad, str) else pad[1]
+    return [n, _static_out(op_name, h, kh, strides[0], dil[0], pad_h),
+            _static_out(op_name, w, kw, strides[1], dil[1], pad_w), o]
+
+
+def _conv2d_infer(ts, attrs):
+    x, w = ts
+    fmt = attrs["data_format"]
+    x_dims, w_dims = _dims(x), _dims(w)
+    _check_rank("Conv2D", "input", x_dims, 4)
+    _check_rank("Conv2D", "filter", w_dims, 4)
+    w_dims = w_dims or [None] * 4
+    if x_dims is None:
+        return [(TensorShape([None, None, None, None]), x.dtype)]
+    x_nhwc = _nhwc_shape(x_dims, fmt)
+    _check_depth("Conv2D", x_dims, w_dims, x_nhwc[3], w_dims[2])
+    out = _conv_infer_core("Conv2D", x_nhwc, w_dims, attrs)
+    return [(TensorShape(_from_nhwc_dims(out, fmt)), x.dtype)]
+
+
+def _from_nhwc_dims(d, data_format):
+    return d if data_format == "NHWC" else [d[0], d[3], d[1], d[2]]
+
+
+@op("Conv2D", unify=ALL, infer=_conv2d_infer)
+def CONV2D(xp, x, w, strides, padding, dilations, data_format):
+    _check_rank("Conv2D", "input", x.shape, 4)
+    _check_rank("Conv2D", "filter", w.shape, 4)
+    xn = _to_nhwc(x, data_format)
+    _check_depth("Conv2D", x.shape, w.shape, xn.shape[3], w.shape[2])
+    return _from_nhwc(_conv_forward(xp, xn, w, strides, padding, dilations), data_format)
+
+
+def _backprop_input_infer(ts, attrs):
+    sizes, w, dy = ts
+    fmt = attrs["data_format"]
+    dims = _sizes_value(sizes)
+    if dims is None:
+        dims = [None] * 4
+    _check_rank("Conv2DBackpropInput", "input_sizes", dims, 4)
+    n, h, wd, c = _nhwc_shape(dims, fmt)
+    w_dims = _dims(w) or [None] * 4
+    dy_dims = _dims(dy)
+    _check_rank("Conv2DBackpropInput", "filter", w_dims, 4)
+    _check_rank("Conv2DBackpropInput", "out_backprop", dy_dims, 4)
+    if dy_dims is not None:
+        dn, _, _, do = _nhwc_shape(dy_dims, fmt)
+        n = dn if n is None else n
+        _check_depth("Conv2DBackpropInput", dy_dims, w_dims, do, w_dims[3])
+    c = w_dims[2] if c is None else c
+    _check_depth("Conv2DBackpropInput", dims, w_dims, c, w_dims[2])
+    return [(TensorShape(_from_nhwc_dims([n, h, wd, c], fmt)), w.dtype)]
+
+
+@op("Conv2DBackpropInput", unify=(1, 2), grad_inputs=(1, 2), infer=_backprop_input_infer)
+def CONV2D_BACKPROP_INPUT(xp, sizes, w, dy, strides, padding, dilations, data_format):
+    """Gradient of Conv2D w.r.t. its input of shape `sizes` (also conv2d_transpose)."""
+    name = "Conv2DBackpropInput"
+    sizes = [int(s) for s in sizes]
+    _check_rank(name, "input_sizes", sizes, 4)
+    _check_rank(name, "filter", w.shape, 4)
+    _check_rank(name, "out_backprop", dy.shape, 4)
+    n, h, wd, c = _nhwc_shape(sizes, data_format)
+    dyn = _to_nhwc(dy, data_format)
+    _check_depth(name, dy.shape, w.shape, dyn.shape[3], w.shape[3])
+    _check_depth(name, sizes, w.shape, c, w.shape[2])
+    if n != dyn.shape[0]:
+        raise InvalidArgumentError(f"{name}: input_sizes {sizes} and out_backprop shape "
+                                   f"{tuple(dy.shape)} have different batch sizes.")
+    dx = _conv_input_grad(xp, dyn, w, (h, wd), strides, padding, dilations, name)
+    return _from_nhwc(dx, data_format)
+
+
+def _backprop_filter_infer(ts, attrs):
+    x, sizes, dy = ts
+    dims = _sizes_value(sizes)
+    if dims is None:
+        dims = [None] * 4
+    _check_rank("Conv2DBackpropFilter", "filter_sizes", dims, 4)
+    return [(TensorShape(dims), x.dtype)]
+
+
+@op("Conv2DBackpropFilter", unify=(0, 2), grad_inputs=(0, 2), infer=_backprop_filter_infer)
+def CONV2D_BACKPROP_FILTER(xp, x, sizes, dy, strides, padding, dilations, data_format):
+    """Gradient of Conv2D w.r.t. its filter of shape `sizes`."""
+    name = "Conv2DBackpropFilter"
+    sizes = [int(s) for s in sizes]
+    _check_rank(name, "filter_sizes", sizes, 4)
+    _check_rank(name, "input", x.shape, 4)
+    _check_rank(name, "out_backprop", dy.shape, 4)
+    xn, dyn = _to_nhwc(x, data_format), _to_nhwc(dy, data_format)
+    _check_depth(name, x.shape, sizes, xn.shape[3], sizes[2])
+    if dyn.shape[3] != sizes[3]:
+        raise InvalidArgumentError(f"{name}: out_backprop depth {dyn.shape[3]} does not match "
+                                   f"the filter's output depth {sizes[3]} (filter_sizes {sizes}).")
+    return _conv_filter_grad(xp, xn, dyn, sizes[:2], strides, padding, dilations, name)
+
+
+def _conv_attrs_of(op_):
+    return {k: op_.attrs[k] for k in ("strides", "padding", "dilations", "data_format")}
+
+
+@CONV2D.gradient
+def _conv2d_grad(op_, dy):
+    x, w = op_.inputs
+    attrs = _conv_attrs_of(op_)
+    return [execute(CONV2D_BACKPROP_INPUT, (A.shape(x), w, dy), attrs),
+            execute(CONV2D_BACKPROP_FILTER, (x, A.shape(w), dy), attrs)]
+
+
+@CONV2D_BACKPROP_INPUT.gradient
+def _backprop_input_grad(op_, ddx):
+    # dx = B(w) dy is linear in dy (the adjoint of conv) and bilinear in (w, dy)
+    _, w, dy = op_.inputs
+    attrs = _conv_attrs_of(op_)
+    return [None,
+            execute(CONV2D_BACKPROP_FILTER, (ddx, A.shape(w), dy), attrs),
+            execute(CONV2D, (ddx, w), attrs)]
+
+
+@CONV2D_BACKPROP_FILTER.gradient
+def _backprop_filter_grad(op_, ddw):
+    x, _, dy = op_.inputs
+    attrs = _conv_attrs_of(op_)
+    return [execute(CONV2D_BACKPROP_INPUT, (A.shape(x), ddw, dy), attrs),
+            None,
+            execute(CONV2D, (x, ddw), attrs)]
+
+
+# --- pooling kernels -------------------------------------------------------------------------
+
+def _lowest(dtype):
+    dtype = np.dtype(dtype)
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _pool_setup(op_name, x_nhwc, ksize, strides, padding):
+    n, h, w, c = x_nhwc.shape
+    return _geometry(op_name, h, w, ksize, strides, (1, 1), padding)
+
+
+def _max_pool_nhwc(xp, x, ksize, strides, padding):
+    oh, ow, pads = _pool_setup("MaxPool", x, ksize, strides, padding)
+    x = _pad(xp, x, pads, _lowest(x.dtype))
+    out = None
+    for rows, cols in _offsets(ksize, (oh, ow), strides):
+        window = x[:, rows, cols]
+        if out is None:
+            out = window.copy()
+        else:
+            xp.maximum(out, window, out=out)
+    return out
+
+
+def _argmax_hits(xp, x, y, ksize, strides):
+    """Yields (rows, cols, hit): `hit` marks outputs whose first maximum (row-major window
+    order, like TensorFlow) sits at this window offset."""
+    free = xp.ones(y.shape, dtype=bool)
+    offsets = list(_offsets(ksize, y.shape[1:3], strides))
+    for k, (rows, cols) in enumerate(offsets):
+        hit = xp.equal(x[:, rows, cols], y)
+        hit &= free
+        if k + 1 < len(offsets):
+            xp.greater(free, hit, out=free)  # free and not hit
+        yield rows, cols, hit
+
+
+def _max_pool_grad_nhwc(xp, x, y, dy, ksize, strides, padding):
+    n, h, w, c = x.shape
+    _, _, pads = _pool_setup("MaxPoolGrad", x, ksize, strides, padding)
+    x = _pad(xp, x, pads, _lowest(x.dtype))
+    dx = xp.zeros(x.shape, dtype=dy.dtype)
+    overlapping = strides[0] < ksize[0] or strides[1] < ksize[1]
+    for rows, cols, hit in _argmax_hits(xp, x, y, ksize, strides):
+        if overlapping:
+            dx[:, rows, cols] += dy * hit
+        else:  # each input position belongs to one window only
+            xp.multiply(dy, hit, out=dx[:, rows, cols])
+    return _crop(dx, pads, h, w)
+
+
+def _max_pool_grad_grad_nhwc(xp, x, y, g, ksize, strides, padding):
+    _, _, pads = _pool_setup("MaxPoolGradGrad", x, ksize, strides, padding)
+    x = _pad(xp, x, pads, _lowest(x.dtype))
+    g = _pad(xp, g, pads)
+    out = xp.zeros(y.shape, dtype=g.dtype)
+    for rows, cols, hit in _argmax_hits(xp, x, y, ksize, strides):
+        out = xp.where(hit, g[:, rows, cols], out)
+    return out
+
+
+def _window_counts(xp, h, w, ksize, strides, padding, dtype):
+    """How many real (unpadded) elements each output window covers: avg pool's divisor."""
+    oh, ow, pads = _geometry("AvgPool", h, w, ksize, strides, (1, 1), padding)
+    if padding == "VALID":
+        return None, (oh, ow), pads
+    counts = []
+    for size, out, k, s, (before, _) in ((h, oh, ksize[0], strides[0], pads[0]),
+                                         (w, ow, ksize[1], strides[1], pads[1])):
+        start = xp.arange(out) * s - before
+        counts.append(xp.minimum(start + k, size) - xp.maximum(start, 0))
+    return (counts[0][:, None] * counts[1][None, :]).astype(dtype)[None, :, :, None], \
+        (oh, ow), pads
+
+
+def _avg_pool_nhwc(xp, x, ksize, strides, padding):
+    n, h, w, c = x.shape
+    counts, out_hw, pads = _window_counts(xp, h, w, ksize, strides, padding, x.dtype)
+    x = _pad(xp, x, pads)
+    total = None
+    for rows, cols in _offsets(ksize, out_hw, strides):
+        if total is None:
+            total = x[:, rows, cols].copy()
+        else:
+            total += x[:, rows, cols]
+    if counts is None:
+        total *= 1.0 / (ksize[0] * ksize[1])
+        return total
+    return total / counts
+
+
+def _avg_pool_grad_nhwc(xp, in_shape, dy, ksize, strides, padding):
+    n, h, w, c = in_shape
+    counts, out_hw, pads = _window_counts(xp, h, w, ksize, strides, padding, dy.dtype)
+    if tuple(dy.shape[1:3]) != out_hw:
+        raise InvalidArgumentError(
+            f"AvgPoolGrad: the gradient's spatial size {tuple(dy.shape[1:3])} does not match "
+            f"the pooled size {out_hw} of an input of shape {tuple(in_shape)}.")
+    g = dy * (1.0 / (ksize[0] * ksize[1])) if counts is None else dy / counts
+    (top, bottom), (left, right) = pads
+    dx = xp.zeros((n, h + top + bottom, w + left + right, c), dtype=dy.dtype)
+    overlapping = strides[0] < ksize[0] or strides[1] < ksize[1]
+    for rows, cols in _offsets(ksize, out_hw, strides):
+        if overlapping:
+            dx[:, rows, cols] += g
+        else:  # each input position belongs to one window only
+            dx[:, rows, cols] = g
+    return _crop(dx, pads, h, w)
+
+
+# --- pooling ops -----------------------------------------------------------------------------
+
+def _pool_infer_dims(op_name, x_dims, attrs):
+    fmt = attrs["data_format"]
+    _check_rank(op_name, "input", x_dims, 4)
+    if x_dims is None:
+        return [None] * 4
+    n, h, w, c = _nhwc_shape(x_dims, fmt)
+    k, s, pad = attrs["ksize"], attrs["strides"], attrs["padding"]
+    out = [n, _static_out(op_name, h, k[0], s[0], 1, pad),
+           _static_out(op_name, w, k[1], s[1], 1, pad), c]
+    return _from_nhwc_dims(out, fmt)
+
+
+def _pool_infer(op_name):
+    def infer(ts, attrs):
+        return [(TensorShape(_pool_infer_dims(op_name, _dims(ts[0]), attrs)), ts[0].dtype)]
+    return infer
+
+
+def _pool_kernel(fn, op_name):
+    """Wraps an NHWC pooling function into a kernel handling ranks and data formats."""
+    def kernel(xp, x, ksize, strides, padding, data_format):
+        _check_rank(op_name, "input", x.shape, 4)
+        out = fn(xp, _to_nhwc(x, data_format), ksize, strides, padding)
+        return _from_nhwc(out, data_format)
+    return kernel
+
+
+MAX_POOL = op("MaxPool", infer=_pool_infer("MaxPool"))(_pool_kernel(_max_pool_nhwc, "MaxPool"))
+AVG_POOL = op("AvgPool", infer=_pool_infer("AvgPool"))(_pool_kernel(_avg_pool_nhwc, "AvgPool"))
+
+
+@op("MaxPoolGrad", unify=ALL, grad_inputs=(2,),
+    infer=lambda ts, a: [(ts[0].shape, ts[2].dtype)])
+def MAX_POOL_GRAD(xp, x, y, dy, ksize, strides, padding, data_format):
+    """Routes each output gradient to the (first) maximum of its window."""
+    to = lambda t: _to_nhwc(t, data_format)  # noqa: E731
+    dx = _max_pool_grad_nhwc(xp, to(x), to(y), to(dy), ksize, strides, padding)
+    return _from_nhwc(dx, data_format)
+
+
+@op("MaxPoolGradGrad", unify=ALL, grad_inputs=(2,),
+    infer=lambda ts, a: [(ts[1].shape, ts[2].dtype)])
+def MAX_POOL_GRAD_GRAD(xp, x, y, g, ksize, strides, padding, data_format):
+    """Gathers `g` (shaped like the pool's input) at each window's (first) maximum."""
+    to = lambda t: _to_nhwc(t, data_format)  # noqa: E731
+    out = _max_pool_grad_grad_nhwc(xp, to(x), to(y), to(g), ksize, strides, padding)
+    return _from_nhwc(out, data_format)
+
+
+def _avg_pool_grad_infer(ts, attrs):
+    dims = _sizes_value(ts[0])
+    return [(TensorShape(dims if dims is not None else [None] * 4), ts[1].dtype)]
+
+
+@op("AvgPoolGrad", grad_inputs=(1,), infer=_avg_pool_grad_infer)
+def AVG_POOL_GRAD(xp, sizes, dy, ksize, strides, padding, data_format):
+    """Spreads each output gradient evenly over the real elements of its window."""
+    sizes = [int(s) for s in sizes]
+    _check_rank("AvgPoolGrad", "orig_input_shape", sizes, 4)
+    dx = _avg_pool_grad_nhwc(xp, _nhwc_shape(sizes, data_format), _to_nhwc(dy, data_format),
+                             ksize, strides, padding)
+    return _from_nhwc(dx, data_format)
+
+
+def _pool_attrs_of(op_):
+    return {k: op_.attrs[k] for k in ("ksize", "strides", "padding", "data_format")}
+
+
+@MAX_POOL.gradient
+def _max_pool_grad(op_, dy):
+    return [execute(MAX_POOL_GRAD, (op_.inputs[0], op_.outputs[0], dy), _pool_attrs_of(op_))]
+
+
+@MAX_POOL_GRAD.gradient
+def _max_pool_grad_grad(op_, ddx):
+    # the routing is piecewise constant in x: only the incoming gradient carries a gradient
+    x, y, _ = op_.inputs
+    return [None, None, execute(MAX_POOL_GRAD_GRAD, (x, y, ddx), _pool_attrs_of(op_))]
+
+
+@MAX_POOL_GRAD_GRAD.gradient
+def _max_pool_grad_grad_grad(op_, dd):
+    x, y, _ = op_.inputs
+    return [None, None, execute(MAX_POOL_GRAD, (x, y, dd), _pool_attrs_of(op_))]
+
+
+@AVG_POOL.gradient
+def _avg_pool_grad(op_, dy):
+    return [execute(AVG_POOL_GRAD, (A.shape(op_.inputs[0]), dy), _pool_attrs_of(op_))]
+
+
+@AVG_POOL_GRAD.gradient
+def _avg_pool_grad_grad(op_, ddx):
+    return [None, execute(AVG_POOL, (ddx,), _pool_attrs_of(op_))]
+
+
+# --- bias_add ----------------------------------------------------------------------------------
+
+def _bias_axis(rank, data_format):
+    return rank - 1 if _channels_last(data_format) else 1
+
+
+def _check_bias(op_name, value_shape, bias_shape, data_format):
+    if value_shape is None:
+        return
+    if len(value_shape) < 2:
+        raise InvalidArgumentError(f"{op_name}: value must be at least 2-dimensional, got "
+                                   f"shape {_fmt(value_shape)}.")
+    if bias_shape is None:
+        return
+    if len(bias_shape) != 1:
+        raise InvalidArgumentError(f"{op_name}: bias must be 1-dimensional, got shape "
+                                   f"{_fmt(bias_shape)}.")
+    channels = value_shape[_bias_axis(len(value_shape), data_format)]
+    if channels is not None and bias_shape[0] is not None and channels != bias_shape[0]:
+        raise InvalidArgumentError(
+            f"{op_name}: bias size {bias_shape[0]} does not match the channel dimension "
+            f"{channels} of value (value shape {_fmt(value_shape)}, bias shape "
+            f"{_fmt(bias_shape)}, data_format {data_format or 'NHWC'}).")
+
+
+def _bias_add_infer(ts, attrs):
+    value, bias = ts
+    _check_bias("BiasAdd", _dims(value), _dims(bias), attrs["data_format"])
+    return [(value.shape, value.dtype)]
+
+
+def _bias_view(bias, rank, data_format):
+    """`bias` shaped to broadcast along the channel axis."""
+    axis = _bias_axis(rank, data_format)
+    return bias.reshape((-1,) + (1,) * (rank - 1 - axis))
+
+
+@op("BiasAdd", unify=ALL, infer=_bias_add_infer)
+def BIAS_ADD(xp, value, bias, data_format):
+    _check_bias("BiasAdd", value.shape, bias.shape, data_format)
+    return value + _bias_view(bias, value.ndim, data_format)
+
+
+def _bias_add_grad_infer(ts, attrs):
+    dims = _dims(ts[0])
+    if dims is None:
+        return [(TensorShape([None]), ts[0].dtype)]
+    return [(TensorShape([dims[_bias_axis(len(dims), attrs["data_format"])]]), ts[0].dtype)]
+
+
+@op("BiasAddGrad", infer=_bias_add_grad_infer)
+def BIAS_ADD_GRAD(xp, g, data_format):
+    axis = _bias_axis(g.ndim, data_format)
+    return g.sum(axis=tuple(a for a in range(g.ndim) if a != axis))
+
+
+@BIAS_ADD.gradient
+def _bias_add_grad(op_, g):
+    return [g, execute(BIAS_ADD_GRAD, (g,), {"data_format": op_.attrs["data_format"]})]
+
+
+@BIAS_ADD_GRAD.gradient
+def _bias_add_grad_grad(op_, gg):
+    g = op_.inputs[0]
+    return [execute(BIAS_ADD, (A.zeros_like(g), gg), {"data_format": op_.attrs["data_format"]})]
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """value + bias along the channel axis (last; axis 1 for 'NC...' formats)."""
+    if data_format is not None:
+        data_format = str(data_format).upper()
+        if not data_format.startswith("N") or len(data_format) < 2:
+            raise ValueError(f"bias_add: data_format must look like 'NHWC' or 'NCHW'. "
+                             f"Received: data_format={data_format!r}")
+    return execute(BIAS_ADD, (value, bias), {"data_format": data_format}, name)
+
+
+# --- dropout -------------------------------------------------------------------------------
+
+def _dropout_mask_infer(ts, attrs):
+    x = ts[0]
+    noise = attrs["noise_shape"]
+    if noise is None:
+        return [(x.shape, x.dtype)]
+    dims = _dims(x)
+    out = [d if d is not None else (dims[i] if dims is not None and i < len(dims) else None)
+           for i, d in enumerate(noise)]
+    return [(TensorShape(out), x.dtype)]
+
+
+@op("DropoutMask", needs_rng=True, differentiable=False, infer=_dropout_mask_infer)
+def DROPOUT_MASK(xp, rng, x, rate, noise_shape, seed, seeds=None):
+    """1 / (1 - rate) where an element is kept, 0 where it is dropped (rate: a scalar)."""
+    rate = float(rate)
+    if not 0 <= rate < 1:
+        raise InvalidArgumentError(f"dropout: rate must be a scalar in the range [0, 1), got "
+                                   f"{rate}.")
+    shape = x.shape if noise_shape is None else tuple(
+        x.shape[i] if d is None else d for i, d in enumerate(noise_shape))
+    draw = rng.random(shape, dtype=np.float64 if x.dtype == np.float64 else np.float32)
+    scale = x.dtype.type(1.0 / (1.0 - rate))
+    return xp.where(draw >= rate, scale, x.dtype.type(0))
+
+
+def _dropout_attrs(noise_shape, seed):
+    if noise_shape is not None:
+        noise_shape = tuple(None if d is None else int(d) for d in A._static_shape(noise_shape))
+        noise_shape = tuple(None if d == -1 else d for d in noise_shape)
+    attrs = {"noise_shape": noise_shape, "seed": None if seed is None else int(seed)}
+    g = graph_for_building()
+    if g is not None:
+        attrs["seeds"] = graph_seeds(g, attrs["seed"])
+    return attrs
+
+
+def _python_number(value):
+    if isinstance(value, EagerTensor):
+        return float(value.numpy())
+    if isinstance(value, TensorLike):
+        return None
+    return float(value)
+
+
+def dropout(x, rate=None, noise_shape=None, seed=None, name=None):
+    """tf.nn.dropout: zeroes elements with probability `rate`, scales the rest by
+    1 / (1 - rate). `rate` may be a number or a scalar tensor (checked when it runs)."""
+    if rate is None:
+        raise ValueError("dropout: rate must be given (a float in [0, 1)).")
+    x = A.convert_to_tensor(x)
+    if not x.dtype.is_floating:
+        raise ValueError(f"dropout: x has to be a floating point tensor since it's going to "
+                         f"be scaled. Received: a {x.dtype.name} tensor.")
+    value = _python_number(rate)
+    if value is not None:
+        if not 0 <= value < 1:
+            raise ValueError(f"dropout: rate must be a scalar tensor or a float in the range "
+                             f"[0, 1). Received: rate={value}")
+        if value == 0:
+            return x
+    attrs = _dropout_attrs(noise_shape, seed)
+    mask = execute(DROPOUT_MASK, (x, rate if value is None else value), attrs)
+    return M.multiply(x, mask, name=name)
+
+
+def dropout_v1(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
+    """TF1 tf.nn.dropout: `keep_prob` (a number or tensor, e.g. a placeholder) or `rate`."""
+    if keep_prob is not None and rate is not None:
+        raise ValueError("dropout: cannot specify both keep_prob and rate.")
+    if keep_prob is not None:
+        value = _python_number(keep_prob)
+        if value is not None:
+            if not 0 < value <= 1:
+                raise ValueError(f"dropout: keep_prob must be a scalar tensor or a float in "
+                                 f"the range (0, 1]. Received: keep_prob={value}")
+            rate = 1.0 - value
+        else:
+            rate = M.subtract(1.0, keep_prob)
+    return dropout(x, rate=rate, noise_shape=noise_shape, seed=seed, name=name)
+
+
+# --- public functions: convolution -------------------------------------------------------------
+
+def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,  # noqa: A002
+           name=None):
+    """tf.nn.conv2d: NHWC (or NCHW) input, HWIO filters."""
+    attrs = _conv_attrs("conv2d", strides, padding, data_format, dilations)
+    return execute(CONV2D, (input, filters), attrs, name)
+
+
+def conv2d_v1(input, filter=None, strides=None, padding=None,  # noqa: A002
+              use_cudnn_on_gpu=True, data_format="NHWC", dilations=None, name=None,
+              filters=None):
+    """TF1 tf.nn.conv2d (`filter=`; strides usually a list of 4)."""
+    filters = filter if filters is None else filters
+    if filters is None or strides is None or padding is None:
+        raise ValueError("conv2d: filter, strides and padding must be given.")
+    return conv2d(input, filters, strides, padding, data_format, dilations, name)
+
+
+def _sizes_arg(shape, what):
+    if isinstance(shape, TensorLike):
+        return shape
+    if isinstance(shape, TensorShape):
+        shape = shape.as_list()
+    if any(isinstance(d, TensorLike) for d in shape):
+        return A.stack([A.cast(d, dtypes.int32) if isinstance(d, TensorLike) else int(d)
+                        for d in shape])
+    dims = [int(d) for d in shape]
+    if len(dims) != 4:
+        raise ValueError(f"conv2d_transpose: {what} must have 4 elements. Received: "
+                         f"{what}={list(shape)}")
+    return np.asarray(dims, np.int32)
+
+
+def conv2d_transpose(input, filters, output_shape, strides, padding="SAME",  # noqa: A002
+                     data_format="NHWC", dilations=None, name=None):
+    """tf.nn.conv2d_transpose: the gradient of conv2d w.r.t. its input; filters are
+    (height, width, output_channels, input_channels)."""
+    attrs = _conv_attrs("conv2d_transpose", strides, padding, data_format, dilations)
+    sizes = _sizes_arg(output_shape, "output_shape")
+    return execute(CONV2D_BACKPROP_INPUT, (sizes, filters, input), attrs, name)
+
+
+def conv2d_transpose_v1(value=None, filter=None, output_shape=None, strides=None,  # noqa: A002
+                        padding="SAME", data_format="NHWC", name=None, input=None,  # noqa: A002
+                        filters=None, dilations=None):
+    value = input if value is None else value
+    filters = filter if filters is None else filters
+    return conv2d_transpose(value, filters, output_shape, strides, padding, data_format,
+                            dilations, name)
+
+
+def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None,  # noqa: A002
+                          padding=None, use_cudnn_on_gpu=True, data_format="NHWC",
+                          dilations=None, name=None, filters=None):
+    filters = filter if filters is None else filters
+    attrs = _conv_attrs("conv2d_backprop_input", strides, padding, data_format, dilations)
+    return execute(CONV2D_BACKPROP_INPUT,
+                   (_sizes_arg(input_sizes, "input_sizes"), filters, out_backprop), attrs, name)
+
+
+def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding,  # noqa: A002
+                           use_cudnn_on_gpu=True, data_format="NHWC", dilations=None,
+                           name=None):
+    attrs = _conv_attrs("conv2d_backprop_filter", strides, padding, data_format, dilations)
+    return execute(CONV2D_BACKPROP_FILTER,
+                   (input, _sizes_arg(filter_sizes, "filter_sizes"), out_backprop), attrs, name)
+
+
+def _data_format_1d(data_format, op_name):
+    fmt = "NWC" if data_format is None else str(data_format).upper()
+    if fmt not in ("NWC", "NCW"):
+        raise ValueError(f"{op_name}: data_format must be 'NWC' or 'NCW'. "
+                         f"Received: data_format={data_format!r}")
+    return fmt, ("NHWC" if fmt == "NWC" else "NCHW")
+
+
+def _one_d(value, arg, op_name):
+    """An int or a list of 1 or 3 ints as a 1-D window parameter."""
+    if value is None:
+        return 1
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    values = [int(v) for v in value]
+    if len(values) == 1:
+        return values[0]
+    if len(values) == 3:
+        return values[1] if values[0] == values[2] == 1 else values[2]
+    raise ValueError(f"{op_name}: {arg} must be an int or a list of 1 or 3 ints. "
+                     f"Received: {arg}={list(value)}")
+
+
+def _padding_1d(padding):
+    if isinstance(padding, str) or padding is None:
+        return padding
+    pairs = [tuple(p) for p in padding]
+    pairs = pairs[1:2] if len(pairs) == 3 else pairs  # TF's (batch, width, channel) pairs
+    return [(0, 0)] + pairs if len(pairs) == 1 else pairs
+
+
+def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None,  # noqa: A002
+           name=None):
+    """tf.nn.conv1d: a conv2d over a unit height axis; filters (width, in, out)."""
+    fmt, fmt2 = _data_format_1d(data_format, "conv1d")
+    axis = 1 if fmt == "NWC" else 2
+    x = A.expand_dims(input, axis)
+    w = A.expand_dims(filters, 0)
+    attrs = _conv_attrs("conv1d", (1, _one_d(stride, "stride", "conv1d")),
+                        _padding_1d(padding), fmt2,
+                        (1, _one_d(dilations, "dilations", "conv1d")))
+    return A.squeeze(execute(CONV2D, (x, w), attrs), [axis], name=name)
+
+
+def conv1d_v1(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu=None,
+              data_format=None, name=None, input=None, dilations=None):  # noqa: A002
+    value = input if value is None else value
+    return conv1d(value, filters, stride, padding, data_format or "NWC", dilations, name)
+
+
+# --- public functions: pooling -------------------------------------------------------------
+
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    attrs = _pool_attrs("max_pool2d", ksize, strides, padding, data_format)
+    return execute(MAX_POOL, (input,), attrs, name)
+
+
+def _check_floating(x, op_name):
+    x = A.convert_to_tensor(x)
+    if not x.dtype.is_floating:
+        raise TypeError(f"{op_name}: expected a floating-point input, got {x.dtype.name}.")
+    return x
+
+
+def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    attrs = _pool_attrs("avg_pool2d", ksize, strides, padding, data_format)
+    return execute(AVG_POOL, (_check_floating(input, "avg_pool2d"),), attrs, name)
+
+
+def _pool_1d(pool2d, op_name, input, ksize, strides, padding, data_format, name):  # noqa: A002
+    fmt, fmt2 = _data_format_1d(data_format, op_name)
+    axis = 1 if fmt == "NWC" else 2
+    x = A.expand_dims(input, axis)
+    y = pool2d(x, (1, _one_d(ksize, "ksize", op_name)), (1, _one_d(strides, "strides", op_name)),
+               padding, fmt2)
+    return A.squeeze(y, [axis], name=name)
+
+
+def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  # noqa: A002
+    return _pool_1d(max_pool2d, "max_pool1d", input, ksize, strides, padding, data_format, name)
+
+
+def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  # noqa: A002
+    return _pool_1d(avg_pool2d, "avg_pool1d", input, ksize, strides, padding, data_format, name)
+
+
+def _rank_of(x):
+    return x.shape.rank if isinstance(x, TensorLike) else np.ndim(x)
+
+
+def _pool_nd(pool1d, pool2d, op_name, input, ksize, strides, padding, data_format,  # noqa: A002
+             name):
+    rank = _rank_of(input)
+    if rank == 3 or (data_format is not None and str(data_format).upper() in ("NWC", "NCW")):
+        return pool1d(input, ksize, strides, padding, data_format or "NWC", name)
+    if rank in (4, None):
+        return pool2d(input, ksize, strides, padding, data_format or "NHWC", name)
+    raise ValueError(f"{op_name}: input must be of rank 3 or 4 (3-D pooling is not supported "
+                     f"yet). Received: input of rank {rank}")
+
+
+def max_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
+    """tf.nn.max_pool: picks max_pool1d or max_pool2d from the input's rank."""
+    return _pool_nd(max_pool1d, max_pool2d, "max_pool", input, ksize, strides, padding,
+                    data_format, name)
+
+
+def avg_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
+    """tf.nn.avg_pool: picks avg_pool1d or avg_pool2d from the input's rank."""
+    return _pool_nd(avg_pool1d, avg_pool2d, "avg_pool", input, ksize, strides, padding,
+                    data_format, name)
+
+
+def max_pool_v1(value=None, ksize=None, strides=None, padding=None, data_format="NHWC",
+                name=None, input=None):  # noqa: A002
+    return max_pool2d(input if value is None else value, ksize, strides, padding, data_format,
+                      name)
+
+
+def avg_pool_v1(value=None, ksize=None, strides=None, padding=None, data_format="NHWC",
+                name=None, input=None):  # noqa: A002
+    return avg_pool2d(input if value is None else value, ksize, strides, padding, data_format,
+                      name)
+
+
+def pool(input, window_shape, pooling_type, strides=None, padding="VALID",  # noqa: A002
+         data_format=None, dilations=None, name=None):
+    """tf.nn.pool for 1-D and 2-D windows ('MAX' or 'AVG'); dilations must be 1."""
+    if dilations is not None and any(int(d) != 1 for d in np.ravel(dilations)):
+        raise NotImplementedError("pool: dilations other than 1 are not supported yet.")
+    kind = str(pooling_type).upper()
+    if kind not in ("MAX", "AVG"):
+        raise ValueError(f"pool: pooling_type must be 'MAX' or 'AVG'. "
+                         f"Received: pooling_type={pooling_type!r}")
+    window = [int(v) for v in np.ravel(window_shape)]
+    if strides is None:
+        strides = [1] * len(window)
+    fn = max_pool if kind == "MAX" else avg_pool
+    return fn(input, window, strides, padding, data_format, name)
+
+
+from ..util.export import export_many  # noqa: E402
+
+export_many("nn", {
+    "conv2d": conv2d, "conv2d_transpose": conv2d_transpose, "conv1d": conv1d,
+    "max_pool": max_pool, "max_pool2d": max_pool2d, "max_pool1d": max_pool1d,
+    "avg_pool": avg_pool, "avg_pool2d": avg_pool2d, "avg_pool1d": avg_pool1d, "pool": pool,
+    "bias_add": bias_add, "dropout": dropout,
+})
+export_many("v1.nn", {
+    "conv2d": conv2d_v1, "conv2d_transpose": conv2d_transpose_v1, "conv1d": conv1d_v1,
+    "conv2d_backprop_input": conv2d_backprop_input,
+    "conv2d_backprop_filter": conv2d_backprop_filter,
+    "max_pool": max_pool_v1, "avg_pool": avg_pool_v1, "dropout": dropout_v1,
+})
