@@ -67,7 +67,7 @@ class test:
 
 
 def __getattr__(name):  # keras loads on first use so `import ndflow` stays light
-    if name == "keras":
+    if name in ("keras", "summary", "utils", "export"):
         import importlib
-        return importlib.import_module(".keras", __name__)
+        return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module 'ndflow' has no attribute {name!r}")

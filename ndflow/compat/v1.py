@@ -174,6 +174,8 @@ from ndflow.initializers import (constant_initializer, glorot_normal_initializer
                                  truncated_normal_initializer, variance_scaling_initializer,
                                  zeros_initializer)
 
+from ndflow.summary import v1 as summary  # noqa: E402  (TF1 summary ops, FileWriter)
+
 contrib = types.SimpleNamespace(layers=types.SimpleNamespace(
     xavier_initializer=_tf.initializers.xavier_initializer,
     variance_scaling_initializer=variance_scaling_initializer))

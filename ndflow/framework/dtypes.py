@@ -137,7 +137,7 @@ def as_dtype(value):
         d = _BY_NP.get(npd)
         if d is not None:
             return d
-        if npd.kind in "US":
+        if npd.kind in "USO":  # text, bytes, or objects holding bytes (serialized protos)
             return string
     raise TypeError(f"Cannot convert {value!r} to a dtype. Expected a tf.DType, "
                     f"a dtype name such as 'float32', or a NumPy dtype.")
