@@ -62,8 +62,13 @@ class EagerTensor(Tensor):
         self._value = value
 
     def numpy(self):
+        """The value as NumPy: a NumPy scalar for 0-d tensors (as TensorFlow returns)."""
         v = self._value
-        return v if isinstance(v, np.ndarray) else np.asarray(v)
+        if v.ndim == 0:
+            return v[()] if isinstance(v, np.ndarray) else v
+        if not v.flags.writeable:  # a broadcast view: hand out an array the caller may modify
+            return v.copy()
+        return v
 
     @property
     def shape(self):

@@ -172,6 +172,9 @@ class Variable(TensorLike):
     def get_shape(self):
         return self._shape
 
+    def set_shape(self, shape):
+        self._shape = self._shape.merge_with(as_shape(shape))
+
     def ref(self):
         return Reference(self)
 

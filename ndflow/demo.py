@@ -1,0 +1,81 @@
+"""The main job: `python -m ndflow.demo` (or `ndflow-demo`).
+
+Trains two small TF1-style programs offline and prints their progress: the two-layer XOR
+network of seed 000 [9-2] (with the intended 2x2 first layer) and the linear regression of
+seed 004. Exits with status 1 if either fails to learn, so it doubles as a smoke test.
+"""
+import sys
+import time
+
+import numpy as np
+
+import ndflow.compat.v1 as tf
+
+
+def train_xor(steps=5000, seed=1):
+    """A 2-2-1 sigmoid network on XOR with gradient descent; returns the final accuracy."""
+    tf.reset_default_graph()
+    tf.set_random_seed(seed)
+    x_data = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+    y_data = np.array([[0], [1], [1], [0]], dtype=np.float32)
+    X = tf.placeholder(tf.float32, [None, 2], name="X")
+    Y = tf.placeholder(tf.float32, [None, 1], name="Y")
+    W1 = tf.Variable(tf.random_normal([2, 2]), name="weight1")
+    b1 = tf.Variable(tf.random_normal([2]), name="bias1")
+    layer1 = tf.sigmoid(tf.matmul(X, W1) + b1)
+    W2 = tf.Variable(tf.random_normal([2, 1]), name="weight2")
+    b2 = tf.Variable(tf.random_normal([1]), name="bias2")
+    hypothesis = tf.sigmoid(tf.matmul(layer1, W2) + b2)
+    cost = -tf.reduce_mean(Y * tf.log(hypothesis) + (1 - Y) * tf.log(1 - hypothesis))
+    train = tf.train.GradientDescentOptimizer(learning_rate=0.1).minimize(cost)
+    predicted = tf.cast(hypothesis > 0.5, dtype=tf.float32)
+    accuracy = tf.reduce_mean(tf.cast(tf.equal(predicted, Y), dtype=tf.float32))
+    feed = {X: x_data, Y: y_data}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for step in range(steps + 1):
+            _, cost_val = sess.run([train, cost], feed_dict=feed)
+            if step % 1000 == 0:
+                print(f"  xor step {step:5d}  cost {cost_val:.6f}")
+        h, acc = sess.run([hypothesis, accuracy], feed_dict=feed)
+    print("  predictions", np.round(h.ravel(), 3), " accuracy", acc)
+    return float(acc)
+
+
+def train_linear_regression(steps=1000):
+    """Seed 004: W * x + b on x = 1..4, y = 3x + 2; returns the fitted (W, b)."""
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, name="x")
+    y = tf.placeholder(tf.float32, name="y")
+    W = tf.Variable([1], dtype=tf.float32, name="W")
+    b = tf.Variable([1], dtype=tf.float32, name="b")
+    hypothesis = W * x + b
+    cost = tf.reduce_mean(tf.square(hypothesis - y))
+    train_op = tf.train.GradientDescentOptimizer(learning_rate=0.1).minimize(cost)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for step in range(steps):
+            _, cost_val = sess.run([train_op, cost], feed_dict={x: [1, 2, 3, 4], y: [5, 8, 11, 14]})
+            if step % 200 == 0 or step == steps - 1:
+                w_now, b_now = sess.run([W, b])
+                print(f"  linreg step {step:4d}  loss {cost_val:.7g}  W {w_now}  b {b_now}")
+        w_val, b_val = sess.run([W, b])
+        print("  prediction for x=5 and x=6:", sess.run(hypothesis, feed_dict={x: [5, 6]}))
+    return float(w_val[0]), float(b_val[0])
+
+
+def main():
+    start = time.perf_counter()
+    print("ndflow demo: TF1 programs on NumPy, offline\n")
+    print("XOR, two sigmoid layers (seed 000, 9-2):")
+    accuracy = train_xor()
+    print("\nLinear regression W*x + b (seed 004):")
+    w, b = train_linear_regression()
+    ok = accuracy == 1.0 and abs(w - 3) < 1e-4 and abs(b - 2) < 1e-4
+    print(f"\nXOR accuracy {accuracy}; fitted W {w:.6f}, b {b:.6f} (expected 3 and 2)")
+    print(f"{'OK' if ok else 'FAILED'} in {time.perf_counter() - start:.1f} s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
