@@ -21,6 +21,10 @@ from .framework.graph import Graph, Operation
 from .framework.tensor import Tensor, TensorSpec, is_tensor
 from .framework.tensor_shape import TensorShape
 from .framework.variables import Variable
+from .initializers import (constant_initializer, ones_initializer,  # noqa: F401
+                           random_normal_initializer, random_uniform_initializer,
+                           zeros_initializer)
+from .module import Module
 from .util.export import populate as _populate
 
 _populate(globals(), "")

@@ -174,3 +174,21 @@ def test_same_numbers_eager_and_traced():
     l2, g2 = tf.function(loss_fn)(x)
     np.testing.assert_allclose(l1.numpy(), l2.numpy(), rtol=1e-6)
     np.testing.assert_allclose(g1.numpy(), g2.numpy(), rtol=1e-5)
+
+
+def test_module_tracks_variables_and_submodules():
+    class Dense(tf.Module):
+        def __init__(self, i, o):
+            super().__init__()
+            self.w = tf.Variable(tf.ones([i, o]))
+            self.b = tf.Variable(tf.zeros([o]), trainable=False)
+
+    class MLP(tf.Module):
+        def __init__(self):
+            super().__init__(name="mlp")
+            self.layers = [Dense(2, 3), Dense(3, 1)]
+
+    m = MLP()
+    assert m.name == "mlp" and Dense(1, 1).name == "dense"
+    assert len(m.variables) == 4 and len(m.trainable_variables) == 2
+    assert len(m.submodules) == 2
