@@ -2,8 +2,12 @@
 
 Kernels work on NHWC arrays (NCHW inputs are transposed views on the way in and out).
 A convolution is one GEMM over im2col patches taken with `as_strided` from the padded
-input; its gradients are registered ops whose own gradients are convolutions again, so
-second-order derivatives and graph-mode gradients come for free. Pooling loops over the
+input. Its filter gradient is one GEMM of the same patches with the output gradient; its
+input gradient multiplies the output gradient by the filter and adds the result back one
+window offset at a time (measured faster here than convolving the zero-dilated gradient
+with the flipped filter, which also wastes work on the zeros when strides > 1). The
+gradients are registered ops whose own gradients are convolutions again, so second-order
+derivatives and graph-mode gradients come for free. Pooling loops over the
 kh*kw offsets of a window (a handful of whole-array NumPy calls), never over pixels.
 """
 import numpy as np
@@ -18,14 +22,8 @@ from ..framework.tensor_shape import TensorShape
 from . import array_ops as A
 from . import math_ops as M
 
-_NO = {}
-
 
 # --- argument normalisation (TensorFlow's accepted forms) -------------------------------------
-
-def _channels_last(data_format):
-    return data_format is None or not data_format.upper().startswith("NC")
-
 
 def _data_format_2d(data_format, op_name):
     fmt = "NHWC" if data_format is None else str(data_format).upper()
@@ -215,8 +213,8 @@ def _conv_forward(xp, x, w, strides, pads, dilations, op_name="Conv2D"):
 
 
 def _conv_input_grad(xp, dy, w, in_hw, strides, pads, dilations, op_name):
-    """Adjoint of `_conv_forward` w.r.t. its input: the patch gradients (one GEMM) added
-    back window offset by window offset (kh*kw vectorised strided adds, no np.add.at)."""
+    """Adjoint of `_conv_forward` w.r.t. its input: patch gradients from GEMMs, added back
+    window offset by window offset (kh*kw vectorised strided adds, no np.add.at)."""
     n, oh, ow, o = dy.shape
     kh, kw, c, _ = w.shape
     h, wd = in_hw
@@ -225,12 +223,19 @@ def _conv_input_grad(xp, dy, w, in_hw, strides, pads, dilations, op_name):
         raise InvalidArgumentError(
             f"{op_name}: the gradient's spatial size {(oh, ow)} does not match the size "
             f"{(oh2, ow2)} that a convolution of an input of size {(h, wd)} produces.")
-    dcols = (dy.reshape(n * oh * ow, o) @ w.reshape(kh * kw * c, o).T)
-    dcols = dcols.reshape(n, oh, ow, kh, kw, c)
     (top, bottom), (left, right) = pads
     dx = xp.zeros((n, h + top + bottom, wd + left + right, c), dtype=dy.dtype)
-    for k, (rows, cols) in enumerate(_offsets((kh, kw), (oh, ow), strides, dilations)):
-        dx[:, rows, cols] += dcols[:, :, :, k // kw, k % kw]
+    dy2 = dy.reshape(n * oh * ow, o)
+    offsets = _offsets((kh, kw), (oh, ow), strides, dilations)
+    if c < 8:  # few input channels: one GEMM for all offsets (its result is small)
+        dcols = (dy2 @ w.reshape(kh * kw * c, o).T).reshape(n, oh, ow, kh * kw, c)
+        for k, (rows, cols) in enumerate(offsets):
+            dx[:, rows, cols] += dcols[:, :, :, k]
+    else:  # one GEMM per offset into a reused buffer: contiguous, cache-friendly adds
+        part = xp.empty((n * oh * ow, c), dtype=dx.dtype)
+        for k, (rows, cols) in enumerate(offsets):
+            xp.matmul(dy2, w[k // kw, k % kw].T, out=part)
+            dx[:, rows, cols] += part.reshape(n, oh, ow, c)
     return _crop(dx, pads, h, wd)
 
 
@@ -246,7 +251,8 @@ def _conv_filter_grad(xp, x, dy, k_hw, strides, pads, dilations, op_name):
             f"the convolution output size {(oh, ow)} of input shape {tuple(x.shape)}.")
     cols = _patches(xp, _pad(xp, x, pads), (kh, kw), (oh, ow), strides, dilations)
     cols = cols.reshape(n * oh * ow, kh * kw * c)
-    return (dy.reshape(n * oh * ow, o).T @ cols).T.reshape(kh, kw, c, o)
+    # this orientation of the GEMM measured up to several times faster than dy.T @ cols
+    return (cols.T @ dy.reshape(n * oh * ow, o)).reshape(kh, kw, c, o)
 
 
 # --- Conv2D and its gradient ops -----------------------------------------------------------------
@@ -620,7 +626,8 @@ def _avg_pool_grad_grad(op_, ddx):
 # --- bias_add ----------------------------------------------------------------------------------
 
 def _bias_axis(rank, data_format):
-    return rank - 1 if _channels_last(data_format) else 1
+    """Channels are last unless the format starts with 'NC' (NCHW, NC...)."""
+    return 1 if data_format is not None and data_format.startswith("NC") else rank - 1
 
 
 def _check_bias(op_name, value_shape, bias_shape, data_format):

@@ -78,6 +78,8 @@ SAMPLES = [
            shapes=[(2, 3, 5, 4), (2, 3, 3, 2)]),
     Sample("Conv2D", lambda x, w: tf.nn.conv2d(x, w, 1, [[0, 0], [1, 0], [2, 1], [0, 0]]),
            shapes=[(1, 4, 4, 2), (3, 3, 2, 2)]),
+    Sample("Conv2D", lambda x, w: tf.nn.conv2d(x, w, 2, "SAME"),  # >= 8 input channels
+           shapes=[(1, 4, 5, 8), (2, 3, 8, 2)], second_order=True),
     Sample("Conv2D", lambda x, w: tf.nn.conv1d(x, w, 2, "SAME"),
            shapes=[(2, 7, 3), (3, 3, 2)]),
     # Conv2DBackpropInput (conv2d_transpose is this op)

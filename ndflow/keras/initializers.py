@@ -1,0 +1,311 @@
+"""keras.initializers: callables `init(shape, dtype=None)` returning a tensor (Keras 3).
+
+Unseeded initializers draw from ndflow's global random stream (the eager random ops), so
+`ndflow.random.set_seed(42)` makes a model's weights reproducible. A seeded initializer
+(`seed=int`) gives the same values on every call, as in Keras 3: it draws from its own
+NumPy generator seeded with `seed`.
+"""
+import math
+
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.context import building_graph, init_scope
+from ..framework.errors import InvalidArgumentError
+from ..ops import array_ops as A
+from ..ops import random_ops as R
+
+
+def _dtype(dtype):
+    return dtypes.as_dtype(dtype or "float32")
+
+
+def _shape(shape):
+    return tuple(int(d) for d in (shape.as_list() if hasattr(shape, "as_list") else shape))
+
+
+def compute_fans(shape):
+    """(fan_in, fan_out) like Keras: kernels are (..., in, out); conv kernels multiply by the
+    receptive field."""
+    shape = _shape(shape)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive = int(np.prod(shape[:-2]))
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class Initializer:
+    """Base class: subclasses implement `__call__(shape, dtype=None)` and `get_config`."""
+
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def clone(self):
+        return self.__class__.from_config(self.get_config())
+
+
+class RandomInitializer(Initializer):
+    def __init__(self, seed=None):
+        if seed is not None and not isinstance(seed, (int, np.integer)):
+            raise InvalidArgumentError(f"`seed` argument should be an integer or None. "
+                                       f"Received: seed={seed!r}")
+        self.seed = None if seed is None else int(seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+    def _generator(self):
+        return np.random.default_rng(self.seed)
+
+    def _draw(self, kind, shape, dtype, a, b):
+        """`kind` in normal/truncated_normal/uniform with parameters (a, b)."""
+        shape, dtype = _shape(shape), _dtype(dtype)
+        if not dtype.is_floating:
+            raise InvalidArgumentError(f"{type(self).__name__} only supports floating dtypes; "
+                                       f"received dtype={dtype.name}.")
+        if self.seed is not None:
+            return A.constant(_numpy_draw(self._generator(), kind, shape, a, b)
+                              .astype(dtype._np), dtype=dtype)
+        with init_scope():  # initial values are concrete even when built during tracing
+            if kind == "normal":
+                return R.random_normal(shape, a, b, dtype)
+            if kind == "truncated_normal":
+                return R.truncated_normal(shape, a, b, dtype)
+            return R.random_uniform(shape, a, b, dtype)
+
+
+def _numpy_draw(rng, kind, shape, a, b):
+    if kind == "uniform":
+        return rng.uniform(a, b, size=shape)
+    draw = rng.standard_normal(size=shape)
+    if kind == "truncated_normal":  # redraw beyond two standard deviations, like TensorFlow
+        bad = np.abs(draw) > 2.0
+        while bad.any():
+            draw[bad] = rng.standard_normal(size=int(bad.sum()))
+            bad = np.abs(draw) > 2.0
+    return draw * b + a
+
+
+class Zeros(Initializer):
+    def __call__(self, shape, dtype=None):
+        with init_scope():
+            return A.zeros(_shape(shape), _dtype(dtype))
+
+
+class Ones(Initializer):
+    def __call__(self, shape, dtype=None):
+        with init_scope():
+            return A.ones(_shape(shape), _dtype(dtype))
+
+
+class Constant(Initializer):
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        value = np.broadcast_to(np.asarray(self.value), _shape(shape))
+        with init_scope():
+            return A.constant(np.array(value, dtype=_dtype(dtype)._np), dtype=_dtype(dtype))
+
+    def get_config(self):
+        value = self.value
+        return {"value": value.tolist() if isinstance(value, np.ndarray) else value}
+
+
+class RandomNormal(RandomInitializer):
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = float(mean), float(stddev)
+
+    def __call__(self, shape, dtype=None):
+        return self._draw("normal", shape, dtype, self.mean, self.stddev)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, **super().get_config()}
+
+
+class TruncatedNormal(RandomNormal):
+    def __call__(self, shape, dtype=None):
+        return self._draw("truncated_normal", shape, dtype, self.mean, self.stddev)
+
+
+class RandomUniform(RandomInitializer):
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        super().__init__(seed)
+        self.minval, self.maxval = float(minval), float(maxval)
+
+    def __call__(self, shape, dtype=None):
+        return self._draw("uniform", shape, dtype, self.minval, self.maxval)
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, **super().get_config()}
+
+
+class VarianceScaling(RandomInitializer):
+    """Samples with variance `scale / n` (n: fan_in, fan_out or their mean)."""
+
+    _MODES = ("fan_in", "fan_out", "fan_avg")
+    _DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform", "normal")
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        super().__init__(seed)
+        if scale <= 0.0:
+            raise InvalidArgumentError(f"Argument `scale` must be positive float. "
+                                       f"Received: scale={scale}")
+        if mode not in self._MODES:
+            raise InvalidArgumentError(f"Invalid `mode` argument: expected one of {self._MODES}. "
+                                       f"Received: mode={mode!r}")
+        distribution = distribution.lower()
+        if distribution not in self._DISTRIBUTIONS:
+            raise InvalidArgumentError(f"Invalid `distribution` argument: expected one of "
+                                       f"{self._DISTRIBUTIONS}. Received: {distribution!r}")
+        self.scale, self.mode, self.distribution = float(scale), mode, distribution
+
+    def __call__(self, shape, dtype=None):
+        fan_in, fan_out = compute_fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
+        variance = self.scale / max(1.0, n)
+        if self.distribution == "truncated_normal":
+            # stddev of a unit normal truncated to [-2, 2]
+            return self._draw("truncated_normal", shape, dtype, 0.0,
+                              math.sqrt(variance) / 0.87962566103423978)
+        if self.distribution in ("normal", "untruncated_normal"):
+            return self._draw("normal", shape, dtype, 0.0, math.sqrt(variance))
+        limit = math.sqrt(3.0 * variance)
+        return self._draw("uniform", shape, dtype, -limit, limit)
+
+    def get_config(self):
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
+                **super().get_config()}
+
+
+def _variance_scaling_preset(name, scale, mode, distribution):
+    class Preset(VarianceScaling):
+        def __init__(self, seed=None):
+            super().__init__(scale, mode, distribution, seed)
+
+        def get_config(self):
+            return {"seed": self.seed}
+
+    Preset.__name__ = Preset.__qualname__ = name
+    return Preset
+
+
+GlorotUniform = _variance_scaling_preset("GlorotUniform", 1.0, "fan_avg", "uniform")
+GlorotNormal = _variance_scaling_preset("GlorotNormal", 1.0, "fan_avg", "truncated_normal")
+HeUniform = _variance_scaling_preset("HeUniform", 2.0, "fan_in", "uniform")
+HeNormal = _variance_scaling_preset("HeNormal", 2.0, "fan_in", "truncated_normal")
+LecunUniform = _variance_scaling_preset("LecunUniform", 1.0, "fan_in", "uniform")
+LecunNormal = _variance_scaling_preset("LecunNormal", 1.0, "fan_in", "truncated_normal")
+
+
+class Orthogonal(RandomInitializer):
+    """A (semi-)orthogonal matrix from the QR decomposition of a normal sample, times `gain`."""
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = float(gain)
+
+    def __call__(self, shape, dtype=None):
+        shape = _shape(shape)
+        if len(shape) < 2:
+            raise InvalidArgumentError(f"The tensor to initialize must be at least "
+                                       f"two-dimensional. Received: shape={shape}")
+        rows = int(np.prod(shape[:-1]))
+        cols = shape[-1]
+        flat = (max(rows, cols), min(rows, cols))
+        with building_graph(None):  # QR needs concrete numbers, even in a TF1 graph
+            sample = self._draw("normal", flat, "float64", 0.0, 1.0).numpy()
+        q, r = np.linalg.qr(sample)
+        q = q * np.sign(np.diag(r))  # make the decomposition unique
+        if rows < cols:
+            q = q.T
+        value = (self.gain * q).reshape(shape).astype(_dtype(dtype)._np)
+        with init_scope():
+            return A.constant(value, dtype=_dtype(dtype))
+
+    def get_config(self):
+        return {"gain": self.gain, **super().get_config()}
+
+
+class Identity(Initializer):
+    def __init__(self, gain=1.0):
+        self.gain = float(gain)
+
+    def __call__(self, shape, dtype=None):
+        shape = _shape(shape)
+        if len(shape) != 2:
+            raise InvalidArgumentError(f"Identity matrix initializer can only be used for 2D "
+                                       f"matrices. Received: shape={shape}")
+        with init_scope():
+            return A.constant(self.gain * np.eye(*shape, dtype=_dtype(dtype)._np),
+                              dtype=_dtype(dtype))
+
+    def get_config(self):
+        return {"gain": self.gain}
+
+
+IdentityInitializer = Identity
+OrthogonalInitializer = Orthogonal
+
+_CLASSES = {c.__name__: c for c in (
+    Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
+    GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal,
+    Identity)}
+_ALIASES = {
+    "zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
+    "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal,
+    "variance_scaling": VarianceScaling, "glorot_uniform": GlorotUniform,
+    "glorot_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
+    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal, "orthogonal": Orthogonal,
+    "identity": Identity, "zero": Zeros, "one": Ones, "uniform": RandomUniform,
+    "normal": RandomNormal, "xavier_uniform": GlorotUniform, "xavier_normal": GlorotNormal,
+}
+# Lower-case class spellings too (keras.initializers.glorot_uniform is a class alias).
+globals().update({name: cls for name, cls in _ALIASES.items()})
+
+
+def serialize(initializer):
+    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
+            "config": initializer.get_config(), "registered_name": None}
+
+
+def deserialize(config, custom_objects=None):
+    if isinstance(config, str):
+        return get(config)
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or _CLASSES.get(name) or _ALIASES.get(name)
+    if cls is None:
+        raise InvalidArgumentError(f"Unknown initializer: {name!r}.")
+    return cls.from_config(config.get("config", {}))
+
+
+def get(identifier):
+    """An initializer from a name, a config dict, an instance or a callable; None stays None."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        cls = _ALIASES.get(identifier) or _ALIASES.get(identifier.lower()) or \
+            _CLASSES.get(identifier)
+        if cls is None:
+            raise InvalidArgumentError(f"Could not interpret initializer identifier: "
+                                       f"{identifier!r}. Expected one of {sorted(_ALIASES)}.")
+        return cls()
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise InvalidArgumentError(f"Could not interpret initializer identifier: {identifier!r}")

@@ -1,0 +1,197 @@
+"""Convolutions: Conv1D, Conv2D, Conv2DTranspose (on ndflow.nn's conv ops)."""
+import numpy as np
+
+from ...ops import array_ops, array_extra_ops, conv_ops
+from .. import activations, backend, constraints, initializers, regularizers
+from .base import InputSpec, Layer, shape_tuple
+
+
+def _tuple(value, n, what):
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * n
+    value = tuple(int(v) for v in value)
+    if len(value) != n:
+        raise ValueError(f"The `{what}` argument must be a tuple of {n} integers. "
+                         f"Received {what}={value}")
+    return value
+
+
+def _ser(module, obj):
+    return None if obj is None else module.serialize(obj)
+
+
+class _Conv(Layer):
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        n = self.rank
+        if int(filters) <= 0:
+            raise ValueError("Invalid value for argument `filters`. Expected a strictly "
+                             f"positive value. Received filters={filters}.")
+        self.filters = int(filters)
+        self.kernel_size = _tuple(kernel_size, n, "kernel_size")
+        self.strides = _tuple(strides, n, "strides")
+        self.dilation_rate = _tuple(dilation_rate, n, "dilation_rate")
+        self.padding = str(padding).lower()
+        allowed = ("valid", "same", "causal") if n == 1 else ("valid", "same")
+        if self.padding not in allowed:
+            raise ValueError(f"The `padding` argument must be one of {allowed}. Received: "
+                             f"padding={padding}")
+        if groups != 1:
+            raise NotImplementedError("Grouped convolutions (groups > 1) are not supported.")
+        self.groups = 1
+        self.data_format = backend.standardize_data_format(data_format)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(min_ndim=n + 2)
+
+    def _channel_axis(self):
+        return -1 if self.data_format == "channels_last" else 1
+
+    def _kernel_shape(self, in_channels):
+        return self.kernel_size + (in_channels, self.filters)
+
+    def build(self, input_shape):
+        channels = input_shape[self._channel_axis()]
+        if channels is None:
+            raise ValueError(f"{type(self).__name__} {self.name}: the channel dimension of the "
+                             f"inputs should be defined. Received input_shape={input_shape}")
+        self.kernel = self.add_weight(name="kernel", shape=self._kernel_shape(channels),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.bias = self.add_weight(name="bias", shape=(self.filters,),
+                                    initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer,
+                                    constraint=self.bias_constraint) if self.use_bias else None
+        self.input_spec = InputSpec(ndim=self.rank + 2,
+                                    axes={self._channel_axis(): channels})
+
+    def _finish(self, out):
+        if self.bias is not None:
+            fmt = "NHWC" if self.data_format == "channels_last" else "NCHW"
+            if self.rank == 1:
+                fmt = "NWC" if self.data_format == "channels_last" else "NCW"
+            if fmt in ("NHWC", "NWC"):
+                out = out + self.bias
+            else:
+                out = out + array_ops.reshape(self.bias, [self.filters] + [1] * self.rank)
+        if self.activation is not None:
+            out = self.activation(out)
+        return out
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "filters": self.filters, "kernel_size": list(self.kernel_size),
+            "strides": list(self.strides), "padding": self.padding,
+            "data_format": self.data_format, "dilation_rate": list(self.dilation_rate),
+            "groups": self.groups, "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": _ser(regularizers, self.kernel_regularizer),
+            "bias_regularizer": _ser(regularizers, self.bias_regularizer),
+            "kernel_constraint": _ser(constraints, self.kernel_constraint),
+            "bias_constraint": _ser(constraints, self.bias_constraint)})
+        return config
+
+
+class Conv2D(_Conv):
+    rank = 2
+
+    def call(self, inputs):
+        fmt = "NHWC" if self.data_format == "channels_last" else "NCHW"
+        out = conv_ops.conv2d(inputs, self.kernel, strides=list(self.strides),
+                              padding=self.padding.upper(), data_format=fmt,
+                              dilations=list(self.dilation_rate))
+        return self._finish(out)
+
+
+class Conv1D(_Conv):
+    rank = 1
+
+    def call(self, inputs):
+        fmt = "NWC" if self.data_format == "channels_last" else "NCW"
+        x = inputs
+        padding = self.padding.upper()
+        if self.padding == "causal":  # pad on the left only, so no output sees the future
+            left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
+            pads = [[0, 0], [left, 0], [0, 0]] if fmt == "NWC" else [[0, 0], [0, 0], [left, 0]]
+            x = array_extra_ops.pad(x, pads)
+            padding = "VALID"
+        out = conv_ops.conv1d(x, self.kernel, stride=self.strides[0], padding=padding,
+                              data_format=fmt, dilations=self.dilation_rate[0])
+        return self._finish(out)
+
+
+def _deconv_length(size, stride, kernel, padding, output_padding, dilation):
+    if size is None:
+        return None
+    kernel = kernel + (kernel - 1) * (dilation - 1)
+    if output_padding is None:
+        if padding == "valid":
+            return size * stride + max(kernel - stride, 0)
+        return size * stride
+    pad = kernel // 2 if padding == "same" else 0
+    return (size - 1) * stride + kernel - 2 * pad + output_padding
+
+
+class Conv2DTranspose(_Conv):
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None,
+                 data_format=None, dilation_rate=1, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate, **kwargs)
+        self.output_padding = None if output_padding is None else \
+            _tuple(output_padding, 2, "output_padding")
+
+    def _kernel_shape(self, in_channels):
+        return self.kernel_size + (self.filters, in_channels)
+
+    def call(self, inputs):
+        shape = shape_tuple(inputs)
+        if self.data_format == "channels_last":
+            h, w = shape[1], shape[2]
+        else:
+            h, w = shape[2], shape[3]
+        op = self.output_padding or (None, None)
+        out_h = _deconv_length(h, self.strides[0], self.kernel_size[0], self.padding, op[0],
+                               self.dilation_rate[0])
+        out_w = _deconv_length(w, self.strides[1], self.kernel_size[1], self.padding, op[1],
+                               self.dilation_rate[1])
+        if out_h is None or out_w is None:
+            raise ValueError(f"Conv2DTranspose {self.name}: needs known spatial dimensions; "
+                             f"got input shape {shape}.")
+        batch = shape[0] if shape[0] is not None else array_ops.shape(inputs)[0]
+        if self.data_format == "channels_last":
+            out_shape, fmt = [batch, out_h, out_w, self.filters], "NHWC"
+        else:
+            out_shape, fmt = [batch, self.filters, out_h, out_w], "NCHW"
+        out = conv_ops.conv2d_transpose(inputs, self.kernel, out_shape,
+                                        strides=list(self.strides),
+                                        padding=self.padding.upper(), data_format=fmt,
+                                        dilations=list(self.dilation_rate))
+        if shape[0] is None:
+            static = [None] + out_shape[1:]
+            if hasattr(out, "set_shape"):
+                out.set_shape(static)
+        return self._finish(out)
+
+    def get_config(self):
+        config = super().get_config()
+        config["output_padding"] = None if self.output_padding is None else \
+            list(self.output_padding)
+        return config

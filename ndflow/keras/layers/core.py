@@ -1,0 +1,197 @@
+"""Core layers: Dense, Activation, Dropout, Lambda (and the op layer behind arithmetic on
+Keras tensors)."""
+import numpy as np
+
+import ndflow
+from ...ops import array_ops, math_ops, random_ops
+from .. import activations, constraints, initializers, regularizers
+from .base import InputSpec, Layer, shape_tuple
+
+
+def _serialize(module, obj):
+    return None if obj is None else module.serialize(obj)
+
+
+class Dense(Layer):
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if not isinstance(units, (int, np.integer)) or units <= 0:
+            raise ValueError("Received an invalid value for `units`, expected a positive "
+                             f"integer. Received: units={units}")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(min_ndim=2)
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError(f"Dense layer {self.name}: the last dimension of the inputs must "
+                             f"be defined. Received input_shape={input_shape}")
+        self.kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(name="bias", shape=(self.units,),
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+
+    def call(self, inputs):
+        shape = shape_tuple(inputs)
+        if shape is not None and len(shape) > 2:  # dense over the last axis
+            if any(d is None for d in shape[1:]):
+                raise ValueError(f"Dense layer {self.name}: inputs of rank > 2 need known "
+                                 f"non-batch dimensions; got {shape}.")
+            flat = array_ops.reshape(inputs, [-1, shape[-1]])
+            out = array_ops.reshape(math_ops.matmul(flat, self.kernel),
+                                    [-1] + list(shape[1:-1]) + [self.units])
+        else:
+            out = math_ops.matmul(inputs, self.kernel)
+        if self.bias is not None:
+            out = out + self.bias
+        if self.activation is not None:
+            out = self.activation(out)
+        return out
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "units": self.units, "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": _serialize(regularizers, self.kernel_regularizer),
+            "bias_regularizer": _serialize(regularizers, self.bias_regularizer),
+            "kernel_constraint": _serialize(constraints, self.kernel_constraint),
+            "bias_constraint": _serialize(constraints, self.bias_constraint)})
+        return config
+
+
+class Activation(Layer):
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+    def get_config(self):
+        config = super().get_config()
+        config["activation"] = activations.serialize(self.activation)
+        return config
+
+
+def dropout(x, rate, noise_shape=None, seed=None):
+    """Inverted dropout through ndflow.nn.dropout (engineer B's op) when present."""
+    nn_dropout = getattr(ndflow.nn, "dropout", None)
+    if nn_dropout is not None:
+        return nn_dropout(x, rate=rate, noise_shape=noise_shape, seed=seed)
+    shape = noise_shape if noise_shape is not None else array_ops.shape(x)
+    keep = math_ops.greater_equal(random_ops.random_uniform(shape, dtype=x.dtype, seed=seed),
+                                  rate)
+    return array_ops.where(keep, x * (1.0 / (1.0 - rate)), array_ops.zeros_like(x))
+
+
+class Dropout(Layer):
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= rate <= 1:
+            raise ValueError("Invalid value received for argument `rate`. Expected a float "
+                             f"value between 0 and 1. Received: rate={rate}")
+        self.rate = float(rate)
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.seed = seed
+        self.supports_masking = True
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0:
+            return inputs
+        if self.rate == 1:
+            return array_ops.zeros_like(inputs)
+        noise_shape = None
+        if self.noise_shape is not None:
+            dims = shape_tuple(inputs)
+            noise_shape = [dims[i] if d is None else d for i, d in enumerate(self.noise_shape)]
+            if any(d is None for d in noise_shape):
+                dyn = array_ops.shape(inputs)
+                noise_shape = array_ops.stack([dyn[i] if d is None else d
+                                               for i, d in enumerate(noise_shape)])
+        return dropout(inputs, self.rate, noise_shape, self.seed)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rate": self.rate, "seed": self.seed,
+                       "noise_shape": None if self.noise_shape is None
+                       else list(self.noise_shape)})
+        return config
+
+
+class Lambda(Layer):
+    """Wraps a function as a layer. Its code is not serializable: get_config records the
+    function's name only (loading it back is the saving module's decision)."""
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise TypeError(f"Lambda: `function` must be callable. Received: {function!r}")
+        self.function = function
+        self.arguments = dict(arguments or {})
+        self._nd_output_shape = output_shape
+
+    def call(self, inputs, training=None):
+        import inspect
+        kwargs = dict(self.arguments)
+        try:
+            params = inspect.signature(self.function).parameters
+        except (TypeError, ValueError):
+            params = {}
+        if "training" in params:
+            kwargs["training"] = training
+        return self.function(inputs, **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"function": {"class_name": "__lambda__",
+                                    "config": {"name": getattr(self.function, "__name__",
+                                                               repr(self.function))}},
+                       "arguments": self.arguments,
+                       "output_shape": self._nd_output_shape})
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        function = config.get("function")
+        if not callable(function):
+            raise ValueError("Lambda.from_config: the stored function cannot be rebuilt from "
+                             "its config (code is never deserialized); pass a callable as "
+                             "config['function'] (e.g. via custom_objects).")
+        return super().from_config(config)
+
+
+class TensorOpLayer(Layer):
+    """The layer created by arithmetic on Keras tensors (`x + y`, `2 * x`, `x[:, 0]`)."""
+
+    def __init__(self, fn, **kwargs):
+        super().__init__(**kwargs)
+        self.fn = fn
+
+    def call(self, *args):
+        return self.fn(*args)
+
+    def get_config(self):
+        config = super().get_config()
+        config["function"] = getattr(self.fn, "__name__", "op")
+        return config

@@ -1,0 +1,70 @@
+"""keras.Input and InputLayer: where a Functional graph starts."""
+import warnings
+
+from ...framework import dtypes
+from .. import backend
+from .base import Layer
+from .keras_tensor import KerasTensor, Node
+
+
+class InputLayer(Layer):
+    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
+                 input_tensor=None, optional=False, name=None, **kwargs):
+        if "input_shape" in kwargs:  # Keras 2 spelling
+            shape = kwargs.pop("input_shape")
+        if "batch_input_shape" in kwargs:
+            batch_shape = kwargs.pop("batch_input_shape")
+        kwargs.pop("ragged", None)
+        if shape is not None and batch_shape is not None:
+            raise ValueError("You cannot pass both `shape` and `batch_shape` at the same time.")
+        if input_tensor is not None:
+            if not isinstance(input_tensor, KerasTensor):
+                raise ValueError("Argument `input_tensor` must be a KerasTensor. "
+                                 f"Received: {input_tensor!r}")
+            batch_shape = input_tensor.shape
+            dtype = dtype or input_tensor.dtype.name
+        if batch_shape is None:
+            if shape is None:
+                raise ValueError("You must pass a `shape` argument to Input/InputLayer.")
+            if isinstance(shape, int):
+                shape = (shape,)
+            batch_shape = (batch_size,) + tuple(shape)
+        super().__init__(name=name or backend.unique_object_name("input_layer"), **kwargs)
+        self._nd_dtype = dtypes.as_dtype(dtype or backend.floatx())
+        self._batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
+        self.sparse = bool(sparse)
+        self.optional = optional
+        self.built = True
+        tensor = KerasTensor(self._batch_shape, self._nd_dtype, name=self.name)
+        Node(self, [], {}, tensor)
+        self._nd_output = tensor
+
+    @property
+    def batch_shape(self):
+        return self._batch_shape
+
+    def call(self, inputs=None):
+        return inputs
+
+    def get_config(self):
+        return {"batch_shape": list(self._batch_shape), "dtype": self.dtype,
+                "sparse": self.sparse, "name": self.name}
+
+    def get_build_config(self):
+        return None
+
+
+def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,
+          tensor=None, optional=False, **kwargs):
+    """keras.Input: a symbolic KerasTensor to build Functional models from."""
+    if "batch_input_shape" in kwargs:
+        warnings.warn("Input(batch_input_shape=...) is Keras 2; use batch_shape=.",
+                      DeprecationWarning, stacklevel=2)
+        batch_shape = kwargs.pop("batch_input_shape")
+    kwargs.pop("ragged", None)
+    if kwargs:
+        raise TypeError(f"Input() got unexpected keyword arguments: {sorted(kwargs)}")
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
+                       batch_shape=batch_shape, input_tensor=tensor, optional=optional,
+                       name=name)
+    return layer._nd_output

@@ -1,0 +1,120 @@
+"""Symbolic Keras tensors and the nodes that connect layers in a Functional graph.
+
+A KerasTensor is a light placeholder: shape (a tuple, None for unknown dims), dtype and
+`_keras_history` = (layer, node_index, tensor_index). Calling a layer on KerasTensors
+records a Node; output shapes come from tracing the layer's `call` once into a private
+ndflow graph (so every op's static shape inference serves Keras too, and no layer needs
+a hand-written `compute_output_shape`). Running a Functional model later walks the
+recorded nodes on real tensors, with no graph machinery per step.
+"""
+import itertools
+
+from ...framework import dtypes
+from ...util import nest
+
+_node_ids = itertools.count()
+
+
+class KerasTensor:
+    __slots__ = ("shape", "dtype", "name", "_keras_history", "sparse", "__weakref__")
+
+    def __init__(self, shape, dtype="float32", name=None, sparse=False):
+        self.shape = tuple(None if d is None else int(d) for d in shape)
+        self.dtype = dtypes.as_dtype(dtype)
+        self.name = name
+        self.sparse = sparse
+        self._keras_history = None
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __repr__(self):
+        return (f"<KerasTensor shape={self.shape}, dtype={self.dtype.name}, "
+                f"sparse={self.sparse}, name={self.name}>")
+
+    def __hash__(self):
+        return id(self)
+
+    def __bool__(self):
+        raise TypeError("A symbolic KerasTensor cannot be used as a Python bool: it has no "
+                        "value until the model runs.")
+
+    def numpy(self):
+        raise TypeError(f"{self!r} is symbolic: it has no value. Build a keras.Model from it "
+                        "and call the model on data.")
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(f"{self!r} is symbolic and cannot be converted to a NumPy array. "
+                        "Use it as input to Keras layers, then build a keras.Model.")
+
+    # Arithmetic on Keras tensors becomes a small op layer in the graph (like keras.ops).
+    def _op(self, fn, other=None, reverse=False, name="op"):
+        from .core import TensorOpLayer
+        args = (self,) if other is None else ((other, self) if reverse else (self, other))
+        return TensorOpLayer(fn, name=name)(*args)
+
+    def __add__(self, o): return self._op(_add, o, name="add")
+    def __radd__(self, o): return self._op(_add, o, True, name="add")
+    def __sub__(self, o): return self._op(_sub, o, name="subtract")
+    def __rsub__(self, o): return self._op(_sub, o, True, name="subtract")
+    def __mul__(self, o): return self._op(_mul, o, name="multiply")
+    def __rmul__(self, o): return self._op(_mul, o, True, name="multiply")
+    def __truediv__(self, o): return self._op(_div, o, name="divide")
+    def __rtruediv__(self, o): return self._op(_div, o, True, name="divide")
+    def __neg__(self): return self._op(_neg, name="negative")
+
+    def __getitem__(self, key):
+        from .core import TensorOpLayer
+        return TensorOpLayer(lambda x: x[key], name="get_item")(self)
+
+
+def _add(a, b): return a + b
+def _sub(a, b): return a - b
+def _mul(a, b): return a * b
+def _div(a, b): return a / b
+def _neg(a): return -a
+
+
+class Node:
+    """One application of `layer` to Keras tensors: its call arguments and outputs."""
+
+    def __init__(self, layer, call_args, call_kwargs, outputs):
+        self.id = next(_node_ids)
+        self.layer = layer
+        self.call_args = call_args
+        self.call_kwargs = call_kwargs
+        self.outputs = outputs                        # nested structure of KerasTensors
+        self.output_tensors = nest.flatten(outputs)
+        self.input_tensors = [t for t in nest.flatten((call_args, call_kwargs))
+                              if isinstance(t, KerasTensor)]
+        self.is_input = not self.input_tensors
+        node_index = len(layer._inbound_nodes)
+        layer._inbound_nodes.append(self)
+        for i, t in enumerate(self.output_tensors):
+            t._keras_history = (layer, node_index, i)
+        for t in self.input_tensors:
+            t._keras_history[0]._outbound_nodes.append(self)
+
+    @property
+    def parent_nodes(self):
+        return [t._keras_history[0]._inbound_nodes[t._keras_history[1]]
+                for t in self.input_tensors]
+
+    @property
+    def input_shapes(self):
+        shapes = [t.shape for t in self.input_tensors]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def output_shapes(self):
+        shapes = [t.shape for t in self.output_tensors]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+
+def is_keras_tensor(x):
+    return isinstance(x, KerasTensor)
+
+
+def any_keras_tensor(structure):
+    return any(isinstance(t, KerasTensor) for t in nest.flatten(structure))

@@ -1,0 +1,130 @@
+"""Merging layers: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, and
+their function forms (`add([a, b])`, `concatenate([a, b])`...)."""
+from ...ops import array_ops, math_ops
+from .base import Layer
+
+
+class _Merge(Layer):
+    def _check(self, inputs):
+        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
+            raise ValueError(f"A merge layer ({type(self).__name__}) should be called on a list "
+                             f"of at least 2 inputs. Received: inputs={inputs}")
+        return list(inputs)
+
+    def build(self, input_shape):
+        if not isinstance(input_shape, (list, tuple)) or not input_shape or \
+                not isinstance(input_shape[0], (list, tuple)):
+            raise ValueError(f"A merge layer ({type(self).__name__}) should be called on a list "
+                             f"of inputs. Received: input_shape={input_shape}")
+        if type(self) is not Concatenate:
+            ranks = {len(s) for s in input_shape}
+            last = {s[-1] for s in input_shape if s[-1] is not None}
+            if len(ranks) == 1 and len(last) > 1 and 1 not in last:
+                raise ValueError("Inputs have incompatible shapes. Received shapes "
+                                 f"{' and '.join(str(tuple(s)) for s in input_shape)}")
+
+    def call(self, inputs):
+        inputs = self._check(inputs)
+        out = inputs[0]
+        for x in inputs[1:]:
+            out = self._merge(out, x)
+        return self._finish(out, len(inputs))
+
+    def _finish(self, out, n):
+        return out
+
+
+class Add(_Merge):
+    def _merge(self, a, b):
+        return a + b
+
+
+class Subtract(_Merge):
+    def call(self, inputs):
+        inputs = self._check(inputs)
+        if len(inputs) != 2:
+            raise ValueError("A `Subtract` layer should be called on exactly 2 inputs. "
+                             f"Received: inputs={inputs}")
+        return inputs[0] - inputs[1]
+
+
+class Multiply(_Merge):
+    def _merge(self, a, b):
+        return a * b
+
+
+class Average(_Merge):
+    def _merge(self, a, b):
+        return a + b
+
+    def _finish(self, out, n):
+        return out / float(n)
+
+
+class Maximum(_Merge):
+    def _merge(self, a, b):
+        return math_ops.maximum(a, b)
+
+
+class Minimum(_Merge):
+    def _merge(self, a, b):
+        return math_ops.minimum(a, b)
+
+
+class Concatenate(_Merge):
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = int(axis)
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        ranks = {len(s) for s in input_shape}
+        if len(ranks) != 1:
+            raise ValueError("A `Concatenate` layer requires inputs with matching shapes except "
+                             f"for the concatenation axis. Received: input_shape={input_shape}")
+        rank = ranks.pop()
+        axis = self.axis % rank
+        for d in range(rank):
+            if d == axis:
+                continue
+            sizes = {s[d] for s in input_shape if s[d] is not None}
+            if len(sizes) > 1:
+                raise ValueError("A `Concatenate` layer requires inputs with matching shapes "
+                                 "except for the concatenation axis. Received: "
+                                 f"input_shape={input_shape}")
+
+    def call(self, inputs):
+        return array_ops.concat(self._check(inputs), axis=self.axis)
+
+    def get_config(self):
+        config = super().get_config()
+        config["axis"] = self.axis
+        return config
+
+
+def add(inputs, **kwargs):
+    return Add(**kwargs)(inputs)
+
+
+def subtract(inputs, **kwargs):
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs, **kwargs):
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs, **kwargs):
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs, **kwargs):
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs, **kwargs):
+    return Minimum(**kwargs)(inputs)
+
+
+def concatenate(inputs, axis=-1, **kwargs):
+    return Concatenate(axis=axis, **kwargs)(inputs)

@@ -1,0 +1,117 @@
+"""Pooling: Max/AveragePooling1D/2D and the global poolings."""
+from ...ops import conv_ops, math_ops
+from .. import backend
+from .base import InputSpec, Layer
+
+
+def _tuple(value, n):
+    if value is None:
+        return None
+    return (int(value),) * n if isinstance(value, int) else tuple(int(v) for v in value)
+
+
+class _Pooling(Layer):
+    rank = 2
+    mode = "max"
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        n = self.rank
+        self.pool_size = _tuple(pool_size, n)
+        self.strides = _tuple(strides, n) or self.pool_size
+        self.padding = str(padding).lower()
+        if self.padding not in ("valid", "same"):
+            raise ValueError("The `padding` argument must be one of 'valid', 'same'. "
+                             f"Received: padding={padding}")
+        self.data_format = backend.standardize_data_format(data_format)
+        self.input_spec = InputSpec(ndim=n + 2)
+
+    def call(self, inputs):
+        last = self.data_format == "channels_last"
+        if self.rank == 2:
+            fn = conv_ops.max_pool2d if self.mode == "max" else conv_ops.avg_pool2d
+            fmt = "NHWC" if last else "NCHW"
+        else:
+            fn = conv_ops.max_pool1d if self.mode == "max" else conv_ops.avg_pool1d
+            fmt = "NWC" if last else "NCW"
+        return fn(inputs, list(self.pool_size), list(self.strides), self.padding.upper(), fmt)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"pool_size": list(self.pool_size), "padding": self.padding,
+                       "strides": list(self.strides), "data_format": self.data_format})
+        return config
+
+
+class MaxPooling2D(_Pooling):
+    rank, mode = 2, "max"
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
+                 **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+
+class AveragePooling2D(_Pooling):
+    rank, mode = 2, "avg"
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
+                 **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+
+class MaxPooling1D(_Pooling):
+    rank, mode = 1, "max"
+
+
+class AveragePooling1D(_Pooling):
+    rank, mode = 1, "avg"
+
+
+class _GlobalPooling(Layer):
+    rank = 2
+    reduce = staticmethod(math_ops.reduce_mean)
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = backend.standardize_data_format(data_format)
+        self.keepdims = keepdims
+        self.input_spec = InputSpec(ndim=self.rank + 2)
+
+    def call(self, inputs):
+        if self.data_format == "channels_last":
+            axes = list(range(1, self.rank + 1))
+        else:
+            axes = list(range(2, self.rank + 2))
+        return type(self).reduce(inputs, axis=axes, keepdims=self.keepdims)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"data_format": self.data_format, "keepdims": self.keepdims})
+        return config
+
+
+class GlobalAveragePooling2D(_GlobalPooling):
+    rank = 2
+    reduce = staticmethod(math_ops.reduce_mean)
+
+
+class GlobalMaxPooling2D(_GlobalPooling):
+    rank = 2
+    reduce = staticmethod(math_ops.reduce_max)
+
+
+class GlobalAveragePooling1D(_GlobalPooling):
+    rank = 1
+    reduce = staticmethod(math_ops.reduce_mean)
+
+
+class GlobalMaxPooling1D(_GlobalPooling):
+    rank = 1
+    reduce = staticmethod(math_ops.reduce_max)
+
+
+# Keras aliases
+MaxPool2D, AvgPool2D, MaxPool1D, AvgPool1D = (MaxPooling2D, AveragePooling2D, MaxPooling1D,
+                                              AveragePooling1D)
+GlobalAvgPool2D, GlobalMaxPool2D = GlobalAveragePooling2D, GlobalMaxPooling2D
+GlobalAvgPool1D, GlobalMaxPool1D = GlobalAveragePooling1D, GlobalMaxPooling1D

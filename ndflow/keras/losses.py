@@ -1,0 +1,443 @@
+"""keras.losses: loss classes, their function forms and string aliases (Keras 3 behaviour).
+
+A `Loss` object's `call(y_true, y_pred)` gives the per-sample loss; `__call__` weights it by
+`sample_weight` and reduces it ("sum_over_batch_size": sum / number of loss values, "sum",
+or None/"none"). Everything is written with ndflow ops, so losses work eagerly, in graphs
+and inside tf.function, and are differentiable.
+
+Probabilities are clipped to [eps, 1 - eps] (eps = 1e-7, Keras's `backend.epsilon()`) before
+taking logs, like Keras; `from_logits=True` uses the fused, stable `ndflow.nn.*_with_logits`.
+"""
+import warnings
+
+from ..framework import dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.tensor import TensorLike
+from ..ops import array_ops as A
+from ..ops import math_ops as M
+from ..ops import nn_ops as N
+
+EPSILON = 1e-7
+_REDUCTIONS = ("sum", "sum_over_batch_size", "mean", "mean_with_sample_weight", "none", None)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _tensor(x, dtype=None):
+    if isinstance(x, TensorLike) and not hasattr(x, "assign"):
+        return x if dtype is None or x.dtype == dtype else A.cast(x, dtype)
+    return A.convert_to_tensor(x, dtype=dtype) if dtype is None or not isinstance(
+        x, TensorLike) else A.cast(x, dtype)
+
+
+def _float_pair(y_true, y_pred):
+    """y_pred as a float tensor and y_true cast to its dtype."""
+    y_pred = _tensor(y_pred)
+    if not y_pred.dtype.is_floating:
+        y_pred = A.cast(y_pred, dtypes.float32)
+    return _tensor(y_true, y_pred.dtype), y_pred
+
+
+def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
+    """Makes ranks equal when they differ by a trailing dimension of size 1 (Keras's rule)."""
+    r1, r2 = x1.shape.rank, x2.shape.rank
+    if r1 is None or r2 is None or r1 == r2:
+        return x1, x2
+    if r1 == r2 + 1 and x1.shape[-1] == 1:
+        if r2 == 1 and expand_rank_1:
+            x2 = A.expand_dims(x2, -1)
+        else:
+            x1 = A.squeeze(x1, [-1])
+    elif r2 == r1 + 1 and x2.shape[-1] == 1:
+        if r1 == 1 and expand_rank_1:
+            x1 = A.expand_dims(x1, -1)
+        else:
+            x2 = A.squeeze(x2, [-1])
+    return x1, x2
+
+
+def _count(values):
+    return A.cast(A.size(values), values.dtype)
+
+
+def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size"):
+    """Weights per-sample `values` and reduces them as Keras 3 does."""
+    if sample_weight is not None:
+        sample_weight = _tensor(sample_weight, values.dtype)
+        values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        values = values * sample_weight
+    if reduction is None or reduction == "none":
+        return values
+    total = M.reduce_sum(values)
+    if reduction == "sum":
+        return total
+    if reduction == "mean_with_sample_weight" and sample_weight is not None:
+        divisor = M.reduce_sum(A.broadcast_to_like(sample_weight, values))
+    else:
+        divisor = _count(values)
+    # divide-no-nan: an empty batch gives 0, not nan
+    safe = A.where(M.equal(divisor, 0.0), A.ones_like(divisor), divisor)
+    return A.where(M.equal(divisor, 0.0), A.zeros_like(total), total / safe)
+
+
+def _check_reduction(reduction):
+    if reduction == "auto":  # Keras 2
+        warnings.warn("reduction='auto' is Keras 2; using 'sum_over_batch_size'.",
+                      DeprecationWarning, stacklevel=3)
+        return "sum_over_batch_size"
+    if reduction not in _REDUCTIONS:
+        raise InvalidArgumentError(f"Invalid value for argument `reduction`. Expected one of "
+                                   f"{_REDUCTIONS}. Received: reduction={reduction!r}")
+    return reduction
+
+
+# --- the Loss base class -----------------------------------------------------------------------
+
+class Loss:
+    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        self.name = name or _snake(type(self).__name__)
+        self.reduction = _check_reduction(reduction)
+        self.dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        y_pred = _tensor(y_pred)
+        if y_pred.dtype.is_floating and y_pred.dtype != self.dtype and \
+                self.dtype != dtypes.float32:
+            y_pred = A.cast(y_pred, self.dtype)
+        values = self.call(y_true, y_pred)
+        values = _tensor(values)
+        if values.dtype != self.dtype:
+            values = A.cast(values, self.dtype)
+        return reduce_weighted_values(values, sample_weight, self.reduction)
+
+    def call(self, y_true, y_pred):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _snake(name):
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and (not name[i - 1].isupper() or
+                                   (i + 1 < len(name) and name[i + 1].islower())):
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+class LossFunctionWrapper(Loss):
+    """A Loss whose per-sample `call` is `fn(y_true, y_pred, **kwargs)`."""
+
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        super().__init__(name=name or getattr(fn, "__name__", None), reduction=reduction,
+                         dtype=dtype)
+        self.fn = fn
+        self._fn_kwargs = kwargs
+
+    def call(self, y_true, y_pred):
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(self._fn_kwargs)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<LossFunctionWrapper({getattr(self.fn, '__name__', self.fn)}), name={self.name}>"
+
+
+# --- per-sample functions ---------------------------------------------------------------------
+
+def _regression_pair(y_true, y_pred):
+    y_true, y_pred = _float_pair(y_true, y_pred)
+    return squeeze_or_expand_to_same_rank(y_true, y_pred)
+
+
+def mean_squared_error(y_true, y_pred):
+    y_true, y_pred = _regression_pair(y_true, y_pred)
+    return M.reduce_mean(M.square(y_true - y_pred), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    y_true, y_pred = _regression_pair(y_true, y_pred)
+    return M.reduce_mean(M.abs(y_true - y_pred), axis=-1)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    y_true, y_pred = _regression_pair(y_true, y_pred)
+    diff = M.abs((y_true - y_pred) / M.maximum(M.abs(y_true), EPSILON))
+    return 100.0 * M.reduce_mean(diff, axis=-1)
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    y_true, y_pred = _regression_pair(y_true, y_pred)
+    first = M.log(M.maximum(y_pred, EPSILON) + 1.0)
+    second = M.log(M.maximum(y_true, EPSILON) + 1.0)
+    return M.reduce_mean(M.square(first - second), axis=-1)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    """0.5 e^2 where |e| <= delta, else delta |e| - 0.5 delta^2; mean over the last axis."""
+    y_true, y_pred = _regression_pair(y_true, y_pred)
+    error = M.abs(y_pred - y_true)
+    delta = float(delta)
+    quadratic = 0.5 * M.square(error)
+    linear = delta * error - 0.5 * delta * delta
+    return M.reduce_mean(A.where(error <= delta, quadratic, linear), axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    """log(cosh(e)) = e + softplus(-2e) - log 2, finite for large errors."""
+    y_true, y_pred = _regression_pair(y_true, y_pred)
+    from .activations import softplus
+    error = y_pred - y_true
+    return M.reduce_mean(error + softplus(-2.0 * error) - 0.6931471805599453, axis=-1)
+
+
+def _binary_labels_to_signs(y_true):
+    """Hinge losses take labels in {-1, 1}; 0/1 labels are converted like Keras."""
+    is_binary = M.reduce_all(M.logical_or(M.equal(y_true, 0.0), M.equal(y_true, 1.0)))
+    return A.where(is_binary, 2.0 * y_true - 1.0, y_true)
+
+
+def hinge(y_true, y_pred):
+    y_true, y_pred = _regression_pair(y_true, y_pred)
+    y_true = _binary_labels_to_signs(y_true)
+    return M.reduce_mean(M.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
+
+
+def squared_hinge(y_true, y_pred):
+    y_true, y_pred = _regression_pair(y_true, y_pred)
+    y_true = _binary_labels_to_signs(y_true)
+    return M.reduce_mean(M.square(M.maximum(1.0 - y_true * y_pred, 0.0)), axis=-1)
+
+
+def categorical_hinge(y_true, y_pred):
+    y_true, y_pred = _float_pair(y_true, y_pred)
+    pos = M.reduce_sum(y_true * y_pred, axis=-1)
+    neg = M.reduce_max((1.0 - y_true) * y_pred, axis=-1)
+    return M.maximum(neg - pos + 1.0, 0.0)
+
+
+def kl_divergence(y_true, y_pred):
+    y_true, y_pred = _float_pair(y_true, y_pred)
+    y_true = M.clip_by_value(y_true, EPSILON, 1.0)
+    y_pred = M.clip_by_value(y_pred, EPSILON, 1.0)
+    return M.reduce_sum(y_true * M.log(y_true / y_pred), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    y_true, y_pred = _float_pair(y_true, y_pred)
+    return M.reduce_mean(y_pred - y_true * M.log(y_pred + EPSILON), axis=-1)
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    y_true, y_pred = _float_pair(y_true, y_pred)
+
+    def unit(x):
+        return x * M.rsqrt(M.maximum(M.reduce_sum(M.square(x), axis=axis, keepdims=True),
+                                     1e-12))
+    return -M.reduce_sum(unit(y_true) * unit(y_pred), axis=axis)
+
+
+def _clip_probabilities(p):
+    return M.clip_by_value(p, EPSILON, 1.0 - EPSILON)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_true, y_pred = _float_pair(y_true, y_pred)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        per_entry = N.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)
+    else:
+        p = _clip_probabilities(y_pred)
+        per_entry = -(y_true * M.log(p) + (1.0 - y_true) * M.log(1.0 - p))
+    return M.reduce_mean(per_entry, axis=axis)
+
+
+def _check_same_shape(name, y_true, y_pred):
+    if y_true.shape.rank is not None and y_pred.shape.rank is not None and \
+            not y_true.shape.is_compatible_with(y_pred.shape):
+        raise InvalidArgumentError(
+            f"{name}: arguments `target` and `output` must have the same shape. Received: "
+            f"target.shape={y_true.shape}, output.shape={y_pred.shape}")
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_true, y_pred = _float_pair(y_true, y_pred)
+    _check_same_shape("categorical_crossentropy", y_true, y_pred)
+    if label_smoothing:
+        num_classes = A.cast(A.shape(y_true)[axis], y_pred.dtype)
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
+    if from_logits:
+        if axis in (-1, y_pred.shape.rank - 1):
+            return N.softmax_cross_entropy_with_logits_v2(labels=y_true, logits=y_pred)
+        return -M.reduce_sum(y_true * N.log_softmax(y_pred, axis=axis), axis=axis)
+    p = y_pred / M.reduce_sum(y_pred, axis=axis, keepdims=True)
+    return -M.reduce_sum(y_true * M.log(_clip_probabilities(p)), axis=axis)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
+                                    axis=-1):
+    y_pred = _tensor(y_pred)
+    y_true = _tensor(y_true)
+    if y_true.shape.rank is not None and y_true.shape.rank == y_pred.shape.rank and \
+            y_true.shape[-1] == 1:
+        y_true = A.squeeze(y_true, [-1])
+    if y_true.shape.rank is not None and y_pred.shape.rank is not None and \
+            y_true.shape.rank != y_pred.shape.rank - 1:
+        raise InvalidArgumentError(
+            f"sparse_categorical_crossentropy: `target` must have rank one less than `output` "
+            f"(integer class ids). Received: target.shape={y_true.shape}, "
+            f"output.shape={y_pred.shape}")
+    if axis not in (-1, (y_pred.shape.rank or 0) - 1):
+        raise InvalidArgumentError(f"sparse_categorical_crossentropy supports only the last "
+                                   f"axis; received axis={axis}.")
+    labels = A.cast(y_true, dtypes.int64) if y_true.dtype != dtypes.int64 else y_true
+    valid = None
+    if ignore_class is not None:
+        valid = M.not_equal(labels, ignore_class)
+        labels = A.where(valid, labels, A.zeros_like(labels))
+    if from_logits:
+        loss = N.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
+    else:
+        p = y_pred / M.reduce_sum(y_pred, axis=-1, keepdims=True)
+        depth = y_pred.shape[-1]
+        onehot = A.one_hot(labels, depth, dtype=y_pred.dtype)
+        loss = -M.reduce_sum(onehot * M.log(_clip_probabilities(p)), axis=-1)
+    if valid is not None:
+        loss = loss * A.cast(valid, loss.dtype)
+    return loss
+
+
+# Keras's short function names
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
+huber_loss = huber
+
+
+# --- the classes ---------------------------------------------------------------------------
+
+def _wrapper_class(class_name, fn, default_name, **defaults):
+    """A LossFunctionWrapper subclass whose constructor takes `fn`'s options by keyword."""
+    def __init__(self, reduction="sum_over_batch_size", name=default_name, dtype=None, **kw):
+        unknown = set(kw) - set(defaults)
+        if unknown:
+            raise TypeError(f"{class_name}.__init__() got unexpected keyword arguments "
+                            f"{sorted(unknown)}")
+        options = {**defaults, **kw}
+        LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, dtype=dtype,
+                                     **options)
+        for key, value in options.items():
+            setattr(self, key, value)
+
+    cls = type(class_name, (LossFunctionWrapper,), {"__init__": __init__})
+    cls.__doc__ = f"Keras `{class_name}`: per-sample loss `{fn.__name__}`."
+    return cls
+
+
+MeanSquaredError = _wrapper_class("MeanSquaredError", mean_squared_error, "mean_squared_error")
+MeanAbsoluteError = _wrapper_class("MeanAbsoluteError", mean_absolute_error,
+                                   "mean_absolute_error")
+MeanAbsolutePercentageError = _wrapper_class(
+    "MeanAbsolutePercentageError", mean_absolute_percentage_error,
+    "mean_absolute_percentage_error")
+MeanSquaredLogarithmicError = _wrapper_class(
+    "MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
+    "mean_squared_logarithmic_error")
+Huber = _wrapper_class("Huber", huber, "huber_loss", delta=1.0)
+LogCosh = _wrapper_class("LogCosh", log_cosh, "log_cosh")
+Hinge = _wrapper_class("Hinge", hinge, "hinge")
+SquaredHinge = _wrapper_class("SquaredHinge", squared_hinge, "squared_hinge")
+CategoricalHinge = _wrapper_class("CategoricalHinge", categorical_hinge, "categorical_hinge")
+KLDivergence = _wrapper_class("KLDivergence", kl_divergence, "kl_divergence")
+Poisson = _wrapper_class("Poisson", poisson, "poisson")
+CosineSimilarity = _wrapper_class("CosineSimilarity", cosine_similarity, "cosine_similarity",
+                                  axis=-1)
+BinaryCrossentropy = _wrapper_class("BinaryCrossentropy", binary_crossentropy,
+                                    "binary_crossentropy", from_logits=False,
+                                    label_smoothing=0.0, axis=-1)
+CategoricalCrossentropy = _wrapper_class("CategoricalCrossentropy", categorical_crossentropy,
+                                         "categorical_crossentropy", from_logits=False,
+                                         label_smoothing=0.0, axis=-1)
+SparseCategoricalCrossentropy = _wrapper_class(
+    "SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
+    "sparse_categorical_crossentropy", from_logits=False, ignore_class=None, axis=-1)
+
+_CLASSES = {c.__name__: c for c in (
+    MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError, Huber, LogCosh, Hinge, SquaredHinge, CategoricalHinge,
+    KLDivergence, Poisson, CosineSimilarity, BinaryCrossentropy, CategoricalCrossentropy,
+    SparseCategoricalCrossentropy)}
+_ALIASES = {
+    "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError,
+    "mean_absolute_percentage_error": MeanAbsolutePercentageError,
+    "mape": MeanAbsolutePercentageError,
+    "mean_squared_logarithmic_error": MeanSquaredLogarithmicError,
+    "msle": MeanSquaredLogarithmicError, "huber": Huber, "huber_loss": Huber,
+    "log_cosh": LogCosh, "logcosh": LogCosh, "hinge": Hinge, "squared_hinge": SquaredHinge,
+    "categorical_hinge": CategoricalHinge, "kl_divergence": KLDivergence, "kld": KLDivergence,
+    "kullback_leibler_divergence": KLDivergence, "poisson": Poisson,
+    "cosine_similarity": CosineSimilarity, "binary_crossentropy": BinaryCrossentropy,
+    "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+}
+
+
+def serialize(loss):
+    if isinstance(loss, Loss):
+        return {"module": "keras.losses", "class_name": type(loss).__name__,
+                "config": loss.get_config(), "registered_name": None}
+    return getattr(loss, "__name__", str(loss))
+
+
+def deserialize(config, custom_objects=None):
+    if isinstance(config, str):
+        if custom_objects and config in custom_objects:
+            return custom_objects[config]
+        return get(config)
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or _CLASSES.get(name)
+    if cls is None:
+        raise InvalidArgumentError(f"Unknown loss: {name!r}.")
+    return cls.from_config(config.get("config", {}))
+
+
+def get(identifier):
+    """A callable Loss from a name/alias, a Loss, a function `fn(y_true, y_pred)` or a config;
+    None stays None."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        cls = _ALIASES.get(identifier) or _ALIASES.get(identifier.lower()) or \
+            _CLASSES.get(identifier)
+        if cls is None:
+            raise InvalidArgumentError(f"Could not interpret loss identifier: {identifier!r}. "
+                                       f"Expected one of {sorted(_ALIASES)} or a Loss.")
+        return cls()
+    if isinstance(identifier, type) and issubclass(identifier, Loss):
+        return identifier()
+    if callable(identifier):
+        return LossFunctionWrapper(identifier)
+    raise InvalidArgumentError(f"Could not interpret loss identifier: {identifier!r}")

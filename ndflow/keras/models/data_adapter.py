@@ -1,0 +1,218 @@
+"""Turns what `fit`/`evaluate`/`predict` accept (arrays, tensors, lists/dicts of them,
+generators, keras.utils.Sequence) into per-epoch streams of (x, y, sample_weight) batches."""
+import math
+import types
+import warnings
+
+import numpy as np
+
+from ...framework.tensor import TensorLike
+from ...util import nest
+
+
+def to_array(value):
+    """One input as a NumPy array; float64 becomes float32 (Keras's floatx)."""
+    if isinstance(value, TensorLike):
+        value = value.numpy()
+    arr = np.asarray(value)
+    if arr.dtype == np.float64:
+        arr = arr.astype(np.float32)
+    return arr
+
+
+def standardize(data):
+    """Arrays, tensors, and lists/tuples/dicts of them, with leaves as NumPy arrays."""
+    if data is None:
+        return None
+    if isinstance(data, dict):
+        return {k: standardize(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        if any(isinstance(v, (np.ndarray, TensorLike, dict, list, tuple)) and
+               not _is_number_list(v) for v in data):
+            return type(data)(standardize(v) for v in data) if isinstance(data, list) \
+                else tuple(standardize(v) for v in data)
+        return to_array(data)
+    return to_array(data)
+
+
+def _is_number_list(v):
+    return isinstance(v, (list, tuple)) and all(isinstance(x, (int, float, np.number)) for x in v)
+
+
+def unpack(data):
+    """(x,), (x, y) or (x, y, sample_weight) from what a generator/Sequence yields."""
+    if isinstance(data, tuple):
+        if len(data) == 1:
+            return data[0], None, None
+        if len(data) == 2:
+            return data[0], data[1], None
+        if len(data) == 3:
+            return data
+        raise ValueError("Data is expected to be in format `x`, `(x,)`, `(x, y)`, or "
+                         f"`(x, y, sample_weight)`, found a tuple of length {len(data)}.")
+    return data, None, None
+
+
+def num_samples(*structures):
+    sizes = set()
+    for s in structures:
+        for leaf in nest.flatten(s) if s is not None else []:
+            sizes.add(int(np.shape(leaf)[0]) if np.ndim(leaf) else 1)
+    if len(sizes) > 1:
+        raise ValueError("Data cardinality is ambiguous: make sure all arrays contain the same "
+                         f"number of samples. Received sizes: {sorted(sizes)}")
+    return sizes.pop() if sizes else 0
+
+
+def class_weights_for(y, class_weight):
+    """Per-sample weights from a {class: weight} dict and the labels `y`."""
+    flat = nest.flatten(y)
+    if len(flat) != 1:
+        raise ValueError("`class_weight` is only supported for models with a single output.")
+    labels = np.asarray(flat[0])
+    if labels.ndim == 2 and labels.shape[1] > 1:
+        labels = labels.argmax(axis=1)
+    else:
+        labels = labels.reshape(len(labels), -1)[:, 0]
+        labels = np.round(labels).astype(np.int64)
+    weights = np.ones(len(labels), np.float32)
+    for cls, w in class_weight.items():
+        weights[labels == int(cls)] = w
+    return weights
+
+
+def _take(structure, index):
+    return nest.map_structure(lambda a: a[index], structure)
+
+
+class ArrayAdapter:
+    def __init__(self, x, y=None, sample_weight=None, batch_size=None, shuffle=False,
+                 class_weight=None, steps=None):
+        self.x = standardize(x)
+        self.y = standardize(y)
+        self.sample_weight = None if sample_weight is None else standardize(sample_weight)
+        self.n = num_samples(self.x, self.y, self.sample_weight)
+        if class_weight:
+            cw = class_weights_for(self.y, class_weight)
+            self.sample_weight = cw if self.sample_weight is None else \
+                nest.map_structure(lambda s: s * cw.reshape((-1,) + (1,) * (s.ndim - 1)),
+                                   self.sample_weight)
+        self.batch_size = int(batch_size or 32)
+        self.shuffle = shuffle
+        n_batches = max(1, math.ceil(self.n / self.batch_size)) if self.n else 0
+        self.steps = n_batches if steps is None else min(int(steps), n_batches)
+
+    def epoch(self, rng=None):
+        bs, n = self.batch_size, self.n
+        order = None
+        if self.shuffle is True and rng is not None:
+            order = rng.permutation(n)
+        starts = np.arange(self.steps) * bs
+        if self.shuffle == "batch" and rng is not None:
+            starts = rng.permutation(starts)
+        for start in starts:
+            index = slice(start, min(start + bs, n)) if order is None else \
+                order[start:start + bs]
+            yield (_take(self.x, index),
+                   None if self.y is None else _take(self.y, index),
+                   None if self.sample_weight is None else _take(self.sample_weight, index))
+
+    def split(self, validation_split):
+        """Keras's validation_split: the last fraction of the samples, before shuffling."""
+        at = int(self.n * (1.0 - validation_split))
+        if at == 0 or at == self.n:
+            raise ValueError(f"validation_split={validation_split} leaves no samples for "
+                             f"training or validation ({self.n} samples).")
+        head, tail = slice(0, at), slice(at, self.n)
+        val = (_take(self.x, tail), None if self.y is None else _take(self.y, tail),
+               None if self.sample_weight is None else _take(self.sample_weight, tail))
+        self.x = _take(self.x, head)
+        self.y = None if self.y is None else _take(self.y, head)
+        self.sample_weight = None if self.sample_weight is None else \
+            _take(self.sample_weight, head)
+        self.n = at
+        self.steps = max(1, math.ceil(at / self.batch_size))
+        return val
+
+
+class GeneratorAdapter:
+    """Python generators/iterators (one shared stream) and re-iterable objects."""
+
+    def __init__(self, data, steps=None, class_weight=None):
+        self.data = data
+        self.steps = None if steps is None else int(steps)
+        self.class_weight = class_weight
+        self._reiterable = not (isinstance(data, types.GeneratorType) or iter(data) is data)
+        self._iterator = None
+        self.exhausted = False
+
+    def epoch(self, rng=None):
+        if self._reiterable or self._iterator is None:
+            self._iterator = iter(self.data)
+        count = 0
+        while self.steps is None or count < self.steps:
+            try:
+                item = next(self._iterator)
+            except StopIteration:
+                if not self._reiterable:
+                    if count == 0 or self.steps is not None:
+                        warnings.warn("Your input ran out of data; interrupting training. Make "
+                                      "sure that your dataset or generator can generate at least "
+                                      "`steps_per_epoch * epochs` batches.", UserWarning)
+                    self.exhausted = True
+                return
+            yield self._batch(item)
+            count += 1
+
+    def _batch(self, item):
+        x, y, sw = unpack(item)
+        x, y, sw = standardize(x), standardize(y), standardize(sw)
+        if self.class_weight and y is not None:
+            cw = class_weights_for(y, self.class_weight)
+            sw = cw if sw is None else sw * cw
+        return x, y, sw
+
+
+class SequenceAdapter(GeneratorAdapter):
+    """keras.utils.Sequence / PyDataset: indexed batches, `on_epoch_end` after each epoch."""
+
+    def __init__(self, sequence, steps=None, class_weight=None):
+        super().__init__(sequence, steps, class_weight)
+        n = len(sequence)
+        self.steps = n if steps is None else min(int(steps), n)
+
+    def epoch(self, rng=None):
+        for i in range(self.steps):
+            yield self._batch(self.data[i])
+        if hasattr(self.data, "on_epoch_end"):
+            self.data.on_epoch_end()
+
+
+def _is_sequence(data):
+    return hasattr(data, "__getitem__") and hasattr(data, "__len__") and \
+        not isinstance(data, (np.ndarray, list, tuple, dict, TensorLike))
+
+
+def make_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False,
+                 class_weight=None, what="x"):
+    if x is None:
+        raise ValueError(f"Unrecognized data type: {what}=None (expected arrays, tensors, a "
+                         "generator or a keras.utils.Sequence).")
+    if _is_sequence(x):
+        _no_y(y, sample_weight, "a keras.utils.Sequence")
+        return SequenceAdapter(x, steps, class_weight)
+    if isinstance(x, (np.ndarray, TensorLike, list, tuple, dict)) or np.isscalar(x):
+        return ArrayAdapter(x, y, sample_weight, batch_size, shuffle, class_weight, steps)
+    if hasattr(x, "__iter__") or hasattr(x, "__next__"):
+        _no_y(y, sample_weight, "a generator")
+        return GeneratorAdapter(x, steps, class_weight)
+    raise ValueError(f"Unrecognized data type: {what}={x!r} (of type {type(x).__name__}).")
+
+
+def _no_y(y, sample_weight, kind):
+    if y is not None:
+        raise ValueError(f"`y` argument is not supported when using {kind} as input: the "
+                         "targets come from it.")
+    if sample_weight is not None:
+        raise ValueError(f"`sample_weight` argument is not supported when using {kind} as "
+                         "input: yield (x, y, sample_weight) instead.")

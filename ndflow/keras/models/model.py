@@ -1,0 +1,116 @@
+"""keras.Model: one base for Sequential, Functional and subclassed models.
+
+`Model(inputs=..., outputs=...)` returns a Functional model; a subclass of Model with its
+own `call` is a subclassed model. Training (compile/fit/evaluate/predict) comes from
+`Trainer` in training.py.
+"""
+import json
+
+from ..layers.base import Layer
+from ..layers.keras_tensor import KerasTensor
+from .training import Trainer
+
+
+class Model(Trainer, Layer):
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (("inputs" in kwargs and "outputs" in kwargs) or len(args) >= 2):
+            from .functional import Functional
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args, **kwargs):
+        if args or "inputs" in kwargs:
+            raise TypeError(f"{type(self).__name__}: pass `inputs` and `outputs` only to "
+                            "keras.Model itself (the Functional API); a subclassed model "
+                            "defines `call` instead.")
+        Layer.__init__(self, **kwargs)
+        Trainer.__init__(self)
+
+    # --- structure -------------------------------------------------------------------------
+    @property
+    def layers(self):
+        return self._sublayers()
+
+    @layers.setter
+    def layers(self, value):
+        raise AttributeError("`Model.layers` attribute is reserved and should not be used. "
+                             "Please use another name.")
+
+    def get_layer(self, name=None, index=None):
+        if index is not None and name is not None:
+            raise ValueError("Provide only a layer name or a layer index. Received: "
+                             f"index={index}, name={name}.")
+        if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model only "
+                                 f"has {len(self.layers)} layers.")
+            return self.layers[index]
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(f"No such layer: {name}. Existing layers are: "
+                             f"{[layer.name for layer in self.layers]}.")
+        raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+
+    def _maybe_build(self, first_input):
+        # A subclassed model builds its sublayers as `call` first runs them.
+        if not self.built:
+            from ..layers.base import shape_tuple
+            from ...util import nest
+            self._build_shapes = nest.map_structure(
+                lambda t: shape_tuple(t) if hasattr(t, "shape") else None, first_input)
+            self.built = True
+
+    def build(self, input_shape=None):
+        """Builds a subclassed model by running `call` on symbolic inputs of `input_shape`."""
+        if self.built or input_shape is None:
+            self.built = True
+            return
+        from ..layers.base import _shapes_as_structure
+        shapes = _shapes_as_structure(input_shape)
+        inputs = _symbolic_inputs(shapes, self.compute_dtype)
+        self._trace_specs((inputs,), {})
+        self._build_shapes = shapes
+        self.built = True
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        from .summary import print_summary
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable)
+
+    # --- serialization ---------------------------------------------------------------------
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        if cls is Model and "input_layers" in config and "output_layers" in config:
+            from .serialization import functional_from_config
+            return functional_from_config(config, custom_objects)
+        return super().from_config(config)
+
+    def to_json(self, **kwargs):
+        from .serialization import serialize_layer
+        return json.dumps(serialize_layer(self), **kwargs)
+
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        from .. import saving
+        return saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        from .. import saving
+        return saving.save_weights(self, filepath, overwrite=overwrite, **kwargs)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        from .. import saving
+        return saving.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _symbolic_inputs(shapes, dtype):
+    if isinstance(shapes, tuple):
+        return KerasTensor(shapes, dtype)
+    if isinstance(shapes, dict):
+        return {k: _symbolic_inputs(v, dtype) for k, v in shapes.items()}
+    return [_symbolic_inputs(s, dtype) for s in shapes]

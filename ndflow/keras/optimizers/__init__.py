@@ -1,0 +1,50 @@
+"""keras.optimizers: Keras 3 optimizers on the update rules shared with compat.v1.train."""
+from ...framework.errors import InvalidArgumentError
+from . import schedules  # noqa: F401
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamax import Adamax
+from .adamw import AdamW
+from .base import Optimizer
+from .nadam import Nadam
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+_CLASSES = {c.__name__: c for c in (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adadelta,
+                                     Adamax)}
+_ALIASES = {name.lower(): cls for name, cls in _CLASSES.items()}
+
+
+def serialize(optimizer):
+    return {"module": "keras.optimizers", "class_name": type(optimizer).__name__,
+            "config": optimizer.get_config(), "registered_name": None}
+
+
+def deserialize(config, custom_objects=None):
+    if isinstance(config, str):
+        return get(config)
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or _CLASSES.get(name) or _ALIASES.get(name.lower())
+    if cls is None:
+        raise InvalidArgumentError(f"Unknown optimizer: {name!r}.")
+    return cls.from_config(config.get("config", {}), custom_objects)
+
+
+def get(identifier):
+    """An Optimizer from a name ("adam", "sgd", "rmsprop"...), a config dict or an instance."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        cls = _ALIASES.get(identifier.lower())
+        if cls is None:
+            raise InvalidArgumentError(f"Could not interpret optimizer identifier: "
+                                       f"{identifier!r}. Expected one of {sorted(_ALIASES)}.")
+        return cls()
+    raise InvalidArgumentError(f"Could not interpret optimizer identifier: {identifier!r}")
+
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Nadam", "Adadelta",
+           "Adamax", "schedules", "get", "serialize", "deserialize"]

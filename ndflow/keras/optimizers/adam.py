@@ -1,0 +1,38 @@
+"""Adam (Kingma & Ba) with optional AMSGrad; Keras 3 defaults (epsilon 1e-7)."""
+from ...framework import dtypes
+from ...ops import array_ops as A
+from ...ops import math_ops as M
+from ...train import update_rules as R
+from .base import Optimizer
+
+
+def beta_powers(optimizer, *betas):
+    """beta ** t for the step about to be taken (t = iterations + 1), once per step."""
+    t = A.cast(optimizer.iterations.read_value() + 1, dtypes.float32)
+    return [M.pow(float(beta), t) for beta in betas]
+
+
+class Adam(Optimizer):
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, name="adam", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
+        self.amsgrad = bool(amsgrad)
+
+    def _slot_groups(self):
+        groups = [[("momentum", 0.0), ("velocity", 0.0)]]
+        if self.amsgrad:
+            groups.append([("velocity_hat", 0.0)])
+        return groups
+
+    def _prepare_step(self):
+        return beta_powers(self, self.beta_1, self.beta_2)
+
+    def _update(self, grad, var, slots, lr, step):
+        beta1_power, beta2_power = step
+        R.adam(var, grad, slots["momentum"], slots["velocity"], lr, self.beta_1, self.beta_2,
+               self.epsilon, beta1_power, beta2_power, slots.get("velocity_hat"))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon, "amsgrad": self.amsgrad}

@@ -1,0 +1,289 @@
+"""The Keras 3 optimizer base: learning rate (Variable or schedule), iterations, slot
+variables, gradient clipping and decoupled weight decay.
+
+Subclasses declare their slot variables in `_slot_groups` and implement
+`_update(grad, var, slots, lr, step)` (slots: name -> Variable) with a rule from
+`ndflow.train.update_rules`; `_prepare_step` computes per-step values (powers of beta...)
+once for all variables, so per-variable Python work stays small.
+"""
+import warnings
+
+import numpy as np
+
+from ...framework import dtypes
+from ...framework.errors import InvalidArgumentError
+from ...framework.variables import Variable
+from ...ops import array_ops as A
+from ...ops import math_ops as M
+from ...train import update_rules as R
+from . import schedules as S
+
+
+class _ScalarVariable(Variable):
+    """A Variable that converts to a Python number (float(opt.learning_rate))."""
+
+    def __float__(self):
+        return float(self.numpy())
+
+    def __int__(self):
+        return int(self.numpy())
+
+
+class Optimizer:
+    def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if "lr" in kwargs:
+            warnings.warn("The `lr` argument is deprecated, use `learning_rate` instead.",
+                          DeprecationWarning, stacklevel=3)
+            learning_rate = kwargs.pop("lr")
+        self.decay = kwargs.pop("decay", 0.0) or 0.0
+        if self.decay:
+            warnings.warn("The `decay` argument is Keras 2's; it is applied as "
+                          "lr / (1 + decay * iterations). Prefer "
+                          "keras.optimizers.schedules.InverseTimeDecay.",
+                          DeprecationWarning, stacklevel=3)
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword arguments "
+                            f"{sorted(kwargs)}.")
+        if use_ema or gradient_accumulation_steps or loss_scale_factor:
+            raise NotImplementedError("use_ema, gradient_accumulation_steps and "
+                                      "loss_scale_factor are not supported yet.")
+        if sum(x is not None for x in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise InvalidArgumentError(
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. Received: "
+                f"clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}")
+        for arg, value in (("clipnorm", clipnorm), ("clipvalue", clipvalue),
+                           ("global_clipnorm", global_clipnorm),
+                           ("weight_decay", weight_decay)):
+            if value is not None and (not isinstance(value, (int, float)) or value < 0):
+                raise InvalidArgumentError(f"Argument `{arg}` must be a non-negative float. "
+                                           f"Received: {arg}={value!r}")
+        self.name = name or _snake(type(self).__name__)
+        self.weight_decay, self.clipnorm, self.clipvalue = weight_decay, clipnorm, clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.use_ema, self.ema_momentum = False, ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor, self.gradient_accumulation_steps = None, None
+        self._exclude_from_weight_decay = set()
+        self.iterations = _ScalarVariable(np.int64(0), trainable=False, dtype=dtypes.int64,
+                                          name=f"{self.name}/iteration")
+        self._learning_rate = self._make_learning_rate(learning_rate)
+        self._slots = {}        # variable -> {slot name: slot Variable}
+        self._tracked = []      # variables in build order
+        self.built = False
+
+    # --- learning rate ----------------------------------------------------------------------
+    def _make_learning_rate(self, value):
+        if isinstance(value, S.LearningRateSchedule):
+            return value
+        if callable(value) and not isinstance(value, Variable):
+            return value  # a zero-argument callable, read at each step (Keras 2)
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(f"Argument `learning_rate` should be a float, a "
+                                       f"LearningRateSchedule or a callable. Received: "
+                                       f"learning_rate={value!r}") from None
+        return _ScalarVariable(np.float32(value), trainable=False, dtype=dtypes.float32,
+                               name=f"{self.name}/learning_rate")
+
+    def _current_learning_rate(self):
+        lr = self._learning_rate
+        if isinstance(lr, S.LearningRateSchedule):
+            lr = lr(self.iterations)
+        elif not isinstance(lr, Variable):
+            lr = A.convert_to_tensor(lr(), dtype=dtypes.float32)
+        if self.decay:
+            lr = lr / (1.0 + self.decay * A.cast(self.iterations, dtypes.float32))
+        return lr
+
+    @property
+    def learning_rate(self):
+        if isinstance(self._learning_rate, Variable) and not self.decay:
+            return self._learning_rate
+        return self._current_learning_rate()
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if isinstance(value, S.LearningRateSchedule) or not isinstance(
+                self._learning_rate, Variable):
+            if not isinstance(value, S.LearningRateSchedule) and \
+                    isinstance(self._learning_rate, S.LearningRateSchedule):
+                raise TypeError("This optimizer was created with a `LearningRateSchedule` "
+                                "object as its `learning_rate` constructor argument, hence its "
+                                "learning rate is not settable.")
+            self._learning_rate = self._make_learning_rate(value)
+            return
+        self._learning_rate.assign(float(value) if not hasattr(value, "dtype") else value)
+
+    lr = learning_rate  # Keras 2 spelling
+
+    # --- variables --------------------------------------------------------------------------
+    def _slot_groups(self):
+        """Slot variables each model variable gets: groups of (name, initial value). Keras 3
+        creates each group for all variables in turn, interleaving the names within a group;
+        `variables` follows that order so saved optimizer states line up with Keras's."""
+        return []
+
+    @property
+    def variables(self):
+        out = [self.iterations]
+        if isinstance(self._learning_rate, Variable):
+            out.append(self._learning_rate)
+        for group in self._slot_groups():
+            for var in self._tracked:
+                out.extend(self._slots[var][name] for name, _ in group)
+        out.extend(self._extra_variables())
+        return out
+
+    def _extra_variables(self):
+        return []
+
+    def build(self, var_list):
+        """Creates the slot variables for any variable in `var_list` not seen yet."""
+        groups = self._slot_groups()
+        for var in var_list:
+            if var in self._slots:
+                continue
+            base = var.name.split(":")[0].replace("/", "_")
+            slots = {}
+            for group in groups:
+                for slot_name, initial in group:
+                    value = np.full(var.shape.as_list(), initial, dtype=var.dtype._np)
+                    slots[slot_name] = Variable(value, trainable=False, dtype=var.dtype,
+                                                name=f"{self.name}/{base}_{slot_name}")
+            self._slots[var] = slots
+            self._tracked.append(var)
+        self.built = True
+
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
+        value = np.zeros(reference_variable.shape.as_list(), reference_variable.dtype._np)
+        if initializer not in ("zeros", None):
+            from .. import initializers
+            value = initializers.get(initializer)(reference_variable.shape.as_list(),
+                                                  reference_variable.dtype)
+        return Variable(value, trainable=False, name=f"{self.name}/{name}")
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        self._exclude_from_weight_decay.update(var_names or [])
+        self._exclude_from_weight_decay.update(v.name for v in (var_list or []))
+
+    def _decays(self, var):
+        return not any(key in var.name for key in self._exclude_from_weight_decay)
+
+    # --- applying gradients -----------------------------------------------------------------
+    def apply_gradients(self, grads_and_vars):
+        grads_and_vars = list(grads_and_vars)
+        return self.apply([g for g, _ in grads_and_vars], [v for _, v in grads_and_vars])
+
+    def apply(self, grads, trainable_variables=None):
+        if trainable_variables is None:
+            if not self.built:
+                raise InvalidArgumentError("When passing `grads` without `trainable_variables`, "
+                                           "the optimizer must already be built.")
+            trainable_variables = self._tracked
+        pairs = [(g, v) for g, v in zip(grads, trainable_variables) if g is not None]
+        if not pairs:
+            if not list(trainable_variables):
+                return self.iterations
+            raise InvalidArgumentError(
+                f"No gradients provided for any variable: "
+                f"{[v.name for v in trainable_variables]}.")
+        grads = [A.convert_to_tensor(g) for g, _ in pairs]
+        variables = [v for _, v in pairs]
+        self.build(variables)
+        grads = self._clip(grads)
+        lr = self._current_learning_rate()
+        if self.weight_decay:
+            for var in variables:
+                if self._decays(var):
+                    R.decoupled_weight_decay(var, _cast(lr, var.dtype), self.weight_decay)
+        step = self._prepare_step()
+        for grad, var in zip(grads, variables):
+            if grad.dtype != var.dtype:
+                grad = A.cast(grad, var.dtype)
+            self._update(grad, var, self._slots[var], _cast(lr, var.dtype), step)
+            if getattr(var, "constraint", None) is not None:
+                var.assign(var.constraint(var))
+        return self.iterations.assign_add(1)
+
+    def minimize(self, loss, var_list, tape=None):
+        """Keras 2 / TF2 convenience: gradients of `loss` (a callable or, with `tape`, a
+        tensor) with respect to `var_list`, then apply them."""
+        from ...framework.autodiff import GradientTape
+        if callable(var_list):
+            var_list = var_list()
+        if tape is None:
+            with GradientTape() as tape:
+                value = loss()
+        else:
+            value = loss() if callable(loss) else loss
+        grads = tape.gradient(value, list(var_list))
+        return self.apply_gradients(zip(grads, var_list))
+
+    def _prepare_step(self):
+        """Values shared by every variable's update in this step."""
+        return None
+
+    def _update(self, grad, var, slots, lr, step):
+        raise NotImplementedError
+
+    def _clip(self, grads):
+        if self.clipnorm:
+            return [_clip_by_norm(g, float(self.clipnorm)) for g in grads]
+        if self.global_clipnorm:
+            return _clip_by_global_norm(grads, float(self.global_clipnorm))
+        if self.clipvalue is not None:
+            v = float(self.clipvalue)
+            return [M.clip_by_value(g, -v, v) for g in grads]
+        return grads
+
+    # --- config -----------------------------------------------------------------------------
+    def get_config(self):
+        lr = self._learning_rate
+        if isinstance(lr, S.LearningRateSchedule):
+            lr = S.serialize(lr)
+        elif isinstance(lr, Variable):
+            lr = float(lr.numpy())
+        config = {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+                  "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm,
+                  "clipvalue": self.clipvalue, "use_ema": False,
+                  "ema_momentum": self.ema_momentum,
+                  "ema_overwrite_frequency": self.ema_overwrite_frequency,
+                  "loss_scale_factor": None, "gradient_accumulation_steps": None}
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        lr = config.get("learning_rate")
+        if isinstance(lr, dict):
+            config["learning_rate"] = S.deserialize(lr, custom_objects)
+        config.pop("is_legacy_optimizer", None)
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+def _cast(lr, dtype):
+    return lr if lr.dtype == dtype else A.cast(lr, dtype)
+
+
+def _snake(name):
+    from ..losses import _snake as snake
+    return snake(name)
+
+
+def _clip_by_norm(grad, clip_norm):
+    """g * clip_norm / max(||g||, clip_norm): unchanged when the norm is within bounds."""
+    norm = M.sqrt(M.reduce_sum(M.square(grad)))
+    return grad * clip_norm / M.maximum(norm, clip_norm)
+
+
+def _clip_by_global_norm(grads, clip_norm):
+    total = M.sqrt(M.add_n([M.reduce_sum(M.square(g)) for g in grads]))
+    scale = clip_norm / M.maximum(total, clip_norm)
+    return [g * A.cast(scale, g.dtype) if g.dtype != scale.dtype else g * scale for g in grads]

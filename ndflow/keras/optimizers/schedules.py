@@ -1,0 +1,177 @@
+"""keras.optimizers.schedules: learning rates as functions of the step, written with ndflow
+ops so a schedule evaluated at `optimizer.iterations` traces into tf.function."""
+import math
+
+from ...framework import dtypes
+from ...framework.errors import InvalidArgumentError
+from ...ops import array_ops as A
+from ...ops import math_ops as M
+
+
+def _step(step):
+    """The step (int, tensor or the optimizer's iterations Variable) as a float32 tensor."""
+    if hasattr(step, "read_value"):
+        step = step.read_value()
+    step = A.convert_to_tensor(step)
+    return step if step.dtype == dtypes.float32 else A.cast(step, dtypes.float32)
+
+
+class LearningRateSchedule:
+    def __call__(self, step):
+        raise NotImplementedError
+
+    def get_config(self):
+        raise NotImplementedError
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class ExponentialDecay(LearningRateSchedule):
+    """initial * decay_rate ** (step / decay_steps) (the exponent floored when staircase)."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name="ExponentialDecay"):
+        if decay_steps <= 0:
+            raise InvalidArgumentError(f"Argument `decay_steps` must be > 0. "
+                                       f"Received: decay_steps={decay_steps}")
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
+
+    def __call__(self, step):
+        p = _step(step) / float(self.decay_steps)
+        if self.staircase:
+            p = M.floor(p)
+        return float(self.initial_learning_rate) * M.pow(float(self.decay_rate), p)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                "staircase": self.staircase, "name": self.name}
+
+
+class InverseTimeDecay(LearningRateSchedule):
+    """initial / (1 + decay_rate * step / decay_steps)."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name="InverseTimeDecay"):
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
+
+    def __call__(self, step):
+        p = _step(step) / float(self.decay_steps)
+        if self.staircase:
+            p = M.floor(p)
+        return float(self.initial_learning_rate) / (1.0 + float(self.decay_rate) * p)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                "staircase": self.staircase, "name": self.name}
+
+
+class PiecewiseConstantDecay(LearningRateSchedule):
+    """values[i] while boundaries[i-1] < step <= boundaries[i]."""
+
+    def __init__(self, boundaries, values, name="PiecewiseConstant"):
+        if len(boundaries) != len(values) - 1:
+            raise InvalidArgumentError(
+                f"The length of boundaries should be 1 less than the length of values. "
+                f"Received: boundaries={boundaries} of length {len(boundaries)}, and "
+                f"values={values} of length {len(values)}.")
+        self.boundaries, self.values, self.name = list(boundaries), list(values), name
+
+    def __call__(self, step):
+        step = _step(step)
+        # walk from the last interval down so the first matching boundary wins
+        out = A.fill(A.shape(step), float(self.values[-1])) if step.shape.rank else \
+            A.constant(float(self.values[-1]))
+        for boundary, value in reversed(list(zip(self.boundaries, self.values[:-1]))):
+            out = A.where(step <= float(boundary), A.ones_like(out) * float(value), out)
+        return out
+
+    def get_config(self):
+        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
+
+
+class PolynomialDecay(LearningRateSchedule):
+    """(initial - end) * (1 - step / decay_steps) ** power + end; with `cycle` the horizon
+    grows to the next multiple of decay_steps."""
+
+    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0,
+                 cycle=False, name="PolynomialDecay"):
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.end_learning_rate, self.power, self.cycle, self.name = \
+            end_learning_rate, power, cycle, name
+
+    def __call__(self, step):
+        step = _step(step)
+        steps = float(self.decay_steps)
+        if self.cycle:
+            multiplier = A.where(M.equal(step, 0.0), A.ones_like(step), M.ceil(step / steps))
+            horizon = steps * multiplier
+        else:
+            horizon = steps
+            step = M.minimum(step, steps)
+        fraction = step / horizon
+        start, end = float(self.initial_learning_rate), float(self.end_learning_rate)
+        return (start - end) * M.pow(1.0 - fraction, float(self.power)) + end
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "end_learning_rate": self.end_learning_rate,
+                "power": self.power, "cycle": self.cycle, "name": self.name}
+
+
+class CosineDecay(LearningRateSchedule):
+    """Optional linear warmup from `initial_learning_rate` to `warmup_target` over
+    `warmup_steps`, then cosine decay over `decay_steps` down to `alpha` times the start."""
+
+    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay",
+                 warmup_target=None, warmup_steps=0):
+        if decay_steps <= 0:
+            raise InvalidArgumentError(f"Argument `decay_steps` must be > 0. "
+                                       f"Received: decay_steps={decay_steps}")
+        self.initial_learning_rate, self.decay_steps, self.alpha = \
+            initial_learning_rate, decay_steps, alpha
+        self.name, self.warmup_target, self.warmup_steps = name, warmup_target, warmup_steps
+
+    def _decay(self, step, start):
+        fraction = step / float(self.decay_steps)
+        cosine = 0.5 * (1.0 + M.cos(math.pi * fraction))
+        return start * ((1.0 - float(self.alpha)) * cosine + float(self.alpha))
+
+    def __call__(self, step):
+        step = _step(step)
+        start = float(self.initial_learning_rate)
+        if self.warmup_target is None:
+            return self._decay(M.minimum(step, float(self.decay_steps)), start)
+        warmup = float(self.warmup_steps)
+        target = float(self.warmup_target)
+        step = M.minimum(step, float(self.decay_steps) + warmup)
+        warming = start + (target - start) * (step / max(warmup, 1.0))
+        decaying = self._decay(M.maximum(step - warmup, 0.0), target)
+        return A.where(step < warmup, warming, decaying)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "alpha": self.alpha, "name": self.name,
+                "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
+
+
+_CLASSES = {c.__name__: c for c in (ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay,
+                                     PolynomialDecay, CosineDecay)}
+
+
+def serialize(schedule):
+    return {"module": "keras.optimizers.schedules", "class_name": type(schedule).__name__,
+            "config": schedule.get_config(), "registered_name": None}
+
+
+def deserialize(config, custom_objects=None):
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or _CLASSES.get(name)
+    if cls is None:
+        raise InvalidArgumentError(f"Unknown learning rate schedule: {name!r}.")
+    return cls.from_config(config["config"])
