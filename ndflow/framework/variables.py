@@ -151,7 +151,14 @@ class Variable(TensorLike):
     name = property(lambda self: self._name)
     dtype = property(lambda self: self._dtype)
     shape = property(lambda self: self._shape)
-    trainable = property(lambda self: self._trainable)
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):  # Keras freezes layers by flipping their variables
+        self._trainable = bool(value)
+
     graph = property(lambda self: self._graph)
     initial_value = property(lambda self: self._initial_value)
 
