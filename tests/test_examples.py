@@ -231,6 +231,49 @@ def test_004_linear_regression_verbatim(run_example):
     assert {"consumers", "value_index"} <= set(eval(out.splitlines()[3]))
 
 
+# --- seed 001's Keras listings -----------------------------------------------------------------
+
+def test_001_keras_sequential(run_example):
+    out, _ = run_example("seed001_keras_sequential.py")
+    assert "Total params: 266,610" in out  # 784*300+300 + 300*100+100 + 100*10+10
+    assert prints_after(out, "final val_accuracy:") >= 0.9
+
+
+def test_001_keras_functional_with_normalization(run_example):
+    out, _ = run_example("seed001_keras_functional.py")
+    losses = [float(v) for v in re.findall(r" - loss: (" + NUMBER + ")", out)]
+    assert losses and losses[-1] < losses[0]
+
+
+def test_001_keras_wide_and_deep_two_outputs(run_example):
+    out, _ = run_example("seed001_keras_wide_deep.py")
+    assert "Total params: 1,229" in out
+
+
+def test_001_keras_checkpoint_and_early_stopping(run_example):
+    out, _ = run_example("seed001_keras_callbacks.py")
+    match = re.search(r"stopped after (\d+) epochs; best val_loss (" + NUMBER + "); "
+                      r"checkpoint: True", out)
+    assert match and int(match.group(1)) < 100
+
+
+def test_001_keras_tuner_random_search(run_example, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # the seed writes my_fashion_mnist/ where it runs
+    monkeypatch.delenv("NDFLOW_DATA_DIR", raising=False)  # the embedded MNIST subset
+    out, _ = run_example("seed001_keras_tuner.py", NDFLOW_EXAMPLE_EPOCHS="1",
+                         NDFLOW_EXAMPLE_SAMPLES="1000")
+    assert prints_after(out, "best val_accuracy:") > 0.5
+    trials = os.listdir(tmp_path / "my_fashion_mnist" / "my_rnd_search")
+    assert len([t for t in trials if t.startswith("trial_")]) == 5
+
+
+def test_001_sklearn_listings(run_example, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    out, _ = run_example("seed001_sklearn.py")
+    assert "Perceptron: [ True False]" in out
+    assert float(re.search(r"GridSearchCV: .* (" + NUMBER + ")$", out, re.M).group(1)) > 0.8
+
+
 # --- the main job (README's first command) ----------------------------------------------------
 
 def test_demo_trains_xor_and_linear_regression(capsys):
@@ -248,7 +291,9 @@ TESTED = {
     "seed000_9_5_linear_back_prop.py", "seed000_9_6_multi_linear_back_prop.py",
     "seed000_9_7_sigmoid_back_prop.py", "seed000_9_x_xor_nn_back_prop.py",
     "seed001_tf_basics.py", "seed002_mnist_softmax.py", "seed003_xor_logic_gate.py",
-    "seed004_linear_regression.py",
+    "seed004_linear_regression.py", "seed001_keras_sequential.py",
+    "seed001_keras_functional.py", "seed001_keras_wide_deep.py", "seed001_keras_callbacks.py",
+    "seed001_keras_tuner.py", "seed001_sklearn.py",
 }
 
 

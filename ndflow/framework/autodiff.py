@@ -98,9 +98,10 @@ def _zeros_like(t):
     return _ops.array_ops.zeros_like(t)
 
 
-def backprop(records, targets, seeds, stop_ids=frozenset()):
+def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
     """Propagates `seeds` (gradients of `targets`) back through `records` (in creation
-    order). Returns {id(tensor): gradient}."""
+    order). Returns {id(tensor): gradient}. `wanted` (ids of tensors that lead to a source;
+    None: all) lets gradients skip inputs nobody asked about."""
     add = _ops.math_ops.add
     grads = {}
 
@@ -120,7 +121,11 @@ def backprop(records, targets, seeds, stop_ids=frozenset()):
         if op_def.grad is None:
             continue
         # multi-output ops receive None for outputs without a gradient and handle it
-        in_grads = op_def.grad(rec, *out_grads)
+        if op_def.grad_takes_needs and wanted is not None:
+            needs = tuple(id(x) in wanted for x in rec.inputs)
+            in_grads = op_def.grad(rec, *out_grads, needs=needs)
+        else:
+            in_grads = op_def.grad(rec, *out_grads)
         if not isinstance(in_grads, (list, tuple)):
             in_grads = (in_grads,)
         for x, g in zip(rec.inputs, in_grads):
@@ -226,7 +231,7 @@ class GradientTape:
         was = self._recording
         self._recording = False
         try:
-            grads = backprop(self._records, targets, seeds)
+            grads = backprop(self._records, targets, seeds, wanted=self._tracked)
             results = [self._source_grad(s, grads, unconnected_gradients) for s in flat_sources]
         finally:
             self._recording = was
@@ -300,7 +305,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
             source_tensors.extend(graph._var_reads.get(x, ()))
         else:
             source_tensors.append(x)
-    records = _ops_between(graph, source_tensors, flat_ys)
+    records, reached = _ops_between(graph, source_tensors, flat_ys)
     stop_ids = frozenset(id(t) for t in nest.flatten(stop_gradients or []))
     with building_graph(graph), graph.name_scope(name):
         if grad_ys is None:
@@ -310,7 +315,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                      for g, y in zip(nest.flatten(grad_ys), flat_ys)]
             seeds = [g if isinstance(g, TensorLike) else _as_tensor_like(g, y)
                      for g, y in zip(seeds, flat_ys)]
-        grads = backprop(records, flat_ys, seeds, stop_ids)
+        grads = backprop(records, flat_ys, seeds, stop_ids, wanted=reached)
         out = []
         for x in flat_xs:
             if isinstance(x, Variable):
@@ -325,7 +330,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
 
 
 def _ops_between(graph, sources, targets):
-    """Operations on a path from any of `sources` to any of `targets`, in creation order."""
+    """Operations on a path from any of `sources` to any of `targets`, in creation order,
+    and the ids of every tensor that depends on a source."""
     reached = {id(t) for t in sources}
     forward = set()
     for op in graph._ops:
@@ -341,4 +347,4 @@ def _ops_between(graph, sources, targets):
             continue
         backward.add(op)
         stack.extend(t.op for t in op.inputs)
-    return [op for op in graph._ops if op in forward and op in backward]
+    return [op for op in graph._ops if op in forward and op in backward], reached

@@ -25,7 +25,7 @@ record_hook = [None]  # set by autodiff: record(op_def, inputs, outputs, attrs, 
 class OpDef:
     __slots__ = ("name", "kernel", "grad", "infer", "unify", "multi_output", "stateful",
                  "side_effect", "uses_store", "needs_rng", "differentiable", "_special",
-                 "grad_inputs", "fast", "binder")
+                 "grad_inputs", "fast", "binder", "grad_takes_needs")
 
     def __init__(self, name, kernel, infer=None, unify=None, multi_output=False, stateful=False,
                  side_effect=False, uses_store=False, needs_rng=False, differentiable=True,
@@ -47,6 +47,7 @@ class OpDef:
         # np.add), called directly to skip a Python frame per op.
         self.fast = fast
         self.binder = None
+        self.grad_takes_needs = False
 
     def bind_to(self, fn):
         """Decorator: `fn(xp, operation, store, input_shapes) -> callable(*arrays)`
@@ -56,8 +57,14 @@ class OpDef:
         return fn
 
     def gradient(self, fn):
-        """Decorator: registers `fn(op, *output_grads) -> input grads` as this op's gradient."""
+        """Decorator: registers `fn(op, *output_grads) -> input grads` as this op's gradient.
+
+        A gradient that declares a keyword-only parameter `needs` receives a tuple of
+        booleans saying which inputs need a gradient, so it can skip costly ones (an
+        eager tape otherwise computes, e.g., a first layer's input gradient for nothing)."""
+        import inspect
         self.grad = fn
+        self.grad_takes_needs = "needs" in inspect.signature(fn).parameters
         return fn
 
     def __call__(self, *inputs, name=None, **attrs):

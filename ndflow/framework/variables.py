@@ -216,6 +216,15 @@ class Variable(TensorLike):
         v = self.numpy()
         return v if dtype is None else v.astype(dtype)
 
+    def __float__(self):
+        return float(self.numpy())
+
+    def __int__(self):
+        return int(self.numpy())
+
+    def __index__(self):
+        return int(self.numpy())
+
     def eval(self, session=None):
         from .session import _session_for
         return _session_for(session, self).run(self)

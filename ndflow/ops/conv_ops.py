@@ -388,11 +388,11 @@ def _conv_attrs_of(op_):
 
 
 @CONV2D.gradient
-def _conv2d_grad(op_, dy):
+def _conv2d_grad(op_, dy, *, needs=(True, True)):
     x, w = op_.inputs
     attrs = _conv_attrs_of(op_)
-    return [execute(CONV2D_BACKPROP_INPUT, (A.shape(x), w, dy), attrs),
-            execute(CONV2D_BACKPROP_FILTER, (x, A.shape(w), dy), attrs)]
+    return [execute(CONV2D_BACKPROP_INPUT, (A.shape(x), w, dy), attrs) if needs[0] else None,
+            execute(CONV2D_BACKPROP_FILTER, (x, A.shape(w), dy), attrs) if needs[1] else None]
 
 
 @CONV2D_BACKPROP_INPUT.gradient

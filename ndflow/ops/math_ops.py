@@ -612,16 +612,18 @@ def _mm(a, b, ta=False, tb=False):
 
 
 @MATMUL.gradient
-def _matmul_grad(op, g):
+def _matmul_grad(op, g, *, needs=(True, True)):
     a, b = op.inputs
     ta, tb = op.attrs.get("transpose_a", False), op.attrs.get("transpose_b", False)
     if not ta and not tb:
-        return [_mm(g, b, tb=True), _mm(a, g, ta=True)]
-    if not ta and tb:
-        return [_mm(g, b), _mm(g, a, ta=True)]
-    if ta and not tb:
-        return [_mm(b, g, tb=True), _mm(a, g)]
-    return [_mm(b, g, ta=True, tb=True), _mm(g, a, ta=True, tb=True)]
+        ga, gb = (lambda: _mm(g, b, tb=True)), (lambda: _mm(a, g, ta=True))
+    elif not ta and tb:
+        ga, gb = (lambda: _mm(g, b)), (lambda: _mm(g, a, ta=True))
+    elif ta and not tb:
+        ga, gb = (lambda: _mm(b, g, tb=True)), (lambda: _mm(a, g))
+    else:
+        ga, gb = (lambda: _mm(b, g, ta=True, tb=True)), (lambda: _mm(g, a, ta=True, tb=True))
+    return [ga() if needs[0] else None, gb() if needs[1] else None]
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,

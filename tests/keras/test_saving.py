@@ -8,7 +8,6 @@ import zipfile
 import numpy as np
 import pytest
 
-import ndflow
 from ndflow import keras
 from ndflow.framework.errors import AlreadyExistsError, DataLossError
 from ndflow.keras import saving
@@ -248,7 +247,7 @@ def test_weights_filename_rules(tmp_path):
         model.save_weights(tmp_path / "old.h5")
 
 
-# --- bad files: clear errors, nothing changed ------------------------------------------------------
+# --- bad files: clear errors, nothing changed -----------------------------------------------------
 
 @pytest.fixture
 def saved(tmp_path):
@@ -330,7 +329,8 @@ def test_missing_and_misshaped_entries_change_nothing(saved, tmp_path):
         del f["layers/dense_1/vars/1"]
 
     _weights_with(model, drop_second_bias, tmp_path / "missing.weights.h5")
-    with pytest.raises(DataLossError, match=r"(?s)missing\.weights\.h5.*nothing was changed.*layers/dense_1"):
+    with pytest.raises(DataLossError,
+                       match=r"(?s)missing\.weights\.h5.*nothing was changed.*layers/dense_1"):
         target.load_weights(tmp_path / "missing.weights.h5")
     assert _weights_equal_list(target.get_weights(), before)
 
@@ -339,7 +339,8 @@ def test_missing_and_misshaped_entries_change_nothing(saved, tmp_path):
         f["layers/dense_1/vars/0"] = np.zeros((8, 5), "float32")
 
     _weights_with(model, reshape_second_kernel, tmp_path / "shape.weights.h5")
-    with pytest.raises(DataLossError, match=r"(?s)shape\.weights\.h5.*shape \(8, 2\).*shape \(8, 5\)"):
+    with pytest.raises(DataLossError,
+                       match=r"(?s)shape\.weights\.h5.*shape \(8, 2\).*shape \(8, 5\)"):
         target.load_weights(tmp_path / "shape.weights.h5")
     assert _weights_equal_list(target.get_weights(), before)  # first layer untouched too
 
@@ -416,7 +417,7 @@ def test_overwrite_false(saved):
         model.save(path, overwrite=False)
 
 
-# --- registration and serialization -----------------------------------------------------------------
+# --- registration and serialization ---------------------------------------------------------------
 
 def test_register_and_lookup():
     @saving.register_keras_serializable(package="Pkg", name="Scale")
@@ -497,7 +498,7 @@ def test_unknown_module_is_never_imported():
         saving.deserialize_keras_object(config, safe_mode=False)
 
 
-# --- safe mode: stored code is never run -----------------------------------------------------------
+# --- safe mode: stored code is never run ----------------------------------------------------------
 
 KERAS_LAMBDA = {"class_name": "__lambda__",
                 "config": {"value": ["4wEAAAAAAAAAAAAAAAEAAAAC", None, None]}}
@@ -528,7 +529,7 @@ def test_lambda_layer_model_does_not_load_code(tmp_path):
         keras.models.load_model(bad)
 
 
-# --- callbacks that save ------------------------------------------------------------------------------
+# --- callbacks that save --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("filename,weights_only", [("ckpt_{epoch:02d}.keras", False),
                                                     ("ckpt_{epoch:02d}.weights.h5", True)])

@@ -164,20 +164,30 @@ class Lambda(Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"function": {"class_name": "__lambda__",
-                                    "config": {"name": getattr(self.function, "__name__",
-                                                               repr(self.function))}},
-                       "arguments": self.arguments,
+        name = getattr(self.function, "__name__", repr(self.function))
+        if name == "<lambda>":  # code is never stored: only a marker loading will refuse
+            function = {"class_name": "__lambda__", "config": {"name": name}}
+        else:  # a named function comes back by registration or custom_objects
+            from ..saving import serialize_keras_object
+            function = serialize_keras_object(self.function)
+        config.update({"function": function, "arguments": self.arguments,
                        "output_shape": self._nd_output_shape})
         return config
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config, custom_objects=None, safe_mode=None):
+        config = dict(config)
         function = config.get("function")
+        if isinstance(function, (dict, str)):
+            from ..saving import deserialize_keras_object
+            kwargs = {} if safe_mode is None else {"safe_mode": safe_mode}
+            function = deserialize_keras_object(function, custom_objects, **kwargs)
+            config["function"] = function
         if not callable(function):
             raise ValueError("Lambda.from_config: the stored function cannot be rebuilt from "
-                             "its config (code is never deserialized); pass a callable as "
-                             "config['function'] (e.g. via custom_objects).")
+                             "its config (code is never deserialized); register the function "
+                             "with keras.saving.register_keras_serializable or pass it in "
+                             "custom_objects.")
         return super().from_config(config)
 
 

@@ -94,6 +94,8 @@ class Model(Trainer, Layer):
 
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         from .. import saving
+        if zipped is not None:
+            kwargs["zipped"] = zipped
         return saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
 
     def save_weights(self, filepath, overwrite=True, **kwargs):
