@@ -276,8 +276,9 @@ def test_001_sklearn_listings(run_example, monkeypatch, tmp_path):
 
 # --- the main job (README's first command) ----------------------------------------------------
 
-def test_demo_trains_xor_and_linear_regression(capsys):
+def test_demo_trains_xor_and_linear_regression(capsys, monkeypatch):
     from ndflow import demo
+    monkeypatch.setenv("NDFLOW_DEMO_DATA", "embedded")  # the full-MNIST run is the README's
     assert demo.main() == 0
     out = capsys.readouterr().out
     assert "accuracy 1.0" in out and "OK in" in out

@@ -169,6 +169,11 @@ class History(Callback):
         if self.model is not None:
             self.model.history = self
 
+    def plot(self, metrics=None, to_file=None, **kwargs):
+        """Loss and metric curves, training and validation (matplotlib)."""
+        from .utils.plotting import plot_history
+        return plot_history(self, metrics=metrics, to_file=to_file, **kwargs)
+
 
 class ProgbarLogger(Callback):
     """Prints Keras 3's progress output for fit (a bar per epoch, or one line per epoch with
@@ -737,3 +742,10 @@ def _read_backup(path):
         raise InvalidArgumentError(f"BackupAndRestore: {path} is not a readable backup "
                                    f"({e}). Delete it to start training from scratch.") from e
     return weights, optimizer_values, meta
+
+
+def __getattr__(name):  # TensorBoard lives in its own module, which imports this one
+    if name == "TensorBoard":
+        from .callbacks_tensorboard import TensorBoard
+        return TensorBoard
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

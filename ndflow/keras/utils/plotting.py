@@ -329,20 +329,3 @@ def plot_history(history, metrics=None, to_file=None, title=None, figsize=None):
         figure.savefig(to_file, dpi=120)
         plt.close(figure)
     return figure
-
-
-def _history_plot(self, metrics=None, to_file=None, **kwargs):
-    """History.plot(): see plot_history."""
-    return plot_history(self, metrics=metrics, to_file=to_file, **kwargs)
-
-
-def _attach_history_plot():
-    try:
-        from ..callbacks import History
-    except ImportError:
-        return
-    if not hasattr(History, "plot"):
-        History.plot = _history_plot
-
-
-_attach_history_plot()
