@@ -3,7 +3,7 @@ from ...framework import dtypes
 from ...ops import array_ops as A
 from ...ops import math_ops as M
 from ...train import update_rules as R
-from .base import Optimizer
+from .base import Optimizer, _cast
 
 
 def beta_powers(optimizer, *betas):
@@ -18,6 +18,7 @@ class Adam(Optimizer):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
         self.amsgrad = bool(amsgrad)
+        self._fused_states = {}  # ids of the variables updated together -> FlatState
 
     def _slot_groups(self):
         groups = [[("momentum", 0.0), ("velocity", 0.0)]]
@@ -32,6 +33,25 @@ class Adam(Optimizer):
         beta1_power, beta2_power = step
         R.adam(var, grad, slots["momentum"], slots["velocity"], lr, self.beta_1, self.beta_2,
                self.epsilon, beta1_power, beta2_power, slots.get("velocity_hat"))
+
+    def _update_all(self, grads, variables, lr, step):
+        # One fused op for all variables when they are plain float32 eager variables.
+        if self.amsgrad or type(self)._update is not Adam._update or not variables or any(
+                v.graph is not None or v.dtype != dtypes.float32 or g.dtype != dtypes.float32
+                for g, v in zip(grads, variables)):
+            return False
+        key = tuple(id(v) for v in variables)
+        state = self._fused_states.get(key)
+        if state is None:
+            from ...ops.optimizer_ops import FlatState
+            state = FlatState(variables, [[self._slots[v]["momentum"] for v in variables],
+                                          [self._slots[v]["velocity"] for v in variables]])
+            self._fused_states[key] = state
+        from ...ops.optimizer_ops import fused_adam
+        beta1_power, beta2_power = step
+        fused_adam(state, grads, _cast(lr, dtypes.float32), self.beta_1, self.beta_2,
+                   self.epsilon, beta1_power, beta2_power)
+        return True
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

@@ -201,10 +201,12 @@ class Optimizer:
                 if self._decays(var):
                     R.decoupled_weight_decay(var, _cast(lr, var.dtype), self.weight_decay)
         step = self._prepare_step()
-        for grad, var in zip(grads, variables):
-            if grad.dtype != var.dtype:
-                grad = A.cast(grad, var.dtype)
-            self._update(grad, var, self._slots[var], _cast(lr, var.dtype), step)
+        if not self._update_all(grads, variables, lr, step):
+            for grad, var in zip(grads, variables):
+                if grad.dtype != var.dtype:
+                    grad = A.cast(grad, var.dtype)
+                self._update(grad, var, self._slots[var], _cast(lr, var.dtype), step)
+        for var in variables:
             if getattr(var, "constraint", None) is not None:
                 var.assign(var.constraint(var))
         return self.iterations.assign_add(1)
@@ -229,6 +231,11 @@ class Optimizer:
 
     def _update(self, grad, var, slots, lr, step):
         raise NotImplementedError
+
+    def _update_all(self, grads, variables, lr, step):
+        """Optimizers with a fused rule update every variable at once here and return True;
+        the default updates them one by one through `_update`."""
+        return False
 
     def _clip(self, grads):
         if self.clipnorm:
