@@ -5,9 +5,9 @@ signature first, so everything exports through the same path: walk the FuncGraph
 ConcreteFunction, turn placeholders into graph inputs, constants and variable reads into
 initializers, and each op into one or a few ONNX nodes (built with `onnx.helper`).
 """
-import os
 
 from ..framework.tensor import TensorSpec
+from ..util.atomic import atomic_write_bytes
 from . import onnx_ops
 
 MIN_OPSET = 13
@@ -44,14 +44,7 @@ def export_onnx(model_or_function, path, input_signature=None, opset=17, model_n
     model.ir_version = min(model.ir_version, 8 if int(opset) <= 17 else 9)
     onnx.checker.check_model(model)
     if path is not None:
-        path = os.fspath(path)
-        directory = os.path.dirname(path)
-        if directory:
-            os.makedirs(directory, exist_ok=True)
-        temporary = path + ".tmp"
-        with open(temporary, "wb") as f:  # write then rename: never half a file at `path`
-            f.write(model.SerializeToString())
-        os.replace(temporary, path)
+        atomic_write_bytes(path, model.SerializeToString())
     return model
 
 

@@ -6,18 +6,17 @@ Callbacks use only this part of the model: `stop_training`, `get_weights`/`set_w
 """
 import csv
 import inspect
-import io
 import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 import warnings
 
 import numpy as np
 
 from ..framework.errors import InvalidArgumentError
+from ..util.atomic import atomic_write
 
 _HOOKS = ("on_train_begin", "on_train_end", "on_test_begin", "on_test_end",
           "on_predict_begin", "on_predict_end", "on_epoch_begin", "on_epoch_end",
@@ -716,19 +715,7 @@ def _write_backup(path, weights, optimizer_values, meta):
     arrays = {f"weight_{i:05d}": np.asarray(w) for i, w in enumerate(weights)}
     arrays.update({f"optimizer_{i:05d}": np.asarray(v) for i, v in enumerate(optimizer_values)})
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-    fd, tmp = tempfile.mkstemp(prefix=".backup-", suffix=".npz.tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            buffer = io.BytesIO()
-            np.savez(buffer, **arrays)
-            f.write(buffer.getvalue())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    atomic_write(path, lambda f: np.savez(f, **arrays))
 
 
 def _read_backup(path):

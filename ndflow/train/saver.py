@@ -8,10 +8,10 @@ restoring validates the whole file before any variable changes.
 """
 import os
 import re
-import tempfile
 
 import numpy as np
 
+from ..util.atomic import atomic_write_bytes
 from ..framework.errors import DataLossError, InvalidArgumentError, NotFoundError
 from ..framework.variables import Variable, global_variables
 
@@ -26,23 +26,6 @@ def _safetensors():
         raise ImportError("Saver stores checkpoints with the `safetensors` package: "
                           "pip install 'ndflow[saving]'") from e
     return st_numpy
-
-
-def atomic_write_bytes(path, data):
-    """Writes `data` to `path` through a temporary file in the same directory."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-" + os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _var_key(var):

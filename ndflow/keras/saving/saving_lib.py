@@ -15,6 +15,7 @@ import tempfile
 import warnings
 import zipfile
 
+from ...util.atomic import atomic_write
 from ...framework.errors import AlreadyExistsError, DataLossError, NotFoundError
 from . import keras_compat, object_registration, serialization_lib, weights_store
 
@@ -34,35 +35,7 @@ def _h5py():
     return h5py
 
 
-# --- atomic writes ----------------------------------------------------------------------------
-
-def _new_file_mode(path):
-    if os.path.exists(path):
-        return os.stat(path).st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def atomic_write(path, write):
-    """Calls `write(binary_file)` on a temporary file next to `path`, then renames it over
-    `path`; on any error the temporary file is removed and `path` is left as it was."""
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp",
-                               dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _new_file_mode(path))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+# Writes go through ndflow.util.atomic.atomic_write (temp file + rename).
 
 
 def _check_overwrite(path, overwrite):

@@ -22,6 +22,7 @@ import zlib
 
 import numpy as np
 
+from ...util.atomic import _new_file_mode, atomic_write
 from ...framework.errors import DataLossError, UnavailableError
 
 DOWNLOAD_TIMEOUT_S = 30
@@ -42,34 +43,7 @@ def cache_root():
 
 def write_atomically(path, source):
     """Copies the binary stream `source` to `path` through a temporary file and a rename."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".part",
-                               dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            shutil.copyfileobj(source, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, _new_file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-    return path
-
-
-def _new_file_mode():
-    """The mode open() would give a new file (0o666 less the umask); mkstemp uses 0o600."""
-    global _FILE_MODE
-    if _FILE_MODE is None:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        _FILE_MODE = 0o666 & ~umask
-    return _FILE_MODE
-
-
-_FILE_MODE = None
+    return atomic_write(path, lambda out: shutil.copyfileobj(source, out))
 
 
 def _remove_quietly(path):
@@ -158,7 +132,7 @@ def _fetch_one(url, target, expected_hash, algorithm, decompressed, timeout):
                 raise DataLossError(f"{algorithm.upper()} of the {what} is {actual}, expected "
                                     f"{expected_hash}: the download is corrupt or not the "
                                     "expected file")
-        os.chmod(tmp, _new_file_mode())
+        os.chmod(tmp, _new_file_mode(target))
         os.replace(tmp, target)
     except BaseException:
         _remove_quietly(tmp)
