@@ -1,5 +1,6 @@
 """keras.constraints: projections `constraint(weight) -> tensor` applied after each update."""
 from ..framework.errors import InvalidArgumentError
+from ._objects import ObjectTable
 from ..ops import array_ops as A
 from ..ops import math_ops as M
 
@@ -84,19 +85,17 @@ _ALIASES = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
             "unitnorm": UnitNorm}
 
 
+_TABLE = ObjectTable("constraint", "keras.constraints", _CLASSES, _ALIASES)
+
+
 def serialize(constraint):
-    return {"module": "keras.constraints", "class_name": type(constraint).__name__,
-            "config": constraint.get_config(), "registered_name": None}
+    return _TABLE.serialize(constraint)
 
 
 def deserialize(config, custom_objects=None):
     if isinstance(config, str):
         return get(config)
-    name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _CLASSES.get(name)
-    if cls is None:
-        raise InvalidArgumentError(f"Unknown constraint: {name!r}.")
-    return cls.from_config(config.get("config", {}))
+    return _TABLE.from_config_dict(config, custom_objects)
 
 
 def get(identifier):
@@ -105,11 +104,7 @@ def get(identifier):
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier) or _CLASSES.get(identifier)
-        if cls is None:
-            raise InvalidArgumentError(f"Could not interpret constraint identifier: "
-                                       f"{identifier!r}. Expected one of {sorted(_ALIASES)}.")
-        return cls()
+        return _TABLE.lookup(identifier)()
     if callable(identifier):
         return identifier
     raise InvalidArgumentError(f"Could not interpret constraint identifier: {identifier!r}")

@@ -12,6 +12,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.context import building_graph, init_scope
 from ..framework.errors import InvalidArgumentError
+from ._objects import ObjectTable
 from ..ops import array_ops as A
 from ..ops import random_ops as R
 
@@ -276,19 +277,17 @@ _ALIASES = {
 globals().update({name: cls for name, cls in _ALIASES.items()})
 
 
+_TABLE = ObjectTable("initializer", "keras.initializers", _CLASSES, _ALIASES)
+
+
 def serialize(initializer):
-    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
-            "config": initializer.get_config(), "registered_name": None}
+    return _TABLE.serialize(initializer)
 
 
 def deserialize(config, custom_objects=None):
     if isinstance(config, str):
         return get(config)
-    name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _CLASSES.get(name) or _ALIASES.get(name)
-    if cls is None:
-        raise InvalidArgumentError(f"Unknown initializer: {name!r}.")
-    return cls.from_config(config.get("config", {}))
+    return _TABLE.from_config_dict(config, custom_objects)
 
 
 def get(identifier):
@@ -298,12 +297,7 @@ def get(identifier):
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier) or _ALIASES.get(identifier.lower()) or \
-            _CLASSES.get(identifier)
-        if cls is None:
-            raise InvalidArgumentError(f"Could not interpret initializer identifier: "
-                                       f"{identifier!r}. Expected one of {sorted(_ALIASES)}.")
-        return cls()
+        return _TABLE.lookup(identifier, case_insensitive=True)()
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
     if callable(identifier):

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.errors import InvalidArgumentError
+from ._objects import ObjectTable
 from ..framework.variables import Variable
 from ..ops import array_ops as A
 from ..ops import math_ops as M
@@ -525,19 +526,17 @@ _ALIASES = {
 }
 
 
+_TABLE = ObjectTable("metric", "keras.metrics", _CLASSES, _ALIASES)
+
+
 def serialize(metric):
-    return {"module": "keras.metrics", "class_name": type(metric).__name__,
-            "config": metric.get_config(), "registered_name": None}
+    return _TABLE.serialize(metric)
 
 
 def deserialize(config, custom_objects=None):
     if isinstance(config, str):
         return get(config)
-    name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _CLASSES.get(name)
-    if cls is None:
-        raise InvalidArgumentError(f"Unknown metric: {name!r}.")
-    return cls.from_config(config.get("config", {}))
+    return _TABLE.from_config_dict(config, custom_objects)
 
 
 def get(identifier):
@@ -550,11 +549,7 @@ def get(identifier):
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier) or _ALIASES.get(identifier.lower()) or \
-            _CLASSES.get(identifier)
-        if cls is None:
-            raise InvalidArgumentError(f"Could not interpret metric identifier: {identifier!r}. "
-                                       f"Expected one of {sorted(_ALIASES)}.")
+        cls = _TABLE.lookup(identifier, case_insensitive=True)
         return cls() if identifier in _CLASSES else cls(name=identifier)
     if isinstance(identifier, type) and issubclass(identifier, Metric):
         return identifier()

@@ -1,5 +1,6 @@
 """keras.regularizers: penalties `regularizer(weight) -> scalar tensor` added to the loss."""
 from ..framework.errors import InvalidArgumentError
+from ._objects import ObjectTable
 from ..ops import math_ops as M
 
 
@@ -98,19 +99,17 @@ _CLASSES = {"L1": L1, "L2": L2, "L1L2": L1L2, "OrthogonalRegularizer": Orthogona
 _ALIASES = {"l1": L1, "l2": L2, "l1_l2": l1_l2, "orthogonal_regularizer": OrthogonalRegularizer}
 
 
+_TABLE = ObjectTable("regularizer", "keras.regularizers", _CLASSES, _ALIASES)
+
+
 def serialize(regularizer):
-    return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
-            "config": regularizer.get_config(), "registered_name": None}
+    return _TABLE.serialize(regularizer)
 
 
 def deserialize(config, custom_objects=None):
     if isinstance(config, str):
         return get(config)
-    name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _CLASSES.get(name)
-    if cls is None:
-        raise InvalidArgumentError(f"Unknown regularizer: {name!r}.")
-    return cls.from_config(config.get("config", {}))
+    return _TABLE.from_config_dict(config, custom_objects)
 
 
 def get(identifier):
@@ -120,11 +119,7 @@ def get(identifier):
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        factory = _ALIASES.get(identifier) or _CLASSES.get(identifier)
-        if factory is None:
-            raise InvalidArgumentError(f"Could not interpret regularizer identifier: "
-                                       f"{identifier!r}. Expected one of {sorted(_ALIASES)}.")
-        return factory()
+        return _TABLE.lookup(identifier)()
     if callable(identifier):
         return identifier
     raise InvalidArgumentError(f"Could not interpret regularizer identifier: {identifier!r}")
