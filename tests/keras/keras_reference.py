@@ -41,12 +41,22 @@ def reference_keras():
         if _cache[0] is None:
             pytest.skip("Keras 3 is not installed or has no usable backend")
         return _cache[0]
-    os.environ.setdefault("KERAS_BACKEND", "torch")
+    import importlib.util
+    saved = os.environ.get("KERAS_BACKEND")
+    # A backend that can train (Keras 3's numpy backend cannot fit): jax, else torch.
+    os.environ["KERAS_BACKEND"] = saved or (
+        "jax" if importlib.util.find_spec("jax") else
+        "torch" if importlib.util.find_spec("torch") else "numpy")
     current = sys.modules.get("keras")
     try:
         keras = current if _is_real(current) else _import_installed_keras()
     except Exception:  # not installed, or no backend
         keras = None
+    finally:  # leave the environment as it was for other tests' Keras subprocesses
+        if saved is None:
+            del os.environ["KERAS_BACKEND"]
+        else:
+            os.environ["KERAS_BACKEND"] = saved
     _cache.append(keras)
     return reference_keras()
 

@@ -2,7 +2,8 @@
 
 Keras runs in a subprocess so its backend never meets ndflow in this process. The Keras
 interpreter and backend: $NDFLOW_KERAS_PYTHON / $KERAS_BACKEND when set, else this Python
-with the first backend that imports (numpy, torch, jax, tensorflow). The gradient check
+with the first backend that imports (jax, torch, tensorflow, numpy: Keras's numpy
+backend cannot fit). The gradient check
 needs Keras on TensorFlow: $NDFLOW_KERAS_TF_PYTHON (a Python that has tensorflow) or this
 Python if it has tensorflow. Tests skip when no such Keras is available.
 """
@@ -98,7 +99,7 @@ def _run_keras(python, backend, jobs):
 def _run_with_any_backend(jobs):
     python = os.environ.get("NDFLOW_KERAS_PYTHON", sys.executable)
     wanted = os.environ.get("KERAS_BACKEND")
-    for backend in ([wanted] if wanted else ["numpy", "torch", "jax", "tensorflow"]):
+    for backend in ([wanted] if wanted else ["jax", "torch", "tensorflow", "numpy"]):
         if _run_keras(python, backend, jobs):
             return backend
     return None
