@@ -57,15 +57,10 @@ def _resolve(obj):
 
 
 def _ancestors(ops):
-    seen, stack = set(), list(ops)
-    while stack:
-        op = stack.pop()
-        if op in seen:
-            continue
-        seen.add(op)
-        stack.extend(t.op for t in op.inputs)
-        stack.extend(op.control_inputs)
-    return seen
+    """The ops `ops` depend on (inputs and control inputs), themselves included: the same
+    walk a plan does to find what it must run."""
+    from ..framework.plan import needed_ops
+    return set(needed_ops([], list(ops), {}))
 
 
 def _consumers(ops):
