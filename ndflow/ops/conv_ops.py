@@ -161,14 +161,24 @@ def _crop(x, pads, h, w):
 
 
 def _im2col(xp, x, ksize, out_hw, strides, dilations):
-    """(N*OH*OW, KH*KW*C) matrix of the windows of padded NHWC `x`, filled one window
-    offset at a time: kh*kw block copies measured 3-4x faster than copying a 6-D strided
-    window view (whose innermost run is only C elements long)."""
+    """(N*OH*OW, KH*KW*C) matrix of the windows of padded NHWC `x`.
+
+    With few channels, kh*kw block copies (one per window offset) measured 1.5-2.4x faster
+    than copying the 6-D strided window view, whose innermost run is only C elements; with
+    many channels the strided copy measured faster, so it is used there."""
     n, _, _, c = x.shape
+    rows = n * out_hw[0] * out_hw[1]
+    if c >= 8:
+        sn, sh, sw, sc = x.strides
+        shape = (n, out_hw[0], out_hw[1], ksize[0], ksize[1], c)
+        steps = (sn, sh * strides[0], sw * strides[1], sh * dilations[0], sw * dilations[1],
+                 sc)
+        windows = xp.lib.stride_tricks.as_strided(x, shape, steps, writeable=False)
+        return windows.reshape(rows, ksize[0] * ksize[1] * c)
     cols = xp.empty((n, out_hw[0], out_hw[1], ksize[0], ksize[1], c), x.dtype)
-    for k, (rows, cols_slice) in enumerate(_offsets(ksize, out_hw, strides, dilations)):
-        cols[:, :, :, k // ksize[1], k % ksize[1], :] = x[:, rows, cols_slice, :]
-    return cols.reshape(n * out_hw[0] * out_hw[1], ksize[0] * ksize[1] * c)
+    for k, (r, q) in enumerate(_offsets(ksize, out_hw, strides, dilations)):
+        cols[:, :, :, k // ksize[1], k % ksize[1], :] = x[:, r, q, :]
+    return cols.reshape(rows, ksize[0] * ksize[1] * c)
 
 
 def _offsets(ksize, out_hw, strides, dilations=(1, 1)):
