@@ -86,25 +86,6 @@ _ALIASES = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
 
 
 _TABLE = ObjectTable("constraint", "keras.constraints", _CLASSES, _ALIASES)
-
-
-def serialize(constraint):
-    return _TABLE.serialize(constraint)
-
-
-def deserialize(config, custom_objects=None):
-    if isinstance(config, str):
-        return get(config)
-    return _TABLE.from_config_dict(config, custom_objects)
-
-
-def get(identifier):
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        return _TABLE.lookup(identifier)()
-    if callable(identifier):
-        return identifier
-    raise InvalidArgumentError(f"Could not interpret constraint identifier: {identifier!r}")
+serialize = _TABLE.serialize
+deserialize = _TABLE.deserialize
+get = _TABLE.get

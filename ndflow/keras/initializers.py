@@ -277,29 +277,8 @@ _ALIASES = {
 globals().update({name: cls for name, cls in _ALIASES.items()})
 
 
-_TABLE = ObjectTable("initializer", "keras.initializers", _CLASSES, _ALIASES)
-
-
-def serialize(initializer):
-    return _TABLE.serialize(initializer)
-
-
-def deserialize(config, custom_objects=None):
-    if isinstance(config, str):
-        return get(config)
-    return _TABLE.from_config_dict(config, custom_objects)
-
-
-def get(identifier):
-    """An initializer from a name, a config dict, an instance or a callable; None stays None."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        return _TABLE.lookup(identifier, case_insensitive=True)()
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise InvalidArgumentError(f"Could not interpret initializer identifier: {identifier!r}")
+_TABLE = ObjectTable("initializer", "keras.initializers", _CLASSES, _ALIASES,
+                     case_insensitive=True, base=Initializer)
+serialize = _TABLE.serialize
+deserialize = _TABLE.deserialize
+get = _TABLE.get

@@ -100,26 +100,6 @@ _ALIASES = {"l1": L1, "l2": L2, "l1_l2": l1_l2, "orthogonal_regularizer": Orthog
 
 
 _TABLE = ObjectTable("regularizer", "keras.regularizers", _CLASSES, _ALIASES)
-
-
-def serialize(regularizer):
-    return _TABLE.serialize(regularizer)
-
-
-def deserialize(config, custom_objects=None):
-    if isinstance(config, str):
-        return get(config)
-    return _TABLE.from_config_dict(config, custom_objects)
-
-
-def get(identifier):
-    """A regularizer from a name ("l1", "l2", "l1_l2"), config dict, instance or callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        return _TABLE.lookup(identifier)()
-    if callable(identifier):
-        return identifier
-    raise InvalidArgumentError(f"Could not interpret regularizer identifier: {identifier!r}")
+serialize = _TABLE.serialize
+deserialize = _TABLE.deserialize
+get = _TABLE.get
