@@ -148,11 +148,9 @@ class Plan:
     def _explain(self, error):
         tb = error.__traceback__
         op = None
-        frame_locals = {}
         while tb is not None:
             if tb.tb_frame.f_code.co_filename == self._filename:
                 op = self._line_ops.get(tb.tb_lineno)
-                frame_locals = tb.tb_frame.f_locals
             tb = tb.tb_next
         if op is None:
             return InvalidArgumentError(str(error))

@@ -6,11 +6,11 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.errors import InvalidArgumentError
 from ..framework.registry import ALL, execute, op
-from ..framework.shape_fns import broadcast, comparison, normalize_axes, reduction, unary
+from ..framework.shape_fns import broadcast, comparison, reduction, unary
 from ..framework.tensor import EagerTensor, SymbolicTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
-from .array_ops import (broadcast_to_like, cast, convert_to_tensor, reshape_like, where,
-                        zeros_like)
+from .array_ops import (cast, convert_to_tensor, ones_like, reshape, squeeze, stop_gradient,
+                        where, zeros_like)
 
 _NO = {}
 
@@ -54,7 +54,7 @@ def _pow_grad(op, g):
     x, y = op.inputs
     z = op.outputs[0]
     gx = g * y * pow(x, y - 1)
-    safe_log = where(x > 0, log(where(x > 0, x, ones_like_(x))), zeros_like(x))
+    safe_log = where(x > 0, log(where(x > 0, x, ones_like(x))), zeros_like(x))
     gy = g * z * safe_log
     return [gx, gy]
 
@@ -87,15 +87,6 @@ def _sqdiff_grad(op, g):
 
 SQUARED_DIFFERENCE = _binary("SquaredDifference", lambda xp, x, y: xp.square(xp.subtract(x, y)),
                              _sqdiff_grad)
-
-
-def ones_like_(x):
-    from .array_ops import ones_like
-    return ones_like(x)
-
-
-def _is_int(t):
-    return t.dtype.is_integer
 
 
 def add(x, y, name=None):
@@ -486,22 +477,11 @@ reduce_all = _reducer(ALL_)
 
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
-    m = stop_gradient_(reduce_max(input_tensor, axis=axis, keepdims=True))
+    m = stop_gradient(reduce_max(input_tensor, axis=axis, keepdims=True))
     out = log(reduce_sum(exp(input_tensor - m), axis=axis, keepdims=True)) + m
     if not keepdims:
-        from .array_ops import squeeze
-        out = squeeze(out, axis=axis) if axis is not None else reshape_scalar(out)
+        out = squeeze(out, axis=axis) if axis is not None else reshape(out, [])
     return out
-
-
-def reshape_scalar(t):
-    from .array_ops import reshape
-    return reshape(t, [])
-
-
-def stop_gradient_(x):
-    from .array_ops import stop_gradient
-    return stop_gradient(x)
 
 
 def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
