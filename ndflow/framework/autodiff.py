@@ -57,8 +57,17 @@ registry.record_hook[0] = _record
 
 def _is_differentiable_dtype(t):
     if t.__class__ is EagerTensor:
-        return t._value.dtype.kind in "fc"
-    return t.dtype._np is not None and t.dtype._np.kind in "fc"
+        v = t._value
+        return v.dtype.kind in "fc" if hasattr(v, "dtype") else isinstance(v, tuple)
+    if t.dtype._np is None:
+        return t.dtype.name == "variant"  # TensorArray flows carry element gradients
+    return t.dtype._np.kind in "fc"
+
+
+def _is_variant(t):
+    if t.__class__ is EagerTensor:
+        return t._value.__class__ is tuple
+    return t.dtype.name == "variant"
 
 
 class _LazyOps:
@@ -108,7 +117,12 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
     def accumulate(t, g):
         key = id(t)
         prev = grads.get(key)
-        grads[key] = g if prev is None else add(prev, g)
+        if prev is None:
+            grads[key] = g
+        elif _is_variant(g):
+            grads[key] = registry.REGISTRY["TensorListAddN"](prev, g)
+        else:
+            grads[key] = add(prev, g)
 
     for t, g in zip(targets, seeds):
         accumulate(t, g)
@@ -131,7 +145,7 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
         for x, g in zip(rec.inputs, in_grads):
             if g is None or id(x) in stop_ids or not _is_differentiable_dtype(x):
                 continue
-            accumulate(x, _sum_to_like(g, x))
+            accumulate(x, g if _is_variant(x) else _sum_to_like(g, x))
     return grads
 
 

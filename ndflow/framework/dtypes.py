@@ -98,9 +98,11 @@ bool = DType("bool", np.dtype(np.bool_))  # noqa: A001 - TensorFlow's public nam
 complex64 = DType("complex64", np.dtype(np.complex64))
 complex128 = DType("complex128", np.dtype(np.complex128))
 string = DType("string", None)  # a name only for now: no string kernels yet
+# An opaque Python value flowing between kernels (TensorArray lists, while-loop histories).
+variant = DType("variant", None)
 
 _ALL = [float16, float32, float64, int8, int16, int32, int64, uint8, uint16,
-        uint32, uint64, bool, complex64, complex128, string]
+        uint32, uint64, bool, complex64, complex128, string, variant]
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update({"half": float16, "float": float32, "double": float64,
                  "bool_": bool, "str": string, "object": string})

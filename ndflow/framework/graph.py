@@ -180,6 +180,40 @@ class FuncGraph(Graph):
         super().__init__()
         self.name = name
         self.outer_graph = outer_graph
+        self.captures = {}   # id(outer tensor) -> (outer tensor, placeholder here)
+
+    def is_inside(self, graph):
+        """Whether `graph` is this graph or one it is nested in (so its tensors can be
+        captured)."""
+        g = self
+        while g is not None:
+            if g is graph:
+                return True
+            g = getattr(g, "outer_graph", None)
+        return False
+
+    def capture(self, tensor):
+        """A placeholder of this graph standing for `tensor` of an enclosing graph.
+
+        Control-flow branches and loop bodies use tensors of the graph they are built in;
+        each such tensor becomes an input of the cond/while op, fed to this placeholder."""
+        if tensor.op.graph is self:
+            return tensor
+        if not self.is_inside(tensor.op.graph):
+            raise ValueError(f"Tensor {tensor.name} belongs to a graph this one is not nested in.")
+        if self.outer_graph is not tensor.op.graph:
+            tensor = self.outer_graph.capture(tensor)
+        hit = self.captures.get(id(tensor))
+        if hit is not None:
+            return hit[1]
+        from .registry import REGISTRY, _execute_graph
+        from .context import building_graph
+        with building_graph(self):
+            inner = _execute_graph(REGISTRY["Placeholder"], (),
+                                   {"dtype": tensor.dtype, "shape": tensor.shape},
+                                   "capture", self)
+        self.captures[id(tensor)] = (tensor, inner)
+        return inner
 
 
 def _op_of(x):

@@ -366,6 +366,9 @@ def graph_inputs(op, inputs, g):
     for x in inputs:
         c = x.__class__
         if c is SymbolicTensor:
+            if x.op.graph is not g and getattr(g, "captures", None) is not None \
+                    and g.is_inside(x.op.graph):
+                x = g.capture(x)  # a tensor of an enclosing graph (cond branch, loop body)
             if x.op.graph is not g:
                 raise ValueError(f"{op.name}: Tensor {x.name} must be from the same graph as the "
                                  "other inputs (it belongs to another Graph).")

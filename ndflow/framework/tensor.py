@@ -72,11 +72,14 @@ class EagerTensor(Tensor):
 
     @property
     def shape(self):
-        return TensorShape(self._value.shape)
+        return TensorShape(getattr(self._value, "shape", None))
 
     @property
     def dtype(self):
-        return dtypes.from_numpy(self._value.dtype)
+        try:
+            return dtypes.from_numpy(self._value.dtype)
+        except AttributeError:  # a variant value (a TensorArray's tuple of elements)
+            return dtypes.variant
 
     @property
     def ndim(self):

@@ -200,7 +200,8 @@ class Variable(TensorLike):
     value = read_value
 
     def _read_in_graph(self, g):
-        if self._graph is not None and self._graph is not g:
+        if self._graph is not None and self._graph is not g and not (
+                isinstance(g, FuncGraph) and g.is_inside(self._graph)):
             raise ValueError(f"Variable {self.name} belongs to another graph than the one being "
                              "built.")
         return _read_op(self, g)

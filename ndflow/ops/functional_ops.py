@@ -1,0 +1,236 @@
+"""tf.cond, tf.case, tf.switch_case, tf.while_loop and the loops built on them
+(map_fn, scan, foldl, foldr, vectorized_map).
+
+Eagerly they run Python; while a graph is being built (tf.function, TF1) they add the
+If/Case/While ops of `framework.control_flow`, so only the taken branch runs and a loop
+runs its compiled body as often as its condition says.
+"""
+import numpy as np
+
+from ..framework import control_flow
+from ..framework.graph import graph_for_building
+from ..framework.context import building_graph
+from ..framework.tensor import EagerTensor, SymbolicTensor, TensorLike
+from ..util import nest
+from ..util.export import export_many
+from . import array_ops, math_ops
+
+
+def _in_graph():
+    return graph_for_building() is not None
+
+
+def _eager_bool(pred, what):
+    if isinstance(pred, SymbolicTensor):
+        raise TypeError(f"{what}: the predicate {pred.name} is a graph tensor but no graph is "
+                        "being built; call it inside tf.function or a TF1 graph.")
+    return bool(pred)
+
+
+def _graph(fn):
+    """Runs `fn(graph)` with that graph as the one being built."""
+    g = graph_for_building()
+    with building_graph(g):
+        return fn(g)
+
+
+# --- cond, case, switch_case -----------------------------------------------------------------
+
+def cond(pred, true_fn=None, false_fn=None, name=None, strict=False, fn1=None, fn2=None):
+    """Returns `true_fn()` if `pred` is true else `false_fn()`.
+
+    Inside a graph this adds one `If` op whose branches are traced once; only the branch
+    that `pred` selects runs. Eagerly (or for a Python bool) it calls one branch.
+
+    Args:
+      pred: a boolean scalar tensor (or Python bool).
+      true_fn, false_fn: callables of no arguments returning the same structure of tensors.
+      name: optional name of the op.
+    """
+    true_fn = true_fn if true_fn is not None else fn1
+    false_fn = false_fn if false_fn is not None else fn2
+    if not callable(true_fn):
+        raise TypeError(f"cond: true_fn must be callable, got {true_fn!r}.")
+    if not callable(false_fn):
+        raise TypeError(f"cond: false_fn must be callable, got {false_fn!r}.")
+    if isinstance(pred, (bool, np.bool_)) or not _in_graph() and not isinstance(
+            pred, SymbolicTensor):
+        return true_fn() if _eager_bool(pred, "cond") else false_fn()
+    if isinstance(pred, TensorLike) and pred.dtype.name != "bool":
+        raise TypeError(f"cond: pred must be a boolean tensor, got dtype {pred.dtype.name}.")
+    return _graph(lambda g: control_flow.build_case(pred, [true_fn, false_fn], name or "cond",
+                                                    is_if=True))
+
+
+def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
+    """Runs `branch_fns[branch_index]()`, or `default()` (the last branch when None) for an
+    index out of range. `branch_fns` is a list of callables, a list of (int, callable) pairs or
+    a dict from int to callable, whose keys must be 0..n-1."""
+    fns = _canonical_branches(branch_fns)
+    if default is not None:
+        fns = fns + [default]
+    if not _in_graph() and not isinstance(branch_index, SymbolicTensor):
+        i = int(branch_index)
+        return fns[i]() if 0 <= i < len(fns) else fns[-1]()
+    return _graph(lambda g: control_flow.build_case(
+        array_ops.cast(branch_index, "int32"), fns, name or "switch_case", is_if=False))
+
+
+def _canonical_branches(branch_fns):
+    if isinstance(branch_fns, dict):
+        items = sorted(branch_fns.items())
+    elif branch_fns and isinstance(branch_fns[0], (list, tuple)):
+        items = sorted(branch_fns)
+    else:
+        return list(branch_fns)
+    keys = [k for k, _ in items]
+    if keys != list(range(len(keys))):
+        raise ValueError(f"switch_case: branch_fns keys must be 0..{len(keys) - 1}, got {keys}.")
+    return [f for _, f in items]
+
+
+def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
+    """Runs the callable of the first pair whose predicate is true, else `default`."""
+    if isinstance(pred_fn_pairs, dict):
+        pred_fn_pairs = list(pred_fn_pairs.items())
+    pairs = list(pred_fn_pairs)
+    if not pairs:
+        if default is None:
+            raise ValueError("case: pred_fn_pairs is empty and no default is given.")
+        return default()
+    if default is None:
+        default = pairs[-1][1]
+        pairs = pairs[:-1]
+        if not pairs:
+            return default()
+    if not _in_graph() and not any(isinstance(p, SymbolicTensor) for p, _ in pairs):
+        taken = [f for p, f in pairs if _eager_bool(p, "case")]
+        if exclusive and len(taken) > 1:
+            from ..framework.errors import InvalidArgumentError
+            raise InvalidArgumentError(f"case: more than one condition evaluated as True "
+                                       f"({len(taken)}) with exclusive=True.")
+        return taken[0]() if taken else default()
+
+    def chain(rest):
+        if not rest:
+            return default()
+        (p, f), tail = rest[0], rest[1:]
+        return cond(p, f, lambda: chain(tail), name=name)
+    return chain(pairs)
+
+
+# --- while_loop ----------------------------------------------------------------------------------
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
+               back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
+    """Repeats `loop_vars = body(*loop_vars)` while `cond(*loop_vars)` is true.
+
+    Inside a graph this adds one `While` op: `cond` and `body` are traced once and their
+    compiled plans re-run per iteration. `loop_vars` may be nested (tuples, lists, dicts,
+    TensorArrays); `body` returns the same structure. A loop variable may change shape
+    across iterations only where `shape_invariants` leaves its dimensions unknown.
+
+    Returns:
+      The loop variables after the last iteration, in the structure of `loop_vars`.
+    """
+    return _while_loop(cond, body, loop_vars, shape_invariants, maximum_iterations, name,
+                       same_structure=True)
+
+
+def while_loop_v1(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
+                  back_prop=True, swap_memory=False, name=None, maximum_iterations=None,
+                  return_same_structure=False):
+    """TF1 tf.while_loop: a one-element list of loop variables comes back unwrapped."""
+    return _while_loop(cond, body, loop_vars, shape_invariants, maximum_iterations, name,
+                       same_structure=return_same_structure)
+
+
+def _call(fn, values, packed):
+    return fn(*values) if packed else fn(values)
+
+
+def _while_loop(cond, body, loop_vars, shape_invariants, maximum_iterations, name,
+                same_structure):
+    if not callable(cond) or not callable(body):
+        raise TypeError("while_loop: cond and body must be callable.")
+    packed = isinstance(loop_vars, (list, tuple)) and not hasattr(loop_vars, "_fields")
+    if not _in_graph():
+        values = loop_vars
+        i = 0
+        while (maximum_iterations is None or i < int(maximum_iterations)) and \
+                _eager_bool(_call(cond, values, packed), "while_loop"):
+            out = _call(body, values, packed)
+            values = _like_loop_vars(out, loop_vars, packed)
+            i += 1
+        return _result(values, loop_vars, packed, same_structure)
+    template = _to_flow(loop_vars)
+    flat = nest.flatten(template)
+    if shape_invariants is None:
+        invariants = [None] * len(flat)
+    else:
+        invariants = nest.flatten(_to_flow(shape_invariants, shapes=True))
+        if len(invariants) != len(flat):
+            raise ValueError(f"while_loop: shape_invariants has {len(invariants)} entries for "
+                             f"{len(flat)} loop variables.")
+
+    def unflat(values):
+        return _from_flow(nest.pack_sequence_as(template, list(values)), loop_vars)
+
+    def flat_cond(counter, *values):
+        ok = _call(cond, unflat(values), packed)
+        if maximum_iterations is not None:
+            ok = math_ops.logical_and(math_ops.less(counter, maximum_iterations), ok)
+        return ok
+
+    def flat_body(counter, *values):
+        out = _like_loop_vars(_call(body, unflat(values), packed), loop_vars, packed)
+        out_flat = nest.flatten(_to_flow(out))
+        if len(out_flat) != len(flat):
+            raise ValueError(f"while_loop: body returned {out!r}, which does not have the "
+                             f"structure of loop_vars {loop_vars!r}.")
+        return [math_ops.add(counter, 1)] + out_flat
+
+    def build(g):
+        counter = array_ops.constant(0, "int32")
+        outs = control_flow.build_while(flat_cond, flat_body, [counter] + flat,
+                                        [None] + invariants, name or "while")
+        return unflat(outs[1:])
+    return _result(_graph(build), loop_vars, packed, same_structure)
+
+
+def _like_loop_vars(out, loop_vars, packed):
+    if packed and not isinstance(out, (list, tuple)) and len(loop_vars) == 1:
+        return [out]
+    if packed and isinstance(out, (list, tuple)) and type(out) is not type(loop_vars) \
+            and not hasattr(loop_vars, "_fields"):
+        return type(loop_vars)(out)
+    return out
+
+
+def _result(values, loop_vars, packed, same_structure):
+    if not same_structure and packed and len(values) == 1:
+        return values[0]
+    return values
+
+
+def _to_flow(structure, shapes=False):
+    """TensorArrays stand in the loop as their flow tensors."""
+    from .tensor_array_ops import TensorArray
+    return nest.map_structure(
+        lambda x: x.flow if isinstance(x, TensorArray) else x, structure) if not shapes \
+        else structure
+
+
+def _from_flow(structure, template):
+    from .tensor_array_ops import TensorArray
+    flat_t = nest.flatten(template)
+    if not any(isinstance(t, TensorArray) for t in flat_t):
+        return structure
+    flat_s = nest.flatten(structure)
+    out = [t._with_flow(s) if isinstance(t, TensorArray) else s for t, s in zip(flat_t, flat_s)]
+    return nest.pack_sequence_as(template, out)
+
+
+export_many("", {"cond": cond, "case": case, "switch_case": switch_case,
+                 "while_loop": while_loop})
+export_many("v1", {"cond": cond, "while_loop": while_loop_v1})
