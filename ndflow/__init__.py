@@ -25,6 +25,7 @@ from .initializers import (constant_initializer, ones_initializer,  # noqa: F401
                            random_normal_initializer, random_uniform_initializer,
                            zeros_initializer)
 from .module import Module
+from . import autograph  # noqa: E402  (installs tf.function's AutoGraph converter)
 from .util.export import populate as _populate
 
 _populate(globals(), "")
@@ -71,7 +72,7 @@ class test:
 
 
 def __getattr__(name):  # keras loads on first use so `import ndflow` stays light
-    if name in ("keras", "summary", "utils", "export"):
+    if name in ("keras", "summary", "utils", "export", "autograph"):
         import importlib
         return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module 'ndflow' has no attribute {name!r}")

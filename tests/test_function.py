@@ -141,7 +141,7 @@ def test_methods_and_symbolic_bool_error():
     assert m1(tf.constant(1.0)).numpy() == 2.0
     assert m2(tf.constant(1.0)).numpy() == 3.0
 
-    @tf.function
+    @tf.function(autograph=False)  # with AutoGraph (the default) this `if` becomes an If op
     def g(x):
         if x > 0:
             return x

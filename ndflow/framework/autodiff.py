@@ -70,16 +70,9 @@ def _is_variant(t):
     return t.dtype.name == "variant"
 
 
-class _LazyOps:
-    """ndflow.ops imported on first use (they import this module)."""
-
-    def __getattr__(self, name):
-        from ..ops import array_ops, math_ops
-        self.array_ops, self.math_ops = array_ops, math_ops
-        return getattr(self, name)
-
-
-_ops = _LazyOps()
+# Primitives used here (Sum, AddV2, AddN, ZerosLike, ...) are registered by ndflow.ops, which
+# imports this module: they are looked up by name in the registry at call time.
+_op = registry.get_op
 
 
 def _sum_to_like(g, x):
@@ -89,29 +82,28 @@ def _sum_to_like(g, x):
     else:
         gs, xs = g.shape, x.shape
         if not (gs.is_fully_defined() and xs.is_fully_defined()):
-            return _ops.array_ops.sum_to_like(g, x)  # reduction axes known only at run time
+            return _op("SumToLike")(g, x)  # reduction axes known only at run time
         g_shape, x_shape = tuple(gs.as_list()), tuple(xs.as_list())
     if g_shape == x_shape:
         return g
-    math_ops = _ops.math_ops
     lead = len(g_shape) - len(x_shape)
     stretched = tuple(i + lead for i, d in enumerate(x_shape) if d == 1 and g_shape[i + lead] != 1)
     if stretched:
-        g = math_ops.reduce_sum(g, axis=stretched, keepdims=True)
+        g = _op("Sum")(g, axis=stretched, keepdims=True)
     if lead:
-        g = math_ops.reduce_sum(g, axis=tuple(range(lead)))
+        g = _op("Sum")(g, axis=tuple(range(lead)), keepdims=False)
     return g
 
 
 def _zeros_like(t):
-    return _ops.array_ops.zeros_like(t)
+    return _op("ZerosLike")(t)
 
 
 def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
     """Propagates `seeds` (gradients of `targets`) back through `records` (in creation
     order). Returns {id(tensor): gradient}. `wanted` (ids of tensors that lead to a source;
     None: all) lets gradients skip inputs nobody asked about."""
-    add = _ops.math_ops.add
+    add = _op("AddV2")
     grads = {}
 
     def accumulate(t, g):
@@ -150,7 +142,7 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
 
 
 def _ones_like(t):
-    return _ops.array_ops.ones_like(t)
+    return _op("OnesLike")(t)
 
 
 def _resolve_unconnected(value, source, unconnected):
@@ -256,12 +248,11 @@ class GradientTape:
 
     def _source_grad(self, source, grads, unconnected):
         from .variables import Variable
-        from ..ops import math_ops
         if isinstance(source, Variable):
             parts = [grads[id(r)] for r in self._var_reads.get(source, ()) if id(r) in grads]
             g = None
             if parts:
-                g = parts[0] if len(parts) == 1 else math_ops.add_n(parts)
+                g = parts[0] if len(parts) == 1 else _op("AddN")(*parts)
             if g is None and unconnected not in ("none", None):
                 return _zeros_like(source.read_value())
             return g
@@ -272,7 +263,7 @@ class GradientTape:
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
                  parallel_iterations=None, experimental_use_pfor=True):
         """Jacobian by one backward pass per target element (eager)."""
-        from ..ops import array_ops
+        from .constant_op import constant
         if not self._persistent and self._used:
             raise RuntimeError("jacobian needs a persistent tape or a fresh one.")
         target_value = np.asarray(target._value)
@@ -290,13 +281,13 @@ class GradientTape:
         out = []
         for i, s in enumerate(flat_sources):
             shape = target_value.shape + tuple(s.shape.as_list())
-            out.append(array_ops.constant(np.stack(rows[i]).reshape(shape)))
+            out.append(constant(np.stack(rows[i]).reshape(shape)))
         return nest.pack_sequence_as(sources, out)
 
 
 def _as_tensor_like(value, like):
-    from ..ops import array_ops
-    return array_ops.convert_to_tensor(value, dtype=like.dtype)
+    from .constant_op import convert_to_tensor
+    return convert_to_tensor(value, dtype=like.dtype)
 
 
 def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
@@ -304,7 +295,6 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
               gate_gradients=False, aggregation_method=None):
     """TF1 graph gradients: symbolic d(sum ys)/d(xs)."""
     from .variables import Variable
-    from ..ops import math_ops
     flat_ys = nest.flatten(ys)
     flat_xs = nest.flatten(xs)
     flat_ys = [y.read_value() if isinstance(y, Variable) else y for y in flat_ys]
@@ -334,7 +324,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
         for x in flat_xs:
             if isinstance(x, Variable):
                 parts = [grads[id(r)] for r in graph._var_reads.get(x, ()) if id(r) in grads]
-                g = (parts[0] if len(parts) == 1 else math_ops.add_n(parts)) if parts else None
+                g = (parts[0] if len(parts) == 1 else _op("AddN")(*parts)) if parts else None
                 if g is None and unconnected_gradients not in ("none", None):
                     g = _zeros_like(x.read_value())
             else:

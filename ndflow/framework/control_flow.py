@@ -239,9 +239,13 @@ def _case_grad(operation, *out_grads):
     return [None] + [g if _differentiable(a) else None for g, a in zip(outs, args)]
 
 
+# If/Case/While exist only in graphs, so the registry-wide eager gradient check cannot
+# sample them (differentiable=False keeps them out of it); their gradients are checked
+# against finite differences in tests/test_control_flow.py.
 for _name, _stateful in (("If", True), ("StatelessIf", False), ("Case", True),
                          ("StatelessCase", False)):
-    _d = op(_name, multi_output=True, side_effect=_stateful, infer=_specs_infer)(_graph_only)
+    _d = op(_name, multi_output=True, side_effect=_stateful, differentiable=False,
+            infer=_specs_infer)(_graph_only)
     _d.bind_to(_bind_case)
     _d.gradient(_case_grad)
 
@@ -267,39 +271,6 @@ def _most_specific_common(a, b):
     if a.rank is None or b.rank is None or a.rank != b.rank:
         return TensorShape(None)
     return TensorShape([x if x == y else None for x, y in zip(a.dims, b.dims)])
-
-
-def build_case(index_or_pred, branch_fns, name, is_if):
-    """Builds an If (is_if: `index_or_pred` is a boolean) or Case op in the graph being built;
-    returns its outputs in the branches' structure."""
-    from ..util import nest
-    outer = state.building
-    traced = [trace(f"{name}_branch{i}", fn, [], outer) for i, fn in enumerate(branch_fns)]
-    structures = [t[2] for t in traced]
-    flat = [nest.flatten(s) for s in structures]
-    for i, f in enumerate(flat[1:], 1):
-        if len(f) != len(flat[0]):
-            raise ValueError(f"{name}: true_fn and false_fn must return the same structure; got "
-                             f"{structures[0]!r} and {structures[i]!r}." if is_if else
-                             f"{name}: every branch must return the same structure; branch 0 "
-                             f"returned {structures[0]!r} and branch {i} {structures[i]!r}.")
-    if any(o is None or _is_op(o) for f in flat for o in f):
-        # Branches that only run ops: their values are not returned (TF1 style).
-        flat = [[o for o in f if not (o is None or _is_op(o))] for f in flat]
-        structures = None
-    subs, inputs, variables = seal([(g, a, f) for (g, a, _), f in zip(traced, flat)], outer)
-    stateful = any(s.stateful for s in subs)
-    kind = ("If" if is_if else "Case") if stateful else ("StatelessIf" if is_if
-                                                          else "StatelessCase")
-    specs = merge_specs(flat, name)
-    attrs = {"branches": subs, "output_specs": specs, "variables": variables,
-             "n_args": len(inputs)}
-    with building_graph(outer):
-        first = graph_inputs(REGISTRY["Identity"], [index_or_pred], outer)[0]
-        outs = _execute_graph(REGISTRY[kind], [first] + inputs, attrs, name, outer)
-    if structures is None:
-        return outs[0].op if not outs else outs
-    return nest.pack_sequence_as(structures[0], outs)
 
 
 # --- While -----------------------------------------------------------------------------------
@@ -367,51 +338,10 @@ def _bind_while_grad(xp, operation, store, shapes):
 
 
 for _name, _stateful in (("While", True), ("StatelessWhile", False)):
-    _d = op(_name, multi_output=True, side_effect=_stateful, infer=_while_infer)(_graph_only)
+    _d = op(_name, multi_output=True, side_effect=_stateful, differentiable=False,
+            infer=_while_infer)(_graph_only)
     _d.bind_to(_bind_while)
     _d.gradient(_while_grad)
 
 _d = op("WhileGrad", multi_output=True, differentiable=False, infer=_specs_infer)(_graph_only)
 _d.bind_to(_bind_while_grad)
-
-
-def build_while(cond, body, loop_vars, shape_invariants, name):
-    """Builds a While op over the flat tensors `loop_vars` in the graph being built.
-
-    `cond(*vars)` and `body(*vars)` take and give flat lists; a counter is the first
-    loop variable (maximum_iterations is folded into `cond` by the caller)."""
-    outer = state.building
-    inits = [as_graph_tensor(v, outer) for v in loop_vars]
-    shapes = [t.shape if s is None else TensorShape(s) if not isinstance(s, TensorShape) else s
-              for t, s in zip(inits, shape_invariants)]
-    specs = [(t.dtype, s) for t, s in zip(inits, shapes)]
-    cg, c_args, c_out = trace(name + "_cond", lambda *a: cond(*a), specs, outer)
-    if not isinstance(c_out, SymbolicTensor) or c_out.dtype != dtypes.bool or \
-            c_out.shape.rank not in (0, None):
-        raise TypeError(f"{name}: cond must return a boolean scalar, got {c_out!r}.")
-    bg, b_args, b_out = trace(name + "_body", lambda *a: body(*a), specs, outer,
-                              convert_outputs=False)
-    if len(b_out) != len(inits):
-        raise ValueError(f"{name}: body returned {len(b_out)} loop variables, expected "
-                         f"{len(inits)}.")
-    b_flat = []
-    for i, (o, t, s) in enumerate(zip(b_out, inits, shapes)):
-        o = as_graph_tensor(o, bg, dtype=t.dtype if not hasattr(o, "dtype") else None)
-        if o.dtype != t.dtype:
-            raise TypeError(f"{name}: loop variable {i} enters the loop with dtype "
-                            f"{t.dtype.name} but has dtype {o.dtype.name} after one iteration.")
-        if not s.is_compatible_with(o.shape) or (s.rank is not None and o.shape.rank is None):
-            raise ValueError(
-                f"{name}: input tensor {i} enters the loop with shape {s}, but has shape "
-                f"{o.shape} after one iteration. To allow the shape to vary across "
-                "iterations, use the `shape_invariants` argument of tf.while_loop to specify a "
-                "less-specific shape.")
-        b_flat.append(o)
-    subs, captured, variables = seal([(cg, c_args, [c_out]), (bg, b_args, b_flat)], outer)
-    stateful = any(s.stateful for s in subs)
-    attrs = {"cond": subs[0], "body": subs[1], "n": len(inits), "keep_history": False,
-             "variables": variables,
-             "output_specs": [(s, t.dtype) for s, t in zip(shapes, inits)]}
-    outs = _execute_graph(REGISTRY["While" if stateful else "StatelessWhile"],
-                          inits + captured, attrs, name, outer)
-    return outs[:len(inits)]

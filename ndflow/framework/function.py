@@ -21,6 +21,10 @@ from .tensor_shape import TensorShape
 from .variables import EAGER_STORE, Variable
 
 
+# ndflow.autograph installs its converter here (the engine imports nothing above it).
+AUTOGRAPH_CONVERTER = [None]
+
+
 class ConcreteFunction:
     """One traced graph of a Function, for one input signature."""
 
@@ -32,11 +36,20 @@ class ConcreteFunction:
         self._plan = plan
         self._constant_outputs = {}
 
+    def _set_input_signature(self, args, kwargs, traced_flat):
+        """structured_input_signature: the (args, kwargs) traced, tensors as TensorSpecs."""
+        specs = [TensorSpec(t.shape, t.dtype, t.op.name) if isinstance(t, SymbolicTensor) else t
+                 for t in traced_flat]
+        self.structured_input_signature = nest.pack_sequence_as((tuple(args), dict(kwargs)),
+                                                                specs)
+
     def _call_flat(self, arrays):
         values = self._plan(*arrays)
         return [EagerTensor(v) for v in values]
 
     def __call__(self, *args):
+        if len(args) != len(self.inputs) and len(nest.flatten(args)) == len(self.inputs):
+            args = nest.flatten(args)  # nested arguments, as in the traced signature
         arrays = [_arg_array(a, p.dtype) for a, p in zip(args, self.inputs)]
         return nest.pack_sequence_as(self.structured_outputs, self._call_flat(arrays))
 
@@ -56,6 +69,7 @@ class Function:
                  jit_compile=None, reduce_retracing=False, experimental_relax_shapes=None,
                  name=None):
         self._python_function = python_function
+        self._autograph, self._converted = autograph, None
         self.input_signature = None if input_signature is None else list(input_signature)
         self._cache = {}
         self._name = name or getattr(python_function, "__name__", "function")
@@ -72,7 +86,7 @@ class Function:
         bound = self._instance_cache.get(instance)
         if bound is None:
             bound = Function(self._python_function.__get__(instance, owner),
-                             self.input_signature, name=self._name)
+                             self.input_signature, self._autograph, name=self._name)
             self._instance_cache[instance] = bound
         return bound
 
@@ -81,7 +95,9 @@ class Function:
         if state.run_functions_eagerly or state.building is not None or state.tapes:
             # Inside another trace: inline. Eagerly requested, or under a GradientTape that
             # must see the ops: run the Python function itself.
-            return self._python_function(*args, **kwargs)
+            fn = self._traced_function() if state.building is not None else \
+                self._python_function
+            return fn(*args, **kwargs)
         key = None
         if not kwargs and self.input_signature is None:
             key = _flat_key(args)  # fast path: only tensors/arrays as positional arguments
@@ -154,7 +170,7 @@ class Function:
     def _trace(self, args, kwargs):
         graph = FuncGraph(self._name)
         placeholders = []
-        from ..ops import array_ops
+        from .constant_op import convert_to_tensor, placeholder
         with building_graph(graph):
             flat = nest.flatten((args, kwargs))
             specs = self.input_signature
@@ -172,11 +188,12 @@ class Function:
                 if spec is None:
                     new_flat.append(leaf)
                     continue
-                p = array_ops.placeholder(spec.dtype, spec.shape, name=spec.name or "args")
+                p = placeholder(spec.dtype, spec.shape,
+                                name=spec.name or _leaf_names(self, args, kwargs)[len(new_flat)])
                 placeholders.append(p)
                 new_flat.append(p)
             t_args, t_kwargs = nest.pack_sequence_as((args, kwargs), new_flat)
-            outputs = self._python_function(*t_args, **t_kwargs)
+            outputs = self._traced_function()(*t_args, **t_kwargs)
             flat_out = []
             for o in nest.flatten(outputs):
                 if o is None:
@@ -184,15 +201,26 @@ class Function:
                 elif isinstance(o, Variable):
                     flat_out.append(o.read_value())
                 else:
-                    flat_out.append(array_ops.convert_to_tensor(o))
+                    flat_out.append(convert_to_tensor(o))
         fetches = [o for o in flat_out if o is not None]
         targets = [op for op in graph._ops if op.op_def.side_effect]
         plan = Plan(fetches, placeholders, targets, EAGER_STORE)
         structure = nest.map_structure(lambda x: x, outputs) if outputs is not None else None
         concrete = ConcreteFunction(graph, placeholders, structure, fetches, plan)
+        concrete._set_input_signature(args, kwargs, new_flat)
         if any(o is None for o in flat_out):
             concrete._call_flat = _with_nones(concrete._call_flat, flat_out)
         return concrete
+
+    def _traced_function(self):
+        """The function traced: its AutoGraph conversion when autograph is on (cached)."""
+        if not self._autograph:
+            return self._python_function
+        if self._converted is None:
+            convert = AUTOGRAPH_CONVERTER[0]
+            self._converted = convert(self._python_function) if convert is not None \
+                else self._python_function
+        return self._converted
 
     def __repr__(self):
         return f"<ndflow.function {self._name}>"
@@ -211,6 +239,32 @@ def _flat_key(args):
         key.append(v.shape)
         key.append(v.dtype)
     return tuple(key)
+
+
+def _leaf_names(function, args, kwargs):
+    """The parameter name each flattened leaf of (args, kwargs) belongs to (TF names traced
+    placeholders after the Python arguments: `x`, and `x`, `x_1`... for a nested one)."""
+    cached = getattr(function, "_leaf_names_cache", None)
+    key = _structure_key(args, kwargs)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    import inspect
+    try:
+        params = list(inspect.signature(function._python_function).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    positional = [p.name for p in params
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    varargs = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), "args")
+    names = []
+    for i, a in enumerate(args):
+        names += [positional[i] if i < len(positional) else varargs] * len(nest.flatten(a))
+    for k in sorted(kwargs):
+        names += [k] * len(nest.flatten(kwargs[k]))
+    if len(names) != len(nest.flatten((args, kwargs))):
+        names = ["args"] * len(nest.flatten((args, kwargs)))
+    function._leaf_names_cache = (key, names)
+    return names
 
 
 def _with_nones(call_flat, flat_out):

@@ -85,6 +85,16 @@ def op(name, **options):
     return register
 
 
+def get_op(name):
+    """The registered primitive `name`, looked up at call time so the framework never imports
+    the op libraries (ndflow.ops) that register most primitives."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise LookupError(f"Op {name!r} is not registered; import ndflow (or ndflow.ops) "
+                          "first.") from None
+
+
 # --- conversion of Python and NumPy values --------------------------------------------------
 
 def default_array(value):
@@ -98,10 +108,16 @@ def default_array(value):
     if isinstance(value, float):
         return np.asarray(value, np.float32)
     if isinstance(value, int):
-        return np.asarray(value, np.int32 if -2**31 <= value < 2**31 else np.int64)
+        if -2**31 <= value < 2**31:
+            return np.asarray(value, np.int32)
+        _check_int_range(value, np.dtype(np.int64))
+        return np.asarray(value, np.int64)
     if isinstance(value, (str, bytes)):
         raise TypeError(f"String tensors are not supported yet; got {value!r}.")
     arr = np.asarray(value)
+    if arr.dtype.kind == "O" and arr.size and all(
+            isinstance(v, int) for v in arr.reshape(-1)):  # Python ints beyond int64
+        _check_int_range(value, np.dtype(np.int64), arr)
     if arr.dtype == np.float64:
         return arr.astype(np.float32)
     if arr.dtype == np.int64 and (arr.size == 0 or (arr.min() >= -2**31 and arr.max() < 2**31)):
@@ -116,12 +132,44 @@ def cast_array(value, np_dtype):
     """`value` as an array of `np_dtype`; refuses to drop a fractional part silently."""
     if isinstance(value, np.ndarray) and value.dtype == np_dtype:
         return value
+    if np_dtype.kind in "iu" and not isinstance(value, (np.ndarray, np.generic)):
+        _check_int_range(value, np_dtype)  # Python ints must fit (NumPy arrays wrap, as in TF)
     arr = np.asarray(value)
     if np_dtype.kind in "iub" and arr.dtype.kind in "fc":
         if not np.all(np.mod(arr, 1) == 0):
             raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype "
                             f"{dtypes.from_numpy(np_dtype).name}")
     return arr.astype(np_dtype, copy=False)
+
+
+def _check_int_range(value, np_dtype, arr=None):
+    """Raises ValueError when a Python int (or nested list of them) is out of `np_dtype`'s range."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        ints = (value,)
+    else:
+        if arr is None:
+            try:
+                arr = np.asarray(value)
+            except (OverflowError, ValueError, TypeError):
+                return
+        if arr.dtype.kind not in "iuO" or not arr.size:
+            return
+        if arr.dtype.kind in "iu":
+            info = np.iinfo(np_dtype)
+            lo, hi = int(arr.min()), int(arr.max())
+            if lo >= info.min and hi <= info.max:
+                return
+            ints = (lo, hi)
+        else:
+            ints = [v for v in arr.reshape(-1) if isinstance(v, int) and not isinstance(v, bool)]
+    info = np.iinfo(np_dtype)
+    for v in ints:
+        if not info.min <= v <= info.max:
+            name = dtypes.from_numpy(np_dtype).name
+            raise ValueError(f"Can't convert Python int {v} to {name}: it is out of range "
+                             f"[{info.min}, {info.max}] (the value does not fit {name}).")
 
 
 def _weak_scalar(value, np_dtype):
@@ -136,8 +184,8 @@ def _weak_scalar(value, np_dtype):
 
 def _pack_if_nested_tensors(value):
     if isinstance(value, (list, tuple)) and any(_has_tensor(v) for v in value):
-        from ..ops import array_ops
-        return array_ops.stack([_pack_if_nested_tensors(v) for v in value])
+        return execute(get_op("Pack"), tuple(_pack_if_nested_tensors(v) for v in value),
+                       {"axis": 0}, "stack")
     return value
 
 

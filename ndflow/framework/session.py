@@ -56,7 +56,7 @@ class BaseSession:
         self.graph = graph if graph is not None else get_default_graph()
         self._store = _SessionStore()
         self._plans = {}
-        self._fetches = {}  # ids of fetched leaves -> their resolution (see _resolve_fetches)
+        self._fetches = {}  # fetched leaves (names, ids) -> their resolution (see _resolve_fetches)
         self._closed = False
         self._var_fetch = {}
         self.sess_str = target
@@ -69,12 +69,14 @@ class BaseSession:
             raise RuntimeError("Attempted to use a closed Session.")
         nested = nest.is_nested(fetches)
         leaves = nest.flatten(fetches) if nested else [fetches]
-        fetch_key = tuple(map(id, leaves))
+        # Names are keyed by value; other fetches by id, and the entry keeps them alive so
+        # that an id in a key cannot be reused by another object while the entry exists.
+        fetch_key = tuple([x if x.__class__ is str else id(x) for x in leaves])
         resolved = self._fetches.get(fetch_key)
         if resolved is None:
-            resolved = self._resolve_fetches(leaves)
+            resolved = self._resolve_fetches(leaves) + (leaves,)
             self._fetches[fetch_key] = resolved
-        positions, tensors, targets = resolved
+        positions, tensors, targets, _ = resolved
         feed_tensors, feed_values = self._feeds(feed_dict)
         feed_shapes = tuple(v.shape for v in feed_values)
         key = (fetch_key, tuple(map(id, feed_tensors)), feed_shapes)
@@ -152,6 +154,9 @@ class BaseSession:
         tensors, values = [], []
         for key, value in feed_dict.items():
             if key.__class__ is SymbolicTensor:
+                if key.graph is not self.graph:
+                    raise ValueError(f"Cannot interpret feed_dict key as Tensor: Tensor "
+                                     f"{key.name} is not an element of this graph.")
                 tensors.append(key)
                 values.append(_feed_value(key, value))
                 continue
@@ -162,6 +167,9 @@ class BaseSession:
             if not isinstance(key, SymbolicTensor):
                 raise TypeError(f"Cannot interpret feed_dict key {key!r} as a Tensor: feed keys "
                                 "must be placeholders or other graph tensors.")
+            if key.graph is not self.graph:
+                raise ValueError(f"Cannot interpret feed_dict key as Tensor: Tensor "
+                                 f"{key.name} is not an element of this graph.")
             tensors.append(key)
             values.append(_feed_value(key, value))
         return tensors, values

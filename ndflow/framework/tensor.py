@@ -105,8 +105,9 @@ class EagerTensor(Tensor):
     def __iter__(self):
         if self._value.ndim == 0:
             raise TypeError("Cannot iterate over a scalar tensor.")
-        from ..ops import array_ops
-        return (array_ops.getitem(self, i) for i in range(self._value.shape[0]))
+        from .registry import get_op
+        getitem = get_op("GetItem")
+        return (getitem(self, key=(i,)) for i in range(self._value.shape[0]))
 
     def __bool__(self):
         return bool(self._value)
@@ -200,8 +201,9 @@ class SymbolicTensor(Tensor):
         if d is None:
             raise TypeError(f"Cannot iterate over symbolic tensor {self.name} with shape "
                             f"{self._shape}: its first dimension is unknown.")
-        from ..ops import array_ops
-        return (array_ops.getitem(self, i) for i in range(d))
+        from .registry import get_op
+        getitem = get_op("GetItem")
+        return (getitem(self, key=(i,)) for i in range(d))
 
     def __array__(self, dtype=None, copy=None):
         raise TypeError(f"Cannot convert symbolic tensor {self.name} to a NumPy array: "

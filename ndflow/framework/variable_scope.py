@@ -7,6 +7,9 @@ from .tensor_shape import as_shape
 from .variables import Variable
 
 AUTO_REUSE = "AUTO_REUSE"
+# Factory of get_variable's default initializer (glorot uniform), set by ndflow.initializers
+# so that the framework does not import it.
+default_initializer = [None]
 
 
 class VariableScope:
@@ -85,8 +88,10 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     dtype = dtypes.as_dtype(dtype or scope.dtype or dtypes.float32)
     init = initializer if initializer is not None else scope.initializer
     if init is None:
-        from ..initializers import glorot_uniform_initializer
-        init = glorot_uniform_initializer()
+        if default_initializer[0] is None:
+            raise ValueError(f"get_variable: no initializer for {full} and no default "
+                             "registered (import ndflow).")
+        init = default_initializer[0]()
     if callable(init):
         if shape is None:
             raise ValueError(f"get_variable: the shape of new variable {full} must be known.")

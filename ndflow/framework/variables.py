@@ -5,6 +5,7 @@ graph is being built) has an initial-value tensor and an initializer; each Sessi
 its own value for it. Every use of a variable inside a graph adds a `ReadVariable` node,
 so reads and writes happen in program order.
 """
+import enum
 import functools
 import itertools
 
@@ -85,6 +86,22 @@ class _EagerStore:
 EAGER_STORE = _EagerStore()
 
 
+class VariableSynchronization(enum.Enum):
+    """tf.VariableSynchronization: when a distributed variable is aggregated."""
+    AUTO = 0
+    NONE = 1
+    ON_WRITE = 2
+    ON_READ = 3
+
+
+class VariableAggregation(enum.Enum):
+    """tf.VariableAggregation: how a distributed variable's updates are combined."""
+    NONE = 0
+    SUM = 1
+    MEAN = 2
+    ONLY_FIRST_REPLICA = 3
+
+
 class Variable(TensorLike):
     """tf.Variable: eager when created outside graph building, a TF1 graph variable inside."""
 
@@ -99,6 +116,17 @@ class Variable(TensorLike):
             raise ValueError(f"Variable: constraint must be callable, received: {constraint!r}")
         self._uid = next(_uids)
         self.constraint = constraint
+        synchronization = VariableSynchronization.AUTO if synchronization is None else \
+            VariableSynchronization(synchronization)
+        aggregation = VariableAggregation.NONE if aggregation is None else \
+            VariableAggregation(aggregation)
+        if synchronization is VariableSynchronization.ON_READ:
+            if trainable:
+                raise ValueError(
+                    "Synchronization value can be set to VariableSynchronization.ON_READ only "
+                    "for non-trainable variables. You have specified trainable=True and "
+                    "synchronization=VariableSynchronization.ON_READ.")
+            trainable = False
         self.synchronization = synchronization
         self.aggregation = aggregation
         self._trainable = True if trainable is None else bool(trainable)
@@ -108,7 +136,8 @@ class Variable(TensorLike):
         if isinstance(g, FuncGraph):  # variables made while tracing live outside the trace
             with init_scope():
                 self.__init__(initial_value, trainable, validate_shape, name=name, dtype=dtype,
-                              constraint=constraint, shape=shape, collections=collections)
+                              constraint=constraint, shape=shape, collections=collections,
+                              synchronization=synchronization, aggregation=aggregation)
             return
         if callable(initial_value):
             initial_value = initial_value()
@@ -128,14 +157,14 @@ class Variable(TensorLike):
         self.initializer = None
 
     def _init_graph(self, g, initial_value, name, dtype, shape, collections):
-        from ..ops import array_ops
+        from .constant_op import convert_to_tensor
+        from .registry import get_op
         self._graph = g
         with g.name_scope(name or "Variable") as scope:
             base = scope[:-1]
-            init = array_ops.convert_to_tensor(initial_value, dtype=dtype, graph=g,
-                                               name="initial_value")
+            init = convert_to_tensor(initial_value, dtype=dtype, graph=g, name="initial_value")
             if init.dtype.is_integer is False and dtype is not None and init.dtype != dtype:
-                init = array_ops.cast(init, dtype)
+                init = execute(get_op("Cast"), (init,), {"dtype": dtypes.as_dtype(dtype)})
             self._dtype = init.dtype
             self._shape = init.shape if shape is None else as_shape(shape)
             self._initial_value = init
@@ -260,8 +289,8 @@ class Variable(TensorLike):
             self._value = v if v.dtype == self._value.dtype else v.astype(self._value.dtype)
             return self
         g = g if g is not None else self._graph
-        from ..ops import array_ops
-        value = array_ops.convert_to_tensor(value, dtype=self._dtype, graph=g)
+        from .constant_op import convert_to_tensor
+        value = convert_to_tensor(value, dtype=self._dtype, graph=g)
         if self._validate_shape and not value.shape.is_compatible_with(self._shape):
             raise ValueError(f"Cannot assign a value of shape {value.shape} to variable "
                              f"{self.name} of shape {self._shape}.")
@@ -337,7 +366,7 @@ def local_variables(scope=None):
 
 
 def variables_initializer(var_list, name="init"):
-    from ..ops.control_flow_ops import group
+    from .ordering import group
     return group(*[v.initializer for v in var_list if v.initializer is not None], name=name)
 
 
@@ -402,3 +431,9 @@ def _bind_write(combine):
 ASSIGN.bind_to(_bind_write(None))
 ASSIGN_ADD.bind_to(_bind_write(np.add))
 ASSIGN_SUB.bind_to(_bind_write(np.subtract))
+
+
+from ..util.export import export_many  # noqa: E402
+
+export_many("", {"VariableSynchronization": VariableSynchronization,
+                 "VariableAggregation": VariableAggregation})

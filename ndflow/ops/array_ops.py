@@ -5,99 +5,20 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.errors import InvalidArgumentError
-from ..framework.graph import graph_for_building, get_default_graph
-from ..framework.registry import (ALL, CONST, cast_array, constant_in_graph, default_array,
-                                  execute, op, _execute_graph)
+from ..framework.graph import graph_for_building
+from ..framework.registry import ALL, CONST, constant_in_graph, execute, op
 from ..framework.shape_fns import broadcast_shape, unary
 from ..framework.tensor import EagerTensor, SymbolicTensor, TensorLike
-from ..framework.tensor_shape import TensorShape, as_shape
+from ..framework.tensor_shape import TensorShape
 
 _NO = {}
 
 
 # --- conversion and constants ---------------------------------------------------------------
 
-def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, graph=None,
-                      preferred_dtype=None):
-    """Converts a tensor, variable, NumPy array or Python value to a Tensor."""
-    dtype = None if dtype is None else dtypes.as_dtype(dtype)
-    hint = dtype_hint or preferred_dtype
-    c = value.__class__
-    if c is EagerTensor or c is SymbolicTensor:
-        if dtype is not None and value.dtype != dtype:
-            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
-                             f"dtype {value.dtype.name}: {value!r}")
-        if c is EagerTensor and (graph is not None or graph_for_building() is not None):
-            from ..framework.registry import capture_eager
-            return capture_eager(value, graph or graph_for_building())
-        return value
-    if isinstance(value, TensorLike):  # Variable
-        g = graph or graph_for_building()
-        t = value._read_in_graph(g) if g is not None or value._graph is not None else \
-            value.read_value()
-        if dtype is not None and t.dtype != dtype:
-            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for variable "
-                             f"{value.name} with dtype {value.dtype.name}")
-        return t
-    if isinstance(value, (list, tuple)) and _contains_tensor(value):
-        t = stack([convert_to_tensor(v, dtype, dtype_hint, graph=graph) for v in value])
-        return t
-    if dtype is not None:
-        arr = cast_array(value, dtype._np)
-    else:
-        arr = default_array(value)
-        if hint is not None and not isinstance(value, np.ndarray):
-            try:
-                arr = cast_array(value, dtypes.as_dtype(hint)._np)
-            except (TypeError, ValueError):
-                pass
-    g = graph if graph is not None else graph_for_building()
-    if g is not None:
-        return constant_in_graph(arr, g, name)
-    return EagerTensor(arr)
-
-
-def _contains_tensor(v):
-    return any(isinstance(x, TensorLike) or (isinstance(x, (list, tuple)) and _contains_tensor(x))
-               for x in v)
-
-
-def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
-    """tf.constant: a tensor holding a copy of `value`."""
-    if isinstance(value, TensorLike):
-        t = convert_to_tensor(value)
-        if dtype is not None and t.dtype != dtypes.as_dtype(dtype):
-            t = cast(t, dtype)
-        return t if shape is None else reshape(t, shape)
-    dt = None if dtype is None else dtypes.as_dtype(dtype)
-    arr = cast_array(value, dt._np) if dt is not None else default_array(value)
-    if arr is value:
-        arr = arr.copy()
-    if shape is not None:
-        shape = tuple(as_shape(shape).as_list())
-        if arr.size == 1:
-            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
-        elif arr.size == int(np.prod(shape)) and not verify_shape:
-            arr = arr.reshape(shape)
-        else:
-            raise TypeError(f"constant: cannot give {arr.size} values the shape {shape}.")
-    g = graph_for_building()
-    if g is not None:
-        return constant_in_graph(arr, g, name)
-    return EagerTensor(arr)
-
-
-@op("Placeholder", differentiable=False,
-    infer=lambda ts, a: [(a["shape"], a["dtype"])])
-def PLACEHOLDER(xp, dtype, shape):
-    raise InvalidArgumentError("A placeholder must be fed.")
-
-
-def placeholder(dtype, shape=None, name=None):
-    """A graph input that Session.run feeds (TF1)."""
-    g = graph_for_building() or get_default_graph()
-    attrs = {"dtype": dtypes.as_dtype(dtype), "shape": as_shape(shape)}
-    return _execute_graph(PLACEHOLDER, (), attrs, name or "Placeholder", g)
+# convert_to_tensor, constant and placeholder are part of the engine; re-exported here.
+from ..framework.constant_op import (PLACEHOLDER, _contains_tensor, constant,  # noqa: E402,F401
+                                     convert_to_tensor, placeholder)
 
 
 def placeholder_with_default(input, shape, name=None):  # noqa: A002 - TF's name
@@ -113,10 +34,10 @@ def CAST(xp, x, dtype):
 
 @CAST.gradient
 def _cast_grad(op, g):
-    src = op.inputs[0].dtype
-    if src.is_floating or src.is_complex:
+    src, dst = op.inputs[0].dtype, op.outputs[0].dtype
+    if (src.is_floating or src.is_complex) and (dst.is_floating or dst.is_complex):
         return [cast(g, src)]
-    return [None]
+    return [None]  # as in TensorFlow, no gradient flows through a cast to or from integers
 
 
 def cast(x, dtype, name=None):
@@ -264,6 +185,56 @@ def _static_shape(shape):
                  (-1 if d is None else int(d)) for d in shape)
 
 
+def shape_tensor_dims(t):
+    """Static dims (None where unknown) of the shape held by 1-D int tensor `t`, or None when
+    even its length is unknown (TensorFlow's constant_value_as_shape, for common producers)."""
+    if isinstance(t, EagerTensor):
+        return [int(d) for d in np.reshape(t._value, -1)]
+    kind = t.op.type
+    if kind == "Const":
+        return [None if int(d) < 0 else int(d) for d in np.reshape(t.op.attrs["value"], -1)]
+    if kind == "Shape":
+        return t.op.inputs[0].shape.as_list() if t.op.inputs[0].shape.rank is not None else None
+    if kind == "Pack" and t.shape.rank == 1:
+        dims = []
+        for x in t.op.inputs:
+            v = x.op.attrs["value"] if x.op.type == "Const" else None
+            dims.append(None if v is None or int(v) < 0 else int(v))
+        return dims
+    if kind == "ConcatV2":
+        dims = []
+        for x in t.op.inputs:
+            if x.shape.rank != 1:
+                continue  # the axis
+            part = shape_tensor_dims(x)
+            if part is None:
+                return None
+            dims.extend(part)
+        return dims
+    if t.shape.rank == 1 and t.shape.dims[0] is not None:
+        return [None] * t.shape.dims[0]
+    return None
+
+
+def _is_symbolic_shape(shape):
+    return isinstance(shape, SymbolicTensor) or (
+        isinstance(shape, (list, tuple)) and any(isinstance(d, SymbolicTensor) for d in shape))
+
+
+def _shape_as_tensor(shape):
+    """A shape holding symbolic tensors as one int32 1-D tensor."""
+    if isinstance(shape, (list, tuple)):
+        return stack([cast(d, dtypes.int32) if isinstance(d, TensorLike) else d for d in shape])
+    return shape
+
+
+def _from_shape_input_infer(ts, attrs):
+    """Ops whose output shape is their shape input's value (dtype from attrs or input 1)."""
+    dims = shape_tensor_dims(ts[0])
+    dtype = attrs["dtype"] if "dtype" in attrs else ts[1].dtype
+    return [(TensorShape(dims), dtype)]
+
+
 # --- creation ---------------------------------------------------------------------------------
 
 def _filled(shape, value, dtype, name):
@@ -286,7 +257,7 @@ def ones(shape, dtype=dtypes.float32, name=None):
     return _filled(shape, 1, dtype, name or "ones")
 
 
-@op("Fill", differentiable=False)
+@op("Fill", differentiable=False, infer=_from_shape_input_infer)
 def FILL(xp, dims, value):
     return xp.full(tuple(int(d) for d in dims), value, dtype=np.asarray(value).dtype)
 
@@ -365,7 +336,16 @@ def reshape_like(g, x, name=None):
     return execute(RESHAPE_LIKE, (g, x), _NO, name)
 
 
-@op("ReshapeDynamic", grad_inputs=(0,))
+def _reshape_dynamic_infer(ts, attrs):
+    x, dims = ts[0], shape_tensor_dims(ts[1])
+    if dims is None:
+        return [(TensorShape(None), x.dtype)]
+    if ts[1].op.type == "Const":  # a -1 stays -1 for the static rule
+        return _reshape_infer([x], {"shape": [int(d) for d in ts[1].op.attrs["value"]]})
+    return [(TensorShape(dims), x.dtype)]  # a None may be a -1 or a size not known statically
+
+
+@op("ReshapeDynamic", grad_inputs=(0,), infer=_reshape_dynamic_infer)
 def RESHAPE_DYNAMIC(xp, x, shape):
     return xp.reshape(x, tuple(int(d) for d in shape))
 
@@ -376,11 +356,8 @@ def _reshape_dynamic_grad(op, g):
 
 
 def reshape(tensor, shape, name=None):
-    if isinstance(shape, SymbolicTensor) or (
-            isinstance(shape, (list, tuple)) and any(isinstance(d, SymbolicTensor) for d in shape)):
-        shape_t = stack([cast(d, dtypes.int32) if isinstance(d, TensorLike) else d
-                         for d in shape]) if isinstance(shape, (list, tuple)) else shape
-        return execute(RESHAPE_DYNAMIC, (tensor, shape_t), _NO, name)
+    if _is_symbolic_shape(shape):
+        return execute(RESHAPE_DYNAMIC, (tensor, _shape_as_tensor(shape)), _NO, name)
     return execute(RESHAPE, (tensor,), {"shape": _static_shape(shape)}, name)
 
 

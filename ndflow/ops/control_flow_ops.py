@@ -5,62 +5,9 @@ from ..framework.tensor import SymbolicTensor
 from ..framework.tensor_shape import TensorShape
 
 
-@op("NoOp", differentiable=False, infer=lambda ts, a: [])
-def NO_OP(xp):
-    return None
-
-
-NO_OP.kernel = None  # runs nothing: it only orders its control inputs
-
-
-def no_op(name=None):
-    g = graph_for_building()
-    if g is None:
-        return None
-    return _execute_graph(NO_OP, (), {}, name, g)
-
-
-def group(*inputs, name=None):
-    """An Operation that runs all of `inputs` (TF1 tf.group)."""
-    ops = []
-    graph = None
-    for x in _flatten(inputs):
-        o = x if isinstance(x, Operation) else getattr(x, "op", None)
-        if isinstance(x, SymbolicTensor):
-            o = x.op
-        if o is None:
-            continue
-        ops.append(o)
-        graph = o.graph
-    if graph is None:
-        graph = graph_for_building() or get_default_graph()
-    with graph.control_dependencies(ops):
-        return _execute_graph(NO_OP, (), {}, name or "group_deps", graph)
-
-
-def _flatten(xs):
-    for x in xs:
-        if isinstance(x, (list, tuple)):
-            yield from _flatten(x)
-        elif isinstance(x, dict):
-            yield from _flatten(list(x.values()))
-        elif x is not None:
-            yield x
-
-
-def control_dependencies(control_inputs):
-    g = graph_for_building()
-    if g is None:
-        import contextlib
-        return contextlib.nullcontext()
-    return g.control_dependencies(control_inputs)
-
-
-def tuple_(tensors, name=None, control_inputs=None):
-    from .array_ops import identity
-    deps = group(*tensors, *(control_inputs or []))
-    with deps.graph.control_dependencies([deps]):
-        return [identity(t) if t is not None else None for t in tensors]
+# no_op, group, tuple and control_dependencies live with the graph; re-exported here.
+from ..framework.ordering import (NO_OP, NoOp, _flatten, control_dependencies,  # noqa: E402,F401
+                                  group, no_op, tuple_)
 
 
 from ..util.export import export_many  # noqa: E402

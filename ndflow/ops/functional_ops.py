@@ -7,7 +7,10 @@ runs its compiled body as often as its condition says.
 """
 import numpy as np
 
-from ..framework import control_flow
+from ..framework import control_flow, dtypes
+from ..framework.context import state
+from ..framework.registry import REGISTRY, _execute_graph, graph_inputs
+from ..framework.tensor_shape import TensorShape
 from ..framework.graph import graph_for_building
 from ..framework.context import building_graph
 from ..framework.tensor import EagerTensor, SymbolicTensor, TensorLike
@@ -58,7 +61,7 @@ def cond(pred, true_fn=None, false_fn=None, name=None, strict=False, fn1=None, f
         return true_fn() if _eager_bool(pred, "cond") else false_fn()
     if isinstance(pred, TensorLike) and pred.dtype.name != "bool":
         raise TypeError(f"cond: pred must be a boolean tensor, got dtype {pred.dtype.name}.")
-    return _graph(lambda g: control_flow.build_case(pred, [true_fn, false_fn], name or "cond",
+    return _graph(lambda g: build_case(pred, [true_fn, false_fn], name or "cond",
                                                     is_if=True))
 
 
@@ -72,7 +75,7 @@ def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
     if not _in_graph() and not isinstance(branch_index, SymbolicTensor):
         i = int(branch_index)
         return fns[i]() if 0 <= i < len(fns) else fns[-1]()
-    return _graph(lambda g: control_flow.build_case(
+    return _graph(lambda g: build_case(
         array_ops.cast(branch_index, "int32"), fns, name or "switch_case", is_if=False))
 
 
@@ -192,7 +195,7 @@ def _while_loop(cond, body, loop_vars, shape_invariants, maximum_iterations, nam
 
     def build(g):
         counter = array_ops.constant(0, "int32")
-        outs = control_flow.build_while(flat_cond, flat_body, [counter] + flat,
+        outs = build_while(flat_cond, flat_body, [counter] + flat,
                                         [None] + invariants, name or "while")
         return unflat(outs[1:])
     return _result(_graph(build), loop_vars, packed, same_structure)
@@ -229,6 +232,83 @@ def _from_flow(structure, template):
     flat_s = nest.flatten(structure)
     out = [t._with_flow(s) if isinstance(t, TensorArray) else s for t, s in zip(flat_t, flat_s)]
     return nest.pack_sequence_as(template, out)
+
+
+# --- building the ops (framework.control_flow holds them) -----------------------------------
+
+def build_case(index_or_pred, branch_fns, name, is_if):
+    """Builds an If (is_if: `index_or_pred` is a boolean) or Case op in the graph being built;
+    returns its outputs in the branches' structure."""
+    from ..util import nest
+    outer = state.building
+    traced = [control_flow.trace(f"{name}_branch{i}", fn, [], outer) for i, fn in enumerate(branch_fns)]
+    structures = [t[2] for t in traced]
+    flat = [nest.flatten(s) for s in structures]
+    for i, f in enumerate(flat[1:], 1):
+        if len(f) != len(flat[0]):
+            raise ValueError(f"{name}: true_fn and false_fn must return the same structure; got "
+                             f"{structures[0]!r} and {structures[i]!r}." if is_if else
+                             f"{name}: every branch must return the same structure; branch 0 "
+                             f"returned {structures[0]!r} and branch {i} {structures[i]!r}.")
+    if any(o is None or control_flow._is_op(o) for f in flat for o in f):
+        # Branches that only run ops: their values are not returned (TF1 style).
+        flat = [[o for o in f if not (o is None or control_flow._is_op(o))] for f in flat]
+        structures = None
+    subs, inputs, variables = control_flow.seal([(g, a, f) for (g, a, _), f in zip(traced, flat)], outer)
+    stateful = any(s.stateful for s in subs)
+    kind = ("If" if is_if else "Case") if stateful else ("StatelessIf" if is_if
+                                                          else "StatelessCase")
+    specs = control_flow.merge_specs(flat, name)
+    attrs = {"branches": subs, "output_specs": specs, "variables": variables,
+             "n_args": len(inputs)}
+    with building_graph(outer):
+        first = graph_inputs(REGISTRY["Identity"], [index_or_pred], outer)[0]
+        outs = _execute_graph(REGISTRY[kind], [first] + inputs, attrs, name, outer)
+    if structures is None:
+        return outs[0].op if not outs else outs
+    return nest.pack_sequence_as(structures[0], outs)
+
+
+def build_while(cond, body, loop_vars, shape_invariants, name):
+    """Builds a While op over the flat tensors `loop_vars` in the graph being built.
+
+    `cond(*vars)` and `body(*vars)` take and give flat lists; a counter is the first
+    loop variable (maximum_iterations is folded into `cond` by the caller)."""
+    outer = state.building
+    inits = [control_flow.as_graph_tensor(v, outer) for v in loop_vars]
+    shapes = [t.shape if s is None else TensorShape(s) if not isinstance(s, TensorShape) else s
+              for t, s in zip(inits, shape_invariants)]
+    specs = [(t.dtype, s) for t, s in zip(inits, shapes)]
+    cg, c_args, c_out = control_flow.trace(name + "_cond", lambda *a: cond(*a), specs, outer)
+    if not isinstance(c_out, SymbolicTensor) or c_out.dtype != dtypes.bool or \
+            c_out.shape.rank not in (0, None):
+        raise TypeError(f"{name}: cond must return a boolean scalar, got {c_out!r}.")
+    bg, b_args, b_out = control_flow.trace(name + "_body", lambda *a: body(*a), specs, outer,
+                              convert_outputs=False)
+    if len(b_out) != len(inits):
+        raise ValueError(f"{name}: body returned {len(b_out)} loop variables, expected "
+                         f"{len(inits)}.")
+    b_flat = []
+    for i, (o, t, s) in enumerate(zip(b_out, inits, shapes)):
+        o = control_flow.as_graph_tensor(o, bg, dtype=t.dtype if not hasattr(o, "dtype") else None)
+        if o.dtype != t.dtype:
+            raise TypeError(f"{name}: loop variable {i} enters the loop with dtype "
+                            f"{t.dtype.name} but has dtype {o.dtype.name} after one iteration.")
+        if not s.is_compatible_with(o.shape) or (s.rank is not None and o.shape.rank is None):
+            raise ValueError(
+                f"{name}: input tensor {i} enters the loop with shape {s}, but has shape "
+                f"{o.shape} after one iteration. To allow the shape to vary across "
+                "iterations, use the `shape_invariants` argument of tf.while_loop to specify a "
+                "less-specific shape.")
+        b_flat.append(o)
+    subs, captured, variables = control_flow.seal([(cg, c_args, [c_out]), (bg, b_args, b_flat)], outer)
+    stateful = any(s.stateful for s in subs)
+    attrs = {"cond": subs[0], "body": subs[1], "n": len(inits), "keep_history": False,
+             "variables": variables,
+             "output_specs": [(s, t.dtype) for s, t in zip(shapes, inits)]}
+    outs = _execute_graph(REGISTRY["While" if stateful else "StatelessWhile"],
+                          inits + captured, attrs, name, outer)
+    return outs[:len(inits)]
 
 
 export_many("", {"cond": cond, "case": case, "switch_case": switch_case,

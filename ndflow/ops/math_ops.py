@@ -39,7 +39,23 @@ MUL = _binary("Mul", lambda xp, x, y: xp.multiply(x, y),
 DIV = _binary("RealDiv", lambda xp, x, y: xp.true_divide(x, y),
               lambda op, g: [g / op.inputs[1],
                              -g * op.outputs[0] / op.inputs[1]])
-FLOOR_DIV = _binary("FloorDiv", lambda xp, x, y: xp.floor_divide(x, y), differentiable=False)
+def _check_int_divisor(y):
+    """TensorFlow's integer FloorDiv/FloorMod raise on a zero divisor (NumPy gives 0)."""
+    if y.dtype.kind in "iu" and not y.all():
+        raise InvalidArgumentError("Integer division by zero")
+
+
+def _floor_div_kernel(xp, x, y):
+    _check_int_divisor(y)
+    return xp.floor_divide(x, y)
+
+
+def _floor_mod_kernel(xp, x, y):
+    _check_int_divisor(y)
+    return xp.mod(x, y)
+
+
+FLOOR_DIV = _binary("FloorDiv", _floor_div_kernel, differentiable=False)
 
 
 def _floormod_grad(op, g):
@@ -47,7 +63,7 @@ def _floormod_grad(op, g):
     return [g, -g * floor(x / y)]
 
 
-MOD = _binary("FloorMod", lambda xp, x, y: xp.mod(x, y), _floormod_grad)
+MOD = _binary("FloorMod", _floor_mod_kernel, _floormod_grad)
 
 
 def _pow_grad(op, g):
@@ -652,7 +668,8 @@ export_many("v1", {"div": div, "log": log, "mod": mod, "rsqrt": rsqrt, "reciproc
 # NumPy ufuncs directly, saving a Python frame per op.
 for _opdef, _ufunc in (
         (ADD, np.add), (SUB, np.subtract), (MUL, np.multiply), (DIV, np.true_divide),
-        (FLOOR_DIV, np.floor_divide), (MOD, np.mod), (POW, np.power), (MAXIMUM, np.maximum),
+        (FLOOR_DIV, functools.partial(_floor_div_kernel, np)),
+        (MOD, functools.partial(_floor_mod_kernel, np)), (POW, np.power), (MAXIMUM, np.maximum),
         (MINIMUM, np.minimum), (NEG, np.negative), (ABS, np.abs), (SIGN, np.sign),
         (SQUARE, np.square), (SQRT, np.sqrt), (EXP, np.exp), (EXPM1, np.expm1), (LOG, np.log),
         (LOG1P, np.log1p), (SIN, np.sin), (COS, np.cos), (TAN, np.tan),

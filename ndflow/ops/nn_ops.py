@@ -91,7 +91,15 @@ def _xent_infer(ts, attrs):
     return [(out, ts[0].dtype), (s, ts[0].dtype)]
 
 
-@op("SoftmaxCrossEntropyWithLogits", unify=ALL, multi_output=True, infer=_xent_infer)
+def _dense_xent_infer(ts, attrs):
+    # the kernel broadcasts labels against logits: infer the shape it really gives
+    from ..framework.shape_fns import broadcast_shape
+    s = broadcast_shape([ts[0].shape, ts[1].shape], "SoftmaxCrossEntropyWithLogits")
+    out = TensorShape(None) if s.rank is None else TensorShape(s.dims[:-1])
+    return [(out, ts[0].dtype), (s, ts[0].dtype)]
+
+
+@op("SoftmaxCrossEntropyWithLogits", unify=ALL, multi_output=True, infer=_dense_xent_infer)
 def SOFTMAX_XENT(xp, logits, labels):
     shifted = logits - xp.max(logits, axis=-1, keepdims=True)
     log_probs = shifted - xp.log(xp.sum(xp.exp(shifted), axis=-1, keepdims=True))
@@ -122,7 +130,19 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None):
     logits = convert_to_tensor(logits)
     labels = cast(labels, logits.dtype) if hasattr(labels, "dtype") else \
         convert_to_tensor(labels, dtype=logits.dtype)
-    return execute(SOFTMAX_XENT, (logits, labels), _NO, name)[0]
+    if logits.shape.rank == 2 and labels.shape.rank == 2:
+        return execute(SOFTMAX_XENT, (logits, labels), _NO, name)[0]
+    # As TensorFlow: both flattened to matrices [-1, classes], the loss reshaped to the
+    # logits' outer dimensions (labels of shape [1, batch, classes] give a [batch] loss).
+    from .array_ops import reshape, shape as shape_of
+    classes = logits.shape.dims[-1] if logits.shape.rank else None
+    classes = shape_of(logits)[-1] if classes is None else classes
+    loss = execute(SOFTMAX_XENT, (reshape(logits, [-1, classes]), reshape(labels, [-1, classes])),
+                   _NO, name)[0]
+    outer = logits.shape.dims[:-1] if logits.shape.rank is not None else None
+    if outer is None or None in outer:
+        outer = shape_of(logits)[:-1]
+    return reshape(loss, outer)
 
 
 def softmax_cross_entropy_with_logits(labels=None, logits=None, dim=-1, name=None, axis=None,

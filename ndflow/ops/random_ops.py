@@ -6,7 +6,7 @@ from ..framework.graph import graph_for_building
 from ..framework.random_seed import graph_seeds
 from ..framework.registry import execute, op
 from ..framework.tensor_shape import TensorShape
-from .array_ops import _static_shape
+from .array_ops import _from_shape_input_infer, _is_symbolic_shape, _shape_as_tensor, _static_shape
 
 
 def _shape_infer(ts, attrs):
@@ -14,8 +14,9 @@ def _shape_infer(ts, attrs):
 
 
 def _attrs(shape, dtype, seed, **extra):
-    attrs = {"shape": _static_shape(shape), "dtype": dtypes.as_dtype(dtype),
-             "seed": None if seed is None else int(seed)}
+    attrs = {"dtype": dtypes.as_dtype(dtype), "seed": None if seed is None else int(seed)}
+    if not _is_symbolic_shape(shape):
+        attrs["shape"] = _static_shape(shape)
     attrs.update(extra)
     g = graph_for_building()
     if g is not None:
@@ -56,6 +57,24 @@ def RANDOM_SHUFFLE(xp, rng, x, seed, seeds=None):
     return x[rng.permutation(len(x))] if np.ndim(x) else x
 
 
+# Variants taking the shape as an int tensor input (a shape known only when the graph runs).
+
+def _dynamic(opdef):
+    def kernel(xp, rng, shape, **attrs):
+        return opdef.kernel(xp, rng, tuple(int(d) for d in shape), **attrs)
+    return op(opdef.name + "Dynamic", needs_rng=True, differentiable=False,
+              infer=_from_shape_input_infer)(kernel)
+
+
+_DYNAMIC = {o: _dynamic(o) for o in (RANDOM_NORMAL, TRUNCATED_NORMAL, RANDOM_UNIFORM)}
+
+
+def _random(opdef, shape, attrs, name):
+    if "shape" in attrs:
+        return execute(opdef, (), attrs, name)
+    return execute(_DYNAMIC[opdef], (_shape_as_tensor(shape),), attrs, name)
+
+
 def _num(v):
     from ..framework.tensor import EagerTensor
     if isinstance(v, EagerTensor):
@@ -64,13 +83,13 @@ def _num(v):
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
-    return execute(RANDOM_NORMAL, (), _attrs(shape, dtype, seed, mean=_num(mean),
-                                            stddev=_num(stddev)), name)
+    attrs = _attrs(shape, dtype, seed, mean=_num(mean), stddev=_num(stddev))
+    return _random(RANDOM_NORMAL, shape, attrs, name)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
-    return execute(TRUNCATED_NORMAL, (), _attrs(shape, dtype, seed, mean=_num(mean),
-                                                stddev=_num(stddev)), name)
+    attrs = _attrs(shape, dtype, seed, mean=_num(mean), stddev=_num(stddev))
+    return _random(TRUNCATED_NORMAL, shape, attrs, name)
 
 
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
@@ -79,8 +98,8 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         if dtype.is_integer:
             raise ValueError("random_uniform: maxval must be given for integer dtypes.")
         maxval = 1.0
-    return execute(RANDOM_UNIFORM, (), _attrs(shape, dtype, seed, minval=_num(minval),
-                                             maxval=_num(maxval)), name)
+    attrs = _attrs(shape, dtype, seed, minval=_num(minval), maxval=_num(maxval))
+    return _random(RANDOM_UNIFORM, shape, attrs, name)
 
 
 def random_shuffle(value, seed=None, name=None):

@@ -1,0 +1,101 @@
+"""Conversion of values to tensors: convert_to_tensor, constant, placeholder.
+
+These are part of the engine (autodiff, function tracing and variables convert values), so
+they live here; ndflow.ops.array_ops re-exports them. The few other primitives they need
+(Pack for a list holding tensors, Cast, Reshape) are looked up by name in the registry at
+call time, so this module imports nothing above the framework.
+"""
+import numpy as np
+
+from . import dtypes
+from .errors import InvalidArgumentError
+from .graph import graph_for_building, get_default_graph
+from .registry import (_execute_graph, capture_eager, cast_array, constant_in_graph,
+                       default_array, execute, get_op, op)
+from .tensor import EagerTensor, SymbolicTensor, TensorLike
+from .tensor_shape import as_shape
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, graph=None,
+                      preferred_dtype=None):
+    """Converts a tensor, variable, NumPy array or Python value to a Tensor."""
+    dtype = None if dtype is None else dtypes.as_dtype(dtype)
+    hint = dtype_hint or preferred_dtype
+    c = value.__class__
+    if c is EagerTensor or c is SymbolicTensor:
+        if dtype is not None and value.dtype != dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
+                             f"dtype {value.dtype.name}: {value!r}")
+        if c is EagerTensor and (graph is not None or graph_for_building() is not None):
+            return capture_eager(value, graph or graph_for_building())
+        return value
+    if isinstance(value, TensorLike):  # Variable
+        g = graph or graph_for_building()
+        t = value._read_in_graph(g) if g is not None or value._graph is not None else \
+            value.read_value()
+        if dtype is not None and t.dtype != dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for variable "
+                             f"{value.name} with dtype {value.dtype.name}")
+        return t
+    if isinstance(value, (list, tuple)) and _contains_tensor(value):
+        parts = tuple(convert_to_tensor(v, dtype, dtype_hint, graph=graph) for v in value)
+        return execute(get_op("Pack"), parts, {"axis": 0}, "stack")
+    if dtype is not None:
+        arr = cast_array(value, dtype._np)
+    else:
+        arr = default_array(value)
+        if hint is not None and not isinstance(value, np.ndarray):
+            try:
+                arr = cast_array(value, dtypes.as_dtype(hint)._np)
+            except (TypeError, ValueError):
+                pass
+    g = graph if graph is not None else graph_for_building()
+    if g is not None:
+        return constant_in_graph(arr, g, name)
+    return EagerTensor(arr)
+
+
+def _contains_tensor(v):
+    return any(isinstance(x, TensorLike) or (isinstance(x, (list, tuple)) and _contains_tensor(x))
+               for x in v)
+
+
+def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
+    """tf.constant: a tensor holding a copy of `value`."""
+    if isinstance(value, TensorLike):
+        t = convert_to_tensor(value)
+        if dtype is not None and t.dtype != dtypes.as_dtype(dtype):
+            t = execute(get_op("Cast"), (t,), {"dtype": dtypes.as_dtype(dtype)}, None)
+        if shape is None:
+            return t
+        dims = tuple(-1 if d is None else int(d) for d in as_shape(shape).as_list())
+        return execute(get_op("Reshape"), (t,), {"shape": dims}, None)
+    dt = None if dtype is None else dtypes.as_dtype(dtype)
+    arr = cast_array(value, dt._np) if dt is not None else default_array(value)
+    if arr is value:
+        arr = arr.copy()
+    if shape is not None:
+        shape = tuple(as_shape(shape).as_list())
+        if arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        elif arr.size == int(np.prod(shape)) and not verify_shape:
+            arr = arr.reshape(shape)
+        else:
+            raise TypeError(f"constant: cannot give {arr.size} values the shape {shape}.")
+    g = graph_for_building()
+    if g is not None:
+        return constant_in_graph(arr, g, name)
+    return EagerTensor(arr)
+
+
+@op("Placeholder", differentiable=False,
+    infer=lambda ts, a: [(a["shape"], a["dtype"])])
+def PLACEHOLDER(xp, dtype, shape):
+    raise InvalidArgumentError("A placeholder must be fed.")
+
+
+def placeholder(dtype, shape=None, name=None):
+    """A graph input that Session.run feeds (TF1)."""
+    g = graph_for_building() or get_default_graph()
+    attrs = {"dtype": dtypes.as_dtype(dtype), "shape": as_shape(shape)}
+    return _execute_graph(PLACEHOLDER, (), attrs, name or "Placeholder", g)
