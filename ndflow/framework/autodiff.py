@@ -11,7 +11,7 @@ import contextlib
 import numpy as np
 
 from ..util import nest
-from . import registry
+from . import dtypes, registry
 from .context import state, building_graph
 from .tensor import EagerTensor, SymbolicTensor, TensorLike
 
@@ -60,14 +60,14 @@ def _is_differentiable_dtype(t):
         v = t._value
         return v.dtype.kind in "fc" if hasattr(v, "dtype") else isinstance(v, tuple)
     if t.dtype._np is None:
-        return t.dtype.name == "variant"  # TensorArray flows carry element gradients
+        return t.dtype is dtypes.variant  # TensorArray flows carry element gradients
     return t.dtype._np.kind in "fc"
 
 
 def _is_variant(t):
     if t.__class__ is EagerTensor:
         return t._value.__class__ is tuple
-    return t.dtype.name == "variant"
+    return t.dtype is dtypes.variant
 
 
 # Primitives used here (Sum, AddV2, AddN, ZerosLike, ...) are registered by ndflow.ops, which

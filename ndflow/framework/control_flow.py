@@ -17,7 +17,7 @@ order); for gradients, the op also takes a read of each such variable from the
 enclosing graph as an extra input, through which the variable's gradient flows out.
 """
 from . import dtypes
-from .context import building_graph, state
+from .context import building_graph
 from .errors import InvalidArgumentError
 from .graph import FuncGraph
 from .registry import REGISTRY, _execute_graph, graph_inputs, op

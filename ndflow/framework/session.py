@@ -154,10 +154,7 @@ class BaseSession:
         tensors, values = [], []
         for key, value in feed_dict.items():
             if key.__class__ is SymbolicTensor:
-                if key.graph is not self.graph:
-                    raise ValueError(f"Cannot interpret feed_dict key as Tensor: Tensor "
-                                     f"{key.name} is not an element of this graph.")
-                tensors.append(key)
+                tensors.append(self._own_feed(key))
                 values.append(_feed_value(key, value))
                 continue
             if isinstance(key, str):
@@ -167,12 +164,15 @@ class BaseSession:
             if not isinstance(key, SymbolicTensor):
                 raise TypeError(f"Cannot interpret feed_dict key {key!r} as a Tensor: feed keys "
                                 "must be placeholders or other graph tensors.")
-            if key.graph is not self.graph:
-                raise ValueError(f"Cannot interpret feed_dict key as Tensor: Tensor "
-                                 f"{key.name} is not an element of this graph.")
-            tensors.append(key)
+            tensors.append(self._own_feed(key))
             values.append(_feed_value(key, value))
         return tensors, values
+
+    def _own_feed(self, key):
+        if key.graph is not self.graph:
+            raise ValueError(f"Cannot interpret feed_dict key as Tensor: Tensor {key.name} is "
+                             "not an element of this graph.")
+        return key
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         feed_list = list(feed_list or [])

@@ -8,12 +8,11 @@ runs its compiled body as often as its condition says.
 import numpy as np
 
 from ..framework import control_flow, dtypes
-from ..framework.context import state
-from ..framework.registry import REGISTRY, _execute_graph, graph_inputs
-from ..framework.tensor_shape import TensorShape
+from ..framework.context import building_graph, state
 from ..framework.graph import graph_for_building
-from ..framework.context import building_graph
-from ..framework.tensor import EagerTensor, SymbolicTensor, TensorLike
+from ..framework.registry import REGISTRY, _execute_graph, graph_inputs
+from ..framework.tensor import SymbolicTensor, TensorLike
+from ..framework.tensor_shape import TensorShape
 from ..util import nest
 from ..util.export import export_many
 from . import array_ops, math_ops
@@ -171,7 +170,7 @@ def _while_loop(cond, body, loop_vars, shape_invariants, maximum_iterations, nam
     if shape_invariants is None:
         invariants = [None] * len(flat)
     else:
-        invariants = nest.flatten(_to_flow(shape_invariants, shapes=True))
+        invariants = nest.flatten(shape_invariants)
         if len(invariants) != len(flat):
             raise ValueError(f"while_loop: shape_invariants has {len(invariants)} entries for "
                              f"{len(flat)} loop variables.")
@@ -216,12 +215,10 @@ def _result(values, loop_vars, packed, same_structure):
     return values
 
 
-def _to_flow(structure, shapes=False):
+def _to_flow(structure):
     """TensorArrays stand in the loop as their flow tensors."""
     from .tensor_array_ops import TensorArray
-    return nest.map_structure(
-        lambda x: x.flow if isinstance(x, TensorArray) else x, structure) if not shapes \
-        else structure
+    return nest.map_structure(lambda x: x.flow if isinstance(x, TensorArray) else x, structure)
 
 
 def _from_flow(structure, template):
@@ -241,7 +238,8 @@ def build_case(index_or_pred, branch_fns, name, is_if):
     returns its outputs in the branches' structure."""
     from ..util import nest
     outer = state.building
-    traced = [control_flow.trace(f"{name}_branch{i}", fn, [], outer) for i, fn in enumerate(branch_fns)]
+    traced = [control_flow.trace(f"{name}_branch{i}", fn, [], outer)
+              for i, fn in enumerate(branch_fns)]
     structures = [t[2] for t in traced]
     flat = [nest.flatten(s) for s in structures]
     for i, f in enumerate(flat[1:], 1):

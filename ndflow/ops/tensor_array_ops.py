@@ -36,19 +36,19 @@ def _unwritten(i):
 
 
 def _filled(items, element_shape, dtype):
-    """The items with unwritten ones as zeros (needs a known element shape)."""
-    out = []
-    for i, v in enumerate(items):
-        if v is None:
-            known = [x for x in items if x is not None]
-            if known:
-                v = np.zeros_like(known[0])
-            elif element_shape.is_fully_defined():
-                v = np.zeros(element_shape.as_list(), dtype._np)
-            else:
-                raise _unwritten(i)
-        out.append(v)
-    return out
+    """The items with unwritten ones as zeros (needs a written item or a known element shape)."""
+    # Identity tests only: the items are arrays, and `in`/`index` would compare them elementwise.
+    missing = [i for i, v in enumerate(items) if v is None]
+    if not missing:
+        return list(items)
+    known = next((x for x in items if x is not None), None)
+    if known is not None:
+        zero = np.zeros_like(known)
+    elif element_shape.is_fully_defined():
+        zero = np.zeros(element_shape.as_list(), dtype._np)
+    else:
+        raise _unwritten(missing[0])
+    return [zero if v is None else v for v in items]
 
 
 @op("TensorListReserve", differentiable=False, infer=_variant)
@@ -161,11 +161,13 @@ def ITEM_GRAD(xp, gflow, index, like):
     return xp.zeros_like(like) if g is None else g
 
 
-@op("TensorListClearItem", differentiable=False, infer=_variant)
-def CLEAR_ITEM(xp, gflow, index):
+@op("TensorListClearItems", differentiable=False, infer=_variant)
+def CLEAR_ITEMS(xp, gflow, indices):
+    """The gradient flow with the entries at `indices` (a scalar or a vector) zeroed."""
     items = list(gflow)
-    if int(index) < len(items):
-        items[int(index)] = None
+    for i in np.ravel(indices):
+        if int(i) < len(items):
+            items[int(i)] = None
     return tuple(items)
 
 
@@ -201,7 +203,7 @@ def SCATTER_GRAD(xp, gflow, indices, like):
 @SET_ITEM.gradient
 def _set_item_grad(o, g):
     flow, index, value = o.inputs
-    return CLEAR_ITEM(g, index), None, ITEM_GRAD(g, index, value)
+    return CLEAR_ITEMS(g, index), None, ITEM_GRAD(g, index, value)
 
 
 @GET_ITEM.gradient
@@ -230,15 +232,6 @@ def _gather_grad(o, g):
 def _scatter_grad(o, g):
     flow, indices, value = o.inputs
     return CLEAR_ITEMS(g, indices), None, SCATTER_GRAD(g, indices, value)
-
-
-@op("TensorListClearItems", differentiable=False, infer=_variant)
-def CLEAR_ITEMS(xp, gflow, indices):
-    items = list(gflow)
-    for i in np.ravel(indices):
-        if int(i) < len(items):
-            items[int(i)] = None
-    return tuple(items)
 
 
 # --- the public class ---------------------------------------------------------------------------

@@ -175,7 +175,10 @@ def test_wide_and_deep_subclassed_model():
         (35 + 1) + (30 + 1)
     lines = []
     model.summary(print_fn=lines.append)
-    assert "hidden" not in "\n".join(lines) or True
+    text = "\n".join(lines)
+    # Keras names a subclassed model's layers after their classes, not the attributes
+    assert all(f"{layer.name} ({type(layer).__name__})" in text for layer in model.layers)
+    assert "hidden" not in text
     assert any("Total params" in line for line in lines)
 
 
