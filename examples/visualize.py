@@ -28,7 +28,7 @@ def seed004_graph(out_dir):
         hypothesis = v1.add(W * x, b, name="hypothesis")
         cost = v1.reduce_mean(v1.square(hypothesis - y), name="cost")
         v1.train.GradientDescentOptimizer(learning_rate=0.1).minimize(cost)
-    return ndflow.utils.plot_graph(graph, to_file=os.path.join(out_dir, "seed004_graph.png"),
+    return ndflow.plotting.plot_graph(graph, to_file=os.path.join(out_dir, "seed004_graph.png"),
                                    dpi=110)
 
 

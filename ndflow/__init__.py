@@ -72,7 +72,7 @@ class test:
 
 
 def __getattr__(name):  # keras loads on first use so `import ndflow` stays light
-    if name in ("keras", "summary", "utils", "export", "autograph"):
+    if name in ("keras", "summary", "plotting", "export", "autograph", "compat"):
         import importlib
         return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module 'ndflow' has no attribute {name!r}")

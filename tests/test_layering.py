@@ -17,11 +17,11 @@ ALLOWED = {
     "ndflow.framework": ("ndflow.framework", "ndflow.util"),
     "ndflow.ops": ("ndflow.framework", "ndflow.util", "ndflow.ops"),
     # What holds for keras today: the engine, the ops, its own modules, the update rules of
-    # ndflow.train (keras optimizers), ndflow.summary (TensorBoard callback), ndflow.utils
+    # ndflow.train (keras optimizers), ndflow.summary (TensorBoard callback), ndflow.plotting
     # (dot graphs for plot_model) and the root package `ndflow` itself (`import ndflow` in
     # keras/layers/core.py and keras/utils/__init__.py).
     "ndflow.keras": ("ndflow.framework", "ndflow.util", "ndflow.ops", "ndflow.keras",
-                     "ndflow.train", "ndflow.summary", "ndflow.utils", "ndflow"),
+                     "ndflow.train", "ndflow.summary", "ndflow.plotting", "ndflow"),
 }
 
 

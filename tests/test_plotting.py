@@ -4,7 +4,7 @@ import pytest
 
 import ndflow as tf
 import ndflow.compat.v1 as v1
-from ndflow.utils import can_render, plot_graph
+from ndflow.plotting import can_render, plot_graph
 
 needs_dot = pytest.mark.skipif(not can_render(), reason="rendering needs the graphviz package "
                                "and the Graphviz `dot` program (apt-get install graphviz)")
@@ -185,7 +185,7 @@ def test_plot_model_writes_png(tmp_path):
 
 def test_plot_history(tmp_path):
     pytest.importorskip("matplotlib", reason="matplotlib is not installed")
-    from ndflow.utils import plot_history
+    from ndflow.plotting import plot_history
     history = {"loss": [1.0, 0.5, 0.25], "val_loss": [1.1, 0.7, 0.4], "mae": [0.9, 0.6, 0.4]}
     figure = plot_history(history, to_file=tmp_path / "h.png")
     assert (tmp_path / "h.png").read_bytes().startswith(b"\x89PNG")

@@ -1,4 +1,4 @@
-"""Builds the MNIST subset shipped in ndflow/data/mnist_small/ (deterministic).
+"""Builds the MNIST subset shipped in ndflow/keras/datasets/mnist_small/ (deterministic).
 
     python tools/make_embedded_mnist.py [--source DIR] [--out DIR]
 
@@ -40,7 +40,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", default=str(REPO.parent / "shared" / "data" / "mnist"),
                         help="directory with the four MNIST IDX files")
-    parser.add_argument("--out", default=str(REPO / "ndflow" / "data" / "mnist_small"))
+    parser.add_argument("--out", default=str(REPO / "ndflow" / "keras" / "datasets" / "mnist_small"))
     args = parser.parse_args()
 
     # Checking the sources against MNIST's known hashes guarantees a genuine subset.

@@ -7,7 +7,7 @@ in flat buffers whose slices are the slot variables' values; each step writes th
 parameters into a fresh flat buffer whose slices become the variables' new values, so a
 value read before the step keeps its numbers (as with any assign).
 
-The arithmetic is the per-variable rule's (ndflow/train/update_rules.py), operation for
+The arithmetic is the per-variable rule's (ndflow/ops/update_rules.py), operation for
 operation, so both paths give the same float32 results.
 """
 import numpy as np

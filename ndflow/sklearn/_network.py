@@ -8,7 +8,7 @@ ndflow object inside.
 import numpy as np
 
 import ndflow as nf
-from ..train import update_rules
+from ..ops import update_rules
 
 HIDDEN_ACTIVATIONS = {
     "identity": lambda z: z,

@@ -6,7 +6,7 @@ from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.variables import Variable, trainable_variables
 from ..ops import array_ops
 from ..ops.control_flow_ops import group
-from . import update_rules as R
+from ..ops import update_rules as R
 
 
 class Optimizer:

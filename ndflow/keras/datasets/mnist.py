@@ -6,7 +6,7 @@
 load_data looks for the four IDX files under $NDFLOW_DATA_DIR/mnist/, then in the cache
 ~/.ndflow/datasets/mnist/ (Keras's mnist.npz is accepted there too), and downloads what is
 missing into the cache, verifying each file's SHA-256. load_embedded reads a stratified
-subset shipped inside the package (ndflow/data/mnist_small/), for machines with no network.
+subset shipped inside the package (ndflow/keras/datasets/mnist_small/), for machines with no network.
 """
 import hashlib
 import importlib.resources
@@ -39,7 +39,7 @@ SPEC = IdxDataset(
                  "images), use ndflow.keras.datasets.mnist.load_embedded().",
 )
 
-EMBEDDED_DIR = "data/mnist_small"  # inside the ndflow package
+EMBEDDED_DIR = "keras/datasets/mnist_small"  # inside the ndflow package
 
 
 def load_data(path=None):
@@ -56,7 +56,7 @@ def load_data(path=None):
 def load_embedded():
     """The MNIST subset shipped with ndflow, for offline use: a stratified sample of 5000
     training and 1000 test images (class proportions as in MNIST), same dtypes and layout
-    as load_data. Source, selection and licence: ndflow/data/mnist_small/README.md."""
+    as load_data. Source, selection and licence: ndflow/keras/datasets/mnist_small/README.md."""
     root = importlib.resources.files("ndflow").joinpath(EMBEDDED_DIR)
     expected = _read_sums(root.joinpath("SHA256SUMS").read_text())
     arrays = []

@@ -1,5 +1,5 @@
 """Adadelta (Zeiler 2012), Keras 3 defaults: learning_rate 0.001, rho 0.95, epsilon 1e-7."""
-from ...train import update_rules as R
+from ...ops import update_rules as R
 from .base import Optimizer
 
 

@@ -1,5 +1,5 @@
 """Adagrad (Keras 3: accumulators start at 0.1, epsilon 1e-7 inside the square root)."""
-from ...train import update_rules as R
+from ...ops import update_rules as R
 from .base import Optimizer
 
 

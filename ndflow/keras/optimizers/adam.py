@@ -2,7 +2,7 @@
 from ...framework import dtypes
 from ...ops import array_ops as A
 from ...ops import math_ops as M
-from ...train import update_rules as R
+from ...ops import update_rules as R
 from .base import Optimizer, _cast
 
 

@@ -1,5 +1,5 @@
 """Adamax: Adam with the infinity norm (Kingma & Ba, section 7)."""
-from ...train import update_rules as R
+from ...ops import update_rules as R
 from .adam import beta_powers
 from .base import Optimizer
 

@@ -3,7 +3,7 @@ variables, gradient clipping and decoupled weight decay.
 
 Subclasses declare their slot variables in `_slot_groups` and implement
 `_update(grad, var, slots, lr, step)` (slots: name -> Variable) with a rule from
-`ndflow.train.update_rules`; `_prepare_step` computes per-step values (powers of beta...)
+`ndflow.ops.update_rules`; `_prepare_step` computes per-step values (powers of beta...)
 once for all variables, so per-variable Python work stays small.
 """
 import warnings
@@ -15,7 +15,7 @@ from ...framework.errors import InvalidArgumentError
 from ...framework.variables import Variable
 from ...ops import array_ops as A
 from ...ops import math_ops as M
-from ...train import update_rules as R
+from ...ops import update_rules as R
 from . import schedules as S
 
 

@@ -5,7 +5,7 @@ from ...framework import dtypes
 from ...framework.variables import Variable
 from ...ops import array_ops as A
 from ...ops import math_ops as M
-from ...train import update_rules as R
+from ...ops import update_rules as R
 from .base import Optimizer
 
 _DECAY = 0.96

@@ -1,6 +1,6 @@
 """RMSprop (Keras 3: rho 0.9, epsilon 1e-7 inside the square root, zero-initialised
 velocity, optional momentum and centering)."""
-from ...train import update_rules as R
+from ...ops import update_rules as R
 from .base import Optimizer
 
 

@@ -1,6 +1,6 @@
 """SGD with optional momentum and Nesterov momentum (Keras 3 rule: v = m*v - lr*g)."""
 from ...framework.errors import InvalidArgumentError
-from ...train import update_rules as R
+from ...ops import update_rules as R
 from .base import Optimizer
 
 

@@ -12,7 +12,7 @@ from ...framework.context import building_graph
 from ...framework.graph import FuncGraph
 from ...ops import array_ops
 from ...util import nest
-from ...utils.dot import DotGraph, escape
+from ...plotting.dot import DotGraph, escape
 
 _LAYER_STYLE = {"fillcolor": "#eef3fb", "color": "#5b7bb2"}
 _INPUT_STYLE = {"fillcolor": "#fff4d6", "color": "#c79a1e"}

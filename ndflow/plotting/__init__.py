@@ -1,4 +1,4 @@
-"""ndflow.utils: pictures of graphs (`plot_graph`) and of training runs (`plot_history`).
+"""ndflow.plotting: pictures of graphs (`plot_graph`) and of training runs (`plot_history`).
 
 `plot_model`/`model_to_dot` for Keras models live in `ndflow.keras.utils`.
 """
@@ -10,4 +10,4 @@ def __getattr__(name):
     if name == "plot_history":  # matplotlib and Keras load only when asked for
         from ..keras.utils.plotting import plot_history
         return plot_history
-    raise AttributeError(f"module 'ndflow.utils' has no attribute {name!r}")
+    raise AttributeError(f"module 'ndflow.plotting' has no attribute {name!r}")

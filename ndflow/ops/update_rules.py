@@ -5,7 +5,7 @@ hyperparameters (floats or tensors) and performs the update with assign ops, so 
 same code runs eagerly, inside tf.function and in a TF1 graph. Used by the TF1
 `train.*Optimizer` classes and by `keras.optimizers`.
 """
-from ..ops import math_ops as M
+from . import math_ops as M
 
 
 def sgd(var, grad, lr):
