@@ -30,7 +30,7 @@ from .util.export import populate as _populate
 
 _populate(globals(), "")
 
-from . import (backend, config, errors, initializers, linalg, math, nn, random,  # noqa: E402
+from . import (config, errors, initializers, linalg, math, nn, random,  # noqa: E402
                testing, train)
 
 __version__ = "0.1.0"
@@ -64,7 +64,8 @@ class test:
 
     @staticmethod
     def is_gpu_available(cuda_only=False, min_cuda_compute_capability=None):
-        return backend.gpu_available()
+        from .framework.device import gpu_available
+        return gpu_available()
 
     @staticmethod
     def is_built_with_cuda():

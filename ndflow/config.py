@@ -12,10 +12,8 @@ class PhysicalDevice:
 
 
 def list_physical_devices(device_type=None):
-    devices = [PhysicalDevice("/physical_device:CPU:0", "CPU")]
-    from .backend import gpu_available
-    if gpu_available():
-        devices.append(PhysicalDevice("/physical_device:GPU:0", "GPU"))
+    from .framework.device import physical_devices
+    devices = [PhysicalDevice(name, kind) for name, kind in physical_devices()]
     return [d for d in devices if device_type is None or d.device_type == device_type.upper()]
 
 

@@ -113,7 +113,3 @@ def xavier_initializer(uniform=True, seed=None, dtype=dtypes.float32):
     return variance_scaling_initializer(1.0, "fan_avg", "uniform" if uniform else
                                         "truncated_normal", seed, dtype)
 
-
-from .framework import variable_scope as _variable_scope  # noqa: E402
-
-_variable_scope.default_initializer[0] = glorot_uniform_initializer

@@ -1,22 +1,14 @@
 import numpy as np
 import pytest
 
-import ndflow
-from ndflow.framework import graph as _graph
-from ndflow.framework.context import state
+import ndflow  # noqa: F401  (registers every op)
+from ndflow.framework import context
 
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
-    """Each test starts with an empty default graph, no tapes and no seeds."""
-    _graph._default_stack.clear()
-    _graph.reset_default_graph()
-    state.tapes.clear()
-    state.building = None
-    state.eager_disabled = False
-    state.run_functions_eagerly = False
-    ndflow.random.set_seed(None)
+    """Each test starts as a fresh process would: no graphs, sessions, tapes or seeds."""
+    context.reset()
     np.random.seed(1234)
     yield
-    state.tapes.clear()
-    state.building = None
+    context.reset()

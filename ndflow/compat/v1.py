@@ -13,7 +13,7 @@ import types
 import ndflow as _tf
 from ndflow.framework import context as _context
 from ndflow.framework import random_seed as _random_seed
-from ndflow.framework import variable_scope as _vs
+from ndflow.compat import variable_scope as _vs
 from ndflow.framework import variables as _variables
 from ndflow.framework.autodiff import gradients as _gradients
 from ndflow.framework.graph import (Graph, get_default_graph, reset_default_graph,  # noqa: F401

@@ -11,7 +11,7 @@ import contextlib
 import numpy as np
 
 from ..util import nest
-from . import dtypes, registry
+from . import dispatch, dtypes, registry
 from .context import state, building_graph
 from .tensor import EagerTensor, SymbolicTensor, TensorLike
 
@@ -52,7 +52,7 @@ def _record(op_def, inputs, outputs, attrs, operation):
             tracked.add(id(o))
 
 
-registry.record_hook[0] = _record
+dispatch.record_hook[0] = _record
 
 
 def _is_differentiable_dtype(t):
@@ -134,8 +134,10 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
             in_grads = op_def.grad(rec, *out_grads)
         if not isinstance(in_grads, (list, tuple)):
             in_grads = (in_grads,)
-        for x, g in zip(rec.inputs, in_grads):
-            if g is None or id(x) in stop_ids or not _is_differentiable_dtype(x):
+        only = op_def.grad_inputs
+        for i, (x, g) in enumerate(zip(rec.inputs, in_grads)):
+            if g is None or id(x) in stop_ids or not _is_differentiable_dtype(x) \
+                    or (only is not None and i not in only):
                 continue
             accumulate(x, g if _is_variant(x) else _sum_to_like(g, x))
     return grads

@@ -1,23 +1,39 @@
-"""Process-wide execution state: which graph receives new ops, active tapes, seeds.
+"""Process-wide execution state, in one object: which graph receives new ops, the default
+graph and session stacks, active tapes, seeds, the Keras learning phase and the device
+kernels run on.
 
 Kept in one plain object (not thread-local) so the eager dispatch reads it with a
 single attribute lookup; ndflow runs one model per process and uses processes,
-not threads, for parallel work.
+not threads, for parallel work. `reset()` returns it to a fresh process's state (tests
+call it before each test).
 """
+from . import device as _device
 
 
 class _State:
     def __init__(self):
+        self.reset()
+
+    def reset(self):
         self.building = None          # Graph receiving new nodes; None means eager
         self.eager_disabled = False   # compat.v1.disable_eager_execution()
         self.tapes = []               # recording GradientTapes, innermost last
         self.run_functions_eagerly = False
         self.global_seed = None       # ndflow.random.set_seed
-        self.seed_counter = 0         # op seeds handed out since set_seed
-        self.eager_generators = {}    # (global seed, op seed) -> numpy Generator
+        self.eager_generators = {}    # (global seed, op seed) -> random generator
+        self.graph_stack = []         # graphs made default by `with g.as_default()`
+        self.global_graph = None      # the default graph outside any as_default (made lazily)
+        self.session_stack = []       # default Sessions (`with sess.as_default()`, Interactive)
+        self.learning_phase = None    # keras.backend.set_learning_phase (None: unset)
+        self.device = _device.CPU     # where eager kernels run and eager variables live
 
 
 state = _State()
+
+
+def reset():
+    """Forgets every graph, session, tape and seed of this process (for tests)."""
+    state.reset()
 
 
 def executing_eagerly():

@@ -18,7 +18,7 @@ from .plan import Plan
 from .registry import default_array, cast_array
 from .tensor import EagerTensor, SymbolicTensor, TensorLike, TensorSpec
 from .tensor_shape import TensorShape
-from .variables import EAGER_STORE, Variable
+from .variables import Variable
 
 
 # ndflow.autograph installs its converter here (the engine imports nothing above it).
@@ -204,7 +204,7 @@ class Function:
                     flat_out.append(convert_to_tensor(o))
         fetches = [o for o in flat_out if o is not None]
         targets = [op for op in graph._ops if op.op_def.side_effect]
-        plan = Plan(fetches, placeholders, targets, EAGER_STORE)
+        plan = Plan(fetches, placeholders, targets, state.device.store)
         structure = nest.map_structure(lambda x: x, outputs) if outputs is not None else None
         concrete = ConcreteFunction(graph, placeholders, structure, fetches, plan)
         concrete._set_input_signature(args, kwargs, new_flat)

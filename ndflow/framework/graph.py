@@ -167,7 +167,10 @@ class Graph:
 
     @property
     def collections(self):
-        return list(self._collections)
+        return [k for k in self._collections if isinstance(k, str)]  # tuple keys are private
+
+    def get_all_collection_keys(self):
+        return self.collections
 
     def __repr__(self):
         return f"<ndflow.Graph {self._id} with {len(self._ops)} ops>"
@@ -233,24 +236,21 @@ def _valid_name(name):
     return _NAME_BAD.sub("_", str(name))
 
 
-# --- the default graph stack ----------------------------------------------------------------
-_default_stack = []
-_global_default = [None]
-
+# --- the default graph stack (kept in context.state) ------------------------------------------
 
 def get_default_graph():
-    if _default_stack:
-        return _default_stack[-1]
-    if _global_default[0] is None:
-        _global_default[0] = Graph()
-    return _global_default[0]
+    if state.graph_stack:
+        return state.graph_stack[-1]
+    if state.global_graph is None:
+        state.global_graph = Graph()
+    return state.global_graph
 
 
 def reset_default_graph():
-    if _default_stack:
+    if state.graph_stack:
         raise AssertionError("Do not use reset_default_graph() inside a `with graph.as_default()` "
                              "block.")
-    _global_default[0] = Graph()
+    state.global_graph = Graph()
     from . import session
     session._clear_default_session()
 
@@ -262,14 +262,14 @@ class _DefaultGraph:
         self.graph = graph
 
     def __enter__(self):
-        _default_stack.append(self.graph)
+        state.graph_stack.append(self.graph)
         self._building = context.building_graph(self.graph)
         self._building.__enter__()
         return self.graph
 
     def __exit__(self, *exc):
         self._building.__exit__(*exc)
-        _default_stack.pop()
+        state.graph_stack.pop()
         return False
 
 

@@ -7,10 +7,10 @@ tf.function build a plan once per signature and call it afterwards.
 """
 import functools
 import itertools
-import numpy as np
 
 from .errors import InvalidArgumentError, OpError
-from .registry import CONST, fallback_infer
+from .registry import CONST
+from .shape_fns import fallback_infer
 from .tensor_shape import TensorShape
 
 _plan_ids = itertools.count()
@@ -67,7 +67,7 @@ def refine_shapes(ops, feeds, feed_shapes):
 
 
 class Plan:
-    def __init__(self, fetches, feeds, targets, store, xp=np, feed_shapes=None):
+    def __init__(self, fetches, feeds, targets, store, feed_shapes=None):
         fed_ids = {id(t): i for i, t in enumerate(feeds)}
         self.ops = needed_ops(fetches, targets, fed_ids)
         self._shapes = refine_shapes(self.ops, feeds, feed_shapes) if feed_shapes else {}
@@ -78,7 +78,7 @@ class Plan:
         for op in self.ops:
             if op.op_def.name == "Placeholder":
                 raise _missing_feed(op.outputs[0])
-        self._fn, self._line_ops = self._generate(fed_ids, xp)
+        self._fn, self._line_ops = self._generate(fed_ids, store.device.xp)
 
     def _generate(self, fed_ids, xp):
         namespace = {}
@@ -168,13 +168,8 @@ def _bind(op, store, xp, in_shapes):
         return op_def.binder(xp, op, store, in_shapes)
     if op_def.fast is not None and not attrs:
         return op_def.fast
-    if op_def.uses_store:
-        return functools.partial(op_def.kernel, xp, store, **attrs)
-    if op_def.needs_rng:
-        return functools.partial(op_def.kernel, xp, store.generator(op), **attrs)
-    if attrs:
-        return functools.partial(op_def.kernel, xp, **attrs)
-    return functools.partial(op_def.kernel, xp)
+    lead = op_def.leading_args(xp, store, lambda: store.generator(op))
+    return functools.partial(op_def.kernel, *lead, **attrs)
 
 
 def _missing_feed(t):

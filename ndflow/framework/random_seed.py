@@ -4,18 +4,14 @@
 - global seed set, op seed unset: a deterministic sequence that restarts on set_seed;
 - op seed set (global unset: TensorFlow's default 87654321): its own deterministic stream.
 """
-import numpy as np
-
 from .context import state
 
 DEFAULT_GRAPH_SEED = 87654321
-_entropy = np.random.default_rng()
 
 
 def set_seed(seed):
     """ndflow.random.set_seed / tf.random.set_seed."""
     state.global_seed = None if seed is None else int(seed)
-    state.seed_counter = 0
     state.eager_generators.clear()
     from .graph import graph_for_building
     g = graph_for_building()
@@ -35,18 +31,19 @@ def get_seed(op_seed):
 
 
 def eager_generator(attrs):
-    """The numpy Generator an eager random op draws from."""
+    """The generator an eager random op draws from (made by the current device)."""
     op_seed = attrs.get("seed")
     gseed = state.global_seed
     if op_seed is None:
         if gseed is None:
-            return _entropy
+            return state.device.entropy()
         key = (gseed, None)
     else:
         key = (DEFAULT_GRAPH_SEED if gseed is None else gseed, int(op_seed))
     gen = state.eager_generators.get(key)
     if gen is None:
-        gen = np.random.default_rng([key[0] & 0xFFFFFFFF, 0 if key[1] is None else 1 + (key[1] & 0x7FFFFFFF), 1])
+        gen = state.device.generator(
+            [key[0] & 0xFFFFFFFF, 0 if key[1] is None else 1 + (key[1] & 0x7FFFFFFF), 1])
         state.eager_generators[key] = gen
     return gen
 
@@ -66,8 +63,3 @@ def graph_seeds(graph, op_seed):
         graph._seed_counter += 1
     return (int(gseed), int(op_seed))
 
-
-def generator_from_seeds(seeds):
-    if seeds is None:
-        return np.random.default_rng()
-    return np.random.default_rng([seeds[0] & 0xFFFFFFFF, seeds[1] & 0x7FFFFFFF, 2])

@@ -5,19 +5,19 @@ from ..util import nest
 from .errors import FailedPreconditionError
 from .graph import Operation, get_default_graph
 from .plan import Plan
-from .random_seed import generator_from_seeds
+from .context import state
 from .registry import cast_array
 from .tensor import EagerTensor, SymbolicTensor
 from .variables import Variable, _read_op
 
-_default_sessions = []
 
 
 class _SessionStore(dict):
     """Variable values of one Session; a missing value is an uninitialized variable."""
 
-    def __init__(self):
+    def __init__(self, device):
         super().__init__()
+        self.device = device
         self._generators = {}
 
     def __missing__(self, var):
@@ -46,7 +46,7 @@ class _SessionStore(dict):
     def generator(self, operation):
         gen = self._generators.get(operation)
         if gen is None:
-            gen = generator_from_seeds(operation.attrs.get("seeds"))
+            gen = self.device.generator_from_seeds(operation.attrs.get("seeds"))
             self._generators[operation] = gen
         return gen
 
@@ -54,7 +54,7 @@ class _SessionStore(dict):
 class BaseSession:
     def __init__(self, target="", graph=None, config=None):
         self.graph = graph if graph is not None else get_default_graph()
-        self._store = _SessionStore()
+        self._store = _SessionStore(state.device)
         self._plans = {}
         self._fetches = {}  # fetched leaves (names, ids) -> their resolution (see _resolve_fetches)
         self._closed = False
@@ -214,12 +214,12 @@ class InteractiveSession(BaseSession):
 
     def __init__(self, target="", graph=None, config=None):
         super().__init__(target, graph, config)
-        _default_sessions.append(self)
+        state.session_stack.append(self)
 
     def close(self):
         super().close()
-        if self in _default_sessions:
-            _default_sessions.remove(self)
+        if self in state.session_stack:
+            state.session_stack.remove(self)
 
 
 class _DefaultSession:
@@ -227,24 +227,25 @@ class _DefaultSession:
         self.session = session
 
     def __enter__(self):
-        _default_sessions.append(self.session)
+        state.session_stack.append(self.session)
         self._graph_ctx = self.session.graph.as_default()
         self._graph_ctx.__enter__()
         return self.session
 
     def __exit__(self, *exc):
         self._graph_ctx.__exit__(*exc)
-        if self.session in _default_sessions:
-            _default_sessions.remove(self.session)
+        if self.session in state.session_stack:
+            state.session_stack.remove(self.session)
         return False
 
 
 def get_default_session():
-    return _default_sessions[-1] if _default_sessions else None
+    return state.session_stack[-1] if state.session_stack else None
 
 
 def _clear_default_session():
-    _default_sessions[:] = [s for s in _default_sessions if not isinstance(s, InteractiveSession)]
+    state.session_stack[:] = [s for s in state.session_stack
+                              if not isinstance(s, InteractiveSession)]
 
 
 def _session_for(session, element):

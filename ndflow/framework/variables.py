@@ -13,6 +13,7 @@ import numpy as np
 
 from . import dtypes
 from .context import state, init_scope
+from .device import EagerStore
 from .errors import InvalidArgumentError
 from .graph import FuncGraph, graph_for_building
 from .registry import cast_array, default_array, execute, op
@@ -56,34 +57,6 @@ def ASSIGN_SUB(xp, store, delta, var):
     value = store.read(var) - delta
     store.write(var, value)
     return value
-
-
-class _EagerStore:
-    """The store traced functions use: each variable's own `_value`."""
-
-    def __init__(self):
-        import weakref
-        self._generators = weakref.WeakKeyDictionary()
-
-    @staticmethod
-    def read(var):
-        return var._value
-
-    @staticmethod
-    def write(var, value):
-        var._check_assign_shape(value)
-        var._value = value
-
-    def generator(self, operation):
-        gen = self._generators.get(operation)
-        if gen is None:
-            from .random_seed import generator_from_seeds
-            gen = generator_from_seeds(operation.attrs.get("seeds"))
-            self._generators[operation] = gen
-        return gen
-
-
-EAGER_STORE = _EagerStore()
 
 
 class VariableSynchronization(enum.Enum):
@@ -386,7 +359,7 @@ def _static_shape_matches(var, shape):
 
 
 def _eager(var, store):
-    return store is EAGER_STORE or var._graph is None
+    return isinstance(store, EagerStore) or var._graph is None
 
 
 @READ.bind_to

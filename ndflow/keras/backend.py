@@ -73,7 +73,9 @@ def clear_session(free_memory=True):
     """Resets layer-name counters (and the default TF1 graph, as tf.keras does)."""
     reset_uids()
     from ..framework import graph as _graph
-    if not _graph._default_stack:
+    from ..framework.context import state
+    state.learning_phase = None
+    if not state.graph_stack:
         _graph.reset_default_graph()
 
 
@@ -115,3 +117,18 @@ def batch_get_value(tensors):
 def batch_set_value(tuples):
     for x, value in tuples:
         set_value(x, value)
+
+
+def learning_phase():
+    """Keras 2's learning phase: 1 while training, 0 in inference (0 until set)."""
+    from ..framework.context import state
+    return 0 if state.learning_phase is None else state.learning_phase
+
+
+def set_learning_phase(value):
+    """Keras 2's `set_learning_phase(0 or 1)`: the `training` that layers called without one
+    get. Deprecated in Keras 2.x in favour of passing `training=`; kept for old programs."""
+    if value not in (0, 1):
+        raise ValueError(f"Expected learning phase to be 0 or 1, got {value!r}.")
+    from ..framework.context import state
+    state.learning_phase = int(value)

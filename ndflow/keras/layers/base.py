@@ -13,6 +13,7 @@ import numpy as np
 
 from ... import ops as _ops  # noqa: F401  (registers every op)
 from ...framework import dtypes
+from ...framework import context as _context
 from ...framework.context import init_scope, building_graph
 from ...framework.graph import FuncGraph
 from ...framework.tensor import TensorLike
@@ -448,6 +449,8 @@ class Layer:
         training = kwargs.pop("training", None)
         if training is None and _TRAINING_CONTEXT:
             training = _TRAINING_CONTEXT[-1]
+        if training is None and _context.state.learning_phase is not None:
+            training = bool(_context.state.learning_phase)  # keras.backend.set_learning_phase
         if accepts_training and training is not None:
             kwargs["training"] = training
         if not accepts_mask:

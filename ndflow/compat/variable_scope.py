@@ -1,15 +1,19 @@
-"""TF1 variable_scope / get_variable: named, reusable graph variables."""
+"""TF1 variable_scope / get_variable: named, reusable graph variables.
+
+TF1-only machinery, so it lives with compat.v1 rather than in the engine. As in TF1, the
+scope stack belongs to the graph (under a collection key that is not a string, so
+`get_all_collection_keys` does not list it): resetting the default graph resets it.
+"""
 import contextlib
 
-from . import dtypes
-from .graph import get_default_graph, graph_for_building
-from .tensor_shape import as_shape
-from .variables import Variable
+from ..framework import dtypes
+from ..framework.graph import get_default_graph, graph_for_building
+from ..framework.tensor_shape import as_shape
+from ..framework.variables import Variable
+from ..initializers import glorot_uniform_initializer
 
 AUTO_REUSE = "AUTO_REUSE"
-# Factory of get_variable's default initializer (glorot uniform), set by ndflow.initializers
-# so that the framework does not import it.
-default_initializer = [None]
+_SCOPE_STACK_KEY = ("__variable_scope_stack",)
 
 
 class VariableScope:
@@ -28,17 +32,23 @@ class VariableScope:
         self.reuse = True
 
 
-_scope_stack = [VariableScope()]
+def _scope_stack():
+    g = graph_for_building() or get_default_graph()
+    stack = g.get_collection_ref(_SCOPE_STACK_KEY)
+    if not stack:
+        stack.append(VariableScope())
+    return stack
 
 
 def get_variable_scope():
-    return _scope_stack[-1]
+    return _scope_stack()[-1]
 
 
 @contextlib.contextmanager
 def variable_scope(name_or_scope=None, default_name=None, values=None, initializer=None,
                    regularizer=None, reuse=None, dtype=None, auxiliary_name_scope=True, **kwargs):
-    parent = _scope_stack[-1]
+    stack = _scope_stack()
+    parent = stack[-1]
     if isinstance(name_or_scope, VariableScope):
         name = name_or_scope.name
     else:
@@ -51,7 +61,7 @@ def variable_scope(name_or_scope=None, default_name=None, values=None, initializ
         inherit = False
     scope = VariableScope(name, inherit, initializer or parent.initializer,
                           regularizer or parent.regularizer, dtype or parent.dtype)
-    _scope_stack.append(scope)
+    stack.append(scope)
     g = graph_for_building() or get_default_graph()
     try:
         if auxiliary_name_scope:
@@ -60,14 +70,14 @@ def variable_scope(name_or_scope=None, default_name=None, values=None, initializ
         else:
             yield scope
     finally:
-        _scope_stack.pop()
+        stack.pop()
 
 
 def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
                  trainable=None, collections=None, caching_device=None, partitioner=None,
                  validate_shape=True, use_resource=None, custom_getter=None, constraint=None,
                  **kwargs):
-    scope = _scope_stack[-1]
+    scope = _scope_stack()[-1]
     full = f"{scope.name}/{name}" if scope.name else name
     g = graph_for_building() or get_default_graph()
     store = g._variable_store
@@ -88,10 +98,7 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     dtype = dtypes.as_dtype(dtype or scope.dtype or dtypes.float32)
     init = initializer if initializer is not None else scope.initializer
     if init is None:
-        if default_initializer[0] is None:
-            raise ValueError(f"get_variable: no initializer for {full} and no default "
-                             "registered (import ndflow).")
-        init = default_initializer[0]()
+        init = glorot_uniform_initializer()  # TF1's default for get_variable
     if callable(init):
         if shape is None:
             raise ValueError(f"get_variable: the shape of new variable {full} must be known.")

@@ -1,0 +1,314 @@
+"""Dispatch: running an op eagerly or adding it to the graph being built.
+
+`execute` runs the kernel at once when all inputs are concrete and no graph is being
+built (recording it on active GradientTapes), and otherwise adds an Operation to the
+graph being built. Its routes, fastest first: every input an eager tensor (most eager
+code); eager with a tape recording; eager with Python values or variables to convert;
+into a graph (TF1 graphs, tf.function tracing, or an input that is symbolic).
+"""
+import numpy as np
+
+from . import dtypes, random_seed
+from .coercion import _weak_scalar, cast_array, default_array
+from .context import state
+from .errors import InvalidArgumentError, OpError
+from .registry import ALL, CONST, _NO_ATTRS, get_op
+from .shape_fns import ConstantSpec, fallback_infer
+from .tensor import EagerTensor, SymbolicTensor, TensorLike
+from .tensor_shape import TensorShape
+
+record_hook = [None]  # set by autodiff: record(op_def, inputs, outputs, attrs, operation)
+
+
+# --- inputs: Python values join the tensors' dtypes ------------------------------------------
+
+def _pack_if_nested_tensors(value):
+    if isinstance(value, (list, tuple)) and any(_has_tensor(v) for v in value):
+        return execute(get_op("Pack"), tuple(_pack_if_nested_tensors(v) for v in value),
+                       {"axis": 0}, "stack")
+    return value
+
+
+def _has_tensor(v):
+    if isinstance(v, TensorLike):
+        return True
+    return isinstance(v, (list, tuple)) and any(_has_tensor(x) for x in v)
+
+
+def _group_dtype(op, dts, positions):
+    """dtype that the python values at `positions` adopt (first tensor dtype of the group)."""
+    unify = op.unify
+    for i, d in enumerate(dts):
+        if d is not None and (unify is ALL or i in unify):
+            return d
+    return None
+
+
+def _coerce_pending(op, values, pending, dts, weak):
+    """Converts the non-tensor inputs at `pending` (in place) following TF's typing rules."""
+    unify = op.unify
+    target = _group_dtype(op, dts, pending) if unify is not None else None
+    for i in pending:
+        v = _pack_if_nested_tensors(values[i])
+        if isinstance(v, TensorLike):  # a list of tensors packed into one
+            values[i] = v
+            dts[i] = v.dtype._np
+            continue
+        in_group = unify is not None and (unify is ALL or i in unify)
+        if in_group and target is not None:
+            if weak and (v.__class__ is float or v.__class__ is int):
+                values[i] = _weak_scalar(v, target)
+            else:
+                values[i] = cast_array(v, target)
+        else:
+            arr = default_array(v)
+            values[i] = arr
+            dts[i] = arr.dtype
+            if in_group and target is None:
+                target = arr.dtype
+
+
+def _check_same_dtype(op, dts):
+    unify = op.unify
+    first = None
+    for i, d in enumerate(dts):
+        if d is None or not (unify is ALL or i in unify):
+            continue
+        if first is None:
+            first = d
+        elif d != first:
+            raise InvalidArgumentError(
+                f"{op.name}: all inputs must have the same dtype, but got "
+                f"{dtypes.from_numpy(first).name} and {dtypes.from_numpy(d).name}. "
+                "Use tf.cast to convert one of them.")
+
+
+# --- running ops -----------------------------------------------------------------------------
+
+def execute(op, inputs, attrs=_NO_ATTRS, name=None):
+    """Runs `op` on `inputs` eagerly, or adds it to the graph being built."""
+    g = state.building
+    if g is None:
+        if state.eager_disabled:
+            from .graph import get_default_graph
+            return _execute_graph(op, inputs, attrs, name, get_default_graph())
+        # Fast path: every input already an eager tensor (most ops in eager code).
+        arrays = []
+        for x in inputs:
+            if x.__class__ is not EagerTensor:
+                break
+            arrays.append(x._value)
+        else:
+            if op.unify is not None and len(arrays) > 1:
+                d0 = arrays[0].dtype
+                for a in arrays:
+                    if a.dtype is not d0 and a.dtype != d0:
+                        _check_same_dtype(op, [b.dtype for b in arrays])
+            if op.fast is not None and not attrs:
+                try:
+                    out = op.fast(*arrays)
+                except (ValueError, TypeError, IndexError, ArithmeticError) as e:
+                    raise _kernel_error(op, arrays, attrs, e) from e
+            else:
+                out = run_kernel(op, arrays, attrs)
+            if op.multi_output:
+                outputs = [EagerTensor(o) for o in out]
+                if state.tapes:
+                    record_hook[0](op, inputs, outputs, attrs, None)
+                return outputs
+            result = EagerTensor(out)
+            if state.tapes:
+                record_hook[0](op, inputs, (result,), attrs, None)
+            return result
+        if state.tapes:
+            return _execute_taped(op, inputs, attrs, name)
+        arrays = _eager_arrays(op, inputs)
+        if arrays is None:
+            return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))
+        out = run_kernel(op, arrays, attrs)
+        if op.multi_output:
+            return [EagerTensor(o) for o in out]
+        return EagerTensor(out)
+    return _execute_graph(op, inputs, attrs, name, g)
+
+
+def _kernel_error(op, arrays, attrs, e):
+    """The error for a kernel that failed eagerly: the one shape inference gives for the
+    same inputs in a graph, when inference finds the mistake, so a user sees one message
+    in both modes (inference runs only on this error path, keeping eager calls fast)."""
+    specs = [ConstantSpec(a) for a in arrays]
+    try:
+        if op.infer is not None:
+            op.infer(specs, attrs)
+        else:
+            fallback_infer(op, specs, attrs)
+    except InvalidArgumentError as inferred:
+        return inferred
+    except Exception:  # noqa: BLE001 - inference has no better message; use the kernel's
+        pass
+    shapes = ", ".join(str(s.shape) for s in specs)
+    return InvalidArgumentError(f"{op.name}: {e} (input shapes: {shapes})")
+
+
+def run_kernel(op, arrays, attrs):
+    """Runs `op`'s kernel eagerly on the current device."""
+    device = state.device
+    try:
+        if op.fast is not None and not attrs:
+            return op.fast(*arrays)
+        lead = op.leading_args(device.xp, device.store,
+                               lambda: random_seed.eager_generator(attrs))
+        return op.kernel(*lead, *arrays, **attrs)
+    except OpError:
+        raise
+    except (ValueError, TypeError, IndexError, ArithmeticError) as e:
+        raise _kernel_error(op, arrays, attrs, e) from e
+
+
+def _eager_arrays(op, inputs):
+    """Input arrays for an eager run, or None if an input is symbolic."""
+    values = []
+    dts = []
+    pending = None
+    for x in inputs:
+        c = x.__class__
+        if c is EagerTensor:
+            v = x._value
+            values.append(v)
+            dts.append(v.dtype)
+        elif c is SymbolicTensor:
+            return None
+        elif isinstance(x, TensorLike):  # a Variable
+            if x._graph is not None:
+                return None
+            v = x._value
+            values.append(v)
+            dts.append(v.dtype)
+        else:
+            if pending is None:
+                pending = []
+            pending.append(len(values))
+            values.append(x)
+            dts.append(None)
+    if op.unify is not None:
+        if pending:
+            _coerce_pending(op, values, pending, dts, weak=True)
+        if len(values) > 1:
+            _check_same_dtype(op, dts)
+    elif pending:
+        _coerce_pending(op, values, pending, dts, weak=False)
+    return values
+
+
+def _execute_taped(op, inputs, attrs, name):
+    ins = [x.read_value() if isinstance(x, TensorLike) and x.__class__ is not EagerTensor
+           and x.__class__ is not SymbolicTensor and x._graph is None else x
+           for x in inputs]  # eager variables are read so the tapes see the read
+    arrays = _eager_arrays(op, ins)
+    if arrays is None:
+        return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))
+    tensors = []
+    for x, a in zip(ins, arrays):
+        if x.__class__ is EagerTensor:
+            tensors.append(x)
+        elif isinstance(a, TensorLike):
+            tensors.append(a)
+        else:
+            dt = _dtype_for_record(op, arrays, a)
+            tensors.append(EagerTensor(np.asarray(a, dtype=dt)))
+    arrays = [t._value for t in tensors]
+    out = run_kernel(op, arrays, attrs)
+    outputs = [EagerTensor(o) for o in out] if op.multi_output else [EagerTensor(out)]
+    record_hook[0](op, tensors, outputs, attrs, None)
+    return outputs if op.multi_output else outputs[0]
+
+
+def _dtype_for_record(op, arrays, a):
+    if isinstance(a, np.ndarray) or isinstance(a, np.generic):
+        return a.dtype
+    for b in arrays:  # a weak python scalar: it adopts its group's dtype
+        if isinstance(b, (np.ndarray, np.generic)):
+            return b.dtype
+    return default_array(a).dtype
+
+
+def _graph_of(inputs):
+    for x in inputs:
+        if x.__class__ is SymbolicTensor:
+            return x.op.graph
+        g = getattr(x, "_graph", None)
+        if g is not None:
+            return g
+    from .graph import get_default_graph
+    return get_default_graph()
+
+
+def _execute_graph(op, inputs, attrs, name, g):
+    tensors = graph_inputs(op, inputs, g)
+    if op.infer is not None:
+        specs = op.infer(tensors, attrs)
+    else:
+        specs = fallback_infer(op, tensors, attrs)
+    operation = g._create_op(op, tensors, attrs, specs, name)
+    if state.tapes:
+        record_hook[0](op, tensors, operation.outputs, attrs, operation)
+    outs = operation.outputs
+    if op.multi_output:
+        return list(outs)
+    return outs[0] if outs else operation
+
+
+def graph_inputs(op, inputs, g):
+    """Converts `inputs` to SymbolicTensors of graph `g` (capturing constants and variables)."""
+    values = []
+    dts = []
+    pending = []
+    for x in inputs:
+        c = x.__class__
+        if c is SymbolicTensor:
+            if x.op.graph is not g and getattr(g, "captures", None) is not None \
+                    and g.is_inside(x.op.graph):
+                x = g.capture(x)  # a tensor of an enclosing graph (cond branch, loop body)
+            if x.op.graph is not g:
+                raise ValueError(f"{op.name}: Tensor {x.name} must be from the same graph as the "
+                                 "other inputs (it belongs to another Graph).")
+            values.append(x)
+            dts.append(x.dtype._np)
+        elif c is EagerTensor:
+            t = capture_eager(x, g)
+            values.append(t)
+            dts.append(t.dtype._np)
+        elif isinstance(x, TensorLike):
+            t = x._read_in_graph(g)
+            values.append(t)
+            dts.append(t.dtype._np)
+        else:
+            pending.append(len(values))
+            values.append(x)
+            dts.append(None)
+    if pending:
+        _coerce_pending(op, values, pending, dts, weak=False)
+        for i in pending:
+            v = values[i]
+            if isinstance(v, TensorLike):
+                values[i] = graph_inputs(op, [v], g)[0]
+            else:
+                values[i] = constant_in_graph(v, g)
+    if op.unify is not None and len(values) > 1:
+        _check_same_dtype(op, [v.dtype._np for v in values])
+    return values
+
+
+def capture_eager(t, g):
+    cached = g._const_cache.get(id(t))
+    if cached is not None and cached[0] is t:
+        return cached[1]
+    out = constant_in_graph(t._value, g)
+    g._const_cache[id(t)] = (t, out)
+    return out
+
+
+def constant_in_graph(array, g, name=None):
+    array = np.asarray(array)
+    specs = [(TensorShape(array.shape), dtypes.from_numpy(array.dtype))]
+    return g._create_op(CONST, (), {"value": array}, specs, name or "Const").outputs[0]
