@@ -226,3 +226,73 @@ def test_autograph_false_keeps_python():
     def f(x):
         return x + 1
     assert f(tf.constant(1.0)).numpy() == 2.0
+
+
+def _helper_with_tensor_if(x):
+    if tf.reduce_sum(x) > 0:
+        y = x * 2.0
+    else:
+        y = -x
+    return y
+
+
+def test_functions_called_from_a_tf_function_are_converted():
+    @tf.function
+    def f(x):
+        return _helper_with_tensor_if(x) + 1.0
+
+    np.testing.assert_allclose(f(tf.constant([1.0, 2.0])).numpy(), [3.0, 5.0])
+    np.testing.assert_allclose(f(tf.constant([-1.0, -2.0])).numpy(), [2.0, 3.0])
+    graph = f.get_concrete_function(tf.TensorSpec([2], tf.float32)).graph
+    assert _has([op.type for op in graph.get_operations()], "If")
+
+
+def test_library_functions_are_called_as_they_are():
+    from ndflow.autograph.conversion import convert_called
+    assert convert_called(np.mean) is np.mean
+    assert convert_called(tf.reduce_sum) is tf.reduce_sum
+    assert convert_called(_helper_with_tensor_if) is not _helper_with_tensor_if
+
+
+def test_zero_argument_super_inside_a_converted_branch():
+    class Base:
+        def scale(self, x):
+            return x * 3.0
+
+    class Child(Base):
+        def scale(self, x):
+            if tf.reduce_sum(x) > 0:
+                out = super().scale(x)
+            else:
+                out = x
+            return out
+
+    child = Child()
+
+    @tf.function
+    def f(x):
+        return child.scale(x)
+
+    assert f(tf.constant([1.0])).numpy()[0] == 3.0
+    assert f(tf.constant([-1.0])).numpy()[0] == -1.0
+
+
+def test_a_keras_models_call_is_converted_inside_fit():
+    from ndflow import keras
+
+    class Gated(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(1, kernel_initializer="ones")
+
+        def call(self, x):
+            y = self.dense(x)
+            if tf.reduce_mean(y) > 100.0:  # a tensor condition: becomes a cond op
+                y = y * 0.0
+            return y
+
+    model = Gated()
+    model.compile("sgd", "mse")
+    model.fit(np.ones((8, 3), np.float32), np.ones((8, 1), np.float32), epochs=1, verbose=0)
+    np.testing.assert_allclose(model.predict(np.full((2, 3), 50.0, np.float32), verbose=0), 0.0)
+    assert model.predict(np.ones((2, 3), np.float32), verbose=0)[0, 0] != 0.0

@@ -5,12 +5,13 @@ Modules: `transformer` (the AST passes), `operators` (the `ag__` runtime the con
 calls), `conversion` (source, compilation, closures, cache)."""
 import functools
 
-from .conversion import convert, source_of
+from .conversion import convert, convert_called, source_of
 from .operators import Undefined  # noqa: F401
 from .transformer import ConversionError  # noqa: F401
 from ..framework import function as _function
 
 _function.AUTOGRAPH_CONVERTER[0] = convert
+_function.AUTOGRAPH_CALL_CONVERTER[0] = convert_called
 
 
 def to_code(entity, recursive=True, experimental_optional_features=None):

@@ -2,14 +2,24 @@
 filename/line numbers, rebuilt on the function's own globals and closure cells."""
 import ast
 import inspect
+import os
+import sysconfig
 import textwrap
 import types
+import warnings
 import weakref
 
 from . import operators
-from .transformer import convert_function_node
+from .transformer import ConversionError, convert_function_node
 
 _CACHE = weakref.WeakKeyDictionary()  # function -> (converted function, source)
+
+# Functions defined under these directories are library code (the standard library, installed
+# packages, ndflow itself): converted code calls them as they are, as TensorFlow's AutoGraph
+# leaves its own and other libraries' functions alone.
+_LIBRARY_DIRS = tuple(sorted({os.path.abspath(p) + os.sep for p in (
+    sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
+    sysconfig.get_paths()["platlib"], os.path.dirname(os.path.dirname(__file__)))}))
 
 
 def _parse(fn):
@@ -82,6 +92,28 @@ def convert(fn):
     if not inspect.isfunction(fn) or fn.__name__ == "<lambda>" or hasattr(fn, "__wrapped__"):
         return fn
     return _entry(fn)[0]
+
+
+def _is_user_function(fn):
+    code = getattr(fn, "__code__", None)
+    return code is not None and not os.path.abspath(code.co_filename).startswith(_LIBRARY_DIRS)
+
+
+def convert_called(fn):
+    """What converted code calls in place of `fn`: a user-written function or method is
+    converted too (AutoGraph's recursive conversion); anything else is called as it is."""
+    target = fn.__func__ if inspect.ismethod(fn) else fn
+    if not inspect.isfunction(target) or not _is_user_function(target):
+        return fn
+    try:
+        return convert(fn)
+    except ConversionError:
+        raise  # names the line and what to write instead
+    except Exception as e:  # noqa: BLE001 - run it unconverted, as TensorFlow does
+        warnings.warn(f"AutoGraph could not convert {target.__qualname__} and will run it "
+                      f"as-is: {e}", stacklevel=2)
+        _CACHE[target] = (target, None)
+        return fn
 
 
 def source_of(fn):

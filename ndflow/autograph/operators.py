@@ -52,6 +52,11 @@ def retval(value):
     return None if isinstance(value, Undefined) else value
 
 
+def _building_graph():
+    from ..framework.context import state
+    return state.building is not None
+
+
 def _symbolic(x):
     return isinstance(x, SymbolicTensor)
 
@@ -297,6 +302,9 @@ def _build_while(tf, test, body, get_state, set_state, names, init, keep, loc):
 
 def for_stmt(iter_, extra_test, body, get_state, set_state, names, live, loc="?",
              try_loc=None):
+    hook = getattr(iter_, "_autograph_for", None)
+    if hook is not None and _building_graph():  # a tf.data Dataset or iterator: a while_loop
+        return hook(extra_test, body, get_state, set_state, names, live, loc, try_loc)
     if _symbolic(iter_):
         return _tf_for(iter_, extra_test, body, get_state, set_state, names, live, loc,
                        try_loc)
@@ -349,3 +357,9 @@ def _tf_for(iter_, extra_test, body, get_state, set_state, names, live, loc, try
 
     _tf_while(test, loop_body, get, set_, tuple(names) + ("for_index__",),
               tuple(live), loc, try_loc)
+
+
+def converted(fn):
+    """`fn` as converted code calls it (see conversion.convert_called)."""
+    from .conversion import convert_called
+    return convert_called(fn)

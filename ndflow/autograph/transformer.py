@@ -238,6 +238,10 @@ class _ControlFlow(ast.NodeTransformer):
                 self.globals.update(n.names)
         self.shadowed = set(modified_names(fdef.body)) | {a.arg for a in ast.walk(fdef.args)
                                                           if isinstance(a, ast.arg)}
+        # zero-argument super() reads the first argument of the frame it runs in, which in
+        # a generated branch or loop-body function is not `self`: name both explicitly
+        positional = fdef.args.posonlyargs + fdef.args.args
+        self.self_name = positional[0].arg if positional else None
         self.loops_with_try = []
 
     def _next(self):
@@ -372,9 +376,18 @@ class _ControlFlow(ast.NodeTransformer):
     # --- expressions -------------------------------------------------------------------
     def visit_Call(self, node):
         self.generic_visit(node)
-        if isinstance(node.func, ast.Name) and node.func.id in ("print", "range") and \
-                node.func.id not in self.shadowed:
-            node.func = ast.copy_location(_ag(node.func.id + "_"), node.func)
+        func = node.func
+        if isinstance(func, ast.Name) and func.id not in self.shadowed:
+            if func.id in ("print", "range"):
+                node.func = ast.copy_location(_ag(func.id + "_"), func)
+                return node
+            if func.id == "super":
+                if not node.args and self.self_name is not None:
+                    node.args = [_name("__class__"), _name(self.self_name)]
+                return node
+        if not _calls_ag(func):
+            # user functions called from converted code are converted too (when called)
+            node.func = ast.copy_location(_call(_ag("converted"), [func]), func)
         return node
 
     def visit_UnaryOp(self, node):
@@ -390,6 +403,13 @@ class _ControlFlow(ast.NodeTransformer):
         fn = "and_" if isinstance(node.op, ast.And) else "or_"
         return ast.copy_location(_call(_ag(fn), [ast.Lambda(args=_noargs(), body=v)
                                                  for v in node.values]), node)
+
+
+def _calls_ag(func):
+    """Whether `func` is (or is made by) an `ag__` operator of the generated code."""
+    while isinstance(func, (ast.Attribute, ast.Call)):
+        func = func.value if isinstance(func, ast.Attribute) else func.func
+    return isinstance(func, ast.Name) and func.id == "ag__"
 
 
 def convert_function_node(fdef, loc, counter=None):

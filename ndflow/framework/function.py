@@ -21,8 +21,10 @@ from .tensor_shape import TensorShape
 from .variables import Variable
 
 
-# ndflow.autograph installs its converter here (the engine imports nothing above it).
+# ndflow.autograph installs its converters here (the engine imports nothing above it): one
+# converts a tf.function's body, the other a user function that converted or Keras code calls.
 AUTOGRAPH_CONVERTER = [None]
+AUTOGRAPH_CALL_CONVERTER = [None]
 
 
 class ConcreteFunction:

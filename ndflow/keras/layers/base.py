@@ -14,6 +14,7 @@ import numpy as np
 from ... import ops as _ops  # noqa: F401  (registers every op)
 from ...framework import dtypes
 from ...framework import context as _context
+from ...framework import function as _function
 from ...framework.context import init_scope, building_graph
 from ...framework.graph import FuncGraph
 from ...framework.tensor import TensorLike
@@ -460,8 +461,11 @@ class Layer:
         pushed = training is not None
         if pushed:
             _TRAINING_CONTEXT.append(training)
+        call = self.call
+        if isinstance(_context.state.building, FuncGraph) and _function.AUTOGRAPH_CALL_CONVERTER[0]:
+            call = _function.AUTOGRAPH_CALL_CONVERTER[0](call)  # tensor `if`s in a user's call
         try:
-            outputs = self.call(*args, **kwargs)
+            outputs = call(*args, **kwargs)
         finally:
             if pushed:
                 _TRAINING_CONTEXT.pop()
