@@ -1,5 +1,5 @@
-"""tf.cond, tf.case, tf.switch_case, tf.while_loop and the loops built on them
-(map_fn, scan, foldl, foldr, vectorized_map).
+"""tf.cond, tf.case, tf.switch_case and tf.while_loop (the loops built on them, map_fn,
+scan, foldl, foldr and vectorized_map, are in map_fn_ops.py).
 
 Eagerly they run Python; while a graph is being built (tf.function, TF1) they add the
 If/Case/While ops of `framework.control_flow`, so only the taken branch runs and a loop

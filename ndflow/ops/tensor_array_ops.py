@@ -35,7 +35,7 @@ def _unwritten(i):
                                 "written to yet (and its element shape is not fully known).")
 
 
-def _filled(items, element_shape, dtype):
+def _filled(xp, items, element_shape, dtype):
     """The items with unwritten ones as zeros (needs a written item or a known element shape)."""
     # Identity tests only: the items are arrays, and `in`/`index` would compare them elementwise.
     missing = [i for i, v in enumerate(items) if v is None]
@@ -43,9 +43,9 @@ def _filled(items, element_shape, dtype):
         return list(items)
     known = next((x for x in items if x is not None), None)
     if known is not None:
-        zero = np.zeros_like(known)
+        zero = xp.zeros_like(known)
     elif element_shape.is_fully_defined():
-        zero = np.zeros(element_shape.as_list(), dtype._np)
+        zero = xp.zeros(element_shape.as_list(), dtype._np)
     else:
         raise _unwritten(missing[0])
     return [zero if v is None else v for v in items]
@@ -59,7 +59,7 @@ def RESERVE(xp, size, element_shape, dtype):
 @op("TensorListLength", differentiable=False,
     infer=lambda ts, a: [(TensorShape([]), dtypes.int32)])
 def LENGTH(xp, flow):
-    return np.asarray(len(flow), np.int32)
+    return xp.asarray(len(flow), xp.int32)
 
 
 @op("TensorListSetItem", infer=_variant)
@@ -81,7 +81,7 @@ def GET_ITEM(xp, flow, index, element_shape, dtype):
                                    f"{len(flow)}.")
     v = flow[i]
     if v is None:
-        return _filled(flow, element_shape, dtype)[i]
+        return _filled(xp, flow, element_shape, dtype)[i]
     return v
 
 
@@ -89,10 +89,10 @@ def GET_ITEM(xp, flow, index, element_shape, dtype):
 def STACK(xp, flow, element_shape, dtype):
     if not flow:
         if element_shape.is_fully_defined():
-            return np.zeros([0] + element_shape.as_list(), dtype._np)
+            return xp.zeros([0] + element_shape.as_list(), dtype._np)
         raise InvalidArgumentError("TensorArray: cannot stack an empty array whose element "
                                    "shape is not fully known.")
-    return xp.stack(_filled(flow, element_shape, dtype))
+    return xp.stack(_filled(xp, flow, element_shape, dtype))
 
 
 @op("TensorListFromTensor", infer=_variant)
@@ -102,15 +102,17 @@ def FROM_TENSOR(xp, value):
 
 @op("TensorListGather", infer=_stacked)
 def GATHER(xp, flow, indices, element_shape, dtype):
-    items = _filled(flow, element_shape, dtype)
-    return xp.stack([items[int(i)] for i in np.ravel(indices)]) if np.size(indices) else \
-        np.zeros([0] + list(np.shape(items[0]) if items else element_shape.as_list()), dtype._np)
+    items = _filled(xp, flow, element_shape, dtype)
+    if xp.size(indices):
+        return xp.stack([items[int(i)] for i in xp.ravel(indices)])
+    return xp.zeros([0] + list(xp.shape(items[0]) if items else element_shape.as_list()),
+                    dtype._np)
 
 
 @op("TensorListScatter", infer=_variant)
 def SCATTER(xp, flow, indices, value, dynamic_size, element_shape, dtype):
     items = list(flow)
-    for k, i in enumerate(np.ravel(indices)):
+    for k, i in enumerate(xp.ravel(indices)):
         i = int(i)
         if i >= len(items):
             if not dynamic_size:
@@ -124,13 +126,13 @@ def SCATTER(xp, flow, indices, value, dynamic_size, element_shape, dtype):
 @op("TensorListConcat", differentiable=False,
     infer=lambda ts, a: [(TensorShape(None), a["dtype"])])
 def CONCAT(xp, flow, element_shape, dtype):
-    return xp.concatenate(_filled(flow, element_shape, dtype), axis=0)
+    return xp.concatenate(_filled(xp, flow, element_shape, dtype), axis=0)
 
 
 @op("TensorListSplit", differentiable=False, infer=_variant)
 def SPLIT(xp, value, lengths):
-    bounds = np.cumsum(np.ravel(lengths))[:-1]
-    return tuple(np.split(value, bounds, axis=0))
+    bounds = xp.cumsum(xp.ravel(lengths))[:-1].tolist()
+    return tuple(xp.split(value, bounds, axis=0))
 
 
 # --- gradients: a flow's gradient is a tuple of element gradients (None: zero) ------------------
@@ -165,7 +167,7 @@ def ITEM_GRAD(xp, gflow, index, like):
 def CLEAR_ITEMS(xp, gflow, indices):
     """The gradient flow with the entries at `indices` (a scalar or a vector) zeroed."""
     items = list(gflow)
-    for i in np.ravel(indices):
+    for i in xp.ravel(indices):
         if int(i) < len(items):
             items[int(i)] = None
     return tuple(items)
@@ -184,7 +186,7 @@ def STACK_GRAD(xp, gflow, like):
 @op("TensorListGatherGrad", differentiable=False, infer=_variant)
 def GATHER_GRAD(xp, flow, indices, g):
     items = [None] * len(flow)
-    for k, i in enumerate(np.ravel(indices)):
+    for k, i in enumerate(xp.ravel(indices)):
         i = int(i)
         items[i] = g[k] if items[i] is None else items[i] + g[k]
     return tuple(items)
@@ -194,7 +196,7 @@ def GATHER_GRAD(xp, flow, indices, g):
     infer=lambda ts, a: [(ts[2].shape, ts[2].dtype)])
 def SCATTER_GRAD(xp, gflow, indices, like):
     out = xp.zeros_like(like)
-    for k, i in enumerate(np.ravel(indices)):
+    for k, i in enumerate(xp.ravel(indices)):
         if int(i) < len(gflow) and gflow[int(i)] is not None:
             out[k] = gflow[int(i)]
     return out
