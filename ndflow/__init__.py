@@ -30,7 +30,7 @@ from .util.export import populate as _populate
 
 _populate(globals(), "")
 
-from . import (config, errors, initializers, linalg, math, nn, random,  # noqa: E402
+from . import (config, debugging, errors, initializers, linalg, math, nn, random,  # noqa: E402
                testing, train)
 
 __version__ = "0.1.0"
@@ -73,7 +73,7 @@ class test:
 
 
 def __getattr__(name):  # keras loads on first use so `import ndflow` stays light
-    if name in ("keras", "summary", "plotting", "export", "autograph", "compat"):
+    if name in ("keras", "summary", "plotting", "export", "autograph", "compat", "data", "io"):
         import importlib
         return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module 'ndflow' has no attribute {name!r}")

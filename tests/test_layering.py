@@ -18,10 +18,14 @@ ALLOWED = {
     "ndflow.ops": ("ndflow.framework", "ndflow.util", "ndflow.ops"),
     # What holds for keras today: the engine, the ops, its own modules, the update rules of
     # ndflow.train (keras optimizers), ndflow.summary (TensorBoard callback), ndflow.plotting
-    # (dot graphs for plot_model) and the root package `ndflow` itself (`import ndflow` in
-    # keras/layers/core.py and keras/utils/__init__.py).
+    # (dot graphs for plot_model) and the root package `ndflow` itself: `import ndflow` in
+    # keras/layers/rnn/*, keras/layers/masking.py, keras/layers/ops_layers.py and
+    # keras/models/training.py (keras/layers/core.py and keras/utils use the ops modules).
+    # ndflow.data: fit/evaluate/predict take tf.data datasets (keras/models/data_adapter.py)
+    # and keras.utils.image_dataset_from_directory builds them.
     "ndflow.keras": ("ndflow.framework", "ndflow.util", "ndflow.ops", "ndflow.keras",
-                     "ndflow.train", "ndflow.summary", "ndflow.plotting", "ndflow"),
+                     "ndflow.train", "ndflow.summary", "ndflow.plotting", "ndflow",
+                     "ndflow.data"),
 }
 
 

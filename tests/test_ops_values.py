@@ -59,7 +59,7 @@ def test_reductions(fn, ref, axis, keepdims):
           rtol=1e-5)
 
 
-# --- array_extra_ops ---------------------------------------------------------------------------
+# --- indexing, joining, sorting and generated tensors ------------------------------------------
 
 def test_tile_and_its_errors():
     close(tf.tile(X34, [2, 3]), np.tile(X34, (2, 3)))
@@ -197,7 +197,7 @@ def test_einsum(equation, shapes):
     close(tf.einsum(equation, *arrays), np.einsum(equation, *arrays), rtol=1e-5, atol=1e-5)
 
 
-# --- math_extra_ops ----------------------------------------------------------------------------
+# --- scans, erf, safe division, norms, clipping, moments, counting ------------------------------
 
 def _np_cumsum(x, axis, exclusive, reverse):
     if reverse:

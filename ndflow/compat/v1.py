@@ -58,6 +58,8 @@ nn = _namespace("nn", _EXPORTS.get("nn", {}), _EXPORTS.get("v1.nn", {}))
 math = _namespace("math", _EXPORTS.get("math", {}), _EXPORTS.get("v1.math", {}))
 random = _namespace("random", _EXPORTS.get("random", {}), _EXPORTS.get("v1.random", {}))
 linalg = _namespace("linalg", _EXPORTS.get("linalg", {}))
+debugging = _namespace("debugging", _EXPORTS.get("debugging", {}),
+                       _EXPORTS.get("v1.debugging", {}))
 dtypes = _tf.dtypes
 errors = _tf.errors
 config = _tf.config
@@ -168,6 +170,13 @@ for _name in ("GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
     setattr(train, _name, getattr(_tf.train, _name))
 train.__dict__.update(_EXPORTS.get("v1.train", {}))
 
+from ndflow.compat import input_v1 as _input_v1  # noqa: E402  (tf.data, queues and readers)
+
+data, io, python_io, queue = _input_v1.data, _input_v1.io, _input_v1.python_io, _input_v1.queue
+globals().update(_input_v1.TOP_LEVEL)
+train.__dict__.update(_input_v1.TRAIN)
+train.__getattr__ = _input_v1.train_getattr
+
 from ndflow.initializers import (constant_initializer, glorot_normal_initializer,  # noqa: E402,F401
                                  glorot_uniform_initializer, ones_initializer,
                                  random_normal_initializer, random_uniform_initializer,
@@ -179,6 +188,15 @@ from ndflow.summary import v1 as summary  # noqa: E402  (TF1 summary ops, FileWr
 contrib = types.SimpleNamespace(layers=types.SimpleNamespace(
     xavier_initializer=_tf.initializers.xavier_initializer,
     variance_scaling_initializer=variance_scaling_initializer))
+
+from ndflow.compat import rnn as _rnn  # noqa: E402  (tf.nn.rnn_cell, dynamic_rnn, contrib.rnn)
+
+nn.rnn_cell = _rnn.rnn_cell
+for _name in ("dynamic_rnn", "static_rnn", "bidirectional_dynamic_rnn", "embedding_lookup"):
+    if not hasattr(nn, _name):
+        setattr(nn, _name, _in_default_graph(getattr(_rnn, _name)))
+contrib.rnn = types.SimpleNamespace(static_rnn=nn.static_rnn, **_rnn.rnn_cell._asdict())
+contrib.seq2seq = types.SimpleNamespace(sequence_loss=_in_default_graph(_rnn.sequence_loss))
 
 
 class logging:

@@ -92,7 +92,7 @@ def seal(graphs_args_outputs, outer):
                 seen.add(id(outer_t))
                 captured.append(outer_t)
         for var in g._var_reads:
-            if var not in variables:
+            if not any(v is var for v in variables):  # `in` would compare with ==
                 variables.append(var)
     proxies = [_outer_read(v, outer) for v in variables]
     subs = []

@@ -1,11 +1,12 @@
 """Grouping and ordering of graph operations: no_op, group, tuple, control_dependencies.
 
-They belong with the graph (ndflow.ops.control_flow_ops re-exports them)."""
+They belong with the graph; their public names (tf.group, ...) are declared here too."""
 import contextlib
 
 from .graph import Operation, graph_for_building, get_default_graph
 from .registry import _execute_graph, get_op, op
 from .tensor import SymbolicTensor
+from ..util.export import export_many
 
 
 @op("NoOp", differentiable=False, infer=lambda ts, a: [])
@@ -64,3 +65,7 @@ def tuple_(tensors, name=None, control_inputs=None):
     deps = group(*tensors, *(control_inputs or []))
     with deps.graph.control_dependencies([deps]):
         return [identity(t) if t is not None else None for t in tensors]
+
+
+export_many("", {"group": group, "no_op": no_op, "control_dependencies": control_dependencies,
+                 "tuple": tuple_})

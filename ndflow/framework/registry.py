@@ -19,11 +19,11 @@ REGISTRY = {}        # name -> OpDef
 class OpDef:
     __slots__ = ("name", "kernel", "grad", "infer", "unify", "multi_output", "stateful",
                  "side_effect", "uses_store", "needs_rng", "differentiable", "grad_inputs",
-                 "fast", "binder", "grad_takes_needs")
+                 "host", "fast", "binder", "grad_takes_needs")
 
     def __init__(self, name, kernel, infer=None, unify=None, multi_output=False, stateful=False,
                  side_effect=False, uses_store=False, needs_rng=False, differentiable=True,
-                 grad_inputs=None, fast=None):
+                 grad_inputs=None, host=False, fast=None):
         self.name = name
         self.kernel = kernel
         self.grad = None
@@ -38,6 +38,9 @@ class OpDef:
         # indices of the inputs that take gradients (None: all); backprop gives the others
         # none, whatever the gradient function returns for them
         self.grad_inputs = None if grad_inputs is None else frozenset(grad_inputs)
+        # `host`: the kernel runs on the host with NumPy whatever the device (files, strings,
+        # queues, summaries), as TensorFlow pins such ops to the CPU
+        self.host = host
         # `fast`: an array-only callable equal to the kernel when there are no attrs (e.g.
         # np.add), called directly to skip a Python frame per op.
         self.fast = fast
@@ -67,6 +70,8 @@ class OpDef:
         variable store (state ops) or a random generator (random ops). `generator()` is
         called only for random ops. Every route that runs a kernel (eager dispatch, plans,
         shape inference on stand-ins) goes through here."""
+        if self.host:
+            xp = np
         if self.uses_store:
             return (xp, store)
         if self.needs_rng:

@@ -12,6 +12,7 @@ import math
 
 from ..framework.errors import InvalidArgumentError
 from ..ops import array_ops as A
+from ..ops import clip_ops
 from ..ops import math_ops as M
 from ..ops import nn_ops as N
 
@@ -125,7 +126,7 @@ def gelu(x, approximate=False):
         inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)
         return 0.5 * x * (1.0 + M.tanh(inner))
     try:
-        from ..ops.math_extra_ops import erf
+        from ..ops.math_ops import erf
     except ImportError:
         erf = _erf
     return 0.5 * x * (1.0 + erf(x * (1.0 / math.sqrt(2.0))))
@@ -151,7 +152,7 @@ def exponential(x):
 def hard_sigmoid(x):
     """Keras 3: relu6(x + 3) / 6, i.e. clip(x/6 + 0.5, 0, 1)."""
     x = _t(x)
-    return M.clip_by_value(x * (1.0 / 6.0) + 0.5, 0.0, 1.0)
+    return clip_ops.clip_by_value(x * (1.0 / 6.0) + 0.5, 0.0, 1.0)
 
 
 def hard_silu(x):

@@ -2,6 +2,7 @@
 from ..framework.errors import InvalidArgumentError
 from ._objects import ObjectTable
 from ..ops import array_ops as A
+from ..ops import clip_ops
 from ..ops import math_ops as M
 
 _EPSILON = 1e-7  # Keras's backend.epsilon()
@@ -32,7 +33,7 @@ class MaxNorm(Constraint):
     def __call__(self, w):
         w = A.convert_to_tensor(w)
         norms = _norms(w, self.axis)
-        desired = M.clip_by_value(norms, 0.0, float(self.max_value))
+        desired = clip_ops.clip_by_value(norms, 0.0, float(self.max_value))
         return w * (desired / (norms + _EPSILON))
 
     def get_config(self):
@@ -69,7 +70,7 @@ class MinMaxNorm(Constraint):
     def __call__(self, w):
         w = A.convert_to_tensor(w)
         norms = _norms(w, self.axis)
-        clipped = M.clip_by_value(norms, float(self.min_value), float(self.max_value))
+        clipped = clip_ops.clip_by_value(norms, float(self.min_value), float(self.max_value))
         desired = self.rate * clipped + (1.0 - self.rate) * norms
         return w * (desired / (norms + _EPSILON))
 

@@ -14,6 +14,7 @@ from ..framework import dtypes
 from ..framework.errors import InvalidArgumentError
 from ..framework.tensor import TensorLike
 from ..ops import array_ops as A
+from ..ops import clip_ops
 from ..ops import math_ops as M
 from ..ops import nn_ops as N
 
@@ -231,8 +232,8 @@ def categorical_hinge(y_true, y_pred):
 
 def kl_divergence(y_true, y_pred):
     y_true, y_pred = _float_pair(y_true, y_pred)
-    y_true = M.clip_by_value(y_true, EPSILON, 1.0)
-    y_pred = M.clip_by_value(y_pred, EPSILON, 1.0)
+    y_true = clip_ops.clip_by_value(y_true, EPSILON, 1.0)
+    y_pred = clip_ops.clip_by_value(y_pred, EPSILON, 1.0)
     return M.reduce_sum(y_true * M.log(y_true / y_pred), axis=-1)
 
 
@@ -251,7 +252,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
 
 def _clip_probabilities(p):
-    return M.clip_by_value(p, EPSILON, 1.0 - EPSILON)
+    return clip_ops.clip_by_value(p, EPSILON, 1.0 - EPSILON)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):

@@ -1,6 +1,7 @@
 """keras.regularizers: penalties `regularizer(weight) -> scalar tensor` added to the loss."""
 from ..framework.errors import InvalidArgumentError
 from ._objects import ObjectTable
+from ..ops import linalg_ops
 from ..ops import math_ops as M
 
 
@@ -74,7 +75,7 @@ class OrthogonalRegularizer(Regularizer):
         if self.mode == "columns":
             x = A.transpose(x)
         x = x / M.sqrt(M.maximum(M.reduce_sum(M.square(x), axis=1, keepdims=True), 1e-12))
-        product = M.matmul(x, x, transpose_b=True)
+        product = linalg_ops.matmul(x, x, transpose_b=True)
         n = x.shape[0]
         off_diagonal = product * (1.0 - A.constant(__import__("numpy").eye(n, dtype="float32")))
         return self.factor * M.reduce_sum(M.abs(off_diagonal)) / float(n * (n - 1))

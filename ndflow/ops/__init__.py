@@ -1,8 +1,10 @@
 """Every primitive op, defined once: kernel, shape/dtype inference and gradient."""
-from . import array_ops, math_ops, state_ops, control_flow_ops, random_ops, nn_ops  # noqa: F401
-from . import logging_ops, optimizer_ops  # noqa: F401
-from . import array_extra_ops, math_extra_ops, activation_ops  # noqa: F401,E402
-from . import conv_ops  # noqa: F401,E402
+from . import array_ops, indexing_ops, join_ops, creation_ops, sort_ops  # noqa: F401
+from . import math_ops, scan_ops, clip_ops, linalg_ops  # noqa: F401
+from . import nn_ops, activation_ops, conv_ops, pooling_ops  # noqa: F401
+from . import state_ops, random_ops, logging_ops, optimizer_ops  # noqa: F401
 from ..framework import control_flow  # noqa: F401,E402  (If, Case, While ops)
 from . import functional_ops, tensor_array_ops  # noqa: F401,E402
+from . import map_fn_ops, custom_gradient, script_ops, check_ops  # noqa: F401,E402
 from . import operators  # noqa: F401  (attaches Python operators to tensors and variables)
+from ..framework import ordering  # noqa: F401,E402  (NoOp; tf.group, tf.control_dependencies)

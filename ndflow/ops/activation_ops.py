@@ -11,6 +11,7 @@ from ..framework.registry import ALL, execute, op
 from ..framework.shape_fns import unary
 from . import math_ops as M
 from .array_ops import convert_to_tensor, where, zeros_like
+from .math_ops import erf
 
 _NO = {}
 
@@ -159,7 +160,6 @@ def softsign(features, name=None):
 
 def gelu(features, approximate=False, name=None):
     """x * P(X <= x) for X ~ N(0, 1); `approximate=True` uses the tanh formula."""
-    from .math_extra_ops import erf
     x = convert_to_tensor(features)
     if approximate:
         inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)

@@ -1,4 +1,6 @@
-"""Tensor creation, conversion, shapes, indexing, joining and splitting."""
+"""Tensors as arrays: conversion, casting, shape queries, identity, broadcasting, filled
+tensors (zeros, ones, fill, *_like), reshaping and transposing, where and one_hot, and the
+helpers that read shape and axis arguments (used by every op library)."""
 import functools
 
 import numpy as np
@@ -6,7 +8,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.errors import InvalidArgumentError
 from ..framework.graph import graph_for_building
-from ..framework.registry import ALL, CONST, constant_in_graph, execute, op
+from ..framework.registry import CONST, constant_in_graph, execute, get_op, op
 from ..framework.shape_fns import broadcast_shape, unary
 from ..framework.tensor import EagerTensor, SymbolicTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
@@ -16,9 +18,8 @@ _NO = {}
 
 # --- conversion and constants ---------------------------------------------------------------
 
-# convert_to_tensor, constant and placeholder are part of the engine; re-exported here.
-from ..framework.constant_op import (PLACEHOLDER, _contains_tensor, constant,  # noqa: E402,F401
-                                     convert_to_tensor, placeholder)
+# convert_to_tensor, constant and placeholder are the engine's; every op library uses them
+from ..framework.constant_op import constant, convert_to_tensor, placeholder  # noqa: E402,F401
 
 
 def placeholder_with_default(input, shape, name=None):  # noqa: A002 - TF's name
@@ -64,7 +65,7 @@ def to_int32(x, name="ToInt32"):
 @op("Shape", differentiable=False,
     infer=lambda ts, a: [(TensorShape([ts[0].shape.rank]), a["out_type"])])
 def SHAPE(xp, x, out_type):
-    return np.array(np.shape(x), dtype=out_type._np)
+    return xp.asarray(x.shape, dtype=out_type._np)
 
 
 def shape(input, out_type=dtypes.int32, name=None):  # noqa: A002
@@ -73,7 +74,7 @@ def shape(input, out_type=dtypes.int32, name=None):  # noqa: A002
 
 @op("Size", differentiable=False, infer=lambda ts, a: [(TensorShape([]), a["out_type"])])
 def SIZE(xp, x, out_type):
-    return np.array(np.size(x), dtype=out_type._np)
+    return xp.asarray(x.size, dtype=out_type._np)
 
 
 def size(input, out_type=dtypes.int32, name=None):  # noqa: A002
@@ -82,7 +83,7 @@ def size(input, out_type=dtypes.int32, name=None):  # noqa: A002
 
 @op("Rank", differentiable=False, infer=lambda ts, a: [(TensorShape([]), dtypes.int32)])
 def RANK(xp, x):
-    return np.array(np.ndim(x), dtype=np.int32)
+    return xp.asarray(x.ndim, dtype=xp.int32)
 
 
 def rank(input, name=None):  # noqa: A002
@@ -128,7 +129,7 @@ def _sum_to_shape(g, shape):
 
 @op("SumToLike", infer=lambda ts, a: [(ts[1].shape, ts[0].dtype)], grad_inputs=(0,))
 def SUM_TO_LIKE(xp, g, x):
-    return _sum_to_shape(g, np.shape(x))
+    return _sum_to_shape(g, x.shape)
 
 
 @SUM_TO_LIKE.gradient
@@ -145,7 +146,7 @@ def sum_to_like(g, x, name=None):
     infer=lambda ts, a: [(broadcast_shape([ts[0].shape, ts[1].shape], "BroadcastToLike"),
                           ts[0].dtype)])
 def BROADCAST_TO_LIKE(xp, g, x):
-    return xp.broadcast_to(g, np.shape(x))
+    return xp.broadcast_to(g, x.shape)
 
 
 @BROADCAST_TO_LIKE.gradient
@@ -224,7 +225,8 @@ def _is_symbolic_shape(shape):
 def _shape_as_tensor(shape):
     """A shape holding symbolic tensors as one int32 1-D tensor."""
     if isinstance(shape, (list, tuple)):
-        return stack([cast(d, dtypes.int32) if isinstance(d, TensorLike) else d for d in shape])
+        return execute(get_op("Pack"), tuple(cast(d, dtypes.int32) if isinstance(d, TensorLike)
+                                             else d for d in shape), {"axis": 0}, "stack")
     return shape
 
 
@@ -233,6 +235,29 @@ def _from_shape_input_infer(ts, attrs):
     dims = shape_tensor_dims(ts[0])
     dtype = attrs["dtype"] if "dtype" in attrs else ts[1].dtype
     return [(TensorShape(dims), dtype)]
+
+
+def _static_ints(value, what, op_name):
+    """A list of Python ints from ints, lists, NumPy arrays or eager tensors."""
+    if isinstance(value, EagerTensor):
+        value = value._value
+    if isinstance(value, SymbolicTensor):
+        if value.op.op_def is CONST:
+            value = value.op.attrs["value"]
+        else:
+            raise NotImplementedError(f"{op_name}: {what} given as a symbolic tensor is not "
+                                      "supported; pass Python ints.")
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "iu" and arr.size:
+        raise TypeError(f"{op_name}: {what} must be integers, got {value!r}.")
+    return [int(v) for v in arr.reshape(-1)] if arr.ndim else [int(arr)]
+
+
+def _axis_in_range(op_name, axis, rank):
+    if rank is not None and not -rank <= axis < max(rank, 1):
+        raise InvalidArgumentError(f"{op_name}: axis {axis} is out of range for a tensor of "
+                                   f"rank {rank}.")
+    return axis % rank if rank else axis
 
 
 # --- creation ---------------------------------------------------------------------------------
@@ -259,7 +284,7 @@ def ones(shape, dtype=dtypes.float32, name=None):
 
 @op("Fill", differentiable=False, infer=_from_shape_input_infer)
 def FILL(xp, dims, value):
-    return xp.full(tuple(int(d) for d in dims), value, dtype=np.asarray(value).dtype)
+    return xp.full(tuple(int(d) for d in dims), value, dtype=xp.asarray(value).dtype)
 
 
 def fill(dims, value, name=None):
@@ -324,7 +349,7 @@ def _reshape_grad(op, g):
 
 @op("ReshapeLike", infer=lambda ts, a: [(ts[1].shape, ts[0].dtype)], grad_inputs=(0,))
 def RESHAPE_LIKE(xp, g, x):
-    return xp.reshape(g, np.shape(x))
+    return xp.reshape(g, x.shape)
 
 
 @RESHAPE_LIKE.gradient
@@ -456,287 +481,6 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
                                       tuple(int(p) for p in perm)}, name)
 
 
-# --- joining and splitting -------------------------------------------------------------------
-
-def _stack_infer(ts, attrs):
-    shape = ts[0].shape
-    for t in ts[1:]:
-        if not shape.is_compatible_with(t.shape):
-            raise InvalidArgumentError(f"stack: shapes of all inputs must match: {shape} vs "
-                                       f"{t.shape}.")
-        shape = shape.merge_with(t.shape)
-    if shape.rank is None:
-        return [(TensorShape(None), ts[0].dtype)]
-    dims = list(shape.dims)
-    axis = attrs["axis"]
-    dims.insert(axis if axis >= 0 else len(dims) + 1 + axis, len(ts))
-    return [(TensorShape(dims), ts[0].dtype)]
-
-
-@op("Pack", unify=ALL, infer=_stack_infer)
-def PACK(xp, *values, axis):
-    return xp.stack(values, axis=axis)
-
-
-@PACK.gradient
-def _pack_grad(op, g):
-    return unstack(g, num=len(op.inputs), axis=op.attrs["axis"])
-
-
-def stack(values, axis=0, name="stack"):
-    return execute(PACK, tuple(values), {"axis": int(axis)}, name)
-
-
-def _unstack_infer(ts, attrs):
-    s = ts[0].shape
-    axis, num = attrs["axis"], attrs["num"]
-    if s.rank is None:
-        return [(TensorShape(None), ts[0].dtype)] * num
-    dims = list(s.dims)
-    del dims[axis]
-    return [(TensorShape(dims), ts[0].dtype)] * num
-
-
-@op("Unpack", multi_output=True, infer=_unstack_infer)
-def UNPACK(xp, x, num, axis):
-    moved = xp.moveaxis(x, axis, 0) if axis != 0 else x
-    return [moved[i] for i in range(num)]
-
-
-@UNPACK.gradient
-def _unpack_grad(op, *grads):
-    grads = [g if g is not None else zeros_like(o) for g, o in zip(grads, op.outputs)]
-    return [stack(grads, axis=op.attrs["axis"])]
-
-
-def unstack(value, num=None, axis=0, name="unstack"):
-    value = convert_to_tensor(value)
-    if num is None:
-        num = value.shape[axis] if value.shape.rank is not None else None
-        if num is None:
-            raise ValueError(f"unstack: cannot infer num from shape {value.shape}.")
-    return execute(UNPACK, (value,), {"num": int(num), "axis": int(axis)}, name)
-
-
-def _concat_infer(ts, attrs):
-    axis = attrs["axis"]
-    if any(t.shape.rank is None for t in ts):
-        return [(TensorShape(None), ts[0].dtype)]
-    rank = ts[0].shape.rank
-    if not -rank <= axis < rank:
-        raise InvalidArgumentError(f"ConcatV2: axis {axis} is out of range for rank {rank}.")
-    axis %= rank
-    dims = list(ts[0].shape.dims)
-    total = 0
-    for t in ts:
-        if t.shape.rank != rank:
-            raise InvalidArgumentError(f"ConcatV2: ranks of all inputs must match: {ts[0].shape} "
-                                       f"vs {t.shape}.")
-        for i, (a, b) in enumerate(zip(dims, t.shape.dims)):
-            if i != axis and a is not None and b is not None and a != b:
-                raise InvalidArgumentError(
-                    f"ConcatV2: dimension {i} of the inputs must match: {ts[0].shape} vs "
-                    f"{t.shape}.")
-            if i != axis and a is None:
-                dims[i] = b
-        d = t.shape.dims[axis]
-        total = None if total is None or d is None else total + d
-    dims[axis] = total
-    return [(TensorShape(dims), ts[0].dtype)]
-
-
-@op("ConcatV2", unify=ALL, infer=_concat_infer)
-def CONCAT(xp, *values, axis):
-    return xp.concatenate(values, axis=axis)
-
-
-@CONCAT.gradient
-def _concat_grad(op, g):
-    return execute(CONCAT_GRAD, (g,) + tuple(op.inputs), {"axis": op.attrs["axis"]})
-
-
-def _concat_grad_infer(ts, attrs):
-    return [(t.shape, ts[0].dtype) for t in ts[1:]]
-
-
-@op("ConcatGrad", multi_output=True, infer=_concat_grad_infer, grad_inputs=(0,))
-def CONCAT_GRAD(xp, g, *inputs, axis):
-    sizes = np.cumsum([np.shape(x)[axis] for x in inputs])[:-1]
-    return xp.split(g, sizes, axis=axis)
-
-
-@CONCAT_GRAD.gradient
-def _concat_grad_grad(op, *ggs):
-    ggs = [g if g is not None else zeros_like(o) for g, o in zip(ggs, op.outputs)]
-    return [concat(list(ggs), op.attrs["axis"])] + [None] * (len(op.inputs) - 1)
-
-
-def concat(values, axis, name="concat"):
-    values = list(values)
-    if len(values) == 1:
-        return identity(values[0], name=name)
-    return execute(CONCAT, tuple(values), {"axis": int(axis)}, name)
-
-
-# --- indexing ----------------------------------------------------------------------------------
-
-class _TensorIndex:
-    """Stands in a getitem key for the index tensor passed as extra input `i`."""
-    __slots__ = ("i",)
-
-    def __init__(self, i):
-        self.i = i
-
-    def __repr__(self):
-        return f"<index input {self.i}>"
-
-
-def _real_key(key, index_arrays):
-    return tuple(index_arrays[k.i] if k.__class__ is _TensorIndex else k for k in key)
-
-
-def _index_shape(shape, key, index_tensors=()):
-    """Static result shape of indexing `shape` with ints, slices, None, Ellipsis and at most
-    one index array or tensor; a slice of an unknown dimension stays unknown. None when
-    it cannot be told statically."""
-    advanced = [k for k in key if not _is_basic((k,))]
-    if len(advanced) > 1:
-        return None
-    dims = list(shape.dims)
-    ranks = [_index_rank(k, index_tensors) for k in key if k is not None and k is not Ellipsis]
-    if None in ranks:
-        return None
-    consumed = sum(ranks)
-    if consumed > len(dims):
-        raise InvalidArgumentError(f"GetItem: too many indices ({consumed}) for a tensor of "
-                                   f"shape {shape}.")
-    out, pos = [], 0
-    for k in key:
-        if k is None:
-            out.append(1)
-        elif k is Ellipsis:
-            skip = len(dims) - consumed
-            out.extend(dims[pos:pos + skip])
-            pos += skip
-        elif isinstance(k, slice):
-            d = dims[pos]
-            out.append(None if d is None else len(range(*k.indices(d))))
-            pos += 1
-        elif not _is_basic((k,)):  # the index array's own dimensions replace those it uses
-            index = index_tensors[k.i] if k.__class__ is _TensorIndex else k
-            rank = _index_rank(k, index_tensors)
-            if index.dtype == bool or getattr(index.dtype, "is_bool", False):
-                out.append(int(index.sum()) if isinstance(index, np.ndarray) else None)
-            else:
-                out.extend(index.shape.as_list() if hasattr(index.shape, "as_list")
-                           else index.shape)
-            pos += rank
-        else:
-            d = dims[pos]
-            if d is not None and not -d <= k < d:
-                raise InvalidArgumentError(f"GetItem: index {k} is out of bounds for dimension "
-                                           f"{pos} of size {d} (shape {shape}).")
-            pos += 1
-    return TensorShape(out + dims[pos:])
-
-
-def _index_rank(k, index_tensors):
-    """How many dimensions of the indexed tensor key item `k` uses (None: unknown)."""
-    if _is_basic((k,)):
-        return 1
-    index = index_tensors[k.i] if k.__class__ is _TensorIndex else k
-    is_bool = index.dtype == bool or getattr(index.dtype, "is_bool", False)
-    rank = index.ndim if isinstance(index, np.ndarray) else index.shape.rank
-    return (rank if is_bool else 1) if rank is not None else None
-
-
-def _getitem_infer(ts, attrs):
-    from ..framework.registry import fallback_infer
-    key = attrs["key"]
-    x = ts[0]
-    if x.shape.rank is not None:
-        shape = _index_shape(x.shape, key, ts[1:])
-        if shape is not None:
-            return [(shape, x.dtype)]
-    specs = fallback_infer(GETITEM, ts, attrs)
-    if x.shape.rank is not None and None in x.shape.dims and specs[0][0].rank is not None:
-        # stand-in sizes for unknown dims leak into advanced-index results: keep the rank only
-        specs = [(TensorShape([None] * specs[0][0].rank), specs[0][1])]
-    if any(t.dtype.is_bool for t in ts[1:]):
-        return [(TensorShape(None if specs[0][0].rank is None else [None] * specs[0][0].rank),
-                 specs[0][1])]
-    return specs
-
-
-@op("GetItem", infer=lambda ts, a: _getitem_infer(ts, a), grad_inputs=(0,))
-def GETITEM(xp, x, *index_arrays, key):
-    return x[_real_key(key, index_arrays) if index_arrays else key]
-
-
-@GETITEM.gradient
-def _getitem_grad(op, g):
-    return [execute(GETITEM_GRAD, (g,) + tuple(op.inputs), {"key": op.attrs["key"]})] + \
-        [None] * (len(op.inputs) - 1)
-
-
-@op("GetItemGrad", infer=lambda ts, a: [(ts[1].shape, ts[0].dtype)], grad_inputs=(0,))
-def GETITEM_GRAD(xp, g, x, *index_arrays, key):
-    real = _real_key(key, index_arrays) if index_arrays else key
-    out = xp.zeros(np.shape(x), dtype=g.dtype)
-    if _is_basic(real):
-        out[real] = g
-    else:
-        xp.add.at(out, real, g)
-    return out
-
-
-@GETITEM_GRAD.gradient
-def _getitem_grad_grad(op, gg):
-    return [execute(GETITEM, (gg,) + tuple(op.inputs[2:]), {"key": op.attrs["key"]})] + \
-        [None] * (len(op.inputs) - 1)
-
-
-def _is_basic(key):
-    return all(k is None or k is Ellipsis or isinstance(k, (int, np.integer, slice))
-               for k in key)
-
-
-def getitem(x, key):
-    """NumPy-style indexing: ints, slices, Ellipsis, None/newaxis, negative steps, tensors."""
-    if not isinstance(key, tuple):
-        key = (key,)
-    items = []
-    extra = []
-    for k in key:
-        if isinstance(k, EagerTensor):
-            k = k._value
-            items.append(k.item() if k.ndim == 0 and k.dtype.kind in "iu" else k)
-        elif isinstance(k, TensorLike):
-            items.append(_TensorIndex(len(extra)))
-            extra.append(k)
-        elif isinstance(k, slice):
-            items.append(slice(*(None if v is None else _index_int(v)
-                                 for v in (k.start, k.stop, k.step))))
-        elif isinstance(k, list):
-            items.append(np.asarray(k))
-        elif isinstance(k, (bool, np.bool_)):
-            items.append(np.asarray(k))
-        elif isinstance(k, (int, np.integer)):
-            items.append(int(k))
-        else:
-            items.append(k)
-    return execute(GETITEM, (x,) + tuple(extra), {"key": tuple(items)})
-
-
-def _index_int(v):
-    if isinstance(v, EagerTensor):
-        return int(v._value)
-    if isinstance(v, SymbolicTensor):
-        raise NotImplementedError("Slice bounds given as symbolic tensors are not supported; "
-                                  "use tf.slice or tf.gather.")
-    return int(v)
-
-
 # --- selection -------------------------------------------------------------------------------
 
 @op("Select", unify=(1, 2), grad_inputs=(1, 2),
@@ -814,7 +558,7 @@ export_many("", {
     "identity": identity, "stop_gradient": stop_gradient, "broadcast_to": broadcast_to,
     "zeros": zeros, "ones": ones, "fill": fill, "zeros_like": zeros_like, "ones_like": ones_like,
     "reshape": reshape, "expand_dims": expand_dims, "squeeze": squeeze, "transpose": transpose,
-    "stack": stack, "unstack": unstack, "concat": concat, "where": where, "one_hot": one_hot,
+    "where": where, "one_hot": one_hot,
 })
 export_many("v1", {"placeholder": placeholder, "placeholder_with_default":
                    placeholder_with_default, "to_float": to_float, "to_int32": to_int32,

@@ -1,4 +1,4 @@
-"""Convolution, pooling, bias and dropout ops of tf.nn.
+"""Convolution and bias_add ops of tf.nn, and the window arithmetic pooling shares.
 
 Kernels work on NHWC arrays (NCHW inputs are transposed views on the way in and out).
 A convolution is one GEMM over im2col patches taken with `as_strided` from the padded
@@ -7,20 +7,18 @@ input gradient multiplies the output gradient by the filter and adds the result 
 window offset at a time (measured faster here than convolving the zero-dilated gradient
 with the flipped filter, which also wastes work on the zeros when strides > 1). The
 gradients are registered ops whose own gradients are convolutions again, so second-order
-derivatives and graph-mode gradients come for free. Pooling loops over the
-kh*kw offsets of a window (a handful of whole-array NumPy calls), never over pixels.
+derivatives and graph-mode gradients come for free. Pooling (pooling_ops) reads its
+windows with the same helpers.
 """
 import numpy as np
 
 from ..framework import dtypes
 from ..framework.errors import InvalidArgumentError
-from ..framework.graph import graph_for_building
-from ..framework.random_seed import graph_seeds
 from ..framework.registry import ALL, CONST, execute, op
 from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
 from . import array_ops as A
-from . import math_ops as M
+from .join_ops import stack
 
 
 # --- argument normalisation (TensorFlow's accepted forms) -------------------------------------
@@ -87,14 +85,6 @@ def _conv_attrs(op_name, strides, padding, data_format, dilations):
     return {"strides": _spatial_pair(strides, "strides", op_name, fmt),
             "padding": _padding_attr(padding, op_name, fmt),
             "dilations": _spatial_pair(dilations, "dilations", op_name, fmt),
-            "data_format": fmt}
-
-
-def _pool_attrs(op_name, ksize, strides, padding, data_format):
-    fmt = _data_format_2d(data_format, op_name)
-    return {"ksize": _spatial_pair(ksize, "ksize", op_name, fmt),
-            "strides": _spatial_pair(strides, "strides", op_name, fmt),
-            "padding": _padding_attr(padding, op_name, fmt, explicit_ok=False),
             "data_format": fmt}
 
 
@@ -424,215 +414,6 @@ def _backprop_filter_grad(op_, ddw):
             execute(CONV2D, (x, ddw), attrs)]
 
 
-# --- pooling kernels -------------------------------------------------------------------------
-
-def _lowest(dtype):
-    dtype = np.dtype(dtype)
-    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
-
-
-def _pool_setup(op_name, x_nhwc, ksize, strides, padding):
-    n, h, w, c = x_nhwc.shape
-    return _geometry(op_name, h, w, ksize, strides, (1, 1), padding)
-
-
-def _max_pool_nhwc(xp, x, ksize, strides, padding):
-    oh, ow, pads = _pool_setup("MaxPool", x, ksize, strides, padding)
-    x = _pad(xp, x, pads, _lowest(x.dtype))
-    out = None
-    for rows, cols in _offsets(ksize, (oh, ow), strides):
-        window = x[:, rows, cols]
-        if out is None:
-            out = window.copy()
-        else:
-            xp.maximum(out, window, out=out)
-    return out
-
-
-def _argmax_hits(xp, x, y, ksize, strides):
-    """Yields (rows, cols, hit): `hit` marks outputs whose first maximum (row-major window
-    order, like TensorFlow) sits at this window offset."""
-    free = xp.ones(y.shape, dtype=bool)
-    offsets = list(_offsets(ksize, y.shape[1:3], strides))
-    for k, (rows, cols) in enumerate(offsets):
-        hit = xp.equal(x[:, rows, cols], y)
-        hit &= free
-        if k + 1 < len(offsets):
-            xp.greater(free, hit, out=free)  # free and not hit
-        yield rows, cols, hit
-
-
-def _max_pool_grad_nhwc(xp, x, y, dy, ksize, strides, padding):
-    n, h, w, c = x.shape
-    _, _, pads = _pool_setup("MaxPoolGrad", x, ksize, strides, padding)
-    x = _pad(xp, x, pads, _lowest(x.dtype))
-    dx = xp.zeros(x.shape, dtype=dy.dtype)
-    overlapping = strides[0] < ksize[0] or strides[1] < ksize[1]
-    for rows, cols, hit in _argmax_hits(xp, x, y, ksize, strides):
-        if overlapping:
-            dx[:, rows, cols] += dy * hit
-        else:  # each input position belongs to one window only
-            xp.multiply(dy, hit, out=dx[:, rows, cols])
-    return _crop(dx, pads, h, w)
-
-
-def _max_pool_grad_grad_nhwc(xp, x, y, g, ksize, strides, padding):
-    _, _, pads = _pool_setup("MaxPoolGradGrad", x, ksize, strides, padding)
-    x = _pad(xp, x, pads, _lowest(x.dtype))
-    g = _pad(xp, g, pads)
-    out = xp.zeros(y.shape, dtype=g.dtype)
-    for rows, cols, hit in _argmax_hits(xp, x, y, ksize, strides):
-        out = xp.where(hit, g[:, rows, cols], out)
-    return out
-
-
-def _window_counts(xp, h, w, ksize, strides, padding, dtype):
-    """How many real (unpadded) elements each output window covers: avg pool's divisor."""
-    oh, ow, pads = _geometry("AvgPool", h, w, ksize, strides, (1, 1), padding)
-    if padding == "VALID":
-        return None, (oh, ow), pads
-    counts = []
-    for size, out, k, s, (before, _) in ((h, oh, ksize[0], strides[0], pads[0]),
-                                         (w, ow, ksize[1], strides[1], pads[1])):
-        start = xp.arange(out) * s - before
-        counts.append(xp.minimum(start + k, size) - xp.maximum(start, 0))
-    return (counts[0][:, None] * counts[1][None, :]).astype(dtype)[None, :, :, None], \
-        (oh, ow), pads
-
-
-def _avg_pool_nhwc(xp, x, ksize, strides, padding):
-    n, h, w, c = x.shape
-    counts, out_hw, pads = _window_counts(xp, h, w, ksize, strides, padding, x.dtype)
-    x = _pad(xp, x, pads)
-    total = None
-    for rows, cols in _offsets(ksize, out_hw, strides):
-        if total is None:
-            total = x[:, rows, cols].copy()
-        else:
-            total += x[:, rows, cols]
-    if counts is None:
-        total *= 1.0 / (ksize[0] * ksize[1])
-        return total
-    return total / counts
-
-
-def _avg_pool_grad_nhwc(xp, in_shape, dy, ksize, strides, padding):
-    n, h, w, c = in_shape
-    counts, out_hw, pads = _window_counts(xp, h, w, ksize, strides, padding, dy.dtype)
-    if tuple(dy.shape[1:3]) != out_hw:
-        raise InvalidArgumentError(
-            f"AvgPoolGrad: the gradient's spatial size {tuple(dy.shape[1:3])} does not match "
-            f"the pooled size {out_hw} of an input of shape {tuple(in_shape)}.")
-    g = dy * (1.0 / (ksize[0] * ksize[1])) if counts is None else dy / counts
-    (top, bottom), (left, right) = pads
-    dx = xp.zeros((n, h + top + bottom, w + left + right, c), dtype=dy.dtype)
-    overlapping = strides[0] < ksize[0] or strides[1] < ksize[1]
-    for rows, cols in _offsets(ksize, out_hw, strides):
-        if overlapping:
-            dx[:, rows, cols] += g
-        else:  # each input position belongs to one window only
-            dx[:, rows, cols] = g
-    return _crop(dx, pads, h, w)
-
-
-# --- pooling ops -----------------------------------------------------------------------------
-
-def _pool_infer_dims(op_name, x_dims, attrs):
-    fmt = attrs["data_format"]
-    _check_rank(op_name, "input", x_dims, 4)
-    if x_dims is None:
-        return [None] * 4
-    n, h, w, c = _nhwc_shape(x_dims, fmt)
-    k, s, pad = attrs["ksize"], attrs["strides"], attrs["padding"]
-    out = [n, _static_out(op_name, h, k[0], s[0], 1, pad),
-           _static_out(op_name, w, k[1], s[1], 1, pad), c]
-    return _from_nhwc_dims(out, fmt)
-
-
-def _pool_infer(op_name):
-    def infer(ts, attrs):
-        return [(TensorShape(_pool_infer_dims(op_name, _dims(ts[0]), attrs)), ts[0].dtype)]
-    return infer
-
-
-def _pool_kernel(fn, op_name):
-    """Wraps an NHWC pooling function into a kernel handling ranks and data formats."""
-    def kernel(xp, x, ksize, strides, padding, data_format):
-        _check_rank(op_name, "input", x.shape, 4)
-        out = fn(xp, _to_nhwc(x, data_format), ksize, strides, padding)
-        return _from_nhwc(out, data_format)
-    return kernel
-
-
-MAX_POOL = op("MaxPool", infer=_pool_infer("MaxPool"))(_pool_kernel(_max_pool_nhwc, "MaxPool"))
-AVG_POOL = op("AvgPool", infer=_pool_infer("AvgPool"))(_pool_kernel(_avg_pool_nhwc, "AvgPool"))
-
-
-@op("MaxPoolGrad", unify=ALL, grad_inputs=(2,),
-    infer=lambda ts, a: [(ts[0].shape, ts[2].dtype)])
-def MAX_POOL_GRAD(xp, x, y, dy, ksize, strides, padding, data_format):
-    """Routes each output gradient to the (first) maximum of its window."""
-    to = lambda t: _to_nhwc(t, data_format)  # noqa: E731
-    dx = _max_pool_grad_nhwc(xp, to(x), to(y), to(dy), ksize, strides, padding)
-    return _from_nhwc(dx, data_format)
-
-
-@op("MaxPoolGradGrad", unify=ALL, grad_inputs=(2,),
-    infer=lambda ts, a: [(ts[1].shape, ts[2].dtype)])
-def MAX_POOL_GRAD_GRAD(xp, x, y, g, ksize, strides, padding, data_format):
-    """Gathers `g` (shaped like the pool's input) at each window's (first) maximum."""
-    to = lambda t: _to_nhwc(t, data_format)  # noqa: E731
-    out = _max_pool_grad_grad_nhwc(xp, to(x), to(y), to(g), ksize, strides, padding)
-    return _from_nhwc(out, data_format)
-
-
-def _avg_pool_grad_infer(ts, attrs):
-    dims = _sizes_value(ts[0])
-    return [(TensorShape(dims if dims is not None else [None] * 4), ts[1].dtype)]
-
-
-@op("AvgPoolGrad", grad_inputs=(1,), infer=_avg_pool_grad_infer)
-def AVG_POOL_GRAD(xp, sizes, dy, ksize, strides, padding, data_format):
-    """Spreads each output gradient evenly over the real elements of its window."""
-    sizes = [int(s) for s in sizes]
-    _check_rank("AvgPoolGrad", "orig_input_shape", sizes, 4)
-    dx = _avg_pool_grad_nhwc(xp, _nhwc_shape(sizes, data_format), _to_nhwc(dy, data_format),
-                             ksize, strides, padding)
-    return _from_nhwc(dx, data_format)
-
-
-def _pool_attrs_of(op_):
-    return {k: op_.attrs[k] for k in ("ksize", "strides", "padding", "data_format")}
-
-
-@MAX_POOL.gradient
-def _max_pool_grad(op_, dy):
-    return [execute(MAX_POOL_GRAD, (op_.inputs[0], op_.outputs[0], dy), _pool_attrs_of(op_))]
-
-
-@MAX_POOL_GRAD.gradient
-def _max_pool_grad_grad(op_, ddx):
-    # the routing is piecewise constant in x: only the incoming gradient carries a gradient
-    x, y, _ = op_.inputs
-    return [None, None, execute(MAX_POOL_GRAD_GRAD, (x, y, ddx), _pool_attrs_of(op_))]
-
-
-@MAX_POOL_GRAD_GRAD.gradient
-def _max_pool_grad_grad_grad(op_, dd):
-    x, y, _ = op_.inputs
-    return [None, None, execute(MAX_POOL_GRAD, (x, y, dd), _pool_attrs_of(op_))]
-
-
-@AVG_POOL.gradient
-def _avg_pool_grad(op_, dy):
-    return [execute(AVG_POOL_GRAD, (A.shape(op_.inputs[0]), dy), _pool_attrs_of(op_))]
-
-
-@AVG_POOL_GRAD.gradient
-def _avg_pool_grad_grad(op_, ddx):
-    return [None, execute(AVG_POOL, (ddx,), _pool_attrs_of(op_))]
-
-
 # --- bias_add ----------------------------------------------------------------------------------
 
 def _bias_axis(rank, data_format):
@@ -711,89 +492,6 @@ def bias_add(value, bias, data_format=None, name=None):
     return execute(BIAS_ADD, (value, bias), {"data_format": data_format}, name)
 
 
-# --- dropout -------------------------------------------------------------------------------
-
-def _dropout_mask_infer(ts, attrs):
-    x = ts[0]
-    noise = attrs["noise_shape"]
-    if noise is None:
-        return [(x.shape, x.dtype)]
-    dims = _dims(x)
-    out = [d if d is not None else (dims[i] if dims is not None and i < len(dims) else None)
-           for i, d in enumerate(noise)]
-    return [(TensorShape(out), x.dtype)]
-
-
-@op("DropoutMask", needs_rng=True, differentiable=False, infer=_dropout_mask_infer)
-def DROPOUT_MASK(xp, rng, x, rate, noise_shape, seed, seeds=None):
-    """1 / (1 - rate) where an element is kept, 0 where it is dropped (rate: a scalar)."""
-    rate = float(rate)
-    if not 0 <= rate < 1:
-        raise InvalidArgumentError(f"dropout: rate must be a scalar in the range [0, 1), got "
-                                   f"{rate}.")
-    shape = x.shape if noise_shape is None else tuple(
-        x.shape[i] if d is None else d for i, d in enumerate(noise_shape))
-    draw = rng.random(shape, dtype=np.float64 if x.dtype == np.float64 else np.float32)
-    scale = x.dtype.type(1.0 / (1.0 - rate))
-    return xp.where(draw >= rate, scale, x.dtype.type(0))
-
-
-def _dropout_attrs(noise_shape, seed):
-    if noise_shape is not None:
-        noise_shape = tuple(None if d is None else int(d) for d in A._static_shape(noise_shape))
-        noise_shape = tuple(None if d == -1 else d for d in noise_shape)
-    attrs = {"noise_shape": noise_shape, "seed": None if seed is None else int(seed)}
-    g = graph_for_building()
-    if g is not None:
-        attrs["seeds"] = graph_seeds(g, attrs["seed"])
-    return attrs
-
-
-def _python_number(value):
-    if isinstance(value, EagerTensor):
-        return float(value.numpy())
-    if isinstance(value, TensorLike):
-        return None
-    return float(value)
-
-
-def dropout(x, rate=None, noise_shape=None, seed=None, name=None):
-    """tf.nn.dropout: zeroes elements with probability `rate`, scales the rest by
-    1 / (1 - rate). `rate` may be a number or a scalar tensor (checked when it runs)."""
-    if rate is None:
-        raise ValueError("dropout: rate must be given (a float in [0, 1)).")
-    x = A.convert_to_tensor(x)
-    if not x.dtype.is_floating:
-        raise ValueError(f"dropout: x has to be a floating point tensor since it's going to "
-                         f"be scaled. Received: a {x.dtype.name} tensor.")
-    value = _python_number(rate)
-    if value is not None:
-        if not 0 <= value < 1:
-            raise ValueError(f"dropout: rate must be a scalar tensor or a float in the range "
-                             f"[0, 1). Received: rate={value}")
-        if value == 0:
-            return x
-    attrs = _dropout_attrs(noise_shape, seed)
-    mask = execute(DROPOUT_MASK, (x, rate if value is None else value), attrs)
-    return M.multiply(x, mask, name=name)
-
-
-def dropout_v1(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
-    """TF1 tf.nn.dropout: `keep_prob` (a number or tensor, e.g. a placeholder) or `rate`."""
-    if keep_prob is not None and rate is not None:
-        raise ValueError("dropout: cannot specify both keep_prob and rate.")
-    if keep_prob is not None:
-        value = _python_number(keep_prob)
-        if value is not None:
-            if not 0 < value <= 1:
-                raise ValueError(f"dropout: keep_prob must be a scalar tensor or a float in "
-                                 f"the range (0, 1]. Received: keep_prob={value}")
-            rate = 1.0 - value
-        else:
-            rate = M.subtract(1.0, keep_prob)
-    return dropout(x, rate=rate, noise_shape=noise_shape, seed=seed, name=name)
-
-
 # --- public functions: convolution -------------------------------------------------------------
 
 def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,  # noqa: A002
@@ -819,7 +517,7 @@ def _sizes_arg(shape, what):
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
     if any(isinstance(d, TensorLike) for d in shape):
-        return A.stack([A.cast(d, dtypes.int32) if isinstance(d, TensorLike) else int(d)
+        return stack([A.cast(d, dtypes.int32) if isinstance(d, TensorLike) else int(d)
                         for d in shape])
     dims = [int(d) for d in shape]
     if len(dims) != 4:
@@ -913,108 +611,12 @@ def conv1d_v1(value=None, filters=None, stride=None, padding=None, use_cudnn_on_
     return conv1d(value, filters, stride, padding, data_format or "NWC", dilations, name)
 
 
-# --- public functions: pooling -------------------------------------------------------------
-
-def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
-    attrs = _pool_attrs("max_pool2d", ksize, strides, padding, data_format)
-    return execute(MAX_POOL, (input,), attrs, name)
-
-
-def _check_floating(x, op_name):
-    x = A.convert_to_tensor(x)
-    if not x.dtype.is_floating:
-        raise TypeError(f"{op_name}: expected a floating-point input, got {x.dtype.name}.")
-    return x
-
-
-def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
-    attrs = _pool_attrs("avg_pool2d", ksize, strides, padding, data_format)
-    return execute(AVG_POOL, (_check_floating(input, "avg_pool2d"),), attrs, name)
-
-
-def _pool_1d(pool2d, op_name, input, ksize, strides, padding, data_format, name):  # noqa: A002
-    fmt, fmt2 = _data_format_1d(data_format, op_name)
-    axis = 1 if fmt == "NWC" else 2
-    x = A.expand_dims(input, axis)
-    y = pool2d(x, (1, _one_d(ksize, "ksize", op_name)), (1, _one_d(strides, "strides", op_name)),
-               padding, fmt2)
-    return A.squeeze(y, [axis], name=name)
-
-
-def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  # noqa: A002
-    return _pool_1d(max_pool2d, "max_pool1d", input, ksize, strides, padding, data_format, name)
-
-
-def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  # noqa: A002
-    return _pool_1d(avg_pool2d, "avg_pool1d", input, ksize, strides, padding, data_format, name)
-
-
-def _rank_of(x):
-    return x.shape.rank if isinstance(x, TensorLike) else np.ndim(x)
-
-
-def _pool_nd(pool1d, pool2d, op_name, input, ksize, strides, padding, data_format,  # noqa: A002
-             name):
-    rank = _rank_of(input)
-    if rank == 3 or (data_format is not None and str(data_format).upper() in ("NWC", "NCW")):
-        return pool1d(input, ksize, strides, padding, data_format or "NWC", name)
-    if rank in (4, None):
-        return pool2d(input, ksize, strides, padding, data_format or "NHWC", name)
-    raise ValueError(f"{op_name}: input must be of rank 3 or 4 (3-D pooling is not supported "
-                     f"yet). Received: input of rank {rank}")
-
-
-def max_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
-    """tf.nn.max_pool: picks max_pool1d or max_pool2d from the input's rank."""
-    return _pool_nd(max_pool1d, max_pool2d, "max_pool", input, ksize, strides, padding,
-                    data_format, name)
-
-
-def avg_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
-    """tf.nn.avg_pool: picks avg_pool1d or avg_pool2d from the input's rank."""
-    return _pool_nd(avg_pool1d, avg_pool2d, "avg_pool", input, ksize, strides, padding,
-                    data_format, name)
-
-
-def max_pool_v1(value=None, ksize=None, strides=None, padding=None, data_format="NHWC",
-                name=None, input=None):  # noqa: A002
-    return max_pool2d(input if value is None else value, ksize, strides, padding, data_format,
-                      name)
-
-
-def avg_pool_v1(value=None, ksize=None, strides=None, padding=None, data_format="NHWC",
-                name=None, input=None):  # noqa: A002
-    return avg_pool2d(input if value is None else value, ksize, strides, padding, data_format,
-                      name)
-
-
-def pool(input, window_shape, pooling_type, strides=None, padding="VALID",  # noqa: A002
-         data_format=None, dilations=None, name=None):
-    """tf.nn.pool for 1-D and 2-D windows ('MAX' or 'AVG'); dilations must be 1."""
-    if dilations is not None and any(int(d) != 1 for d in np.ravel(dilations)):
-        raise NotImplementedError("pool: dilations other than 1 are not supported yet.")
-    kind = str(pooling_type).upper()
-    if kind not in ("MAX", "AVG"):
-        raise ValueError(f"pool: pooling_type must be 'MAX' or 'AVG'. "
-                         f"Received: pooling_type={pooling_type!r}")
-    window = [int(v) for v in np.ravel(window_shape)]
-    if strides is None:
-        strides = [1] * len(window)
-    fn = max_pool if kind == "MAX" else avg_pool
-    return fn(input, window, strides, padding, data_format, name)
-
-
 from ..util.export import export_many  # noqa: E402
 
-export_many("nn", {
-    "conv2d": conv2d, "conv2d_transpose": conv2d_transpose, "conv1d": conv1d,
-    "max_pool": max_pool, "max_pool2d": max_pool2d, "max_pool1d": max_pool1d,
-    "avg_pool": avg_pool, "avg_pool2d": avg_pool2d, "avg_pool1d": avg_pool1d, "pool": pool,
-    "bias_add": bias_add, "dropout": dropout,
-})
+export_many("nn", {"conv2d": conv2d, "conv2d_transpose": conv2d_transpose, "conv1d": conv1d,
+                   "bias_add": bias_add})
 export_many("v1.nn", {
     "conv2d": conv2d_v1, "conv2d_transpose": conv2d_transpose_v1, "conv1d": conv1d_v1,
     "conv2d_backprop_input": conv2d_backprop_input,
     "conv2d_backprop_filter": conv2d_backprop_filter,
-    "max_pool": max_pool_v1, "avg_pool": avg_pool_v1, "dropout": dropout_v1,
 })

@@ -1,21 +1,19 @@
 """tf.print: prints tensor values when the op runs (eagerly, or at each call of a graph)."""
 import sys
 
-import numpy as np
-
 from ..framework.registry import execute, op
 from ..framework.tensor import TensorLike
 from ..util.export import export_many
 
 
-def _format(value):
-    v = np.asarray(value)
-    return str(v) if v.ndim == 0 else np.array2string(v, separator=" ")
+def _format(xp, value):
+    v = xp.asarray(value)
+    return str(v) if v.ndim == 0 else xp.array2string(v, separator=" ")
 
 
 @op("PrintV2", side_effect=True, differentiable=False, infer=lambda ts, a: [])
 def PRINT(xp, *values, template, sep, end, stream):
-    parts = iter(_format(v) for v in values)
+    parts = iter(_format(xp, v) for v in values)
     text = sep.join(next(parts) if piece is None else piece for piece in template)
     print(text, end=end, file=sys.stderr if stream == "stderr" else sys.stdout)
 

@@ -1,5 +1,10 @@
-"""Elementwise math, comparisons, reductions and matrix products."""
+"""Elementwise math (arithmetic, functions incl. erf, safe division and xlogy,
+comparisons and logic) and reductions (sums, means, extremes, counting, argmax, add_n).
+
+The attribute-free elementwise ops also have array-only `fast` forms, and the common
+reductions plan binders (`bind_to`), both at the end."""
 import functools
+import math
 
 import numpy as np
 
@@ -189,10 +194,6 @@ def squared_difference(x, y, name=None):
     return execute(SQUARED_DIFFERENCE, (x, y), _NO, name)
 
 
-def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    return minimum(maximum(t, clip_value_min), clip_value_max, name=name)
-
-
 # --- unary -----------------------------------------------------------------------------------
 
 NEG = _unary("Neg", lambda xp, x: xp.negative(x), lambda op, g: [-g])
@@ -296,6 +297,58 @@ def inv(x, name=None):
     return reciprocal(x, name)
 
 
+# --- erf ---------------------------------------------------------------------------------------
+
+def _erf_function(xp):
+    if xp is np:
+        try:
+            from scipy.special import erf as scipy_erf
+            return scipy_erf
+        except ImportError:  # SciPy is optional: the standard library's erf, elementwise
+            vectorized = xp.vectorize(math.erf, otypes=[xp.float64])  # xp is NumPy here
+            return lambda a: vectorized(a).astype(a.dtype, copy=False)
+    from cupyx.scipy.special import erf as cupy_erf
+    return cupy_erf
+
+
+@op("Erf", infer=unary)
+def ERF(xp, x):
+    out = _erf_function(xp)(x)
+    return out.astype(x.dtype, copy=False)
+
+
+@ERF.gradient
+def _erf_grad(op, g):
+    x = op.inputs[0]
+    return [g * (2.0 / math.sqrt(math.pi)) * exp(-square(x))]
+
+
+def erf(x, name=None):
+    return execute(ERF, (x,), _NO, name)
+
+
+# --- safe division and x * log(y) ---------------------------------------------------------------
+
+def divide_no_nan(x, y, name=None):
+    """x / y, and 0 wherever y is 0 (its gradient too)."""
+    x = convert_to_tensor(x)
+    y = convert_to_tensor(y, dtype=x.dtype) if not isinstance(y, TensorLike) else y
+    is_zero = equal(y, 0)
+    safe_y = where(is_zero, ones_like(y), y)
+    quotient = truediv(x, safe_y)
+    return where(is_zero, zeros_like(quotient), quotient, name=name)
+
+
+def xlogy(x, y, name=None):
+    """x * log(y), and 0 wherever x is 0 (even where y is 0)."""
+    x = convert_to_tensor(x)
+    y = convert_to_tensor(y, dtype=x.dtype) if not isinstance(y, TensorLike) else y
+    x_is_zero = equal(x, 0)
+    safe_y = where(x_is_zero, ones_like(y), y)
+    product = x * log(safe_y)
+    return where(x_is_zero, zeros_like(product), product, name=name)
+
+
 # --- comparisons and logic ---------------------------------------------------------------------
 
 def _cmp(name, kernel):
@@ -361,7 +414,7 @@ def SUM(xp, x, axis, keepdims):
 
 @op("SumGrad", grad_inputs=(0,), infer=lambda ts, a: [(ts[1].shape, ts[0].dtype)])
 def SUM_GRAD(xp, g, x, axis, keepdims):
-    shape = np.shape(x)
+    shape = x.shape
     if not keepdims:
         g = xp.reshape(g, _keepdims_shape(shape, axis))
     return xp.broadcast_to(g, shape)
@@ -388,18 +441,18 @@ def MEAN(xp, x, axis, keepdims):
 
 def _count(x_shape, axis):
     if axis is None:
-        return int(np.prod(x_shape))
+        return math.prod(x_shape)
     axes = (axis,) if isinstance(axis, int) else axis
-    return int(np.prod([x_shape[a] for a in axes]))
+    return math.prod(x_shape[a] for a in axes)
 
 
 @op("MeanGrad", grad_inputs=(0,), infer=lambda ts, a: [(ts[1].shape, ts[0].dtype)])
 def MEAN_GRAD(xp, g, x, axis, keepdims):
-    shape = np.shape(x)
+    shape = x.shape
     if not keepdims:
         g = xp.reshape(g, _keepdims_shape(shape, axis))
     n = _count(shape, axis)
-    return xp.broadcast_to(g / np.asarray(max(n, 1), dtype=g.dtype), shape)
+    return xp.broadcast_to(g / xp.asarray(max(n, 1), dtype=g.dtype), shape)
 
 
 @MEAN.gradient
@@ -564,73 +617,43 @@ def add_n(inputs, name=None):
     return execute(ADD_N, tuple(inputs), _NO, name)
 
 
-# --- matrix products ------------------------------------------------------------------------
+# --- counting ------------------------------------------------------------------------------------
 
-def _matmul_infer(ts, attrs):
-    a, b = ts[0].shape, ts[1].shape
-    dtype = ts[0].dtype
-    if a.rank is None or b.rank is None:
-        return [(TensorShape(None), dtype)]
-    if a.rank < 2 or b.rank < 2:
-        raise InvalidArgumentError(f"MatMul: inputs must be at least rank 2, got shapes {a} and "
-                                   f"{b}.")
-    ad, bd = list(a.dims), list(b.dims)
-    if attrs.get("transpose_a"):
-        ad[-1], ad[-2] = ad[-2], ad[-1]
-    if attrs.get("transpose_b"):
-        bd[-1], bd[-2] = bd[-2], bd[-1]
-    if ad[-1] is not None and bd[-2] is not None and ad[-1] != bd[-2]:
-        raise InvalidArgumentError(
-            f"MatMul: shapes {a} and {b} are incompatible: inner dimensions {ad[-1]} and "
-            f"{bd[-2]} differ.")
-    from ..framework.shape_fns import broadcast_shape
-    batch = broadcast_shape([TensorShape(ad[:-2]), TensorShape(bd[:-2])], "MatMul")
-    return [(TensorShape(list(batch.dims) + [ad[-2], bd[-1]]), dtype)]
+def count_nonzero(input, axis=None, keepdims=None, dtype=dtypes.int64, name=None,  # noqa: A002
+                  reduction_indices=None, keep_dims=None):
+    axis = reduction_indices if axis is None else axis
+    keep = bool(keepdims if keepdims is not None else (keep_dims or False))
+    x = convert_to_tensor(input)
+    nonzero = not_equal(x, False if x.dtype.is_bool else 0)
+    return reduce_sum(cast(nonzero, dtype), axis=axis, keepdims=keep, name=name)
 
 
-def _t(x):
-    return x.T if x.ndim == 2 else np.swapaxes(x, -1, -2)
+@op("Bincount", differentiable=False,
+    infer=lambda ts, a: [(TensorShape([None]), a["dtype"])])
+def BINCOUNT(xp, values, *weights, minlength, maxlength, dtype):
+    values = values.reshape(-1)
+    if values.size and values.min() < 0:
+        raise InvalidArgumentError(f"bincount: values must be non-negative, got "
+                                   f"{int(values.min())}.")
+    w = weights[0].reshape(-1) if weights else None
+    if maxlength is not None and values.size:
+        keep = values < maxlength
+        values, w = values[keep], (None if w is None else w[keep])
+    counts = xp.bincount(values, weights=w, minlength=minlength or 0)
+    if maxlength is not None:
+        counts = counts[:maxlength]
+    return counts.astype(dtype._np)
 
 
-@op("MatMul", unify=ALL, infer=_matmul_infer)
-def MATMUL(xp, a, b, transpose_a=False, transpose_b=False):
-    if transpose_a:
-        a = _t(a)
-    if transpose_b:
-        b = _t(b)
-    if a.ndim == 2 and b.ndim == 2:
-        return xp.dot(a, b)
-    return xp.matmul(a, b)
-
-
-def _mm(a, b, ta=False, tb=False):
-    return execute(MATMUL, (a, b), {"transpose_a": ta, "transpose_b": tb} if ta or tb else _NO)
-
-
-@MATMUL.gradient
-def _matmul_grad(op, g, *, needs=(True, True)):
-    a, b = op.inputs
-    ta, tb = op.attrs.get("transpose_a", False), op.attrs.get("transpose_b", False)
-    if not ta and not tb:
-        ga, gb = (lambda: _mm(g, b, tb=True)), (lambda: _mm(a, g, ta=True))
-    elif not ta and tb:
-        ga, gb = (lambda: _mm(g, b)), (lambda: _mm(g, a, ta=True))
-    elif ta and not tb:
-        ga, gb = (lambda: _mm(b, g, tb=True)), (lambda: _mm(a, g))
-    else:
-        ga, gb = (lambda: _mm(b, g, ta=True, tb=True)), (lambda: _mm(g, a, ta=True, tb=True))
-    return [ga() if needs[0] else None, gb() if needs[1] else None]
-
-
-def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
-           a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
-    ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
-    attrs = {"transpose_a": ta, "transpose_b": tb} if ta or tb else _NO
-    return execute(MATMUL, (a, b), attrs, name)
-
-
-def _matmul_operator(a, b):
-    return execute(MATMUL, (a, b), _NO)
+def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32, name=None):
+    arr = convert_to_tensor(arr)
+    inputs = (arr,) if weights is None else (arr, weights)
+    if weights is not None:
+        dtype = convert_to_tensor(weights).dtype
+    attrs = {"minlength": None if minlength is None else int(minlength),
+             "maxlength": None if maxlength is None else int(maxlength),
+             "dtype": dtypes.as_dtype(dtype)}
+    return execute(BINCOUNT, inputs, attrs, name)
 
 
 from ..util.export import export_many  # noqa: E402
@@ -656,8 +679,11 @@ export_many("math", _MATH)
 export_many("", {k: v for k, v in _MATH.items() if k not in (
     "reduce_variance", "reduce_std", "floormod", "reciprocal", "is_nan", "is_inf",
     "is_finite", "logical_xor", "expm1", "tan", "rsqrt", "squared_difference", "log")})
-export_many("", {"matmul": matmul, "clip_by_value": clip_by_value, "realdiv": realdiv})
-export_many("linalg", {"matmul": matmul})
+export_many("", {"realdiv": realdiv})
+export_many("math", {"erf": erf, "divide_no_nan": divide_no_nan, "xlogy": xlogy,
+                     "count_nonzero": count_nonzero, "bincount": bincount})
+export_many("v1", {"erf": erf, "count_nonzero": count_nonzero, "div_no_nan": divide_no_nan,
+                   "bincount": bincount})
 export_many("v1", {"div": div, "log": log, "mod": mod, "rsqrt": rsqrt, "reciprocal": reciprocal,
                    "squared_difference": squared_difference, "floormod": floormod,
                    "is_nan": is_nan, "is_inf": is_inf, "is_finite": is_finite, "inv": inv,
@@ -678,11 +704,11 @@ for _opdef, _ufunc in (
         (LESS_EQUAL, np.less_equal), (GREATER, np.greater), (GREATER_EQUAL, np.greater_equal),
         (LOGICAL_AND, np.logical_and), (LOGICAL_OR, np.logical_or),
         (LOGICAL_XOR, np.logical_xor), (LOGICAL_NOT, np.logical_not), (IS_NAN, np.isnan),
-        (IS_INF, np.isinf), (IS_FINITE, np.isfinite), (MATMUL, np.matmul)):
+        (IS_INF, np.isinf), (IS_FINITE, np.isfinite)):
     _opdef.fast = _ufunc
 
 
-# --- plan specialisations: with static shapes known, bind reductions and products to
+# --- plan specialisations: with static shapes known, bind reductions to
 # C-level NumPy calls instead of the generic kernels.
 
 def _static_dims(shape):
@@ -741,18 +767,3 @@ def _bind_broadcast_grad(scale):
 
 SUM_GRAD.bind_to(_bind_broadcast_grad(scale=False))
 MEAN_GRAD.bind_to(_bind_broadcast_grad(scale=True))
-
-
-@MATMUL.bind_to
-def _bind_matmul(xp, operation, store, shapes):
-    ta, tb = operation.attrs.get("transpose_a"), operation.attrs.get("transpose_b")
-    if shapes[0].rank != 2 or shapes[1].rank != 2:
-        return functools.partial(MATMUL.kernel, xp, **operation.attrs)
-    dot = xp.dot
-    if not ta and not tb:
-        return dot
-    if ta and tb:
-        return lambda a, b: dot(a.T, b.T)
-    if ta:
-        return lambda a, b: dot(a.T, b)
-    return lambda a, b: dot(a, b.T)

@@ -1,12 +1,17 @@
-"""Activations and losses of tf.nn that are not convolutions or pooling."""
+"""tf.nn beyond convolution and pooling: relu, softmax, the cross-entropies with logits,
+l2_loss, l2_normalize, moments and dropout (other activations: activation_ops)."""
 import numpy as np
 
-from ..framework import dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.graph import graph_for_building
+from ..framework.random_seed import graph_seeds
 from ..framework.registry import ALL, execute, op
-from ..framework.shape_fns import unary
+from ..framework.shape_fns import broadcast_shape, unary
+from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
 from . import math_ops as M
-from .array_ops import cast, convert_to_tensor, stop_gradient, zeros_like
+from .array_ops import (_static_shape, cast, convert_to_tensor, expand_dims, reshape,
+                        shape as shape_of, squeeze, stop_gradient, zeros_like)
 
 _NO = {}
 
@@ -93,7 +98,6 @@ def _xent_infer(ts, attrs):
 
 def _dense_xent_infer(ts, attrs):
     # the kernel broadcasts labels against logits: infer the shape it really gives
-    from ..framework.shape_fns import broadcast_shape
     s = broadcast_shape([ts[0].shape, ts[1].shape], "SoftmaxCrossEntropyWithLogits")
     out = TensorShape(None) if s.rank is None else TensorShape(s.dims[:-1])
     return [(out, ts[0].dtype), (s, ts[0].dtype)]
@@ -113,7 +117,6 @@ def _softmax_xent_grad(op, g_loss, g_backprop):
     logits, labels = op.inputs
     if g_loss is None:
         g_loss = M.reduce_sum(zeros_like(g_backprop), axis=-1)
-    from .array_ops import expand_dims
     g_exp = expand_dims(g_loss, -1)
     grad_logits = g_exp * op.outputs[1]
     grad_labels = g_exp * -log_softmax(logits)
@@ -134,7 +137,6 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None):
         return execute(SOFTMAX_XENT, (logits, labels), _NO, name)[0]
     # As TensorFlow: both flattened to matrices [-1, classes], the loss reshaped to the
     # logits' outer dimensions (labels of shape [1, batch, classes] give a [batch] loss).
-    from .array_ops import reshape, shape as shape_of
     classes = logits.shape.dims[-1] if logits.shape.rank else None
     classes = shape_of(logits)[-1] if classes is None else classes
     loss = execute(SOFTMAX_XENT, (reshape(logits, [-1, classes]), reshape(labels, [-1, classes])),
@@ -156,22 +158,20 @@ def softmax_cross_entropy_with_logits(labels=None, logits=None, dim=-1, name=Non
 def SPARSE_SOFTMAX_XENT(xp, logits, labels):
     shifted = logits - xp.max(logits, axis=-1, keepdims=True)
     log_probs = shifted - xp.log(xp.sum(xp.exp(shifted), axis=-1, keepdims=True))
-    labels = labels.astype(np.int64, copy=False)
+    labels = labels.astype(xp.int64, copy=False)
     n = logits.shape[-1]
     if labels.size and (labels.min() < 0 or labels.max() >= n):
-        from ..framework.errors import InvalidArgumentError
         raise InvalidArgumentError(f"Received a label value of {int(labels.max())} which is "
                                    f"outside the valid range of [0, {n}).")
     picked = xp.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
     backprop = xp.exp(log_probs)
     flat = backprop.reshape(-1, n)
-    flat[np.arange(flat.shape[0]), labels.reshape(-1)] -= 1
+    flat[xp.arange(flat.shape[0]), labels.reshape(-1)] -= 1
     return [-picked, backprop]
 
 
 @SPARSE_SOFTMAX_XENT.gradient
 def _sparse_xent_grad(op, g_loss, g_backprop):
-    from .array_ops import expand_dims
     if g_loss is None:
         g_loss = M.reduce_sum(zeros_like(g_backprop), axis=-1)
     grad_logits = expand_dims(g_loss, -1) * op.outputs[1]
@@ -199,6 +199,120 @@ def l2_loss(t, name=None):
     return M.multiply(M.reduce_sum(M.square(t)), 0.5, name=name)
 
 
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    axis = dim if axis is None else axis
+    x = convert_to_tensor(x)
+    square_sum = M.reduce_sum(M.square(x), axis=axis, keepdims=True)
+    return M.multiply(x, M.rsqrt(M.maximum(square_sum, epsilon)), name=name)
+
+
+def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):
+    """(mean, variance) of x over `axes`."""
+    keep = bool(keepdims or keep_dims)
+    x = convert_to_tensor(x)
+    axes = _norm_axes_list(axes)
+    mean = M.reduce_mean(x, axis=axes, keepdims=True)
+    # TensorFlow stops the gradient through the mean here: harmless for first derivatives
+    # (that term is zero) but it makes second derivatives wrong, so ndflow keeps it
+    variance = M.reduce_mean(M.squared_difference(x, mean), axis=axes, keepdims=True)
+    if not keep:
+        mean, variance = squeeze(mean, axis=axes), squeeze(variance, axis=axes)
+    return mean, variance
+
+
+def _norm_axes_list(axes):
+    if isinstance(axes, EagerTensor):
+        axes = axes._value.tolist()
+    if isinstance(axes, (int, np.integer)):
+        return [int(axes)]
+    return [int(a) for a in axes]
+
+
+# --- dropout -------------------------------------------------------------------------------
+
+def _dropout_mask_infer(ts, attrs):
+    x = ts[0]
+    noise = attrs["noise_shape"]
+    if noise is None:
+        return [(x.shape, x.dtype)]
+    dims = x.shape.dims
+    out = [d if d is not None else (dims[i] if dims is not None and i < len(dims) else None)
+           for i, d in enumerate(noise)]
+    return [(TensorShape(out), x.dtype)]
+
+
+@op("DropoutMask", needs_rng=True, differentiable=False, infer=_dropout_mask_infer)
+def DROPOUT_MASK(xp, rng, x, rate, noise_shape, seed, seeds=None):
+    """1 / (1 - rate) where an element is kept, 0 where it is dropped (rate: a scalar)."""
+    rate = float(rate)
+    if not 0 <= rate < 1:
+        raise InvalidArgumentError(f"dropout: rate must be a scalar in the range [0, 1), got "
+                                   f"{rate}.")
+    shape = x.shape if noise_shape is None else tuple(
+        x.shape[i] if d is None else d for i, d in enumerate(noise_shape))
+    # drawn on the host (the device's generators live there), then moved to xp's device
+    draw = xp.asarray(rng.random(shape, dtype=np.float64 if x.dtype == np.float64 else
+                                 np.float32))
+    scale = x.dtype.type(1.0 / (1.0 - rate))
+    return xp.where(draw >= rate, scale, x.dtype.type(0))
+
+
+def _dropout_attrs(noise_shape, seed):
+    if noise_shape is not None:
+        noise_shape = tuple(None if d is None else int(d) for d in _static_shape(noise_shape))
+        noise_shape = tuple(None if d == -1 else d for d in noise_shape)
+    attrs = {"noise_shape": noise_shape, "seed": None if seed is None else int(seed)}
+    g = graph_for_building()
+    if g is not None:
+        attrs["seeds"] = graph_seeds(g, attrs["seed"])
+    return attrs
+
+
+def _python_number(value):
+    if isinstance(value, EagerTensor):
+        return float(value.numpy())
+    if isinstance(value, TensorLike):
+        return None
+    return float(value)
+
+
+def dropout(x, rate=None, noise_shape=None, seed=None, name=None):
+    """tf.nn.dropout: zeroes elements with probability `rate`, scales the rest by
+    1 / (1 - rate). `rate` may be a number or a scalar tensor (checked when it runs)."""
+    if rate is None:
+        raise ValueError("dropout: rate must be given (a float in [0, 1)).")
+    x = convert_to_tensor(x)
+    if not x.dtype.is_floating:
+        raise ValueError(f"dropout: x has to be a floating point tensor since it's going to "
+                         f"be scaled. Received: a {x.dtype.name} tensor.")
+    value = _python_number(rate)
+    if value is not None:
+        if not 0 <= value < 1:
+            raise ValueError(f"dropout: rate must be a scalar tensor or a float in the range "
+                             f"[0, 1). Received: rate={value}")
+        if value == 0:
+            return x
+    attrs = _dropout_attrs(noise_shape, seed)
+    mask = execute(DROPOUT_MASK, (x, rate if value is None else value), attrs)
+    return M.multiply(x, mask, name=name)
+
+
+def dropout_v1(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
+    """TF1 tf.nn.dropout: `keep_prob` (a number or tensor, e.g. a placeholder) or `rate`."""
+    if keep_prob is not None and rate is not None:
+        raise ValueError("dropout: cannot specify both keep_prob and rate.")
+    if keep_prob is not None:
+        value = _python_number(keep_prob)
+        if value is not None:
+            if not 0 < value <= 1:
+                raise ValueError(f"dropout: keep_prob must be a scalar tensor or a float in "
+                                 f"the range (0, 1]. Received: keep_prob={value}")
+            rate = 1.0 - value
+        else:
+            rate = M.subtract(1.0, keep_prob)
+    return dropout(x, rate=rate, noise_shape=noise_shape, seed=seed, name=name)
+
+
 from ..util.export import export_many  # noqa: E402
 
 export_many("nn", {
@@ -207,7 +321,9 @@ export_many("nn", {
     "sparse_softmax_cross_entropy_with_logits": sparse_softmax_cross_entropy_with_logits,
     "sigmoid_cross_entropy_with_logits": sigmoid_cross_entropy_with_logits, "l2_loss": l2_loss,
 })
-export_many("math", {"softmax": softmax, "log_softmax": log_softmax})
+export_many("nn", {"l2_normalize": l2_normalize, "moments": moments, "dropout": dropout})
+export_many("math", {"softmax": softmax, "log_softmax": log_softmax, "l2_normalize": l2_normalize})
+export_many("linalg", {"l2_normalize": l2_normalize})
 export_many("v1.nn", {"softmax_cross_entropy_with_logits": softmax_cross_entropy_with_logits,
                       "softmax_cross_entropy_with_logits_v2":
-                      softmax_cross_entropy_with_logits_v2})
+                      softmax_cross_entropy_with_logits_v2, "dropout": dropout_v1})

@@ -1,7 +1,9 @@
 """Python operators on tensors and variables, each a call of the matching op."""
 from ..framework.registry import execute
 from ..framework.tensor import TensorLike
-from . import array_ops, math_ops as M
+from . import math_ops as M
+from .indexing_ops import getitem
+from .linalg_ops import _matmul_operator
 
 _NO = {}
 _ADD, _SUB, _MUL = M.ADD, M.SUB, M.MUL
@@ -47,8 +49,8 @@ _OPERATORS = {
     "__rmod__": lambda a, b: M.floormod(b, a),
     "__pow__": lambda a, b: M.pow(a, b),
     "__rpow__": lambda a, b: M.pow(b, a),
-    "__matmul__": M._matmul_operator,
-    "__rmatmul__": lambda a, b: M._matmul_operator(b, a),
+    "__matmul__": _matmul_operator,
+    "__rmatmul__": lambda a, b: _matmul_operator(b, a),
     "__neg__": _neg,
     "__pos__": lambda a: a,
     "__abs__": lambda a: M.abs(a),
@@ -64,7 +66,7 @@ _OPERATORS = {
     "__ror__": lambda a, b: M.logical_or(b, a),
     "__xor__": lambda a, b: M.logical_xor(a, b),
     "__invert__": lambda a: M.logical_not(a),
-    "__getitem__": array_ops.getitem,
+    "__getitem__": getitem,
 }
 
 

@@ -1,4 +1,6 @@
 """Random tensors: seeded per TensorFlow's global/op seed rules (see framework.random_seed)."""
+import math
+
 import numpy as np
 
 from ..framework import dtypes
@@ -32,13 +34,13 @@ def RANDOM_NORMAL(xp, rng, shape, dtype, seed, mean, stddev, seeds=None):
 
 @op("TruncatedNormal", needs_rng=True, differentiable=False, infer=_shape_infer)
 def TRUNCATED_NORMAL(xp, rng, shape, dtype, seed, mean, stddev, seeds=None):
-    n = int(np.prod(shape))
-    out = np.empty(n, dtype=np.float64)
+    n = math.prod(shape)
+    out = xp.empty(n, dtype=xp.float64)
     filled = 0
     while filled < n:  # redraw values beyond two standard deviations, like TensorFlow
-        draw = rng.standard_normal(max(2 * (n - filled), 16))
-        draw = draw[np.abs(draw) <= 2.0][: n - filled]
-        out[filled:filled + draw.size] = draw
+        draw = rng.standard_normal(max(2 * (n - filled), 16))  # on the host, like rng
+        draw = draw[abs(draw) <= 2.0][: n - filled]
+        out[filled:filled + draw.size] = xp.asarray(draw)
         filled += draw.size
     return (out.reshape(shape) * stddev + mean).astype(dtype._np)
 
@@ -54,7 +56,7 @@ def RANDOM_UNIFORM(xp, rng, shape, dtype, seed, minval, maxval, seeds=None):
 @op("RandomShuffle", needs_rng=True, differentiable=False,
     infer=lambda ts, a: [(ts[0].shape, ts[0].dtype)])
 def RANDOM_SHUFFLE(xp, rng, x, seed, seeds=None):
-    return x[rng.permutation(len(x))] if np.ndim(x) else x
+    return x[rng.permutation(len(x))] if x.ndim else x
 
 
 # Variants taking the shape as an int tensor input (a shape known only when the graph runs).

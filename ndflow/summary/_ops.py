@@ -39,7 +39,7 @@ def _as_bytes_scalar(blob):
     return out
 
 
-@op("WriteSummary", side_effect=True, differentiable=False, infer=lambda ts, a: [])
+@op("WriteSummary", side_effect=True, differentiable=False, host=True, infer=lambda ts, a: [])
 def WRITE_SUMMARY(xp, step, *data, writer, kind, tag, options, constant):
     value = data[0] if data else constant
     writer.write_summary(build_summary(kind, tag, value, dict(options)), int(np.asarray(step)))
@@ -49,7 +49,7 @@ def _string_scalar(ts, attrs):
     return [(TensorShape([]), dtypes.string)]
 
 
-@op("SummaryV1", differentiable=False, infer=_string_scalar)
+@op("SummaryV1", differentiable=False, host=True, infer=_string_scalar)
 def SUMMARY_V1(xp, *data, kind, tag, options, constant):
     options = dict(options)
     value = data[0] if data else constant
@@ -61,7 +61,7 @@ def SUMMARY_V1(xp, *data, kind, tag, options, constant):
     return _as_bytes_scalar(proto.SerializeToString())
 
 
-@op("MergeSummary", differentiable=False, infer=_string_scalar)
+@op("MergeSummary", differentiable=False, host=True, infer=_string_scalar)
 def MERGE_SUMMARY(xp, *serialized):
     blobs = [np.asarray(s, dtype=object).reshape(-1) for s in serialized]
     merged = _protos.merge_summaries(b for group in blobs for b in group)

@@ -26,3 +26,8 @@ def get_global_step(graph=None):
 
 from .saver import (CheckpointState, Saver, checkpoint_exists, get_checkpoint_state,  # noqa: E402,F401
                     latest_checkpoint)
+
+
+def __getattr__(name):  # tf.train.Example, Features, Feature...: protos load on first use
+    from ..compat.input_v1 import train_getattr
+    return train_getattr(name)

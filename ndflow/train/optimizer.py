@@ -5,7 +5,7 @@ from ..framework.graph import graph_for_building
 from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.variables import Variable, trainable_variables
 from ..ops import array_ops
-from ..ops.control_flow_ops import group
+from ..framework.ordering import group
 from ..ops import update_rules as R
 
 

@@ -1,5 +1,6 @@
-"""Gradient-check samples for the ops of array_ops, math_ops, nn_ops, array_extra_ops,
-math_extra_ops, activation_ops and einsum_ops (conv/pool/dropout live in samples_conv.py).
+"""Gradient-check samples for the ops of array_ops, indexing_ops, join_ops, sort_ops,
+math_ops, scan_ops, linalg_ops, clip_ops, nn_ops and activation_ops (conv/pool/dropout live
+in samples_conv.py).
 
 Each `fn` takes float64 tensors; integer arguments (indices, labels, masks) are baked in
 as constants. Samples cover plain and broadcasting shapes and every attribute that
@@ -9,9 +10,10 @@ import numpy as np
 
 import ndflow as tf
 from ndflow.framework.registry import execute
-from ndflow.ops import array_extra_ops as AX
-from ndflow.ops import array_ops as A
 from ndflow.ops import activation_ops as ACT
+from ndflow.ops import array_ops as A
+from ndflow.ops import indexing_ops as IX
+from ndflow.ops import join_ops as J
 from ndflow.ops import math_ops as M
 from ndflow.ops import nn_ops as NN
 
@@ -73,7 +75,7 @@ add(
     Sample("ConcatV2", lambda a, b: tf.concat([a, b], 0), shapes=[(2, 3), (4, 3)],
            second_order=True),
     Sample("ConcatV2", lambda a, b, c: tf.concat([a, b, c], -1), shapes=[(2, 1), (2, 3), (2, 2)]),
-    Sample("ConcatGrad", lambda g, a, b: execute(A.CONCAT_GRAD, (g, a, b), {"axis": 1}),
+    Sample("ConcatGrad", lambda g, a, b: execute(J.CONCAT_GRAD, (g, a, b), {"axis": 1}),
            shapes=[(2, 5), (2, 2), (2, 3)], second_order=True),
     Sample("GetItem", lambda x: x[1:, ::-1], shapes=[(3, 4)], second_order=True),
     Sample("GetItem", lambda x: x[:, 1], shapes=[(3, 4)]),
@@ -81,10 +83,10 @@ add(
     Sample("GetItem", lambda x: x[const([0, 2, 0])], shapes=[(3, 4)], second_order=True),
     Sample("GetItem", lambda x: x[const([[True, False, True, True]] * 3)], shapes=[(3, 4)]),
     Sample("GetItemGrad",
-           lambda g, x: execute(A.GETITEM_GRAD, (g, x), {"key": (slice(1, None), 0)}),
+           lambda g, x: execute(IX.GETITEM_GRAD, (g, x), {"key": (slice(1, None), 0)}),
            shapes=[(2,), (3, 4)], second_order=True),
     Sample("GetItemGrad",
-           lambda g, x: execute(A.GETITEM_GRAD, (g, x), {"key": (np.array([0, 2, 0]),)}),
+           lambda g, x: execute(IX.GETITEM_GRAD, (g, x), {"key": (np.array([0, 2, 0]),)}),
            shapes=[(3, 4), (3, 4)], second_order=True),
     Sample("Select", lambda x, y: tf.where(const(np.arange(12).reshape(3, 4) % 3 == 0), x, y),
            shapes=[(3, 4), (3, 4)], second_order=True),
@@ -235,7 +237,7 @@ add(
            shapes=[(3, 4)], second_order=True),
 )
 
-# --- the ops of array_extra_ops ------------------------------------------------------------------
+# --- indexing, joining, sorting and generated tensors -------------------------------------------
 
 _REPEATED = np.array([[0, 2, 2, 1], [1, 1, 0, 0]])
 add(
@@ -243,11 +245,11 @@ add(
     Sample("TakeAlongAxis", lambda x: tf.sort(x, axis=0, direction="DESCENDING"),
            shapes=[(3, 4)]),
     Sample("TakeAlongAxisGrad",
-           lambda g, x: AX.take_along_axis_grad(g, x, const(_REPEATED), -1),
+           lambda g, x: IX.take_along_axis_grad(g, x, const(_REPEATED), -1),
            shapes=[(2, 4), (2, 3)], second_order=True),
     Sample("Tile", lambda x: tf.tile(x, [2, 3]), shapes=[(2, 3)], second_order=True),
     Sample("Tile", lambda x: tf.tile(x, [1, 2, 1]), shapes=[(2, 1, 3)]),
-    Sample("TileGrad", lambda g, x: execute(AX.TILE_GRAD, (g, x), {"multiples": (2, 3)}),
+    Sample("TileGrad", lambda g, x: execute(J.TILE_GRAD, (g, x), {"multiples": (2, 3)}),
            shapes=[(4, 6), (2, 2)], second_order=True),
     Sample("Pad", lambda x: tf.pad(x, [[1, 2], [0, 1]]), shapes=[(2, 3)], second_order=True),
     Sample("Pad", lambda x: tf.pad(x, [[1, 2], [0, 1]], constant_values=3.0), shapes=[(2, 3)]),
@@ -255,11 +257,11 @@ add(
            second_order=True),
     Sample("Pad", lambda x: tf.pad(x, [[2, 1], [0, 3]], "SYMMETRIC"), shapes=[(3, 4)]),
     Sample("MirrorPadGrad",
-           lambda g, x: execute(AX.MIRROR_PAD_GRAD, (g, x), {
+           lambda g, x: execute(J.MIRROR_PAD_GRAD, (g, x), {
                "paddings": ((1, 2), (2, 0)), "mode": "REFLECT", "constant_values": 0}),
            shapes=[(6, 6), (3, 4)], second_order=True),
     Sample("MirrorPadGrad",
-           lambda g, x: execute(AX.MIRROR_PAD_GRAD, (g, x), {
+           lambda g, x: execute(J.MIRROR_PAD_GRAD, (g, x), {
                "paddings": ((2, 2), (1, 3)), "mode": "SYMMETRIC", "constant_values": 0}),
            shapes=[(7, 8), (3, 4)]),
     Sample("Slice", lambda x: tf.slice(x, [1, 0], [2, -1]), shapes=[(3, 4)], second_order=True),
@@ -271,14 +273,14 @@ add(
     Sample("GatherV2", lambda x: tf.gather(x, const([[1, 1], [0, 2]]), axis=1, batch_dims=1),
            shapes=[(2, 3, 2)], second_order=True),
     Sample("GatherGrad",
-           lambda g, x: execute(AX.GATHER_GRAD, (g, x, const([1, 1, 0])),
+           lambda g, x: execute(IX.GATHER_GRAD, (g, x, const([1, 1, 0])),
                                 {"axis": 1, "batch_dims": 0}),
            shapes=[(2, 3), (2, 4)], second_order=True),
     Sample("GatherNd", lambda x: tf.gather_nd(x, const([[0, 1], [2, 3], [0, 1]])),
            shapes=[(3, 4)], second_order=True),
     Sample("GatherNd", lambda x: tf.gather_nd(x, const([[1], [0]])), shapes=[(2, 3, 2)]),
     Sample("GatherNdGrad",
-           lambda g, x: execute(AX.GATHER_ND_GRAD, (g, x, const([[1, 0], [1, 0]])), {}),
+           lambda g, x: execute(IX.GATHER_ND_GRAD, (g, x, const([[1, 0], [1, 0]])), {}),
            shapes=[(2,), (2, 3)], second_order=True),
     Sample("SplitV", lambda x: tf.split(x, 2, axis=1), shapes=[(3, 4)], second_order=True),
     Sample("SplitV", lambda x: tf.split(x, [1, -1, 1])[1], shapes=[(5, 2)]),
@@ -292,7 +294,7 @@ add(
            shapes=[(2,), (3,), (2,)]),
 )
 
-# --- the ops and composites of math_extra_ops ------------------------------------------------------
+# --- scans, erf, safe division, norms, clipping, moments, counting -------------------------------
 
 for _exclusive in (False, True):
     for _reverse in (False, True):

@@ -5,6 +5,7 @@ compressed; they are recognised by their content (gzip's 1f 8b header), not thei
 """
 import gzip
 import io
+import math
 import os
 import zlib
 
@@ -71,7 +72,7 @@ def _parse(f, path):
                             f"but only {len(dims_bytes)} of {4 * ndim} dimension bytes present")
     shape = tuple(int(d) for d in np.frombuffer(dims_bytes, dtype=">u4"))
     stored = _TYPE_CODES[code]
-    expected = int(np.prod(shape, dtype=np.int64)) * stored.itemsize
+    expected = math.prod(shape) * stored.itemsize  # Python ints: no int64 overflow
     data = _read_at_most(f, expected + 1)  # one byte more reveals trailing garbage
     if len(data) < expected:
         raise DataLossError(f"{path}: truncated IDX data: shape {shape} of {stored.name} "

@@ -23,6 +23,7 @@ from ...ops import array_ops, math_ops
 from ...util import nest
 from .. import backend
 from .keras_tensor import KerasTensor, Node, any_keras_tensor
+from .masks import attach_masks, masks_of
 
 # The `training` value of the outermost layer call in progress: sublayers called without an
 # explicit `training=` inherit it (Keras's call context).
@@ -271,6 +272,8 @@ class Layer:
         name = name or f"variable_{len(self._trainable_variables) + len(self._non_trainable_variables)}"
         from .. import constraints
         constraint = constraints.get(constraint) if constraint is not None else None
+        from ..saving.saving_lib import check_weight_budget
+        check_weight_budget(self, name, shape, dtype)  # a loaded config's sizes, bounded
         with init_scope():
             value = init(shape, dtype=dtype)
             var = Variable(value, trainable=trainable, name=f"{self.name}/{name}", dtype=dtype,
@@ -454,8 +457,17 @@ class Layer:
             training = bool(_context.state.learning_phase)  # keras.backend.set_learning_phase
         if accepts_training and training is not None:
             kwargs["training"] = training
-        if not accepts_mask:
-            kwargs.pop("mask", None)
+        first = args[0] if args else kwargs.get("inputs")
+        if accepts_mask:
+            if kwargs.get("mask") is None and first is not None:
+                found = masks_of(first)
+                if found is not None:
+                    kwargs["mask"] = found
+            previous_mask = kwargs.get("mask")
+        else:
+            previous_mask = kwargs.pop("mask", None)
+            if previous_mask is None and self.supports_masking and first is not None:
+                previous_mask = masks_of(first)
         if self._losses:
             self._losses.clear()
         pushed = training is not None
@@ -469,11 +481,21 @@ class Layer:
         finally:
             if pushed:
                 _TRAINING_CONTEXT.pop()
+        if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
+            if previous_mask is None and not accepts_mask and first is not None:
+                previous_mask = masks_of(first)
+            attach_masks(outputs, self.compute_mask(first, previous_mask))
         if self._nd_activity_regularizer is not None:
             for out in nest.flatten(outputs):
                 batch = math_ops.cast(array_ops.shape(out)[0], out.dtype)
                 self.add_loss(self._nd_activity_regularizer(out) / batch)
         return outputs
+
+    def compute_mask(self, inputs, previous_mask=None):
+        """The mask of the outputs: the inputs' mask for a layer that supports masking."""
+        if not self.supports_masking:
+            return None
+        return previous_mask
 
     # --- the Functional API --------------------------------------------------------------
     def _trace_specs(self, args, kwargs):

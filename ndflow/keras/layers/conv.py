@@ -1,7 +1,7 @@
 """Convolutions: Conv1D, Conv2D, Conv2DTranspose (on ndflow.nn's conv ops)."""
 import numpy as np
 
-from ...ops import array_ops, array_extra_ops, conv_ops
+from ...ops import array_ops, conv_ops, join_ops
 from .. import activations, backend, constraints, initializers, regularizers
 from .base import InputSpec, Layer, shape_tuple
 
@@ -129,7 +129,7 @@ class Conv1D(_Conv):
         if self.padding == "causal":  # pad on the left only, so no output sees the future
             left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
             pads = [[0, 0], [left, 0], [0, 0]] if fmt == "NWC" else [[0, 0], [0, 0], [left, 0]]
-            x = array_extra_ops.pad(x, pads)
+            x = join_ops.pad(x, pads)
             padding = "VALID"
         out = conv_ops.conv1d(x, self.kernel, stride=self.strides[0], padding=padding,
                               data_format=fmt, dilations=self.dilation_rate[0])

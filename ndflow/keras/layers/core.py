@@ -2,8 +2,7 @@
 Keras tensors)."""
 import numpy as np
 
-import ndflow
-from ...ops import array_ops, math_ops, random_ops
+from ...ops import array_ops, join_ops, linalg_ops, nn_ops
 from .. import activations, constraints, initializers, regularizers
 from .base import InputSpec, Layer, shape_tuple
 
@@ -31,6 +30,7 @@ class Dense(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
+        self.supports_masking = True
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -56,10 +56,10 @@ class Dense(Layer):
                 raise ValueError(f"Dense layer {self.name}: inputs of rank > 2 need known "
                                  f"non-batch dimensions; got {shape}.")
             flat = array_ops.reshape(inputs, [-1, shape[-1]])
-            out = array_ops.reshape(math_ops.matmul(flat, self.kernel),
+            out = array_ops.reshape(linalg_ops.matmul(flat, self.kernel),
                                     [-1] + list(shape[1:-1]) + [self.units])
         else:
-            out = math_ops.matmul(inputs, self.kernel)
+            out = linalg_ops.matmul(inputs, self.kernel)
         if self.bias is not None:
             out = out + self.bias
         if self.activation is not None:
@@ -84,6 +84,7 @@ class Activation(Layer):
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
+        self.supports_masking = True
 
     def call(self, inputs):
         return self.activation(inputs)
@@ -95,14 +96,8 @@ class Activation(Layer):
 
 
 def dropout(x, rate, noise_shape=None, seed=None):
-    """Inverted dropout through ndflow.nn.dropout (engineer B's op) when present."""
-    nn_dropout = getattr(ndflow.nn, "dropout", None)
-    if nn_dropout is not None:
-        return nn_dropout(x, rate=rate, noise_shape=noise_shape, seed=seed)
-    shape = noise_shape if noise_shape is not None else array_ops.shape(x)
-    keep = math_ops.greater_equal(random_ops.random_uniform(shape, dtype=x.dtype, seed=seed),
-                                  rate)
-    return array_ops.where(keep, x * (1.0 / (1.0 - rate)), array_ops.zeros_like(x))
+    """Inverted dropout (tf.nn.dropout)."""
+    return nn_ops.dropout(x, rate=rate, noise_shape=noise_shape, seed=seed)
 
 
 class Dropout(Layer):
@@ -127,7 +122,7 @@ class Dropout(Layer):
             noise_shape = [dims[i] if d is None else d for i, d in enumerate(self.noise_shape)]
             if any(d is None for d in noise_shape):
                 dyn = array_ops.shape(inputs)
-                noise_shape = array_ops.stack([dyn[i] if d is None else d
+                noise_shape = join_ops.stack([dyn[i] if d is None else d
                                                for i, d in enumerate(noise_shape)])
         return dropout(inputs, self.rate, noise_shape, self.seed)
 

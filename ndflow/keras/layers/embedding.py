@@ -1,7 +1,7 @@
 """Embedding: integer ids -> dense vectors (a gather from the `embeddings` weight)."""
 import warnings
 
-from ...ops import array_ops, array_extra_ops, math_ops
+from ...ops import array_ops, indexing_ops, math_ops
 from .. import constraints, initializers, regularizers
 from .base import Layer
 
@@ -38,7 +38,7 @@ class Embedding(Layer):
     def call(self, inputs):
         if not inputs.dtype.is_integer:
             inputs = array_ops.cast(inputs, "int32")
-        return array_extra_ops.gather(self.embeddings, inputs)
+        return indexing_ops.gather(self.embeddings, inputs)
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:

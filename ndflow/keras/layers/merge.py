@@ -1,6 +1,6 @@
 """Merging layers: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, and
 their function forms (`add([a, b])`, `concatenate([a, b])`...)."""
-from ...ops import array_ops, math_ops
+from ...ops import join_ops, math_ops
 from .base import Layer
 
 
@@ -32,6 +32,24 @@ class _Merge(Layer):
 
     def _finish(self, out, n):
         return out
+
+
+def _merged_mask(self, inputs, mask=None):
+    """A merge's output mask (Keras 3): None unless every input has a mask, else a
+    timestep is kept where any input keeps it."""
+    if mask is None:
+        return None
+    masks = list(mask) if isinstance(mask, (list, tuple)) else [mask]
+    if any(m is None for m in masks):
+        return None
+    import ndflow
+    out = ndflow.cast(masks[0], "bool")
+    for m in masks[1:]:
+        out = ndflow.logical_or(out, ndflow.cast(m, "bool"))
+    return out
+
+
+_Merge.compute_mask = _merged_mask
 
 
 class Add(_Merge):
@@ -94,7 +112,7 @@ class Concatenate(_Merge):
                                  f"input_shape={input_shape}")
 
     def call(self, inputs):
-        return array_ops.concat(self._check(inputs), axis=self.axis)
+        return join_ops.concat(self._check(inputs), axis=self.axis)
 
     def get_config(self):
         config = super().get_config()

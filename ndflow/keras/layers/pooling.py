@@ -1,5 +1,5 @@
 """Pooling: Max/AveragePooling1D/2D and the global poolings."""
-from ...ops import conv_ops, math_ops
+from ...ops import math_ops, pooling_ops
 from .. import backend
 from .base import InputSpec, Layer
 
@@ -29,10 +29,10 @@ class _Pooling(Layer):
     def call(self, inputs):
         last = self.data_format == "channels_last"
         if self.rank == 2:
-            fn = conv_ops.max_pool2d if self.mode == "max" else conv_ops.avg_pool2d
+            fn = pooling_ops.max_pool2d if self.mode == "max" else pooling_ops.avg_pool2d
             fmt = "NHWC" if last else "NCHW"
         else:
-            fn = conv_ops.max_pool1d if self.mode == "max" else conv_ops.avg_pool1d
+            fn = pooling_ops.max_pool1d if self.mode == "max" else pooling_ops.avg_pool1d
             fmt = "NWC" if last else "NCW"
         return fn(inputs, list(self.pool_size), list(self.strides), self.padding.upper(), fmt)
 
@@ -101,8 +101,28 @@ class GlobalMaxPooling2D(_GlobalPooling):
 
 
 class GlobalAveragePooling1D(_GlobalPooling):
+    """Global average pooling over the steps of a 1D (temporal) input; with a mask
+    (batch, steps), the average of the unmasked steps."""
+
     rank = 1
     reduce = staticmethod(math_ops.reduce_mean)
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return super().call(inputs)
+        import ndflow
+        steps_axis = 1 if self.data_format == "channels_last" else 2
+        m = ndflow.expand_dims(ndflow.cast(mask, inputs.dtype),
+                               2 if self.data_format == "channels_last" else 1)
+        total = ndflow.reduce_sum(inputs * m, axis=steps_axis, keepdims=self.keepdims)
+        return total / ndflow.reduce_sum(m, axis=steps_axis, keepdims=self.keepdims)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
 
 class GlobalMaxPooling1D(_GlobalPooling):

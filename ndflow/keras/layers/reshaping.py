@@ -1,7 +1,7 @@
 """Reshaping layers: Flatten, Reshape, Permute, ZeroPadding2D, UpSampling2D."""
 import numpy as np
 
-from ...ops import array_ops, array_extra_ops
+from ...ops import array_ops, join_ops
 from .. import backend
 from .base import InputSpec, Layer, shape_tuple
 
@@ -109,7 +109,7 @@ class ZeroPadding2D(Layer):
             pads = [[0, 0], [top, bottom], [left, right], [0, 0]]
         else:
             pads = [[0, 0], [0, 0], [top, bottom], [left, right]]
-        return array_extra_ops.pad(inputs, pads)
+        return join_ops.pad(inputs, pads)
 
     def get_config(self):
         config = super().get_config()

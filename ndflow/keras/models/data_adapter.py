@@ -188,6 +188,55 @@ class SequenceAdapter(GeneratorAdapter):
             self.data.on_epoch_end()
 
 
+class DatasetAdapter(GeneratorAdapter):
+    """A tf.data.Dataset: each element is one batch `x`, `(x,)`, `(x, y)` or `(x, y,
+    sample_weight)` (dicts of inputs keyed by input name).
+
+    Without `steps` every epoch is one full pass over the dataset. With `steps` (Keras's
+    `steps_per_epoch`) one iterator persists across epochs, as in TensorFlow, so an
+    infinitely repeated dataset keeps going and a finite one stops training when it runs
+    out."""
+
+    def __init__(self, dataset, steps=None, class_weight=None, what="x"):
+        from ...data.dataset import INFINITE
+        self.data = dataset
+        self.class_weight = class_weight
+        self._spec = dataset.element_spec
+        cardinality = dataset._cardinality()
+        if steps is None and cardinality == INFINITE:
+            raise ValueError(f"When passing an infinitely repeating dataset as `{what}`, please "
+                             "specify a `steps_per_epoch` value (`steps` / `validation_steps`) "
+                             "so that epochs have an end.")
+        self._persist = steps is not None
+        self.steps = int(steps) if steps is not None else (cardinality if cardinality >= 0
+                                                           else None)
+        self._iterator = None
+        self.exhausted = False
+
+    def epoch(self, rng=None):
+        from ...data import structure
+        if not self._persist or self._iterator is None:
+            self._iterator = self.data._iterate()
+        count = 0
+        while self.steps is None or count < self.steps:
+            flat = next(self._iterator, None)
+            if flat is None:
+                if self._persist:
+                    warnings.warn("Your input ran out of data; interrupting training. Make sure "
+                                  "that your dataset can generate at least `steps_per_epoch * "
+                                  "epochs` batches (you may need to use the `.repeat()` "
+                                  "function when building your dataset).", UserWarning)
+                    self.exhausted = True
+                return
+            yield self._batch(structure.pack(self._spec, list(flat)))
+            count += 1
+
+
+def _is_dataset(data):
+    from ...data.dataset import DatasetV2
+    return isinstance(data, DatasetV2)
+
+
 def _is_sequence(data):
     return hasattr(data, "__getitem__") and hasattr(data, "__len__") and \
         not isinstance(data, (np.ndarray, list, tuple, dict, TensorLike))
@@ -198,6 +247,9 @@ def make_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None, shu
     if x is None:
         raise ValueError(f"Unrecognized data type: {what}=None (expected arrays, tensors, a "
                          "generator or a keras.utils.Sequence).")
+    if _is_dataset(x):
+        _no_y(y, sample_weight, "a dataset")
+        return DatasetAdapter(x, steps, class_weight, what)
     if _is_sequence(x):
         _no_y(y, sample_weight, "a keras.utils.Sequence")
         return SequenceAdapter(x, steps, class_weight)

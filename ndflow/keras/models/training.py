@@ -14,6 +14,7 @@ from ...framework.function import Function
 from ...framework.tensor import EagerTensor, TensorLike
 from ...ops import array_ops, math_ops, random_ops
 from ...util import nest
+from ..layers.masks import get_keras_mask
 from . import data_adapter
 
 _AUTO_METRICS = ("accuracy", "acc", "crossentropy", "ce")
@@ -135,6 +136,29 @@ def _unpack_targets(y_true, compiled):
     return [None if j is None else flat[j] for j in compiled.true_index]
 
 
+def _apply_mask(sample_weight, mask, y_pred, rescale):
+    """Keras 3's masked losses and metrics: masked timesteps get weight 0. For a loss
+    averaged over the batch (`rescale`), the weights are scaled by total / unmasked so the
+    loss is the mean over unmasked entries."""
+    if mask is None:
+        return sample_weight
+    import ndflow
+    m = ndflow.cast(mask, y_pred.dtype)
+    if rescale:
+        total = ndflow.cast(ndflow.size(m), y_pred.dtype)
+        valid = ndflow.reduce_sum(m)
+        m = m * (total / ndflow.maximum(valid, 1e-7))
+    if sample_weight is None:
+        return m
+    sw = sample_weight if isinstance(sample_weight, TensorLike) else \
+        ndflow.convert_to_tensor(np.asarray(sample_weight, y_pred.dtype._np))
+    sw = ndflow.cast(sw, y_pred.dtype)
+    while sw.shape.rank is not None and m.shape.rank is not None and \
+            sw.shape.rank < m.shape.rank:
+        sw = ndflow.expand_dims(sw, -1)
+    return sw * m
+
+
 def _logs_to_floats(logs):
     return {k: float(v._value) if isinstance(v, EagerTensor) else float(v)
             for k, v in logs.items()}
@@ -230,6 +254,9 @@ class Trainer:
                 per_output.append(None)
                 continue
             sw = sws[i] if len(sws) == len(preds) else sws[0]
+            sw = _apply_mask(sw, get_keras_mask(preds[i]), preds[i],
+                             getattr(loss_fn, "reduction", None) in
+                             ("sum_over_batch_size", "mean"))
             value = loss_fn(targets[i], preds[i], sample_weight=sw)
             per_output.append(value)
             term = value if weight == 1.0 else value * weight
@@ -256,6 +283,7 @@ class Trainer:
                 if targets[i] is None:
                     continue
                 sw = (sws[i] if len(sws) == len(preds) else sws[0]) if weighted else None
+                sw = _apply_mask(sw, get_keras_mask(preds[i]), preds[i], False)
                 metric.update_state(targets[i], preds[i], sample_weight=sw)
 
     def _results(self, state):

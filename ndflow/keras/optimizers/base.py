@@ -14,6 +14,7 @@ from ...framework import dtypes
 from ...framework.errors import InvalidArgumentError
 from ...framework.variables import Variable
 from ...ops import array_ops as A
+from ...ops import clip_ops
 from ...ops import math_ops as M
 from ...ops import update_rules as R
 from . import schedules as S
@@ -244,7 +245,7 @@ class Optimizer:
             return _clip_by_global_norm(grads, float(self.global_clipnorm))
         if self.clipvalue is not None:
             v = float(self.clipvalue)
-            return [M.clip_by_value(g, -v, v) for g in grads]
+            return [clip_ops.clip_by_value(g, -v, v) for g in grads]
         return grads
 
     # --- config -----------------------------------------------------------------------------

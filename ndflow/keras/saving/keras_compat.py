@@ -32,3 +32,13 @@ def strip_neutral_extras(config):
 def _is_neutral(key, value):
     return any(value is n or (n is not None and value == n and type(value) is type(n))
                for n in _NEUTRAL_EXTRAS[key])
+
+
+def register_keras_op_layers():
+    """Makes the `keras.ops` nodes of Keras 3 Functional graphs (the mask computations
+    `NotEqual`, `Any`...) resolvable by their registered names when a file is loaded."""
+    from ..layers.ops_layers import KERAS_OP_CLASSES
+    from . import object_registration
+    for cls in KERAS_OP_CLASSES:
+        object_registration._GLOBAL_CUSTOM_OBJECTS.setdefault(cls.__name__, cls)
+        object_registration._GLOBAL_CUSTOM_NAMES.setdefault(cls, cls.__name__)

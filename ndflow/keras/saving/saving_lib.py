@@ -6,33 +6,114 @@ A `.keras` file is a zip (members stored, not deflated, like Keras) of `metadata
 target's directory that is renamed over the target only once complete. Every read checks
 the whole file against the model before a single variable is assigned.
 """
+import contextlib
 import datetime
 import io
 import json
 import os
-import shutil
-import tempfile
+import struct
+import threading
 import warnings
 import zipfile
+import zlib
 
-from ...util.atomic import atomic_write
-from ...framework.errors import AlreadyExistsError, DataLossError, NotFoundError
+import numpy as np
+
+from ...util.atomic import atomic_write, atomic_write_directory
+from ...framework.errors import (AlreadyExistsError, DataLossError, NotFoundError,
+                                 ResourceExhaustedError)
 from . import keras_compat, object_registration, serialization_lib, weights_store
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
 WEIGHTS_FILENAME = "model.weights.h5"
 _MAX_JSON_BYTES = 64 << 20          # config.json/metadata.json larger than this is not ours
+_MAX_CONFIG_DEPTH = 200             # nesting of config.json (a deep Functional model: ~30)
+_MAX_DEFLATE_RATIO = 1100           # deflate cannot inflate more than ~1032:1
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+# The most bytes of variables a model built while loading may create, when the file does
+# not itself bound them (a `.keras` file without weights). A file with weights bounds
+# them by its weights' size. Overridable: set_max_load_weight_bytes or the environment.
+MAX_LOAD_WEIGHT_BYTES_ENV = "NDFLOW_MAX_LOAD_WEIGHT_BYTES"
+_DEFAULT_MAX_LOAD_WEIGHT_BYTES = 4 << 30
+_max_load_weight_bytes = None
+_budget = threading.local()
 
 
 def _h5py():
     try:
         import h5py
     except ImportError as e:
-        raise ImportError("Saving and loading Keras weights needs h5py: "
-                          "`pip install h5py` (or `pip install ndflow[keras]`).") from e
+        raise ImportError("Saving and loading Keras weights needs h5py, a dependency of "
+                          "ndflow: `pip install h5py`.") from e
     return h5py
+
+
+def set_max_load_weight_bytes(limit):
+    """Sets the most bytes of variables that building a loaded model may create when the
+    file does not bound them itself (a `.keras` file without weights). None restores the
+    default (4 GiB, or $NDFLOW_MAX_LOAD_WEIGHT_BYTES).
+
+    A config that declares larger weights (say `Dense(units=1e9)`) then fails with a
+    ResourceExhaustedError naming the layer, before anything is allocated.
+    """
+    global _max_load_weight_bytes
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or
+                              limit <= 0):
+        raise ValueError(f"set_max_load_weight_bytes: limit must be a positive int or None. "
+                         f"Received: {limit!r}")
+    _max_load_weight_bytes = limit
+
+
+def _default_weight_budget():
+    if _max_load_weight_bytes is not None:
+        return _max_load_weight_bytes
+    env = os.environ.get(MAX_LOAD_WEIGHT_BYTES_ENV)
+    if env:
+        try:
+            return int(float(env))
+        except ValueError:
+            raise ValueError(f"${MAX_LOAD_WEIGHT_BYTES_ENV} must be a number of bytes. "
+                             f"Received: {env!r}") from None
+    return _DEFAULT_MAX_LOAD_WEIGHT_BYTES
+
+
+@contextlib.contextmanager
+def _weight_budget(limit, source):
+    previous = getattr(_budget, "state", None)
+    _budget.state = [limit, 0, source]
+    try:
+        yield
+    finally:
+        _budget.state = previous
+
+
+def check_weight_budget(layer, name, shape, dtype):
+    """Called by `Layer.add_weight` before it allocates: while a model is being loaded, a
+    weight that takes the variables built so far past the loading budget raises a
+    ResourceExhaustedError naming the layer, the weight and the file. Outside loading it
+    does nothing."""
+    state = getattr(_budget, "state", None)
+    if state is None:
+        return
+    limit, used, source = state
+    try:
+        itemsize = np.dtype(getattr(dtype, "as_numpy_dtype", dtype)).itemsize
+    except TypeError:
+        itemsize = 8
+    count = 1
+    for d in shape:
+        count *= max(int(d), 0)
+    need = count * itemsize
+    if used + need > limit:
+        raise ResourceExhaustedError(
+            f"Cannot load '{source}': layer '{getattr(layer, 'name', '?')}' declares a weight "
+            f"'{name}' of shape {tuple(shape)} ({need} bytes), which takes the model past "
+            f"{limit} bytes, more than the file can hold. If the model really is that large, "
+            "raise the limit with keras.saving.saving_lib.set_max_load_weight_bytes(n) or "
+            f"${MAX_LOAD_WEIGHT_BYTES_ENV}.")
+    state[1] = used + need
 
 
 # Writes go through ndflow.util.atomic.atomic_write (temp file + rename).
@@ -54,9 +135,37 @@ def _metadata():
 
 def _weights_bytes(model, include_optimizer=True):
     buffer = io.BytesIO()
-    with _h5py().File(buffer, "w") as h5file:
+    # HDF5 1.8 file-format objects carry checksums of their metadata; the data is covered
+    # by ndflow's own checksum attribute (Keras ignores it).
+    with _h5py().File(buffer, "w", libver=("v108", "v108")) as h5file:
         weights_store.write_weights(h5file, model, include_optimizer)
+        h5file.attrs[weights_store.CHECKSUM_ATTR] = np.bytes_(
+            weights_store.weights_digest(h5file).encode("ascii"))  # fixed-size: S64
     return buffer.getvalue()
+
+
+def _warn_for_lambdas(config, path):
+    found = []
+    stack = [(config, None)]
+    while stack:
+        node, layer = stack.pop()
+        if isinstance(node, dict):
+            if node.get("class_name") == "__lambda__":
+                found.append(layer or "?")
+                continue
+            inner = node.get("config")
+            if "class_name" in node and isinstance(inner, dict) and "name" in inner:
+                layer = inner["name"]
+            stack.extend((v, layer) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, layer) for v in node)
+    if found:
+        warnings.warn(
+            f"Saving '{path}': layer(s) {', '.join(sorted(set(map(str, found))))} wrap a "
+            "Python lambda, whose code is not stored, so this file cannot be loaded back "
+            "(by ndflow or Keras). To make it loadable, replace the lambda with a named "
+            "function decorated with @keras.saving.register_keras_serializable() (or passed "
+            "in custom_objects when loading), or write a Layer subclass.", stacklevel=3)
 
 
 def _check_model(model, what):
@@ -90,12 +199,14 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         raise ValueError("Invalid filepath extension for saving: use a `.keras` extension "
                          f"(the Keras 3 format). Received: filepath={path}")
     _check_overwrite(path, overwrite)
-    config_json = json.dumps(serialization_lib.serialize_keras_object(model))
+    config = serialization_lib.serialize_keras_object(model)
+    _warn_for_lambdas(config, path)
+    config_json = json.dumps(config)
     parts = {METADATA_FILENAME: json.dumps(_metadata()).encode(),
              CONFIG_FILENAME: config_json.encode(),
              WEIGHTS_FILENAME: _weights_bytes(model, include_optimizer)}
     if zipped is False:
-        _write_directory(path, parts)
+        atomic_write_directory(path, parts)
         return
 
     def write(f):
@@ -104,30 +215,6 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
                 archive.writestr(name, data)
 
     atomic_write(path, write)
-
-
-def _write_directory(path, parts):
-    parent = os.path.dirname(os.path.abspath(path))
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=parent)
-    try:
-        for name, data in parts.items():
-            with open(os.path.join(tmp, name), "wb") as f:
-                f.write(data)
-        if os.path.isdir(path):  # swap: the old directory is removed only once replaced
-            old = tempfile.mkdtemp(prefix=f".{os.path.basename(path)}.", suffix=".old",
-                                   dir=parent)
-            os.rmdir(old)
-            os.replace(path, old)
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            if os.path.exists(path):
-                os.unlink(path)
-            os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def _check_weights_path(path, action):
@@ -159,6 +246,39 @@ def save_weights(model, filepath, overwrite=True, **kwargs):
 
 # --- reading ------------------------------------------------------------------------------------
 
+class _Window(io.RawIOBase):
+    """A read-only, seekable view of `size` bytes at `offset` of an open binary file (a
+    stored zip member read in place: nothing is copied into memory)."""
+
+    def __init__(self, f, offset, size):
+        super().__init__()
+        self._f, self._offset, self._size, self._pos = f, offset, size, 0
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def seek(self, pos, whence=io.SEEK_SET):
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + pos)
+        return self._pos
+
+    def tell(self):
+        return self._pos
+
+    def readinto(self, buffer):
+        n = max(0, min(len(buffer), self._size - self._pos))
+        if n == 0:
+            return 0
+        self._f.seek(self._offset + self._pos)
+        data = self._f.read(n)
+        buffer[:len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+
 class _ModelFile:
     """The parts of a `.keras` file (zip or directory), checked as they are read."""
 
@@ -169,6 +289,7 @@ class _ModelFile:
                                 "an accessible `.keras` zip file.")
         self.directory = os.path.isdir(path)
         self.archive = None
+        self._raw = None
         if self.directory:
             self.names = set(os.listdir(path))
         else:
@@ -179,7 +300,12 @@ class _ModelFile:
         if name not in self.names:
             return None
         if self.directory:
-            with open(os.path.join(self.path, name), "rb") as f:
+            member = os.path.join(self.path, name)
+            size = os.path.getsize(member)
+            if limit is not None and size > limit:
+                raise DataLossError(f"Cannot load '{self.path}': its {name} is {size} bytes, "
+                                    "far more than a model config; refusing to read it.")
+            with open(member, "rb") as f:
                 return f.read()
         info = self.archive.getinfo(name)
         if limit is not None and info.file_size > limit:
@@ -187,7 +313,7 @@ class _ModelFile:
                                 "bytes, far more than a model config; refusing to read it.")
         try:
             return self.archive.read(name)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
             raise DataLossError(f"Cannot load '{self.path}': its member {name} is corrupted "
                                 f"({e}).") from e
 
@@ -200,24 +326,93 @@ class _ModelFile:
                     f"`.keras` model file. It contains: {sorted(self.names) or 'nothing'}.")
             return None
         try:
-            return json.loads(data.decode("utf-8"))
+            value = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise DataLossError(f"Cannot load '{self.path}': its {name} is not valid JSON "
                                 f"({e}).") from e
+        except RecursionError:
+            raise DataLossError(f"Cannot load '{self.path}': its {name} is nested too deeply "
+                                "to be a model config.") from None
+        _check_config(value, f"{self.path} ({name})")
+        return value
 
     def weights(self):
-        """The open h5py File of model.weights.h5, or None when the file holds none."""
-        data = self.read(WEIGHTS_FILENAME)
-        if data is None:
+        """The open h5py File of model.weights.h5 (streamed, not read whole), or None when
+        the file holds none."""
+        if WEIGHTS_FILENAME not in self.names:
             if "model.weights.npz" in self.names:
                 raise DataLossError(f"Cannot load '{self.path}': its weights are in the .npz "
                                     "variant of the format, which ndflow does not read.")
             return None
-        return _open_h5(io.BytesIO(data), f"{self.path} ({WEIGHTS_FILENAME})")
+        label = f"{self.path} ({WEIGHTS_FILENAME})"
+        if self.directory:
+            member = os.path.join(self.path, WEIGHTS_FILENAME)
+            return _open_h5(member, label, os.path.getsize(member))
+        info = self.archive.getinfo(WEIGHTS_FILENAME)
+        try:
+            if info.compress_type == zipfile.ZIP_STORED:
+                self._raw = open(self.path, "rb")
+                source = _Window(self._raw, _member_data_offset(self._raw, info),
+                                 info.file_size)
+            else:
+                source = self.archive.open(WEIGHTS_FILENAME)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
+            raise DataLossError(f"Cannot load '{self.path}': its member {WEIGHTS_FILENAME} is "
+                                f"corrupted ({e}).") from e
+        return _open_h5(source, label, info.file_size)
+
+    def weights_size(self):
+        if WEIGHTS_FILENAME not in self.names:
+            return None
+        if self.directory:
+            return os.path.getsize(os.path.join(self.path, WEIGHTS_FILENAME))
+        return self.archive.getinfo(WEIGHTS_FILENAME).file_size
 
     def close(self):
         if self.archive is not None:
             self.archive.close()
+        if self._raw is not None:
+            self._raw.close()
+
+
+def _member_data_offset(f, info):
+    f.seek(info.header_offset)
+    header = f.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header of member {info.filename}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    return info.header_offset + 30 + name_length + extra_length
+
+
+_PLAIN_DTYPE_NAMES = ("bfloat16", "string", "float8_e4m3fn", "float8_e5m2")
+
+
+def _check_config(config, label):
+    """Checks a parsed JSON config without recursion: its depth, and that every `dtype`
+    names a plain dtype (a sub-array dtype like "(1000,1000)f8" would allocate whatever
+    the file claims)."""
+    stack = [(config, 1, "")]
+    while stack:
+        node, depth, where = stack.pop()
+        if depth > _MAX_CONFIG_DEPTH:
+            raise DataLossError(f"Cannot load '{label}': the config is nested more than "
+                                f"{_MAX_CONFIG_DEPTH} levels deep (at {where or '/'}).")
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "dtype" and isinstance(value, str):
+                    _check_dtype_name(value, label, f"{where}/{key}")
+                stack.append((value, depth + 1, f"{where}/{key}"))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1, f"{where}[{i}]") for i, v in enumerate(node))
+
+
+def _check_dtype_name(name, label, where):
+    if name in _PLAIN_DTYPE_NAMES or (name.startswith("mixed_") and len(name) < 32):
+        return
+    try:
+        serialization_lib.plain_dtype(name, where)
+    except ValueError as e:
+        raise DataLossError(f"Cannot load '{label}': {e}") from None
 
 
 def _open_zip(path):
@@ -233,8 +428,24 @@ def _open_zip(path):
                             "file (it may be truncated, corrupted, or in another format).")
     try:
         archive = zipfile.ZipFile(path)
-        bad = archive.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
+        raise DataLossError(f"Cannot load '{path}': the zip archive is corrupted ({e}).") from e
+    try:
+        size = os.path.getsize(path)
+        for info in archive.infolist():
+            if info.compress_size > size or (
+                    info.file_size > max(info.compress_size, 1) * _MAX_DEFLATE_RATIO):
+                raise DataLossError(
+                    f"Cannot load '{path}': its member {info.filename} claims {info.file_size} "
+                    f"bytes from {info.compress_size} compressed bytes, which no zip "
+                    "compression gives; the archive is corrupted.")
+        bad = archive.testzip()  # streams every member through its CRC check
+    except DataLossError:
+        archive.close()
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            zlib.error) as e:
+        archive.close()
         raise DataLossError(f"Cannot load '{path}': the zip archive is corrupted ({e}).") from e
     if bad is not None:
         archive.close()
@@ -243,18 +454,43 @@ def _open_zip(path):
     return archive
 
 
-def _open_h5(source, label):
+_H5_ERRORS = (OSError, ValueError, RuntimeError, KeyError, TypeError, IndexError,
+              AttributeError, OverflowError)
+
+
+def _open_h5(source, label, size):
+    """Opens an HDF5 weights file and checks it before anything is read from it: no links
+    or external/virtual storage, no dataset claiming more bytes than the file holds, and
+    (for files ndflow wrote) the checksum of every dataset."""
     h5py = _h5py()
     try:
         h5file = h5py.File(source, "r")
-    except (OSError, ValueError) as e:
+    except _H5_ERRORS as e:
         raise DataLossError(f"Cannot load weights from '{label}': not a readable HDF5 file "
                             f"({e}); it may be truncated or corrupted.") from e
+    try:
+        weights_store.check_h5_file(h5file, label, size)
+    except DataLossError:
+        h5file.close()
+        raise
+    except _H5_ERRORS as e:
+        h5file.close()
+        raise DataLossError(f"Cannot load weights from '{label}': the HDF5 file is corrupted "
+                            f"({type(e).__name__}: {e}).") from e
     return h5file
 
 
 def _with_file(e, path):
-    """`e` again, its message prefixed with the file it came from."""
+    """`e` again, its message prefixed with the file it came from (a missing key becomes a
+    DataLossError saying which key)."""
+    if isinstance(e, KeyError):
+        key = e.args[0] if e.args else "?"
+        return DataLossError(f"Cannot load '{path}': its config.json lacks the key {key!r} "
+                             "needed to rebuild the model (the file is incomplete or not a "
+                             "Keras model file).")
+    if isinstance(e, (IndexError, AttributeError, RecursionError, OverflowError)):
+        return DataLossError(f"Cannot load '{path}': its config.json is malformed "
+                             f"({type(e).__name__}: {e}).")
     message = f"Cannot load '{path}': {e}"
     try:
         new = type(e)(message)
@@ -265,18 +501,50 @@ def _with_file(e, path):
 
 def _restore(model, h5file, source, include_optimizer, skip_mismatch=False):
     optimizer = getattr(model, "optimizer", None) if include_optimizer else None
-    if optimizer is not None and not getattr(optimizer, "built", True) and \
-            weights_store.has_optimizer_state(h5file) and model.trainable_variables:
-        optimizer.build(model.trainable_variables)  # so its saved slots have a home
-    plan = weights_store.plan_assignments(h5file, model, source, include_optimizer,
-                                          skip_mismatch)
+    try:
+        if optimizer is not None and not getattr(optimizer, "built", True) and \
+                weights_store.has_optimizer_state(h5file) and model.trainable_variables:
+            optimizer.build(model.trainable_variables)  # so its saved slots have a home
+        plan = weights_store.plan_assignments(h5file, model, source, include_optimizer,
+                                              skip_mismatch)
+    except DataLossError:
+        raise
+    except (OSError, RuntimeError, KeyError) as e:  # h5py on a corrupted file
+        raise DataLossError(f"Cannot load weights from '{source}': the HDF5 file is "
+                            f"corrupted ({type(e).__name__}: {e}).") from e
     for variable, value in plan:
         variable.assign(value)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a `.keras` file (ndflow's or Keras 3's): architecture, weights, and when
-    `compile` the training configuration and optimizer state."""
+    """Loads a model saved in a `.keras` file (ndflow's or Keras 3's).
+
+    Restores the architecture, the weights and, when `compile`, the training configuration
+    and optimizer state. Stored code is never executed: a Lambda layer's lambda cannot be
+    loaded (even with `safe_mode=False`), and a config can only name registered classes
+    and functions, those in `custom_objects`, or Keras's own serializable objects.
+
+    Args:
+      filepath: the `.keras` file (or directory written with `zipped=False`).
+      custom_objects: dict of name -> class or function used by the config.
+      compile: whether to compile the model from its saved training configuration.
+      safe_mode: Keras's flag for lambda deserialization (ndflow refuses lambdas always).
+
+    Returns:
+      The model.
+
+    Raises:
+      NotFoundError: the file does not exist.
+      DataLossError: the file is truncated, corrupted or not a `.keras` file (the message
+        names the file and what is wrong); nothing is allocated from sizes it merely claims.
+      TypeError: the config names a class or function that cannot be found.
+      ValueError: a Keras 2 `.h5` file or SavedModel directory, or a stored lambda.
+
+    Example:
+
+    >>> model.save("model.keras")                      # doctest: +SKIP
+    >>> model = keras.models.load_model("model.keras") # doctest: +SKIP
+    """
     path = os.fspath(filepath)
     if path.endswith((".h5", ".hdf5")) and not os.path.isdir(path):
         if os.path.exists(path):
@@ -298,18 +566,27 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             config.pop("compile_config", None)
         config = keras_compat.strip_neutral_extras(config)
         h5file = model_file.weights()
+        weights_size = model_file.weights_size()
+        budget = _default_weight_budget() if weights_size is None else \
+            2 * weights_size + (1 << 20)  # weights and optimizer slots, all in the file
         try:
-            if h5file is not None and weights_store.is_legacy_keras2_h5(h5file):
+            try:
+                legacy = h5file is not None and weights_store.is_legacy_keras2_h5(h5file)
+            except _H5_ERRORS as e:
+                raise DataLossError(f"Cannot load '{path}': its weights file is corrupted "
+                                    f"({e}).") from e
+            if legacy:
                 raise DataLossError(f"Cannot load '{path}': its weights use the Keras 2 layout, "
                                     "which ndflow does not read.")
             with object_registration.CustomObjectScope(custom_objects), \
-                    serialization_lib.SafeModeScope(safe_mode):
+                    serialization_lib.SafeModeScope(safe_mode), _weight_budget(budget, path):
                 try:
                     model = serialization_lib.deserialize_keras_object(
                         config, custom_objects=custom_objects, safe_mode=safe_mode)
-                except DataLossError:
+                except (DataLossError, ResourceExhaustedError):
                     raise
-                except (TypeError, ValueError, KeyError, AttributeError) as e:
+                except (TypeError, ValueError, KeyError, AttributeError, IndexError,
+                        RecursionError, OverflowError) as e:
                     raise _with_file(e, path) from e
             _check_model(model, "load_model")
             if h5file is not None:
@@ -324,7 +601,17 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     """Loads weights (and optimizer state, when the model has an optimizer) from a
-    `.weights.h5` file or from the weights inside a `.keras` file, all or nothing."""
+    `.weights.h5` file or from the weights inside a `.keras` file, all or nothing.
+
+    Args:
+      model: the built model to load into.
+      filepath: a `.weights.h5` or `.keras` file.
+      skip_mismatch: skip (with a warning) layers whose weights do not match.
+
+    Raises:
+      NotFoundError: the file does not exist.
+      DataLossError: the file is corrupted or does not match the model; nothing changed.
+    """
     _check_model(model, "load_weights")
     kwargs.pop("by_name", None)
     kwargs.pop("options", None)
@@ -349,9 +636,16 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
         _check_weights_path(path, "load_weights")  # raises: not a weights file name
     if not os.path.exists(path):
         raise NotFoundError(f"load_weights: file not found: filepath={path}")
-    h5file = _open_h5(path, path)
+    if os.path.isdir(path):
+        raise DataLossError(f"load_weights: '{path}' is a directory, not a weights file.")
+    h5file = _open_h5(path, path, os.path.getsize(path))
     try:
-        if weights_store.is_legacy_keras2_h5(h5file):
+        try:
+            legacy = weights_store.is_legacy_keras2_h5(h5file)
+        except _H5_ERRORS as e:
+            raise DataLossError(f"Cannot load weights from '{path}': the HDF5 file is "
+                                f"corrupted ({e}).") from e
+        if legacy:
             raise ValueError(f"Cannot load weights from '{path}': it uses the Keras 2 `.h5` "
                              "layout, which ndflow does not read. Re-save it with Keras 3 as "
                              "`.weights.h5`.")

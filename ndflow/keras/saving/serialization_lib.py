@@ -155,6 +155,8 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     `safe_mode=True` (the default) a stored Python lambda is refused; ndflow refuses it
     with `safe_mode=False` too, because it would mean executing bytecode from the file.
     """
+    scoped = in_safe_mode()
+    safe_mode = scoped if scoped is not None else safe_mode
     custom_objects = dict(custom_objects or {})
     module_objects = kwargs.pop("module_objects", None)
     if isinstance(config, str) and module_objects and config in module_objects:
@@ -208,11 +210,12 @@ _NOT_SPECIAL = object()
 
 
 def _deserialize_special(class_name, inner, config, custom_objects, safe_mode):
-    if class_name == "__numpy__":
-        return np.array(inner["value"], dtype=inner["dtype"])
-    if class_name == "__tensor__":
+    if class_name in ("__numpy__", "__tensor__"):
+        value = _stored_array(inner, class_name)
+        if class_name == "__numpy__":
+            return value
         from ...ops import array_ops
-        return array_ops.constant(np.array(inner["value"], dtype=inner["dtype"]))
+        return array_ops.constant(value)
     if class_name == "__bytes__":
         return inner["value"].encode("utf-8")
     if class_name == "__ellipsis__":
@@ -227,6 +230,37 @@ def _deserialize_special(class_name, inner, config, custom_objects, safe_mode):
     if class_name == "__keras_tensor__":
         return config  # resolved by the Functional model that holds it
     return _NOT_SPECIAL
+
+
+def plain_dtype(name, where):
+    """np.dtype(`name`) when it names a plain dtype (bool, integer, float, complex, or a
+    string type), else a ValueError: sub-array dtypes such as "(1000,1000)f8", structured
+    and object dtypes are refused, since they allocate what a file merely claims."""
+    try:
+        dtype = np.dtype(name) if isinstance(name, str) else None
+    except (TypeError, ValueError, SyntaxError, RecursionError):
+        dtype = None
+    if dtype is None or dtype.kind not in "biufcUS" or dtype.shape != () or \
+            dtype.fields is not None or dtype.itemsize > 64:
+        raise ValueError(f"{where}: dtype must name a plain numeric dtype (e.g. 'float32'). "
+                         f"Received: dtype={name!r}")
+    return dtype
+
+
+def _stored_array(inner, class_name):
+    if not isinstance(inner, dict) or "value" not in inner:
+        raise ValueError(f"A stored {class_name} config must be a dict with 'value' and "
+                         f"'dtype'. Received: {str(inner)[:200]}")
+    dtype = plain_dtype(inner.get("dtype", "float32"), f"A stored {class_name} value")
+    value = inner["value"]
+    if not isinstance(value, (list, int, float, bool, str)):
+        raise ValueError(f"A stored {class_name} value must be a number or a nested list. "
+                         f"Received: {str(value)[:200]}")
+    try:
+        return np.array(value, dtype=dtype)
+    except (TypeError, ValueError, OverflowError) as e:
+        raise ValueError(f"A stored {class_name} value cannot be read as {dtype.name}: "
+                         f"{e}") from None
 
 
 def raise_for_lambda(safe_mode):
@@ -288,6 +322,40 @@ def _builtin_candidates(module):
     return first + [sub for _, sub in _BUILTIN_SUBMODULES if sub not in first]
 
 
+def _serializable_bases():
+    """The base classes of what a config may name: layers (and models), losses, metrics,
+    optimizers, learning-rate schedules, initializers, regularizers, constraints."""
+    from .. import constraints, initializers, losses, metrics, regularizers
+    from ..layers.base import Layer
+    from ..optimizers import schedules
+    from ..optimizers.base import Optimizer
+    found = [Layer, Optimizer, losses.Loss, metrics.Metric]
+    for module, name in ((schedules, "LearningRateSchedule"), (initializers, "Initializer"),
+                         (regularizers, "Regularizer"), (constraints, "Constraint")):
+        base = getattr(module, name, None)
+        if inspect.isclass(base):
+            found.append(base)
+    return tuple(found)
+
+
+def _is_serializable_class(cls):
+    return issubclass(cls, _serializable_bases())
+
+
+def _serializable_functions():
+    """The functions a config may name: activations, and the loss and metric functions
+    listed under their own names in keras.losses / keras.metrics."""
+    from .. import activations, losses, metrics
+    found = list(activations._ACTIVATIONS.values())
+    for module in (losses, metrics):
+        aliases = getattr(module, "_ALIASES", {})
+        for fname, fn in vars(module).items():
+            if fname in aliases and inspect.isfunction(fn) and \
+                    fn.__module__ == module.__name__:
+                found.append(fn)
+    return found
+
+
 def _retrieve(name, registered_name, module, kind, full_config, custom_objects):
     for key in dict.fromkeys((registered_name, name)):
         found = registration.get_registered_object(key, custom_objects)
@@ -307,9 +375,9 @@ def _retrieve(name, registered_name, module, kind, full_config, custom_objects):
             found = getattr(mod, name, None)
             if found is None or name.startswith("_"):
                 continue
-            if kind == "class" and inspect.isclass(found):
+            if kind == "class" and inspect.isclass(found) and _is_serializable_class(found):
                 return found
-            if kind == "function" and callable(found) and not inspect.isclass(found):
+            if kind == "function" and any(found is f for f in _serializable_functions()):
                 return found
     raise TypeError(f"Could not locate {kind} '{name}'. Make sure custom classes and functions "
                     "are decorated with `@keras.saving.register_keras_serializable()` (and "

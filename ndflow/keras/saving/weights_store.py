@@ -16,6 +16,11 @@ import numpy as np
 from ...framework.errors import DataLossError
 
 
+CHECKSUM_ATTR = "ndflow_sha256"   # root attribute of files ndflow writes; Keras ignores it
+_MAX_OBJECTS = 1_000_000           # groups + datasets in one weights file
+_HASH_CHUNK_BYTES = 16 << 20
+
+
 def to_snake_case(name):
     name = re.sub(r"\W+", "", name)
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
@@ -125,6 +130,114 @@ def write_weights(h5file, model, include_optimizer=True):
             group.attrs["name"] = name
         for i, variable in enumerate(own_variables(obj)):
             group.create_dataset(str(i), data=np.asarray(variable.numpy()))
+
+
+def _datasets(h5file, label):
+    """[(path, dataset)] of every dataset in the file, sorted by path, walked without
+    recursion and without following any link; refuses what could read outside the file."""
+    import h5py
+    found, stack, count = [], [("", h5file)], 0
+    while stack:
+        prefix, group = stack.pop()
+        for name in group:
+            count += 1
+            if count > _MAX_OBJECTS:
+                raise DataLossError(f"Cannot load weights from '{label}': more than "
+                                    f"{_MAX_OBJECTS} objects, not a weights file.")
+            path = f"{prefix}/{name}"
+            link = group.get(name, getlink=True)
+            if not isinstance(link, h5py.HardLink):
+                raise DataLossError(f"Cannot load weights from '{label}': '{path}' is a "
+                                    f"{type(link).__name__}; ndflow does not follow links in "
+                                    "weights files (they could read other files).")
+            item = group[name]
+            if isinstance(item, h5py.Group):
+                stack.append((path, item))
+            elif isinstance(item, h5py.Dataset):
+                found.append((path, item))
+            else:
+                raise DataLossError(f"Cannot load weights from '{label}': '{path}' is a "
+                                    f"{type(item).__name__}, neither a group nor a dataset.")
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def _declared_bytes(dataset):
+    count = 1
+    for d in dataset.shape or ():
+        count *= int(d)
+    return count * dataset.dtype.itemsize
+
+
+def check_h5_file(h5file, label, size):
+    """Checks an open weights file before its data is read: every dataset stored inside
+    the file (no external storage, no virtual datasets), none claiming more bytes than the
+    file could hold uncompressed, and for files ndflow wrote (root attribute
+    `ndflow_sha256`) the checksum of all their data. Raises DataLossError naming `label`."""
+    datasets = _datasets(h5file, label)
+    checksum = _read_checksum(h5file, label)
+    for path, dataset in datasets:
+        if dataset.is_virtual:
+            raise DataLossError(f"Cannot load weights from '{label}': dataset '{path}' is a "
+                                "virtual dataset (its data lives in other files); refused.")
+        if dataset.external:
+            raise DataLossError(f"Cannot load weights from '{label}': dataset '{path}' uses "
+                                "HDF5 external storage (its data lives in another file); "
+                                "refused.")
+        compressed = dataset.compression is not None or bool(
+            dataset.id.get_create_plist().get_nfilters())
+        if (checksum is not None or not compressed) and _declared_bytes(dataset) > size:
+            raise DataLossError(f"Cannot load weights from '{label}': dataset '{path}' claims "
+                                f"shape {dataset.shape} ({_declared_bytes(dataset)} bytes), "
+                                f"more than the {size} bytes of the file; it is corrupted.")
+    if checksum is not None:
+        if weights_digest(h5file, datasets) != checksum:
+            raise DataLossError(f"Cannot load weights from '{label}': its data does not match "
+                                "the checksum ndflow stored with it (the file is corrupted).")
+
+
+def _read_checksum(h5file, label):
+    """The checksum attribute (64 hex digits) or None; its type and size are checked with
+    the low-level API before it is read, so a corrupted attribute cannot claim a huge
+    string."""
+    import h5py
+    name = CHECKSUM_ATTR.encode()
+    if not h5py.h5a.exists(h5file.id, name):
+        return None
+    attr = h5py.h5a.open(h5file.id, name)
+    dtype = attr.dtype
+    if attr.shape != () or dtype.kind != "S" or dtype.itemsize != 64 or \
+            attr.get_storage_size() != 64:
+        raise DataLossError(f"Cannot load weights from '{label}': its {CHECKSUM_ATTR} "
+                            "attribute is damaged.")
+    value = np.zeros((), dtype)
+    attr.read(value)
+    try:
+        return bytes(value.item()).decode("ascii")
+    except UnicodeDecodeError:
+        raise DataLossError(f"Cannot load weights from '{label}': its {CHECKSUM_ATTR} "
+                            "attribute is damaged.") from None
+
+
+def weights_digest(h5file, datasets=None):
+    """SHA-256 (hex) of every dataset of an open weights file: paths, dtypes, shapes and
+    values, read in bounded chunks."""
+    import hashlib
+    import json
+    digest = hashlib.sha256()
+    for path, dataset in datasets if datasets is not None else _datasets(h5file, "?"):
+        dtype = dataset.dtype
+        header = json.dumps([path, dtype.str, list(dataset.shape)]).encode("utf-8")
+        digest.update(len(header).to_bytes(8, "little") + header)
+        if dataset.shape is None:
+            continue
+        if len(dataset.shape) == 0:
+            digest.update(np.ascontiguousarray(dataset[()]).tobytes())
+            continue
+        row = max(1, _declared_bytes(dataset) // max(1, dataset.shape[0]))
+        step = max(1, _HASH_CHUNK_BYTES // row)
+        for start in range(0, dataset.shape[0], step):
+            digest.update(np.ascontiguousarray(dataset[start:start + step]).tobytes())
+    return digest.hexdigest()
 
 
 # --- reading ------------------------------------------------------------------------------------

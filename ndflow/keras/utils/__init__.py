@@ -9,6 +9,9 @@ import random
 
 import numpy as np
 
+from ...framework.random_seed import set_seed as _set_ndflow_seed
+from ...ops import array_ops as A
+from ...ops import math_ops as M
 from .data_utils import PyDataset, Sequence, get_file, split_dataset  # noqa: F401
 
 # name -> module (relative to ndflow.keras) that defines it
@@ -23,6 +26,8 @@ _LAZY = {
     "deserialize_keras_object": ".saving",
     "custom_object_scope": ".saving",
     "CustomObjectScope": ".saving",
+    "image_dataset_from_directory": ".utils.directory_datasets",
+    "text_dataset_from_directory": ".utils.directory_datasets",
     "get_custom_objects": ".saving",
 }
 
@@ -56,15 +61,14 @@ def to_categorical(y, num_classes=None, dtype="float32"):
     `num_classes` defaults to max(y) + 1. Labels must be integers (integral floats are
     accepted) in [0, num_classes). NumPy in, NumPy out; an ndflow tensor in, a tensor out.
     """
-    import ndflow
     if _symbolic(y):
         if num_classes is None:
             raise ValueError("to_categorical: `num_classes` is required for a graph tensor, "
                              "whose largest label is unknown until it runs")
-        labels = ndflow.cast(y, "int64")
+        labels = A.cast(y, "int64")
         if y.shape.rank and y.shape.rank > 1 and y.shape[-1] == 1:
-            labels = ndflow.squeeze(labels, axis=-1)
-        return ndflow.one_hot(labels, num_classes, dtype=dtype)
+            labels = A.squeeze(labels, axis=-1)
+        return A.one_hot(labels, num_classes, dtype=dtype)
     as_tensor = _is_tensor(y)
     labels = _integer_labels(y)
     if labels.ndim > 1 and labels.shape[-1] == 1:
@@ -81,7 +85,7 @@ def to_categorical(y, num_classes=None, dtype="float32"):
                          f"num_classes={num_classes}. Received a label {bad}")
     categorical = np.zeros(labels.shape + (int(num_classes),), dtype=np.dtype(dtype))
     np.put_along_axis(categorical, labels[..., None], 1, axis=-1)
-    return ndflow.constant(categorical) if as_tensor else categorical
+    return A.constant(categorical) if as_tensor else categorical
 
 
 def _integer_labels(y):
@@ -122,19 +126,18 @@ def normalize(x, axis=-1, order=2):
 
 
 def _normalize_tensor(x, axis, order):
-    import ndflow
-    x = ndflow.convert_to_tensor(x)
+    x = A.convert_to_tensor(x)
     if not x.dtype.is_floating:
-        x = ndflow.cast(x, "float32")
-    magnitude = ndflow.abs(x)
+        x = A.cast(x, "float32")
+    magnitude = M.abs(x)
     if order == np.inf:
-        norm = ndflow.reduce_max(magnitude, axis=axis, keepdims=True)
+        norm = M.reduce_max(magnitude, axis=axis, keepdims=True)
     elif order == 1:
-        norm = ndflow.reduce_sum(magnitude, axis=axis, keepdims=True)
+        norm = M.reduce_sum(magnitude, axis=axis, keepdims=True)
     else:
-        total = ndflow.reduce_sum(ndflow.pow(magnitude, float(order)), axis=axis, keepdims=True)
-        norm = ndflow.pow(total, 1.0 / order)
-    norm = ndflow.where(ndflow.equal(norm, 0.0), ndflow.ones_like(norm), norm)
+        total = M.reduce_sum(M.pow(magnitude, float(order)), axis=axis, keepdims=True)
+        norm = M.pow(total, 1.0 / order)
+    norm = A.where(M.equal(norm, 0.0), A.ones_like(norm), norm)
     return x / norm
 
 
@@ -148,7 +151,6 @@ def set_random_seed(seed):
     if not 0 <= seed < 2**32:
         raise ValueError("set_random_seed: `seed` must be in [0, 2**32). Received: "
                          f"seed={seed}")
-    import ndflow
     random.seed(seed)
     np.random.seed(seed)
-    ndflow.random.set_seed(seed)
+    _set_ndflow_seed(seed)

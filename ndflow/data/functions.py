@@ -1,0 +1,164 @@
+"""User functions of dataset transformations (map, filter, scan...), traced once.
+
+As in TensorFlow, a function given to `Dataset.map` is traced with `tf.function` semantics
+into a graph when the transformation is created; each element then runs the compiled plan
+on its arrays. A tuple element is passed as separate arguments, any other structure as one.
+`tf.data.experimental.enable_debug_mode()` runs the functions eagerly instead.
+"""
+import numpy as np
+
+from ..framework.errors import InvalidArgumentError, OpError, OutOfRangeError
+from ..framework import function as _function
+from ..framework.function import Function
+from ..framework.tensor import EagerTensor, TensorSpec
+from ..framework.tensor_shape import TensorShape
+from ..util import nest
+from . import structure
+
+_debug_mode = [False]
+
+
+def enable_debug_mode():
+    """tf.data.experimental.enable_debug_mode: dataset functions run eagerly (Python
+    debuggers and print work inside them)."""
+    _debug_mode[0] = True
+
+
+def disable_debug_mode():
+    _debug_mode[0] = False
+
+
+def _lists_to_tuples(value):
+    if isinstance(value, list):
+        return tuple(_lists_to_tuples(v) for v in value)
+    if isinstance(value, tuple) and not hasattr(type(value), "_fields"):
+        return tuple(_lists_to_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _lists_to_tuples(v) for k, v in value.items()}
+    return value
+
+
+def _call_with_element(fn, element, extra=()):
+    if isinstance(element, tuple) and not hasattr(type(element), "_fields"):
+        return fn(*extra, *element)
+    return fn(*extra, element)
+
+
+class StructuredFunction:
+    """`fn` traced for elements of `input_spec` (and, for scan, a leading state).
+
+    Args:
+      fn: the user's Python function.
+      input_specs: list of nested specs, one per positional argument group; a tuple spec
+        in the last group is unpacked into separate arguments.
+      transformation: the method name, for error messages ("Dataset.map()").
+    """
+
+    def __init__(self, fn, input_specs, transformation):
+        if not callable(fn):
+            raise TypeError(f"{transformation} expects a callable, got {fn!r}.")
+        self._fn = fn
+        self._transformation = transformation
+        self._input_specs = list(input_specs)
+        self._flat_counts = [len(nest.flatten(s)) for s in self._input_specs]
+        self._debug = _debug_mode[0]
+        if self._debug:
+            self._eager_trace()
+        else:
+            self._trace()
+
+    def _unflatten_args(self, flat):
+        groups, pos = [], 0
+        for spec, n in zip(self._input_specs, self._flat_counts):
+            groups.append(nest.pack_sequence_as(spec, list(flat[pos:pos + n])))
+            pos += n
+        return groups
+
+    def _python_call(self, *flat):
+        groups = self._unflatten_args(flat)
+        if len(groups) == 1:  # map/filter: a tuple element is unpacked into arguments
+            return _lists_to_tuples(_call_with_element(self._fn, groups[0]))
+        return _lists_to_tuples(self._fn(*groups))  # scan/reduce: fn(state, element)
+
+    def _trace(self):
+        convert = _function.AUTOGRAPH_CONVERTER[0]
+        if convert is not None:  # AutoGraph for the user's function, not for this wrapper
+            try:
+                self._fn = convert(self._fn)
+            except Exception:  # noqa: BLE001 - unconvertible (a builtin...): trace it as is
+                pass
+        flat_specs = [TensorSpec(s.shape, s.dtype, f"args_{i}")
+                      for i, s in enumerate(nest.flatten(self._input_specs))]
+        traced = Function(self._python_call, input_signature=flat_specs, autograph=False,
+                          name=getattr(self._fn, "__name__", "dataset_fn"))
+        try:
+            concrete = traced.get_concrete_function()
+        except OpError:
+            raise
+        except (TypeError, ValueError, AttributeError, NotImplementedError) as e:
+            raise type(e)(f"{self._transformation}: tracing the function "
+                          f"{getattr(self._fn, '__name__', self._fn)!r} failed: {e}") from e
+        outputs = concrete.structured_outputs
+        flat_out = nest.flatten(outputs)
+        if any(o is None for o in flat_out) or outputs is None:
+            raise TypeError(f"{self._transformation}: the function must return tensors, "
+                            f"got {outputs!r}.")
+        self.output_structure = nest.pack_sequence_as(
+            outputs, [TensorSpec(t.shape, t.dtype) for t in flat_out])
+        plan = getattr(concrete, "_plan", None)
+        if plan is not None and "_call_flat" not in vars(concrete):
+            self._run = plan  # the compiled plan itself: arrays in, arrays out
+        else:
+            def run(*arrays, _call=concrete._call_flat):
+                return [t._value for t in _call(list(arrays))]
+            self._run = run
+        self.concrete = concrete
+
+    def _eager_trace(self):
+        zeros = [np.zeros([0 if d is None else d for d in s.shape.dims] if s.shape.rank is not None
+                          else [], s.dtype._np if s.dtype._np is not None else object)
+                 for s in nest.flatten(self._input_specs)]
+        out = self._python_call(*[EagerTensor(z) for z in zeros])
+        flat = [structure.to_array(o) for o in nest.flatten(out)]
+        self.output_structure = nest.pack_sequence_as(
+            out, [TensorSpec(TensorShape([None] * a.ndim), structure.dtype_of(a)) for a in flat])
+
+        def run(*arrays):
+            result = self._python_call(*[EagerTensor(a) for a in arrays])
+            return [structure.to_array(o) for o in nest.flatten(result)]
+        self._run = run
+
+    @property
+    def flat_output_specs(self):
+        return nest.flatten(self.output_structure)
+
+    def __call__(self, arrays, index=None):
+        """Runs the function on flat `arrays`; returns the flat output arrays."""
+        try:
+            return self._run(*arrays)
+        except OutOfRangeError:
+            raise
+        except OpError as e:
+            where = "" if index is None else f" on element {index}"
+            raise type(e)(f"{self._transformation}: the function failed{where}: {e.message}",
+                          e.op) from e
+        except (ValueError, TypeError, IndexError, ArithmeticError, KeyError) as e:
+            where = "" if index is None else f" on element {index}"
+            raise InvalidArgumentError(
+                f"{self._transformation}: the function failed{where}: {e}") from e
+
+
+class EagerFunction:
+    """A function whose result is not a tensor (a Dataset for flat_map/interleave, a key
+    for group_by_window's window function): called eagerly on the element's tensors."""
+
+    def __init__(self, fn, input_spec, transformation):
+        if not callable(fn):
+            raise TypeError(f"{transformation} expects a callable, got {fn!r}.")
+        self._fn = fn
+        self._spec = input_spec
+        self._transformation = transformation
+
+    def __call__(self, arrays, extra=()):
+        element = structure.to_tensors(self._spec, arrays)
+        return _call_with_element(self._fn, element, tuple(extra))

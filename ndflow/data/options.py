@@ -1,0 +1,89 @@
+"""tf.data.Options: settings a pipeline carries (`with_options`, `options()`).
+
+ndflow's pipelines always run deterministically in order with one producer per prefetch;
+the options are recorded and merged as TensorFlow merges them, so programs that set them run.
+"""
+from .transforms import _Unary
+
+
+class _OptionGroup:
+    _fields = {}
+
+    def __init__(self):
+        for k, v in self._fields.items():
+            object.__setattr__(self, k, v() if isinstance(v, type) else v)
+
+    def __setattr__(self, name, value):
+        if name not in self._fields:
+            raise AttributeError(f"{type(self).__name__} has no option {name!r}; known options: "
+                                 f"{sorted(self._fields)}.")
+        object.__setattr__(self, name, value)
+
+    def _merge(self, other):
+        out = type(self)()
+        for k in self._fields:
+            a, b = getattr(self, k), getattr(other, k)
+            if isinstance(a, _OptionGroup):
+                object.__setattr__(out, k, a._merge(b))
+            else:
+                object.__setattr__(out, k, b if b is not None else a)
+        return out
+
+    def __eq__(self, other):
+        return type(self) is type(other) and all(
+            getattr(self, k) == getattr(other, k) for k in self._fields)
+
+    def __repr__(self):
+        body = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._fields)
+        return f"{type(self).__name__}({body})"
+
+
+class AutoShardPolicy:
+    OFF, AUTO, FILE, DATA, HINT = -1, 0, 1, 2, 3
+
+
+class AutotuneOptions(_OptionGroup):
+    _fields = {"enabled": None, "cpu_budget": None, "ram_budget": None}
+
+
+class DistributeOptions(_OptionGroup):
+    _fields = {"auto_shard_policy": None, "num_devices": None}
+
+
+class OptimizationOptions(_OptionGroup):
+    _fields = {"apply_default_optimizations": None, "filter_fusion": None,
+               "map_and_batch_fusion": None, "map_and_filter_fusion": None,
+               "map_fusion": None, "map_parallelization": None, "noop_elimination": None,
+               "parallel_batch": None, "shuffle_and_repeat_fusion": None,
+               "inject_prefetch": None}
+
+
+class ThreadingOptions(_OptionGroup):
+    _fields = {"max_intra_op_parallelism": None, "private_threadpool_size": None}
+
+
+class Options(_OptionGroup):
+    """tf.data.Options."""
+    _fields = {"deterministic": None, "experimental_deterministic": None,
+               "experimental_distribute": DistributeOptions,
+               "experimental_optimization": OptimizationOptions,
+               "experimental_slack": None, "experimental_external_state_policy": None,
+               "experimental_symbolic_checkpoint": None, "experimental_warm_start": None,
+               "autotune": AutotuneOptions, "threading": ThreadingOptions,
+               "experimental_threading": ThreadingOptions}
+
+    def merge(self, options):
+        """The options of `self` overridden by those set in `options`."""
+        return self._merge(options)
+
+
+class OptionsDataset(_Unary):
+    def __init__(self, input_dataset, options):
+        super().__init__(input_dataset)
+        if not isinstance(options, Options):
+            raise TypeError(f"Dataset.with_options(): expected tf.data.Options, got "
+                            f"{options!r}.")
+        self._own_options = options
+
+    def _iterate(self):
+        return self._input._iterate()

@@ -1,0 +1,15 @@
+"""tf.io: files, TFRecord files, tf.train.Example parsing, CSV decoding."""
+from .csv_ops import decode_csv  # noqa: F401
+from .files import gfile, matching_files, read_file, write_file  # noqa: F401
+from .parsing import (FixedLenFeature, FixedLenSequenceFeature, SparseTensor,  # noqa: F401
+                      VarLenFeature, parse_example, parse_single_example)
+from .tfrecord import (TFRecordCompressionType, TFRecordOptions, TFRecordWriter,  # noqa: F401
+                       tf_record_iterator)
+
+
+def __getattr__(name):  # the Example protos load protobuf on first use
+    if name in ("Example", "SequenceExample", "Features", "Feature", "FeatureList",
+                "FeatureLists", "BytesList", "FloatList", "Int64List"):
+        from . import example_pb
+        return example_pb.classes()[name]
+    raise AttributeError(f"module 'ndflow.io' has no attribute {name!r}")

@@ -1,0 +1,93 @@
+"""Ordering: sort, argsort and top_k (their gradients scatter back through take_along_axis)."""
+import collections
+
+from ..framework import dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.registry import execute, op
+from ..framework.tensor import EagerTensor
+from ..framework.tensor_shape import TensorShape
+from .array_ops import _axis_in_range, convert_to_tensor
+from .indexing_ops import take_along_axis, take_along_axis_grad
+
+# --- sorting -----------------------------------------------------------------------------------
+
+@op("ArgSort", differentiable=False, infer=lambda ts, a: [(ts[0].shape, dtypes.int32)])
+def ARGSORT(xp, x, axis, descending, stable):
+    if descending:  # stable on the negated values: equal values keep their order, like TF
+        keys = ~x if x.dtype.kind in "ub" else -x
+        return xp.argsort(keys, axis=axis, kind="stable").astype(xp.int32)
+    return xp.argsort(x, axis=axis, kind="stable").astype(xp.int32)
+
+
+def _direction(direction, op_name):
+    direction = str(direction).upper()
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"{op_name}: direction must be 'ASCENDING' or 'DESCENDING', got "
+                         f"{direction!r}.")
+    return direction == "DESCENDING"
+
+
+def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
+    values = convert_to_tensor(values)
+    axis = _axis_in_range("argsort", int(axis), values.shape.rank)
+    return execute(ARGSORT, (values,), {"axis": axis, "descending":
+                                        _direction(direction, "argsort"), "stable": True}, name)
+
+
+def sort(values, axis=-1, direction="ASCENDING", name=None):
+    values = convert_to_tensor(values)
+    axis = _axis_in_range("sort", int(axis), values.shape.rank)
+    order = argsort(values, axis=axis, direction=direction)
+    return take_along_axis(values, order, axis)
+
+
+# --- top_k -------------------------------------------------------------------------------------
+
+TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
+
+
+def _top_k_infer(ts, attrs):
+    x, k = ts[0], attrs["k"]
+    if x.shape.rank is None:
+        return [(TensorShape(None), x.dtype), (TensorShape(None), dtypes.int32)]
+    if x.shape.rank == 0:
+        raise InvalidArgumentError("TopKV2: input must be at least rank 1, got a scalar.")
+    last = x.shape.dims[-1]
+    if last is not None and last < k:
+        raise InvalidArgumentError(f"TopKV2: input must have at least k={k} columns, got shape "
+                                   f"{x.shape}.")
+    shape = TensorShape(list(x.shape.dims[:-1]) + [k])
+    return [(shape, x.dtype), (shape, dtypes.int32)]
+
+
+@op("TopKV2", multi_output=True, infer=_top_k_infer)
+def TOP_K(xp, x, k, sorted):  # noqa: A002 - TensorFlow's attribute name
+    if x.ndim == 0 or x.shape[-1] < k:
+        raise InvalidArgumentError(f"input must have at least k={k} columns, got shape "
+                                   f"{x.shape}.")
+    # a stable sort of the negated values keeps the lower index first among ties, like TF
+    order = xp.argsort(-x if x.dtype.kind != "u" else ~x, axis=-1, kind="stable")[..., :k]
+    return [xp.take_along_axis(x, order, axis=-1), order.astype(xp.int32)]
+
+
+@TOP_K.gradient
+def _top_k_grad(op, g_values, g_indices):
+    if g_values is None:
+        return [None]
+    return [take_along_axis_grad(g_values, op.inputs[0], op.outputs[1], -1)]
+
+
+def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
+    if isinstance(k, EagerTensor):
+        k = k._value.item()
+    if int(k) < 0:
+        raise InvalidArgumentError(f"top_k: k must be non-negative, got {k}.")
+    values, indices = execute(TOP_K, (input,), {"k": int(k), "sorted": bool(sorted)}, name)
+    return TopKV2(values, indices)
+
+
+from ..util.export import export_many  # noqa: E402
+
+export_many("", {"sort": sort, "argsort": argsort})
+export_many("math", {"top_k": top_k})
+export_many("nn", {"top_k": top_k})

@@ -1,0 +1,168 @@
+"""tf.py_function, tf.numpy_function and compat.v1.py_func: run at call time in every mode,
+dtypes of the results, gradients through py_function, errors."""
+import numpy as np
+import pytest
+
+import ndflow as tf
+import ndflow.compat.v1 as v1
+
+
+def test_py_function_runs_python_at_each_call():
+    seen = []
+
+    def record(x):
+        seen.append(x.numpy().tolist())
+        return x * 2.0
+
+    @tf.function
+    def f(x):
+        return tf.py_function(record, [x], tf.float32) + 1.0
+    assert f(tf.constant([1.0])).numpy().tolist() == [3.0]
+    assert f(tf.constant([2.0])).numpy().tolist() == [5.0]
+    assert seen == [[1.0], [2.0]]  # traced once, run at every call
+
+    with v1.Graph().as_default():
+        p = v1.placeholder(v1.float32, [None])
+        y = tf.py_function(record, [p], tf.float32)
+        with v1.Session() as sess:
+            assert sess.run(y, {p: [4.0]}).tolist() == [8.0]
+            assert sess.run(y, {p: [5.0]}).tolist() == [10.0]
+    assert seen[-2:] == [[4.0], [5.0]]
+
+
+def test_py_function_outputs_and_dtypes():
+    x = tf.constant(3.0)
+    assert tf.py_function(lambda a: a * 2, [x], tf.float32).numpy() == 6.0
+    pair = tf.py_function(lambda a: (a + 1, tf.cast(a, tf.int32)), [x], [tf.float32, tf.int32])
+    assert isinstance(pair, list) and pair[1].dtype == tf.int32 and pair[1].numpy() == 3
+    assert tf.py_function(lambda a: np.float64(2.0), [x], tf.float32).dtype == tf.float32
+    assert tf.py_function(lambda a: None, [x], []) == []
+    with pytest.raises(tf.errors.InvalidArgumentError, match="cannot be converted to float32"):
+        tf.py_function(lambda a: tf.constant(2.0, tf.float64), [x], tf.float32)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="returned 2 values"):
+        tf.py_function(lambda a: (a, a), [x], tf.float32)
+    with pytest.raises(TypeError, match="Tout"):
+        tf.py_function(lambda a: a, [x])
+
+    @tf.function
+    def f(x):
+        y = tf.py_function(lambda a: a * 3, [x], tf.float32)
+        assert y.shape.rank is None  # Python may return any shape
+        return y
+    assert f(tf.constant([1.0])).numpy().tolist() == [3.0]
+
+
+def test_py_function_as_decorator():
+    @tf.py_function(Tout=tf.float32)
+    def double(x):
+        return x * 2.0
+
+    @tf.function
+    def f(x):
+        return double(x)
+    assert f(tf.constant(2.0)).numpy() == 4.0
+
+
+def test_py_function_for_its_effect_runs_in_tf_function():
+    calls = []
+
+    @tf.function
+    def f(x):
+        tf.py_function(lambda a: calls.append(float(a)), [x], [])
+        return x + 1.0
+    f(tf.constant(1.0))
+    f(tf.constant(2.0))
+    assert calls == [1.0, 2.0]
+
+
+def _cube_sin(a, b):
+    return a * a * a * tf.sin(b)
+
+
+def test_py_function_gradients_eager_function_session():
+    x, y = tf.constant([0.5, -1.2], tf.float64), tf.constant([0.3, 2.0], tf.float64)
+    expected = [3 * x.numpy() ** 2 * np.sin(y.numpy()), x.numpy() ** 3 * np.cos(y.numpy())]
+    with tf.GradientTape() as tape:
+        tape.watch([x, y])
+        z = tf.reduce_sum(tf.py_function(_cube_sin, [x, y], tf.float64))
+    for g, e in zip(tape.gradient(z, [x, y]), expected):
+        np.testing.assert_allclose(g.numpy(), e, rtol=1e-12)
+
+    @tf.function
+    def traced(x, y):
+        with tf.GradientTape() as t:
+            t.watch([x, y])
+            z = tf.reduce_sum(tf.py_function(_cube_sin, [x, y], tf.float64))
+        return t.gradient(z, [x, y])
+    for g, e in zip(traced(x, y), expected):
+        np.testing.assert_allclose(g.numpy(), e, rtol=1e-12)
+
+    with v1.Graph().as_default():
+        px = v1.placeholder(v1.float64, [2])
+        py = v1.placeholder(v1.float64, [2])
+        z = tf.py_function(_cube_sin, [px, py], tf.float64)
+        grads = v1.gradients(z, [px, py])
+        with v1.Session() as sess:
+            got = sess.run(grads, {px: x.numpy(), py: y.numpy()})
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e, rtol=1e-12)
+
+
+def test_py_function_gradient_matches_torch():
+    torch = pytest.importorskip("torch")
+    xv = np.array([[0.2, -0.4], [1.1, 0.6]])
+    x = tf.constant(xv)
+    w = tf.Variable(np.array([0.5, -1.5]))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        h = tf.py_function(lambda a: tf.exp(a) * a, [x * 2.0], tf.float64)
+        loss = tf.reduce_sum(tf.tanh(h * w))
+    gx, gw = tape.gradient(loss, [x, w])
+    xt = torch.tensor(xv, requires_grad=True)
+    wt = torch.tensor([0.5, -1.5], dtype=torch.float64, requires_grad=True)
+    a = xt * 2.0
+    torch.tanh(torch.exp(a) * a * wt).sum().backward()
+    np.testing.assert_allclose(gx.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(gw.numpy(), wt.grad.numpy(), rtol=1e-10, atol=1e-13)
+
+
+def test_numpy_function_and_py_func():
+    x = tf.constant([1.0, 2.0])
+    y = tf.numpy_function(lambda a: np.sinh(a), [x], tf.float32)
+    np.testing.assert_allclose(y.numpy(), np.sinh([1.0, 2.0]), rtol=1e-6)
+    # eagerly the results are converted as they are (TensorFlow's behaviour)
+    assert tf.numpy_function(lambda a: np.float64(2.0), [x], tf.float32).dtype == tf.float64
+
+    @tf.function
+    def strict(x):
+        return tf.numpy_function(lambda a: a.astype(np.float64), [x], tf.float32)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="is float64, but expects float32"):
+        strict(x)
+
+    with v1.Graph().as_default():
+        p = v1.placeholder(v1.float32, [None])
+        out = v1.py_func(lambda a: (a * 2, np.int32(a.size)), [p], [v1.float32, v1.int32])
+        kept = v1.py_func(lambda a: a, [p], v1.float32, stateful=False)
+        grad = v1.gradients(v1.reduce_sum(out[0]), p)
+        with v1.Session() as sess:
+            doubled, size, same = sess.run(out + [kept], {p: [1.0, 2.0, 3.0]})
+    np.testing.assert_allclose(doubled, [2.0, 4.0, 6.0])
+    assert size == 3 and same.tolist() == [1.0, 2.0, 3.0]
+    assert grad == [None]  # numpy functions have no gradient
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        z = tf.numpy_function(lambda a: a * a, [x], tf.float32)
+    assert tape.gradient(z, x) is None
+
+
+def test_numpy_function_gets_a_copy_of_its_input():
+    def overwrite(a):
+        a[0] = 100.0
+        return a
+
+    @tf.function
+    def f(x):
+        y = tf.numpy_function(overwrite, [x], tf.float32)
+        return x + 0.0, y
+    x_out, y = f(tf.constant([1.0, 2.0]))
+    assert x_out.numpy().tolist() == [1.0, 2.0] and y.numpy().tolist() == [100.0, 2.0]
