@@ -136,17 +136,17 @@ def _kernel_error(op, arrays, attrs, e):
     """The error for a kernel that failed eagerly: the one shape inference gives for the
     same inputs in a graph, when inference finds the mistake, so a user sees one message
     in both modes (inference runs only on this error path, keeping eager calls fast)."""
-    specs = [ConstantSpec(a) for a in arrays]
     try:
+        specs = [ConstantSpec(a) for a in arrays]
         if op.infer is not None:
             op.infer(specs, attrs)
-        else:
+        elif not op.stateful:  # the fallback runs the kernel again: never for stateful ops
             fallback_infer(op, specs, attrs)
     except InvalidArgumentError as inferred:
         return inferred
     except Exception:  # noqa: BLE001 - inference has no better message; use the kernel's
         pass
-    shapes = ", ".join(str(s.shape) for s in specs)
+    shapes = ", ".join(str(TensorShape(np.shape(a))) for a in arrays)
     return InvalidArgumentError(f"{op.name}: {e} (input shapes: {shapes})")
 
 
