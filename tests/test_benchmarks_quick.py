@@ -8,7 +8,7 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchmarks.common import VARIANTS  # noqa: E402
+from benchmarks.common import VARIANTS, NotAvailable, mnist_dir  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERAS_WORKLOADS = {"W4", "W5", "W6"}
@@ -22,6 +22,17 @@ def ndflow_keras_can_fit():
         return False
 
 
+def _have_real_mnist():
+    try:
+        mnist_dir()
+        return True
+    except NotAvailable:
+        return False
+
+
+@pytest.mark.skipif(not _have_real_mnist(),
+                    reason="the MNIST workloads need real MNIST ($NDFLOW_DATA_DIR or "
+                           "../shared/data/mnist), absent on this machine")
 def test_quick_benchmark_runs_and_prints_a_table(tmp_path):
     workloads = ["W1", "W2", "W3", "W4", "W5", "W6"]
     if not ndflow_keras_can_fit():
