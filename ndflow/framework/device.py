@@ -12,7 +12,19 @@ import weakref
 import numpy as np
 
 
-class EagerStore:
+class RandomStreams:
+    """A store's random generators, one per graph random op, made on first use from the
+    seeds the op was built with (stores set `device` and `_generators`)."""
+
+    def generator(self, operation):
+        gen = self._generators.get(operation)
+        if gen is None:
+            gen = self.device.generator_from_seeds(operation.attrs.get("seeds"))
+            self._generators[operation] = gen
+        return gen
+
+
+class EagerStore(RandomStreams):
     """Variable values as eager code sees them: each variable's own `_value`. Traced
     functions run their plans against this store; a Session has a store of its own."""
 
@@ -28,13 +40,6 @@ class EagerStore:
     def write(var, value):
         var._check_assign_shape(value)
         var._value = value
-
-    def generator(self, operation):
-        gen = self._generators.get(operation)
-        if gen is None:
-            gen = self.device.generator_from_seeds(operation.attrs.get("seeds"))
-            self._generators[operation] = gen
-        return gen
 
 
 class Device:

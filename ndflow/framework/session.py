@@ -6,13 +6,14 @@ from .errors import FailedPreconditionError
 from .graph import Operation, get_default_graph
 from .plan import Plan
 from .context import state
+from .device import RandomStreams
 from .registry import cast_array
 from .tensor import EagerTensor, SymbolicTensor
 from .variables import Variable, _read_op
 
 
 
-class _SessionStore(dict):
+class _SessionStore(RandomStreams, dict):
     """Variable values of one Session; a missing value is an uninitialized variable."""
 
     def __init__(self, device):
@@ -42,13 +43,6 @@ class _SessionStore(dict):
                 f"Cannot assign a value of shape {np.shape(value)} to variable "
                 f"{var.name} of shape {var._shape}.")
         self[var] = value
-
-    def generator(self, operation):
-        gen = self._generators.get(operation)
-        if gen is None:
-            gen = self.device.generator_from_seeds(operation.attrs.get("seeds"))
-            self._generators[operation] = gen
-        return gen
 
 
 class BaseSession:

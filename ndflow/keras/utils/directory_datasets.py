@@ -144,6 +144,31 @@ def _finish(parts, make, batch_size, shuffle, seed, class_names):
     return out if len(out) > 1 else out[0]
 
 
+def _from_directory(directory, labels, label_mode, class_names, formats, make_loader, spec,
+                    batch_size, shuffle, seed, validation_split, subset, follow_links,
+                    verbose):
+    """What the *_dataset_from_directory functions share: index the files, split them,
+    and make (shuffled, batched) datasets whose elements `make_loader()`'s function loads."""
+    _check_split_seed(validation_split, shuffle, seed)
+    if seed is None and shuffle:
+        seed = int(np.random.randint(1e6))
+    paths, index, names = _index_directory(os.fspath(directory), labels, formats,
+                                           class_names, shuffle, seed, follow_links)
+    if verbose:
+        print(f"Found {len(paths)} files belonging to {max(len(names), 1)} classes.")
+    load = make_loader()
+
+    def make(paths, idx):
+        encoded = np.empty(len(paths), dtype=object)
+        encoded[:] = [p.encode() for p in paths]
+        if label_mode is None or labels is None:
+            return _LoadDataset(TensorSliceDataset(encoded), load, spec)
+        values = _label_values(idx, label_mode, max(len(names), int(idx.max(initial=0)) + 1))
+        return _LoadDataset(TensorSliceDataset((encoded, values)), load, spec)
+    parts = _split(paths, index, validation_split, subset, seed)
+    return _finish(parts, make, batch_size, shuffle, seed, names)
+
+
 def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                                  class_names=None, color_mode="rgb", batch_size=32,
                                  image_size=(256, 256), shuffle=True, seed=None,
@@ -156,25 +181,11 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     if channels is None:
         raise ValueError(f'`color_mode` must be one of {{"rgb", "rgba", "grayscale"}}. '
                          f'Received: color_mode={color_mode!r}')
-    _check_split_seed(validation_split, shuffle, seed)
-    if seed is None and shuffle:
-        seed = int(np.random.randint(1e6))
-    paths, index, names = _index_directory(os.fspath(directory), labels, IMAGE_FORMATS,
-                                           class_names, shuffle, seed, follow_links)
-    if verbose:
-        print(f"Found {len(paths)} files belonging to {max(len(names), 1)} classes.")
-    load = _image_loader(tuple(image_size), channels, interpolation, crop_to_aspect_ratio)
-    spec = TensorSpec(TensorShape(list(image_size) + [channels]), dtypes.float32)
-
-    def make(paths, idx):
-        encoded = np.empty(len(paths), dtype=object)
-        encoded[:] = [p.encode() for p in paths]
-        if label_mode is None or labels is None:
-            return _LoadDataset(TensorSliceDataset(encoded), load, spec)
-        values = _label_values(idx, label_mode, max(len(names), int(idx.max(initial=0)) + 1))
-        return _LoadDataset(TensorSliceDataset((encoded, values)), load, spec)
-    parts = _split(paths, index, validation_split, subset, seed)
-    return _finish(parts, make, batch_size, shuffle, seed, names)
+    return _from_directory(
+        directory, labels, label_mode, class_names, IMAGE_FORMATS,
+        lambda: _image_loader(tuple(image_size), channels, interpolation, crop_to_aspect_ratio),
+        TensorSpec(TensorShape(list(image_size) + [channels]), dtypes.float32),
+        batch_size, shuffle, seed, validation_split, subset, follow_links, verbose)
 
 
 def text_dataset_from_directory(directory, labels="inferred", label_mode="int",
@@ -182,14 +193,6 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int",
                                 seed=None, validation_split=None, subset=None,
                                 follow_links=False, verbose=True):
     """A dataset of (texts, labels) batches from `directory/<class>/<*.txt files>`."""
-    _check_split_seed(validation_split, shuffle, seed)
-    if seed is None and shuffle:
-        seed = int(np.random.randint(1e6))
-    paths, index, names = _index_directory(os.fspath(directory), labels, (".txt",),
-                                           class_names, shuffle, seed, follow_links)
-    if verbose:
-        print(f"Found {len(paths)} files belonging to {max(len(names), 1)} classes.")
-
     def load(path):
         with open(path.decode("utf-8"), "rb") as f:
             data = f.read()
@@ -198,16 +201,7 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int",
         a = np.empty((), dtype=object)
         a[()] = data
         return a
-    spec = TensorSpec(TensorShape([]), dtypes.string)
-
-    def make(paths, idx):
-        encoded = np.empty(len(paths), dtype=object)
-        encoded[:] = [p.encode() for p in paths]
-        if label_mode is None or labels is None:
-            return _LoadDataset(TensorSliceDataset(encoded), load, spec)
-        values = _label_values(idx, label_mode, max(len(names), int(idx.max(initial=0)) + 1))
-        return _LoadDataset(TensorSliceDataset((encoded, values)), load, spec)
-    parts = _split(paths, index, validation_split, subset, seed)
-    return _finish(parts, make, batch_size, shuffle, seed, names)
-
-
+    return _from_directory(directory, labels, label_mode, class_names, (".txt",),
+                           lambda: load, TensorSpec(TensorShape([]), dtypes.string),
+                           batch_size, shuffle, seed, validation_split, subset, follow_links,
+                           verbose)

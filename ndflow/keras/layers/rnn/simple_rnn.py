@@ -102,7 +102,3 @@ class SimpleRNN(RNN):
 
     def get_config(self):
         return layer_config(self, super().get_config())
-
-    @classmethod
-    def from_config(cls, config):
-        return super().from_config(config)
