@@ -199,6 +199,12 @@ class Oracle:
     def _completed(self):
         return [t for t in self.trials.values() if t.status == TrialStatus.COMPLETED]
 
+    def _exhausted(self):
+        """No untried values left. With trials still running the space may yet grow
+        (hyperparameters declared during a trial): wait for them rather than stop."""
+        status = TrialStatus.IDLE if self.ongoing_trials else TrialStatus.STOPPED
+        return {"status": status, "values": None}
+
 
 def _values_hash(values):
     text = json.dumps({k: values[k] for k in sorted(values)}, default=str, sort_keys=True)
@@ -215,13 +221,6 @@ class RandomSearchOracle(Oracle):
                 return {"status": TrialStatus.RUNNING, "values": values}
         return self._exhausted()
 
-    def _exhausted(self):
-        # With trials still running the space may yet grow (hyperparameters declared
-        # during a trial): wait for them rather than stop.
-        status = TrialStatus.IDLE if self.ongoing_trials else TrialStatus.STOPPED
-        return {"status": status, "values": None}
-
-
 class GridSearchOracle(Oracle):
     """Every combination of the hyperparameters' values, the last declared changing
     fastest. Floats without a step contribute ten values spread in their sampling scale."""
@@ -230,7 +229,7 @@ class GridSearchOracle(Oracle):
         for values in self._combinations(self.hyperparameters.space, {}):
             if _values_hash(values) not in self._tried_so_far:
                 return {"status": TrialStatus.RUNNING, "values": values}
-        return RandomSearchOracle._exhausted(self)
+        return self._exhausted()
 
     def _combinations(self, space, values):
         if not space:

@@ -84,7 +84,7 @@ class Tuner:
                              f"{executions_per_trial}")
         self.executions_per_trial = int(executions_per_trial)
         self.max_parallel_trials = int(max_parallel_trials)
-        self.executor = executor
+        self.executor = _executor_for(executor) if executor is not None else None
         self.cross_validation = cross_validation
         self.tuner_id = tuner_id or "tuner0"
         self.verbose = verbose
@@ -135,11 +135,23 @@ class Tuner:
             print(config)
 
     # --- the search loop -----------------------------------------------------------------------
-    def search(self, *fit_args, **fit_kwargs):
-        """Runs trials until the oracle stops; arguments go to the model's fit."""
+    def search(self, *fit_args, distribution=None, **fit_kwargs):
+        """Runs trials until the oracle stops; arguments go to the model's fit.
+
+        Args:
+          distribution: None (trials in this process, or in `max_parallel_trials` local
+            worker processes, or on the tuner's `executor`), "dask" (the Dask client in
+            scope, else a LocalCluster) or a `dask.distributed.Client`.
+        """
         self._search_start = time.time()
         self.on_search_begin()
-        if self.executor is not None or self.max_parallel_trials > 1:
+        if distribution is not None:
+            executor = _executor_for(distribution)
+            try:
+                self._search_parallel(fit_args, fit_kwargs, executor)
+            finally:
+                executor.shutdown()
+        elif self.executor is not None or self.max_parallel_trials > 1:
             self._search_parallel(fit_args, fit_kwargs)
         else:
             while True:
@@ -187,11 +199,9 @@ class Tuner:
             print(f"\nBest {name} So Far: {best[0].score}")
         print(f"Total elapsed time: {_hms(time.time() - self._search_start)}\n")
 
-    def _search_parallel(self, fit_args, fit_kwargs):
-        executor = self.executor or LocalProcessExecutor(self.max_parallel_trials)
-        if not isinstance(executor, TrialExecutor) and not hasattr(executor, "submit"):
-            raise TypeError("executor must provide submit(fn, *args), wait_first(futures) and "
-                            "shutdown().")
+    def _search_parallel(self, fit_args, fit_kwargs, executor=None):
+        owned = executor is None and self.executor is None
+        executor = executor or self.executor or LocalProcessExecutor(self.max_parallel_trials)
         running = {}
         stopped = False
         try:
@@ -215,7 +225,7 @@ class Tuner:
                     self._collect(trial, future, start)
                     self.on_trial_end(trial)
         finally:
-            if self.executor is None:
+            if owned:
                 executor.shutdown()
 
     def _collect(self, trial, future, start):
@@ -462,6 +472,21 @@ def _remove_tree(path):
 def _hms(seconds):
     seconds = int(seconds)
     return f"{seconds // 3600:02d}h {seconds % 3600 // 60:02d}m {seconds % 60:02d}s"
+
+
+def _executor_for(value):
+    """A TrialExecutor for `executor=` / `distribution=`: an executor as it is, a Dask Client
+    or "dask" wrapped in a DaskExecutor."""
+    if isinstance(value, TrialExecutor):
+        return value
+    from .dask_executor import DaskExecutor, is_dask_client
+    if value == "dask" or is_dask_client(value):
+        return DaskExecutor(None if value == "dask" else value)
+    if all(hasattr(value, m) for m in ("submit", "wait_first", "shutdown")):
+        return value
+    raise TypeError("executor/distribution must be a TrialExecutor (submit(fn, *args), "
+                    "wait_first(futures), shutdown()), a dask.distributed.Client or \"dask\". "
+                    f"Received: {value!r}")
 
 
 def _run_trial_in_worker(tuner, trial_state, fit_args, fit_kwargs):
