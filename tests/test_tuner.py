@@ -10,6 +10,7 @@ import time
 import numpy as np
 import pytest
 
+import ndflow.errors as kt_errors
 import ndflow.tuner as kt
 from ndflow.tuner.trial import TrialStatus
 
@@ -507,3 +508,45 @@ def test_cross_validated_objective_and_memory_is_freed(tmp_path):
     after = sum(isinstance(o, keras.Model) for o in gc.get_objects())
     assert after <= before  # no trial's model is kept alive
     assert all(t.status == "COMPLETED" for t in tuner.oracle.trials.values())
+
+
+# --- stored state that cannot be trusted ------------------------------------------------------
+def _searched_project(tmp_path):
+    tuner = ParallelQuadratic(objective="loss", max_trials=2, seed=0, directory=tmp_path,
+                              project_name="p", verbose=0)
+    tuner.search(0.25)
+    return tmp_path / "p"
+
+
+@pytest.mark.parametrize("trial_id", ["/../../escaped", "../x", ".hidden", "a/b", "", 7])
+def test_a_stored_trial_id_cannot_lead_outside_the_project(tmp_path, trial_id):
+    project = _searched_project(tmp_path)
+    path = project / "trial_01" / "trial.json"
+    state = json.loads(path.read_text())
+    state.pop("ndflow_sha256")
+    state["trial_id"] = trial_id
+    path.write_text(json.dumps(state))
+    outside = sorted(os.listdir(tmp_path))
+    with pytest.raises(kt_errors.DataLossError, match=r"trial_01.trial\.json"):
+        ParallelQuadratic(objective="loss", max_trials=4, seed=0, directory=tmp_path,
+                          project_name="p", verbose=0)
+    assert sorted(os.listdir(tmp_path)) == outside
+
+
+@pytest.mark.parametrize("content", [b"{", b"\xff\xfe", b"[1, 2]", b'{"seed": "x"}',
+                                     b"[" * 200000 + b"]" * 200000])
+def test_corrupt_oracle_json_names_the_file(tmp_path, content):
+    project = _searched_project(tmp_path)
+    (project / "oracle.json").write_bytes(content)
+    with pytest.raises(kt_errors.DataLossError, match=r"oracle\.json"):
+        ParallelQuadratic(objective="loss", max_trials=4, seed=0, directory=tmp_path,
+                          project_name="p", verbose=0)
+
+
+def test_edited_state_is_caught_by_its_checksum(tmp_path):
+    project = _searched_project(tmp_path)
+    path = project / "trial_00" / "trial.json"
+    path.write_text(path.read_text().replace('"COMPLETED"', '"RUNNING"'))
+    with pytest.raises(kt_errors.DataLossError, match="does not match the checksum"):
+        ParallelQuadratic(objective="loss", max_trials=4, seed=0, directory=tmp_path,
+                          project_name="p", verbose=0)

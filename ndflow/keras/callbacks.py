@@ -17,6 +17,7 @@ import numpy as np
 
 from ..framework.errors import InvalidArgumentError
 from ..util.atomic import atomic_write
+from .utils.npz_files import read_npz, with_checksum
 
 _HOOKS = ("on_train_begin", "on_train_end", "on_test_begin", "on_test_end",
           "on_predict_begin", "on_predict_end", "on_epoch_begin", "on_epoch_end",
@@ -661,9 +662,24 @@ class BackupAndRestore(Callback):
         if not os.path.exists(self._path):
             return
         weights, optimizer_values, meta = _read_backup(self._path)
+        epoch = meta.get("epoch") if isinstance(meta, dict) else None
+        epochs = (self.params or {}).get("epochs")
+        if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0 or \
+                (epochs is not None and epoch > epochs):
+            raise InvalidArgumentError(
+                f"BackupAndRestore: {self._path} records epoch {epoch!r}, but the resumed fit "
+                f"runs epochs 0..{epochs}: the backup is corrupted or belongs to another run. "
+                "Delete it to start training from scratch.")
+        expected = [np.shape(w) for w in self.model.get_weights()]
+        found = [np.shape(w) for w in weights]
+        if found != expected:
+            raise InvalidArgumentError(
+                f"BackupAndRestore: {self._path} holds {len(found)} weights of shapes {found}, "
+                f"but the model has {len(expected)} of shapes {expected}: it belongs to another "
+                "model. Delete it to start training from scratch.")
         self.model.set_weights(weights)
         self._restore_optimizer(optimizer_values)
-        self._current_epoch = int(meta["epoch"])
+        self._current_epoch = epoch
         self.model._initial_epoch = self._current_epoch
 
     def _restore_optimizer(self, values):
@@ -715,19 +731,21 @@ def _write_backup(path, weights, optimizer_values, meta):
     arrays = {f"weight_{i:05d}": np.asarray(w) for i, w in enumerate(weights)}
     arrays.update({f"optimizer_{i:05d}": np.asarray(v) for i, v in enumerate(optimizer_values)})
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    arrays = with_checksum(arrays)
     atomic_write(path, lambda f: np.savez(f, **arrays))
 
 
 def _read_backup(path):
+    arrays = read_npz(path, required=("meta",), what="a BackupAndRestore backup")
+    names = sorted(arrays)
+    weights = [arrays[n] for n in names if n.startswith("weight_")]
+    optimizer_values = [arrays[n] for n in names if n.startswith("optimizer_")]
     try:
-        with np.load(path, allow_pickle=False) as data:
-            names = sorted(data.files)
-            weights = [data[n] for n in names if n.startswith("weight_")]
-            optimizer_values = [data[n] for n in names if n.startswith("optimizer_")]
-            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
-    except (OSError, ValueError, KeyError) as e:
+        meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
+    except (ValueError, RecursionError) as e:
         raise InvalidArgumentError(f"BackupAndRestore: {path} is not a readable backup "
-                                   f"({e}). Delete it to start training from scratch.") from e
+                                   f"(its metadata: {e}). Delete it to start training from "
+                                   "scratch.") from None
     return weights, optimizer_values, meta
 
 

@@ -13,9 +13,11 @@ import json
 import math
 import os
 import random
+import re
 
 import numpy as np
 
+from ..framework.errors import DataLossError
 from . import storage
 from .hyperparameters import Fixed, HyperParameters
 from .trial import ObjectiveNotFoundError, Trial, TrialStatus, to_objective
@@ -52,6 +54,11 @@ class Oracle:
         return os.path.join(self.project_dir, "oracle.json")
 
     def trial_dir(self, trial_id):
+        """The trial's directory in the project; `trial_id` must be a plain name, so no
+        stored state can make the tuner write outside the project."""
+        if not isinstance(trial_id, str) or not _TRIAL_ID.fullmatch(trial_id):
+            raise ValueError(f"Invalid trial_id {trial_id!r}: expected 1 to 64 letters, digits, "
+                             "'_', '-' or '.', not starting with '.'.")
         return os.path.join(self.project_dir, f"trial_{trial_id}")
 
     def _trial_file(self, trial_id):
@@ -74,19 +81,37 @@ class Oracle:
                 "consecutive_failures": self._consecutive_failures}
 
     def set_state(self, state):
-        self.seed = state["seed"]
-        self.hyperparameters.merge(HyperParameters.from_config(state["hyperparameters"]))
-        self._tried_so_far = set(state["tried_so_far"])
-        self._consecutive_failures = state.get("consecutive_failures", 0)
+        seed, tried = state["seed"], state["tried_so_far"]
+        failures = state.get("consecutive_failures", 0)
+        if not _is_int(seed) or not _is_int(failures) or not isinstance(tried, list) or \
+                not all(isinstance(t, str) for t in tried):
+            raise TypeError("seed and consecutive_failures must be integers and tried_so_far "
+                            "a list of strings")
+        hyperparameters = HyperParameters.from_config(state["hyperparameters"])
+        self.seed, self._tried_so_far, self._consecutive_failures = seed, set(tried), failures
+        self.hyperparameters.merge(hyperparameters)
 
     def reload(self):
-        self.set_state(storage.read_json(self._oracle_file()))
-        self.trials = {}
+        """Restores the oracle and its trials from the project directory.
+
+        Raises:
+          DataLossError: naming the file, when `oracle.json` or a `trial.json` is not a
+            valid state file (nothing is changed then).
+        """
+        path = self._oracle_file()
+        state = storage.read_json(path)
+        trials = {}
         for entry in sorted(os.listdir(self.project_dir)):
-            path = os.path.join(self.project_dir, entry, "trial.json")
-            if entry.startswith("trial_") and os.path.exists(path):
-                trial = Trial.from_state(storage.read_json(path))
-                self.trials[trial.trial_id] = trial
+            trial_path = os.path.join(self.project_dir, entry, "trial.json")
+            if entry.startswith("trial_") and os.path.exists(trial_path):
+                trial = _stored(Trial.from_state, storage.read_json(trial_path), trial_path)
+                if _stored(self.trial_dir, trial.trial_id, trial_path) != \
+                        os.path.join(self.project_dir, entry):
+                    raise DataLossError(f"{trial_path}: records trial_id {trial.trial_id!r}, "
+                                        f"which is not its directory's ({entry!r}).")
+                trials[trial.trial_id] = trial
+        _stored(self.set_state, state, path)
+        self.trials = trials
         # Trials the previous process did not finish run again, same id and values.
         self._retry_queue = sorted(t.trial_id for t in self.trials.values()
                                    if t.status == TrialStatus.RUNNING)
@@ -204,6 +229,23 @@ class Oracle:
         (hyperparameters declared during a trial): wait for them rather than stop."""
         status = TrialStatus.IDLE if self.ongoing_trials else TrialStatus.STOPPED
         return {"status": status, "values": None}
+
+
+_TRIAL_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}")
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _stored(restore, state, path):
+    """restore(state), with a malformed state (missing keys, wrong types or values, a bad
+    trial_id) reported as a DataLossError naming the file it came from."""
+    try:
+        return restore(state)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+        raise DataLossError(f"{path}: not a valid tuner state file "
+                            f"({type(e).__name__}: {e}).") from None
 
 
 def _values_hash(values):

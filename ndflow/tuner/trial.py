@@ -138,6 +138,9 @@ class TrialStatus:
     FAILED = "FAILED"
 
 
+_STATUSES = {v for k, v in vars(TrialStatus).items() if k.isupper()}
+
+
 class Trial:
     def __init__(self, hyperparameters, trial_id=None, status=TrialStatus.RUNNING):
         self.hyperparameters = hyperparameters
@@ -171,13 +174,23 @@ class Trial:
 
     @classmethod
     def from_state(cls, state):
+        """The trial `get_state()` described. Raises TypeError/ValueError/KeyError for a
+        state of the wrong form (the oracle names the file)."""
+        status, score, step = state["status"], state["score"], state["best_step"]
+        message, extra = state["message"], state.get("extra", {})
+        if status not in _STATUSES:
+            raise ValueError(f"unknown trial status {status!r}")
+        if score is not None and (isinstance(score, bool) or
+                                  not isinstance(score, (int, float))):
+            raise TypeError(f"score must be a number or null, not {score!r}")
+        if isinstance(step, bool) or not isinstance(step, int):
+            raise TypeError(f"best_step must be an integer, not {step!r}")
+        if message is not None and not isinstance(message, str) or not isinstance(extra, dict):
+            raise TypeError("message must be a string or null and extra an object")
         trial = cls(HyperParameters.from_config(state["hyperparameters"]), state["trial_id"],
-                    state["status"])
+                    status)
         trial.metrics = MetricsTracker.from_config(state["metrics"])
-        trial.score = state["score"]
-        trial.best_step = state["best_step"]
-        trial.message = state["message"]
-        trial.extra = state.get("extra", {})
+        trial.score, trial.best_step, trial.message, trial.extra = score, step, message, extra
         return trial
 
     def __repr__(self):

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pytest
 
-from ndflow.framework.errors import InvalidArgumentError
+from ndflow.framework.errors import DataLossError, InvalidArgumentError
 from ndflow.keras import callbacks as C
 from ndflow.keras import optimizers
 from ndflow.keras.utils.progbar import Progbar
@@ -259,7 +259,7 @@ def test_backup_and_restore_rejects_a_corrupt_backup(tmp_path):
     backup = tmp_path / "b"
     backup.mkdir()
     (backup / "backup.npz").write_bytes(b"not a zip file")
-    with pytest.raises(InvalidArgumentError, match="not a readable backup"):
+    with pytest.raises(DataLossError, match="backup.npz: cannot read as a BackupAndRestore"):
         fit(FakeModel(), [C.BackupAndRestore(str(backup))], losses_logs([1]))
 
 

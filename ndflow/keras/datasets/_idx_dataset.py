@@ -8,16 +8,14 @@ Each file under its conventional name, gzip (`train-images-idx3-ubyte.gz`) or no
 Missing files are downloaded into the cache from the dataset's mirrors, tried in order, or
 from $NDFLOW_DATASETS_MIRROR/<name>/ when that variable is set (a local mirror, tests).
 """
-import math
 import os
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ...framework.errors import DataLossError, NotFoundError, UnavailableError
 from ..utils.data_utils import cache_root, download
+from ..utils.npz_files import read_npz
 from .idx import read_idx
 
 DATA_DIR_ENV = "NDFLOW_DATA_DIR"
@@ -168,29 +166,6 @@ def _check(ok, path, message):
         raise DataLossError(f"{path}: {message}")
 
 
-def _check_npy_member(archive, name, path):
-    """Checks the .npy header of `name` in the open .npz `archive` against the member's
-    real size, so an array is never allocated from what its header merely claims."""
-    info = archive.getinfo(name)
-    with archive.open(info) as f:
-        version = np.lib.format.read_magic(f)
-        if version == (1, 0):
-            shape, _, dtype = np.lib.format.read_array_header_1_0(f)
-        elif version in ((2, 0), (3, 0)):
-            shape, _, dtype = np.lib.format.read_array_header_2_0(f)
-        else:
-            raise ValueError(f"unsupported .npy version {version}")
-        header = f.tell()
-    if dtype.hasobject:
-        raise DataLossError(f"{path}: cannot read as .npz without pickle: array "
-                            f"{name[:-4]!r} holds Python objects; refused")
-    claimed = math.prod(shape) * dtype.itemsize
-    if claimed > info.file_size - header:
-        raise DataLossError(f"{path}: array {name[:-4]!r} claims shape {shape} of {dtype} "
-                            f"({claimed} bytes) but its member holds only "
-                            f"{info.file_size - header} bytes of data; the file is corrupted")
-
-
 def load_npz(path):
     """Keras's mnist.npz (x_train, y_train, x_test, y_test), read without pickle.
 
@@ -198,21 +173,5 @@ def load_npz(path):
       DataLossError: naming `path`, when it is not a readable .npz (truncated, corrupted),
         lacks one of the four arrays, or an array's header claims more data than stored.
     """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            missing = [k for k in ROLES if k + ".npy" not in names]
-            if missing:
-                raise DataLossError(f"{path}: not a dataset .npz: missing arrays {missing} "
-                                    f"(found {sorted(n[:-4] for n in names if n.endswith('.npy'))})")
-            for k in ROLES:
-                _check_npy_member(archive, k + ".npy", path)
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in ROLES}
-    except DataLossError:
-        raise
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error,
-            NotImplementedError, SyntaxError, OverflowError, TypeError) as e:
-        raise DataLossError(f"{path}: cannot read as .npz without pickle "
-                            f"({type(e).__name__}: {e})") from None
+    arrays = read_npz(path, required=ROLES, what="a dataset .npz")
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
