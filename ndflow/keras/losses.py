@@ -311,13 +311,12 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     if ignore_class is not None:
         valid = M.not_equal(labels, ignore_class)
         labels = A.where(valid, labels, A.zeros_like(labels))
-    if from_logits:
-        loss = N.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
-    else:
+    logits = y_pred
+    if not from_logits:  # as Keras on TensorFlow: log of the clipped, normalised probabilities
         p = y_pred / M.reduce_sum(y_pred, axis=-1, keepdims=True)
-        depth = y_pred.shape[-1]
-        onehot = A.one_hot(labels, depth, dtype=y_pred.dtype)
-        loss = -M.reduce_sum(onehot * M.log(_clip_probabilities(p)), axis=-1)
+        logits = M.log(_clip_probabilities(p))
+    # one fused op, which also refuses a label outside [0, classes) as TensorFlow does
+    loss = N.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
     if valid is not None:
         loss = loss * A.cast(valid, loss.dtype)
     return loss

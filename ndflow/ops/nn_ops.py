@@ -161,8 +161,10 @@ def SPARSE_SOFTMAX_XENT(xp, logits, labels):
     labels = labels.astype(xp.int64, copy=False)
     n = logits.shape[-1]
     if labels.size and (labels.min() < 0 or labels.max() >= n):
-        raise InvalidArgumentError(f"Received a label value of {int(labels.max())} which is "
-                                   f"outside the valid range of [0, {n}).")
+        bad = int(labels.min()) if labels.min() < 0 else int(labels.max())
+        shown = " ".join(str(int(v)) for v in labels.reshape(-1)[:20])
+        raise InvalidArgumentError(f"Received a label value of {bad} which is outside the "
+                                   f"valid range of [0, {n}).  Label values: {shown}")
     picked = xp.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
     backprop = xp.exp(log_probs)
     flat = backprop.reshape(-1, n)

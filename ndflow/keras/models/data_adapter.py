@@ -254,7 +254,12 @@ def make_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None, shu
         _no_y(y, sample_weight, "a keras.utils.Sequence")
         return SequenceAdapter(x, steps, class_weight)
     if isinstance(x, (np.ndarray, TensorLike, list, tuple, dict)) or np.isscalar(x):
-        return ArrayAdapter(x, y, sample_weight, batch_size, shuffle, class_weight, steps)
+        adapter = ArrayAdapter(x, y, sample_weight, batch_size, shuffle, class_weight, steps)
+        if adapter.n == 0:  # Keras fails here too (an empty history would hide the mistake)
+            shapes = [tuple(np.shape(a)) for a in nest.flatten(x)]
+            raise ValueError(f"Expected input data to be non-empty: `{what}` holds 0 samples "
+                             f"(shapes {shapes}).")
+        return adapter
     if hasattr(x, "__iter__") or hasattr(x, "__next__"):
         _no_y(y, sample_weight, "a generator")
         return GeneratorAdapter(x, steps, class_weight)
