@@ -6,8 +6,10 @@ repository — else the small MNIST subset shipped inside the package; nothing i
 downloaded), printing per-epoch progress and the test accuracy; then two TF1 programs of
 the seed notes: the two-layer XOR network of seed 000 [9-2] (with the intended 2x2 first
 layer) and the linear regression of seed 004. Exits with status 1 if anything fails to
-learn, so it doubles as a smoke test. `NDFLOW_DEMO_DATA=embedded` forces the subset.
+learn, so it doubles as a smoke test. `--data embedded` (or `NDFLOW_DEMO_DATA=embedded`)
+forces the subset.
 """
+import argparse
 import os
 import sys
 import time
@@ -69,12 +71,18 @@ def train_linear_regression(steps=1000):
     return float(w_val[0]), float(b_val[0])
 
 
-def _local_mnist():
+def _shared_mnist_dir():
+    """`../shared/data/mnist` beside the repository this package was installed from (an
+    editable or in-tree checkout), wherever the demo is started from."""
+    repository = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.path.join(os.path.dirname(repository), "shared", "data", "mnist")
+
+
+def _local_mnist(data="auto"):
     """((x_train, y_train), (x_test, y_test), description) without any download."""
     from ndflow.keras.datasets import _idx_dataset, mnist
-    if os.environ.get("NDFLOW_DEMO_DATA") != "embedded":
-        candidates = _idx_dataset.search_dirs(mnist.SPEC) + [
-            os.path.join(os.getcwd(), "..", "shared", "data", "mnist")]
+    if data != "embedded" and os.environ.get("NDFLOW_DEMO_DATA") != "embedded":
+        candidates = _idx_dataset.search_dirs(mnist.SPEC) + [_shared_mnist_dir()]
         for directory in candidates:
             if len(_idx_dataset._find_idx_files(mnist.SPEC, directory)) == 4:
                 train, test = mnist.load_data(path=directory)
@@ -83,11 +91,11 @@ def _local_mnist():
     return train, test, "the MNIST subset shipped with ndflow (5000 train / 1000 test)"
 
 
-def train_keras_mnist():
+def train_keras_mnist(data="auto"):
     """Flatten-300-100-10 with Adam; returns the test accuracy and the bar it must reach."""
     from ndflow import keras
     import ndflow
-    (x_train, y_train), (x_test, y_test), source = _local_mnist()
+    (x_train, y_train), (x_test, y_test), source = _local_mnist(data)
     print(f"  data: {source}")
     real = len(x_train) > 10000
     x_train, x_test = x_train.astype("float32") / 255.0, x_test.astype("float32") / 255.0
@@ -102,16 +110,31 @@ def train_keras_mnist():
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     model.fit(x_train, y_train, batch_size=32, epochs=2 if real else 5,
-              validation_split=0.1, verbose=2)
+              validation_split=0.1, verbose=1)
     _, accuracy = model.evaluate(x_test, y_test, verbose=0)
     return float(accuracy), (0.96 if real else 0.85)
 
 
-def main():
+def _arguments(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m ndflow.demo",
+        description="ndflow's main job, offline: trains a Keras MLP on MNIST (the real files "
+                    "when present, else the subset shipped with ndflow) with progress bars and "
+                    "its test accuracy, then two TF1 programs (XOR, linear regression). Exits "
+                    "with status 1 if anything fails to learn.")
+    parser.add_argument("--data", choices=("auto", "embedded"), default="auto",
+                        help="auto: real MNIST from $NDFLOW_DATA_DIR/mnist, the ndflow cache "
+                             "or ../shared/data/mnist beside the repository, else the shipped "
+                             "subset; embedded: always the shipped subset")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = _arguments(sys.argv[1:] if argv is None else argv)
     start = time.perf_counter()
     print("ndflow demo: Keras and TF1 programs on NumPy, offline\n")
     print("Keras MLP on MNIST (seed 001's Sequential 300-100-10):")
-    mnist_accuracy, bar = train_keras_mnist()
+    mnist_accuracy, bar = train_keras_mnist(args.data)
     print(f"  test accuracy {mnist_accuracy:.4f} (must reach {bar})")
     print("\nXOR, two sigmoid layers (seed 000, 9-2):")
     accuracy = train_xor()

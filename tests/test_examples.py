@@ -7,6 +7,8 @@ on the examples' own output, since the examples are the seeds' listings verbatim
 import os
 import re
 import runpy
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -279,10 +281,25 @@ def test_001_sklearn_listings(run_example, monkeypatch, tmp_path):
 def test_demo_trains_xor_and_linear_regression(capsys, monkeypatch):
     from ndflow import demo
     monkeypatch.setenv("NDFLOW_DEMO_DATA", "embedded")  # the full-MNIST run is the README's
-    assert demo.main() == 0
+    assert demo.main([]) == 0
     out = capsys.readouterr().out
     assert "accuracy 1.0" in out and "OK in" in out
+    assert "\r" in out or "141/141 [" in out   # Keras progress bars while it trains
     assert re.search(r"fitted W 3\.0000\d\d, b 1\.99999\d|fitted W 3\.0000\d\d, b 2\.0000", out)
+
+
+def test_demo_help_prints_usage_without_training():
+    out = subprocess.run([sys.executable, "-m", "ndflow.demo", "--help"], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0 and "usage: python -m ndflow.demo" in out.stdout
+    assert "--data {auto,embedded}" in out.stdout and "Epoch" not in out.stdout
+
+
+def test_demo_finds_shared_data_beside_the_repository_not_the_cwd():
+    from ndflow import demo
+    repository = os.path.dirname(os.path.dirname(os.path.abspath(demo.__file__)))
+    assert demo._shared_mnist_dir() == os.path.join(os.path.dirname(repository), "shared",
+                                                    "data", "mnist")
 
 
 # --- every seed example is tested -----------------------------------------------------------------
