@@ -14,16 +14,6 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 
-def _keras_ready():
-    try:
-        from ndflow.keras import models, optimizers  # noqa: F401
-        return hasattr(models, "Sequential")
-    except ImportError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _keras_ready(),
-                                reason="ndflow.keras.models/optimizers not available yet")
 
 
 @pytest.fixture(autouse=True, scope="module")

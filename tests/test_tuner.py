@@ -15,16 +15,6 @@ import ndflow.tuner as kt
 from ndflow.tuner.trial import TrialStatus
 
 
-def _keras_ready():
-    try:
-        from ndflow.keras import models, optimizers  # noqa: F401
-        return hasattr(models, "Sequential")
-    except ImportError:
-        return False
-
-
-needs_keras = pytest.mark.skipif(not _keras_ready(),
-                                 reason="ndflow.keras.models/optimizers not available yet")
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -410,7 +400,6 @@ def build_model(hp):
     return model
 
 
-@needs_keras
 def test_seed001_random_search_as_written(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     X_train, y_train = _mnist_like(300, 0)
@@ -441,7 +430,6 @@ def test_seed001_random_search_as_written(tmp_path, monkeypatch, capsys):
                                        "checkpoint.weights.h5"))
 
 
-@needs_keras
 def test_keras_objective_typo_names_the_logged_metrics(tmp_path):
     X, y = _mnist_like(60, 0)
     tuner = kt.RandomSearch(build_model, objective="val_acuracy", max_trials=2,
@@ -462,7 +450,6 @@ class NormalizingHyperModel(kt.HyperModel):
         return model.fit(X, y, **kwargs)
 
 
-@needs_keras
 def test_hyperband_with_a_hypermodel_and_early_stopping(tmp_path):
     from ndflow import keras
     X_train, y_train = _mnist_like(200, 0)
@@ -482,7 +469,6 @@ def test_hyperband_with_a_hypermodel_and_early_stopping(tmp_path):
     assert "normalize" in tuner.oracle.hyperparameters
 
 
-@needs_keras
 def test_cross_validated_objective_and_memory_is_freed(tmp_path):
     import gc
     from ndflow import keras

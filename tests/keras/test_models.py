@@ -8,9 +8,7 @@ import ndflow as tf
 from ndflow import keras
 from ndflow.keras import layers
 
-from . import ensure_components
 
-ensure_components()
 
 
 def seed001_sequential():

@@ -7,10 +7,8 @@ import ndflow as tf
 from ndflow import keras
 from ndflow.keras import layers
 
-from . import ensure_components
 from .test_models import WideAndDeepModel, seed001_sequential
 
-ensure_components()
 
 
 def blobs(n=240, seed=0):
