@@ -361,3 +361,24 @@ def test_partial_cache_downloads_only_what_is_missing(served_mnist, server, monk
     monkeypatch.setenv("NDFLOW_DATASETS_MIRROR", refused_url())
     with pytest.raises(NotFoundError, match="Missing: t10k-labels-idx1-ubyte.gz\n"):
         mnist.load_data()
+
+
+def test_a_damaged_cached_file_is_downloaded_again(served_mnist, server):
+    arrays, cache = served_mnist
+    mnist.load_data()                                   # downloads into the cache
+    labels = cache / (NAMES["y_test"] + ".gz")
+    damaged = idx_bytes(np.zeros_like(arrays["y_test"]))  # valid IDX, other values
+    labels.write_bytes(gzip.compress(damaged))
+    assert_same(mnist.load_data(), arrays)              # noticed and fetched again
+    assert gzip.decompress(labels.read_bytes()) == idx_bytes(arrays["y_test"])
+
+
+def test_a_damaged_cached_file_offline_is_a_clear_error(served_mnist, server, monkeypatch):
+    arrays, cache = served_mnist
+    mnist.load_data()
+    labels = cache / (NAMES["y_test"] + ".gz")
+    labels.write_bytes(gzip.compress(idx_bytes(np.zeros_like(arrays["y_test"]))))
+    monkeypatch.setenv("NDFLOW_DATASETS_MIRROR", refused_url())
+    with pytest.raises(DataLossError, match=r"t10k-labels-idx1-ubyte\.gz: SHA-256 [0-9a-f]{64} "
+                                            r"is not that of the published MNIST file"):
+        mnist.load_data()

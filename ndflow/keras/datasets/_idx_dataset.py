@@ -8,7 +8,9 @@ Each file under its conventional name, gzip (`train-images-idx3-ubyte.gz`) or no
 Missing files are downloaded into the cache from the dataset's mirrors, tried in order, or
 from $NDFLOW_DATASETS_MIRROR/<name>/ when that variable is set (a local mirror, tests).
 """
+import hashlib
 import os
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +18,7 @@ import numpy as np
 from ...framework.errors import DataLossError, NotFoundError, UnavailableError
 from ..utils.data_utils import cache_root, download
 from ..utils.npz_files import read_npz
-from .idx import read_idx
+from .idx import open_decompressed, read_idx
 
 DATA_DIR_ENV = "NDFLOW_DATA_DIR"
 MIRROR_ENV = "NDFLOW_DATASETS_MIRROR"
@@ -72,7 +74,7 @@ def load(spec, path=None):
     if path is not None:
         path = os.path.expanduser(os.fspath(path))
         if os.path.isdir(path):
-            return _load_from(spec, [path], download_into=path)
+            return _load_from(spec, [path], download_into=path, verify=False)
         npz = _find_npz(spec, path)
         if npz is not None:
             return load_npz(npz)
@@ -83,18 +85,64 @@ def load(spec, path=None):
     return _load_from(spec, search_dirs(spec), download_into=cache_dir(spec))
 
 
-def _load_from(spec, directories, download_into):
+def _load_from(spec, directories, download_into, verify=True):
+    """The first directory holding all four files wins. Files in the download cache must
+    be the published ones (their SHA-256, as Keras's get_file checks its cache): a damaged
+    one is downloaded again. The data directory and `path=` hold the user's own data and
+    are only checked for form."""
+    cache = os.path.abspath(cache_dir(spec))
     for directory in directories:
         found = _find_idx_files(spec, directory)
         if len(found) == len(ROLES):
-            return _read_all(spec, found)
-        if spec.npz_name and os.path.isfile(os.path.join(directory, spec.npz_name)):
+            if not (verify and os.path.abspath(directory) == cache and _damaged(spec, found)):
+                return _read_all(spec, found)
+        elif spec.npz_name and os.path.isfile(os.path.join(directory, spec.npz_name)):
             return load_npz(os.path.join(directory, spec.npz_name))
     found = _find_idx_files(spec, download_into)
-    missing = [role for role in ROLES if role not in found]
+    damaged = _damaged(spec, found) if verify and os.path.abspath(download_into) == cache \
+        else {}
+    missing = [role for role in ROLES if role not in found or role in damaged]
     for role in missing:
-        found[role] = _download(spec, role, download_into, directories, missing)
+        try:
+            found[role] = _download(spec, role, download_into, directories, missing)
+        except NotFoundError:
+            if role in damaged:
+                raise DataLossError(damaged[role]) from None
+            raise
     return _read_all(spec, found)
+
+
+_VERIFIED = set()   # (path, size, mtime) of files whose SHA-256 matched, in this process
+
+
+def _damaged(spec, found):
+    """{role: message} for the found files whose SHA-256 is not the published one's."""
+    damaged = {}
+    for role, path in found.items():
+        idx_file = spec.files[role]
+        if idx_file.hash_of == "gz" and not path.endswith(".gz"):
+            continue  # only the .gz as published has a known hash
+        stat = os.stat(path)
+        key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+        if key in _VERIFIED:
+            continue
+        digest = hashlib.sha256()
+        try:
+            with (open_decompressed(path) if idx_file.hash_of == "contents"
+                  else open(path, "rb")) as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+        except (OSError, EOFError, zlib.error) as e:
+            damaged[role] = f"{path}: corrupt or truncated data ({e})"
+            continue
+        if digest.hexdigest() == idx_file.sha256:
+            _VERIFIED.add(key)
+        else:
+            damaged[role] = (
+                f"{path}: SHA-256 {digest.hexdigest()} is not that of the published "
+                f"{spec.title} file ({idx_file.sha256}): the cached file is damaged and could "
+                "not be downloaded again. Delete it, or place the published file there.")
+    return damaged
 
 
 def _find_idx_files(spec, directory):
