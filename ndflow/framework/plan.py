@@ -81,7 +81,7 @@ class Plan:
         self._fn, self._line_ops = self._generate(fed_ids, store.device.xp)
 
     def _generate(self, fed_ids, xp):
-        namespace = {}
+        namespace = {"__name__": __name__}  # kernels' warnings attributed to ndflow
         names = {}
         for t, i in fed_ids.items():
             names[t] = f"f{i}"
