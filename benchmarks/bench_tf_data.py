@@ -2,7 +2,7 @@
 prefetch pipeline against the same epoch from NumPy arrays, and `map` with a traced function
 over 1M scalar elements, batched (elements per second).
 
-    NDFLOW_DATA_DIR=/work/shared/data python benchmarks/bench_tf_data.py
+    NDFLOW_DATA_DIR=../shared/data python benchmarks/bench_tf_data.py
 """
 import time
 

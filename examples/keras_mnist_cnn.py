@@ -1,7 +1,7 @@
 """MNIST with a small CNN: Conv2D 32 -> MaxPool -> Conv2D 64 -> MaxPool -> Flatten ->
 Dense 128 -> Dense 10, Adam, batch 128, 3 epochs (must show 2).
 
-    NDFLOW_DATA_DIR=/work/shared/data python examples/keras_mnist_cnn.py
+    NDFLOW_DATA_DIR=../shared/data python examples/keras_mnist_cnn.py
 """
 import time
 

@@ -1,6 +1,6 @@
 """MNIST with a Sequential Flatten-300-100-10 MLP, Adam, batch 32, 5 epochs (must show 2).
 
-    NDFLOW_DATA_DIR=/work/shared/data python examples/keras_mnist_mlp.py
+    NDFLOW_DATA_DIR=../shared/data python examples/keras_mnist_mlp.py
 """
 import time
 

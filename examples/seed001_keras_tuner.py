@@ -4,11 +4,11 @@ The seed's call verbatim under `import ndflow.tuner as kt` (and `import ndflow a
     kt.RandomSearch(build_model, objective="val_accuracy", max_trials=5, overwrite=True,
                     directory="my_fashion_mnist", project_name="my_rnd_search", seed=42)
 Fashion-MNIST is not available offline, so the data is MNIST, same shape (28x28 uint8,
-10 classes): from $NDFLOW_DATA_DIR/mnist (e.g. NDFLOW_DATA_DIR=/work/shared/data), or the
+10 classes): from $NDFLOW_DATA_DIR/mnist (e.g. NDFLOW_DATA_DIR=../shared/data), or the
 small embedded subset when no data directory is set. NDFLOW_EXAMPLE_EPOCHS lowers the
 10 epochs, NDFLOW_EXAMPLE_SAMPLES the 55,000 training images.
 
-    NDFLOW_DATA_DIR=/work/shared/data python examples/seed001_keras_tuner.py
+    NDFLOW_DATA_DIR=../shared/data python examples/seed001_keras_tuner.py
 """
 import os
 

@@ -2,7 +2,7 @@
 @tf.function train step over `Dataset.from_tensor_slices(...).shuffle(10000).batch(32)`,
 then the same model class trained with `model.fit(dataset, validation_data=test_ds)`.
 
-    NDFLOW_DATA_DIR=/work/shared/data python examples/tf2_quickstart_tf_data.py
+    NDFLOW_DATA_DIR=../shared/data python examples/tf2_quickstart_tf_data.py
 (without the MNIST files it uses the embedded 5000-image subset)
 """
 import os

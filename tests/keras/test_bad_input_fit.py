@@ -51,3 +51,16 @@ def test_valid_labels_give_keras_values():
     got = keras.losses.sparse_categorical_crossentropy(np.array([1, 0]), y_pred).numpy()
     np.testing.assert_allclose(got, -np.log([0.8, 0.6]), rtol=1e-6)
     assert got.dtype == np.float32
+
+
+def test_x_and_y_of_different_lengths_say_which_is_which():
+    model = _classifier()
+    with pytest.raises(ValueError, match="'x' sizes: 5; 'y' sizes: 4"):
+        model.fit(np.zeros((5, 3), np.float32), np.zeros((4,), np.int64), verbose=0)
+
+
+def test_an_input_shape_error_reports_the_batch_shape_passed():
+    model = _classifier()
+    with pytest.raises(ValueError, match=r"expected shape=\(None, 3\), found shape=\(16, 4\)"):
+        model.fit(np.zeros((100, 4), np.float32), np.zeros((100,), np.int64), batch_size=16,
+                  verbose=0)

@@ -53,14 +53,19 @@ def unpack(data):
     return data, None, None
 
 
-def num_samples(*structures):
-    sizes = set()
-    for s in structures:
-        for leaf in nest.flatten(s) if s is not None else []:
-            sizes.add(int(np.shape(leaf)[0]) if np.ndim(leaf) else 1)
+def num_samples(x, y=None, sample_weight=None):
+    """The number of samples all of x, y and sample_weight hold (a ValueError naming each
+    one's sizes when they disagree)."""
+    sizes, named = set(), []
+    for what, s in (("x", x), ("y", y), ("sample_weight", sample_weight)):
+        leaves = nest.flatten(s) if s is not None else []
+        these = [int(np.shape(leaf)[0]) if np.ndim(leaf) else 1 for leaf in leaves]
+        if these:
+            named.append(f"'{what}' sizes: {', '.join(map(str, these))}")
+        sizes.update(these)
     if len(sizes) > 1:
-        raise ValueError("Data cardinality is ambiguous: make sure all arrays contain the same "
-                         f"number of samples. Received sizes: {sorted(sizes)}")
+        raise ValueError("Data cardinality is ambiguous. Make sure all arrays contain the same "
+                         "number of samples. " + "; ".join(named))
     return sizes.pop() if sizes else 0
 
 

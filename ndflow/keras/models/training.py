@@ -336,7 +336,8 @@ class Trainer:
         if isinstance(adapter, data_adapter.ArrayAdapter):
             if adapter.n == 0:
                 return
-            x, y = _first_rows(adapter.x), adapter.y
+            # one batch as fit will feed it, so a shape error shows the user's batch shape
+            x, y = _first_rows(adapter.x, adapter.batch_size or 32), adapter.y
         elif isinstance(adapter, data_adapter.SequenceAdapter) and adapter.steps:
             x, y, _ = adapter._batch(adapter.data[0])
         else:  # a generator: resolved while tracing the first step instead
@@ -551,8 +552,8 @@ def _pack(batch):
     return (x,)
 
 
-def _first_rows(x):
-    return nest.map_structure(lambda a: a[:1] if np.ndim(a) else a, x)
+def _first_rows(x, n=1):
+    return nest.map_structure(lambda a: a[:n] if np.ndim(a) else a, x)
 
 
 def _batch_size(x):
