@@ -33,7 +33,12 @@ _populate(globals(), "")
 from . import (config, debugging, errors, initializers, linalg, math, nn, random,  # noqa: E402
                testing, train)
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402  (ndflow's own release: version.VERSION)
+
+# The TensorFlow API level ndflow implements, with ndflow's release as a PEP 440 local label
+# ("2.16.0+ndflow.0.1.0"): minimum-version checks pass and the string says it is ndflow.
+__version__ = version.TF_VERSION
+newaxis = None
 
 
 def name_scope(name):
@@ -73,7 +78,20 @@ class test:
 
 
 def __getattr__(name):  # keras loads on first use so `import ndflow` stays light
-    if name in ("keras", "summary", "plotting", "export", "autograph", "compat", "data", "io"):
+    if name in ("keras", "summary", "plotting", "export", "autograph", "compat", "data", "io",
+                "sparse", "sets", "distribute", "image"):
         import importlib
         return importlib.import_module("." + name, __name__)
+    if name == "lookup":  # tf.lookup tables (ndflow/lookup)
+        import importlib
+        return importlib.import_module(".lookup", __name__)
+    if name in ("ragged", "strings"):
+        import importlib
+        return importlib.import_module("." + name, __name__)
+    if name in ("RaggedTensor", "RaggedTensorSpec"):
+        from . import ragged
+        return getattr(ragged, name)
+    if name in ("optimizers", "losses", "metrics", "activations"):  # TF 2's Keras aliases
+        import importlib
+        return importlib.import_module(".keras." + name, __name__)
     raise AttributeError(f"module 'ndflow' has no attribute {name!r}")

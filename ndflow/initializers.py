@@ -113,3 +113,14 @@ def xavier_initializer(uniform=True, seed=None, dtype=dtypes.float32):
     return variance_scaling_initializer(1.0, "fan_avg", "uniform" if uniform else
                                         "truncated_normal", seed, dtype)
 
+
+
+def __getattr__(name):
+    """TF 2's tf.initializers is tf.keras.initializers: its classes (GlorotUniform, Zeros,
+    RandomNormal...), `get` and `serialize` are found there, loaded on first use."""
+    if not name.startswith("__"):
+        import importlib
+        keras_initializers = importlib.import_module("ndflow.keras.initializers")
+        if hasattr(keras_initializers, name):
+            return getattr(keras_initializers, name)
+    raise AttributeError(f"module 'ndflow.initializers' has no attribute {name!r}")

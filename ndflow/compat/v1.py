@@ -21,6 +21,7 @@ from ndflow.framework.graph import (Graph, get_default_graph, reset_default_grap
 from ndflow.framework.session import (InteractiveSession, Session,  # noqa: F401
                                       get_default_session)
 from ndflow.util.export import EXPORTS as _EXPORTS
+from ndflow import ragged as _ragged_pkg, strings as _strings_pkg  # noqa: F401,E402  (exports)
 
 _eager_enabled = [False]
 
@@ -53,6 +54,8 @@ globals().update({k: v for k, v in _tf.__dict__.items()
                   if not k.startswith("_") and not isinstance(v, types.ModuleType)})
 globals().update(_wrap_all(_EXPORTS.get("", {})))
 globals().update(_wrap_all(_EXPORTS.get("v1", {})))
+__version__ = _tf.__version__  # as tf.compat.v1.__version__ in TensorFlow 2: the TF version
+version = _tf.version
 
 nn = _namespace("nn", _EXPORTS.get("nn", {}), _EXPORTS.get("v1.nn", {}))
 math = _namespace("math", _EXPORTS.get("math", {}), _EXPORTS.get("v1.math", {}))
@@ -60,6 +63,22 @@ random = _namespace("random", _EXPORTS.get("random", {}), _EXPORTS.get("v1.rando
 linalg = _namespace("linalg", _EXPORTS.get("linalg", {}))
 debugging = _namespace("debugging", _EXPORTS.get("debugging", {}),
                        _EXPORTS.get("v1.debugging", {}))
+
+
+class SparseTensor(_tf.SparseTensor):
+    """tf.compat.v1.SparseTensor: its parts become constants of the default graph."""
+    __init__ = _in_default_graph(_tf.SparseTensor.__init__)
+
+
+sparse = _namespace("sparse", _EXPORTS.get("sparse", {}), _EXPORTS.get("v1.sparse", {}),
+                    {"SparseTensor": SparseTensor})
+sets = _namespace("sets", _EXPORTS.get("sets", {}), _EXPORTS.get("v1.sets", {}))
+ragged = _namespace("ragged", _EXPORTS.get("ragged", {}), _EXPORTS.get("v1.ragged", {}))
+strings = _namespace("strings", _EXPORTS.get("strings", {}))
+from ndflow import lookup as _lookup_pkg  # noqa: E402  (tf.compat.v1.lookup)
+lookup = _namespace("lookup", _EXPORTS.get("lookup", {}))
+lookup.experimental = _namespace("lookup.experimental", _EXPORTS.get("lookup.experimental", {}))
+RaggedTensor, RaggedTensorSpec = _ragged_pkg.RaggedTensor, _ragged_pkg.RaggedTensorSpec
 dtypes = _tf.dtypes
 errors = _tf.errors
 config = _tf.config
@@ -97,8 +116,7 @@ gradients = _in_default_graph(_gradients)
 
 def set_random_seed(seed):
     """Sets the graph-level seed of the default graph (and the eager global seed)."""
-    get_default_graph().seed = None if seed is None else int(seed)
-    get_default_graph()._seed_counter = 0
+    get_default_graph().seed = None if seed is None else int(seed)  # op seeds keep counting
     _random_seed.set_seed(seed)
     get_default_graph().seed = None if seed is None else int(seed)
 
@@ -150,6 +168,12 @@ class GraphKeys:
     REGULARIZATION_LOSSES = "regularization_losses"
     GLOBAL_STEP = "global_step"
     LOSSES = "losses"
+    METRIC_VARIABLES = "metric_variables"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+    MODEL_VARIABLES = "model_variables"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    ACTIVATIONS = "activations"
 
 
 class ConfigProto:
@@ -185,9 +209,10 @@ from ndflow.initializers import (constant_initializer, glorot_normal_initializer
 
 from ndflow.summary import v1 as summary  # noqa: E402  (TF1 summary ops, FileWriter)
 
-contrib = types.SimpleNamespace(layers=types.SimpleNamespace(
-    xavier_initializer=_tf.initializers.xavier_initializer,
-    variance_scaling_initializer=variance_scaling_initializer))
+from ndflow.compat import contrib as _contrib  # noqa: E402  (tf.contrib.layers, .framework)
+
+contrib = types.SimpleNamespace(layers=_namespace("contrib.layers", _contrib.LAYERS),
+                                framework=_namespace("contrib.framework", _contrib.FRAMEWORK))
 
 from ndflow.compat import rnn as _rnn  # noqa: E402  (tf.nn.rnn_cell, dynamic_rnn, contrib.rnn)
 
@@ -197,6 +222,23 @@ for _name in ("dynamic_rnn", "static_rnn", "bidirectional_dynamic_rnn", "embeddi
         setattr(nn, _name, _in_default_graph(getattr(_rnn, _name)))
 contrib.rnn = types.SimpleNamespace(static_rnn=nn.static_rnn, **_rnn.rnn_cell._asdict())
 contrib.seq2seq = types.SimpleNamespace(sequence_loss=_in_default_graph(_rnn.sequence_loss))
+
+from ndflow.compat import layers as _layers  # noqa: E402  (tf.layers: TF1's graph layers)
+
+from ndflow.compat import losses_v1 as _losses_v1, metrics_v1 as _metrics_v1  # noqa: E402
+
+layers = _namespace("layers", _layers.NAMES)
+losses = _namespace("losses", _losses_v1.NAMES)
+metrics = _namespace("metrics", _metrics_v1.NAMES)
+train.__dict__.update(_wrap_all({n: getattr(_tf.train, n) for n in (
+    "AdadeltaOptimizer", "FtrlOptimizer", "ProximalGradientDescentOptimizer",
+    "ProximalAdagradOptimizer", "ExponentialMovingAverage", "exponential_decay",
+    "piecewise_constant", "polynomial_decay", "cosine_decay", "inverse_time_decay",
+    "natural_exp_decay", "cosine_decay_restarts", "linear_cosine_decay")}))
+
+from ndflow.compat import image_v1 as _image_v1  # noqa: E402  (tf.image with TF1's names)
+
+image = _namespace("image", _image_v1.names())
 
 
 class logging:
@@ -216,6 +258,8 @@ def device(name):
 def __getattr__(name):
     if name == "keras":
         return _tf.keras
+    if name == "distribute":
+        return _tf.distribute
     if name in _EXPORTS.get("v1.lazy", {}):
         return _EXPORTS["v1.lazy"][name]()
     raise AttributeError(f"module 'ndflow.compat.v1' has no attribute {name!r}")

@@ -14,6 +14,7 @@ from ..initializers import glorot_uniform_initializer
 
 AUTO_REUSE = "AUTO_REUSE"
 _SCOPE_STACK_KEY = ("__variable_scope_stack",)
+_SCOPE_COUNTS_KEY = ("__variable_scope_counts",)  # full scope name -> times opened
 
 
 class VariableScope:
@@ -40,6 +41,14 @@ def _scope_stack():
     return stack
 
 
+def _scope_counts():
+    g = graph_for_building() or get_default_graph()
+    ref = g.get_collection_ref(_SCOPE_COUNTS_KEY)
+    if not ref:
+        ref.append({})
+    return ref[0]
+
+
 def get_variable_scope():
     return _scope_stack()[-1]
 
@@ -49,6 +58,7 @@ def variable_scope(name_or_scope=None, default_name=None, values=None, initializ
                    regularizer=None, reuse=None, dtype=None, auxiliary_name_scope=True, **kwargs):
     stack = _scope_stack()
     parent = stack[-1]
+    counts = _scope_counts()
     if isinstance(name_or_scope, VariableScope):
         name = name_or_scope.name
     else:
@@ -56,6 +66,16 @@ def variable_scope(name_or_scope=None, default_name=None, values=None, initializ
         if base is None:
             raise ValueError("variable_scope: name_or_scope or default_name must be given.")
         name = f"{parent.name}/{base}" if parent.name else base
+        if name_or_scope is None:  # a default name is made unique among the opened scopes
+            stem, idx = name, 0
+            while counts.get(name, 0) > 0:
+                idx += 1
+                name = f"{stem}_{idx}"
+    # as in TF1, (re)opening a scope restarts the unique names of its sub-scopes, so the
+    # unnamed layers of a re-entered scope (reuse=True) find the variables they made before
+    for key in [k for k in counts if k.startswith(name + "/")]:
+        counts[key] = 0
+    counts[name] = counts.get(name, 0) + 1
     inherit = parent.reuse if reuse is None else reuse
     if reuse is False:
         inherit = False

@@ -6,7 +6,8 @@ from ..framework.errors import InvalidArgumentError
 from ..framework.tensor import TensorSpec
 from ..framework.tensor_shape import TensorShape
 from ..util import nest
-from . import structure
+from ..util.composite import TypeSpec
+from . import composites, structure
 from .dataset import INFINITE, UNKNOWN, DatasetV2
 from .functions import StructuredFunction
 from .sources import ListDataset, TensorSliceDataset
@@ -14,7 +15,24 @@ from .transforms import ShuffleDataset, _Unary, _count
 
 
 def _batched(spec, batch_dim):
+    if isinstance(spec, TypeSpec):  # SparseTensorSpec, RaggedTensorSpec
+        return spec._batch(batch_dim)
     return TensorSpec(TensorShape([batch_dim]).concatenate(spec.shape), spec.dtype)
+
+
+def _stack_leaves(specs, elements):
+    """One batch from `elements` (flat tuples): dense components stacked, composite ones
+    (SparseTensor, RaggedTensor rows) combined into one batched composite."""
+    out, pos = [], 0
+    for leaf, spec in enumerate(specs):
+        n = composites.n_components(spec)
+        if isinstance(spec, TypeSpec):
+            out.extend(composites.batch(spec, spec._batch(None),
+                                        [e[pos:pos + n] for e in elements], leaf))
+        else:
+            out.append(_stack(elements, pos))
+        pos += n
+    return tuple(out)
 
 
 def _batch_cardinality(n, size, drop_remainder):
@@ -48,6 +66,10 @@ class BatchDataset(_Unary):
     def _iterate(self):
         size, drop = self._size, self._drop
         source = self._input
+        specs = nest.flatten(source._spec)
+        if any(isinstance(s, TypeSpec) for s in specs):
+            yield from self._batches(source._iterate(), lambda b: _stack_leaves(specs, b))
+            return
         if isinstance(source, TensorSliceDataset):  # slices of the arrays: no stacking
             n = source._n
             stop = n - n % size if drop else n
@@ -58,14 +80,18 @@ class BatchDataset(_Unary):
             yield from self._gather(source._input, source._shuffled_indices(source._input._n))
             return
         count = len(self._input._flat_specs)
+        yield from self._batches(source._iterate(),
+                                 lambda b: tuple(_stack(b, c) for c in range(count)))
+
+    def _batches(self, elements, combine):
         batch = []
-        for element in source._iterate():
+        for element in elements:
             batch.append(element)
-            if len(batch) == size:
-                yield tuple(_stack(batch, c) for c in range(count))
+            if len(batch) == self._size:
+                yield combine(batch)
                 batch = []
-        if batch and not drop:
-            yield tuple(_stack(batch, c) for c in range(count))
+        if batch and not self._drop:
+            yield combine(batch)
 
     def _gather(self, slices, indices):
         """Batches of rows of `slices`' arrays in the order of `indices` (one gather per
@@ -144,6 +170,11 @@ class PaddedBatchDataset(_Unary):
                                        f"than zero; received {self._size}.")
         self._drop = bool(drop_remainder)
         specs = input_dataset._flat_specs
+        for s in nest.flatten(input_dataset._spec):
+            if isinstance(s, TypeSpec):
+                raise TypeError(f"`padded_batch` is only supported for datasets that produce "
+                                f"tensor elements but the element spec of the input dataset "
+                                f"holds a {type(s).__name__}: `{s}`.")
         self._shapes = _padding_shapes(input_dataset._spec, padded_shapes)
         for s, p in zip(specs, self._shapes):
             if s.shape.rank is not None and p.rank != s.shape.rank:
@@ -197,17 +228,27 @@ class PaddedBatchDataset(_Unary):
 class UnbatchDataset(_Unary):
     def __init__(self, input_dataset):
         super().__init__(input_dataset)
-        specs = input_dataset._flat_specs
+        specs = nest.flatten(input_dataset._spec)
         for s in specs:
-            if s.shape.rank == 0:
+            if not isinstance(s, TypeSpec) and s.shape.rank == 0:
                 raise ValueError(f"Dataset.unbatch(): every component must have rank >= 1; "
                                  f"got {input_dataset._spec}.")
-        self._spec = nest.map_structure(
-            lambda s: TensorSpec(TensorShape(s.shape.dims[1:]) if s.shape.rank is not None
-                                 else TensorShape(None), s.dtype), input_dataset._spec)
+        self._leaf_specs = specs
+        self._composite = any(isinstance(s, TypeSpec) for s in specs)
+        self._spec = nest.map_structure(self._row_spec, input_dataset._spec)
+
+    @staticmethod
+    def _row_spec(s):
+        if isinstance(s, TypeSpec):
+            return composites.row_spec(s, "Dataset.unbatch()")
+        return TensorSpec(TensorShape(s.shape.dims[1:]) if s.shape.rank is not None
+                          else TensorShape(None), s.dtype)
 
     def _iterate(self):
         for element in self._input._iterate():
+            if self._composite:
+                yield from self._composite_rows(element)
+                continue
             n = element[0].shape[0]
             for a in element[1:]:
                 if a.shape[0] != n:
@@ -216,6 +257,18 @@ class UnbatchDataset(_Unary):
                                                f"{a.shape[0]}.")
             for i in range(n):
                 yield tuple(a[i, ...] for a in element)
+
+    def _composite_rows(self, element):
+        columns = []
+        for spec, parts in composites.split_leaves(self._input._spec, element):
+            columns.append(composites.rows(spec, parts) if isinstance(spec, TypeSpec)
+                           else [(parts[0][i, ...],) for i in range(parts[0].shape[0])])
+        sizes = [len(c) for c in columns]
+        if any(m != sizes[0] for m in sizes):
+            raise InvalidArgumentError(f"Dataset.unbatch(): the components of an element have "
+                                       f"different batch sizes: {sizes}.")
+        for i in range(sizes[0]):
+            yield tuple(a for c in columns for a in c[i])
 
     def _cardinality(self):
         return INFINITE if self._input._cardinality() == INFINITE else UNKNOWN
@@ -234,10 +287,12 @@ class WindowDataset(_Unary):
         self._spec = nest.map_structure(lambda s: structure.DatasetSpec(s), input_dataset._spec)
 
     def _window(self, elements):
-        comps = []
-        for c, spec in enumerate(self._input._flat_specs):
-            ds = ListDataset([(e[c],) for e in elements], spec)
+        comps, pos = [], 0
+        for spec in nest.flatten(self._input._spec):
+            n = composites.n_components(spec)
+            ds = ListDataset([tuple(e[pos:pos + n]) for e in elements], spec)
             comps.append(structure.holding(ds))
+            pos += n
         return tuple(comps)
 
     def _iterate(self):

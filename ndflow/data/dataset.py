@@ -37,7 +37,8 @@ class DatasetV2:
 
     @property
     def _flat_specs(self):
-        return nest.flatten(self._spec)
+        """The TensorSpecs of the arrays an element flows as (composites expanded)."""
+        return nest.flatten(self._spec, expand_composites=True)
 
     # --- iteration -------------------------------------------------------------------------
     def __iter__(self):
@@ -267,6 +268,21 @@ class DatasetV2:
         from .batching import PaddedBatchDataset
         return PaddedBatchDataset(self, batch_size, padded_shapes, padding_values,
                                   drop_remainder)
+
+    def ragged_batch(self, batch_size, drop_remainder=False, row_splits_dtype=None,
+                     name=None):
+        """Like `batch`, but dense components whose shapes differ between elements become
+        RaggedTensors (every dimension up to the last unknown one ragged)."""
+        from ..framework import dtypes
+        from .composite_batching import ragged_batch
+        return ragged_batch(self, batch_size, drop_remainder,
+                            dtypes.int64 if row_splits_dtype is None else row_splits_dtype)
+
+    def sparse_batch(self, batch_size, row_shape, name=None):
+        """Batches elements (one dense component each) into SparseTensors of dense shape
+        [batch] + `row_shape` (None / -1 dimensions: the batch's largest)."""
+        from .composite_batching import SparseBatchDataset
+        return SparseBatchDataset(self, batch_size, row_shape)
 
     def unbatch(self, name=None):
         """Splits each element along its first dimension into several."""

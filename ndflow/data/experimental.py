@@ -60,6 +60,17 @@ def enumerate_dataset(start=0):
     return lambda dataset: dataset.enumerate(start)
 
 
+def dense_to_ragged_batch(batch_size, drop_remainder=False, row_splits_dtype=None):
+    """tf.data.experimental.dense_to_ragged_batch: `Dataset.ragged_batch` as a transformation
+    for `Dataset.apply`."""
+    return lambda dataset: dataset.ragged_batch(batch_size, drop_remainder, row_splits_dtype)
+
+
+def dense_to_sparse_batch(batch_size, row_shape):
+    """tf.data.experimental.dense_to_sparse_batch: `Dataset.sparse_batch` for `apply`."""
+    return lambda dataset: dataset.sparse_batch(batch_size, row_shape)
+
+
 def unbatch():
     return lambda dataset: dataset.unbatch()
 

@@ -13,7 +13,8 @@ from ..framework.function import Function
 from ..framework.tensor import EagerTensor, TensorSpec
 from ..framework.tensor_shape import TensorShape
 from ..util import nest
-from . import structure
+from ..util.composite import CompositeTensor
+from . import composites, structure
 
 _debug_mode = [False]
 
@@ -60,7 +61,8 @@ class StructuredFunction:
         self._fn = fn
         self._transformation = transformation
         self._input_specs = list(input_specs)
-        self._flat_counts = [len(nest.flatten(s)) for s in self._input_specs]
+        self._flat_counts = [len(nest.flatten(s, expand_composites=True))
+                             for s in self._input_specs]
         self._debug = _debug_mode[0]
         if self._debug:
             self._eager_trace()
@@ -70,7 +72,8 @@ class StructuredFunction:
     def _unflatten_args(self, flat):
         groups, pos = [], 0
         for spec, n in zip(self._input_specs, self._flat_counts):
-            groups.append(nest.pack_sequence_as(spec, list(flat[pos:pos + n])))
+            groups.append(nest.pack_sequence_as(spec, list(flat[pos:pos + n]),
+                                                expand_composites=True))
             pos += n
         return groups
 
@@ -88,7 +91,8 @@ class StructuredFunction:
             except Exception:  # noqa: BLE001 - unconvertible (a builtin...): trace it as is
                 pass
         flat_specs = [TensorSpec(s.shape, s.dtype, f"args_{i}")
-                      for i, s in enumerate(nest.flatten(self._input_specs))]
+                      for i, s in enumerate(nest.flatten(self._input_specs,
+                                                         expand_composites=True))]
         traced = Function(self._python_call, input_signature=flat_specs, autograph=False,
                           name=getattr(self._fn, "__name__", "dataset_fn"))
         try:
@@ -104,7 +108,7 @@ class StructuredFunction:
             raise TypeError(f"{self._transformation}: the function must return tensors, "
                             f"got {outputs!r}.")
         self.output_structure = nest.pack_sequence_as(
-            outputs, [TensorSpec(t.shape, t.dtype) for t in flat_out])
+            outputs, [composites.spec_of_output(t) for t in flat_out])
         plan = getattr(concrete, "_plan", None)
         if plan is not None and "_call_flat" not in vars(concrete):
             self._run = plan  # the compiled plan itself: arrays in, arrays out
@@ -115,17 +119,18 @@ class StructuredFunction:
         self.concrete = concrete
 
     def _eager_trace(self):
-        zeros = [np.zeros([0 if d is None else d for d in s.shape.dims] if s.shape.rank is not None
-                          else [], s.dtype._np if s.dtype._np is not None else object)
-                 for s in nest.flatten(self._input_specs)]
+        zeros = []
+        for s in nest.flatten(self._input_specs):
+            probe = composites.probe(s)
+            zeros.extend(probe if probe is not None else [np.zeros(
+                [0 if d is None else d for d in s.shape.dims] if s.shape.rank is not None
+                else [], s.dtype._np if s.dtype._np is not None else object)])
         out = self._python_call(*[EagerTensor(z) for z in zeros])
-        flat = [structure.to_array(o) for o in nest.flatten(out)]
-        self.output_structure = nest.pack_sequence_as(
-            out, [TensorSpec(TensorShape([None] * a.ndim), structure.dtype_of(a)) for a in flat])
+        self.output_structure = nest.map_structure(_relaxed_spec, out)
 
         def run(*arrays):
             result = self._python_call(*[EagerTensor(a) for a in arrays])
-            return [structure.to_array(o) for o in nest.flatten(result)]
+            return [structure.to_array(o) for o in nest.flatten(result, expand_composites=True)]
         self._run = run
 
     @property
@@ -146,6 +151,14 @@ class StructuredFunction:
             where = "" if index is None else f" on element {index}"
             raise InvalidArgumentError(
                 f"{self._transformation}: the function failed{where}: {e}") from e
+
+
+def _relaxed_spec(value):
+    """The spec of a debug-mode output: every dimension unknown (composites: their spec)."""
+    if isinstance(value, CompositeTensor):
+        return value._type_spec
+    a = structure.to_array(value)
+    return TensorSpec(TensorShape([None] * a.ndim), structure.dtype_of(a))
 
 
 class EagerFunction:

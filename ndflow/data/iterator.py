@@ -153,8 +153,8 @@ class OwnedIterator:
         if state.building is not None:
             if self._resource is None:
                 self._resource = _EagerResource(self)
-            flat = _get_next(self._resource, nest.flatten(self._spec), name=name)
-            return nest.pack_sequence_as(self._spec, flat)
+            flat = _get_next(self._resource, structure.flatten(self._spec), name=name)
+            return structure.pack(self._spec, flat)
         element = self._next_flat()
         if element is None:
             raise OutOfRangeError("End of sequence")
@@ -206,8 +206,8 @@ class GraphIterator:
         return self.get_next()
 
     def get_next(self, name=None):
-        flat = _get_next(self._resource, nest.flatten(self._spec), (self._token,), name=name)
-        return nest.pack_sequence_as(self._spec, flat)
+        flat = _get_next(self._resource, structure.flatten(self._spec), (self._token,), name=name)
+        return structure.pack(self._spec, flat)
 
     def _autograph_for(self, extra_test, body, get_state, set_state, names, live, loc,
                        try_loc):
@@ -227,7 +227,7 @@ def _dataset_for(resource, spec, tokens, extra_test, body, get_state, set_state,
                  loc, try_loc):
     from ..autograph import operators as ag
     from ..ops import math_ops
-    specs = nest.flatten(spec)
+    specs = structure.flatten(spec)
     carried = list(_get_next(resource, specs, tokens, optional=True))
     n = len(carried)
 
@@ -245,7 +245,7 @@ def _dataset_for(resource, spec, tokens, extra_test, body, get_state, set_state,
         return c
 
     def loop_body():
-        body(nest.pack_sequence_as(spec, carried[1:]))
+        body(structure.pack(spec, carried[1:]))
         carried[:] = list(_get_next(resource, specs, tokens, optional=True))
 
     extra = tuple(f"dataset_component_{i}__" for i in range(n))
@@ -285,8 +285,8 @@ class Iterator:
     def get_next(self, name=None):
         """A (nested) tensor that takes the next element each time it is run; running it
         after the last element raises OutOfRangeError."""
-        flat = _get_next(self._resource, nest.flatten(self._spec), name=name)
-        return nest.pack_sequence_as(self._spec, flat)
+        flat = _get_next(self._resource, structure.flatten(self._spec), name=name)
+        return structure.pack(self._spec, flat)
 
     def make_initializer(self, dataset, name=None):
         """An op that (re)starts this iterator on `dataset` (for Iterator.from_structure)."""

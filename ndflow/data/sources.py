@@ -9,22 +9,24 @@ from ..framework.errors import InvalidArgumentError
 from ..framework.tensor import TensorSpec
 from ..framework.tensor_shape import TensorShape
 from ..util import nest
-from . import structure
+from ..util.composite import TypeSpec
+from . import composites, structure
 from .dataset import INFINITE, UNKNOWN, DatasetV2
 
 
-def _components(tensors):
+def _components(tensors, batched=False):
+    """(structure of leaf specs, flat component arrays, per-leaf (spec, arrays) pairs)."""
     if tensors is None:
         raise TypeError("A dataset needs tensors as elements, got None.")
     value = structure.normalize_structure(tensors, structure.to_array)
-    return value, nest.flatten(value)
+    leaves = [structure.leaf_spec_and_arrays(v, batched) for v in nest.flatten(value)]
+    spec = nest.pack_sequence_as(value, [s for s, _ in leaves])
+    return spec, [a for _, arrays in leaves for a in arrays], leaves
 
 
 class TensorDataset(DatasetV2):
     def __init__(self, tensors):
-        value, self._arrays = _components(tensors)
-        self._spec = nest.pack_sequence_as(value, [structure.spec_of_array(a)
-                                                   for a in self._arrays])
+        self._spec, self._arrays, _ = _components(tensors)
 
     def _iterate(self):
         yield tuple(self._arrays)
@@ -35,25 +37,42 @@ class TensorDataset(DatasetV2):
 
 class TensorSliceDataset(DatasetV2):
     def __init__(self, tensors):
-        value, arrays = _components(tensors)
-        if not arrays:
+        self._spec, arrays, leaves = _components(tensors, batched=True)
+        if not leaves:
             raise ValueError("Dataset.from_tensor_slices(): `tensors` has no components.")
-        for a in arrays:
-            if a.ndim == 0:
+        sizes = []
+        for spec, parts in leaves:
+            if isinstance(spec, TypeSpec):
+                sizes.append(composites.nrows(spec, parts))
+            elif parts[0].ndim == 0:
                 raise ValueError(f"Dataset.from_tensor_slices(): every component must have at "
-                                 f"least one dimension to slice; got a scalar {a!r}.")
-        n = arrays[0].shape[0]
-        for a in arrays[1:]:
-            if a.shape[0] != n:
-                shapes = ", ".join(str(b.shape) for b in arrays)
-                raise ValueError(f"Dataset.from_tensor_slices(): all components must have the "
-                                 f"same size in their first dimension; got shapes {shapes}.")
+                                 f"least one dimension to slice; got a scalar {parts[0]!r}.")
+            else:
+                sizes.append(parts[0].shape[0])
+        n = sizes[0]
+        if any(m != n for m in sizes[1:]):
+            raise ValueError(f"Dataset.from_tensor_slices(): all components must have the "
+                             f"same size in their first dimension; got sizes {sizes} "
+                             f"(element structure {self._spec}).")
+        # A composite leaf is sliced into its rows once; dense ones are indexed per element.
+        self._composite = any(isinstance(s, TypeSpec) for s, _ in leaves)
+        self._columns = [composites.rows(s, p) if isinstance(s, TypeSpec) else p
+                         for s, p in leaves]
+        self._kinds = [isinstance(s, TypeSpec) for s, _ in leaves]
         self._arrays = arrays
         self._n = n
-        self._spec = nest.pack_sequence_as(value, [structure.spec_of_array(a, batched=True)
-                                                   for a in arrays])
+
+    def _row(self, i):
+        out = []
+        for composite, col in zip(self._kinds, self._columns):
+            out.extend(col[i] if composite else (col[0][i, ...],))
+        return tuple(out)
 
     def _iterate(self):
+        if self._composite:
+            for i in range(self._n):
+                yield self._row(i)
+            return
         arrays = self._arrays
         if len(arrays) == 1:
             a = arrays[0]
@@ -64,7 +83,7 @@ class TensorSliceDataset(DatasetV2):
                 yield tuple(a[i, ...] for a in arrays)
 
     def _slices(self, start, stop):
-        """Elements [start, stop) stacked (batch fast path)."""
+        """Elements [start, stop) stacked (batch fast path; dense components only)."""
         return tuple(a[start:stop] for a in self._arrays)
 
     def _cardinality(self):
@@ -78,9 +97,10 @@ def _normalize_signature(output_types, output_shapes, output_signature):
                             "`output_types` (and `output_shapes`), not both.")
         sig = structure.normalize_structure(output_signature)
         for s in nest.flatten(sig):
-            if not isinstance(s, TensorSpec):
+            if not isinstance(s, (TensorSpec, TypeSpec)):
                 raise TypeError(f"Dataset.from_generator(): `output_signature` must contain "
-                                f"tf.TensorSpec objects, got {s!r}.")
+                                f"tf.TensorSpec (or tf.SparseTensorSpec, tf.RaggedTensorSpec) "
+                                f"objects, got {s!r}.")
         return sig
     if output_types is None:
         raise TypeError("Dataset.from_generator(): `output_signature` (or the deprecated "
@@ -134,7 +154,7 @@ class GeneratorDataset(DatasetV2):
         self._spec = _normalize_signature(output_types, output_shapes, output_signature)
 
     def _iterate(self):
-        specs = self._flat_specs
+        specs = nest.flatten(self._spec)
         args = [structure.to_array(a) for a in self._args]
         args = [a[()] if a.ndim == 0 else a for a in args]
         for index, value in enumerate(self._generator(*args)):
@@ -151,6 +171,9 @@ class GeneratorDataset(DatasetV2):
                                 f"{self._spec}.")
             out = []
             for v, spec in zip(flat, specs):
+                if isinstance(spec, TypeSpec):
+                    out.extend(_composite_arrays(v, spec, index))
+                    continue
                 try:
                     a = structure.to_array(v, spec.dtype)
                 except (TypeError, ValueError) as e:
@@ -164,6 +187,28 @@ class GeneratorDataset(DatasetV2):
                         f"(element {index}).")
                 out.append(a)
             yield tuple(out)
+
+
+def _composite_arrays(value, spec, index):
+    """A generator's value for a composite spec (the composite, its TF1 value type or, for
+    ragged, a nested list) as the spec's component arrays."""
+    try:
+        if composites.is_value_type(value):
+            got, arrays = composites.value_type_arrays(value)
+        elif isinstance(value, spec.value_type):
+            arrays = composites.composite_arrays(value)
+            got = value._type_spec
+        else:
+            arrays = [structure.to_array(a) for a in spec._to_components(value)]
+            got = None
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"Dataset.from_generator(): `generator` yielded an element that could "
+                        f"not be converted to {spec} (element {index}: {value!r}): {e}") from e
+    if got is not None and (got.dtype != spec.dtype or
+                            not spec.shape.is_compatible_with(got.shape)):
+        raise InvalidArgumentError(f"Dataset.from_generator(): `generator` yielded {got} where "
+                                   f"{spec} was expected (element {index}).")
+    return arrays
 
 
 class RangeDataset(DatasetV2):
@@ -238,8 +283,8 @@ class ConcatenateDataset(DatasetV2):
         structure.check_same_structure(first._spec, second._spec, "Dataset.concatenate()")
         self._inputs = (first, second)
         self._spec = nest.pack_sequence_as(first._spec, [
-            TensorSpec(structure.most_specific_compatible(a.shape, b.shape), a.dtype)
-            for a, b in zip(first._flat_specs, second._flat_specs)])
+            composites.relax(a, b)
+            for a, b in zip(nest.flatten(first._spec), nest.flatten(second._spec))])
 
     def _iterate(self):
         yield from self._inputs[0]._iterate()

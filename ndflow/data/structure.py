@@ -8,33 +8,17 @@ shape and dtype each component has. Users only ever see nested EagerTensors.
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.coercion import string_array  # noqa: F401  (re-exported)
 from ..framework.registry import cast_array, default_array
 from ..framework.tensor import EagerTensor, TensorLike, TensorSpec
 from ..framework.tensor_shape import TensorShape
 from ..util import nest
+from ..util.composite import CompositeTensor, TypeSpec
+from . import composites
 
 
 def _is_text(value):
     return isinstance(value, (str, bytes))
-
-
-def _as_bytes(value):
-    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
-
-
-def string_array(value):
-    """`value` (str, bytes, nested lists of them, a NumPy text array) as an object array of
-    bytes, the representation of a `tf.string` tensor."""
-    arr = np.asarray(value, dtype=object)
-    flat = [_as_bytes(v) if isinstance(v, (str, bytes, np.str_, np.bytes_)) else v
-            for v in arr.reshape(-1)]
-    for v in flat:
-        if not isinstance(v, bytes):
-            raise TypeError(f"Expected a string (str or bytes) for a tf.string component, "
-                            f"got {v!r}.")
-    out = np.empty(len(flat), dtype=object)
-    out[:] = flat
-    return out.reshape(arr.shape)
 
 
 def _looks_textual(value):
@@ -86,7 +70,12 @@ def dtype_of(arr):
 def normalize_structure(value, leaf=None):
     """The structure of a dataset element: tuples, namedtuples and dicts nest; anything else
     is one component (TensorFlow converts a list into one tensor: `from_tensor_slices([1, 2,
-    3])` slices one component). `leaf` converts each component (e.g. to_array)."""
+    3])` slices one component). `leaf` converts each component (e.g. to_array). A
+    SparseTensor or RaggedTensor (or its TF1 value type) is one component, kept whole."""
+    if composites.is_value_type(value):
+        return composites.ValueLeaf(value)
+    if isinstance(value, CompositeTensor):
+        return value
     if isinstance(value, dict) or (hasattr(value, "keys") and hasattr(value, "__getitem__")
                                    and not isinstance(value, np.ndarray)):
         return {k: normalize_structure(value[k], leaf) for k in value}
@@ -97,11 +86,28 @@ def normalize_structure(value, leaf=None):
 
 
 def flatten(structure):
-    return nest.flatten(structure)
+    """The component specs (or arrays) of `structure`, composites expanded."""
+    return nest.flatten(structure, expand_composites=True)
 
 
 def pack(structure, flat):
-    return nest.pack_sequence_as(structure, flat)
+    """`flat` component values nested as `structure` (composites rebuilt)."""
+    return nest.pack_sequence_as(structure, flat, expand_composites=True)
+
+
+def leaf_spec_and_arrays(value, batched=False):
+    """(spec, component arrays) of one component value of an element (a tensor, array or
+    eager composite or its TF1 value type); `batched` gives the spec of its rows."""
+    if isinstance(value, (CompositeTensor, composites.ValueLeaf)):
+        if isinstance(value, CompositeTensor):
+            spec, arrays = value._type_spec, composites.composite_arrays(value)
+        else:
+            spec, arrays = composites.value_type_arrays(value)
+        if batched:
+            spec = composites.row_spec(spec, "Dataset.from_tensor_slices()")
+        return spec, arrays
+    arr = to_array(value)
+    return spec_of_array(arr, batched), [arr]
 
 
 class DatasetSpec:
@@ -132,24 +138,29 @@ def holding(value):
     return a
 
 
-def _user_value(spec, array):
+def _user_value(spec, arrays):
     if isinstance(spec, DatasetSpec):
-        return array[()]
-    return EagerTensor(array)
+        return arrays[0][()]
+    if isinstance(spec, TypeSpec):
+        return composites.user_value(spec, arrays)
+    return EagerTensor(arrays[0])
 
 
 def to_tensors(structure, arrays):
-    """The nested EagerTensors a user sees for one element."""
-    specs = nest.flatten(structure)
-    return nest.pack_sequence_as(structure, [_user_value(s, a) for s, a in zip(specs, arrays)])
+    """The nested EagerTensors (and composites) a user sees for one element."""
+    return nest.pack_sequence_as(structure, [
+        _user_value(s, a) for s, a in composites.split_leaves(structure, arrays)])
 
 
 def to_numpy(structure, arrays):
     """As `as_numpy_iterator` returns an element: scalars as NumPy scalars, strings as bytes."""
     out = []
-    for s, a in zip(nest.flatten(structure), arrays):
+    for s, parts in composites.split_leaves(structure, arrays):
+        a = parts[0]
         if isinstance(s, DatasetSpec):
             out.append(a[()].as_numpy_iterator())
+        elif isinstance(s, TypeSpec):
+            out.append(composites.numpy_value(s, parts))
         elif a.ndim == 0:
             out.append(a[()])
         else:
@@ -182,6 +193,8 @@ def check_same_structure(a, b, what):
         raise TypeError(f"{what}: the two datasets' elements do not have the same structure: "
                         f"{a} and {b}.")
     for x, y in zip(fa, fb):
+        if type(x) is not type(y) or getattr(x, "ragged_rank", 0) != getattr(y, "ragged_rank", 0):
+            raise TypeError(f"{what}: incompatible dataset elements: {a} and {b}.")
         if x.dtype != y.dtype:
             raise TypeError(f"{what}: the two datasets' elements have different types: "
                             f"{x.dtype.name} and {y.dtype.name} ({a} and {b}).")

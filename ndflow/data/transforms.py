@@ -10,7 +10,7 @@ from ..framework.context import state
 from ..framework.errors import InvalidArgumentError, OpError
 from ..framework.tensor import TensorSpec
 from ..util import nest
-from . import structure
+from . import composites, structure
 from .dataset import AUTOTUNE, INFINITE, UNKNOWN, DatasetV2
 from .functions import EagerFunction, StructuredFunction
 
@@ -100,6 +100,10 @@ def probe_arrays(specs):
     from .sources import ListDataset
     out = []
     for s in specs:
+        probe = composites.probe(s)
+        if probe is not None:
+            out.extend(probe)
+            continue
         if isinstance(s, structure.DatasetSpec):
             out.append(structure.holding(ListDataset([], s.element_spec)))
             continue
@@ -131,7 +135,7 @@ class InterleaveDataset(_Unary):
 
     def _probe_spec(self, input_dataset):
         """The element spec of the inner datasets: traced once on placeholder-like zeros."""
-        inner = _dataset_result(self._fn(probe_arrays(input_dataset._flat_specs)),
+        inner = _dataset_result(self._fn(probe_arrays(nest.flatten(input_dataset._spec))),
                                 self._transformation)
         return inner._spec
 

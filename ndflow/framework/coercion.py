@@ -12,7 +12,10 @@ from . import dtypes
 
 def default_array(value):
     """A Python/NumPy value as an array with TensorFlow's default dtypes (float32, int32)."""
-    if isinstance(value, np.ndarray):
+    if isinstance(value, np.ndarray):  # text becomes a tf.string value; other objects pass
+        if value.dtype.kind in "US" or (value.dtype.kind == "O" and value.size and all(
+                isinstance(v, (str, bytes)) for v in value.flat)):
+            return string_array(value)
         return value
     if isinstance(value, np.generic):
         return np.asarray(value)
@@ -26,7 +29,7 @@ def default_array(value):
         _check_int_range(value, np.dtype(np.int64))
         return np.asarray(value, np.int64)
     if isinstance(value, (str, bytes)):
-        raise TypeError(f"String tensors are not supported yet; got {value!r}.")
+        return string_array(value)
     arr = np.asarray(value)
     if arr.dtype.kind == "O" and arr.size and all(
             isinstance(v, int) for v in arr.reshape(-1)):  # Python ints beyond int64
@@ -36,13 +39,14 @@ def default_array(value):
     if arr.dtype == np.int64 and (arr.size == 0 or (arr.min() >= -2**31 and arr.max() < 2**31)):
         return arr.astype(np.int32)
     if arr.dtype.kind in "OUS":
-        raise TypeError(f"Cannot convert {value!r} to a tensor: unsupported element type "
-                        f"{arr.dtype}.")
+        return string_array(arr)
     return arr
 
 
 def cast_array(value, np_dtype):
     """`value` as an array of `np_dtype`; refuses to drop a fractional part silently."""
+    if np_dtype.kind == "O":
+        return string_array(value)
     if isinstance(value, np.ndarray) and value.dtype == np_dtype:
         return value
     if np_dtype.kind in "iu" and not isinstance(value, (np.ndarray, np.generic)):
@@ -53,6 +57,22 @@ def cast_array(value, np_dtype):
             raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype "
                             f"{dtypes.from_numpy(np_dtype).name}")
     return arr.astype(np_dtype, copy=False)
+
+
+def string_array(value):
+    """`value` (str, bytes, nested lists of them, a NumPy text array) as a tf.string value: an
+    object array of bytes (str is encoded as UTF-8, as TensorFlow does)."""
+    arr = np.asarray(value, dtype=object)
+    flat = arr.reshape(-1)
+    if all(v.__class__ is bytes for v in flat):
+        return arr
+    out = np.empty(flat.shape, dtype=object)
+    for i, v in enumerate(flat):
+        if not isinstance(v, (str, bytes)):
+            raise TypeError(f"Cannot convert {value!r} to a tensor: expected str or bytes "
+                            f"elements for a tf.string tensor, got {type(v).__name__} {v!r}.")
+        out[i] = v.encode("utf-8") if isinstance(v, str) else bytes(v)
+    return out.reshape(arr.shape)
 
 
 def _check_int_range(value, np_dtype, arr=None):

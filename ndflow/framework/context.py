@@ -26,6 +26,7 @@ class _State:
         self.session_stack = []       # default Sessions (`with sess.as_default()`, Interactive)
         self.learning_phase = None    # keras.backend.set_learning_phase (None: unset)
         self.device = _device.CPU     # where eager kernels run and eager variables live
+        self.strategy = None          # tf.distribute strategy in scope (ndflow.distribute)
 
 
 state = _State()

@@ -12,6 +12,11 @@ import weakref
 import numpy as np
 
 
+class _Generator(np.random.Generator):
+    """NumPy's generator (what default_rng makes), with room for the TensorFlow Philox
+    stream a TensorFlow-exact kernel keeps with it (ndflow.ops.philox)."""
+
+
 class RandomStreams:
     """A store's random generators, one per graph random op, made on first use from the
     seeds the op was built with (stores set `device` and `_generators`)."""
@@ -58,7 +63,7 @@ class Device:
         entropy when None. Random kernels draw from it with NumPy's Generator methods."""
         # Generators live on the host: the same seed gives the same numbers on every
         # device (a GPU device copies the drawn array over).
-        return np.random.default_rng(seed_words)
+        return _Generator(np.random.PCG64(seed_words))
 
     def entropy(self):
         """The shared unseeded generator (fresh entropy per process)."""

@@ -16,6 +16,7 @@ from .registry import ALL, CONST, _NO_ATTRS, get_op
 from .shape_fns import ConstantSpec, fallback_infer
 from .tensor import EagerTensor, SymbolicTensor, TensorLike
 from .tensor_shape import TensorShape
+from ..util.composite import CompositeTensor
 
 record_hook = [None]  # set by autodiff: record(op_def, inputs, outputs, attrs, operation)
 
@@ -120,6 +121,9 @@ def execute(op, inputs, attrs=_NO_ATTRS, name=None):
             if state.tapes:
                 record_hook[0](op, inputs, (result,), attrs, None)
             return result
+        out = _dispatch_composite(op, inputs, attrs, name)
+        if out is not None:
+            return out
         if state.tapes:
             return _execute_taped(op, inputs, attrs, name)
         arrays = _eager_arrays(op, inputs)
@@ -157,7 +161,7 @@ def run_kernel(op, arrays, attrs):
         if op.fast is not None and not attrs:
             return op.fast(*arrays)
         lead = op.leading_args(device.xp, device.store,
-                               lambda: random_seed.eager_generator(attrs))
+                               lambda: random_seed.eager_generator(attrs, op))
         return op.kernel(*lead, *arrays, **attrs)
     except OpError:
         raise
@@ -243,7 +247,19 @@ def _graph_of(inputs):
     return get_default_graph()
 
 
+def _dispatch_composite(op, inputs, attrs, name):
+    """A composite input (a RaggedTensor) that defines `_dispatch_op` runs the op on its
+    components itself (tf.math ops, reductions, concat on ragged); None when there is none."""
+    for x in inputs:
+        if isinstance(x, CompositeTensor) and hasattr(x, "_dispatch_op"):
+            return x._dispatch_op(op, inputs, attrs, name)
+    return None
+
+
 def _execute_graph(op, inputs, attrs, name, g):
+    out = _dispatch_composite(op, inputs, attrs, name)
+    if out is not None:
+        return out
     tensors = graph_inputs(op, inputs, g)
     if op.infer is not None:
         specs = op.infer(tensors, attrs)

@@ -13,7 +13,7 @@ class DType:
 
     @property
     def as_numpy_dtype(self):
-        return self._np.type if self._np is not None else object
+        return self._np.type if self._np is not None and self._np.kind != "O" else object
 
     @property
     def base_dtype(self):
@@ -97,7 +97,7 @@ uint64 = DType("uint64", np.dtype(np.uint64))
 bool = DType("bool", np.dtype(np.bool_))  # noqa: A001 - TensorFlow's public name
 complex64 = DType("complex64", np.dtype(np.complex64))
 complex128 = DType("complex128", np.dtype(np.complex128))
-string = DType("string", None)  # a name only for now: no string kernels yet
+string = DType("string", np.dtype(object))  # object arrays holding bytes
 # An opaque Python value flowing between kernels (TensorArray lists, while-loop histories).
 variant = DType("variant", None)
 

@@ -10,7 +10,8 @@ import weakref
 
 import numpy as np
 
-from ..util import nest
+from ..util.composite import CompositeTensor
+from ..util.nest import expanding as nest  # composites as their component tensors
 from . import dtypes
 from .context import state, building_graph
 from .graph import FuncGraph
@@ -116,15 +117,17 @@ class Function:
 
     def _signature(self, args, kwargs):
         if self.input_signature is not None:
-            flat = nest.flatten(args)
-            if len(flat) != len(self.input_signature):
-                raise TypeError(f"{self._name}: expected {len(self.input_signature)} arguments "
+            flat, specs = nest.flatten(args), nest.flatten(self.input_signature)
+            if len(flat) != len(specs):
+                raise TypeError(f"{self._name}: expected {len(specs)} arguments "
                                 f"for input_signature, got {len(flat)}.")
-            for value, spec in zip(flat, self.input_signature):
+            for value, spec in zip(flat, specs):
                 shape = np.shape(value._value if isinstance(value, EagerTensor) else value)
-                if not spec.shape.is_compatible_with(shape):
-                    raise ValueError(f"{self._name}: argument of shape {shape} is not compatible "
-                                     f"with input_signature {spec}.")
+                dtype = getattr(value, "dtype", None) if isinstance(value, TensorLike) else None
+                if not spec.shape.is_compatible_with(shape) or (  # TypeError, as in TensorFlow
+                        dtype is not None and getattr(spec, "dtype", dtype) != dtype):
+                    raise TypeError(f"{self._name}: argument of shape {shape}, dtype {dtype} is "
+                                    f"not compatible with input_signature {spec}.")
             return "signature", flat
         key = []
         tensors = []
@@ -175,7 +178,7 @@ class Function:
         from .constant_op import convert_to_tensor, placeholder
         with building_graph(graph):
             flat = nest.flatten((args, kwargs))
-            specs = self.input_signature
+            specs = self.input_signature and nest.flatten(self.input_signature)
             new_flat = []
             spec_iter = iter(specs) if specs is not None else None
             for leaf in flat:
@@ -282,7 +285,7 @@ def _structure_key(args, kwargs):
             return (type(x).__name__, tuple(shape(v) for v in x))
         if isinstance(x, dict):
             return ("dict", tuple((k, shape(x[k])) for k in sorted(x)))
-        return None
+        return x._type_spec if isinstance(x, CompositeTensor) else None
     return shape(args), shape(kwargs)
 
 

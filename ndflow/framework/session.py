@@ -1,7 +1,8 @@
 """TF1 Session: runs fetches of a graph with feeds, keeping its own variable values."""
 import numpy as np
 
-from ..util import nest
+from ..util.composite import feed_items
+from ..util.nest import expanding as nest  # composites as their component tensors
 from .errors import FailedPreconditionError
 from .graph import Operation, get_default_graph
 from .plan import Plan
@@ -96,7 +97,7 @@ class BaseSession:
         results = [None if p is None else _to_numpy(values[p]) for p in positions]
         if not nested:
             return results[0]
-        return nest.pack_sequence_as(fetches, results)
+        return nest.pack_sequence_as(fetches, results, numpy=True)
 
     def _resolve_fetches(self, leaves):
         """(position of each leaf's value or None for ops, unique tensors, target ops)."""
@@ -146,7 +147,7 @@ class BaseSession:
         if not feed_dict:
             return [], []
         tensors, values = [], []
-        for key, value in feed_dict.items():
+        for key, value in feed_items(feed_dict):
             if key.__class__ is SymbolicTensor:
                 tensors.append(self._own_feed(key))
                 values.append(_feed_value(key, value))

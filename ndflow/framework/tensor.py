@@ -144,7 +144,8 @@ def _value_str(v):
     v = np.asarray(v)
     if v.ndim == 0:
         return str(v)
-    return np.array2string(v, separator=" ")
+    text = np.array2string(v, separator=" ")
+    return "\n" + text if "\n" in text else text  # TensorFlow starts multi-line values anew
 
 
 class SymbolicTensor(Tensor):

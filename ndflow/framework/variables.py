@@ -112,10 +112,9 @@ class Variable(TensorLike):
                               constraint=constraint, shape=shape, collections=collections,
                               synchronization=synchronization, aggregation=aggregation)
             return
-        if callable(initial_value):
-            initial_value = initial_value()
         if g is None:
-            self._init_eager(initial_value, name, dtype, shape)
+            self._init_eager(initial_value() if callable(initial_value) else initial_value,
+                             name, dtype, shape)
         else:
             self._init_graph(g, initial_value, name, dtype, shape, collections)
 
@@ -128,13 +127,17 @@ class Variable(TensorLike):
         self._name = (name or "Variable") + ":0"
         self._initial_value = None
         self.initializer = None
+        if state.strategy is not None:  # the strategy makes it equal on every worker
+            state.strategy.extended._nd_variable_created(self)
 
     def _init_graph(self, g, initial_value, name, dtype, shape, collections):
         from .constant_op import convert_to_tensor
         from .registry import get_op
         self._graph = g
-        with g.name_scope(name or "Variable") as scope:
+        # as TF1's init_scope: an initializer never waits on the caller's control dependencies
+        with g.control_dependencies(None), g.name_scope(name or "Variable") as scope:
             base = scope[:-1]
+            initial_value = initial_value() if callable(initial_value) else initial_value
             init = convert_to_tensor(initial_value, dtype=dtype, graph=g, name="initial_value")
             if init.dtype.is_integer is False and dtype is not None and init.dtype != dtype:
                 init = execute(get_op("Cast"), (init,), {"dtype": dtypes.as_dtype(dtype)})

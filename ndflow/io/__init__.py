@@ -1,6 +1,8 @@
 """tf.io: files, TFRecord files, tf.train.Example parsing, CSV decoding."""
 from .csv_ops import decode_csv  # noqa: F401
 from .files import gfile, matching_files, read_file, write_file  # noqa: F401
+from .image_codecs import (decode_bmp, decode_gif, decode_image, decode_jpeg,  # noqa: F401
+                           decode_png, encode_jpeg, encode_png, is_jpeg)
 from .parsing import (FixedLenFeature, FixedLenSequenceFeature, SparseTensor,  # noqa: F401
                       VarLenFeature, parse_example, parse_single_example)
 from .tfrecord import (TFRecordCompressionType, TFRecordOptions, TFRecordWriter,  # noqa: F401

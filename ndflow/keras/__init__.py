@@ -6,7 +6,7 @@ import importlib
 
 _SUBMODULES = ("activations", "backend", "callbacks", "constraints", "datasets", "initializers",
                "layers", "losses", "metrics", "models", "optimizers", "regularizers", "saving",
-               "utils", "applications", "preprocessing", "mixed_precision")
+               "utils", "applications", "preprocessing", "mixed_precision", "wrappers")
 
 
 def __getattr__(name):
@@ -19,4 +19,6 @@ def __getattr__(name):
     raise AttributeError(f"module 'ndflow.keras' has no attribute {name!r}")
 
 
-__version__ = "3.0.0-ndflow"
+import ndflow as _ndflow  # noqa: E402
+
+__version__ = _ndflow.version.KERAS_VERSION  # Keras API level + ndflow label: "3.0.0+ndflow.0.1.0"

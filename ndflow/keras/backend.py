@@ -132,3 +132,288 @@ def set_learning_phase(value):
         raise ValueError(f"Expected learning phase to be 0 or 1, got {value!r}.")
     from ..framework.context import state
     state.learning_phase = int(value)
+
+
+# --- Keras 2's backend functions (`from keras import backend as K`) -----------------------------
+# Thin spellings of ndflow ops with Keras 2's argument names and defaults (`axis=None`,
+# `keepdims=False`, targets before outputs in the losses), for custom losses and metrics
+# written with K.mean, K.square, K.sum...
+
+def _tf():
+    import ndflow
+    return ndflow
+
+
+def _t(x):
+    return _tf().convert_to_tensor(x)
+
+
+def eval(x):  # noqa: A001  (Keras 2's name)
+    """The value of a tensor or variable as a NumPy array."""
+    return get_value(x)
+
+
+def variable(value, dtype=None, name=None, constraint=None):
+    """A Variable holding `value` (dtype: floatx() for floating values)."""
+    arr = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+    if dtype is None and arr.dtype.kind == "f":
+        dtype = floatx()
+    return _tf().Variable(arr if dtype is None else arr.astype(dtype), name=name,
+                          constraint=constraint)
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    return _tf().constant(value, dtype=dtype or floatx(), shape=shape)
+
+
+def cast(x, dtype):
+    return _tf().cast(x, dtype)
+
+
+def cast_to_floatx(x):
+    return np.asarray(x, dtype=floatx())
+
+
+def zeros(shape, dtype=None, name=None):
+    return _tf().zeros(shape, dtype=dtype or floatx())
+
+
+def ones(shape, dtype=None, name=None):
+    return _tf().ones(shape, dtype=dtype or floatx())
+
+
+def eye(size, dtype=None, name=None):
+    return _tf().eye(size, dtype=dtype or floatx())
+
+
+def zeros_like(x, dtype=None, name=None):
+    return _tf().zeros_like(x, dtype=dtype)
+
+
+def ones_like(x, dtype=None, name=None):
+    return _tf().ones_like(x, dtype=dtype)
+
+
+def shape(x):
+    return _tf().shape(x)
+
+
+def ndim(x):
+    return _t(x).shape.rank
+
+
+def count_params(x):
+    return int(np.prod(int_shape(x)))
+
+
+def _reducer(name):
+    def reduce(x, axis=None, keepdims=False):
+        x = _t(x)
+        if x.dtype.is_bool and name not in ("reduce_any", "reduce_all"):
+            x = cast(x, floatx())
+        return getattr(_tf(), name)(x, axis=axis, keepdims=keepdims)
+    reduce.__name__ = name.replace("reduce_", "")
+    reduce.__doc__ = f"Keras 2's K.{reduce.__name__}(x, axis=None, keepdims=False)."
+    return reduce
+
+
+mean, sum, max, min, prod = (_reducer(n) for n in (  # noqa: A001
+    "reduce_mean", "reduce_sum", "reduce_max", "reduce_min", "reduce_prod"))
+any, all = _reducer("reduce_any"), _reducer("reduce_all")  # noqa: A001
+
+
+def var(x, axis=None, keepdims=False):
+    return _tf().math.reduce_variance(_t(x), axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    return _tf().math.reduce_std(_t(x), axis=axis, keepdims=keepdims)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    return _tf().reduce_logsumexp(x, axis=axis, keepdims=keepdims)
+
+
+def _elementwise(name, public=None):
+    def fn(x):
+        return getattr(_tf().math, name)(x)
+    fn.__name__ = public or name
+    fn.__doc__ = f"Keras 2's K.{fn.__name__}(x), elementwise."
+    return fn
+
+
+square, sqrt, abs, exp, log, sign, tanh = (_elementwise(n) for n in (  # noqa: A001
+    "square", "sqrt", "abs", "exp", "log", "sign", "tanh"))
+round = _elementwise("round")  # noqa: A001
+
+
+def pow(x, a):  # noqa: A001
+    return _tf().pow(x, a)
+
+
+def clip(x, min_value, max_value):
+    """Elementwise clip (Keras 2 clips max_value up to min_value when it is lower)."""
+    if max_value is not None and min_value is not None and max_value < min_value:
+        max_value = min_value
+    return _tf().clip_by_value(x, min_value, max_value)
+
+
+def maximum(x, y):
+    return _tf().maximum(x, y)
+
+
+def minimum(x, y):
+    return _tf().minimum(x, y)
+
+
+def equal(x, y):
+    return _tf().equal(x, y)
+
+
+def not_equal(x, y):
+    return _tf().not_equal(x, y)
+
+
+def greater(x, y):
+    return _tf().greater(x, y)
+
+
+def greater_equal(x, y):
+    return _tf().greater_equal(x, y)
+
+
+def less(x, y):
+    return _tf().less(x, y)
+
+
+def less_equal(x, y):
+    return _tf().less_equal(x, y)
+
+
+def argmax(x, axis=-1):
+    return _tf().argmax(x, axis=axis)
+
+
+def argmin(x, axis=-1):
+    return _tf().argmin(x, axis=axis)
+
+
+def dot(x, y):
+    """Matrix product; like Keras 2, an N-d `x` contracts its last axis with `y`'s
+    second-to-last (a 2-D `y`: its first)."""
+    x, y = _t(x), _t(y)
+    if x.shape.rank is not None and x.shape.rank > 2 and y.shape.rank == 2:
+        return _tf().tensordot(x, y, axes=1)
+    return _tf().matmul(x, y)
+
+
+def transpose(x):
+    return _tf().transpose(x)
+
+
+def reshape(x, shape):
+    return _tf().reshape(x, shape)
+
+
+def flatten(x):
+    return _tf().reshape(x, [-1])
+
+
+def batch_flatten(x):
+    return _tf().reshape(x, [_tf().shape(x)[0], -1])
+
+
+def expand_dims(x, axis=-1):
+    return _tf().expand_dims(x, axis)
+
+
+def squeeze(x, axis):
+    return _tf().squeeze(x, [axis])
+
+
+def concatenate(tensors, axis=-1):
+    return _tf().concat(list(tensors), axis)
+
+
+def stack(x, axis=0):
+    return _tf().stack(list(x), axis)
+
+
+def gather(reference, indices):
+    return _tf().gather(reference, indices)
+
+
+def one_hot(indices, num_classes):
+    return _tf().one_hot(indices, num_classes)
+
+
+def relu(x, alpha=0.0, max_value=None, threshold=0.0):
+    from . import activations
+    return activations.relu(x, negative_slope=alpha, max_value=max_value, threshold=threshold)
+
+
+def sigmoid(x):
+    return _tf().sigmoid(x)
+
+
+def softmax(x, axis=-1):
+    return _tf().nn.softmax(x, axis=axis)
+
+
+def l2_normalize(x, axis=None):
+    return _tf().math.l2_normalize(x, axis=axis)
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    """Elementwise binary crossentropy (Keras 2's backend form: no mean over the last axis);
+    probabilities are clipped to [epsilon, 1 - epsilon]."""
+    target, output = _t(target), _t(output)
+    tf = _tf()
+    target = cast(target, output.dtype)
+    if from_logits:
+        return tf.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
+    output = tf.clip_by_value(output, epsilon(), 1.0 - epsilon())
+    return -(target * tf.math.log(output) + (1.0 - target) * tf.math.log(1.0 - output))
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    from . import losses
+    return losses.categorical_crossentropy(target, output, from_logits=from_logits, axis=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    from . import losses
+    return losses.sparse_categorical_crossentropy(target, output, from_logits=from_logits,
+                                                  axis=axis)
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    return _tf().random.normal(shape, mean, stddev, dtype=dtype or floatx(), seed=seed)
+
+
+def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    return _tf().random.uniform(shape, minval, maxval, dtype=dtype or floatx(), seed=seed)
+
+
+def update(x, new_x):
+    return x.assign(new_x)
+
+
+def update_add(x, increment):
+    return x.assign_add(increment)
+
+
+def update_sub(x, decrement):
+    return x.assign_sub(decrement)
+
+
+def print_tensor(x, message=""):
+    _tf().print(message, x)
+    return x
+
+
+def stop_gradient(variables):
+    tf = _tf()
+    if isinstance(variables, (list, tuple)):
+        return [tf.stop_gradient(v) for v in variables]
+    return tf.stop_gradient(variables)

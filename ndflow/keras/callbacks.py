@@ -25,8 +25,17 @@ _HOOKS = ("on_train_begin", "on_train_end", "on_test_begin", "on_test_end",
           "on_test_batch_end", "on_predict_batch_begin", "on_predict_batch_end")
 
 
+def _is_chief(model):
+    """False on the workers other than the chief (rank 0) of a multi-worker tf.distribute
+    strategy: they neither write files nor print progress."""
+    strategy = getattr(model, "_nd_strategy", None)
+    return strategy is None or strategy.extended.should_checkpoint
+
+
 class Callback:
     """Base class: every hook does nothing; `model` and `params` are set by the trainer."""
+
+    _chief_only = False  # True: runs on the chief worker only (it writes or prints)
 
     def __init__(self):
         self.model = None
@@ -115,6 +124,7 @@ class CallbackList(Callback):
 
     def set_model(self, model):
         super().set_model(model)
+        self._nd_quiet = not _is_chief(model)
         for cb in self.callbacks:
             cb.set_model(model)
             if isinstance(cb, History) and model is not None:
@@ -134,13 +144,17 @@ def _dispatcher(hook):
             hook.endswith("_end") and "batch" not in hook and "epoch" not in hook:
         def dispatch(self, logs=None):
             logs = {} if logs is None else logs
+            quiet = getattr(self, "_nd_quiet", False)
             for cb in self.callbacks:
-                getattr(cb, hook)(logs)
+                if not (quiet and cb._chief_only):
+                    getattr(cb, hook)(logs)
     else:
         def dispatch(self, index, logs=None):  # index: the epoch or the batch
             logs = {} if logs is None else logs
+            quiet = getattr(self, "_nd_quiet", False)
             for cb in self.callbacks:
-                getattr(cb, hook)(index, logs)
+                if not (quiet and cb._chief_only):
+                    getattr(cb, hook)(index, logs)
     dispatch.__name__ = hook
     return dispatch
 
@@ -178,6 +192,8 @@ class History(Callback):
 class ProgbarLogger(Callback):
     """Prints Keras 3's progress output for fit (a bar per epoch, or one line per epoch with
     verbose=2), evaluate and predict. `params["verbose"]` and `params["steps"]` drive it."""
+
+    _chief_only = True
 
     def __init__(self, count_mode=None, stream=None):
         super().__init__()
@@ -294,6 +310,8 @@ class ModelCheckpoint(Callback):
     """Saves the model (or its weights) every epoch or every `save_freq` batches, optionally
     only when `monitor` improves. `filepath` may hold `{epoch:02d}`, `{batch}` and any log
     name, e.g. `ckpt_{epoch:02d}-{val_loss:.2f}.keras`."""
+
+    _chief_only = True
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
@@ -548,6 +566,8 @@ class CSVLogger(Callback):
     epoch's end (like Keras, so an interrupted run keeps the epochs it finished).
     `append=True` continues an existing file without repeating its header."""
 
+    _chief_only = True
+
     def __init__(self, filename, separator=",", append=False):
         super().__init__()
         self.filename, self.sep, self.append = os.fspath(filename), separator, append
@@ -714,10 +734,17 @@ class BackupAndRestore(Callback):
             self._backup(epoch + 1)
 
     def on_train_end(self, logs=None):
-        if self.delete_checkpoint and os.path.isdir(self.backup_dir):
+        # under a multi-worker strategy the chief writes and deletes the backup, which every
+        # worker reads when resuming (backup_dir must be on a filesystem they all see)
+        chief = _is_chief(self.model)
+        if chief and self.delete_checkpoint and os.path.isdir(self.backup_dir):
             shutil.rmtree(self.backup_dir, ignore_errors=True)
+        if getattr(self.model, "_nd_strategy", None) is not None:
+            self.model._nd_strategy.extended._nd_barrier()  # no worker sees a stale backup
 
     def _backup(self, next_epoch):
+        if not _is_chief(self.model):
+            return
         optimizer = getattr(self.model, "optimizer", None)
         optimizer_values = [] if optimizer is None else \
             [np.asarray(v) for v in optimizer.variables]

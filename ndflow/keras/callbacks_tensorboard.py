@@ -16,6 +16,8 @@ from .callbacks import Callback
 
 
 class TensorBoard(Callback):
+    _chief_only = True  # only the chief worker of a tf.distribute strategy writes events
+
     def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
                  write_steps_per_second=False, update_freq="epoch", profile_batch=0,
                  embeddings_freq=0, embeddings_metadata=None):

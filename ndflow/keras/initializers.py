@@ -1,20 +1,24 @@
 """keras.initializers: callables `init(shape, dtype=None)` returning a tensor (Keras 3).
 
-Unseeded initializers draw from ndflow's global random stream (the eager random ops), so
-`ndflow.random.set_seed(42)` makes a model's weights reproducible. A seeded initializer
-(`seed=int`) gives the same values on every call, as in Keras 3: it draws from its own
-NumPy generator seeded with `seed`.
+Random initializers draw as Keras 3 on the TensorFlow backend does: TensorFlow's stateless
+ops (Philox, ndflow.ops.philox) with the seed pair [seed, 0], so every call of one
+initializer gives the same values. An unseeded initializer takes its seed when it is made,
+from Python's `random.randint(1, 10**9)` like Keras's make_default_seed (so after
+`keras.utils.set_random_seed(s)` the weights are Keras's own, bit for bit); when only
+`ndflow.random.set_seed(s)` was called, from a `random.Random(s)` that set_seed restarts,
+so a model's weights still repeat from run to run.
 """
 import math
+import random
 
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.context import building_graph, init_scope
+from ..framework.context import init_scope, state
 from ..framework.errors import InvalidArgumentError
 from ._objects import ObjectTable
 from ..ops import array_ops as A
-from ..ops import random_ops as R
+from ..ops import philox
 
 
 def _dtype(dtype):
@@ -62,40 +66,43 @@ class RandomInitializer(Initializer):
             raise InvalidArgumentError(f"`seed` argument should be an integer or None. "
                                        f"Received: seed={seed!r}")
         self.seed = None if seed is None else int(seed)
+        self._seed = make_default_seed() if seed is None else self.seed
 
     def get_config(self):
         return {"seed": self.seed}
 
-    def _generator(self):
-        return np.random.default_rng(self.seed)
-
-    def _draw(self, kind, shape, dtype, a, b):
-        """`kind` in normal/truncated_normal/uniform with parameters (a, b)."""
+    def _values(self, kind, shape, dtype, a, b):
+        """NumPy values of `kind` (normal/truncated_normal/uniform) with parameters (a, b),
+        as tf.random.stateless_<kind>(shape, seed=[seed, 0]) * b + a computes them."""
         shape, dtype = _shape(shape), _dtype(dtype)
         if not dtype.is_floating:
             raise InvalidArgumentError(f"{type(self).__name__} only supports floating dtypes; "
                                        f"received dtype={dtype.name}.")
-        if self.seed is not None:
-            return A.constant(_numpy_draw(self._generator(), kind, shape, a, b)
-                              .astype(dtype._np), dtype=dtype)
+        np_dtype = dtype._np
+        key, counter = philox.stateless_key_counter([self._seed % (2**31 - 2), 0])
+        draw = {"normal": philox.normal, "truncated_normal": philox.truncated_normal,
+                "uniform": philox.uniform}[kind]
+        out = draw(key, counter, math.prod(shape), np_dtype).reshape(shape)
+        if kind == "uniform":  # minval, maxval cast to the dtype first, as Keras does
+            lo, hi = np_dtype.type(a), np_dtype.type(b)
+            return out * (hi - lo) + lo
+        return out * np_dtype.type(b) + np_dtype.type(a)
+
+    def _draw(self, kind, shape, dtype, a, b):
+        values = self._values(kind, shape, dtype, a, b)
         with init_scope():  # initial values are concrete even when built during tracing
-            if kind == "normal":
-                return R.random_normal(shape, a, b, dtype)
-            if kind == "truncated_normal":
-                return R.truncated_normal(shape, a, b, dtype)
-            return R.random_uniform(shape, a, b, dtype)
+            return A.constant(values, dtype=_dtype(dtype))
 
 
-def _numpy_draw(rng, kind, shape, a, b):
-    if kind == "uniform":
-        return rng.uniform(a, b, size=shape)
-    draw = rng.standard_normal(size=shape)
-    if kind == "truncated_normal":  # redraw beyond two standard deviations, like TensorFlow
-        bad = np.abs(draw) > 2.0
-        while bad.any():
-            draw[bad] = rng.standard_normal(size=int(bad.sum()))
-            bad = np.abs(draw) > 2.0
-    return draw * b + a
+def make_default_seed():
+    """The seed of an unseeded random initializer (see the module docstring)."""
+    if state.global_seed is not None and not state.eager_generators.get("keras python seed"):
+        draw = state.eager_generators.get("keras default seeds")
+        if draw is None:  # set_seed clears eager_generators: the sequence restarts
+            draw = state.eager_generators["keras default seeds"] = random.Random(
+                state.global_seed)
+        return draw.randint(1, int(1e9))
+    return random.randint(1, int(1e9))
 
 
 class Zeros(Initializer):
@@ -226,9 +233,8 @@ class Orthogonal(RandomInitializer):
         rows = int(np.prod(shape[:-1]))
         cols = shape[-1]
         flat = (max(rows, cols), min(rows, cols))
-        with building_graph(None):  # QR needs concrete numbers, even in a TF1 graph
-            sample = self._draw("normal", flat, "float64", 0.0, 1.0).numpy()
-        q, r = np.linalg.qr(sample)
+        sample = self._values("normal", flat, dtype, 0.0, 1.0)  # Keras's draw, in `dtype`
+        q, r = np.linalg.qr(sample.astype(np.float64))
         q = q * np.sign(np.diag(r))  # make the decomposition unique
         if rows < cols:
             q = q.T

@@ -336,7 +336,22 @@ huber_loss = huber
 
 def _wrapper_class(class_name, fn, default_name, **defaults):
     """A LossFunctionWrapper subclass whose constructor takes `fn`'s options by keyword."""
-    def __init__(self, reduction="sum_over_batch_size", name=default_name, dtype=None, **kw):
+    def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None,
+                 **kw):
+        # Keras's positional order: the loss's own options (Huber(2.0) is delta=2.0), then
+        # reduction, name and dtype.
+        order = list(defaults) + ["reduction", "name", "dtype"]
+        if len(args) > len(order):
+            raise TypeError(f"{class_name}.__init__() takes at most {len(order)} positional "
+                            f"arguments ({len(args)} given)")
+        given = dict(zip(order, args))
+        for key in given:
+            if key in kw:
+                raise TypeError(f"{class_name}.__init__() got multiple values for {key!r}")
+        reduction = given.pop("reduction", reduction)
+        name = given.pop("name", name)
+        dtype = given.pop("dtype", dtype)
+        kw = {**given, **kw}
         unknown = set(kw) - set(defaults)
         if unknown:
             raise TypeError(f"{class_name}.__init__() got unexpected keyword arguments "

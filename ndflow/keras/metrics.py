@@ -47,7 +47,18 @@ class Metric:
         self._variables.append((var, init))
         return var
 
-    add_weight = add_variable
+    def add_weight(self, name=None, shape=(), initializer=None, dtype=None, aggregation="sum",
+                   **kwargs):
+        """A state variable: `add_weight("total", initializer="zeros")` (Keras 2: the name
+        first, shape () by default) or `add_weight(shape=(), initializer=..., name=...)`."""
+        if name is not None and not isinstance(name, str):  # Keras 3 order: shape first
+            name, shape = kwargs.pop("name", None), name
+        for ignored in ("synchronization", "trainable"):
+            kwargs.pop(ignored, None)
+        if kwargs:
+            raise TypeError(f"add_weight got unexpected keyword arguments: {sorted(kwargs)}")
+        return self.add_variable(() if shape is None else shape, initializer or "zeros", dtype,
+                                 aggregation, name)
 
     @property
     def variables(self):

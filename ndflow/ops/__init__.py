@@ -2,7 +2,17 @@
 from . import array_ops, indexing_ops, join_ops, creation_ops, sort_ops  # noqa: F401
 from . import math_ops, scan_ops, clip_ops, linalg_ops  # noqa: F401
 from . import nn_ops, activation_ops, conv_ops, pooling_ops  # noqa: F401
+from . import depthwise_conv_ops, image_resize_ops, image_transform_ops  # noqa: F401
+from . import image_ops, image_color_ops, image_quality_ops, image_nms_ops  # noqa: F401
+from . import conv3d_ops  # noqa: F401
 from . import state_ops, random_ops, logging_ops, optimizer_ops  # noqa: F401
+from . import normalization_ops, scatter_ops  # noqa: F401  (lrn, batch norms; scatter)
+from . import rnn_ops  # noqa: F401  (fused LSTM/GRU sequences)
+from . import candidate_sampling_ops  # noqa: F401  (sampled_softmax_loss, nce_loss)
+from . import indexed_slices  # noqa: F401  (tf.IndexedSlices)
+from . import string_ops  # noqa: F401  (tf.strings kernels)
+from . import segment_ops, sparse_ops, set_ops  # noqa: F401  (tf.sparse, tf.sets, segments)
+from . import lookup_ops  # noqa: F401  (tf.lookup tables)
 from ..framework import control_flow  # noqa: F401,E402  (If, Case, While ops)
 from . import functional_ops, tensor_array_ops  # noqa: F401,E402
 from . import map_fn_ops, custom_gradient, script_ops, check_ops  # noqa: F401,E402

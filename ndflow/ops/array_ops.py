@@ -43,7 +43,8 @@ def _cast_grad(op, g):
 
 def cast(x, dtype, name=None):
     dtype = dtypes.as_dtype(dtype)
-    if x.__class__ is not EagerTensor and x.__class__ is not SymbolicTensor:
+    if x.__class__ is not EagerTensor and x.__class__ is not SymbolicTensor and \
+            not hasattr(x, "_dispatch_op"):  # a composite (RaggedTensor) casts its values
         x = convert_to_tensor(x)
     if x.dtype == dtype:
         return x

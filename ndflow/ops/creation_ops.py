@@ -128,8 +128,30 @@ def meshgrid(*args, **kwargs):
     return [broadcast_to_like(c, full) for c in columns]
 
 
+def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
+    """mask[i..., j] = j < lengths[i...], for j < maxlen (default: the largest length).
+
+    Raises:
+      ValueError: if `maxlen` is not a scalar.
+    """
+    from . import math_ops
+    from .array_ops import cast, convert_to_tensor, expand_dims
+    lengths = convert_to_tensor(lengths)
+    if maxlen is None:
+        maxlen = math_ops.reduce_max(lengths)
+    else:
+        maxlen = convert_to_tensor(maxlen)
+        if maxlen.shape.rank not in (None, 0):
+            raise ValueError(f"sequence_mask: maxlen must be scalar, got shape {maxlen.shape}.")
+    positions = range(0, cast(maxlen, lengths.dtype), 1, dtype=lengths.dtype)
+    mask = math_ops.less(positions, expand_dims(lengths, -1))
+    dtype = dtypes.as_dtype(dtype)
+    return mask if dtype == dtypes.bool else cast(mask, dtype, name=name)
+
+
 from ..util.export import export_many  # noqa: E402
 
+export_many("", {"sequence_mask": sequence_mask})
 export_many("", {"range": range, "linspace": linspace, "eye": eye, "meshgrid": meshgrid})
 export_many("linalg", {"eye": eye})
 export_many("v1", {"lin_space": linspace})

@@ -138,6 +138,13 @@ def _is_basic(key):
 
 def getitem(x, key):
     """NumPy-style indexing: ints, slices, Ellipsis, None/newaxis, negative steps, tensors."""
+    items, extra = normalize_key(key)
+    return execute(GETITEM, (x,) + tuple(extra), {"key": tuple(items)})
+
+
+def normalize_key(key):
+    """A getitem key as (items, index tensors): static items (ints, slices, arrays) stay in
+    the key; symbolic index tensors become extra inputs that `_TensorIndex(i)` stands for."""
     if not isinstance(key, tuple):
         key = (key,)
     items = []
@@ -160,7 +167,7 @@ def getitem(x, key):
             items.append(int(k))
         else:
             items.append(k)
-    return execute(GETITEM, (x,) + tuple(extra), {"key": tuple(items)})
+    return items, extra
 
 
 def _index_int(v):
@@ -288,6 +295,10 @@ def _gather_grad_grad(op, gg):
 
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+    for x in (params, indices):  # a RaggedTensor gathers its rows (or is the indices) itself
+        if hasattr(x, "_dispatch_function"):
+            return x._dispatch_function("gather", (params, indices),
+                                        {"axis": axis, "batch_dims": batch_dims})
     params = convert_to_tensor(params)
     indices = indices if isinstance(indices, TensorLike) else convert_to_tensor(indices)
     if not indices.dtype.is_integer:
@@ -389,6 +400,8 @@ def take_along_axis_grad(g, x, indices, axis):
 # --- boolean_mask ------------------------------------------------------------------------------
 
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
+    if hasattr(tensor, "_dispatch_function"):  # a RaggedTensor (tf.ragged.boolean_mask)
+        return tensor._dispatch_function("boolean_mask", (tensor, mask), {"axis": axis})
     tensor = convert_to_tensor(tensor)
     mask = mask if isinstance(mask, TensorLike) else convert_to_tensor(mask)
     if not mask.dtype.is_bool:

@@ -2,9 +2,10 @@
 l2_loss, l2_normalize, moments and dropout (other activations: activation_ops)."""
 import numpy as np
 
+from ..framework import dtypes
 from ..framework.errors import InvalidArgumentError
 from ..framework.graph import graph_for_building
-from ..framework.random_seed import graph_seeds
+from ..framework.random_seed import eager_seeds, graph_seeds
 from ..framework.registry import ALL, execute, op
 from ..framework.shape_fns import broadcast_shape, unary
 from ..framework.tensor import EagerTensor, TensorLike
@@ -252,10 +253,12 @@ def DROPOUT_MASK(xp, rng, x, rate, noise_shape, seed, seeds=None):
                                    f"{rate}.")
     shape = x.shape if noise_shape is None else tuple(
         x.shape[i] if d is None else d for i, d in enumerate(noise_shape))
-    # drawn on the host (the device's generators live there), then moved to xp's device
-    draw = xp.asarray(rng.random(shape, dtype=np.float64 if x.dtype == np.float64 else
-                                 np.float32))
-    scale = x.dtype.type(1.0 / (1.0 - rate))
+    # TensorFlow's RandomUniform draw (Philox, on the host), then moved to xp's device
+    from .random_ops import RANDOM_UNIFORM
+    draw = RANDOM_UNIFORM.kernel(xp, rng, tuple(int(d) for d in shape), dtypes.as_dtype(
+        x.dtype), seed, 0.0, 1.0, seeds)
+    rate = x.dtype.type(rate)  # compared in x's dtype, as TensorFlow does
+    scale = x.dtype.type(1.0 / (1.0 - float(rate)))
     return xp.where(draw >= rate, scale, x.dtype.type(0))
 
 
@@ -265,8 +268,8 @@ def _dropout_attrs(noise_shape, seed):
         noise_shape = tuple(None if d == -1 else d for d in noise_shape)
     attrs = {"noise_shape": noise_shape, "seed": None if seed is None else int(seed)}
     g = graph_for_building()
-    if g is not None:
-        attrs["seeds"] = graph_seeds(g, attrs["seed"])
+    attrs["seeds"] = graph_seeds(g, attrs["seed"]) if g is not None else eager_seeds(
+        attrs["seed"])
     return attrs
 
 

@@ -12,6 +12,7 @@ from ..framework.registry import ALL, execute, op
 from ..framework.tensor import TensorLike
 from ..framework.tensor_shape import TensorShape
 from . import array_ops as A
+from .join_ops import stack as join_stack
 from .conv_ops import (_check_rank, _crop, _data_format_1d, _data_format_2d, _dims,
                        _from_nhwc, _from_nhwc_dims, _geometry, _nhwc_shape, _offsets, _one_d,
                        _pad, _padding_attr, _sizes_value, _spatial_pair, _static_out, _to_nhwc)
@@ -237,8 +238,38 @@ def _avg_pool_grad_grad(op_, ddx):
 # --- public functions: pooling -------------------------------------------------------------
 
 def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    depth = _depth_window(ksize, strides, data_format)
+    if depth:
+        return _depth_max_pool(input, depth, name)
     attrs = _pool_attrs("max_pool2d", ksize, strides, padding, data_format)
     return execute(MAX_POOL, (input,), attrs, name)
+
+
+def _depth_window(ksize, strides, data_format):
+    """k when ksize is TensorFlow's depth pooling form [1, 1, 1, k] (NHWC), else None."""
+    if isinstance(ksize, (int, np.integer)) or len(ksize) != 4 or \
+            str(data_format or "NHWC").upper() != "NHWC" or int(ksize[3]) == 1 or \
+            [int(v) for v in ksize[:3]] != [1, 1, 1]:
+        return None  # (spatial windows with a depth entry are refused by _pool_attrs)
+    k = int(ksize[3])
+    if isinstance(strides, (int, np.integer)) or [int(v) for v in strides] != [1, 1, 1, k]:
+        raise ValueError("max_pool: pooling over depth (ksize [1, 1, 1, k]) needs strides "
+                         "[1, 1, 1, k]; it cannot be combined with spatial pooling. Received: "
+                         f"ksize={list(ksize)}, strides={strides}")
+    return k
+
+
+def _depth_max_pool(x, k, name):
+    """Max over groups of k consecutive channels (channels must divide by k)."""
+    x = A.convert_to_tensor(x)
+    dims = x.shape.dims
+    if dims is None or len(dims) != 4 or dims[3] is None or dims[3] % k:
+        raise ValueError(f"max_pool: depth pooling needs a 4-D input whose static depth is a "
+                         f"multiple of the window {k}. Received: shape {x.shape}")
+    from .math_ops import reduce_max
+    shape = A.shape(x)
+    grouped = A.reshape(x, join_stack([shape[0], shape[1], shape[2], dims[3] // k, k]))
+    return reduce_max(grouped, -1, name=name)
 
 
 def _check_floating(x, op_name):
@@ -281,6 +312,10 @@ def _pool_nd(pool1d, pool2d, op_name, input, ksize, strides, padding, data_forma
         return pool1d(input, ksize, strides, padding, data_format or "NWC", name)
     if rank in (4, None):
         return pool2d(input, ksize, strides, padding, data_format or "NHWC", name)
+    if rank == 5:
+        from . import conv3d_ops
+        pool3d = conv3d_ops.max_pool3d if pool2d is max_pool2d else conv3d_ops.avg_pool3d
+        return pool3d(input, ksize, strides, padding, data_format or "NDHWC", name)
     raise ValueError(f"{op_name}: input must be of rank 3 or 4 (3-D pooling is not supported "
                      f"yet). Received: input of rank {rank}")
 

@@ -86,8 +86,50 @@ def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
     return TopKV2(values, indices)
 
 
+@op("InTopKV2", differentiable=False,
+    infer=lambda ts, a: [(TensorShape(ts[0].shape.dims[:1]) if ts[0].shape.rank else
+                          TensorShape([None]), dtypes.bool)])
+def IN_TOP_K(xp, predictions, targets, k):
+    n, classes = predictions.shape
+    valid = (targets >= 0) & (targets < classes)
+    rows = xp.arange(n)
+    target = predictions[rows, xp.where(valid, targets, 0)]
+    # ties at the k-th place count as in the top k: only strictly larger ones push out
+    larger = (predictions > target[:, None]).sum(axis=1)
+    return valid & xp.isfinite(target) & (larger < k)
+
+
+def in_top_k(targets, predictions, k, name=None):
+    """Whether each `targets[i]` is among the `k` largest `predictions[i]` (ties at the
+    boundary count as inside; non-finite predictions and out-of-range targets as outside).
+
+    Args:
+      targets: int32/int64 class ids, shape [batch].
+      predictions: float32 scores, shape [batch, classes].
+      k: how many top classes count.
+    """
+    predictions = convert_to_tensor(predictions)
+    targets = convert_to_tensor(targets)
+    if predictions.shape.rank is not None and predictions.shape.rank != 2:
+        raise ValueError(f"in_top_k: predictions must be 2-D, got shape {predictions.shape}.")
+    if not targets.dtype.is_integer:
+        raise TypeError(f"in_top_k: targets must be int32 or int64, got {targets.dtype.name}.")
+    if isinstance(k, EagerTensor):
+        k = k._value.item()
+    return execute(IN_TOP_K, (predictions, targets), {"k": int(k)}, name)
+
+
+def in_top_k_v1(predictions, targets, k, name=None):
+    """TF1's argument order: tf.compat.v1.nn.in_top_k(predictions, targets, k)."""
+    return in_top_k(targets, predictions, k, name)
+
+
 from ..util.export import export_many  # noqa: E402
 
+export_many("nn", {"in_top_k": in_top_k})
+export_many("math", {"in_top_k": in_top_k})
+export_many("v1.nn", {"in_top_k": in_top_k_v1})
+export_many("v1.math", {"in_top_k": in_top_k_v1})
 export_many("", {"sort": sort, "argsort": argsort})
 export_many("math", {"top_k": top_k})
 export_many("nn", {"top_k": top_k})

@@ -22,6 +22,106 @@ def assign_sub(ref, value, use_locking=None, name=None):
     return ref.assign_sub(value, name=name)
 
 
+# --- sliced assignment: v[0, 1].assign(x), v[:, 2].assign(x); v.scatter_nd_update ----------
+# `v[key]` is an ordinary tensor (a read of v, indexed); the slice of a variable also
+# remembers (v, key), so that its `assign` writes v with `key` replaced. The engine is not
+# touched: the remembered pairs live in a table keyed by the tensor's id (entries leave with
+# their tensor), and `assign` is a property that plain tensors answer with AttributeError.
+
+import weakref  # noqa: E402
+
+from ..framework.registry import execute, op  # noqa: E402
+from ..framework.tensor import EagerTensor, SymbolicTensor  # noqa: E402
+from .indexing_ops import _real_key, _TensorIndex, getitem, normalize_key  # noqa: E402
+
+_SLICES = {}  # id(sliced tensor) -> (weakref to it, variable, key)
+
+
+@op("TensorSetItem", differentiable=False, infer=lambda ts, a: [(ts[0].shape, ts[0].dtype)])
+def TENSOR_SET_ITEM(xp, x, value, *index_arrays, key):
+    """`x` with `x[key]` replaced by `value` (broadcast to the indexed shape)."""
+    out = x.copy()
+    out[_real_key(key, index_arrays) if index_arrays else key] = value
+    return out
+
+
+def set_item(x, key, value):
+    """A copy of tensor `x` with `x[key] = value` (NumPy-style key)."""
+    from .array_ops import cast, convert_to_tensor
+    x = convert_to_tensor(x)
+    value = convert_to_tensor(value, dtype_hint=x.dtype)
+    if value.dtype != x.dtype:
+        value = cast(value, x.dtype)
+    items, extra = normalize_key(key)
+    return execute(TENSOR_SET_ITEM, (x, value) + tuple(extra), {"key": tuple(items)},
+                   "TensorSetItem")
+
+
+def _variable_getitem(var, key):
+    out = getitem(var, key)
+    ident = id(out)
+    _SLICES[ident] = (weakref.ref(out, lambda _, i=ident: _SLICES.pop(i, None)), var, key)
+    return out
+
+
+def _sliced_assign(tensor):
+    entry = _SLICES.get(id(tensor))
+    if entry is None or entry[0]() is not tensor:
+        raise AttributeError(f"'{type(tensor).__name__}' object has no attribute 'assign' "
+                             "(only a slice of a Variable, v[...], can be assigned to)")
+    _, var, key = entry
+
+    def assign(value, use_locking=None, name=None, read_value=True):
+        """Writes `value` into this slice of the variable it was taken from."""
+        return var.assign(set_item(var.read_value(), key, value), name=name,
+                          read_value=read_value)
+    return assign
+
+
+def scatter_nd_update(ref, indices, updates, use_locking=True, name=None):
+    """`ref` (a Variable) with the elements or slices at `indices` (shape [N, K]: K leading
+    coordinates each) replaced by `updates` (shape [N] + ref.shape[K:])."""
+    _check(ref, "scatter_nd_update")
+    from .array_ops import convert_to_tensor
+    indices = convert_to_tensor(indices)
+    if not indices.dtype.is_integer:
+        raise TypeError(f"scatter_nd_update: indices must be integers, got "
+                        f"{indices.dtype.name}.")
+    depth = indices.shape[-1] if indices.shape.rank else None
+    if depth is None:
+        raise ValueError(f"scatter_nd_update: the last dimension of indices (shape "
+                         f"{indices.shape}) must be known.")
+    if ref.shape.rank is not None and depth > ref.shape.rank:
+        raise ValueError(f"scatter_nd_update: indices of depth {depth} do not fit a variable "
+                         f"of shape {ref.shape}.")
+    columns = tuple(getitem(indices, (Ellipsis, i)) for i in range(depth))
+    from .array_ops import cast
+    updates = convert_to_tensor(updates, dtype_hint=ref.dtype)
+    if updates.dtype != ref.dtype:
+        updates = cast(updates, ref.dtype)
+    key = tuple(_TensorIndex(i) for i in range(depth))
+    new = execute(TENSOR_SET_ITEM, (ref.read_value(), updates) + columns, {"key": key},
+                  name or "ScatterNdUpdate")
+    return ref.assign(new)
+
+
+def _tensor_dir(tensor):
+    """dir() of a tensor lists `assign` only on a Variable slice (TensorFlow attaches it to
+    those alone), so programs that print dir(tensor) see TensorFlow's names."""
+    names = object.__dir__(tensor)
+    entry = _SLICES.get(id(tensor))
+    if entry is None or entry[0]() is not tensor:
+        names = [n for n in names if n != "assign"]
+    return names
+
+
+Variable.__getitem__ = _variable_getitem
+EagerTensor.assign = SymbolicTensor.assign = property(_sliced_assign)
+EagerTensor.__dir__ = SymbolicTensor.__dir__ = _tensor_dir
+Variable.scatter_nd_update = lambda self, indices, updates, name=None: scatter_nd_update(
+    self, indices, updates, name=name)
+
+
 from ..util.export import export_many  # noqa: E402
 
 export_many("v1", {"assign": assign, "assign_add": assign_add, "assign_sub": assign_sub})

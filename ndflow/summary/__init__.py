@@ -100,6 +100,18 @@ def image(name, data, step=None, max_outputs=3, description=None):
     return _write("image", name, data, step, (("max_outputs", max_outputs),))
 
 
+def audio(name, data, sample_rate, step=None, max_outputs=3, encoding=None, description=None):
+    """`data`: [k, frames, channels] floats in [-1, 1]; writes the first `max_outputs` clips
+    as WAV (the only encoding, as in TensorFlow) at `sample_rate` Hz."""
+    if encoding not in (None, "wav"):
+        raise ValueError(f"summary.audio: unknown encoding {encoding!r}; only 'wav' is "
+                         "supported.")
+    if isinstance(sample_rate, TensorLike):
+        sample_rate = float(sample_rate.numpy())
+    return _write("audio", name, data, step, (("sample_rate", float(sample_rate)),
+                                              ("max_outputs", max_outputs)))
+
+
 def text(name, data, step=None, description=None):
     if isinstance(data, EagerTensor):
         data = data.numpy()

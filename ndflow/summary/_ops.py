@@ -24,6 +24,9 @@ def build_summary(kind, tag, data, options):
         return _protos.image_summary(tag, data, max_outputs=options.get("max_outputs", 3))
     if kind == "text":
         return _protos.text_summary(tag, data)
+    if kind == "audio":
+        return _protos.audio_summary(tag, data, options["sample_rate"],
+                                     max_outputs=options.get("max_outputs", 3))
     raise ValueError(f"Unknown summary kind {kind!r}.")
 
 
@@ -56,6 +59,10 @@ def SUMMARY_V1(xp, *data, kind, tag, options, constant):
     if kind == "image":
         proto = _protos.image_summary(tag, value, options.get("max_outputs", 3),
                                       numbered_tags=_v1_image_tag(tag))
+    elif kind == "audio":  # TF1 names the clips tag/audio/i (tag/audio for one)
+        proto = _protos.audio_summary(
+            tag, value, options["sample_rate"], options.get("max_outputs", 3),
+            numbered_tags=lambda i, n: f"{tag}/audio" if n == 1 else f"{tag}/audio/{i}")
     else:
         proto = build_summary(kind, tag, value, options)
     return _as_bytes_scalar(proto.SerializeToString())

@@ -79,6 +79,47 @@ def image_summary(tag, images, max_outputs=3, numbered_tags=None):
     return summary_pb2.Summary(value=values)
 
 
+def audio_summary(tag, audio, sample_rate, max_outputs=3, numbered_tags=None):
+    """`audio`: [k, frames, channels] (or [k, frames]) floats in [-1, 1], written as 16-bit
+    PCM WAV clips at `sample_rate` Hz. TF1 names each clip `tag/audio/i`; TF2 keeps `tag`
+    for the first."""
+    summary_pb2 = tensorboard_protos()[3]
+    array = np.asarray(audio)
+    if array.ndim == 2:
+        array = array[:, :, None]
+    if array.ndim != 3:
+        raise InvalidArgumentError(f"summary.audio {tag!r}: expected audio of shape "
+                                   f"[k, frames, channels], got shape {np.shape(audio)}.")
+    rate = float(np.asarray(sample_rate))
+    if not rate > 0:
+        raise InvalidArgumentError(f"summary.audio {tag!r}: sample_rate must be positive, got "
+                                   f"{sample_rate!r}.")
+    values = []
+    count = min(int(max_outputs), array.shape[0])
+    for i in range(count):
+        clip = array[i]
+        sound = summary_pb2.Summary.Audio(
+            sample_rate=rate, num_channels=clip.shape[1], length_frames=clip.shape[0],
+            encoded_audio_string=encode_wav(clip, int(rate)), content_type="audio/wav")
+        name = numbered_tags(i, count) if numbered_tags else (tag if i == 0 else f"{tag}/{i}")
+        values.append(summary_pb2.Summary.Value(tag=name, audio=sound))
+    return summary_pb2.Summary(value=values)
+
+
+def encode_wav(samples, sample_rate):
+    """[frames, channels] floats in [-1, 1] as a 16-bit PCM WAV file's bytes."""
+    import io
+    import wave
+    pcm = np.round(np.clip(np.nan_to_num(np.asarray(samples, np.float64)), -1.0, 1.0) * 32767)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(pcm.shape[1])
+        out.setsampwidth(2)
+        out.setframerate(sample_rate)
+        out.writeframes(pcm.astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
 def text_summary(tag, text):
     """Text the way TensorBoard's text plugin reads it: a string tensor with plugin metadata."""
     from tensorboard.compat.proto import tensor_pb2, types_pb2

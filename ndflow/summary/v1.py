@@ -53,6 +53,14 @@ def image(name, tensor, max_outputs=3, collections=None, family=None):
                        (("max_outputs", max_outputs),))
 
 
+def audio(name, tensor, sample_rate, max_outputs=3, collections=None, family=None):
+    """A summary of up to `max_outputs` clips of `tensor` ([k, frames, channels] or [k,
+    frames] floats in [-1, 1]) at `sample_rate` Hz (a Python number)."""
+    rate = sample_rate.numpy() if hasattr(sample_rate, "numpy") else sample_rate
+    return _summary_op("audio", name, tensor, collections, family,
+                       (("sample_rate", float(rate)), ("max_outputs", int(max_outputs))))
+
+
 def text(name, tensor, collections=None):
     return _summary_op("text", name, tensor, collections)
 

@@ -24,8 +24,16 @@ def get_global_step(graph=None):
     return found[0] if found else None
 
 
+from .optimizers_v1 import (AdadeltaOptimizer, FtrlOptimizer,  # noqa: E402,F401
+                            ProximalAdagradOptimizer, ProximalGradientDescentOptimizer)
+from .learning_rate_decay import (cosine_decay, cosine_decay_restarts,  # noqa: E402,F401
+                                  exponential_decay, inverse_time_decay, linear_cosine_decay,
+                                  natural_exp_decay, piecewise_constant, polynomial_decay)
+from .moving_averages import ExponentialMovingAverage  # noqa: E402,F401
 from .saver import (CheckpointState, Saver, checkpoint_exists, get_checkpoint_state,  # noqa: E402,F401
                     latest_checkpoint)
+from .checkpoint import (Checkpoint, CheckpointManager,  # noqa: E402,F401
+                         CheckpointLoadStatus)
 
 
 def __getattr__(name):  # tf.train.Example, Features, Feature...: protos load on first use

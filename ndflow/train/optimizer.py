@@ -23,8 +23,8 @@ class Optimizer:
         key = (slot_name, var)
         s = self._slots.get(key)
         if s is None:
-            value = array_ops.constant(initial, var.dtype, shape=var.shape.as_list())
-            s = _make_like(var, value, slot_name)
+            s = _make_like(var, lambda: array_ops.constant(initial, var.dtype,
+                                                           shape=var.shape.as_list()), slot_name)
             self._slots[key] = s
         return s
 

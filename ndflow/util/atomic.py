@@ -167,6 +167,7 @@ def atomic_write_directory(path, files):
     try:
         _lock(fd)
         for name, data in files.items():
+            os.makedirs(os.path.dirname(os.path.join(tmp, name)), exist_ok=True)  # assets/..
             with open(os.path.join(tmp, name), "wb") as f:
                 f.write(data)
                 f.flush()

@@ -70,7 +70,7 @@ HARNESS = [
     (layers.Permute, {"dims": (2, 1)}, (2, 3, 4), (2, 4, 3), 0, 0),
     (layers.Activation, {"activation": "tanh"}, (2, 3), (2, 3), 0, 0),
     (layers.Dropout, {"rate": 0.5}, (2, 3), (2, 3), 0, 0),
-    (layers.Normalization, {}, (4, 3), (4, 3), 0, 2),
+    (layers.Normalization, {}, (4, 3), (4, 3), 0, 3),  # mean, variance, count (Keras 3)
     (layers.Normalization, {"mean": 1.0, "variance": 4.0}, (4, 3), (4, 3), 0, 0),
     (layers.BatchNormalization, {}, (4, 3), (4, 3), 2, 2),
     (layers.BatchNormalization, {"axis": 1}, (4, 2, 3, 3), (4, 2, 3, 3), 2, 2),

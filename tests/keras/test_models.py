@@ -167,9 +167,10 @@ def test_wide_and_deep_subclassed_model():
     assert [layer.name for layer in model.layers][:2] == [model.norm_layer_wide.name,
                                                           model.norm_layer_deep.name]
     assert len(model.layers) == 6
-    # 2x(mean, variance) + hidden1, hidden2, main (on 5 + 30), aux
-    assert len(model.trainable_weights) == 8 and len(model.non_trainable_weights) == 4
-    assert model.count_params() == (2 * 5 + 2 * 6) + (6 * 30 + 30) + (30 * 30 + 30) + \
+    # 2x(mean, variance, count: Keras 3's Normalization) + hidden1, hidden2, main (on 5 + 30),
+    # aux
+    assert len(model.trainable_weights) == 8 and len(model.non_trainable_weights) == 6
+    assert model.count_params() == (2 * 5 + 1 + 2 * 6 + 1) + (6 * 30 + 30) + (30 * 30 + 30) + \
         (35 + 1) + (30 + 1)
     lines = []
     model.summary(print_fn=lines.append)

@@ -67,8 +67,7 @@ def _flat(y):
     return list(y) if isinstance(y, (list, tuple)) else [y]
 
 
-def test_function_runs_one_while_loop_over_variable_lengths():
-    layer = L.GRU(4, return_sequences=True)
+def _traced_kinds(layer):
     fn = ndflow.function(lambda x: layer(x),
                          input_signature=[ndflow.TensorSpec([None, None, 3], "float32")])
     for steps in (2, 7):
@@ -76,9 +75,20 @@ def test_function_runs_one_while_loop_over_variable_lengths():
         np.testing.assert_allclose(fn(x).numpy(), layer(x).numpy(), atol=1e-6)
         assert fn(x).shape == (3, steps, 4)
     graph = fn.get_concrete_function().graph
-    kinds = [op.type for op in graph.get_operations()]
+    return [op.type for op in graph.get_operations()]
+
+
+def test_function_runs_one_while_loop_over_variable_lengths():
+    kinds = _traced_kinds(L.SimpleRNN(4, return_sequences=True))
     assert sum(k in ("While", "StatelessWhile") for k in kinds) == 1
     assert "MatMul" not in kinds  # the cell's matmuls live in the loop body only
+
+
+def test_function_runs_gru_as_one_fused_op_over_variable_lengths():
+    kinds = _traced_kinds(L.GRU(4, return_sequences=True))
+    assert kinds.count("GRUSequence") == 1
+    assert not any(k in ("While", "StatelessWhile") for k in kinds)
+    assert kinds.count("MatMul") == 1  # the input projection of every timestep at once
 
 
 def test_mask_keeps_states_and_zero_output_for_mask():

@@ -279,6 +279,9 @@ class Layer:
             var = Variable(value, trainable=trainable, name=f"{self.name}/{name}", dtype=dtype,
                            constraint=constraint)
         var._nd_keras_name = name
+        if "_nd_deferred_restore" in self.__dict__:  # a tf.train.Checkpoint restored it early
+            from ...train.checkpoint import restore_deferred
+            restore_deferred(self, name, var)
         (self._trainable_variables if trainable else self._non_trainable_variables).append(var)
         if regularizer is not None:
             from .. import regularizers
@@ -504,6 +507,13 @@ class Layer:
         graph = FuncGraph(f"{self.name}_spec")
         with building_graph(graph):
             def placeholder(t):
+                if isinstance(t, KerasTensor) and t.ragged_rank:
+                    import ndflow  # a RaggedTensor of placeholders (ndflow.ragged sits above)
+                    return ndflow.compat.v1.ragged.placeholder(
+                        t.dtype, t.ragged_rank, t.shape[t.ragged_rank + 1:])
+                if isinstance(t, KerasTensor) and t.sparse:  # a SparseTensor of placeholders
+                    from ...ops.sparse_ops import sparse_placeholder
+                    return sparse_placeholder(t.dtype, t.shape)
                 if isinstance(t, KerasTensor):
                     return array_ops.placeholder(t.dtype, t.shape)
                 return t
@@ -523,7 +533,9 @@ class Layer:
             self.input_spec.check(self.name, first.shape)
         outputs = self._trace_specs(args, kwargs)
         kt_outputs = nest.map_structure(
-            lambda s: KerasTensor(shape_tuple(s) or (), s.dtype), outputs)
+            lambda s: KerasTensor(shape_tuple(s) or (), s.dtype,
+                                  ragged=bool(getattr(s, "ragged_rank", 0)),
+                                  ragged_rank=getattr(s, "ragged_rank", None)), outputs)
         Node(self, list(args), dict(kwargs), kt_outputs)
         return kt_outputs
 

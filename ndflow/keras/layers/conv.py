@@ -1,4 +1,5 @@
-"""Convolutions: Conv1D, Conv2D, Conv2DTranspose (on ndflow.nn's conv ops)."""
+"""Convolutions: Conv1D, Conv2D, Conv3D, Conv2DTranspose, Conv3DTranspose (on ndflow.nn's
+conv ops)."""
 import numpy as np
 
 from ...ops import array_ops, conv_ops, join_ops
@@ -42,9 +43,10 @@ class _Conv(Layer):
         if self.padding not in allowed:
             raise ValueError(f"The `padding` argument must be one of {allowed}. Received: "
                              f"padding={padding}")
-        if groups != 1:
-            raise NotImplementedError("Grouped convolutions (groups > 1) are not supported.")
-        self.groups = 1
+        if int(groups) <= 0 or self.filters % int(groups):
+            raise ValueError("The number of filters must be evenly divisible by the number of "
+                             f"groups. Received: groups={groups}, filters={filters}.")
+        self.groups = int(groups)
         self.data_format = backend.standardize_data_format(data_format)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -60,13 +62,17 @@ class _Conv(Layer):
         return -1 if self.data_format == "channels_last" else 1
 
     def _kernel_shape(self, in_channels):
-        return self.kernel_size + (in_channels, self.filters)
+        return self.kernel_size + (in_channels // self.groups, self.filters)
 
     def build(self, input_shape):
         channels = input_shape[self._channel_axis()]
         if channels is None:
             raise ValueError(f"{type(self).__name__} {self.name}: the channel dimension of the "
                              f"inputs should be defined. Received input_shape={input_shape}")
+        if channels % self.groups:
+            raise ValueError(f"{type(self).__name__} {self.name}: the number of input channels "
+                             f"must be evenly divisible by the number of groups. Received "
+                             f"groups={self.groups}, input_shape={input_shape}")
         self.kernel = self.add_weight(name="kernel", shape=self._kernel_shape(channels),
                                       initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
@@ -83,7 +89,9 @@ class _Conv(Layer):
             fmt = "NHWC" if self.data_format == "channels_last" else "NCHW"
             if self.rank == 1:
                 fmt = "NWC" if self.data_format == "channels_last" else "NCW"
-            if fmt in ("NHWC", "NWC"):
+            if self.rank == 3:
+                fmt = "NDHWC" if self.data_format == "channels_last" else "NCDHW"
+            if fmt in ("NHWC", "NWC", "NDHWC"):
                 out = out + self.bias
             else:
                 out = out + array_ops.reshape(self.bias, [self.filters] + [1] * self.rank)
@@ -108,15 +116,29 @@ class _Conv(Layer):
         return config
 
 
+    def _grouped(self, conv, inputs, kernel, channels_last=None):
+        """`conv(x, w)` per group of channels (Keras's `groups`), outputs concatenated."""
+        if self.groups == 1:
+            return conv(inputs, kernel)
+        if channels_last is None:
+            channels_last = self.data_format == "channels_last"
+        axis = self.rank + 1 if channels_last else 1
+        xs = join_ops.split(inputs, self.groups, axis=axis)
+        ws = join_ops.split(kernel, self.groups, axis=self.rank + 1)
+        return join_ops.concat([conv(x, w) for x, w in zip(xs, ws)], axis=axis)
+
+
 class Conv2D(_Conv):
     rank = 2
 
     def call(self, inputs):
         fmt = "NHWC" if self.data_format == "channels_last" else "NCHW"
-        out = conv_ops.conv2d(inputs, self.kernel, strides=list(self.strides),
-                              padding=self.padding.upper(), data_format=fmt,
-                              dilations=list(self.dilation_rate))
-        return self._finish(out)
+
+        def conv(x, w):
+            return conv_ops.conv2d(x, w, strides=list(self.strides),
+                                   padding=self.padding.upper(), data_format=fmt,
+                                   dilations=list(self.dilation_rate))
+        return self._finish(self._grouped(conv, inputs, self.kernel))
 
 
 class Conv1D(_Conv):
@@ -131,8 +153,28 @@ class Conv1D(_Conv):
             pads = [[0, 0], [left, 0], [0, 0]] if fmt == "NWC" else [[0, 0], [0, 0], [left, 0]]
             x = join_ops.pad(x, pads)
             padding = "VALID"
-        out = conv_ops.conv1d(x, self.kernel, stride=self.strides[0], padding=padding,
-                              data_format=fmt, dilations=self.dilation_rate[0])
+
+        def conv(x, w):
+            return conv_ops.conv1d(x, w, stride=self.strides[0], padding=padding,
+                                   data_format=fmt, dilations=self.dilation_rate[0])
+        return self._finish(self._grouped(conv, x, self.kernel))
+
+
+class Conv3D(_Conv):
+    """3-D convolution (channels first goes through NDHWC, the only layout of the op)."""
+    rank = 3
+
+    def call(self, inputs):
+        from ...ops import conv3d_ops
+        first = self.data_format == "channels_first"
+        x = array_ops.transpose(inputs, [0, 2, 3, 4, 1]) if first else inputs
+
+        def conv(x, w):
+            return conv3d_ops.conv3d(x, w, [1, *self.strides, 1], self.padding.upper(),
+                                     dilations=[1, *self.dilation_rate, 1])
+        out = self._grouped(conv, x, self.kernel, channels_last=True)
+        if first:
+            out = array_ops.transpose(out, [0, 4, 1, 2, 3])
         return self._finish(out)
 
 
@@ -160,6 +202,12 @@ class Conv2DTranspose(_Conv):
 
     def _kernel_shape(self, in_channels):
         return self.kernel_size + (self.filters, in_channels)
+
+    def build(self, input_shape):
+        if self.groups != 1:
+            raise ValueError(f"{type(self).__name__} does not take `groups`. Received "
+                             f"groups={self.groups}")
+        super().build(input_shape)
 
     def call(self, inputs):
         shape = shape_tuple(inputs)
@@ -192,6 +240,39 @@ class Conv2DTranspose(_Conv):
 
     def get_config(self):
         config = super().get_config()
+        config.pop("groups")  # Keras 3's transposed convolutions take no `groups`
         config["output_padding"] = None if self.output_padding is None else \
             list(self.output_padding)
         return config
+
+
+class Conv3DTranspose(Conv2DTranspose):
+    """Transposed 3-D convolution; kernel (kd, kh, kw, filters, in_channels)."""
+    rank = 3
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None,
+                 data_format=None, dilation_rate=1, **kwargs):
+        _Conv.__init__(self, filters, kernel_size, strides=strides, padding=padding,
+                       data_format=data_format, dilation_rate=dilation_rate, **kwargs)
+        self.output_padding = None if output_padding is None else \
+            _tuple(output_padding, 3, "output_padding")
+
+    def call(self, inputs):
+        from ...ops import conv3d_ops
+        first = self.data_format == "channels_first"
+        x = array_ops.transpose(inputs, [0, 2, 3, 4, 1]) if first else inputs
+        shape = shape_tuple(x)
+        pads = self.output_padding or (None,) * 3
+        sizes = [_deconv_length(shape[i + 1], self.strides[i], self.kernel_size[i],
+                                self.padding, pads[i], self.dilation_rate[i])
+                 for i in range(3)]
+        if None in sizes:
+            raise ValueError(f"Conv3DTranspose {self.name}: needs known spatial dimensions; "
+                             f"got input shape {shape_tuple(inputs)}.")
+        batch = shape[0] if shape[0] is not None else array_ops.shape(x)[0]
+        out = conv3d_ops.conv3d_transpose(x, self.kernel, [batch] + sizes + [self.filters],
+                                          [1, *self.strides, 1], self.padding.upper(),
+                                          dilations=[1, *self.dilation_rate, 1])
+        if first:
+            out = array_ops.transpose(out, [0, 4, 1, 2, 3])
+        return self._finish(out)

@@ -1,5 +1,7 @@
 """Core layers: Dense, Activation, Dropout, Lambda (and the op layer behind arithmetic on
 Keras tensors)."""
+import warnings
+
 import numpy as np
 
 from ...ops import array_ops, join_ops, linalg_ops, nn_ops
@@ -11,11 +13,38 @@ def _serialize(module, obj):
     return None if obj is None else module.serialize(obj)
 
 
+# Keras 1 argument names of Dense and the Keras 2 names Keras 2 converted them to.
+_KERAS1_DENSE = {"output_dim": "units", "init": "kernel_initializer",
+                 "W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer",
+                 "W_constraint": "kernel_constraint", "b_constraint": "bias_constraint",
+                 "bias": "use_bias"}
+
+
+def keras1_arguments(layer_name, kwargs, renames, given):
+    """Moves Keras 1 arguments in `kwargs` to their Keras 2 names in `given` (a dict of the
+    new-style values), with the deprecation warning Keras 2 gave."""
+    for old, new in renames.items():
+        if old in kwargs:
+            warnings.warn(f"Update your `{layer_name}` call to the Keras 2 API: `{old}` is now "
+                          f"`{new}`.", DeprecationWarning, stacklevel=4)
+            given[new] = kwargs.pop(old)
+    return given
+
+
 class Dense(Layer):
-    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 **kwargs):
+    def __init__(self, units=None, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        if any(k in kwargs for k in _KERAS1_DENSE):
+            new = keras1_arguments("Dense", kwargs, _KERAS1_DENSE, {})
+            units = new.get("units", units)
+            use_bias = new.get("use_bias", use_bias)
+            kernel_initializer = new.get("kernel_initializer", kernel_initializer)
+            kernel_regularizer = new.get("kernel_regularizer", kernel_regularizer)
+            bias_regularizer = new.get("bias_regularizer", bias_regularizer)
+            kernel_constraint = new.get("kernel_constraint", kernel_constraint)
+            bias_constraint = new.get("bias_constraint", bias_constraint)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, (int, np.integer)) or units <= 0:
             raise ValueError("Received an invalid value for `units`, expected a positive "
@@ -51,7 +80,9 @@ class Dense(Layer):
 
     def call(self, inputs):
         shape = shape_tuple(inputs)
-        if shape is not None and len(shape) > 2:  # dense over the last axis
+        if hasattr(inputs, "dense_shape"):  # a SparseTensor: multiplied as is, never densified
+            out = self._sparse_matmul(inputs, shape)
+        elif shape is not None and len(shape) > 2:  # dense over the last axis
             if any(d is None for d in shape[1:]):
                 raise ValueError(f"Dense layer {self.name}: inputs of rank > 2 need known "
                                  f"non-batch dimensions; got {shape}.")
@@ -65,6 +96,13 @@ class Dense(Layer):
         if self.activation is not None:
             out = self.activation(out)
         return out
+
+    def _sparse_matmul(self, inputs, shape):
+        from ...ops import sparse_ops
+        if shape is not None and len(shape) != 2:
+            raise ValueError(f"Dense layer {self.name}: a SparseTensor input must have rank 2 "
+                             f"(batch, features); got shape {shape}.")
+        return sparse_ops.sparse_dense_matmul(inputs, self.kernel)
 
     def get_config(self):
         config = super().get_config()
@@ -200,3 +238,8 @@ class TensorOpLayer(Layer):
         config = super().get_config()
         config["function"] = getattr(self.fn, "__name__", "op")
         return config
+
+
+from ._keras2_paths import install as _install  # noqa: E402
+
+_install(globals(), "core")  # Keras 2 names this module path held, defined elsewhere

@@ -9,12 +9,11 @@ from .keras_tensor import KerasTensor, Node
 
 class InputLayer(Layer):
     def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
-                 input_tensor=None, optional=False, name=None, **kwargs):
+                 input_tensor=None, optional=False, name=None, ragged=False, **kwargs):
         if "input_shape" in kwargs:  # Keras 2 spelling
             shape = kwargs.pop("input_shape")
         if "batch_input_shape" in kwargs:
             batch_shape = kwargs.pop("batch_input_shape")
-        kwargs.pop("ragged", None)
         if shape is not None and batch_shape is not None:
             raise ValueError("You cannot pass both `shape` and `batch_shape` at the same time.")
         if input_tensor is not None:
@@ -33,9 +32,14 @@ class InputLayer(Layer):
         self._nd_dtype = dtypes.as_dtype(dtype or backend.floatx())
         self._batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
         self.sparse = bool(sparse)
+        self.ragged = bool(ragged)
+        if self.ragged and len(self._batch_shape) < 2:
+            raise ValueError(f"Input(ragged=True) needs a shape of rank >= 1 (e.g. shape=(None,)); "
+                             f"got batch shape {self._batch_shape}.")
         self.optional = optional
         self.built = True
-        tensor = KerasTensor(self._batch_shape, self._nd_dtype, name=self.name)
+        tensor = KerasTensor(self._batch_shape, self._nd_dtype, name=self.name,
+                             ragged=self.ragged, sparse=self.sparse)
         Node(self, [], {}, tensor)
         self._nd_output = tensor
 
@@ -48,7 +52,7 @@ class InputLayer(Layer):
 
     def get_config(self):
         return {"batch_shape": list(self._batch_shape), "dtype": self.dtype,
-                "sparse": self.sparse, "name": self.name}
+                "sparse": self.sparse, "ragged": self.ragged, "name": self.name}
 
     def get_build_config(self):
         return None
@@ -61,10 +65,10 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None
         warnings.warn("Input(batch_input_shape=...) is Keras 2; use batch_shape=.",
                       DeprecationWarning, stacklevel=2)
         batch_shape = kwargs.pop("batch_input_shape")
-    kwargs.pop("ragged", None)
+    ragged = kwargs.pop("ragged", False)
     if kwargs:
         raise TypeError(f"Input() got unexpected keyword arguments: {sorted(kwargs)}")
     layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
                        batch_shape=batch_shape, input_tensor=tensor, optional=optional,
-                       name=name)
+                       name=name, ragged=ragged)
     return layer._nd_output

@@ -16,14 +16,22 @@ _node_ids = itertools.count()
 
 
 class KerasTensor:
-    __slots__ = ("shape", "dtype", "name", "_keras_history", "sparse", "__weakref__")
+    __slots__ = ("shape", "dtype", "name", "_keras_history", "sparse", "ragged_rank",
+                 "__weakref__")
 
-    def __init__(self, shape, dtype="float32", name=None, sparse=False):
+    def __init__(self, shape, dtype="float32", name=None, sparse=False, ragged=False,
+                 ragged_rank=None):
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = dtypes.as_dtype(dtype)
         self.name = name
         self.sparse = sparse
+        # a ragged Keras tensor stands for a RaggedTensor with this many ragged dims (0: dense)
+        self.ragged_rank = (ragged_rank or 1) if ragged else 0
         self._keras_history = None
+
+    @property
+    def ragged(self):
+        return self.ragged_rank > 0
 
     @property
     def ndim(self):

@@ -146,3 +146,8 @@ def minimum(inputs, **kwargs):
 
 def concatenate(inputs, axis=-1, **kwargs):
     return Concatenate(axis=axis, **kwargs)(inputs)
+
+
+from ._keras2_paths import install as _install  # noqa: E402
+
+_install(globals(), "merge")  # Keras 2 names this module path held, defined elsewhere

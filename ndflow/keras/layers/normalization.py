@@ -52,6 +52,9 @@ class Normalization(Layer):
                                               initializer="zeros", trainable=False)
             self.adapt_variance = self.add_weight(name="variance", shape=weight_shape,
                                                   initializer="ones", trainable=False)
+            # Keras 3 keeps Keras 2's `count` so old weight files keep lining up
+            self.count = self.add_weight(name="count", shape=(), dtype="int32",
+                                         initializer="zeros", trainable=False)
         else:
             dt = self._nd_dtype._np
             self._nd_mean = np.broadcast_to(np.asarray(self.input_mean, dt),
@@ -263,3 +266,8 @@ class LayerNormalization(Layer):
             "beta_constraint": _ser(constraints, self.beta_constraint),
             "gamma_constraint": _ser(constraints, self.gamma_constraint)})
         return config
+
+
+from ._keras2_paths import install as _install  # noqa: E402
+
+_install(globals(), "normalization")  # Keras 2 names this module path held, defined elsewhere

@@ -1,4 +1,4 @@
-"""Pooling: Max/AveragePooling1D/2D and the global poolings."""
+"""Pooling: Max/AveragePooling1D/2D/3D and the global poolings."""
 from ...ops import math_ops, pooling_ops
 from .. import backend
 from .base import InputSpec, Layer
@@ -28,6 +28,12 @@ class _Pooling(Layer):
 
     def call(self, inputs):
         last = self.data_format == "channels_last"
+        if self.rank == 3:  # 3-D pooling is NDHWC only: channels first goes through it
+            from ...ops import array_ops, conv3d_ops
+            fn = conv3d_ops.max_pool3d if self.mode == "max" else conv3d_ops.avg_pool3d
+            x = inputs if last else array_ops.transpose(inputs, [0, 2, 3, 4, 1])
+            y = fn(x, list(self.pool_size), list(self.strides), self.padding.upper())
+            return y if last else array_ops.transpose(y, [0, 4, 1, 2, 3])
         if self.rank == 2:
             fn = pooling_ops.max_pool2d if self.mode == "max" else pooling_ops.avg_pool2d
             fmt = "NHWC" if last else "NCHW"
@@ -112,7 +118,7 @@ class GlobalAveragePooling1D(_GlobalPooling):
         self.supports_masking = True
 
     def call(self, inputs, mask=None):
-        if mask is None:
+        if mask is None or hasattr(inputs, "flat_values"):  # ragged rows hold no padding
             return super().call(inputs)
         import ndflow
         steps_axis = 1 if self.data_format == "channels_last" else 2
@@ -130,8 +136,40 @@ class GlobalMaxPooling1D(_GlobalPooling):
     reduce = staticmethod(math_ops.reduce_max)
 
 
+class MaxPooling3D(_Pooling):
+    rank, mode = 3, "max"
+
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None,
+                 **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+
+class AveragePooling3D(_Pooling):
+    rank, mode = 3, "avg"
+
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+
+class GlobalAveragePooling3D(_GlobalPooling):
+    rank = 3
+    reduce = staticmethod(math_ops.reduce_mean)
+
+
+class GlobalMaxPooling3D(_GlobalPooling):
+    rank = 3
+    reduce = staticmethod(math_ops.reduce_max)
+
+
 # Keras aliases
 MaxPool2D, AvgPool2D, MaxPool1D, AvgPool1D = (MaxPooling2D, AveragePooling2D, MaxPooling1D,
                                               AveragePooling1D)
+MaxPool3D, AvgPool3D = MaxPooling3D, AveragePooling3D
+GlobalAvgPool3D, GlobalMaxPool3D = GlobalAveragePooling3D, GlobalMaxPooling3D
 GlobalAvgPool2D, GlobalMaxPool2D = GlobalAveragePooling2D, GlobalMaxPooling2D
 GlobalAvgPool1D, GlobalMaxPool1D = GlobalAveragePooling1D, GlobalMaxPooling1D
+
+
+from ._keras2_paths import install as _install  # noqa: E402
+
+_install(globals(), "pooling")  # Keras 2 names this module path held, defined elsewhere

@@ -1,4 +1,5 @@
-"""Reshaping layers: Flatten, Reshape, Permute, ZeroPadding2D, UpSampling2D."""
+"""Reshaping layers: Flatten, Reshape, Permute, ZeroPadding1D/2D/3D, Cropping1D/2D/3D,
+UpSampling1D/2D/3D."""
 import numpy as np
 
 from ...ops import array_ops, join_ops
@@ -96,52 +97,187 @@ def _pairs(value, n, what):
     return tuple((v, v) if isinstance(v, int) else tuple(v) for v in value)
 
 
-class ZeroPadding2D(Layer):
-    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
+class _SpatialLayer(Layer):
+    """A layer over the `rank` spatial axes of (batch, spatial..., channels) inputs (or
+    channels first)."""
+    rank = 2
+
+    def _spatial_axes(self):
+        first = getattr(self, "data_format", "channels_last") == "channels_first"
+        return list(range(2, self.rank + 2)) if first else list(range(1, self.rank + 1))
+
+
+class _ZeroPadding(_SpatialLayer):
+    def __init__(self, padding=1, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.padding = _pairs(padding, 2, "padding")
+        self.padding = _pairs(padding, self.rank, "padding")
+        if any(p < 0 for pair in self.padding for p in pair):
+            raise ValueError(f"{type(self).__name__}: padding must be non-negative. "
+                             f"Received: padding={padding}")
         self.data_format = backend.standardize_data_format(data_format)
-        self.input_spec = InputSpec(ndim=4)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs):
-        (top, bottom), (left, right) = self.padding
-        if self.data_format == "channels_last":
-            pads = [[0, 0], [top, bottom], [left, right], [0, 0]]
-        else:
-            pads = [[0, 0], [0, 0], [top, bottom], [left, right]]
+        pads = [[0, 0] for _ in range(self.rank + 2)]
+        for axis, pair in zip(self._spatial_axes(), self.padding):
+            pads[axis] = list(pair)
         return join_ops.pad(inputs, pads)
 
     def get_config(self):
         config = super().get_config()
-        config.update({"padding": [list(p) for p in self.padding],
+        padding = [list(p) for p in self.padding]
+        config.update({"padding": padding[0] if self.rank == 1 else padding,
                        "data_format": self.data_format})
         return config
 
 
-class UpSampling2D(Layer):
+class ZeroPadding1D(_ZeroPadding):
+    """Pads the steps axis with zeros: `padding` an int or (left, right)."""
+    rank = 1
+
+    def __init__(self, padding=1, data_format=None, **kwargs):
+        if not isinstance(padding, int) and len(padding) == 2 and \
+                all(isinstance(p, int) for p in padding):
+            padding = (tuple(padding),)
+        super().__init__(padding, data_format, **kwargs)
+
+
+class ZeroPadding2D(_ZeroPadding):
+    """Pads height and width with zeros: an int, (h, w), or ((top, bottom), (left, right))."""
+    rank = 2
+
+    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
+        super().__init__(padding, data_format, **kwargs)
+
+
+class ZeroPadding3D(_ZeroPadding):
+    """Pads the three spatial axes with zeros."""
+    rank = 3
+
+    def __init__(self, padding=(1, 1, 1), data_format=None, **kwargs):
+        super().__init__(padding, data_format, **kwargs)
+
+
+class _Cropping(_SpatialLayer):
+    def __init__(self, cropping, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.cropping = _pairs(cropping, self.rank, "cropping")
+        if any(p < 0 for pair in self.cropping for p in pair):
+            raise ValueError(f"{type(self).__name__}: cropping must be non-negative. "
+                             f"Received: cropping={cropping}")
+        self.data_format = backend.standardize_data_format(data_format)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
+
+    def call(self, inputs):
+        shape = shape_tuple(inputs)
+        key = [slice(None)] * (self.rank + 2)
+        for axis, (before, after) in zip(self._spatial_axes(), self.cropping):
+            if shape[axis] is not None and before + after >= shape[axis]:
+                raise ValueError(f"{type(self).__name__} {self.name}: cropping {self.cropping} "
+                                 f"leaves nothing of an input of shape {shape}.")
+            key[axis] = slice(before, -after if after else None)
+        return inputs[tuple(key)]
+
+    def get_config(self):
+        config = super().get_config()
+        cropping = [list(p) for p in self.cropping]
+        config["cropping"] = cropping[0] if self.rank == 1 else cropping
+        if self.rank > 1:
+            config["data_format"] = self.data_format
+        return config
+
+
+class Cropping1D(_Cropping):
+    """Crops the steps axis: `cropping` an int or (left, right)."""
+    rank = 1
+
+    def __init__(self, cropping=(1, 1), **kwargs):
+        if not isinstance(cropping, int):
+            cropping = (tuple(cropping),)
+        super().__init__(cropping, "channels_last", **kwargs)
+
+
+class Cropping2D(_Cropping):
+    """Crops height and width: an int, (h, w), or ((top, bottom), (left, right))."""
+    rank = 2
+
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+        super().__init__(cropping, data_format, **kwargs)
+
+
+class Cropping3D(_Cropping):
+    """Crops the three spatial axes."""
+    rank = 3
+
+    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
+        super().__init__(cropping, data_format, **kwargs)
+
+
+def _repeat_axes(x, axes, sizes):
+    """Nearest-neighbour upsampling: each element repeated `sizes[i]` times along axes[i]."""
+    shape = shape_tuple(x)
+    if any(shape[a] is None for a in axes) or any(d is None for d in shape[1:]):
+        raise ValueError(f"UpSampling: needs known non-batch dimensions; got shape {shape}.")
+    expanded, ones, target = [-1], [1], [-1]
+    for axis, d in enumerate(shape[1:], start=1):
+        k = sizes[axes.index(axis)] if axis in axes else 1
+        expanded += [d, 1] if axis in axes else [d]
+        ones += [1, k] if axis in axes else [1]
+        target.append(d * k)
+    x = array_ops.reshape(x, expanded) * array_ops.ones(ones, dtype=x.dtype)
+    return array_ops.reshape(x, target)
+
+
+class UpSampling1D(Layer):
+    """Repeats each step `size` times."""
+
+    def __init__(self, size=2, **kwargs):
+        super().__init__(**kwargs)
+        self.size = int(size)
+        self.input_spec = InputSpec(ndim=3)
+
+    def call(self, inputs):
+        return _repeat_axes(inputs, [1], [self.size])
+
+    def get_config(self):
+        config = super().get_config()
+        config["size"] = self.size
+        return config
+
+
+_UPSAMPLING_INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5")
+
+
+class UpSampling2D(_SpatialLayer):
+    """Upsamples height and width by `size`: "nearest" repeats pixels, "bilinear",
+    "bicubic", "lanczos3" and "lanczos5" interpolate (tf.image.resize, half-pixel centres)."""
+    rank = 2
+
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         super().__init__(**kwargs)
-        self.size = (size, size) if isinstance(size, int) else tuple(size)
+        self.size = (size, size) if isinstance(size, int) else tuple(int(v) for v in size)
         self.data_format = backend.standardize_data_format(data_format)
-        if interpolation != "nearest":
-            raise NotImplementedError("UpSampling2D: only interpolation='nearest' is "
-                                      f"supported. Received: {interpolation!r}")
+        if interpolation not in _UPSAMPLING_INTERPOLATIONS:
+            raise ValueError("`interpolation` argument should be one of "
+                             f"{list(_UPSAMPLING_INTERPOLATIONS)}. Received: "
+                             f"interpolation={interpolation!r}")
         self.interpolation = interpolation
         self.input_spec = InputSpec(ndim=4)
 
     def call(self, inputs):
+        if self.interpolation == "nearest":
+            return _repeat_axes(inputs, self._spatial_axes(), list(self.size))
+        from ...ops import image_resize_ops
         x = inputs
         if self.data_format == "channels_first":
             x = array_ops.transpose(x, [0, 2, 3, 1])
-        _, h, w, c = shape_tuple(x)
-        if None in (h, w, c):
-            raise ValueError(f"UpSampling2D {self.name}: needs known height, width and "
-                             f"channels; got shape {shape_tuple(x)}.")
-        sh, sw = self.size
-        # nearest neighbour: each pixel broadcast into an (sh, sw) block
-        x = array_ops.reshape(x, [-1, h, 1, w, 1, c])
-        x = x * array_ops.ones([1, 1, sh, 1, sw, 1], dtype=x.dtype)
-        x = array_ops.reshape(x, [-1, h * sh, w * sw, c])
+        _, h, w, _ = shape_tuple(x)
+        if h is None or w is None:
+            raise ValueError(f"UpSampling2D {self.name}: interpolation needs known height and "
+                             f"width; got shape {shape_tuple(inputs)}.")
+        x = image_resize_ops.resize_nhwc(x, (h * self.size[0], w * self.size[1]),
+                                         self.interpolation, False)
+        x = array_ops.cast(x, inputs.dtype) if x.dtype != inputs.dtype else x
         if self.data_format == "channels_first":
             x = array_ops.transpose(x, [0, 3, 1, 2])
         return x
@@ -150,4 +286,23 @@ class UpSampling2D(Layer):
         config = super().get_config()
         config.update({"size": list(self.size), "data_format": self.data_format,
                        "interpolation": self.interpolation})
+        return config
+
+
+class UpSampling3D(_SpatialLayer):
+    """Repeats each voxel `size` times along the three spatial axes."""
+    rank = 3
+
+    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.size = (size,) * 3 if isinstance(size, int) else tuple(int(v) for v in size)
+        self.data_format = backend.standardize_data_format(data_format)
+        self.input_spec = InputSpec(ndim=5)
+
+    def call(self, inputs):
+        return _repeat_axes(inputs, self._spatial_axes(), list(self.size))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"size": list(self.size), "data_format": self.data_format})
         return config

@@ -12,12 +12,75 @@ from ...util import nest
 
 def to_array(value):
     """One input as a NumPy array; float64 becomes float32 (Keras's floatx)."""
+    if hasattr(value, "flat_values") and hasattr(value, "nrows"):  # a RaggedTensor stays one
+        return value
+    if is_sparse_input(value):  # a tf.SparseTensor stays one (scipy.sparse: becomes one)
+        return value if _is_sparse_tensor(value) else SparseRows.of(value)[:]
     if isinstance(value, TensorLike):
         value = value.numpy()
     arr = np.asarray(value)
     if arr.dtype == np.float64:
         arr = arr.astype(np.float32)
     return arr
+
+
+def _is_sparse_tensor(value):
+    from ...ops.sparse_tensor import SparseTensor
+    return isinstance(value, SparseTensor)
+
+
+def is_sparse_input(value):
+    """A tf.SparseTensor or a scipy.sparse matrix (data for an Input(sparse=True) model)."""
+    return _is_sparse_tensor(value) or isinstance(value, SparseRows) or (
+        type(value).__module__.startswith("scipy.sparse") and hasattr(value, "tocoo"))
+
+
+class SparseRows:
+    """A sparse input kept as its nonzeros in row order, so that batches of rows (a slice or
+    shuffled indices) are cut without densifying; each batch is a tf.SparseTensor. Keras
+    turns a scipy.sparse matrix into a SparseTensor per batch the same way."""
+
+    def __init__(self, indices, values, dense_shape):
+        indices = np.asarray(indices, np.int64).reshape(-1, len(dense_shape))
+        order = np.lexsort(indices.T[::-1]) if len(indices) else np.zeros(0, np.int64)
+        self._indices, self._values = indices[order], np.asarray(values)[order]
+        if self._values.dtype == np.float64:
+            self._values = self._values.astype(np.float32)
+        self.shape = tuple(int(d) for d in dense_shape)
+        self.ndim = len(self.shape)
+        if self.ndim < 1:
+            raise ValueError(f"A sparse input needs a batch dimension; got dense_shape "
+                             f"{self.shape}.")
+        rows = np.bincount(self._indices[:, 0], minlength=self.shape[0]) if len(indices) \
+            else np.zeros(self.shape[0], np.int64)
+        self._splits = np.concatenate([[0], np.cumsum(rows)]).astype(np.int64)
+
+    @classmethod
+    def of(cls, value):
+        if isinstance(value, cls):
+            return value
+        if hasattr(value, "tocoo"):  # scipy.sparse (scipy itself is never imported here)
+            coo = value.tocoo()
+            return cls(np.stack([coo.row, coo.col], axis=1), np.asarray(coo.data), coo.shape)
+        return cls(value.indices.numpy(), value.values.numpy(), value.dense_shape.numpy())
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __getitem__(self, index):
+        from ...ops.sparse_tensor import SparseTensor
+        rows = np.arange(self.shape[0])[index]
+        starts, counts = self._splits[rows], np.diff(self._splits)[rows]
+        offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        pos = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+        new_rows = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+        indices = np.concatenate([new_rows[:, None], self._indices[pos, 1:]], axis=1)
+        return SparseTensor(indices, self._values[pos], [len(rows)] + list(self.shape[1:]))
+
+
+def _sparse_rows(structure):
+    return nest.map_structure(lambda a: SparseRows.of(a) if _is_sparse_tensor(a) else a,
+                              structure)
 
 
 def standardize(data):
@@ -59,7 +122,7 @@ def num_samples(x, y=None, sample_weight=None):
     sizes, named = set(), []
     for what, s in (("x", x), ("y", y), ("sample_weight", sample_weight)):
         leaves = nest.flatten(s) if s is not None else []
-        these = [int(np.shape(leaf)[0]) if np.ndim(leaf) else 1 for leaf in leaves]
+        these = [_rows(leaf) for leaf in leaves]
         if these:
             named.append(f"'{what}' sizes: {', '.join(map(str, these))}")
         sizes.update(these)
@@ -67,6 +130,12 @@ def num_samples(x, y=None, sample_weight=None):
         raise ValueError("Data cardinality is ambiguous. Make sure all arrays contain the same "
                          "number of samples. " + "; ".join(named))
     return sizes.pop() if sizes else 0
+
+
+def _rows(leaf):
+    if hasattr(leaf, "nrows") and hasattr(leaf, "flat_values"):  # RaggedTensor
+        return int(leaf.nrows())
+    return int(np.shape(leaf)[0]) if np.ndim(leaf) else 1
 
 
 def class_weights_for(y, class_weight):
@@ -87,13 +156,20 @@ def class_weights_for(y, class_weight):
 
 
 def _take(structure, index):
-    return nest.map_structure(lambda a: a[index], structure)
+    return nest.map_structure(lambda a: _take_rows(a, index), structure)
+
+
+def _take_rows(a, index):
+    if hasattr(a, "flat_values") and not isinstance(index, slice):  # RaggedTensor rows
+        from ...ops.indexing_ops import gather
+        return gather(a, np.asarray(index, np.int64))
+    return a[index]
 
 
 class ArrayAdapter:
     def __init__(self, x, y=None, sample_weight=None, batch_size=None, shuffle=False,
                  class_weight=None, steps=None):
-        self.x = standardize(x)
+        self.x = _sparse_rows(standardize(x))
         self.y = standardize(y)
         self.sample_weight = None if sample_weight is None else standardize(sample_weight)
         self.n = num_samples(self.x, self.y, self.sample_weight)
@@ -131,7 +207,7 @@ class ArrayAdapter:
         head, tail = slice(0, at), slice(at, self.n)
         val = (_take(self.x, tail), None if self.y is None else _take(self.y, tail),
                None if self.sample_weight is None else _take(self.sample_weight, tail))
-        self.x = _take(self.x, head)
+        self.x = _sparse_rows(_take(self.x, head))
         self.y = None if self.y is None else _take(self.y, head)
         self.sample_weight = None if self.sample_weight is None else \
             _take(self.sample_weight, head)
@@ -247,18 +323,29 @@ def _is_sequence(data):
         not isinstance(data, (np.ndarray, list, tuple, dict, TensorLike))
 
 
+def _from_pandas(data):
+    """pandas DataFrames and Series as NumPy arrays (as Keras's data adapters take them);
+    pandas itself is never imported here."""
+    if type(data).__module__.split(".")[0] == "pandas" and hasattr(data, "to_numpy"):
+        return data.to_numpy()
+    return data
+
+
 def make_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False,
                  class_weight=None, what="x"):
+    x, y, sample_weight = _from_pandas(x), _from_pandas(y), _from_pandas(sample_weight)
     if x is None:
         raise ValueError(f"Unrecognized data type: {what}=None (expected arrays, tensors, a "
                          "generator or a keras.utils.Sequence).")
     if _is_dataset(x):
         _no_y(y, sample_weight, "a dataset")
         return DatasetAdapter(x, steps, class_weight, what)
-    if _is_sequence(x):
+    if _is_sequence(x) and not hasattr(x, "flat_values") and not is_sparse_input(x):
+        # (a RaggedTensor, SparseTensor or scipy.sparse matrix is an array)
         _no_y(y, sample_weight, "a keras.utils.Sequence")
         return SequenceAdapter(x, steps, class_weight)
-    if isinstance(x, (np.ndarray, TensorLike, list, tuple, dict)) or np.isscalar(x):
+    if isinstance(x, (np.ndarray, TensorLike, list, tuple, dict)) or np.isscalar(x) or \
+            hasattr(x, "flat_values") or is_sparse_input(x):
         adapter = ArrayAdapter(x, y, sample_weight, batch_size, shuffle, class_weight, steps)
         if adapter.n == 0:  # Keras fails here too (an empty history would hide the mistake)
             shapes = [tuple(np.shape(a)) for a in nest.flatten(x)]

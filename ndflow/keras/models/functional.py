@@ -38,11 +38,7 @@ class Functional(Model):
         self._nd_inputs = nest.flatten(inputs)
         self._nd_outputs = nest.flatten(outputs)
         self._nd_nodes = self._collect_nodes()
-        layers = [t._keras_history[0] for t in self._nd_inputs]
-        for node in self._nd_nodes:
-            if not any(node.layer is layer for layer in layers):
-                layers.append(node.layer)
-        self._functional_layers = layers
+        self._functional_layers = _keras_layer_order(self._nd_inputs, self._nd_outputs)
         self._nd_input_names = [t._keras_history[0].name for t in self._nd_inputs]
         self.built = True
         self._build_shapes = nest.map_structure(lambda t: t.shape,
@@ -132,11 +128,21 @@ class Functional(Model):
         return flat
 
     def _standardize(self, x, spec):
+        if getattr(spec, "sparse", False) and hasattr(x, "dense_shape"):
+            # Input(sparse=True): a SparseTensor passes as is (its values take the dtype)
+            return x if x.dtype == spec.dtype else x.with_values(
+                array_ops.cast(x.values, spec.dtype))
+        if getattr(spec, "ragged_rank", 0):  # Input(ragged=True): a RaggedTensor passes as is
+            if not hasattr(x, "flat_values"):
+                raise TypeError(f'Input of model "{self.name}" was declared ragged; pass a '
+                                f"tf.RaggedTensor, got {type(x).__name__}.")
+            return array_ops.cast(x, spec.dtype) if x.dtype != spec.dtype else x
         if not isinstance(x, TensorLike):
             x = array_ops.convert_to_tensor(x, dtype=spec.dtype if _is_float(x, spec) else None)
         if x.dtype != spec.dtype and (x.dtype.is_floating or spec.dtype.is_floating
                                       or spec.dtype.is_integer):
             x = array_ops.cast(x, spec.dtype)
+        x = adjust_input_rank(x, spec.shape)
         shape = shape_tuple(x)
         if shape is not None:
             expected = spec.shape
@@ -172,6 +178,57 @@ class Functional(Model):
     def from_config(cls, config, custom_objects=None):
         from .serialization import functional_from_config
         return functional_from_config(config, custom_objects)
+
+
+def _keras_layer_order(inputs, outputs):
+    """The layers in Keras's order (what `model.layers` lists and what weight files follow):
+    by depth, the inputs' (deepest) first, the depth of a node being its longest distance
+    from an output; ties in the order a depth-first walk from the outputs first meets them."""
+    input_ids = {id(t) for t in inputs}
+    finished, post_order, first_seen = set(), [], {}
+    for output in outputs:
+        stack = [(output, False)]
+        while stack:  # iterative: DenseNet-201 is deeper than Python's recursion limit
+            tensor, expanded = stack.pop()
+            layer, node_index, _ = tensor._keras_history
+            node = layer._inbound_nodes[node_index]
+            if node.id in finished:
+                continue
+            if expanded or (not node.is_input and id(tensor) in input_ids):
+                finished.add(node.id)
+                if expanded:
+                    post_order.append(node)
+                continue
+            first_seen.setdefault(id(layer), (len(first_seen), layer))
+            stack.append((tensor, True))
+            if not node.is_input:
+                stack.extend((t, False) for t in reversed(node.input_tensors))
+    node_depth, layer_depth = {}, {}
+    for node in reversed(post_order):
+        depth = max(node_depth.setdefault(node.id, 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = node_depth[node.id] = depth
+        for parent in node.parent_nodes:
+            node_depth[parent.id] = max(depth + 1, node_depth.get(parent.id, 0))
+    for t in inputs:  # an input no output depends on still counts, at depth 0
+        layer = t._keras_history[0]
+        if id(layer) not in layer_depth:
+            layer_depth[id(layer)] = 0
+            first_seen.setdefault(id(layer), (len(first_seen), layer))
+    ranked = sorted(first_seen.values(), key=lambda p: (-layer_depth[id(p[1])], p[0]))
+    return [layer for _, layer in ranked]
+
+
+def adjust_input_rank(x, expected):
+    """Like Keras: an input one rank short of an expected shape ending in 1 gains that axis
+    (1-D data for a `(None, 1)` input), one a rank too many ending in 1 loses it."""
+    shape = shape_tuple(x)
+    if shape is None or expected is None or len(shape) == len(expected):
+        return x
+    if len(shape) == len(expected) - 1 and expected[-1] == 1:
+        return array_ops.expand_dims(x, -1)
+    if len(shape) == len(expected) + 1 and shape[-1] == 1:
+        return array_ops.squeeze(x, [-1])
+    return x
 
 
 def _is_float(x, spec):

@@ -54,17 +54,25 @@ class Model(Trainer, Layer):
         raise ValueError("Provide either a layer name or layer index at `get_layer`.")
 
     def _maybe_build(self, first_input):
-        # A subclassed model builds its sublayers as `call` first runs them.
+        # A subclassed model builds its sublayers as `call` first runs them, after its own
+        # `build(input_shape)` where it defines one (as Keras calls it before `call`).
         if not self.built:
             from ..layers.base import shape_tuple
             from ...util import nest
-            self._build_shapes = nest.map_structure(
+            shapes = nest.map_structure(
                 lambda t: shape_tuple(t) if hasattr(t, "shape") else None, first_input)
+            if type(self).build is not Model.build:
+                from ...framework.context import init_scope
+                with init_scope():
+                    self.build(shapes)
+            self._build_shapes = shapes
             self.built = True
 
     def build(self, input_shape=None):
-        """Builds a subclassed model by running `call` on symbolic inputs of `input_shape`."""
-        if self.built or input_shape is None:
+        """Builds a subclassed model by running `call` on symbolic inputs of `input_shape`
+        (reached through `super().build()` from a model's own build, it only marks the
+        model built, as in Keras)."""
+        if self.built or input_shape is None or type(self).build is not Model.build:
             self.built = True
             return
         from ..layers.base import _shapes_as_structure

@@ -45,8 +45,9 @@ class Sequential(Model):
         elif not self._seq_layers and layer._nd_batch_input_shape is not None:
             self._seq_layers.append(InputLayer(batch_shape=layer._nd_batch_input_shape,
                                                dtype=layer.dtype))
-        names = [existing.name for existing in self._seq_layers]
-        if layer.name in names:
+        # the same instance may come twice (its weights are then shared), as in Keras
+        if any(existing.name == layer.name and existing is not layer
+               for existing in self._seq_layers):
             raise ValueError("All layers added to a Sequential model should have unique names. "
                              f"Name '{layer.name}' is already the name of a layer in this "
                              "model. Update the `name` argument to pass a unique name.")
@@ -111,6 +112,11 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
+        if self._input_layer is not None and not isinstance(x, (list, tuple, dict)):
+            # as the functional model Keras 3 runs a Sequential through: the input's dtype
+            # (integer features for float layers) and rank (1-D data for a (None, 1) input)
+            from .functional import Functional
+            x = Functional._standardize(self, x, self._input_layer._nd_output)
         for layer in self.layers:
             x = layer(x)
         return x

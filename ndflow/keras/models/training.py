@@ -5,13 +5,16 @@ The train, test and predict steps are plain Python methods compiled with `ndflow
 callbacks are the components module's objects (losses.get, metrics.get_for_loss,
 optimizers.get, callbacks.CallbackList).
 """
+import functools
 import warnings
 
 import numpy as np
 
 from ...framework.autodiff import GradientTape
+from ...framework.context import state as _context
 from ...framework.function import Function
 from ...framework.tensor import EagerTensor, TensorLike
+from ...util.composite import CompositeTensor
 from ...ops import array_ops, math_ops, random_ops
 from ...util import nest
 from ..layers.masks import get_keras_mask
@@ -164,6 +167,19 @@ def _logs_to_floats(logs):
             for k, v in logs.items()}
 
 
+def _under_strategy(method):
+    """Runs fit/evaluate/predict in the scope of the model's strategy (variables made
+    lazily while training are then made alike on every worker)."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        strategy = getattr(self, "_nd_strategy", None)
+        if strategy is None or _context.strategy is strategy:
+            return method(self, *args, **kwargs)
+        with strategy.scope():
+            return method(self, *args, **kwargs)
+    return run
+
+
 class Trainer:
     def __init__(self):
         self.compiled = False
@@ -172,6 +188,7 @@ class Trainer:
         self.stop_training = False
         self.history = None
         self._initial_epoch = None
+        self._nd_strategy = _context.strategy  # a model made in a strategy's scope trains there
         self._nd_reset_compile()
 
     def _nd_reset_compile(self):
@@ -204,6 +221,9 @@ class Trainer:
         self.jit_compile = jit_compile
         self._nd_reset_compile()
         self.compiled = True
+        if _context.strategy is not None:  # compiled in a tf.distribute scope: train under it
+            self._nd_strategy = _context.strategy
+            _context.strategy.extended._nd_broadcast_variables(self.variables)
 
     def _assert_compiled(self, what):
         if not self.compiled:
@@ -301,6 +321,9 @@ class Trainer:
             total, per_output = self._compute_loss(y, y_pred, sample_weight)
         variables = self.trainable_variables
         grads = tape.gradient(total, variables)
+        dist = _distributed(self)
+        if dist is not None:  # averaged over every worker's rows of the global batch
+            grads = dist._nd_average_gradients(grads, _batch_size(x))
         self.optimizer.apply_gradients(zip(grads, variables))
         state = self._nd_compiled_state
         self._update_metrics(state, y, y_pred, sample_weight, total, per_output,
@@ -325,7 +348,7 @@ class Trainer:
         fn = getattr(self, attr)
         if fn is None:
             step = getattr(self, f"{kind}_step")
-            fn = step if getattr(self, "run_eagerly", False) else Function(step, name=kind)
+            fn = step if getattr(self, "run_eagerly", False) else _StepFunction(step, kind)
             setattr(self, attr, fn)
         return fn
 
@@ -346,11 +369,16 @@ class Trainer:
         self._compiled_for(y, y_pred)
 
     # --- fit ---------------------------------------------------------------------------------
+    @_under_strategy
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_batch_size=None, validation_freq=1, **kwargs):
         self._assert_compiled("fit")
+        if "nb_epoch" in kwargs:  # Keras 1's name, converted with a warning as Keras 2 did
+            warnings.warn("The `nb_epoch` argument in `fit` has been renamed `epochs`.",
+                          DeprecationWarning, stacklevel=2)
+            epochs = kwargs.pop("nb_epoch")
         _legacy_kwargs(kwargs, "fit")
         verbose = _verbosity(verbose)
         train = data_adapter.make_adapter(x, y, sample_weight, batch_size, steps_per_epoch,
@@ -369,6 +397,9 @@ class Trainer:
         self._ensure_built_state(train)
         train_fn = self._step_function("train")
         rng = _shuffle_rng() if shuffle else None
+        dist = _distributed(self)
+        if dist is not None:
+            rng = dist._nd_shared_rng(rng)
 
         from .. import callbacks as callbacks_module
         cbs = callbacks if isinstance(callbacks, callbacks_module.CallbackList) else \
@@ -385,17 +416,17 @@ class Trainer:
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
             logs = None
-            for step, batch in enumerate(train.epoch(rng)):
+            for step, batch in enumerate(_local_batches(dist, train.epoch(rng))):
                 if batch_hooks:
                     cbs.on_train_batch_begin(step)
                 logs = train_fn(_pack(batch))
                 if batch_hooks:
-                    cbs.on_train_batch_end(step, _logs_to_floats(logs))
+                    cbs.on_train_batch_end(step, _floats(self, logs))
                 if self.stop_training:
                     break
             if logs is None:
                 break  # the data ran out
-            epoch_logs = _logs_to_floats(logs)
+            epoch_logs = _floats(self, logs)
             if val is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = self._run_evaluation(val, cbs, verbose=0)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
@@ -415,19 +446,20 @@ class Trainer:
         if cbs is not None:
             cbs.on_test_begin()
         logs = None
-        for step, batch in enumerate(adapter.epoch(None)):
+        for step, batch in enumerate(_local_batches(_distributed(self), adapter.epoch(None))):
             if batch_hooks:
                 cbs.on_test_batch_begin(step)
             logs = test_fn(_pack(batch))
             if batch_hooks:
-                cbs.on_test_batch_end(step, _logs_to_floats(logs))
+                cbs.on_test_batch_end(step, _floats(self, logs))
         if logs is None:
             raise ValueError("Expected some data to evaluate on; the input yielded no batch.")
-        logs = _logs_to_floats(logs)
+        logs = _floats(self, logs)
         if cbs is not None:
             cbs.on_test_end(logs)
         return logs
 
+    @_under_strategy
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
         self._assert_compiled("evaluate")
@@ -441,6 +473,7 @@ class Trainer:
         logs = self._run_evaluation(adapter, cbs, verbose)
         return logs if return_dict else _flat_results(logs)
 
+    @_under_strategy
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None,
                 **kwargs):
         _legacy_kwargs(kwargs, "predict")
@@ -454,11 +487,14 @@ class Trainer:
         batch_hooks = _wants_batch_hooks(cbs, "predict")
         cbs.on_predict_begin()
         outputs = []
-        for step, (bx, _, _) in enumerate(adapter.epoch(None)):
+        dist = _distributed(self)
+        for step, (bx, _, _) in enumerate(_local_batches(dist, adapter.epoch(None))):
             if batch_hooks:
                 cbs.on_predict_batch_begin(step)
             out = predict_fn((bx,))
             outputs.append(nest.map_structure(_to_numpy, out))
+            if dist is not None:  # every worker returns the predictions of all rows
+                outputs[-1] = dist._nd_gather(outputs[-1])
             if batch_hooks:
                 cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
         cbs.on_predict_end()
@@ -543,6 +579,65 @@ class Trainer:
 
 # --- helpers ----------------------------------------------------------------------------------
 
+def _distributed(model):
+    """The extended multi-worker strategy the model was compiled under (None: one process)."""
+    strategy = getattr(model, "_nd_strategy", None)
+    return strategy.extended if strategy is not None and \
+        strategy.num_replicas_in_sync > 1 else None
+
+
+def _local_batches(dist, batches):
+    """Each global batch, or under a multi-worker strategy this worker's rows of it."""
+    return batches if dist is None else dist._nd_local_batches(batches)
+
+
+def _floats(model, logs):
+    dist = _distributed(model)
+    return _logs_to_floats(logs) if dist is None else dist._nd_global_logs(model, logs)
+
+
+class _StepFunction:
+    """A step compiled with `ndflow.function`. Batches holding a SparseTensor (or other
+    composite) are traced once per structure with their batch and nonzero counts unknown:
+    traced per shape, every batch (a new number of nonzeros) would trace again."""
+
+    def __init__(self, step, kind):
+        self._step, self._kind = step, kind
+        self._dense = Function(step, name=kind)
+        self._composite = {}
+
+    def __call__(self, data):
+        if not any(isinstance(leaf, CompositeTensor) for leaf in nest.flatten(data)):
+            return self._dense(data)
+        signature = nest.map_structure(_unbatched_spec, data)
+        key = repr(signature)
+        fn = self._composite.get(key)
+        if fn is None:
+            fn = self._composite[key] = Function(self._step, input_signature=[signature],
+                                                 name=self._kind)
+        return fn(data)
+
+    def experimental_get_tracing_count(self):
+        return self._dense.experimental_get_tracing_count() + len(self._composite)
+
+
+def _unbatched_spec(leaf):
+    """The spec of a batch leaf with its batch dimension unknown (input_signature)."""
+    if isinstance(leaf, CompositeTensor):
+        spec = leaf._type_spec
+        if not spec.shape.rank:
+            return spec
+        shape = [None] + spec.shape.as_list()[1:]
+        if hasattr(spec, "ragged_rank"):
+            return type(spec)(shape, spec.dtype, spec.ragged_rank)
+        return type(spec)(shape, spec.dtype)
+    if isinstance(leaf, (EagerTensor, np.ndarray)):
+        from ...framework.tensor import TensorSpec
+        shape = list(np.shape(leaf))
+        return TensorSpec([None] + shape[1:] if shape else [], leaf.dtype)
+    return leaf
+
+
 def _pack(batch):
     x, y, sw = batch
     if sw is not None:
@@ -558,6 +653,10 @@ def _first_rows(x, n=1):
 
 def _batch_size(x):
     first = nest.flatten(x)[0]
+    if hasattr(first, "dense_shape"):  # a SparseTensor batch
+        return math_ops.cast(first.dense_shape[0], "float32")
+    if hasattr(first, "flat_values") and first.shape[0] is None:  # a RaggedTensor batch
+        return math_ops.cast(first.nrows(), "float32")
     shape = first.shape
     dim = shape[0] if not hasattr(shape, "as_list") else shape.as_list()[0]
     if dim is not None:

@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 from ...framework import dtypes
+from ...framework.context import state as _context
 from ...framework.errors import InvalidArgumentError
 from ...framework.variables import Variable
 from ...ops import array_ops as A
@@ -194,6 +195,8 @@ class Optimizer:
                 f"{[v.name for v in trainable_variables]}.")
         grads = [A.convert_to_tensor(g) for g, _ in pairs]
         variables = [v for _, v in pairs]
+        if _context.strategy is not None:  # in tf.distribute's strategy.run: sum the replicas'
+            grads = _context.strategy.extended._nd_replica_gradients(grads)
         self.build(variables)
         grads = self._clip(grads)
         lr = self._current_learning_rate()

@@ -1,19 +1,19 @@
 """keras.optimizers.schedules: learning rates as functions of the step, written with ndflow
 ops so a schedule evaluated at `optimizer.iterations` traces into tf.function."""
-import math
+import math as _math
 
-from ...framework import dtypes
-from ...framework.errors import InvalidArgumentError
-from ...ops import array_ops as A
-from ...ops import math_ops as M
+from ...framework import dtypes as _dtypes
+from ...framework.errors import InvalidArgumentError as _InvalidArgumentError
+from ...ops import array_ops as _A
+from ...ops import math_ops as _M
 
 
 def _step(step):
     """The step (int, tensor or the optimizer's iterations Variable) as a float32 tensor."""
     if hasattr(step, "read_value"):
         step = step.read_value()
-    step = A.convert_to_tensor(step)
-    return step if step.dtype == dtypes.float32 else A.cast(step, dtypes.float32)
+    step = _A.convert_to_tensor(step)
+    return step if step.dtype == _dtypes.float32 else _A.cast(step, _dtypes.float32)
 
 
 class LearningRateSchedule:
@@ -34,7 +34,7 @@ class ExponentialDecay(LearningRateSchedule):
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="ExponentialDecay"):
         if decay_steps <= 0:
-            raise InvalidArgumentError(f"Argument `decay_steps` must be > 0. "
+            raise _InvalidArgumentError(f"Argument `decay_steps` must be > 0. "
                                        f"Received: decay_steps={decay_steps}")
         self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
         self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
@@ -42,8 +42,8 @@ class ExponentialDecay(LearningRateSchedule):
     def __call__(self, step):
         p = _step(step) / float(self.decay_steps)
         if self.staircase:
-            p = M.floor(p)
-        return float(self.initial_learning_rate) * M.pow(float(self.decay_rate), p)
+            p = _M.floor(p)
+        return float(self.initial_learning_rate) * _M.pow(float(self.decay_rate), p)
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
@@ -62,7 +62,7 @@ class InverseTimeDecay(LearningRateSchedule):
     def __call__(self, step):
         p = _step(step) / float(self.decay_steps)
         if self.staircase:
-            p = M.floor(p)
+            p = _M.floor(p)
         return float(self.initial_learning_rate) / (1.0 + float(self.decay_rate) * p)
 
     def get_config(self):
@@ -76,7 +76,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     def __init__(self, boundaries, values, name="PiecewiseConstant"):
         if len(boundaries) != len(values) - 1:
-            raise InvalidArgumentError(
+            raise _InvalidArgumentError(
                 f"The length of boundaries should be 1 less than the length of values. "
                 f"Received: boundaries={boundaries} of length {len(boundaries)}, and "
                 f"values={values} of length {len(values)}.")
@@ -85,10 +85,10 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     def __call__(self, step):
         step = _step(step)
         # walk from the last interval down so the first matching boundary wins
-        out = A.fill(A.shape(step), float(self.values[-1])) if step.shape.rank else \
-            A.constant(float(self.values[-1]))
+        out = _A.fill(_A.shape(step), float(self.values[-1])) if step.shape.rank else \
+            _A.constant(float(self.values[-1]))
         for boundary, value in reversed(list(zip(self.boundaries, self.values[:-1]))):
-            out = A.where(step <= float(boundary), A.ones_like(out) * float(value), out)
+            out = _A.where(step <= float(boundary), _A.ones_like(out) * float(value), out)
         return out
 
     def get_config(self):
@@ -109,14 +109,14 @@ class PolynomialDecay(LearningRateSchedule):
         step = _step(step)
         steps = float(self.decay_steps)
         if self.cycle:
-            multiplier = A.where(M.equal(step, 0.0), A.ones_like(step), M.ceil(step / steps))
+            multiplier = _A.where(_M.equal(step, 0.0), _A.ones_like(step), _M.ceil(step / steps))
             horizon = steps * multiplier
         else:
             horizon = steps
-            step = M.minimum(step, steps)
+            step = _M.minimum(step, steps)
         fraction = step / horizon
         start, end = float(self.initial_learning_rate), float(self.end_learning_rate)
-        return (start - end) * M.pow(1.0 - fraction, float(self.power)) + end
+        return (start - end) * _M.pow(1.0 - fraction, float(self.power)) + end
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
@@ -131,7 +131,7 @@ class CosineDecay(LearningRateSchedule):
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay",
                  warmup_target=None, warmup_steps=0):
         if decay_steps <= 0:
-            raise InvalidArgumentError(f"Argument `decay_steps` must be > 0. "
+            raise _InvalidArgumentError(f"Argument `decay_steps` must be > 0. "
                                        f"Received: decay_steps={decay_steps}")
         self.initial_learning_rate, self.decay_steps, self.alpha = \
             initial_learning_rate, decay_steps, alpha
@@ -139,20 +139,20 @@ class CosineDecay(LearningRateSchedule):
 
     def _decay(self, step, start):
         fraction = step / float(self.decay_steps)
-        cosine = 0.5 * (1.0 + M.cos(math.pi * fraction))
+        cosine = 0.5 * (1.0 + _M.cos(_math.pi * fraction))
         return start * ((1.0 - float(self.alpha)) * cosine + float(self.alpha))
 
     def __call__(self, step):
         step = _step(step)
         start = float(self.initial_learning_rate)
         if self.warmup_target is None:
-            return self._decay(M.minimum(step, float(self.decay_steps)), start)
+            return self._decay(_M.minimum(step, float(self.decay_steps)), start)
         warmup = float(self.warmup_steps)
         target = float(self.warmup_target)
-        step = M.minimum(step, float(self.decay_steps) + warmup)
+        step = _M.minimum(step, float(self.decay_steps) + warmup)
         warming = start + (target - start) * (step / max(warmup, 1.0))
-        decaying = self._decay(M.maximum(step - warmup, 0.0), target)
-        return A.where(step < warmup, warming, decaying)
+        decaying = self._decay(_M.maximum(step - warmup, 0.0), target)
+        return _A.where(step < warmup, warming, decaying)
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
@@ -173,5 +173,5 @@ def deserialize(config, custom_objects=None):
     name = config["class_name"]
     cls = (custom_objects or {}).get(name) or _CLASSES.get(name)
     if cls is None:
-        raise InvalidArgumentError(f"Unknown learning rate schedule: {name!r}.")
+        raise _InvalidArgumentError(f"Unknown learning rate schedule: {name!r}.")
     return cls.from_config(config["config"])

@@ -205,6 +205,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     parts = {METADATA_FILENAME: json.dumps(_metadata()).encode(),
              CONFIG_FILENAME: config_json.encode(),
              WEIGHTS_FILENAME: _weights_bytes(model, include_optimizer)}
+    parts.update(_asset_parts(model))
     if zipped is False:
         atomic_write_directory(path, parts)
         return
@@ -516,6 +517,75 @@ def _restore(model, h5file, source, include_optimizer, skip_mismatch=False):
         variable.assign(value)
 
 
+# --- assets: files a layer keeps beside its variables (Keras 3's save_assets/load_assets,
+# e.g. a lookup layer's vocabulary.txt), stored as assets/<the layer's path>/<file> ---------
+
+def _asset_layers(model):
+    from ..layers.base import Layer
+    for path, obj in weights_store.collect_saveables(model, include_optimizer=False):
+        if isinstance(obj, Layer):
+            yield path, obj
+
+
+def _asset_parts(model):
+    """{zip member name: bytes} of every layer's saved assets."""
+    import tempfile
+    parts = {}
+    for path, obj in _asset_layers(model):
+        if not callable(getattr(obj, "save_assets", None)):
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            obj.save_assets(tmp)
+            for name in sorted(os.listdir(tmp)):
+                member = os.path.join(tmp, name)
+                if os.path.isfile(member) and not os.path.islink(member):
+                    with open(member, "rb") as f:
+                        parts["/".join(p for p in ("assets", path, name) if p)] = f.read()
+    return parts
+
+
+def _safe_asset_name(name):
+    return name not in ("", ".", "..") and "/" not in name and "\\" not in name and \
+        "\0" not in name
+
+
+def _load_assets(model, model_file):
+    """Hands each layer with load_assets a temporary directory holding its saved files
+    (only plain file names directly under its assets/<path>/ are read)."""
+    import tempfile
+    for path, obj in _asset_layers(model):
+        if not callable(getattr(obj, "load_assets", None)):
+            continue
+        prefix = "/".join(p for p in ("assets", path) if p) + "/"
+        if model_file.directory:
+            folder = os.path.join(model_file.path, *prefix.split("/"))
+            names = [n for n in (os.listdir(folder) if os.path.isdir(folder) else [])
+                     if os.path.isfile(os.path.join(folder, n))]
+        else:
+            names = [n[len(prefix):] for n in model_file.names if n.startswith(prefix)]
+        names = [n for n in names if _safe_asset_name(n)]
+        if not names:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in names:
+                if model_file.directory:
+                    member = os.path.join(folder, name)
+                    if os.path.getsize(member) > _MAX_JSON_BYTES:
+                        raise DataLossError(f"Cannot load '{model_file.path}': its asset "
+                                            f"{prefix}{name} is too large.")
+                    with open(member, "rb") as f:
+                        data = f.read()
+                else:
+                    data = model_file.read(prefix + name, limit=_MAX_JSON_BYTES)
+                with open(os.path.join(tmp, name), "wb") as f:
+                    f.write(data)
+            try:
+                obj.load_assets(tmp)
+            except (ValueError, TypeError, UnicodeDecodeError) as e:
+                raise DataLossError(f"Cannot load '{model_file.path}': the assets of layer "
+                                    f"'{obj.name}' ({prefix}) are invalid: {e}") from e
+
+
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a model saved in a `.keras` file (ndflow's or Keras 3's).
 
@@ -591,6 +661,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             _check_model(model, "load_model")
             if h5file is not None:
                 _restore(model, h5file, path, include_optimizer=compile)
+            _load_assets(model, model_file)
         finally:
             if h5file is not None:
                 h5file.close()
@@ -605,15 +676,17 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
 
     Args:
       model: the built model to load into.
-      filepath: a `.weights.h5` or `.keras` file.
+      filepath: a `.weights.h5` or `.keras` file, or a Keras 2 `.h5` weights file (the
+        layout of keras.applications' published weights), matched layer by layer.
       skip_mismatch: skip (with a warning) layers whose weights do not match.
+      by_name: (Keras 2 `.h5` files only) match layers by name instead of by position.
 
     Raises:
       NotFoundError: the file does not exist.
       DataLossError: the file is corrupted or does not match the model; nothing changed.
     """
     _check_model(model, "load_weights")
-    kwargs.pop("by_name", None)
+    by_name = bool(kwargs.pop("by_name", False))
     kwargs.pop("options", None)
     if kwargs:
         raise TypeError(f"load_weights() got unexpected keyword arguments: {sorted(kwargs)}")
@@ -645,10 +718,17 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
         except _H5_ERRORS as e:
             raise DataLossError(f"Cannot load weights from '{path}': the HDF5 file is "
                                 f"corrupted ({e}).") from e
-        if legacy:
-            raise ValueError(f"Cannot load weights from '{path}': it uses the Keras 2 `.h5` "
-                             "layout, which ndflow does not read. Re-save it with Keras 3 as "
-                             "`.weights.h5`.")
+        if legacy:  # keras.applications' published files, Keras 2 `model.save_weights`
+            from . import legacy_h5
+            try:
+                legacy_h5.load_weights(model, h5file, path,
+                                       by_name=by_name, skip_mismatch=skip_mismatch)
+            except (DataLossError, ValueError):
+                raise
+            except _H5_ERRORS as e:
+                raise DataLossError(f"Cannot load weights from '{path}' (Keras 2 `.h5` "
+                                    f"layout): the HDF5 file is corrupted ({e}).") from e
+            return
         _check_weights_path(path, "load_weights")
         _restore(model, h5file, path, True, skip_mismatch)
     finally:

@@ -130,6 +130,27 @@ def write_weights(h5file, model, include_optimizer=True):
             group.attrs["name"] = name
         for i, variable in enumerate(own_variables(obj)):
             group.create_dataset(str(i), data=np.asarray(variable.numpy()))
+        if _custom_state(obj, "save_own_variables"):  # Keras 3's hook (lookup layers)
+            store = {}
+            obj.save_own_variables(store)
+            for key, value in store.items():
+                group.create_dataset(str(key), data=np.asarray(value))
+
+
+def _custom_state(obj, method):
+    """Whether `obj` keeps state outside its variables through Keras 3's
+    save_own_variables / load_own_variables (e.g. the lookup layers' idf weights)."""
+    return _is_layer(obj) and callable(getattr(obj, method, None))
+
+
+class _StateLoader:
+    """A plan entry that hands a layer its saved datasets (load_own_variables)."""
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def assign(self, store):
+        self.obj.load_own_variables(store)
 
 
 def _datasets(h5file, label):
@@ -270,6 +291,17 @@ def plan_assignments(h5file, model, source, include_optimizer=True, skip_mismatc
             group = _vars_group(h5file, path)
         except DataLossError as e:
             problems.append(f"{_describe(obj, path)}: {e}")
+            continue
+        if _custom_state(obj, "load_own_variables") and not own_variables(obj):
+            store = {}
+            for key in ([] if group is None else list(group.keys())):
+                dataset = group[key]
+                if not isinstance(dataset, h5py.Dataset) or dataset.dtype.kind not in "biuf":
+                    problems.append(f"{_describe(obj, path)}: entry {key} is not a numeric "
+                                    "dataset")
+                    continue
+                store[key] = np.asarray(dataset[()])
+            plan.append((_StateLoader(obj), store))
             continue
         keys = [] if group is None else list(group.keys())
         if _is_optimizer(obj) and len(keys) != len(expected):

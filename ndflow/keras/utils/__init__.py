@@ -33,6 +33,8 @@ _LAZY = {
 
 
 def __getattr__(name):
+    if name in ("np_utils", "vis_utils"):  # Keras 2 module paths
+        return importlib.import_module(f".{name}", __name__)
     if name in _LAZY:
         module = importlib.import_module(_LAZY[name], "ndflow.keras")
         return getattr(module, name)
@@ -154,3 +156,6 @@ def set_random_seed(seed):
     random.seed(seed)
     np.random.seed(seed)
     _set_ndflow_seed(seed)
+    # initializers now take their default seeds from Python's `random`, as Keras 3 does
+    from ...framework.context import state
+    state.eager_generators["keras python seed"] = True

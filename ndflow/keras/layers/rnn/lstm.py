@@ -7,6 +7,7 @@ from ... import activations, initializers
 from .base_cell import RecurrentCell, cell_property, layer_config
 from .rnn import RNN
 from ._split import split_gates
+from . import fused
 
 
 class _UnitForgetBias(initializers.Initializer):
@@ -132,6 +133,16 @@ class LSTM(RNN):
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                          activity_regularizer=activity_regularizer, **kwargs)
         self.use_cudnn = use_cudnn
+
+    def _fused_loop(self, x, states, mask, training):
+        cell = self.cell
+        if type(cell) is not LSTMCell or not fused.fusable(self, x, training):
+            return None
+        x = fused.dropped_inputs(cell, x, training)
+        hs, cs = fused.lstm(x, states[0], states[1], cell.kernel, cell.recurrent_kernel,
+                            cell.bias, mask)
+        last, seq = fused.sequence_outputs(self, hs, mask)
+        return last, seq, [hs[-1], cs[-1]]
 
     units = cell_property("units")
     activation = cell_property("activation")

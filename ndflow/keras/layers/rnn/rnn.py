@@ -322,7 +322,15 @@ class RNN(Layer):
                              f"state_size {self.cell.state_size} describes {len(states)}.")
         return out, new
 
+    def _fused_loop(self, x, states, mask, training):
+        """(last, sequence, states) from a fused recurrence, or None (LSTM and GRU have
+        one: see fused.py)."""
+        return None
+
     def _loop(self, x, states, mask, training):
+        fused = self._fused_loop(x, states, mask, training)
+        if fused is not None:
+            return fused
         steps = shape_tuple(x)[1]
         graph = graph_for_building() is not None
         if not graph or (self.unroll and steps is not None):

@@ -1,0 +1,495 @@
+"""tf.contrib.layers and tf.contrib.framework: the TF 1.x contrib names classic programs use.
+
+`fully_connected` and `conv2d` default to a ReLU and Xavier weights, named
+`<scope>/weights` and `<scope>/biases` (scopes `fully_connected`, `Conv`, made unique like
+TF1's); `batch_norm` defaults to `is_training=True`, `decay=0.999`, no scale and updates in
+UPDATE_OPS; `dropout` takes `keep_prob`; the regularizers return functions of a weight.
+(tf.contrib.rnn and seq2seq live in ndflow/compat/rnn.py.)
+"""
+import math
+import numbers
+
+from ..framework import dtypes
+from ..framework.graph import get_default_graph, graph_for_building
+from ..framework.ordering import control_dependencies
+from ..initializers import (Initializer, _fans, ones_initializer, random_uniform_initializer,
+                            truncated_normal_initializer, zeros_initializer)
+from ..ops import array_ops as A
+from ..ops import math_ops as M
+from ..ops import conv_ops, nn_ops
+from ..ops.clip_ops import clip_by_global_norm
+from ..ops.linalg_ops import matmul, tensordot
+from ..ops.normalization_ops import batch_normalization
+from .. import train as _train
+from ..train.optimizer import Optimizer
+from . import layers as L
+from . import variable_scope as vs
+
+UPDATE_OPS = "update_ops"
+REGULARIZATION_LOSSES = "regularization_losses"
+WEIGHTS, MODEL_VARIABLES = "weights", "model_variables"
+
+
+def _graph():
+    return graph_for_building() or get_default_graph()
+
+
+# --- initializers --------------------------------------------------------------------------------
+
+class variance_scaling_initializer(Initializer):
+    """tf.contrib.layers.variance_scaling_initializer: variance `factor / n` where n is
+    FAN_IN, FAN_OUT or FAN_AVG; `uniform` draws from [-sqrt(3 factor / n), +...], else a
+    normal truncated at two standard deviations of stddev sqrt(1.3 factor / n)."""
+
+    def __init__(self, factor=2.0, mode="FAN_IN", uniform=False, seed=None,
+                 dtype=dtypes.float32):
+        if mode not in ("FAN_IN", "FAN_OUT", "FAN_AVG"):
+            raise TypeError(f"Unknown mode {mode} [FAN_IN, FAN_OUT, FAN_AVG]")
+        if not dtypes.as_dtype(dtype).is_floating:
+            raise TypeError("Cannot create initializer for non-floating point type.")
+        self.factor, self.mode, self.uniform = float(factor), mode, bool(uniform)
+        self.seed, self.dtype = seed, dtypes.as_dtype(dtype)
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        fan_in, fan_out = _fans(list(shape))
+        n = {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2.0}[
+            self.mode]
+        dtype = dtype or self.dtype
+        if self.uniform:
+            limit = math.sqrt(3.0 * self.factor / n)
+            return random_uniform_initializer(-limit, limit, self.seed, dtype)(shape, dtype)
+        stddev = math.sqrt(1.3 * self.factor / n)
+        return truncated_normal_initializer(0.0, stddev, self.seed, dtype)(shape, dtype)
+
+
+def xavier_initializer(uniform=True, seed=None, dtype=dtypes.float32):
+    """Glorot & Bengio's initializer: variance_scaling_initializer(1.0, 'FAN_AVG', uniform)."""
+    return variance_scaling_initializer(1.0, "FAN_AVG", uniform, seed, dtype)
+
+
+xavier_initializer_conv2d = xavier_initializer
+
+
+# --- regularizers --------------------------------------------------------------------------------
+
+def _check_scale(scale, fn):
+    if isinstance(scale, numbers.Integral):
+        raise ValueError(f"{fn}: scale cannot be an integer: {scale}")
+    if isinstance(scale, numbers.Real):
+        if scale < 0.0:
+            raise ValueError(f"{fn}: setting a scale less than 0 on a regularizer: {scale}")
+        return float(scale)
+    raise ValueError(f"{fn}: scale must be a float, got {scale!r}")
+
+
+def l1_regularizer(scale, scope=None):
+    """A function `weights -> scale * sum(|weights|)` (None when scale is 0)."""
+    scale = _check_scale(scale, "l1_regularizer")
+    if scale == 0.0:
+        return lambda _: None
+    return lambda weights: M.multiply(M.reduce_sum(M.abs(weights)), scale,
+                                      name=scope or "l1_regularizer")
+
+
+def l2_regularizer(scale, scope=None):
+    """A function `weights -> scale * sum(weights ** 2) / 2` (None when scale is 0)."""
+    scale = _check_scale(scale, "l2_regularizer")
+    if scale == 0.0:
+        return lambda _: None
+    return lambda weights: M.multiply(nn_ops.l2_loss(weights), scale,
+                                      name=scope or "l2_regularizer")
+
+
+def l1_l2_regularizer(scale_l1=1.0, scale_l2=1.0, scope=None):
+    """The sum of l1_regularizer(scale_l1) and l2_regularizer(scale_l2)."""
+    return sum_regularizer([l1_regularizer(scale_l1), l2_regularizer(scale_l2)], scope)
+
+
+def sum_regularizer(regularizer_list, scope=None):
+    """A function adding the (non-None) penalties of `regularizer_list`."""
+    def regularize(weights):
+        penalties = [p for p in (r(weights) for r in regularizer_list) if p is not None]
+        return M.add_n(penalties) if penalties else None
+    return regularize
+
+
+def apply_regularization(regularizer, weights_list=None):
+    """Adds the sum of `regularizer(w)` over `weights_list` (default: the WEIGHTS
+    collection, which, as in TF1, only programs fill: `tf.add_to_collection(
+    tf.GraphKeys.WEIGHTS, w)` or `variables_collections=`) to REGULARIZATION_LOSSES and
+    returns it.
+
+    Raises:
+      ValueError: if there are no weights.
+    """
+    g = _graph()
+    weights_list = weights_list or g.get_collection(WEIGHTS)
+    if not weights_list:
+        raise ValueError("No weights to regularize.")
+    penalties = [p for p in (regularizer(w) for w in weights_list) if p is not None]
+    total = M.add_n(penalties) if penalties else A.constant(0.0)
+    g.add_to_collection(REGULARIZATION_LOSSES, total)
+    return total
+
+
+# --- layers --------------------------------------------------------------------------------------
+
+def _collect(variables_collections, key, var, *defaults):
+    g = var.graph
+    for c in defaults:
+        g.add_to_collection(c, var)
+    if isinstance(variables_collections, dict):
+        names = variables_collections.get(key, ())
+    else:
+        names = variables_collections or ()
+    for c in ([names] if isinstance(names, str) else names):
+        g.add_to_collection(c, var)
+
+
+def _outputs(outputs, outputs_collections):
+    for c in outputs_collections or ():
+        outputs.graph.add_to_collection(c, outputs)
+    return outputs
+
+
+def _weights_and_biases(shape, out, weights_initializer, weights_regularizer,
+                        biases_initializer, biases_regularizer, variables_collections,
+                        trainable, with_biases):
+    weights = vs.get_variable("weights", shape, initializer=weights_initializer,
+                              regularizer=weights_regularizer, trainable=trainable)
+    _collect(variables_collections, "weights", weights, MODEL_VARIABLES)
+    biases = None
+    if with_biases and biases_initializer is not None:
+        biases = vs.get_variable("biases", [out], initializer=biases_initializer,
+                                 regularizer=biases_regularizer, trainable=trainable)
+        _collect(variables_collections, "biases", biases, MODEL_VARIABLES)
+    return weights, biases
+
+
+def _finish(outputs, biases, normalizer_fn, normalizer_params, activation_fn,
+            data_format=None):
+    if biases is not None:
+        outputs = conv_ops.bias_add(outputs, biases, data_format=data_format)
+    if normalizer_fn is not None:
+        outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+    if activation_fn is not None:
+        outputs = activation_fn(outputs)
+    return outputs
+
+
+def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_fn=None,
+                    normalizer_params=None, weights_initializer=None,
+                    weights_regularizer=None, biases_initializer=zeros_initializer(),
+                    biases_regularizer=None, reuse=None, variables_collections=None,
+                    outputs_collections=None, trainable=True, scope=None):
+    """`activation_fn(inputs @ weights + biases)` (default ReLU; no biases when a
+    `normalizer_fn` is given), with Xavier-uniform weights by default."""
+    if not isinstance(num_outputs, numbers.Integral):
+        raise ValueError(f"num_outputs type should be one of (int, long), got "
+                         f"{type(num_outputs)}.")
+    inputs = A.convert_to_tensor(inputs)
+    with vs.variable_scope(scope, "fully_connected", reuse=reuse):
+        fan_in = L._last_dim(inputs.shape, "fully_connected")
+        weights, biases = _weights_and_biases(
+            [fan_in, int(num_outputs)], int(num_outputs),
+            weights_initializer or xavier_initializer(), weights_regularizer,
+            biases_initializer, biases_regularizer, variables_collections, trainable,
+            normalizer_fn is None)
+        rank = inputs.shape.rank
+        if rank is not None and rank > 2:
+            outputs = tensordot(inputs, weights, [[rank - 1], [0]])
+        else:
+            outputs = matmul(inputs, weights)
+        outputs = _finish(outputs, biases, normalizer_fn, normalizer_params, activation_fn)
+    return _outputs(outputs, outputs_collections)
+
+
+def conv2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
+           rate=1, activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None,
+           weights_initializer=None, weights_regularizer=None,
+           biases_initializer=zeros_initializer(), biases_regularizer=None, reuse=None,
+           variables_collections=None, outputs_collections=None, trainable=True, scope=None):
+    """A 2-D convolution (`Conv/weights` of shape kernel + [in, num_outputs]) then biases,
+    the optional normalizer and the activation (default ReLU); padding defaults to SAME."""
+    inputs = A.convert_to_tensor(inputs)
+    fmt = data_format or "NHWC"
+    if fmt not in ("NHWC", "NCHW"):
+        raise ValueError(f"conv2d: data_format must be 'NHWC' or 'NCHW', got {data_format!r}.")
+    kernel = L._tuple(kernel_size, 2, "kernel_size")
+    strides = L._tuple(stride, 2, "stride")
+    rates = L._tuple(rate, 2, "rate")
+    with vs.variable_scope(scope, "Conv", reuse=reuse):
+        dims = inputs.shape.as_list() if inputs.shape.rank == 4 else None
+        channels = dims and (dims[1] if fmt == "NCHW" else dims[3])
+        if channels is None:
+            raise ValueError(f"conv2d: the channel dimension of inputs {inputs.shape} must be "
+                             "known.")
+        weights, biases = _weights_and_biases(
+            list(kernel) + [channels, int(num_outputs)], int(num_outputs),
+            weights_initializer or xavier_initializer(), weights_regularizer,
+            biases_initializer, biases_regularizer, variables_collections, trainable,
+            normalizer_fn is None)
+        full_strides = (1, 1) + strides if fmt == "NCHW" else (1,) + strides + (1,)
+        outputs = conv_ops.conv2d(inputs, weights, full_strides, L._padding(padding),
+                                  data_format=fmt, dilations=rates)
+        outputs = _finish(outputs, biases, normalizer_fn, normalizer_params, activation_fn,
+                          fmt)
+    return _outputs(outputs, outputs_collections)
+
+
+convolution2d = conv2d
+
+
+def flatten(inputs, outputs_collections=None, scope=None):
+    """(batch, ...) -> (batch, k)."""
+    inputs = A.convert_to_tensor(inputs)
+    with vs.variable_scope(scope, "Flatten"):
+        outputs = L.Flatten().call(inputs)
+    return _outputs(outputs, outputs_collections)
+
+
+def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True,
+            outputs_collections=None, scope=None, seed=None):
+    """Keeps each input with probability `keep_prob` (scaled by 1 / keep_prob) when
+    `is_training` (a bool or boolean tensor, default True)."""
+    inputs = A.convert_to_tensor(inputs)
+    with vs.variable_scope(scope, "Dropout"):
+        if L._is_python_bool(keep_prob) or isinstance(keep_prob, numbers.Real):
+            rate = 1.0 - float(keep_prob)
+        else:
+            rate = 1.0 - keep_prob
+        outputs = L._smart_cond(is_training,
+                                lambda: nn_ops.dropout(inputs, rate=rate,
+                                                       noise_shape=noise_shape, seed=seed),
+                                lambda: A.identity(inputs))
+    return _outputs(outputs, outputs_collections)
+
+
+def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
+               activation_fn=None, param_initializers=None, param_regularizers=None,
+               updates_collections=UPDATE_OPS, is_training=True, reuse=None,
+               variables_collections=None, outputs_collections=None, trainable=True,
+               batch_weights=None, fused=None, data_format="NHWC",
+               zero_debias_moving_mean=False, scope=None, renorm=False, renorm_clipping=None,
+               renorm_decay=0.99, adjustment=None):
+    """Batch normalization over the last axis (axis 1 for NCHW) with TF1 contrib defaults.
+
+    Training (`is_training`, a bool or boolean tensor) uses the batch statistics and
+    updates `BatchNorm/moving_mean` and `moving_variance` (for 2-D and 4-D inputs with the
+    unbiased batch variance, as the fused kernel TF1 picks for them does): the update ops
+    go to `updates_collections`, or run with the output when it is None.
+    """
+    if batch_weights is not None or renorm or adjustment is not None or \
+            zero_debias_moving_mean:
+        raise NotImplementedError("batch_norm: batch_weights, renorm, adjustment and "
+                                  "zero_debias_moving_mean are not supported.")
+    inputs = A.convert_to_tensor(inputs)
+    rank = inputs.shape.rank
+    if rank is None or rank < 2:
+        raise ValueError(f"batch_norm: inputs must have a known rank >= 2, got "
+                         f"{inputs.shape}.")
+    axis = 1 if data_format == "NCHW" else rank - 1
+    dim = inputs.shape.as_list()[axis]
+    if dim is None:
+        raise ValueError(f"batch_norm: axis {axis} of inputs {inputs.shape} must be known.")
+    inits = param_initializers or {}
+    regs = param_regularizers or {}
+    with vs.variable_scope(scope, "BatchNorm", reuse=reuse):
+        def param(name, default, train):
+            v = vs.get_variable(name, [dim], initializer=inits.get(name, default),
+                                regularizer=regs.get(name), trainable=train and trainable,
+                                collections=None if train and trainable else
+                                ["variables", "moving_average_variables"] if
+                                name.startswith("moving") else ["variables"])
+            _collect(variables_collections, name, v, MODEL_VARIABLES)
+            return v
+        beta = param("beta", zeros_initializer(), True) if center else None
+        gamma = param("gamma", ones_initializer(), True) if scale else None
+        moving_mean = param("moving_mean", zeros_initializer(), False)
+        moving_var = param("moving_variance", ones_initializer(), False)
+        reduce_axes = [a for a in range(rank) if a != axis]
+        bshape = [1] * rank
+        bshape[axis] = -1
+
+        def shaped(t):
+            return t if t is None or axis == rank - 1 else A.reshape(t, bshape)
+        updates = []
+        if L._is_python_bool(is_training) and not is_training:
+            mean, variance = moving_mean.read_value(), moving_var.read_value()
+        else:
+            batch_mean, batch_var = nn_ops.moments(inputs, reduce_axes)
+            update_var = batch_var
+            if rank in (2, 4) and fused is not False:  # TF1 fuses these: unbiased update
+                n = M.cast(A.size(inputs) // A.size(batch_var), batch_var.dtype)
+                update_var = batch_var * n / M.maximum(n - 1.0, 1.0)
+            mean = L._smart_cond(is_training, lambda: batch_mean,
+                                 lambda: moving_mean.read_value())
+            variance = L._smart_cond(is_training, lambda: batch_var,
+                                     lambda: moving_var.read_value())
+            new_var = L._smart_cond(is_training, lambda: update_var,
+                                    lambda: moving_var.read_value())
+            for var, value in ((moving_mean, mean), (moving_var, new_var)):
+                updates.append(var.assign_sub((var - value) * (1.0 - decay)))
+        outputs = batch_normalization(inputs, shaped(mean), shaped(variance), shaped(beta),
+                                      shaped(gamma), epsilon)
+        if updates:
+            if updates_collections is None:
+                with control_dependencies(updates):
+                    outputs = A.identity(outputs)
+            else:
+                for c in ([updates_collections] if isinstance(updates_collections, str)
+                          else updates_collections):
+                    for u in updates:
+                        u.graph.add_to_collection(c, u)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+    return _outputs(outputs, outputs_collections)
+
+
+def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
+               variables_collections=None, outputs_collections=None, trainable=True,
+               begin_norm_axis=1, begin_params_axis=-1, scope=None):
+    """Layer normalization (Ba et al., 2016): each example normalized over the axes from
+    `begin_norm_axis` on (epsilon 1e-12), then `LayerNorm/gamma` and `LayerNorm/beta` of
+    shape `inputs.shape[begin_params_axis:]`.
+
+    Raises:
+      ValueError: for an unknown rank or an axis out of range.
+    """
+    inputs = A.convert_to_tensor(inputs)
+    rank = inputs.shape.rank
+    if rank is None:
+        raise ValueError(f"layer_norm: inputs {inputs.name} has undefined rank.")
+    norm_axis = begin_norm_axis + rank if begin_norm_axis < 0 else begin_norm_axis
+    params_axis = begin_params_axis + rank if begin_params_axis < 0 else begin_params_axis
+    if not 0 <= params_axis < rank or not 0 < norm_axis < rank:
+        raise ValueError(f"layer_norm: begin_params_axis ({begin_params_axis}) and "
+                         f"begin_norm_axis ({begin_norm_axis}) must be < rank ({rank}).")
+    params_shape = inputs.shape.as_list()[params_axis:]
+    if any(d is None for d in params_shape):
+        raise ValueError(f"layer_norm: inputs {inputs.shape} has undefined dimensions in "
+                         f"{params_shape}.")
+    with vs.variable_scope(scope, "LayerNorm", reuse=reuse):
+        def param(name, init):
+            v = vs.get_variable(name, params_shape, initializer=init, trainable=trainable)
+            _collect(variables_collections, name, v, MODEL_VARIABLES)
+            return v
+        beta = param("beta", zeros_initializer()) if center else None
+        gamma = param("gamma", ones_initializer()) if scale else None
+        mean, variance = nn_ops.moments(inputs, list(range(norm_axis, rank)), keepdims=True)
+        outputs = batch_normalization(inputs, mean, variance, beta, gamma, 1e-12)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+    return _outputs(outputs, outputs_collections)
+
+
+# --- optimize_loss -------------------------------------------------------------------------------
+
+OPTIMIZER_CLS_NAMES = {
+    "Adagrad": _train.AdagradOptimizer, "Adam": _train.AdamOptimizer,
+    "Ftrl": _train.FtrlOptimizer, "Momentum": lambda lr: _train.MomentumOptimizer(lr, 0.9),
+    "RMSProp": _train.RMSPropOptimizer, "SGD": _train.GradientDescentOptimizer,
+}
+
+
+def optimize_loss(loss, global_step, learning_rate, optimizer, gradient_noise_scale=None,
+                  gradient_multipliers=None, clip_gradients=None, learning_rate_decay_fn=None,
+                  update_ops=None, variables=None, name=None, summaries=None,
+                  colocate_gradients_with_ops=False, increment_global_step=True):
+    """The training op for `loss`: runs UPDATE_OPS first, computes the gradients of
+    `variables` (default: trainable), optionally clips them by global norm, applies them
+    with `optimizer` (a name such as 'SGD'/'Adam', a class, a function of the learning
+    rate, or an Optimizer) and increments `global_step`. Returns the loss after the step.
+
+    Raises:
+      ValueError: for an unknown optimizer name or a missing learning rate or step.
+    """
+    from ..summary import v1 as summary
+    g = _graph()
+    if global_step is None:
+        global_step = _train.get_global_step(g)
+    with vs.variable_scope(name, "OptimizeLoss"):
+        if update_ops is None:
+            update_ops = g.get_collection(UPDATE_OPS)
+        if update_ops:
+            with control_dependencies(list(update_ops)):
+                loss = A.identity(loss)
+        lr = None
+        if learning_rate is not None:
+            if isinstance(learning_rate, numbers.Real):
+                lr = vs.get_variable("learning_rate", [], trainable=False,
+                                     initializer=_constant(float(learning_rate)))
+            else:
+                lr = learning_rate
+        if learning_rate_decay_fn is not None:
+            if global_step is None:
+                raise ValueError("global_step is required for learning_rate_decay_fn.")
+            lr = learning_rate_decay_fn(lr, global_step)
+        opt = _make_optimizer(optimizer, lr)
+        summaries = ["loss", "learning_rate", "global_gradient_norm"] if summaries is None \
+            else summaries
+        if "loss" in summaries:
+            summary.scalar("loss", loss)
+        if lr is not None and "learning_rate" in summaries:
+            summary.scalar("learning_rate", lr)
+        grads_and_vars = opt.compute_gradients(loss, variables)
+        if gradient_multipliers:
+            grads_and_vars = [(g_ * gradient_multipliers.get(v, gradient_multipliers.get(
+                v.name, 1.0)) if g_ is not None else None, v) for g_, v in grads_and_vars]
+        if clip_gradients is not None:
+            if callable(clip_gradients):
+                grads_and_vars = clip_gradients(grads_and_vars)
+            else:
+                grads = [g_ for g_, _ in grads_and_vars]
+                clipped, _ = clip_by_global_norm(grads, float(clip_gradients))
+                grads_and_vars = list(zip(clipped, [v for _, v in grads_and_vars]))
+        update = opt.apply_gradients(grads_and_vars, global_step=global_step if
+                                     increment_global_step else None)
+        with control_dependencies([update]):
+            return A.identity(loss)
+
+
+def _constant(value):
+    return lambda shape, dtype=None, partition_info=None: A.constant(value, dtypes.float32,
+                                                                     shape=shape)
+
+
+def _make_optimizer(optimizer, lr):
+    if isinstance(optimizer, str):
+        if optimizer not in OPTIMIZER_CLS_NAMES:
+            raise ValueError(f"Optimizer name should be one of "
+                             f"[{', '.join(OPTIMIZER_CLS_NAMES)}], you provided {optimizer}.")
+        if lr is None:
+            raise ValueError("Learning rate is None, but should be specified if optimizer "
+                             "is string.")
+        return OPTIMIZER_CLS_NAMES[optimizer](lr)
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    if callable(optimizer):
+        made = optimizer(lr) if lr is not None else optimizer()
+        if not isinstance(made, Optimizer):
+            raise ValueError(f"Unrecognized optimizer: function should return subclass of "
+                             f"Optimizer. Got {made}.")
+        return made
+    raise ValueError(f"Unrecognized optimizer: should be string, subclass of Optimizer, "
+                     f"instance of subclass of Optimizer or function with one argument. "
+                     f"Got {optimizer}.")
+
+
+LAYERS = {
+    "xavier_initializer": xavier_initializer,
+    "xavier_initializer_conv2d": xavier_initializer_conv2d,
+    "variance_scaling_initializer": variance_scaling_initializer,
+    "l1_regularizer": l1_regularizer, "l2_regularizer": l2_regularizer,
+    "l1_l2_regularizer": l1_l2_regularizer, "sum_regularizer": sum_regularizer,
+    "apply_regularization": apply_regularization, "fully_connected": fully_connected,
+    "linear": lambda *a, **k: fully_connected(*a, activation_fn=None, **k),
+    "conv2d": conv2d, "convolution2d": convolution2d, "flatten": flatten,
+    "dropout": dropout, "batch_norm": batch_norm, "layer_norm": layer_norm,
+    "optimize_loss": optimize_loss,
+    "OPTIMIZER_CLS_NAMES": OPTIMIZER_CLS_NAMES,
+}
+FRAMEWORK = {
+    "get_or_create_global_step": _train.get_or_create_global_step,
+    "get_global_step": _train.get_global_step,
+}

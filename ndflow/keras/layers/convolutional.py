@@ -1,0 +1,5 @@
+"""Keras 2's module path `keras.layers.convolutional`: its names are the layers of
+ndflow.keras.layers, looked up on first use (see _keras2_paths)."""
+from ._keras2_paths import install
+
+install(globals(), "convolutional")

@@ -1,0 +1,97 @@
+"""The fast path of LSTM and GRU layers: one GEMM projects every timestep's input, then one
+fused op (ndflow.ops.rnn_ops) runs the recurrence, forward and backward.
+
+It computes what the cell loop computes (same weights, gate orders and masking, values
+equal to float rounding) and is taken when the cell is a plain `LSTMCell` / `GRUCell` with
+tanh / sigmoid activations and no recurrent dropout in training; anything else (user
+subclasses, other activations, recurrent dropout) runs the general loop of `RNN`.
+"""
+import ndflow
+from ....ops import rnn_ops
+from ... import activations
+
+
+def standard_activations(cell):
+    return (cell.activation is activations.tanh
+            and cell.recurrent_activation is activations.sigmoid)
+
+
+def _time_major_projection(x, kernel, bias):
+    """(time, batch, gates * units) = x_t @ kernel + bias for every t, as one GEMM."""
+    xt = ndflow.transpose(x, [1, 0, 2])
+    dims = ndflow.shape(xt)
+    flat = ndflow.matmul(ndflow.reshape(xt, [-1, ndflow.shape(kernel)[0]]), kernel)
+    if bias is not None:
+        flat = flat + bias
+    width = kernel.shape[-1] if kernel.shape[-1] is not None else ndflow.shape(kernel)[1]
+    xw = ndflow.reshape(flat, ndflow.stack([dims[0], dims[1], width]))
+    return _with_static_shape(xw, [x.shape[1], x.shape[0], kernel.shape[-1]])
+
+
+def _with_static_shape(t, dims):
+    """Graph tensors lose static dims through a dynamic reshape; give them back."""
+    if hasattr(t, "set_shape"):
+        t.set_shape(dims)
+    return t
+
+
+def _time_major_mask(mask):
+    return None if mask is None else ndflow.transpose(ndflow.cast(mask, "bool"))
+
+
+def lstm(x, h0, c0, kernel, recurrent_kernel, bias=None, mask=None):
+    """(hs, cs) time-major for a batch-major x of shape (batch, time, features)."""
+    xw = _time_major_projection(x, kernel, None)
+    if bias is None:
+        bias = ndflow.zeros(ndflow.shape(recurrent_kernel)[-1:], dtype=x.dtype)
+    hs, cs = rnn_ops.lstm_sequence(xw, h0, c0, recurrent_kernel, bias, _time_major_mask(mask))
+    units = recurrent_kernel.shape[0]
+    dims = [x.shape[1], x.shape[0], units]
+    return _with_static_shape(hs, dims), _with_static_shape(cs, dims)
+
+
+def gru(x, h0, kernel, recurrent_kernel, bias=None, mask=None, reset_after=True):
+    """hs time-major; `bias` is Keras's: (2, 3 * units) with `reset_after`, else (3 * units,)."""
+    input_bias, recurrent_bias = bias, None
+    if bias is not None and reset_after:
+        input_bias, recurrent_bias = bias[0], bias[1]
+    if recurrent_bias is None:
+        recurrent_bias = ndflow.zeros(ndflow.shape(recurrent_kernel)[-1:], dtype=x.dtype)
+    xw = _time_major_projection(x, kernel, input_bias)
+    hs = rnn_ops.gru_sequence(xw, h0, recurrent_kernel, recurrent_bias,
+                              _time_major_mask(mask), reset_after=reset_after)
+    return _with_static_shape(hs, [x.shape[1], x.shape[0], recurrent_kernel.shape[0]])
+
+
+def batch_major(seq):
+    return ndflow.transpose(seq, [1, 0, 2])
+
+
+def fusable(layer, x, training):
+    """Whether the layer's call may take the fused path for the input x."""
+    cell = layer.cell
+    steps = x.shape[1] if x.shape.rank == 3 else None
+    if x.shape.rank != 3 or steps == 0 or not x.dtype.is_floating:
+        return False
+    if training and cell.recurrent_dropout > 0:
+        return False
+    return standard_activations(cell)
+
+
+def dropped_inputs(cell, x, training):
+    """x with the cell's input dropout mask (the same at every timestep, as the cell does)."""
+    if training and 0.0 < cell.dropout < 1.0:
+        return x * ndflow.expand_dims(cell.get_dropout_mask(x[:, 0]), 1)
+    return x
+
+
+def sequence_outputs(layer, hs, mask):
+    """(last output, batch-major output sequence or None) from time-major states."""
+    if mask is not None:
+        # masked steps repeat the previous *output*, which is zeros before a sample's first
+        # step (its state may be a nonzero initial state): keep states only from there on
+        keep = _time_major_mask(mask)
+        if not layer.zero_output_for_mask:
+            keep = ndflow.cumsum(ndflow.cast(keep, "int32"), axis=0) > 0
+        hs = ndflow.where(ndflow.expand_dims(keep, -1), hs, ndflow.zeros_like(hs))
+    return hs[-1], (batch_major(hs) if layer.return_sequences else None)
