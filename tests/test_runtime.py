@@ -157,3 +157,46 @@ def test_variable_scopes_belong_to_their_graph():
         assert v1.get_variable_scope().name == ""
         assert g.get_all_collection_keys() == g.collections
         assert all(isinstance(k, str) for k in g.get_all_collection_keys())
+
+
+def test_another_threads_trace_does_not_capture_this_threads_ops():
+    """A tf.data prefetch thread runs eager ops (a generator) while the main thread traces a
+    tf.function: the graph being built belongs to the thread building it."""
+    import threading
+    tracing, resume, seen = threading.Event(), threading.Event(), {}
+
+    @tf.function
+    def traced(x):
+        tracing.set()
+        resume.wait(10)   # the other thread runs its ops while this one is inside the trace
+        return x + 1.0
+
+    def other():
+        tracing.wait(10)
+        try:
+            seen["value"] = (tf.constant(2.0) * 3.0).numpy()
+            seen["eager"] = tf.executing_eagerly()
+        finally:
+            resume.set()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert traced(tf.constant(1.0)).numpy() == 2.0
+    thread.join(10)
+    assert seen == {"value": 6.0, "eager": True}
+
+
+def test_prefetched_generator_with_eager_ops_beside_tracing():
+    def gen():
+        for i in range(50):
+            yield (tf.constant(np.float32(i)) * 2.0).numpy()
+
+    ds = tf.data.Dataset.from_generator(
+        gen, output_signature=tf.TensorSpec([], tf.float32)).prefetch(4)
+    values = []
+    for x in ds:
+        @tf.function
+        def plus_one(a):
+            return a + 1.0
+        values.append(float(plus_one(x)))
+    assert values == [2.0 * i + 1.0 for i in range(50)]

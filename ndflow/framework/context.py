@@ -4,9 +4,13 @@ kernels run on.
 
 Kept in one plain object (not thread-local) so the eager dispatch reads it with a
 single attribute lookup; ndflow runs one model per process and uses processes,
-not threads, for parallel work. `reset()` returns it to a fresh process's state (tests
-call it before each test).
+not threads, for parallel work. The one exception is the graph being built: it belongs to
+the thread that entered `building_graph` (`builder`), so a background thread (a tf.data
+prefetch running a generator) keeps executing eagerly while another thread traces.
+`reset()` returns it to a fresh process's state (tests call it before each test).
 """
+from threading import get_ident
+
 from . import device as _device
 
 
@@ -16,6 +20,7 @@ class _State:
 
     def reset(self):
         self.building = None          # Graph receiving new nodes; None means eager
+        self.builder = None           # the thread (get_ident) that set `building`
         self.eager_disabled = False   # compat.v1.disable_eager_execution()
         self.tapes = []               # recording GradientTapes, innermost last
         self.run_functions_eagerly = False
@@ -38,7 +43,13 @@ def reset():
 
 
 def executing_eagerly():
-    return state.building is None and not state.eager_disabled
+    return building_here() is None and not state.eager_disabled
+
+
+def building_here():
+    """The graph this thread is building (another thread's trace is not this one's)."""
+    g = state.building
+    return g if g is None or state.builder == get_ident() else None
 
 
 class building_graph:
@@ -50,14 +61,14 @@ class building_graph:
         self.graph = graph
 
     def __enter__(self):
-        self._saved = (state.building, state.eager_disabled)
-        state.building = self.graph
+        self._saved = (state.building, state.eager_disabled, state.builder)
+        state.building, state.builder = self.graph, get_ident()
         if self.graph is None:
             state.eager_disabled = False
         return self.graph
 
     def __exit__(self, *exc):
-        state.building, state.eager_disabled = self._saved
+        state.building, state.eager_disabled, state.builder = self._saved
         return False
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from . import dtypes, random_seed
 from .coercion import _weak_scalar, cast_array, default_array
-from .context import state
+from .context import get_ident, state
 from .errors import InvalidArgumentError, OpError
 from .registry import ALL, CONST, _NO_ATTRS, get_op
 from .shape_fns import ConstantSpec, fallback_infer
@@ -89,6 +89,8 @@ def _check_same_dtype(op, dts):
 def execute(op, inputs, attrs=_NO_ATTRS, name=None):
     """Runs `op` on `inputs` eagerly, or adds it to the graph being built."""
     g = state.building
+    if g is not None and state.builder != get_ident():
+        g = None  # another thread is tracing: this thread's ops run eagerly
     if g is None:
         if state.eager_disabled:
             from .graph import get_default_graph

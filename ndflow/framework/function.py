@@ -13,12 +13,11 @@ import numpy as np
 from ..util.composite import CompositeTensor
 from ..util.nest import expanding as nest  # composites as their component tensors
 from . import dtypes
-from .context import state, building_graph
+from .context import building_graph, building_here, state
 from .graph import FuncGraph
 from .plan import Plan
 from .registry import default_array, cast_array
 from .tensor import EagerTensor, SymbolicTensor, TensorLike, TensorSpec
-from .tensor_shape import TensorShape
 from .variables import Variable
 
 
@@ -95,11 +94,11 @@ class Function:
 
     # --- calling ------------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if state.run_functions_eagerly or state.building is not None or state.tapes:
+        building = building_here()
+        if state.run_functions_eagerly or building is not None or state.tapes:
             # Inside another trace: inline. Eagerly requested, or under a GradientTape that
             # must see the ops: run the Python function itself.
-            fn = self._traced_function() if state.building is not None else \
-                self._python_function
+            fn = self._traced_function() if building is not None else self._python_function
             return fn(*args, **kwargs)
         key = None
         if not kwargs and self.input_signature is None:

@@ -4,7 +4,7 @@ import itertools
 import re
 
 from . import context
-from .context import state
+from .context import building_here, state
 from .tensor import SymbolicTensor
 
 _graph_ids = itertools.count()
@@ -275,7 +275,7 @@ class _DefaultGraph:
 
 def graph_for_building():
     """The graph ops should go into, or None when executing eagerly."""
-    g = state.building
+    g = building_here()
     if g is None and state.eager_disabled:
         return get_default_graph()
     return g
