@@ -3,6 +3,7 @@ prefetch pipeline against the same epoch from NumPy arrays, and `map` with a tra
 over 1M scalar elements, batched (elements per second).
 
     NDFLOW_DATA_DIR=../shared/data python benchmarks/bench_tf_data.py
+    python benchmarks/bench_tf_data.py --parallel-map   # map(num_parallel_calls) vs not
 """
 import time
 
@@ -44,8 +45,9 @@ def fit_epochs(epochs=2):
     return results
 
 
-def map_throughput(n=1_000_000, batch=1000):
-    ds = tf.data.Dataset.range(n).map(lambda v: tf.cast(v, tf.float32) * 2.0 + 1.0).batch(batch)
+def map_throughput(n=1_000_000, batch=1000, num_parallel_calls=None):
+    ds = tf.data.Dataset.range(n).map(lambda v: tf.cast(v, tf.float32) * 2.0 + 1.0,
+                                      num_parallel_calls=num_parallel_calls).batch(batch)
     start = time.perf_counter()
     total = 0
     for b in ds:
@@ -54,7 +56,62 @@ def map_throughput(n=1_000_000, batch=1000):
     return n / (time.perf_counter() - start)
 
 
+def _png_images(n, size=256):
+    """`n` distinct PNG files' bytes (smooth gradients plus noise, so they compress as
+    photos do, not as flat colour)."""
+    import io
+    from PIL import Image
+    rng = np.random.default_rng(0)
+    ramp = np.linspace(0, 255, size, dtype=np.float32)
+    out = []
+    for i in range(n):
+        base = (ramp[None, :, None] + ramp[:, None, None] * (i % 7) / 7) % 256
+        img = np.clip(base + rng.normal(0, 12, (size, size, 3)), 0, 255).astype(np.uint8)
+        buf = io.BytesIO()
+        Image.fromarray(img).save(buf, format="PNG")
+        out.append(buf.getvalue())
+    return out
+
+
+def decode_throughput(images, num_parallel_calls=None, repeat=4):
+    """An image-decoding map: PNG bytes -> decode -> float32 in [0, 1] -> flip, batched;
+    images per second."""
+    def load(contents):
+        img = tf.cast(tf.io.decode_png(contents, channels=3), tf.float32) / 255.0
+        return tf.reverse(img, axis=[1])
+
+    ds = tf.data.Dataset.from_tensor_slices(images).repeat(repeat).map(
+        load, num_parallel_calls=num_parallel_calls).batch(32)
+    start = time.perf_counter()
+    total = sum(int(b.shape[0]) for b in ds)
+    return total / (time.perf_counter() - start)
+
+
+def parallel_map_report(trials=5):
+    """Sequential vs num_parallel_calls=AUTOTUNE, median of `trials` alternating runs, with
+    the load average (the machine is shared)."""
+    import os
+    import statistics
+    images = _png_images(64)
+    rows = {"1M scalars, batched (elements/s)": lambda p: map_throughput(
+        num_parallel_calls=p), "PNG 256x256 decode map (images/s)": lambda p: decode_throughput(
+        images, num_parallel_calls=p)}
+    for name, run in rows.items():
+        seq, par = [], []
+        for _ in range(trials):
+            seq.append(run(None))
+            par.append(run(tf.data.AUTOTUNE))
+        print(f"{name}: sequential median {statistics.median(seq):,.0f}, AUTOTUNE median "
+              f"{statistics.median(par):,.0f} (ratio "
+              f"{statistics.median(par) / statistics.median(seq):.2f}); load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
 if __name__ == "__main__":
+    import sys
+    if "--parallel-map" in sys.argv:
+        parallel_map_report()
+        sys.exit()
     r = fit_epochs()
     for k, (secs, acc) in r.items():
         print(f"fit epoch from {k}: {secs:.2f} s (accuracy {acc:.4f})")

@@ -17,7 +17,8 @@ def epochs(default):
 def load_mnist(samples=None, pad_to=None):
     """MNIST as float32 in [0, 1], (N, H, W, 1); real MNIST when a copy is found, else the
     5000/1000 subset shipped with ndflow. `samples` (default $NDFLOW_EXAMPLE_SAMPLES, else
-    all) limits the training images, $NDFLOW_EXAMPLE_TEST_SAMPLES the test images. Returns ((x, y), (x_test, y_test), source)."""
+    all) limits the training images, $NDFLOW_EXAMPLE_TEST_SAMPLES the test images.
+    Returns ((x, y), (x_test, y_test), source)."""
     if samples is None:
         samples = int(os.environ.get("NDFLOW_EXAMPLE_SAMPLES", 60000))
     shared = os.path.join(HERE, "..", "..", "shared", "data")

@@ -52,7 +52,7 @@ def build_alexnet():
 def main():
     tf.random.set_seed(0)
     train, test, source = load_mnist(samples=int(os.environ.get("NDFLOW_EXAMPLE_SAMPLES",
-                                                                20000)))
+                                                                10000)))
     return train_and_report(build_alexnet(), train, test, source, epochs(1))
 
 

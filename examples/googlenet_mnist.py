@@ -62,7 +62,7 @@ def build_googlenet():
 def main():
     tf.random.set_seed(0)
     train, test, source = load_mnist(samples=int(os.environ.get("NDFLOW_EXAMPLE_SAMPLES",
-                                                                12000)))
+                                                                15000)))
     return train_and_report(build_googlenet(), train, test, source, epochs(1))
 
 

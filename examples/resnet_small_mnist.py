@@ -55,7 +55,7 @@ def main():
     tf.random.set_seed(0)
     train, test, source = load_mnist(samples=int(os.environ.get("NDFLOW_EXAMPLE_SAMPLES",
                                                                 12000)))
-    return train_and_report(build_resnet(), train, test, source, epochs(1))
+    return train_and_report(build_resnet(), train, test, source, epochs(2))
 
 
 if __name__ == "__main__":

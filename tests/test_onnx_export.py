@@ -126,3 +126,87 @@ def test_opset_18_reductions(tmp_path):
     np.testing.assert_allclose(got, x.mean(axis=1), atol=1e-6)
     with pytest.raises(ValueError, match="opset"):
         tf.export.onnx(f, None, opset=9)
+
+
+# --- recurrent layers: ONNX LSTM / GRU / RNN ops ------------------------------------------------
+
+def _random_biases(model, seed):
+    rng = np.random.default_rng(seed)
+    for w in model.weights:
+        if "bias" in w.name:
+            w.assign(rng.uniform(-0.5, 0.5, w.shape.as_list()).astype(np.float32))
+
+
+def _onnx_node_types(path):
+    return {n.op_type for n in onnx.load(str(path)).graph.node}
+
+
+@pytest.mark.parametrize("return_sequences", [True, False])
+def test_embedding_lstm_dense(tmp_path, return_sequences):
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([L.Input((7,), dtype="int32"), L.Embedding(20, 5),
+                              L.LSTM(6, return_sequences=return_sequences), L.Dense(3)])
+    _random_biases(model, 3)
+    path = tmp_path / "lstm.onnx"
+    tf.export.onnx(model, path)
+    assert "LSTM" in _onnx_node_types(path)
+    for batch_size in (4, 1):
+        x = np.random.default_rng(batch_size).integers(0, 20, (batch_size, 7)).astype(np.int32)
+        got, = run_onnx(path, x)
+        np.testing.assert_allclose(got, model(x, training=False).numpy(), atol=1e-5)
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+@pytest.mark.parametrize("return_sequences", [True, False])
+def test_bidirectional_gru(tmp_path, reset_after, return_sequences):
+    keras.utils.set_random_seed(4)
+    model = keras.Sequential([L.Input((6, 4)), L.Bidirectional(
+        L.GRU(5, reset_after=reset_after, return_sequences=return_sequences)), L.Dense(2)])
+    _random_biases(model, 4)
+    path = tmp_path / "gru.onnx"
+    tf.export.onnx(model, path)
+    assert "GRU" in _onnx_node_types(path)
+    x = batch(3, 6, 4)
+    got, = run_onnx(path, x)
+    np.testing.assert_allclose(got, model(x, training=False).numpy(), atol=1e-5)
+
+
+def test_simple_rnn_and_lstm_states(tmp_path):
+    keras.utils.set_random_seed(5)
+    inputs = L.Input((6, 3))
+    seq = L.SimpleRNN(4, return_sequences=True, go_backwards=True)(inputs)
+    out, h, c = L.LSTM(5, return_state=True, use_bias=False)(seq)
+    model = keras.Model(inputs, [out, h, c])
+    _random_biases(model, 5)
+    path = tmp_path / "rnn.onnx"
+    tf.export.onnx(model, path)
+    assert {"RNN", "LSTM"} <= _onnx_node_types(path)
+    x = batch(2, 6, 3)
+    for got, want in zip(run_onnx(path, x), model(x, training=False)):
+        np.testing.assert_allclose(got, want.numpy(), atol=1e-5)
+
+
+def test_fused_lstm_op_on_given_projections(tmp_path):
+    """Projections that are not a layer's MatMul: the ONNX LSTM gets an identity kernel."""
+    from ndflow.ops import rnn_ops
+    rng = np.random.default_rng(6)
+    u = tf.constant(rng.normal(size=(3, 12)).astype(np.float32) * 0.5)
+    bias = tf.constant(rng.normal(size=12).astype(np.float32))
+
+    @tf.function(input_signature=[tf.TensorSpec([5, None, 12]), tf.TensorSpec([None, 3])])
+    def fn(xw, h0):
+        hs, cs = rnn_ops.lstm_sequence(xw, h0, h0 * 2.0, u, bias)
+        return hs + 1.0, cs[-1]
+
+    path = tmp_path / "op.onnx"
+    tf.export.onnx(fn, path)
+    xw, h0 = batch(5, 2, 12), batch(2, 3, seed=1)
+    for got, want in zip(run_onnx(path, xw, h0), fn(xw, h0)):
+        np.testing.assert_allclose(got, want.numpy(), atol=1e-5)
+
+
+def test_masked_recurrence_does_not_export(tmp_path):
+    model = keras.Sequential([L.Input((5,), dtype="int32"), L.Embedding(9, 3, mask_zero=True),
+                              L.GRU(4)])
+    with pytest.raises(tf.errors.UnimplementedError, match="masked"):
+        tf.export.onnx(model, tmp_path / "masked.onnx")

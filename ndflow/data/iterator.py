@@ -12,7 +12,8 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.context import building_graph, state
-from ..framework.errors import FailedPreconditionError, OutOfRangeError
+from ..framework.errors import (FailedPreconditionError, InvalidArgumentError,
+                                OutOfRangeError)
 from ..framework.registry import execute, op
 from ..framework.tensor import TensorSpec
 from ..framework.tensor_shape import TensorShape
@@ -28,8 +29,8 @@ def _optional_infer(tensors, attrs):
     return [(TensorShape([]), dtypes.bool)] + _specs_infer(tensors, attrs)
 
 
-@op("IteratorGetNext", host=True, multi_output=True, stateful=True, uses_store=True, differentiable=False,
-    infer=_specs_infer)
+@op("IteratorGetNext", host=True, multi_output=True, stateful=True, uses_store=True,
+    differentiable=False, infer=_specs_infer)
 def ITERATOR_GET_NEXT(xp, store, *tokens, resource, specs):
     element = resource.next(store)
     if element is None:
@@ -323,8 +324,106 @@ class Iterator:
         return Iterator(spec, _Resource(None, needs_init=True), initializer=None)
 
     def string_handle(self, name=None):
-        raise NotImplementedError("Iterator.string_handle() (feedable iterators) is not "
-                                  "supported; use make_initializer() to switch datasets.")
+        """A scalar string tensor naming this iterator, to feed the placeholder of an
+        iterator made by `Iterator.from_string_handle` (switching datasets by feed)."""
+        from ..framework.constant_op import constant
+        with building_graph(_graph()):
+            return constant(_handles.register(self), name=name or "IteratorToStringHandle")
+
+    @staticmethod
+    def from_string_handle(string_handle, output_types, output_shapes=None,
+                           output_classes=None):
+        """An iterator whose `get_next()` advances the iterator named by the value of
+        `string_handle` (a scalar tf.string tensor, usually a placeholder) at each run.
+
+        Args:
+          string_handle: a scalar `tf.string` tensor; its value is the result of running
+            another iterator's `string_handle()`.
+          output_types, output_shapes: the element structure; the iterators fed must
+            have these dtypes and compatible shapes.
+
+        Returns:
+          An `Iterator` (it has no initializer: the iterators fed have their own).
+        """
+        spec = Iterator.from_structure(output_types, output_shapes)._spec
+        from ..framework.constant_op import convert_to_tensor
+        handle = convert_to_tensor(string_handle, dtype=dtypes.string)
+        if handle.shape.rank not in (None, 0):
+            raise ValueError(f"from_string_handle(): `string_handle` must be a scalar string "
+                             f"tensor; received shape {handle.shape}.")
+        return _FeedableIterator(spec, handle)
+
+
+class _HandleRegistry:
+    """Iterators by the string handles given out for them (weakly: a handle of an iterator
+    that is gone names nothing)."""
+
+    def __init__(self):
+        import weakref
+        self._by_handle = weakref.WeakValueDictionary()
+        self._lock = threading.Lock()
+
+    def register(self, iterator):
+        handle = getattr(iterator, "_string_handle_value", None)
+        if handle is None:
+            with self._lock:
+                handle = f"ndflow-iterator-{id(iterator):x}-{len(self._by_handle)}".encode()
+                iterator._string_handle_value = handle
+                self._by_handle[handle] = iterator
+        return handle
+
+    def lookup(self, handle, specs):
+        key = bytes(handle.item() if hasattr(handle, "item") else handle)
+        iterator = self._by_handle.get(key)
+        if iterator is None:
+            raise InvalidArgumentError(f"from_string_handle(): {key!r} is not the string "
+                                       f"handle of a live iterator; feed the value of "
+                                       f"iterator.string_handle() run in a session.")
+        have = structure.flatten(iterator._spec)
+        if len(have) != len(specs) or any(
+                a.dtype != b.dtype or not a.shape.is_compatible_with(b.shape)
+                for a, b in zip(have, specs)):
+            raise InvalidArgumentError(
+                f"from_string_handle(): the iterator fed has elements of "
+                f"{[(str(a.dtype.name), str(a.shape)) for a in have]}, but this iterator "
+                f"was made for {[(str(b.dtype.name), str(b.shape)) for b in specs]}.")
+        return iterator._resource
+
+
+_handles = _HandleRegistry()
+
+
+@op("IteratorFromStringHandleGetNext", host=True, multi_output=True, stateful=True,
+    uses_store=True, differentiable=False, infer=_specs_infer)
+def ITERATOR_FROM_STRING_HANDLE_GET_NEXT(xp, store, handle, specs):
+    element = _handles.lookup(handle, specs).next(store)
+    if element is None:
+        raise OutOfRangeError("End of sequence")
+    return list(element)
+
+
+class _FeedableIterator(Iterator):
+    """The iterator `Iterator.from_string_handle` returns."""
+
+    def __init__(self, spec, handle):
+        super().__init__(spec, None)
+        self._handle = handle
+
+    def get_next(self, name=None):
+        specs = tuple(structure.flatten(self._spec))
+        with building_graph(_graph()):
+            flat = execute(ITERATOR_FROM_STRING_HANDLE_GET_NEXT, (self._handle,),
+                           {"specs": specs}, name or "IteratorGetNext")
+        if not isinstance(flat, (list, tuple)):
+            flat = [flat]
+        return structure.pack(self._spec, flat)
+
+    def make_initializer(self, dataset, name=None):
+        raise ValueError("An iterator made by from_string_handle() has no dataset of its "
+                         "own: initialize the iterators whose handles it is fed.")
+
+    def string_handle(self, name=None):
+        return self._handle
 
 
 def make_one_shot_iterator(dataset):

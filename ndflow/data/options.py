@@ -1,7 +1,8 @@
 """tf.data.Options: settings a pipeline carries (`with_options`, `options()`).
 
-ndflow's pipelines always run deterministically in order with one producer per prefetch;
-the options are recorded and merged as TensorFlow merges them, so programs that set them run.
+The options are recorded and merged as TensorFlow merges them. `deterministic` (or
+`experimental_deterministic`) = False lets a parallel `map` hand out elements as they are
+ready; the other options are recorded so programs that set them run.
 """
 from .transforms import _Unary
 
@@ -84,6 +85,13 @@ class OptionsDataset(_Unary):
             raise TypeError(f"Dataset.with_options(): expected tf.data.Options, got "
                             f"{options!r}.")
         self._own_options = options
+        chosen = options.deterministic
+        if chosen is None:
+            chosen = options.experimental_deterministic
+        if chosen is not None:  # options apply to the whole pipeline, upstream maps too
+            for d in input_dataset._walk():
+                if hasattr(d, "_pipeline_deterministic"):
+                    d._pipeline_deterministic = bool(chosen)
 
     def _iterate(self):
         return self._input._iterate()

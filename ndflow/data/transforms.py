@@ -10,7 +10,7 @@ from ..framework.context import state
 from ..framework.errors import InvalidArgumentError, OpError
 from ..framework.tensor import TensorSpec
 from ..util import nest
-from . import composites, structure
+from . import composites, parallel_map, structure
 from .dataset import AUTOTUNE, INFINITE, UNKNOWN, DatasetV2
 from .functions import EagerFunction, StructuredFunction
 
@@ -39,15 +39,34 @@ class MapDataset(_Unary):
         super().__init__(input_dataset)
         self._fn = StructuredFunction(map_func, [input_dataset._spec], "Dataset.map()")
         self._spec = self._fn.output_structure
-        if num_parallel_calls is not None and num_parallel_calls != AUTOTUNE \
-                and int(num_parallel_calls) <= 0:
-            raise ValueError(f"Dataset.map(): `num_parallel_calls` must be positive or "
-                             f"tf.data.AUTOTUNE; received {num_parallel_calls}.")
+        if num_parallel_calls is not None:
+            num_parallel_calls = _count(num_parallel_calls, "num_parallel_calls")
+            if num_parallel_calls != AUTOTUNE and num_parallel_calls <= 0:
+                raise ValueError(f"Dataset.map(): `num_parallel_calls` must be positive or "
+                                 f"tf.data.AUTOTUNE; received {num_parallel_calls}.")
+        self._workers = parallel_map.worker_count(num_parallel_calls)
+        self._deterministic = deterministic
+        self._pipeline_deterministic = None  # set by with_options() downstream
+        self._safety = parallel_map.thread_safety(self._fn) if self._workers > 1 else None
+
+    def _is_deterministic(self):
+        """The `deterministic` argument, else the pipeline's Options (True if unset)."""
+        upstream = self._input.options()
+        for value in (self._deterministic, self._pipeline_deterministic,
+                      upstream.deterministic, upstream.experimental_deterministic):
+            if value is not None:
+                return bool(value)
+        return True
 
     def _iterate(self):
         fn = self._fn
-        for index, element in enumerate(self._input._iterate()):
-            yield tuple(fn(element, index))
+        if self._workers > 1 and self._safety != parallel_map.UNSAFE:
+            deterministic = self._is_deterministic()
+            if self._safety == parallel_map.SAFE or not deterministic:
+                return parallel_map.parallel_map(fn, self._input._iterate(), self._workers,
+                                                 deterministic)
+        return (tuple(fn(element, index))
+                for index, element in enumerate(self._input._iterate()))
 
 
 class FilterDataset(_Unary):

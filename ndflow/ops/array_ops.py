@@ -23,6 +23,19 @@ from ..framework.constant_op import constant, convert_to_tensor, placeholder  # 
 
 
 def placeholder_with_default(input, shape, name=None):  # noqa: A002 - TF's name
+    """A TF1 placeholder that yields `input` when it is not fed.
+
+    ndflow returns `identity(input)`; feeding the result tensor in `Session.run` replaces the
+    default, as with any fed tensor.
+
+    Args:
+      input: The default value (a `Tensor` or convertible value).
+      shape: The placeholder's shape (accepted for compatibility).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` equal to `input` unless fed.
+    """
     return identity(input, name=name)
 
 
@@ -42,6 +55,27 @@ def _cast_grad(op, g):
 
 
 def cast(x, dtype, name=None):
+    """Converts `x` to `dtype`.
+
+    Floating-point to integer truncates towards zero; booleans become 0/1. Returns `x` itself when
+    it already has `dtype`. A composite tensor (e.g. `RaggedTensor`) casts its values.
+
+    Args:
+      x: A `Tensor` or a value convertible to one.
+      dtype: The target `DType` (or anything `ndflow.as_dtype` accepts, e.g. `"float32"`).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `x`'s shape with dtype `dtype`.
+
+    Gradient: `dy` cast back to `x`'s dtype when both dtypes are floating-point or complex;
+    none through a cast to or from an integer type.
+
+    Example:
+
+    >>> ndflow.cast([1.7, -1.7], ndflow.int32).numpy()
+    array([ 1, -1], dtype=int32)
+    """
     dtype = dtypes.as_dtype(dtype)
     if x.__class__ is not EagerTensor and x.__class__ is not SymbolicTensor and \
             not hasattr(x, "_dispatch_op"):  # a composite (RaggedTensor) casts its values
@@ -52,14 +86,45 @@ def cast(x, dtype, name=None):
 
 
 def saturate_cast(value, dtype, name=None):
+    """Casts `value` to `dtype`.
+
+    ndflow performs a plain `cast`: values outside the target type's range are not clamped to
+    its limits as TensorFlow does, so keep them in range.
+
+    Args:
+      value: A `Tensor`.
+      dtype: The target `DType`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `value`'s shape and dtype `dtype`.
+    """
     return cast(value, dtype, name)
 
 
 def to_float(x, name="ToFloat"):
+    """TF1: casts `x` to `float32`.
+
+    Args:
+      x: A `Tensor`.
+      name: A name for the operation (default "ToFloat").
+
+    Returns:
+      A `float32` `Tensor`.
+    """
     return cast(x, dtypes.float32, name)
 
 
 def to_int32(x, name="ToInt32"):
+    """TF1: casts `x` to `int32` (floats truncate towards zero).
+
+    Args:
+      x: A `Tensor`.
+      name: A name for the operation (default "ToInt32").
+
+    Returns:
+      An `int32` `Tensor`.
+    """
     return cast(x, dtypes.int32, name)
 
 
@@ -70,6 +135,24 @@ def SHAPE(xp, x, out_type):
 
 
 def shape(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    """Returns the dynamic shape of `input` as a 1-D integer tensor.
+
+    Unlike `input.shape` (the static `TensorShape`, possibly with unknown dimensions), this is the
+    shape when the graph runs.
+
+    Args:
+      input: A `Tensor`.
+      out_type: `int32` (default) or `int64`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A 1-D `Tensor` of `out_type` with one entry per dimension.
+
+    Example:
+
+    >>> ndflow.shape([[1, 2, 3], [4, 5, 6]]).numpy()
+    array([2, 3], dtype=int32)
+    """
     return execute(SHAPE, (input,), {"out_type": dtypes.as_dtype(out_type)}, name)
 
 
@@ -79,6 +162,16 @@ def SIZE(xp, x, out_type):
 
 
 def size(input, out_type=dtypes.int32, name=None):  # noqa: A002
+    """Returns the number of elements of `input` as a scalar tensor.
+
+    Args:
+      input: A `Tensor`.
+      out_type: `int32` (default) or `int64`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A scalar `Tensor` of `out_type`.
+    """
     return execute(SIZE, (input,), {"out_type": dtypes.as_dtype(out_type)}, name)
 
 
@@ -88,6 +181,15 @@ def RANK(xp, x):
 
 
 def rank(input, name=None):  # noqa: A002
+    """Returns the number of dimensions of `input` as a scalar `int32` tensor.
+
+    Args:
+      input: A `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A scalar `int32` `Tensor`.
+    """
     return execute(RANK, (input,), _NO, name)
 
 
@@ -104,6 +206,20 @@ def _identity_grad(op, g):
 
 
 def identity(input, name=None):  # noqa: A002
+    """Returns a tensor with the same shape, dtype and values as `input`.
+
+    In a graph this adds a node, useful to give a value a name or to read a variable's current
+    value.
+
+    Args:
+      input: A `Tensor` (or a variable, whose value is read).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` equal to `input`.
+
+    Gradient: `dy` unchanged.
+    """
     return execute(IDENTITY, (input,), _NO, name)
 
 
@@ -113,6 +229,26 @@ def STOP_GRADIENT(xp, x):
 
 
 def stop_gradient(input, name=None):  # noqa: A002
+    """Returns `input` unchanged, but blocks gradients from flowing through it.
+
+    Tapes and `gradients()` treat the result as a constant: useful for targets (e.g. in
+    Q-learning) and for values that must not be trained through.
+
+    Args:
+      input: A `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` equal to `input`.
+
+    Example:
+
+    >>> x = ndflow.Variable(3.0)
+    >>> with ndflow.GradientTape() as tape:
+    ...     y = x * ndflow.stop_gradient(x)
+    >>> float(tape.gradient(y, x))
+    3.0
+    """
     return execute(STOP_GRADIENT, (input,), _NO, name)
 
 
@@ -170,6 +306,27 @@ def _broadcast_to_grad(op, g):
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002
+    """Broadcasts `input` to `shape` (NumPy's rules: dimensions of size 1 stretch).
+
+    Args:
+      input: A `Tensor`.
+      shape: A list, tuple or 1-D integer tensor: the target shape.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `shape` and `input`'s dtype.
+
+    Raises:
+      InvalidArgumentError: If `input`'s shape is not broadcast-compatible with `shape`.
+
+    Gradient: summed back over the broadcast axes.
+
+    Example:
+
+    >>> ndflow.broadcast_to([1, 2], [2, 2]).numpy()
+    array([[1, 2],
+           [1, 2]], dtype=int32)
+    """
     return execute(BROADCAST_TO, (input,), {"shape": _static_shape(shape)}, name)
 
 
@@ -276,10 +433,40 @@ def _filled(shape, value, dtype, name):
 
 
 def zeros(shape, dtype=dtypes.float32, name=None):
+    """Creates a tensor of the given shape with every element 0.
+
+    Args:
+      shape: A list/tuple of ints or a 1-D integer tensor.
+      dtype: The dtype of the result (default `float32`).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of zeros.
+
+    Example:
+
+    >>> ndflow.zeros([2, 3]).shape
+    TensorShape([2, 3])
+    """
     return _filled(shape, 0, dtype, name or "zeros")
 
 
 def ones(shape, dtype=dtypes.float32, name=None):
+    """Creates a tensor of the given shape with every element 1.
+
+    Args:
+      shape: A list/tuple of ints or a 1-D integer tensor.
+      dtype: The dtype of the result (default `float32`).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of ones.
+
+    Example:
+
+    >>> ndflow.ones([2]).numpy()
+    array([1., 1.], dtype=float32)
+    """
     return _filled(shape, 1, dtype, name or "ones")
 
 
@@ -289,6 +476,22 @@ def FILL(xp, dims, value):
 
 
 def fill(dims, value, name=None):
+    """Creates a tensor of shape `dims` with every element equal to `value`.
+
+    Args:
+      dims: A 1-D integer tensor or list: the shape.
+      value: A scalar: the value, whose dtype the result takes.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `dims`.
+
+    Example:
+
+    >>> ndflow.fill([2, 2], 7).numpy()
+    array([[7, 7],
+           [7, 7]], dtype=int32)
+    """
     return execute(FILL, (dims, value), _NO, name)
 
 
@@ -303,11 +506,33 @@ def ONES_LIKE(xp, x):
 
 
 def zeros_like(input, dtype=None, name=None, optimize=True):  # noqa: A002
+    """Creates a tensor of zeros with the shape (and by default the dtype) of `input`.
+
+    Args:
+      input: A `Tensor`.
+      dtype: Optional dtype of the result; `input`'s dtype if None.
+      name: A name for the operation (optional).
+      optimize: Accepted for TensorFlow compatibility; has no effect.
+
+    Returns:
+      A `Tensor` of zeros shaped like `input`.
+    """
     t = execute(ZEROS_LIKE, (input,), _NO, name)
     return t if dtype is None else cast(t, dtype)
 
 
 def ones_like(input, dtype=None, name=None, optimize=True):  # noqa: A002
+    """Creates a tensor of ones with the shape (and by default the dtype) of `input`.
+
+    Args:
+      input: A `Tensor`.
+      dtype: Optional dtype of the result; `input`'s dtype if None.
+      name: A name for the operation (optional).
+      optimize: Accepted for TensorFlow compatibility; has no effect.
+
+    Returns:
+      A `Tensor` of ones shaped like `input`.
+    """
     t = execute(ONES_LIKE, (input,), _NO, name)
     return t if dtype is None else cast(t, dtype)
 
@@ -382,6 +607,30 @@ def _reshape_dynamic_grad(op, g):
 
 
 def reshape(tensor, shape, name=None):
+    """Gives `tensor` a new shape with the same elements in the same (row-major) order.
+
+    One entry of `shape` may be -1: that dimension is inferred from the element count. `shape` may
+    be a symbolic tensor, in which case the result's static shape is only partly known.
+
+    Args:
+      tensor: A `Tensor`.
+      shape: A list/tuple of ints or a 1-D integer tensor.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `shape` and `tensor`'s dtype.
+
+    Raises:
+      InvalidArgumentError: If the element counts differ or more than one entry is -1.
+
+    Gradient: `dy` reshaped back to `tensor`'s shape.
+
+    Example:
+
+    >>> ndflow.reshape([1, 2, 3, 4], [2, -1]).numpy()
+    array([[1, 2],
+           [3, 4]], dtype=int32)
+    """
     if _is_symbolic_shape(shape):
         return execute(RESHAPE_DYNAMIC, (tensor, _shape_as_tensor(shape)), _NO, name)
     return execute(RESHAPE, (tensor,), {"shape": _static_shape(shape)}, name)
@@ -411,6 +660,21 @@ def _expand_grad(op, g):
 
 
 def expand_dims(input, axis, name=None):  # noqa: A002
+    """Inserts a dimension of length 1 at position `axis`.
+
+    Args:
+      input: A `Tensor`.
+      axis: An int in `[-rank - 1, rank]`: where the new axis goes (negative counts from the end).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with the same data and one more dimension.
+
+    Example:
+
+    >>> ndflow.expand_dims([1, 2], 0).shape
+    TensorShape([1, 2])
+    """
     return execute(EXPAND_DIMS, (input,), {"axis": int(axis)}, name)
 
 
@@ -443,6 +707,26 @@ def _squeeze_grad(op, g):
 
 
 def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
+    """Removes dimensions of length 1.
+
+    Args:
+      input: A `Tensor`.
+      axis: None (remove every length-1 dimension), an int or a list of ints: the dimensions to
+        remove, each of which must have length 1.
+      name: A name for the operation (optional).
+      squeeze_dims: TF1's name for `axis`.
+
+    Returns:
+      A `Tensor` with the same data and fewer dimensions.
+
+    Raises:
+      InvalidArgumentError: If a dimension named in `axis` is not of length 1.
+
+    Example:
+
+    >>> ndflow.squeeze(ndflow.zeros([1, 3, 1])).shape
+    TensorShape([3])
+    """
     axis = squeeze_dims if axis is None else axis
     if isinstance(axis, int):
         axis = (axis,)
@@ -476,6 +760,32 @@ def _transpose_grad(op, g):
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False):
+    """Permutes the dimensions of `a`.
+
+    Output dimension `i` is input dimension `perm[i]`; with `perm=None` the order is reversed
+    (a matrix transpose for 2-D inputs).
+
+    Args:
+      a: A `Tensor`.
+      perm: A permutation of `range(rank)` (list or 1-D tensor), or None.
+      name: A name for the operation (default "transpose").
+      conjugate: Accepted for TensorFlow compatibility; complex conjugation is not applied.
+
+    Returns:
+      A transposed `Tensor`.
+
+    Raises:
+      InvalidArgumentError: If `perm` is not a permutation of the input's dimensions.
+
+    Gradient: `dy` transposed by the inverse permutation.
+
+    Example:
+
+    >>> ndflow.transpose([[1, 2, 3]]).numpy()
+    array([[1],
+           [2],
+           [3]], dtype=int32)
+    """
     if isinstance(perm, EagerTensor):
         perm = perm._value
     return execute(TRANSPOSE, (a,), {"perm": None if perm is None else
@@ -504,6 +814,31 @@ def WHERE_INDICES(xp, cond):
 
 
 def where(condition, x=None, y=None, name=None):
+    """Selects from `x` or `y` by `condition`, or returns the indices where it is true.
+
+    With `x` and `y` given, the result takes `x` where `condition` is true and `y` elsewhere;
+    the three are broadcast together (TensorFlow 2's `where`). With neither, it returns the
+    coordinates of the true elements as an `int64` matrix of shape `(num_true, rank)`.
+
+    Args:
+      condition: A `bool` `Tensor`.
+      x: Values where `condition` is true (optional).
+      y: Values where `condition` is false, same dtype as `x` (optional).
+      name: A name for the operation (optional).
+
+    Returns:
+      The selected `Tensor`, or the `int64` coordinates.
+
+    Raises:
+      ValueError: If only one of `x` and `y` is given.
+
+    Gradient: `dy` to `x` where `condition` holds and to `y` elsewhere; none to `condition`.
+
+    Example:
+
+    >>> ndflow.where([True, False], [1, 2], [10, 20]).numpy()
+    array([ 1, 20], dtype=int32)
+    """
     if x is None and y is None:
         return execute(WHERE_INDICES, (condition,), _NO, name)
     if x is None or y is None:
@@ -512,6 +847,18 @@ def where(condition, x=None, y=None, name=None):
 
 
 def where_v2(condition, x=None, y=None, name=None):
+    """TF1 name of TensorFlow 2's `where` (broadcasting `condition`, `x` and `y`).
+
+    Args:
+      condition: A `bool` `Tensor`.
+      x: Values where `condition` is true (optional).
+      y: Values where `condition` is false (optional).
+      name: A name for the operation (optional).
+
+    Returns:
+      The selected `Tensor`, or the `int64` coordinates of true elements when `x` and `y` are
+      None.
+    """
     return where(condition, x, y, name)
 
 
@@ -535,6 +882,29 @@ def ONE_HOT(xp, indices, depth, on_value, off_value, axis, dtype):
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """One-hot encodes integer `indices`.
+
+    Position `i` along the new axis is `on_value` where `indices == i` and `off_value` elsewhere;
+    indices outside `[0, depth)` give a row of `off_value`.
+
+    Args:
+      indices: An integer `Tensor` of any shape.
+      depth: The length of the new axis.
+      on_value: The value at the index (default 1).
+      off_value: The value elsewhere (default 0).
+      axis: Where the new axis goes (default -1, the last).
+      dtype: The result's dtype (default: `on_value`'s dtype if it is a tensor, else `float32`).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with one more dimension than `indices`.
+
+    Example:
+
+    >>> ndflow.one_hot([0, 2], depth=3).numpy()
+    array([[1., 0., 0.],
+           [0., 0., 1.]], dtype=float32)
+    """
     if dtype is None:
         dtype = (on_value.dtype if isinstance(on_value, TensorLike) else dtypes.float32)
     dtype = dtypes.as_dtype(dtype)

@@ -5,6 +5,27 @@ from .array_ops import cast, convert_to_tensor, ones_like, where
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """Clips every element of `t` into `[clip_value_min, clip_value_max]`.
+
+    Args:
+      t: A numeric `Tensor` (or `IndexedSlices`).
+      clip_value_min: The lower bound: a scalar or a tensor broadcastable to `t`.
+      clip_value_max: The upper bound, likewise.
+      name: A name for the operation (optional).
+
+    Returns:
+      A clipped `Tensor` of `t`'s shape and dtype.
+
+    Raises:
+      InvalidArgumentError: If the bounds do not broadcast to `t`'s shape.
+
+    Gradient: `dy` where the value was inside the bounds, 0 where it was clipped.
+
+    Example:
+
+    >>> ndflow.clip_by_value([-2.0, 0.5, 3.0], -1.0, 1.0).numpy()
+    array([-1. ,  0.5,  1. ], dtype=float32)
+    """
     return M.minimum(M.maximum(t, clip_value_min), clip_value_max, name=name)
 
 

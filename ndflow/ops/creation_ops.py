@@ -53,6 +53,29 @@ def _range_dtype(values):
 
 
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
+    """Returns the sequence `start, start + delta, ...` stopping before `limit`.
+
+    Called with one argument, it is the limit and the sequence starts at 0 (like Python's
+    `range`).
+
+    Args:
+      start: The first value (or the limit, when `limit` is None).
+      limit: The exclusive upper (lower, for negative `delta`) bound.
+      delta: The step (default 1); must not be 0.
+      dtype: The dtype; by default `int32` for integer arguments and `float32` for floats.
+      name: A name for the operation (default "range").
+
+    Returns:
+      A 1-D `Tensor`.
+
+    Raises:
+      InvalidArgumentError: If `delta` is 0.
+
+    Example:
+
+    >>> ndflow.range(1, 7, 2).numpy()
+    array([1, 3, 5], dtype=int32)
+    """
     if limit is None:
         start, limit = 0, start
     dtype = _range_dtype((start, limit, delta)) if dtype is None else dtypes.as_dtype(dtype)
@@ -76,6 +99,23 @@ def LINSPACE(xp, start, stop, num, axis):
 
 
 def linspace(start, stop, num, name=None, axis=0):
+    """Returns `num` evenly spaced values from `start` to `stop`, both included.
+
+    Args:
+      start: A floating-point scalar (or tensor, for batches): the first value.
+      stop: A scalar (or tensor) of `start`'s dtype: the last value.
+      num: The number of values.
+      name: A name for the operation (optional).
+      axis: Where the new axis goes when `start`/`stop` are tensors.
+
+    Returns:
+      A `Tensor` of `start`'s dtype.
+
+    Example:
+
+    >>> ndflow.linspace(0.0, 1.0, 3).numpy()
+    array([0. , 0.5, 1. ], dtype=float32)
+    """
     start = convert_to_tensor(start) if isinstance(start, TensorLike) or not isinstance(
         start, int) else convert_to_tensor(float(start))
     if start.dtype.is_integer:
@@ -87,6 +127,24 @@ def linspace(start, stop, num, name=None, axis=0):
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
+    """Creates an identity matrix (or a batch of them).
+
+    Args:
+      num_rows: The number of rows.
+      num_columns: The number of columns (default `num_rows`).
+      batch_shape: Optional list of leading batch dimensions.
+      dtype: The dtype (default `float32`).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `batch_shape + [num_rows, num_columns]` with ones on the diagonal.
+
+    Example:
+
+    >>> ndflow.eye(2).numpy()
+    array([[1., 0.],
+           [0., 1.]], dtype=float32)
+    """
     dtype = dtypes.as_dtype(dtype)
     rows = _static_ints(num_rows, "num_rows", "eye")[0]
     cols = rows if num_columns is None else _static_ints(num_columns, "num_columns", "eye")[0]

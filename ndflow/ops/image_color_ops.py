@@ -166,7 +166,9 @@ def adjust_hue(image, delta, name=None):
     return _back(hsv_to_rgb(join_ops.stack([h, hsv[..., 1], hsv[..., 2]], axis=-1)), dtype)
 
 
-def _uniform(low, high, seed):
+def _uniform(low, high, seed, stateless=False):
+    if stateless:
+        return random_ops.stateless_random_uniform([], seed, low, high)
     return random_ops.random_uniform([], low, high, seed=seed)
 
 
@@ -207,6 +209,34 @@ def random_hue(image, max_delta, seed=None):
     return adjust_hue(image, _uniform(-max_delta, max_delta, seed))
 
 
+def stateless_random_brightness(image, max_delta, seed):
+    """random_brightness from the stateless generator with `seed` (shape [2])."""
+    if max_delta < 0:
+        raise ValueError(f"stateless_random_brightness: max_delta must be non-negative. "
+                         f"Received: max_delta={max_delta}")
+    return adjust_brightness(image, _uniform(-max_delta, max_delta, seed, True))
+
+
+def stateless_random_contrast(image, lower, upper, seed):
+    """random_contrast from the stateless generator with `seed` (shape [2])."""
+    _check_range("stateless_random_contrast", lower, upper)
+    return adjust_contrast(image, _uniform(lower, upper, seed, True))
+
+
+def stateless_random_saturation(image, lower, upper, seed=None):
+    """random_saturation from the stateless generator with `seed` (shape [2])."""
+    _check_range("stateless_random_saturation", lower, upper)
+    return adjust_saturation(image, _uniform(lower, upper, seed, True))
+
+
+def stateless_random_hue(image, max_delta, seed):
+    """random_hue from the stateless generator with `seed` (shape [2])."""
+    if not 0 <= max_delta <= 0.5:
+        raise ValueError("stateless_random_hue: max_delta must be in [0, 0.5]. Received: "
+                         f"max_delta={max_delta}")
+    return adjust_hue(image, _uniform(-max_delta, max_delta, seed, True))
+
+
 from ..util.export import export_many  # noqa: E402
 
 export_many("image", {
@@ -217,4 +247,8 @@ export_many("image", {
     "adjust_saturation": adjust_saturation, "adjust_hue": adjust_hue,
     "random_brightness": random_brightness, "random_contrast": random_contrast,
     "random_saturation": random_saturation, "random_hue": random_hue,
+    "stateless_random_brightness": stateless_random_brightness,
+    "stateless_random_contrast": stateless_random_contrast,
+    "stateless_random_saturation": stateless_random_saturation,
+    "stateless_random_hue": stateless_random_hue,
 })

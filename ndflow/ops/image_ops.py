@@ -63,22 +63,46 @@ def flip_up_down(image):
     return join_ops.reverse(image, [rank - 3])
 
 
-def _random_flip(image, axis_from_end, seed, op_name):
+def _random_flip(image, axis_from_end, draw, op_name):
+    """TensorFlow's draws: one uniform for an image (flip below 1/2), one per image of a
+    batch (flip where it rounds to 1)."""
     image, rank = _image(image, op_name)
     axis = rank - axis_from_end
-    shape = [] if rank == 3 else join_ops.stack([A.shape(image)[0], 1, 1, 1])
-    flip = random_ops.random_uniform(shape, seed=seed) < 0.5  # one draw per image
-    return A.where(flip, join_ops.reverse(image, [axis]), image)
+    flipped = join_ops.reverse(image, [axis])
+    if rank == 3:
+        return A.where(draw([]) < 0.5, flipped, image)
+    batch = A.shape(image)[0]
+    flips = math_ops.round(A.reshape(draw(join_ops.stack([batch])),
+                                     join_ops.stack([batch, 1, 1, 1])))
+    return A.where(flips > 0.5, flipped, image)
+
+
+def _stateful(seed):
+    return lambda shape: random_ops.random_uniform(shape, seed=seed)
+
+
+def _stateless(seed):
+    return lambda shape: random_ops.stateless_random_uniform(shape, seed)
 
 
 def random_flip_left_right(image, seed=None):
     """Flips each image left-right with probability 1/2."""
-    return _random_flip(image, 2, seed, "random_flip_left_right")
+    return _random_flip(image, 2, _stateful(seed), "random_flip_left_right")
 
 
 def random_flip_up_down(image, seed=None):
     """Flips each image upside down with probability 1/2."""
-    return _random_flip(image, 3, seed, "random_flip_up_down")
+    return _random_flip(image, 3, _stateful(seed), "random_flip_up_down")
+
+
+def stateless_random_flip_left_right(image, seed):
+    """random_flip_left_right drawn from the stateless generator with `seed` (shape [2])."""
+    return _random_flip(image, 2, _stateless(seed), "stateless_random_flip_left_right")
+
+
+def stateless_random_flip_up_down(image, seed):
+    """random_flip_up_down drawn from the stateless generator with `seed` (shape [2])."""
+    return _random_flip(image, 3, _stateless(seed), "stateless_random_flip_up_down")
 
 
 def transpose(image, name=None):
@@ -496,6 +520,8 @@ export_many("image", {
     "flip_left_right": flip_left_right, "flip_up_down": flip_up_down,
     "random_flip_left_right": random_flip_left_right,
     "random_flip_up_down": random_flip_up_down, "transpose": transpose, "rot90": rot90,
+    "stateless_random_flip_left_right": stateless_random_flip_left_right,
+    "stateless_random_flip_up_down": stateless_random_flip_up_down,
     "crop_to_bounding_box": crop_to_bounding_box, "pad_to_bounding_box": pad_to_bounding_box,
     "central_crop": central_crop, "resize_with_crop_or_pad": resize_with_crop_or_pad,
     "resize_with_pad": resize_with_pad, "random_crop": random_crop,

@@ -222,6 +222,20 @@ def _slice_grad(op, g):
 
 
 def slice(input_, begin, size, name=None):  # noqa: A001 - TensorFlow's public name
+    """Extracts a slice of `size` elements starting at `begin` from each dimension.
+
+    Args:
+      input_: A `Tensor`.
+      begin: A list/1-D integer tensor of start offsets, one per dimension.
+      size: A list/1-D integer tensor of lengths; -1 means "to the end".
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `size` (with -1 resolved).
+
+    Raises:
+      InvalidArgumentError: If the slice goes out of bounds.
+    """
     begin = _static_ints(begin, "begin", "slice")
     size = _static_ints(size, "size", "slice")
     return execute(SLICE, (input_,), {"begin": tuple(begin), "size": tuple(size)}, name)
@@ -295,6 +309,32 @@ def _gather_grad_grad(op, gg):
 
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+    """Gathers slices of `params` along `axis` at `indices`.
+
+    The result has shape `params.shape[:axis] + indices.shape + params.shape[axis + 1:]` (with
+    `batch_dims` leading dimensions shared by both).
+
+    Args:
+      params: The `Tensor` to gather from.
+      indices: An integer `Tensor` of indices into dimension `axis`.
+      validate_indices: Deprecated and ignored (indices are always checked).
+      axis: The dimension of `params` to index (default `batch_dims`, usually 0).
+      batch_dims: The number of leading batch dimensions.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `params`' dtype.
+
+    Raises:
+      InvalidArgumentError: If an index is out of range.
+
+    Gradient: an `IndexedSlices` scattering `dy` back into `params`' shape.
+
+    Example:
+
+    >>> ndflow.gather([10, 20, 30], [2, 0]).numpy()
+    array([30, 10], dtype=int32)
+    """
     for x in (params, indices):  # a RaggedTensor gathers its rows (or is the indices) itself
         if hasattr(x, "_dispatch_function"):
             return x._dispatch_function("gather", (params, indices),
@@ -353,6 +393,28 @@ def _gather_nd_grad_grad(op, gg):
 
 
 def gather_nd(params, indices, batch_dims=0, name=None):
+    """Gathers slices of `params` addressed by the last axis of `indices`.
+
+    Each row `indices[..., :]` of length K names the element (K == rank) or slice (K < rank) of
+    `params` to take.
+
+    Args:
+      params: The `Tensor` to gather from.
+      indices: An integer `Tensor` whose last dimension has length K <= rank of `params`.
+      batch_dims: The number of leading batch dimensions.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `indices.shape[:-1] + params.shape[K:]`.
+
+    Raises:
+      InvalidArgumentError: If an index is out of range.
+
+    Example:
+
+    >>> ndflow.gather_nd([[1, 2], [3, 4]], [[0, 1], [1, 0]]).numpy()
+    array([2, 3], dtype=int32)
+    """
     if batch_dims != 0:
         raise NotImplementedError("gather_nd: only batch_dims=0 is supported.")
     indices = indices if isinstance(indices, TensorLike) else convert_to_tensor(indices)
@@ -400,6 +462,28 @@ def take_along_axis_grad(g, x, indices, axis):
 # --- boolean_mask ------------------------------------------------------------------------------
 
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
+    """Keeps the entries of `tensor` where `mask` is true.
+
+    `mask`'s shape must match `tensor`'s dimensions `axis .. axis + mask.rank`; those dimensions
+    are flattened into one, of length `count_nonzero(mask)`.
+
+    Args:
+      tensor: A `Tensor`.
+      mask: A `bool` `Tensor`.
+      axis: The first dimension of `tensor` that `mask` covers (default 0).
+      name: A name for the operation (default "boolean_mask").
+
+    Returns:
+      A `Tensor` with the selected entries.
+
+    Raises:
+      ValueError: If `mask`'s shape does not match.
+
+    Example:
+
+    >>> ndflow.boolean_mask([1, 2, 3], [True, False, True]).numpy()
+    array([1, 3], dtype=int32)
+    """
     if hasattr(tensor, "_dispatch_function"):  # a RaggedTensor (tf.ragged.boolean_mask)
         return tensor._dispatch_function("boolean_mask", (tensor, mask), {"axis": axis})
     tensor = convert_to_tensor(tensor)

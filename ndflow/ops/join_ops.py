@@ -45,6 +45,25 @@ def _pack_grad(op, g):
 
 
 def stack(values, axis=0, name="stack"):
+    """Stacks tensors of one shape along a new axis.
+
+    Args:
+      values: A list of `Tensor`s of the same shape and dtype.
+      axis: Where the new axis goes, in `[-(rank + 1), rank]`.
+      name: A name for the operation (default "stack").
+
+    Returns:
+      A `Tensor` with one more dimension, of length `len(values)`.
+
+    Raises:
+      InvalidArgumentError: If the shapes or dtypes differ.
+
+    Example:
+
+    >>> ndflow.stack([[1, 2], [3, 4]], axis=1).numpy()
+    array([[1, 3],
+           [2, 4]], dtype=int32)
+    """
     return execute(PACK, tuple(values), {"axis": int(axis)}, name)
 
 
@@ -71,6 +90,20 @@ def _unpack_grad(op, *grads):
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
+    """Splits a tensor into a list of tensors along `axis`, removing that axis.
+
+    Args:
+      value: A `Tensor` of rank R > 0.
+      num: The length of `axis`; needed only when it is not known statically.
+      axis: The axis to unstack along.
+      name: A name for the operation (default "unstack").
+
+    Returns:
+      A list of `num` tensors of rank R - 1.
+
+    Raises:
+      ValueError: If the length of `axis` is unknown and `num` is not given.
+    """
     value = convert_to_tensor(value)
     if num is None:
         num = value.shape[axis] if value.shape.rank is not None else None
@@ -133,6 +166,27 @@ def _concat_grad_grad(op, *ggs):
 
 
 def concat(values, axis, name="concat"):
+    """Joins tensors along an existing axis.
+
+    Args:
+      values: A list of `Tensor`s of one dtype and rank, equal in every dimension but `axis`.
+      axis: The axis to join along; negative values count from the end.
+      name: A name for the operation (default "concat").
+
+    Returns:
+      A `Tensor` whose `axis` dimension is the sum of the inputs'.
+
+    Raises:
+      InvalidArgumentError: If ranks, dtypes or the other dimensions differ.
+
+    Gradient: `dy` split back into the inputs' slices.
+
+    Example:
+
+    >>> ndflow.concat([[[1, 2]], [[3, 4]]], axis=0).numpy()
+    array([[1, 2],
+           [3, 4]], dtype=int32)
+    """
     values = list(values)
     if len(values) == 1:
         return identity(values[0], name=name)
@@ -180,6 +234,22 @@ def _tile_grad_grad(op, gg):
 
 
 def tile(input, multiples, name=None):  # noqa: A002
+    """Repeats `input` `multiples[i]` times along each dimension `i`.
+
+    Args:
+      input: A `Tensor`.
+      multiples: A list or 1-D integer tensor with one entry per dimension of `input`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` whose dimension `i` is `input.shape[i] * multiples[i]`.
+
+    Example:
+
+    >>> ndflow.tile([[1, 2]], [2, 1]).numpy()
+    array([[1, 2],
+           [1, 2]], dtype=int32)
+    """
     multiples = _static_ints(multiples, "multiples", "tile")
     if any(m < 0 for m in multiples):
         raise InvalidArgumentError(f"tile: multiples must be non-negative, got {multiples}.")
@@ -259,6 +329,30 @@ def _mirror_pad_grad_grad(op, gg):
 
 
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
+    """Pads a tensor.
+
+    `paddings[i] = [before, after]` adds `before` values ahead of dimension `i` and `after`
+    values behind it.
+
+    Args:
+      tensor: A `Tensor`.
+      paddings: An integer tensor/list of shape `[rank, 2]`.
+      mode: "CONSTANT" (fill with `constant_values`), "REFLECT" (mirror without the edge) or
+        "SYMMETRIC" (mirror including the edge); case-insensitive.
+      constant_values: The fill value for "CONSTANT" mode.
+      name: A name for the operation (optional).
+
+    Returns:
+      The padded `Tensor`.
+
+    Raises:
+      ValueError: If `mode` is not one of the three.
+
+    Example:
+
+    >>> ndflow.pad([1, 2], [[1, 2]]).numpy()
+    array([0, 1, 2, 0, 0], dtype=int32)
+    """
     mode = str(mode).upper()
     if mode not in _PAD_MODES:
         raise ValueError(f"pad: mode must be one of CONSTANT, REFLECT, SYMMETRIC, got {mode!r}.")
@@ -320,6 +414,27 @@ def _split_grad(op, *grads):
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """Splits a tensor into pieces along `axis`.
+
+    Args:
+      value: The `Tensor` to split.
+      num_or_size_splits: An int N (N equal pieces; the axis length must be divisible by N) or a
+        list of piece sizes summing to the axis length (one entry may be -1, meaning the rest).
+      axis: The axis to split along.
+      num: The number of pieces, when it cannot be inferred from `num_or_size_splits`.
+      name: A name for the operation (default "split").
+
+    Returns:
+      A list of `Tensor`s.
+
+    Raises:
+      InvalidArgumentError: If the sizes do not add up to the axis length.
+
+    Example:
+
+    >>> [t.numpy().tolist() for t in ndflow.split([1, 2, 3, 4], [1, 3])]
+    [[1], [2, 3, 4]]
+    """
     value = convert_to_tensor(value)
     axis = int(_static_ints(axis, "axis", "split")[0])
     if isinstance(num_or_size_splits, (int, np.integer)) or (
@@ -355,6 +470,16 @@ def _reverse_grad(op, g):
 
 
 def reverse(tensor, axis, name=None):
+    """Reverses the order of elements along the given axes.
+
+    Args:
+      tensor: A `Tensor`.
+      axis: A list of ints (or a 1-D integer tensor): the axes to reverse.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the same shape.
+    """
     return execute(REVERSE, (tensor,), {"axis": tuple(_static_ints(axis, "axis", "reverse"))},
                    name)
 

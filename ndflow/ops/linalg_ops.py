@@ -77,6 +77,37 @@ def _matmul_grad(op, g, *, needs=(True, True)):
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
+    """Multiplies matrices: `a @ b`, batched over leading dimensions.
+
+    Inputs of rank > 2 are batches of matrices (the batch dimensions broadcast). The `@` operator
+    on tensors calls this op.
+
+    Args:
+      a: A `Tensor` of rank >= 2 (float, int or complex).
+      b: A `Tensor` of `a`'s dtype and rank >= 2.
+      transpose_a: If true, `a`'s last two dimensions are transposed first.
+      transpose_b: If true, `b`'s last two dimensions are transposed first.
+      adjoint_a: Like `transpose_a`, conjugating complex values.
+      adjoint_b: Like `transpose_b`, conjugating complex values.
+      a_is_sparse: A hint, ignored.
+      b_is_sparse: A hint, ignored.
+      output_type: Optional result dtype (for integer inputs).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `batch + [rows of a, columns of b]`.
+
+    Raises:
+      InvalidArgumentError: If the inner dimensions differ (the message names both shapes) or
+        the dtypes differ.
+
+    Gradient: `dy @ b^T` for `a` and `a^T @ dy` for `b`.
+
+    Example:
+
+    >>> ndflow.matmul([[1.0, 2.0]], [[3.0], [4.0]]).numpy()
+    array([[11.]], dtype=float32)
+    """
     ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
     attrs = {"transpose_a": ta, "transpose_b": tb} if ta or tb else _NO
     return execute(MATMUL, (a, b), attrs, name)
@@ -241,6 +272,27 @@ def _einsum_grad(op, g):
 
 
 def einsum(equation, *inputs, **kwargs):
+    """Contracts tensors as an Einstein-summation `equation` says, e.g. "ij,jk->ik".
+
+    Letters repeated across inputs and absent from the output are summed over; "..." stands for
+    broadcast dimensions.
+
+    Args:
+      equation: The subscripts string, with an optional "->output" part.
+      *inputs: The `Tensor`s, one per comma-separated input term.
+      **kwargs: `name` (optional); other keywords are not supported.
+
+    Returns:
+      The contracted `Tensor`.
+
+    Raises:
+      ValueError: If the equation does not match the inputs.
+
+    Example:
+
+    >>> ndflow.einsum("ij,j->i", [[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0]).numpy()
+    array([3., 7.], dtype=float32)
+    """
     kwargs.pop("name", None)
     kwargs.pop("optimize", None)
     if kwargs:
@@ -254,6 +306,17 @@ def einsum(equation, *inputs, **kwargs):
 # --- norms ------------------------------------------------------------------------------------
 
 def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
+    """Computes the Euclidean norm `sqrt(sum(x**2))` along `axis`.
+
+    Args:
+      input_tensor: A numeric `Tensor`.
+      axis: `None` (every axis), an int or a list of ints.
+      keepdims: If true, reduced axes are kept with length 1.
+      name: A name for the operation (optional).
+
+    Returns:
+      The reduced `Tensor`, of `input_tensor`'s dtype.
+    """
     x = convert_to_tensor(input_tensor)
     if x.dtype.is_integer:  # TensorFlow keeps the integer dtype (truncating the root)
         norm_ = reduce_euclidean_norm(cast(x, dtypes.float64), axis, keepdims)

@@ -111,14 +111,86 @@ SQUARED_DIFFERENCE = _binary("SquaredDifference", lambda xp, x, y: xp.square(xp.
 
 
 def add(x, y, name=None):
+    """Returns `x + y` elementwise, with NumPy-style broadcasting.
+
+    The `+` operator on tensors calls this op.
+
+    Args:
+      x: A `Tensor` or a value convertible to one.
+      y: A `Tensor` or value of the same dtype as `x`, broadcastable against it (a Python
+        number takes `x`'s dtype).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the broadcast shape of `x` and `y`, with their dtype.
+
+    Raises:
+      InvalidArgumentError: If the dtypes of `x` and `y` differ or their shapes do not
+        broadcast.
+
+    Gradient: `dy` to both inputs, summed over broadcast axes.
+
+    Example:
+
+    >>> ndflow.add([1.0, 2.0], 10.0).numpy()
+    array([11., 12.], dtype=float32)
+    """
     return execute(ADD, (x, y), _NO, name)
 
 
 def subtract(x, y, name=None):
+    """Returns `x - y` elementwise, with NumPy-style broadcasting.
+
+    The `-` operator on tensors calls this op.
+
+    Args:
+      x: A `Tensor` or a value convertible to one.
+      y: A `Tensor` or value of the same dtype as `x`, broadcastable against it (a Python
+        number takes `x`'s dtype).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the broadcast shape of `x` and `y`, with their dtype.
+
+    Raises:
+      InvalidArgumentError: If the dtypes of `x` and `y` differ or their shapes do not
+        broadcast.
+
+    Gradient: `dy` for `x` and `-dy` for `y`.
+
+    Example:
+
+    >>> ndflow.subtract([5, 7], [1, 2]).numpy()
+    array([4, 5], dtype=int32)
+    """
     return execute(SUB, (x, y), _NO, name)
 
 
 def multiply(x, y, name=None):
+    """Returns `x * y` elementwise, with NumPy-style broadcasting.
+
+    The `*` operator on tensors calls this op.
+
+    Args:
+      x: A `Tensor` or a value convertible to one.
+      y: A `Tensor` or value of the same dtype as `x`, broadcastable against it (a Python
+        number takes `x`'s dtype).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the broadcast shape of `x` and `y`, with their dtype.
+
+    Raises:
+      InvalidArgumentError: If the dtypes of `x` and `y` differ or their shapes do not
+        broadcast.
+
+    Gradient: `dy * y` for `x` and `dy * x` for `y`.
+
+    Example:
+
+    >>> ndflow.multiply([1.0, 2.0], [3.0, 4.0]).numpy()
+    array([3., 8.], dtype=float32)
+    """
     return execute(MUL, (x, y), _NO, name)
 
 
@@ -146,6 +218,31 @@ def truediv(x, y, name=None):
 
 
 def divide(x, y, name=None):
+    """Returns `x / y` elementwise (true division).
+
+    Same as `truediv`: integer inputs are converted to a floating-point dtype first, so `divide(7,
+    2)` is 3.5.
+
+    Args:
+      x: A `Tensor` or a value convertible to one.
+      y: A `Tensor` or value of the same dtype as `x`, broadcastable against it (a Python
+        number takes `x`'s dtype).
+      name: A name for the operation (optional).
+
+    Returns:
+      A floating-point `Tensor` of the broadcast shape.
+
+    Raises:
+      InvalidArgumentError: If the dtypes of `x` and `y` differ or their shapes do not
+        broadcast.
+
+    Gradient: `dy / y` for `x` and `-dy * x / y**2` for `y`.
+
+    Example:
+
+    >>> ndflow.divide([1, 3], [2, 2]).numpy()
+    array([0.5, 1.5])
+    """
     return truediv(x, y, name)
 
 
@@ -158,10 +255,54 @@ def div(x, y, name=None):
 
 
 def realdiv(x, y, name=None):
+    """Returns `x / y` elementwise for floating-point tensors.
+
+    Unlike `divide`, integers are not converted first.
+
+    Args:
+      x: A `Tensor` or a value convertible to one.
+      y: A `Tensor` or value of the same dtype as `x`, broadcastable against it (a Python
+        number takes `x`'s dtype).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the broadcast shape of `x` and `y`, with their dtype.
+
+    Raises:
+      InvalidArgumentError: If the dtypes of `x` and `y` differ or their shapes do not
+        broadcast.
+
+    Gradient: `dy / y` for `x` and `-dy * x / y**2` for `y`.
+    """
     return execute(DIV, (x, y), _NO, name)
 
 
 def floordiv(x, y, name=None):
+    """Returns `floor(x / y)` elementwise (the `//` operator).
+
+    Rounds towards negative infinity, like Python's `//`. For floating-point inputs it is `floor(x /
+    y)`; for integers a zero divisor raises (NumPy would give 0).
+
+    Args:
+      x: A `Tensor` or a value convertible to one.
+      y: A `Tensor` or value of the same dtype as `x`, broadcastable against it (a Python
+        number takes `x`'s dtype).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the broadcast shape of `x` and `y`, with their dtype.
+
+    Raises:
+      InvalidArgumentError: If the dtypes of `x` and `y` differ or their shapes do not
+        broadcast.
+
+    Gradient: none: the result is piecewise constant.
+
+    Example:
+
+    >>> ndflow.math.floordiv([7, -7], [2, 2]).numpy()
+    array([ 3, -4], dtype=int32)
+    """
     x_t = x if isinstance(x, TensorLike) else None
     if x_t is not None and x_t.dtype.is_floating:
         return floor(execute(DIV, (x, y), _NO), name=name)
@@ -172,6 +313,31 @@ def floordiv(x, y, name=None):
 
 
 def floormod(x, y, name=None):
+    """Returns the remainder of floor division, `x - floor(x / y) * y`.
+
+    The result has the sign of `y`, like Python's `%` (the `%` operator on tensors). `mod` is the
+    same function. An integer zero divisor raises InvalidArgumentError.
+
+    Args:
+      x: A `Tensor` or a value convertible to one.
+      y: A `Tensor` or value of the same dtype as `x`, broadcastable against it (a Python
+        number takes `x`'s dtype).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the broadcast shape of `x` and `y`, with their dtype.
+
+    Raises:
+      InvalidArgumentError: If the dtypes of `x` and `y` differ or their shapes do not
+        broadcast.
+
+    Gradient: `dy` for `x` and `-dy * floor(x / y)` for `y`.
+
+    Example:
+
+    >>> ndflow.math.floormod([7, -7], [3, 3]).numpy()
+    array([1, 2], dtype=int32)
+    """
     return execute(MOD, (x, y), _NO, name)
 
 
@@ -179,18 +345,103 @@ mod = floormod
 
 
 def pow(x, y, name=None):  # noqa: A001 - TensorFlow's public name
+    """Returns `x ** y` elementwise, with broadcasting.
+
+    The `**` operator on tensors calls this op.
+
+    Args:
+      x: A `Tensor` or a value convertible to one.
+      y: A `Tensor` or value of the same dtype as `x`, broadcastable against it (a Python
+        number takes `x`'s dtype).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the broadcast shape of `x` and `y`, with their dtype.
+
+    Raises:
+      InvalidArgumentError: If the dtypes of `x` and `y` differ or their shapes do not
+        broadcast.
+
+    Gradient: `dy * y * x**(y-1)` for `x` and `dy * x**y * log(x)` for `y` (0 where x <= 0).
+
+    Example:
+
+    >>> ndflow.pow([2.0, 3.0], 2.0).numpy()
+    array([4., 9.], dtype=float32)
+    """
     return execute(POW, (x, y), _NO, name)
 
 
 def maximum(x, y, name=None):
+    """Returns the larger of `x` and `y` elementwise, with broadcasting.
+
+    Args:
+      x: A `Tensor` or a value convertible to one.
+      y: A `Tensor` or value of the same dtype as `x`, broadcastable against it (a Python
+        number takes `x`'s dtype).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the broadcast shape of `x` and `y`, with their dtype.
+
+    Raises:
+      InvalidArgumentError: If the dtypes of `x` and `y` differ or their shapes do not
+        broadcast.
+
+    Gradient: `dy` goes to `x` where x >= y, otherwise to `y`.
+
+    Example:
+
+    >>> ndflow.maximum([1.0, 5.0], 3.0).numpy()
+    array([3., 5.], dtype=float32)
+    """
     return execute(MAXIMUM, (x, y), _NO, name)
 
 
 def minimum(x, y, name=None):
+    """Returns the smaller of `x` and `y` elementwise, with broadcasting.
+
+    Args:
+      x: A `Tensor` or a value convertible to one.
+      y: A `Tensor` or value of the same dtype as `x`, broadcastable against it (a Python
+        number takes `x`'s dtype).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the broadcast shape of `x` and `y`, with their dtype.
+
+    Raises:
+      InvalidArgumentError: If the dtypes of `x` and `y` differ or their shapes do not
+        broadcast.
+
+    Gradient: `dy` goes to `x` where x <= y, otherwise to `y`.
+
+    Example:
+
+    >>> ndflow.minimum([1.0, 5.0], 3.0).numpy()
+    array([1., 3.], dtype=float32)
+    """
     return execute(MINIMUM, (x, y), _NO, name)
 
 
 def squared_difference(x, y, name=None):
+    """Returns `(x - y) ** 2` elementwise, with broadcasting.
+
+    Args:
+      x: A `Tensor` or a value convertible to one.
+      y: A `Tensor` or value of the same dtype as `x`, broadcastable against it (a Python
+        number takes `x`'s dtype).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the broadcast shape of `x` and `y`, with their dtype.
+
+    Raises:
+      InvalidArgumentError: If the dtypes of `x` and `y` differ or their shapes do not
+        broadcast.
+
+    Gradient: `2 dy (x - y)` for `x` and its negative for `y`.
+    """
     return execute(SQUARED_DIFFERENCE, (x, y), _NO, name)
 
 
@@ -265,11 +516,103 @@ TANH.gradient(lambda op, g: [execute(TANH_GRAD, (op.outputs[0], g), _NO)])
 SIGMOID.gradient(lambda op, g: [execute(SIGMOID_GRAD, (op.outputs[0], g), _NO)])
 
 
+def _elementwise_doc(fn_name, summary, formula, accepts, returns, grad, example=None):
+    """The docstring of a generated elementwise op: what it computes, which dtypes it takes,
+    what it returns and how its gradient is formed (one template, specific text per op)."""
+    doc = (f"{summary}\n\n    Computes `{formula}` for every element.\n\n"
+           f"    Args:\n      x: A `Tensor` (or a value convertible to one) of {accepts}.\n"
+           f"      name: A name for the operation (optional).\n\n"
+           f"    Returns:\n      {returns}\n\n    Gradient: {grad}\n")
+    if example:
+        doc += f"\n    Example:\n\n    >>> ndflow.math.{fn_name}({example[0]}).numpy()\n" \
+               f"    {example[1]}\n"
+    return doc
+
+
+_SAME = "A `Tensor` with the shape and dtype of `x`."
+_BOOL = "A `bool` `Tensor` with the shape of `x`."
+_REAL = "a floating-point or complex dtype (TensorFlow rejects integers)"
+_NUM = "a numeric dtype (integer, floating-point or complex)"
+_SIGNED = "a signed integer, floating-point or complex dtype"
+_NO_GRAD = "none: the op is piecewise constant, so backpropagation passes no gradient."
+
+_UNARY_DOCS = {
+    "Neg": ("Negates `x` elementwise (the `-x` operator).", "-x", _SIGNED, _SAME,
+            "`-dy`.", ("[1.0, -2.0]", "array([-1.,  2.], dtype=float32)")),
+    "Abs": ("Absolute value of `x` elementwise.", "|x|", _SIGNED, _SAME,
+            "`dy * sign(x)` (0 at x == 0).", ("[-1.5, 2.0]", "array([1.5, 2. ], dtype=float32)")),
+    "Sign": ("Sign of `x` elementwise: -1, 0 or 1.", "x < 0 ? -1 : (x > 0 ? 1 : 0)", _SIGNED,
+             _SAME, "zero everywhere.", ("[-3.0, 0.0, 2.0]",
+                                         "array([-1.,  0.,  1.], dtype=float32)")),
+    "Square": ("Square of `x` elementwise.", "x * x", _NUM, _SAME, "`dy * 2x`.",
+               ("[2.0, -3.0]", "array([4., 9.], dtype=float32)")),
+    "Sqrt": ("Square root of `x` elementwise.", "x ** 0.5", _REAL,
+             _SAME + " Negative inputs give NaN.", "`dy / (2 sqrt(x))`.",
+             ("[4.0, 9.0]", "array([2., 3.], dtype=float32)")),
+    "Rsqrt": ("Reciprocal of the square root of `x` elementwise.", "1 / sqrt(x)", _REAL, _SAME,
+              "`-dy * y**3 / 2` with y = rsqrt(x).",
+              ("[4.0, 16.0]", "array([0.5 , 0.25], dtype=float32)")),
+    "Exp": ("Natural exponential of `x` elementwise.", "e ** x", _REAL,
+            _SAME + " Large inputs overflow to inf.", "`dy * exp(x)` (reuses the output).",
+            ("[0.0, 1.0]", "array([1.      , 2.718282], dtype=float32)")),
+    "Expm1": ("`exp(x) - 1` elementwise, accurate for `x` near 0.", "e ** x - 1", _REAL, _SAME,
+              "`dy * (y + 1)` with y the output.", None),
+    "Log": ("Natural logarithm of `x` elementwise.", "ln(x)", _REAL,
+            _SAME + " log(0) is -inf and negative inputs give NaN, without a warning.",
+            "`dy / x`.", ("[1.0, 2.7182817]", "array([0., 1.], dtype=float32)")),
+    "Log1p": ("`log(1 + x)` elementwise, accurate for `x` near 0.", "ln(1 + x)", _REAL, _SAME,
+              "`dy / (1 + x)`.", None),
+    "Sin": ("Sine of `x` (in radians) elementwise.", "sin(x)", _REAL, _SAME, "`dy * cos(x)`.",
+            None),
+    "Cos": ("Cosine of `x` (in radians) elementwise.", "cos(x)", _REAL, _SAME, "`-dy * sin(x)`.",
+            None),
+    "Tan": ("Tangent of `x` (in radians) elementwise.", "tan(x)", _REAL, _SAME,
+            "`dy * (1 + y**2)` with y the output.", None),
+    "Reciprocal": ("Reciprocal `1 / x` elementwise.", "1 / x", _NUM,
+                   _SAME + " For integers this is an integer division, as in TensorFlow.",
+                   "`-dy * y**2` with y the output.", None),
+    "Floor": ("Largest integer not greater than `x`, elementwise.", "floor(x)",
+              "a floating-point dtype (integers are returned unchanged)", _SAME, _NO_GRAD,
+              ("[1.5, -1.5]", "array([ 1., -2.], dtype=float32)")),
+    "Ceil": ("Smallest integer not less than `x`, elementwise.", "ceil(x)",
+             "a floating-point dtype (integers are returned unchanged)", _SAME, _NO_GRAD,
+             ("[1.5, -1.5]", "array([ 2., -1.], dtype=float32)")),
+    "Round": ("Rounds `x` to the nearest integer, halves to even (banker's rounding).",
+              "round_half_to_even(x)", "a numeric dtype", _SAME, _NO_GRAD,
+              ("[0.5, 1.5, 2.5]", "array([0., 2., 2.], dtype=float32)")),
+    "Tanh": ("Hyperbolic tangent of `x` elementwise.", "(e**x - e**-x) / (e**x + e**-x)", _REAL,
+             _SAME + " Values lie in [-1, 1].",
+             "`dy * (1 - y**2)` from the output y, through the TanhGrad op (itself "
+             "differentiable, so second derivatives work).", None),
+    "Sigmoid": ("Logistic sigmoid of `x` elementwise.", "1 / (1 + e**-x)", _REAL,
+                _SAME + " Values lie in [0, 1]; very negative inputs give exactly 0, not NaN.",
+                "`dy * y * (1 - y)` from the output y, through the SigmoidGrad op (itself "
+                "differentiable).", ("[0.0]", "array([0.5], dtype=float32)")),
+    "LogicalNot": ("Logical NOT of `x` elementwise.", "not x", "`bool` dtype", _BOOL,
+                   "none (boolean op).", ("[True, False]", "array([False,  True])")),
+    "IsNan": ("Tells which elements of `x` are NaN.", "x != x", "a floating-point dtype", _BOOL,
+              "none (boolean result).", None),
+    "IsInf": ("Tells which elements of `x` are +inf or -inf.", "|x| == inf",
+              "a floating-point dtype", _BOOL, "none (boolean result).", None),
+    "IsFinite": ("Tells which elements of `x` are finite (neither inf nor NaN).",
+                 "not (isnan(x) or isinf(x))", "a floating-point dtype", _BOOL,
+                 "none (boolean result).", None),
+}
+
+
 def _u(opdef):
     def fn(x, name=None):
         return execute(opdef, (x,), _NO, name)
     fn.__name__ = opdef.name.lower()
+    if opdef.name in _UNARY_DOCS:
+        fn.__doc__ = _elementwise_doc(_TF_NAMES.get(opdef.name, fn.__name__),
+                                      *_UNARY_DOCS[opdef.name])
     return fn
+
+
+# ndflow.math names that differ from the lower-cased op name
+_TF_NAMES = {"Neg": "negative", "LogicalNot": "logical_not", "IsNan": "is_nan",
+             "IsInf": "is_inf", "IsFinite": "is_finite"}
 
 
 negative = neg = _u(NEG)
@@ -294,6 +637,15 @@ sigmoid = _u(SIGMOID)
 
 
 def inv(x, name=None):
+    """TF1 alias of `reciprocal`: returns `1 / x` elementwise.
+
+    Args:
+      x: A numeric `Tensor` or convertible value.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with the shape and dtype of `x`.
+    """
     return reciprocal(x, name)
 
 
@@ -324,6 +676,19 @@ def _erf_grad(op, g):
 
 
 def erf(x, name=None):
+    """Gauss error function of `x` elementwise: `2/sqrt(pi) * integral_0^x exp(-t**2) dt`.
+
+    Uses SciPy's `erf` when SciPy is installed and the standard library's `math.erf` otherwise.
+
+    Args:
+      x: A floating-point `Tensor` or convertible value.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` with the shape and dtype of `x`, with values in [-1, 1].
+
+    Gradient: `dy * 2/sqrt(pi) * exp(-x**2)`.
+    """
     return execute(ERF, (x,), _NO, name)
 
 
@@ -374,10 +739,42 @@ IS_FINITE = op("IsFinite", differentiable=False,
                infer=lambda ts, a: [(ts[0].shape, dtypes.bool)])(lambda xp, x: xp.isfinite(x))
 
 
+_COMPARISONS = {  # op name -> (ndflow.math name, relation, example result)
+    "Equal": ("equal", "x == y", "array([ True, False])"),
+    "NotEqual": ("not_equal", "x != y", "array([False,  True])"),
+    "Less": ("less", "x < y", "array([False, False])"),
+    "LessEqual": ("less_equal", "x <= y", "array([ True, False])"),
+    "Greater": ("greater", "x > y", "array([False,  True])"),
+    "GreaterEqual": ("greater_equal", "x >= y", "array([ True,  True])"),
+    "LogicalAnd": ("logical_and", "x and y", None),
+    "LogicalOr": ("logical_or", "x or y", None),
+    "LogicalXor": ("logical_xor", "x xor y (exactly one is true)", None),
+}
+
+
+def _comparison_doc(opdef):
+    tf_name, relation, example = _COMPARISONS[opdef.name]
+    logical = opdef.name.startswith("Logical")
+    accepts = "`bool` tensors" if logical else "tensors of one numeric (or string) dtype"
+    doc = (f"Elementwise `{relation}`, with NumPy-style broadcasting.\n\n"
+           f"    Args:\n      x: A `Tensor` or value convertible to one; {accepts}.\n"
+           f"      y: A `Tensor` or value of the same dtype as `x`, broadcastable against it "
+           f"(Python scalars take `x`'s dtype).\n      name: A name for the operation "
+           f"(optional).\n\n    Returns:\n      A `bool` `Tensor` of the broadcast shape of "
+           f"`x` and `y`.\n\n    Raises:\n      InvalidArgumentError: If the shapes do not "
+           f"broadcast or the dtypes differ.\n\n    Gradient: none (boolean result).\n")
+    if example:
+        doc += (f"\n    Example:\n\n    >>> ndflow.math.{tf_name}([1, 3], [1, 2]).numpy()\n"
+                f"    {example}\n")
+    return doc
+
+
 def _b(opdef):
     def fn(x, y, name=None):
         return execute(opdef, (x, y), _NO, name)
     fn.__name__ = opdef.name.lower()
+    if opdef.name in _COMPARISONS:
+        fn.__doc__ = _comparison_doc(opdef)
     return fn
 
 
@@ -524,6 +921,46 @@ def _axis_attr(axis):
     return int(axis)
 
 
+_REDUCTIONS = {  # op name -> (what is computed, accepted dtypes, gradient, example result)
+    "Sum": ("the sum", "a numeric dtype", "`dy` broadcast back to `input_tensor`'s shape.",
+            "array([4., 6.], dtype=float32)"),
+    "Mean": ("the arithmetic mean", "a numeric dtype (integer means truncate, as in TensorFlow)",
+             "`dy / n` broadcast back, n being the number of reduced elements.",
+             "array([2., 3.], dtype=float32)"),
+    "Max": ("the maximum", "a real numeric dtype",
+            "`dy` shared equally among the elements equal to the maximum.",
+            "array([3., 4.], dtype=float32)"),
+    "Min": ("the minimum", "a real numeric dtype",
+            "`dy` shared equally among the elements equal to the minimum.",
+            "array([1., 2.], dtype=float32)"),
+    "Prod": ("the product", "a numeric dtype",
+             "`dy * prod / x`, which is inf/NaN where an element of `x` is 0.",
+             "array([3., 8.], dtype=float32)"),
+    "Any": ("the logical OR", "`bool` dtype", "none (boolean op).", None),
+    "All": ("the logical AND", "`bool` dtype", "none (boolean op).", None),
+}
+
+
+def _reduction_doc(fn_name, what, accepts, grad, example):
+    doc = (f"Computes {what} of the elements of `input_tensor` along `axis`.\n\n"
+           f"    Each reduced axis is removed unless `keepdims` is true, which keeps it with "
+           f"length 1. `axis=None` reduces every axis to a scalar.\n\n"
+           f"    Args:\n      input_tensor: A `Tensor` (or convertible value) of {accepts}.\n"
+           f"      axis: `None`, an int or a list of ints in `[-rank, rank)`: the axes to "
+           f"reduce.\n      keepdims: If true, reduced axes are kept with length 1.\n"
+           f"      name: A name for the operation (optional).\n"
+           f"      reduction_indices: TF1's name for `axis` (used when `axis` is None).\n"
+           f"      keep_dims: TF1's name for `keepdims`.\n\n"
+           f"    Returns:\n      The reduced `Tensor`, of `input_tensor`'s dtype.\n\n"
+           f"    Raises:\n      NotImplementedError: If `axis` is a symbolic tensor.\n"
+           f"      InvalidArgumentError: If an axis is out of range.\n\n"
+           f"    Gradient: {grad}\n")
+    if example:
+        doc += (f"\n    Example:\n\n    >>> x = ndflow.constant([[1.0, 2.0], [3.0, 4.0]])\n"
+                f"    >>> ndflow.math.{fn_name}(x, axis=0).numpy()\n    {example}\n")
+    return doc
+
+
 def _reducer(opdef):
     def fn(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
            keep_dims=None):
@@ -533,6 +970,8 @@ def _reducer(opdef):
         return execute(opdef, (input_tensor,), {"axis": _axis_attr(axis), "keepdims": keep},
                        name)
     fn.__name__ = "reduce_" + opdef.name.lower()
+    if opdef.name in _REDUCTIONS:
+        fn.__doc__ = _reduction_doc(fn.__name__, *_REDUCTIONS[opdef.name])
     return fn
 
 
@@ -546,6 +985,25 @@ reduce_all = _reducer(ALL_)
 
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
+    """Computes `log(sum(exp(input_tensor)))` along `axis`, without overflow.
+
+    The maximum along `axis` is subtracted before exponentiating and added back afterwards, so
+    large inputs do not overflow to inf.
+
+    Args:
+      input_tensor: A floating-point `Tensor`.
+      axis: `None` (every axis), an int or a list of ints: the axes to reduce.
+      keepdims: If true, reduced axes are kept with length 1.
+      name: A name for the operation (optional).
+
+    Returns:
+      The reduced `Tensor`, of `input_tensor`'s dtype.
+
+    Example:
+
+    >>> round(float(ndflow.math.reduce_logsumexp([1000.0, 1000.0])), 2)
+    1000.69
+    """
     m = stop_gradient(reduce_max(input_tensor, axis=axis, keepdims=True))
     out = log(reduce_sum(exp(input_tensor - m), axis=axis, keepdims=True)) + m
     if not keepdims:
@@ -554,11 +1012,38 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
 
 
 def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """Computes the (population) variance of `input_tensor` along `axis`.
+
+    The mean of the squared deviations from the mean, dividing by the number of elements N (not
+    N - 1).
+
+    Args:
+      input_tensor: A floating-point `Tensor`.
+      axis: `None` (every axis), an int or a list of ints: the axes to reduce.
+      keepdims: If true, reduced axes are kept with length 1.
+      name: A name for the operation (optional).
+
+    Returns:
+      The reduced `Tensor`, of `input_tensor`'s dtype.
+    """
     mean = reduce_mean(input_tensor, axis=axis, keepdims=True)
     return reduce_mean(square(input_tensor - mean), axis=axis, keepdims=keepdims)
 
 
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """Computes the (population) standard deviation of `input_tensor` along `axis`.
+
+    The square root of `reduce_variance` (dividing by N, not N - 1).
+
+    Args:
+      input_tensor: A floating-point `Tensor`.
+      axis: `None` (every axis), an int or a list of ints: the axes to reduce.
+      keepdims: If true, reduced axes are kept with length 1.
+      name: A name for the operation (optional).
+
+    Returns:
+      The reduced `Tensor`, of `input_tensor`'s dtype.
+    """
     return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
 
 
@@ -582,15 +1067,58 @@ def ARGMIN(xp, x, axis, output_type):
 
 
 def argmax(input, axis=None, output_type=dtypes.int64, name=None, dimension=None):  # noqa: A002
+    """Returns the index of the largest value along an axis.
+
+    Ties give the first (lowest) index.
+
+    Args:
+      input: A real numeric `Tensor`.
+      axis: The axis to search (default 0); negative values count from the end.
+      output_type: `int64` (default) or `int32`: the dtype of the result.
+      name: A name for the operation (optional).
+      dimension: TF1's name for `axis`.
+
+    Returns:
+      A `Tensor` of `output_type` with `axis` removed from the input's shape.
+
+    Example:
+
+    >>> ndflow.math.argmax([[1, 9], [8, 2]], axis=1).numpy()
+    array([1, 0])
+    """
     axis = dimension if axis is None else axis
     return execute(ARGMAX, (input,), {"axis": 0 if axis is None else int(axis),
                                       "output_type": dtypes.as_dtype(output_type)}, name)
 
 
 def argmin(input, axis=None, output_type=dtypes.int64, name=None, dimension=None):  # noqa: A002
+    """Returns the index of the smallest value along an axis.
+
+    Ties give the first (lowest) index.
+
+    Args:
+      input: A real numeric `Tensor`.
+      axis: The axis to search (default 0); negative values count from the end.
+      output_type: `int64` (default) or `int32`: the dtype of the result.
+      name: A name for the operation (optional).
+      dimension: TF1's name for `axis`.
+
+    Returns:
+      A `Tensor` of `output_type` with `axis` removed from the input's shape.
+    """
     axis = dimension if axis is None else axis
     return execute(ARGMIN, (input,), {"axis": 0 if axis is None else int(axis),
                                       "output_type": dtypes.as_dtype(output_type)}, name)
+
+
+def arg_max(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """tf.compat.v1.arg_max: TF1's older name of argmax, the axis given as `dimension`."""
+    return argmax(input, axis=dimension, output_type=output_type, name=name)
+
+
+def arg_min(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """tf.compat.v1.arg_min: TF1's older name of argmin, the axis given as `dimension`."""
+    return argmin(input, axis=dimension, output_type=output_type, name=name)
 
 
 # --- sums of many ------------------------------------------------------------------------------
@@ -609,6 +1137,26 @@ def _add_n_grad(op, g):
 
 
 def add_n(inputs, name=None):
+    """Adds a list of tensors elementwise.
+
+    Args:
+      inputs: A non-empty list of `Tensor`s of one dtype and broadcast-compatible shapes.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`: the sum of `inputs`. A single input is returned as a tensor, unchanged.
+
+    Raises:
+      ValueError: If `inputs` is empty.
+      InvalidArgumentError: If the dtypes differ.
+
+    Gradient: `dy` to every input.
+
+    Example:
+
+    >>> ndflow.math.add_n([[1, 2], [3, 4], [5, 6]]).numpy()
+    array([ 9, 12], dtype=int32)
+    """
     inputs = list(inputs)
     if not inputs:
         raise ValueError("add_n: inputs must be a non-empty list of tensors.")
@@ -621,6 +1169,27 @@ def add_n(inputs, name=None):
 
 def count_nonzero(input, axis=None, keepdims=None, dtype=dtypes.int64, name=None,  # noqa: A002
                   reduction_indices=None, keep_dims=None):
+    """Counts the non-zero elements of `input` along `axis`.
+
+    For `bool` inputs, counts the `True` elements.
+
+    Args:
+      input: A numeric or `bool` `Tensor`.
+      axis: `None` (every axis), an int or a list of ints: the axes to reduce.
+      keepdims: If true, reduced axes are kept with length 1.
+      dtype: The dtype of the counts (default `int64`).
+      name: A name for the operation (optional).
+      reduction_indices: TF1's name for `axis`.
+      keep_dims: TF1's name for `keepdims`.
+
+    Returns:
+      A `Tensor` of `dtype` holding the counts.
+
+    Example:
+
+    >>> int(ndflow.math.count_nonzero([0, 3, 0, 1]))
+    2
+    """
     axis = reduction_indices if axis is None else axis
     keep = bool(keepdims if keepdims is not None else (keep_dims or False))
     x = convert_to_tensor(input)
@@ -646,6 +1215,30 @@ def BINCOUNT(xp, values, *weights, minlength, maxlength, dtype):
 
 
 def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32, name=None):
+    """Counts how many times each non-negative integer occurs in `arr`.
+
+    With `weights`, sums the weight of each occurrence instead of counting 1.
+
+    Args:
+      arr: A `Tensor` of non-negative integers (any shape; it is flattened).
+      weights: Optional `Tensor` of the same shape as `arr`; the result takes its dtype.
+      minlength: If given, the result has at least this many bins.
+      maxlength: If given, values >= maxlength are ignored and the result has at most this many
+        bins.
+      dtype: The dtype of the counts when `weights` is None (default `int32`).
+      name: A name for the operation (optional).
+
+    Returns:
+      A 1-D `Tensor` of length `max(arr) + 1` (adjusted by `minlength`/`maxlength`).
+
+    Raises:
+      InvalidArgumentError: If `arr` has a negative value.
+
+    Example:
+
+    >>> ndflow.math.bincount([1, 1, 3]).numpy()
+    array([0, 2, 0, 1], dtype=int32)
+    """
     arr = convert_to_tensor(arr)
     inputs = (arr,) if weights is None else (arr, weights)
     if weights is not None:
@@ -683,7 +1276,7 @@ export_many("", {"realdiv": realdiv})
 export_many("math", {"erf": erf, "divide_no_nan": divide_no_nan, "xlogy": xlogy,
                      "count_nonzero": count_nonzero, "bincount": bincount})
 export_many("v1", {"erf": erf, "count_nonzero": count_nonzero, "div_no_nan": divide_no_nan,
-                   "bincount": bincount})
+                   "bincount": bincount, "arg_max": arg_max, "arg_min": arg_min})
 export_many("v1", {"div": div, "log": log, "mod": mod, "rsqrt": rsqrt, "reciprocal": reciprocal,
                    "squared_difference": squared_difference, "floormod": floormod,
                    "is_nan": is_nan, "is_inf": is_inf, "is_finite": is_finite, "inv": inv,

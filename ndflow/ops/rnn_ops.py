@@ -1,4 +1,5 @@
-"""Fused recurrences: a whole LSTM or GRU sequence as one op, its gradient as another.
+"""Fused recurrences: a whole LSTM, GRU or (tanh) SimpleRNN sequence as one op, its
+gradient as another.
 
 A recurrent layer that runs its cell as a loop of small ops pays Python dispatch for every
 op of every timestep, forward and backward. These ops run the recurrence inside one
@@ -315,3 +316,76 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias, mask=None, reset_afte
     """
     inputs = (xw, h0, recurrent_kernel, recurrent_bias) + (() if mask is None else (mask,))
     return execute(GRU_SEQUENCE, inputs, {"reset_after": bool(reset_after)}, name)[0]
+
+
+# --- SimpleRNN -----------------------------------------------------------------------------
+
+def _simple_infer(ts, attrs):
+    units = ts[1].shape.dims[-1] if ts[1].shape.rank else None
+    return [(TensorShape(_dims(ts[0])[:2] + [units]), ts[0].dtype)]
+
+
+@op("SimpleRNNSequence", infer=_simple_infer)
+def SIMPLE_RNN_SEQUENCE(xp, xw, h0, recurrent_kernel, *mask):
+    """The states h_t = tanh(xw_t + h_{t-1} @ recurrent_kernel) after every step."""
+    steps, batch, n = xw.shape
+    hs = xp.empty((steps, batch, n), xw.dtype)
+    h = h0
+    for t in range(steps):
+        h_new = hs[t] if not mask else xp.empty_like(h0)
+        xp.matmul(h, recurrent_kernel, out=h_new)
+        h_new += xw[t]
+        xp.tanh(h_new, out=h_new)
+        if mask:
+            xp.copyto(hs[t], xp.where(mask[0][t][:, None], h_new, h))
+        h = hs[t]
+    return hs
+
+
+@op("SimpleRNNSequenceGrad", multi_output=True, differentiable=False,
+    infer=lambda ts, a: [(ts[2].shape, ts[2].dtype), (ts[0].shape, ts[0].dtype),
+                         (ts[1].shape, ts[1].dtype)])
+def SIMPLE_RNN_SEQUENCE_GRAD(xp, h0, recurrent_kernel, hs, g_hs, *mask):
+    """(d xw, d h0, d recurrent_kernel) from the gradient of hs."""
+    d_z = xp.empty_like(hs)
+    dh = xp.zeros_like(h0)
+    u_t = recurrent_kernel.T
+    for t in range(len(hs) - 1, -1, -1):
+        dh = dh + g_hs[t]
+        if mask:
+            keep = mask[0][t][:, None]
+            dh_step = xp.where(keep, dh, 0)
+        else:
+            dh_step = dh
+        xp.multiply(dh_step, 1 - hs[t] * hs[t], out=d_z[t])
+        new_dh = xp.matmul(d_z[t], u_t)
+        if mask:
+            new_dh += xp.where(keep, 0, dh)
+        dh = new_dh
+    return [d_z, dh, _recurrent_kernel_grad(xp, h0, hs, d_z)]
+
+
+@SIMPLE_RNN_SEQUENCE.gradient
+def _simple_rnn_sequence_grad(op, g_hs):
+    h0, kernel = op.inputs[1:3]
+    hs = op.outputs[0]
+    inputs = (h0, kernel, hs, _zeros_for(g_hs, hs)) + tuple(op.inputs[3:])
+    grads = execute(SIMPLE_RNN_SEQUENCE_GRAD, inputs, _NO)
+    return list(grads) + [None] * (len(op.inputs) - 3)
+
+
+def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, name=None):
+    """Runs a tanh SimpleRNN over time.
+
+    Args:
+        xw: `(time, batch, units)` input projections `x_t @ kernel + bias`.
+        h0: `(batch, units)` initial state.
+        recurrent_kernel: `(units, units)`.
+        mask: Optional `(time, batch)` boolean tensor; `False` keeps the previous state.
+        name: Optional op name.
+
+    Returns:
+        The `(time, batch, units)` states after every step.
+    """
+    inputs = (xw, h0, recurrent_kernel) + (() if mask is None else (mask,))
+    return execute(SIMPLE_RNN_SEQUENCE, inputs, _NO, name)

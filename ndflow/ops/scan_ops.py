@@ -56,10 +56,45 @@ def _cumulative_attrs(axis, exclusive, reverse):
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Cumulative sum of `x` along `axis`.
+
+    Element `i` is the sum of elements `0..i`. `exclusive=True` leaves out element `i` itself
+    (the first result is 0); `reverse=True` accumulates from the end.
+
+    Args:
+      x: A numeric `Tensor`.
+      axis: The axis to accumulate along (default 0).
+      exclusive: If true, exclude the current element.
+      reverse: If true, accumulate in reverse order.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `x`'s shape and dtype.
+
+    Example:
+
+    >>> ndflow.cumsum([1, 2, 3]).numpy()
+    array([1, 3, 6], dtype=int32)
+    """
     return execute(CUMSUM, (x,), _cumulative_attrs(axis, exclusive, reverse), name)
 
 
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Cumulative product of `x` along `axis`.
+
+    Element `i` is the product of elements `0..i`. `exclusive=True` leaves out element `i` itself
+    (the first result is 1); `reverse=True` accumulates from the end.
+
+    Args:
+      x: A numeric `Tensor`.
+      axis: The axis to accumulate along (default 0).
+      exclusive: If true, exclude the current element.
+      reverse: If true, accumulate in reverse order.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `x`'s shape and dtype.
+    """
     return execute(CUMPROD, (x,), _cumulative_attrs(axis, exclusive, reverse), name)
 
 

@@ -234,18 +234,82 @@ def segment_sum(data, segment_ids, name=None):
 
 
 def segment_max(data, segment_ids, name=None):
+    """Computes the maximum of the entries of `data` that share a segment id.
+
+    Empty segments hold 0. Output row `i` gathers the entries whose id is `i`.
+
+    Args:
+      data: A numeric `Tensor`.
+      segment_ids: A 1-D `int32`/`int64` tensor, one id per row of `data`, sorted and non-negative.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `data`'s dtype and shape `[segment_ids[-1] + 1] + data.shape[1:]`.
+
+    Raises:
+        InvalidArgumentError: For ids that are unsorted or negative, or `segment_ids` not matching
+        `data`'s shape.
+    """
     return _reduce("max", True, data, segment_ids, None, name)
 
 
 def segment_min(data, segment_ids, name=None):
+    """Computes the minimum of the entries of `data` that share a segment id.
+
+    Empty segments hold 0. Output row `i` gathers the entries whose id is `i`.
+
+    Args:
+      data: A numeric `Tensor`.
+      segment_ids: A 1-D `int32`/`int64` tensor, one id per row of `data`, sorted and non-negative.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `data`'s dtype and shape `[segment_ids[-1] + 1] + data.shape[1:]`.
+
+    Raises:
+        InvalidArgumentError: For ids that are unsorted or negative, or `segment_ids` not matching
+        `data`'s shape.
+    """
     return _reduce("min", True, data, segment_ids, None, name)
 
 
 def segment_prod(data, segment_ids, name=None):
+    """Computes the product of the entries of `data` that share a segment id.
+
+    Empty segments hold 1. Output row `i` gathers the entries whose id is `i`.
+
+    Args:
+      data: A numeric `Tensor`.
+      segment_ids: A 1-D `int32`/`int64` tensor, one id per row of `data`, sorted and non-negative.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `data`'s dtype and shape `[segment_ids[-1] + 1] + data.shape[1:]`.
+
+    Raises:
+        InvalidArgumentError: For ids that are unsorted or negative, or `segment_ids` not matching
+        `data`'s shape.
+    """
     return _reduce("prod", True, data, segment_ids, None, name)
 
 
 def segment_mean(data, segment_ids, name=None):
+    """Computes the mean of the entries of `data` that share a segment id.
+
+    Empty segments hold 0. Output row `i` gathers the entries whose id is `i`.
+
+    Args:
+      data: A numeric `Tensor`.
+      segment_ids: A 1-D `int32`/`int64` tensor, one id per row of `data`, sorted and non-negative.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `data`'s dtype and shape `[segment_ids[-1] + 1] + data.shape[1:]`.
+
+    Raises:
+        InvalidArgumentError: For ids that are unsorted or negative, or `segment_ids` not matching
+        `data`'s shape.
+    """
     return _mean(True, data, segment_ids, None, name)
 
 
@@ -266,22 +330,114 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
 
 
 def unsorted_segment_max(data, segment_ids, num_segments, name=None):
+    """Computes the maximum of the entries of `data` that share a segment id.
+
+    Empty segments hold the lowest value of the dtype, as in TensorFlow. Output row `i` gathers the
+    entries whose id is `i` (ids in any order).
+
+    Args:
+      data: A numeric `Tensor`.
+        segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
+        their entries.
+      num_segments: The number of segments (every id must be smaller).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `data`'s dtype and shape `[num_segments] + data.shape[segment_ids.rank:]`.
+
+    Raises:
+        InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
+        shape.
+    """
     return _reduce("max", False, data, segment_ids, num_segments, name)
 
 
 def unsorted_segment_min(data, segment_ids, num_segments, name=None):
+    """Computes the minimum of the entries of `data` that share a segment id.
+
+    Empty segments hold the highest value of the dtype, as in TensorFlow. Output row `i` gathers the
+    entries whose id is `i` (ids in any order).
+
+    Args:
+      data: A numeric `Tensor`.
+        segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
+        their entries.
+      num_segments: The number of segments (every id must be smaller).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `data`'s dtype and shape `[num_segments] + data.shape[segment_ids.rank:]`.
+
+    Raises:
+        InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
+        shape.
+    """
     return _reduce("min", False, data, segment_ids, num_segments, name)
 
 
 def unsorted_segment_prod(data, segment_ids, num_segments, name=None):
+    """Computes the product of the entries of `data` that share a segment id.
+
+    Empty segments hold 1. Output row `i` gathers the entries whose id is `i` (ids in any order).
+
+    Args:
+      data: A numeric `Tensor`.
+        segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
+        their entries.
+      num_segments: The number of segments (every id must be smaller).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `data`'s dtype and shape `[num_segments] + data.shape[segment_ids.rank:]`.
+
+    Raises:
+        InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
+        shape.
+    """
     return _reduce("prod", False, data, segment_ids, num_segments, name)
 
 
 def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    """Computes the mean of the entries of `data` that share a segment id.
+
+    Empty segments hold 0. Output row `i` gathers the entries whose id is `i` (ids in any order).
+
+    Args:
+      data: A numeric `Tensor`.
+        segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
+        their entries.
+      num_segments: The number of segments (every id must be smaller).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `data`'s dtype and shape `[num_segments] + data.shape[segment_ids.rank:]`.
+
+    Raises:
+        InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
+        shape.
+    """
     return _mean(False, data, segment_ids, num_segments, name)
 
 
 def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    """Computes the sum divided by sqrt(count) of the entries of `data` that share a segment id.
+
+    Empty segments hold 0. Output row `i` gathers the entries whose id is `i` (ids in any order).
+
+    Args:
+      data: A numeric `Tensor`.
+        segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
+        their entries.
+      num_segments: The number of segments (every id must be smaller).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `data`'s dtype and shape `[num_segments] + data.shape[segment_ids.rank:]`.
+
+    Raises:
+        InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
+        shape.
+    """
     return _mean(False, data, segment_ids, num_segments, name, sqrt=True)
 
 
@@ -306,10 +462,34 @@ def sparse_segment_sum(data, indices, segment_ids, num_segments=None, name=None)
 
 
 def sparse_segment_mean(data, indices, segment_ids, num_segments=None, name=None):
+    """Segment mean of the rows `gather(data, indices)`.
+
+    Args:
+      data: A numeric `Tensor`.
+      indices: A 1-D integer tensor: the rows of `data` to take.
+      segment_ids: A sorted 1-D integer tensor, one id per entry of `indices`.
+      num_segments: Optional number of output rows (default: the last id + 1).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `[num_segments] + data.shape[1:]`.
+    """
     return _sparse_segment("mean", data, indices, segment_ids, num_segments, name)
 
 
 def sparse_segment_sqrt_n(data, indices, segment_ids, num_segments=None, name=None):
+    """Segment sum of the rows `gather(data, indices)`, divided by sqrt(count).
+
+    Args:
+      data: A numeric `Tensor`.
+      indices: A 1-D integer tensor: the rows of `data` to take.
+      segment_ids: A sorted 1-D integer tensor, one id per entry of `indices`.
+      num_segments: Optional number of output rows (default: the last id + 1).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `[num_segments] + data.shape[1:]`.
+    """
     return _sparse_segment("sqrt_n", data, indices, segment_ids, num_segments, name)
 
 

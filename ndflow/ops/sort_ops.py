@@ -28,6 +28,26 @@ def _direction(direction, op_name):
 
 
 def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
+    """Returns the indices that sort `values` along `axis`.
+
+    Args:
+      values: A numeric `Tensor`.
+      axis: The axis to sort along (default -1).
+      direction: "ASCENDING" or "DESCENDING".
+      stable: If true, equal elements keep their order (ndflow's sort is always stable).
+      name: A name for the operation (optional).
+
+    Returns:
+      An `int32` `Tensor` of `values`' shape.
+
+    Raises:
+      ValueError: If `direction` is invalid.
+
+    Example:
+
+    >>> ndflow.argsort([3, 1, 2]).numpy()
+    array([1, 2, 0], dtype=int32)
+    """
     values = convert_to_tensor(values)
     axis = _axis_in_range("argsort", int(axis), values.shape.rank)
     return execute(ARGSORT, (values,), {"axis": axis, "descending":
@@ -35,6 +55,25 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
 
 
 def sort(values, axis=-1, direction="ASCENDING", name=None):
+    """Sorts `values` along `axis`.
+
+    Args:
+      values: A numeric `Tensor`.
+      axis: The axis to sort along (default -1).
+      direction: "ASCENDING" or "DESCENDING".
+      name: A name for the operation (optional).
+
+    Returns:
+      A sorted `Tensor` of `values`' shape and dtype.
+
+    Raises:
+      ValueError: If `direction` is invalid.
+
+    Example:
+
+    >>> ndflow.sort([3, 1, 2], direction="DESCENDING").numpy()
+    array([3, 2, 1], dtype=int32)
+    """
     values = convert_to_tensor(values)
     axis = _axis_in_range("sort", int(axis), values.shape.rank)
     order = argsort(values, axis=axis, direction=direction)
@@ -78,6 +117,26 @@ def _top_k_grad(op, g_values, g_indices):
 
 
 def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
+    """Finds the `k` largest entries along the last axis.
+
+    Args:
+      input: A numeric `Tensor` with last dimension >= `k`.
+      k: How many entries to return.
+      sorted: If true (default) the entries are in descending order.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `(values, indices)` pair: `values` of `input`'s dtype and `indices` (`int32`), each of
+      shape `input.shape[:-1] + [k]`. Ties keep the lower index first.
+
+    Gradient: `dy` scattered back to the selected positions of `input`.
+
+    Example:
+
+    >>> values, indices = ndflow.math.top_k([1, 5, 3], k=2)
+    >>> values.numpy(), indices.numpy()
+    (array([5, 3], dtype=int32), array([1, 2], dtype=int32))
+    """
     if isinstance(k, EagerTensor):
         k = k._value.item()
     if int(k) < 0:

@@ -49,6 +49,17 @@ def _gru_layer_path(reset_after):
     return fn
 
 
+def _simple(masked):
+    def fn(xw, h0, u):
+        mask = _mask_tb() if masked else None
+        return tf.sin(rnn_ops.simple_rnn_sequence(xw, h0, u, mask=mask))
+    return fn
+
+
+def _simple_layer_path(x, k, rk, b, h0):
+    return fused.simple_rnn(x, h0, k, rk, b, mask=_mask_bt())
+
+
 _T, _B, _U, _F = 4, 3, 2, 3
 
 SAMPLES = [
@@ -68,4 +79,8 @@ SAMPLES = [
            shapes=[(_B, _T, _F), (_F, 3 * _U), (_U, 3 * _U), (2, 3 * _U), (_B, _U)]),
     Sample("GRUSequence", _gru_layer_path(False),
            shapes=[(_B, _T, _F), (_F, 3 * _U), (_U, 3 * _U), (3 * _U,), (_B, _U)]),
+    Sample("SimpleRNNSequence", _simple(False), shapes=[(_T, _B, _U), (_B, _U), (_U, _U)]),
+    Sample("SimpleRNNSequence", _simple(True), shapes=[(_T, _B, _U), (_B, _U), (_U, _U)]),
+    Sample("SimpleRNNSequence", _simple_layer_path,
+           shapes=[(_B, _T, _F), (_F, _U), (_U, _U), (_U,), (_B, _U)]),
 ]

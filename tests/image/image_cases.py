@@ -167,6 +167,18 @@ CASES = {
     "depth_max_pool": lambda tf, d: tf.nn.max_pool(tf.tile(d["img"], (1, 1, 1, 2)),
                                                    ksize=[1, 1, 1, 3], strides=[1, 1, 1, 3],
                                                    padding="VALID"),
+    # stateless random ops: the same Philox streams as TensorFlow
+    "stateless_flip_lr": lambda tf, d: tf.image.stateless_random_flip_left_right(
+        tf.tile(d["img"], (4, 1, 1, 1)), seed=(3, 4)),
+    "stateless_flip_ud3": lambda tf, d: tf.image.stateless_random_flip_up_down(d["img3"],
+                                                                               seed=(1, 9)),
+    "stateless_brightness": lambda tf, d: tf.image.stateless_random_brightness(
+        d["img"], 0.3, seed=(5, 6)),
+    "stateless_contrast": lambda tf, d: tf.image.stateless_random_contrast(
+        d["u8"], 0.2, 1.8, seed=(7, 8)),
+    "stateless_saturation": lambda tf, d: tf.image.stateless_random_saturation(
+        d["img"], 0.5, 1.5, seed=(2, 2)),
+    "stateless_hue": lambda tf, d: tf.image.stateless_random_hue(d["img"], 0.4, seed=(0, 1)),
     # 3-D convolution and pooling (tf.nn, NDHWC)
     "conv3d_same": lambda tf, d: tf.nn.conv3d(d["vol"], d["vol_w"], [1, 2, 2, 2, 1], "SAME"),
     "conv3d_valid_dilated": lambda tf, d: tf.nn.conv3d(d["vol"], d["vol_w"], [1, 1, 1, 1, 1],

@@ -50,6 +50,8 @@ SPECS = [
      (3, 2, 3, 2)),
     ("global_average_pooling3d", lambda: L.GlobalAveragePooling3D(), VOL, (None, None, None, 2),
      (2,)),
+    ("conv1d_transpose", lambda: L.Conv1DTranspose(3, 3, strides=2, padding="same"), SEQ, SEQ,
+     (14, 3)),
     ("relu", lambda: L.ReLU(max_value=1.0, negative_slope=0.1, threshold=0.2), IMG,
      (None, None, 3), (None, None, 3)),
     ("leaky_relu", lambda: L.LeakyReLU(), IMG, (None, None, 3), (None, None, 3)),

@@ -16,3 +16,9 @@ from .resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from .vgg16 import VGG16
 from .vgg19 import VGG19
 from .xception import Xception
+
+__all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "EfficientNetB0", "InceptionV3",
+           "MobileNet", "MobileNetV2", "ResNet50", "ResNet101", "ResNet152", "ResNet50V2",
+           "ResNet101V2", "ResNet152V2", "VGG16", "VGG19", "Xception", "densenet",
+           "efficientnet", "imagenet_utils", "inception_v3", "mobilenet", "mobilenet_v2",
+           "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19", "xception"]

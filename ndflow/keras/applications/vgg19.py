@@ -1,5 +1,5 @@
 """keras.applications.vgg19: VGG19 (Simonyan & Zisserman, 2014), with Keras's layer names."""
-from .vgg16 import decode_predictions, preprocess_input, vgg  # noqa: F401  (the same for VGG19)
+from .vgg16 import decode_predictions, preprocess_input, vgg  # the same for VGG19
 
 
 def VGG19(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
@@ -8,3 +8,5 @@ def VGG19(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     arguments (see vgg16.VGG16), with four convolutions in blocks 3 to 5."""
     return vgg((2, 2, 4, 4, 4), include_top, weights, input_tensor, input_shape, pooling,
                classes, classifier_activation, name)
+
+__all__ = ["VGG19", "decode_predictions", "preprocess_input"]

@@ -2,7 +2,8 @@
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .base import InputSpec, Layer
 from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
-from .conv import Conv1D, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose
+from .conv import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D,
+                   Conv3DTranspose)
 from .conv_depthwise import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
 from .core import Activation, Dense, Dropout, Lambda, TensorOpLayer
 from .embedding import Embedding
@@ -25,8 +26,8 @@ from .preprocessing_image import (CenterCrop, RandomBrightness, RandomContrast, 
                                   Rescaling, Resizing)
 from .preprocessing import (CategoryEncoding, Discretization, HashedCrossing, Hashing,
                             IntegerLookup, StringLookup, TextVectorization)
-from .rnn import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,
-                  StackedRNNCells, TimeDistributed)
+from .rnn import (GRU, LSTM, RNN, Bidirectional, ConvLSTM2D, GRUCell, LSTMCell, SimpleRNN,
+                  SimpleRNNCell, StackedRNNCells, TimeDistributed)
 from .reshaping import (Cropping1D, Cropping2D, Cropping3D, Flatten, Permute, Reshape,
                         UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D,
                         ZeroPadding3D)
@@ -35,4 +36,5 @@ Convolution1D, Convolution2D, Conv2DTranspose_ = Conv1D, Conv2D, Conv2DTranspose
 Convolution2DTranspose = Conv2DTranspose
 SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
 Convolution3D, Convolution3DTranspose = Conv3D, Conv3DTranspose
+Convolution1DTranspose = Conv1DTranspose
 del Conv2DTranspose_

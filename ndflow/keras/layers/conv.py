@@ -246,6 +246,47 @@ class Conv2DTranspose(_Conv):
         return config
 
 
+class Conv1DTranspose(Conv2DTranspose):
+    """Transposed 1-D convolution (a Conv2DTranspose over a unit height axis); kernel
+    (kernel_size, filters, in_channels)."""
+    rank = 1
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None,
+                 data_format=None, dilation_rate=1, **kwargs):
+        _Conv.__init__(self, filters, kernel_size, strides=strides, padding=padding,
+                       data_format=data_format, dilation_rate=dilation_rate, **kwargs)
+        if self.padding == "causal":
+            raise ValueError("Conv1DTranspose: padding must be 'valid' or 'same'. Received: "
+                             "padding='causal'")
+        self.output_padding = None if output_padding is None else \
+            _tuple(output_padding, 1, "output_padding")
+
+    def call(self, inputs):
+        first = self.data_format == "channels_first"
+        x = array_ops.expand_dims(inputs, 2 if first else 1)
+        shape = shape_tuple(x)
+        steps = shape[3] if first else shape[2]
+        pad = (self.output_padding or (None,))[0]
+        length = _deconv_length(steps, self.strides[0], self.kernel_size[0], self.padding,
+                                pad, self.dilation_rate[0])
+        if length is None:
+            raise ValueError(f"Conv1DTranspose {self.name}: needs a known number of steps; "
+                             f"got input shape {shape_tuple(inputs)}.")
+        batch = shape[0] if shape[0] is not None else array_ops.shape(x)[0]
+        out_shape = [batch, self.filters, 1, length] if first else \
+            [batch, 1, length, self.filters]
+        out = conv_ops.conv2d_transpose(x, array_ops.expand_dims(self.kernel, 0), out_shape,
+                                        strides=[1, self.strides[0]],
+                                        padding=self.padding.upper(),
+                                        data_format="NCHW" if first else "NHWC",
+                                        dilations=[1, self.dilation_rate[0]])
+        out = array_ops.squeeze(out, [2 if first else 1])
+        if shape[0] is None and hasattr(out, "set_shape"):
+            out.set_shape([None, self.filters, length] if first else
+                          [None, length, self.filters])
+        return self._finish(out)
+
+
 class Conv3DTranspose(Conv2DTranspose):
     """Transposed 3-D convolution; kernel (kd, kh, kw, filters, in_channels)."""
     rank = 3

@@ -30,12 +30,11 @@ def _text(value, what, label):
         try:
             return bytes(value).decode("utf8")
         except UnicodeDecodeError:
-            raise _error(label, f"{what} holds a name that "
-                                "is not UTF-8.") from None
+            raise _error(label, f"{what} holds a name that is not UTF-8.") from None
     if isinstance(value, str):
         return value
-    raise _error(label, f"{what} holds {value!r}, "
-                        "expected layer or weight names (strings).")
+    raise _error(label, f"{what} holds {value!r}, expected layer or weight names "
+                        "(strings).")
 
 
 def _names_attr(group, name, label):
@@ -54,11 +53,10 @@ def _names_attr(group, name, label):
         if values.size == 0:  # h5py stores an empty list as an empty float array
             continue
         if values.dtype.kind not in "SUO":
-            raise _error(label, f"attribute '{name}' of "
-                                f"'{group.name}' has dtype {values.dtype}, expected strings.")
+            raise _error(label, f"attribute '{name}' of '{group.name}' has dtype "
+                                f"{values.dtype}, expected strings.")
         if len(names) + values.size > _MAX_NAMES:
-            raise _error(label, f"attribute '{name}' lists "
-                                f"more than {_MAX_NAMES} names.")
+            raise _error(label, f"attribute '{name}' lists more than {_MAX_NAMES} names.")
         names.extend(_text(v, f"attribute '{name}' of '{group.name}'", label) for v in values)
     return names
 
@@ -81,8 +79,8 @@ def read_layers(h5file, label):
     for name in _names_attr(root, "layer_names", label):
         group = root.get(name)
         if not isinstance(group, h5py.Group):
-            raise _error(label, f"layer '{name}' is listed "
-                                "in layer_names but has no group in the file.")
+            raise _error(label, f"layer '{name}' is listed in layer_names but has no group "
+                                "in the file.")
         weight_names = _names_attr(group, "weight_names", label)
         if not weight_names:
             continue
@@ -90,12 +88,10 @@ def read_layers(h5file, label):
         for weight_name in weight_names:
             dataset = group.get(weight_name)
             if not isinstance(dataset, h5py.Dataset):
-                raise _error(label, f"weight "
-                                    f"'{weight_name}' of layer '{name}' is missing.")
+                raise _error(label, f"weight '{weight_name}' of layer '{name}' is missing.")
             if dataset.dtype.kind not in "biuf":
-                raise _error(label, f"weight "
-                                    f"'{weight_name}' of layer '{name}' has non-numeric dtype "
-                                    f"{dataset.dtype}.")
+                raise _error(label, f"weight '{weight_name}' of layer '{name}' has "
+                                    f"non-numeric dtype {dataset.dtype}.")
             values.append(np.asarray(dataset[()]))
         out.append((name, values))
     return out
@@ -119,8 +115,8 @@ def plan_assignments(model, h5file, label, by_name=False, skip_mismatch=False):
     else:
         if len(saved) != len(layers):
             raise ValueError(f"Layer count mismatch when loading weights from file '{label}' "
-                             f"(Keras 2 .h5 layout). Model expected {len(layers)} layers with weights, found "
-                             f"{len(saved)} saved layers.")
+                             f"(Keras 2 .h5 layout). Model expected {len(layers)} layers with "
+                             f"weights, found {len(saved)} saved layers.")
         pairs = [(layer, name, values) for layer, (name, values) in zip(layers, saved)]
     plan, problems = [], []
     for layer, name, values in pairs:

@@ -1,8 +1,8 @@
-"""The fast path of LSTM and GRU layers: one GEMM projects every timestep's input, then one
+"""The fast path of LSTM, GRU and SimpleRNN layers: one GEMM projects every timestep's input, then one
 fused op (ndflow.ops.rnn_ops) runs the recurrence, forward and backward.
 
 It computes what the cell loop computes (same weights, gate orders and masking, values
-equal to float rounding) and is taken when the cell is a plain `LSTMCell` / `GRUCell` with
+equal to float rounding) and is taken when the cell is a plain `LSTMCell` / `GRUCell` / `SimpleRNNCell` with
 tanh / sigmoid activations and no recurrent dropout in training; anything else (user
 subclasses, other activations, recurrent dropout) runs the general loop of `RNN`.
 """
@@ -13,7 +13,8 @@ from ... import activations
 
 def standard_activations(cell):
     return (cell.activation is activations.tanh
-            and cell.recurrent_activation is activations.sigmoid)
+            and getattr(cell, "recurrent_activation", activations.sigmoid)
+            is activations.sigmoid)
 
 
 def _time_major_projection(x, kernel, bias):
@@ -60,6 +61,13 @@ def gru(x, h0, kernel, recurrent_kernel, bias=None, mask=None, reset_after=True)
     xw = _time_major_projection(x, kernel, input_bias)
     hs = rnn_ops.gru_sequence(xw, h0, recurrent_kernel, recurrent_bias,
                               _time_major_mask(mask), reset_after=reset_after)
+    return _with_static_shape(hs, [x.shape[1], x.shape[0], recurrent_kernel.shape[0]])
+
+
+def simple_rnn(x, h0, kernel, recurrent_kernel, bias=None, mask=None):
+    """hs time-major for a tanh SimpleRNN."""
+    xw = _time_major_projection(x, kernel, bias)
+    hs = rnn_ops.simple_rnn_sequence(xw, h0, recurrent_kernel, _time_major_mask(mask))
     return _with_static_shape(hs, [x.shape[1], x.shape[0], recurrent_kernel.shape[0]])
 
 

@@ -406,7 +406,8 @@ class RNN(Layer):
             result = functional_ops.while_loop(cond, body, loop_vars)
         out_ta, last, new_states = result[1], result[2], list(result[3:])
         seq = out_ta.stack()
-        seq = ndflow.transpose(seq, [1, 0] + list(range(2, seq.shape.rank or 3)))
+        rank = seq.shape.rank or ((last.shape.rank or 2) + 1)  # a stacked TensorArray may
+        seq = ndflow.transpose(seq, [1, 0] + list(range(2, rank)))  # not know its rank
         static = shape_tuple(x)
         if hasattr(seq, "set_shape") and static is not None:
             seq.set_shape([static[0], static[1]] + list(shape_tuple(last)[1:]))

@@ -1,0 +1,1 @@
+"""ndflow.examples: what TensorFlow 1 shipped as `tensorflow.examples` for its tutorials."""

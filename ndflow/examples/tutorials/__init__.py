@@ -1,0 +1,1 @@
+"""ndflow.examples.tutorials: helpers the TensorFlow 1 tutorials import."""
