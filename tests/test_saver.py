@@ -138,7 +138,7 @@ def _save_many(directory, prefix, steps, queue):
 @pytest.mark.parametrize("same_prefix", [False, True])
 def test_two_processes_saving_into_one_directory(tmp_path, same_prefix):
     import multiprocessing
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("spawn")  # fork is unsafe once JAX's threads run here
     queue = ctx.Queue()
     jobs = [("a", range(0, 24, 2)), ("a" if same_prefix else "b", range(1, 24, 2))]
     procs = [ctx.Process(target=_save_many, args=(str(tmp_path), p, list(s), queue))

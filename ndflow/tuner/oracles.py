@@ -14,6 +14,7 @@ import math
 import os
 import random
 import re
+import warnings
 
 import numpy as np
 
@@ -24,6 +25,25 @@ from .trial import ObjectiveNotFoundError, Trial, TrialStatus, to_objective
 
 
 class Oracle:
+    """Base class of search algorithms: decides the hyperparameter values of each trial.
+
+    A tuner asks `create_trial(tuner_id)` for new trials and reports results with
+    `update_trial` and `end_trial`; subclasses implement `populate_space(trial_id)`, returning
+    `{"status": ..., "values": {...}}`.
+
+    Args:
+      objective: What to optimise (a metric name, an `Objective` or a list).
+      max_trials: The most trials to run (None: until the space is exhausted).
+      hyperparameters: Optional `HyperParameters` to start from.
+      allow_new_entries: Whether the model may register new hyperparameters.
+      tune_new_entries: Whether newly registered hyperparameters are tuned (else defaults).
+      seed: Optional int seed.
+      max_retries_per_trial: How often a failed trial is retried.
+      max_consecutive_failed_trials: The search stops after this many failures in a row.
+
+    Raises:
+      ValueError: If `max_trials` is below 1.
+    """
     def __init__(self, objective=None, max_trials=None, hyperparameters=None,
                  allow_new_entries=True, tune_new_entries=True, seed=None,
                  max_retries_per_trial=0, max_consecutive_failed_trials=3):
@@ -461,7 +481,12 @@ class BayesianOptimizationOracle(Oracle):
         gp = GaussianProcessRegressor(kernel=kernel, alpha=self.alpha, normalize_y=True,
                                       n_restarts_optimizer=1,
                                       random_state=int(rng.randint(2 ** 31 - 1)))
-        return gp.fit(X, y)
+        from sklearn.exceptions import ConvergenceWarning
+        with warnings.catch_warnings():
+            # a kernel hyperparameter at its bound, or L-BFGS stopping early, still gives a
+            # usable surrogate for proposing the next trial: not the user's concern
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return gp.fit(X, y)
 
     def _encode(self, values, space):
         vector = []

@@ -243,7 +243,7 @@ def test_functional_config_keras3_format_and_round_trip():
     config = model.get_config()
     json.dumps(config)
     assert config["input_layers"] == [["in_a", 0, 0], ["in_b", 0, 0]]
-    assert config["output_layers"] == [["out", 0, 0]]
+    assert config["output_layers"] == ["out", 0, 0]  # one tensor, not a list: flat (Keras 3)
     by_name = {entry["name"]: entry for entry in config["layers"]}
     assert by_name["in_a"]["inbound_nodes"] == []
     node = by_name["cat"]["inbound_nodes"][0]

@@ -38,6 +38,15 @@ def serialize_layer(layer):
     return config
 
 
+def _keras_op_class(config):
+    """The node class of a `keras.ops` call (`x + 1`: module keras.src.ops.numpy, class Add;
+    merge layers share some of these names, the module tells them apart), or None."""
+    if not str(config.get("module") or "").startswith("keras.src.ops."):
+        return None
+    from ..layers.ops_layers import KERAS_OPS_BY_NAME
+    return KERAS_OPS_BY_NAME.get(config["class_name"])
+
+
 def _lookup_class(class_name, registered_name, custom_objects):
     custom_objects = custom_objects or {}
     for key in (registered_name, class_name):
@@ -70,7 +79,8 @@ def deserialize_layer(config, custom_objects=None):
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"Could not deserialize layer: expected a dict with 'class_name'. "
                          f"Received: {config!r}")
-    cls = _lookup_class(config["class_name"], config.get("registered_name"), custom_objects)
+    cls = _keras_op_class(config) or _lookup_class(config["class_name"],
+                                                   config.get("registered_name"), custom_objects)
     inner = config.get("config", {})
     params = inspect.signature(cls.from_config).parameters
     if "custom_objects" in params:
@@ -111,6 +121,9 @@ def functional_config(model):
             return [serialize_arg(x) for x in v]
         if isinstance(v, dict):
             return {k: serialize_arg(x) for k, x in v.items()}
+        if isinstance(v, slice) or v is Ellipsis:  # a GetItem node's key
+            from ..saving.serialization_lib import serialize_keras_object
+            return serialize_keras_object(v)
         return v
 
     layer_configs = []
@@ -123,8 +136,10 @@ def functional_config(model):
         layer_configs.append(entry)
 
     def tensor_refs(structure):
+        # a model made from one tensor (not a list of one) records one flat reference, as
+        # Keras 3 writes it, so Keras called with a tensor finds the structure it expects
         if isinstance(structure, KerasTensor):
-            return [history(structure)]
+            return history(structure)
         return nest.map_structure(history, structure)
 
     return {"name": model.name, "trainable": model.trainable, "layers": layer_configs,
@@ -163,6 +178,9 @@ def functional_from_config(config, custom_objects=None):
             if out is None:
                 raise LookupError
             return nest.flatten(out)[tidx]
+        if isinstance(v, dict) and v.get("class_name") in ("__slice__", "__ellipsis__"):
+            from ..saving.serialization_lib import deserialize_keras_object
+            return deserialize_keras_object(v)
         if isinstance(v, list):
             return [resolve(x) for x in v]
         if isinstance(v, dict):
