@@ -3,6 +3,14 @@ several repetitions, frameworks interleaved so machine noise hits all alike.
 
     python -m benchmarks.run [--quick] [--workloads W1,W4] [--frameworks ndflow,torch]
                              [--repeats N] [--threads N] [--max-batches N] [--out results.json]
+                             [--max-load CPUS] [--wait SECONDS]
+
+Before each cell the runner waits (up to --wait seconds) until fewer than --max-load CPUs
+are busy, measured over one second of /proc/stat (benchmarks/quiet.py; default 0.3 per CPU,
+0.6 on a 2-core machine), and records what it saw: the busy CPUs before the cell, the CPUs
+other processes kept busy during it, and the 1-minute load average. A cell that found no
+quiet machine within --wait still runs; the table's "others' load" column and the summary
+say so.
 
 Ratios are ndflow time / peer time on medians (below 1: ndflow faster); for W6 that is
 peer images/s / ndflow images/s. Each ndflow variant is compared with the peer's variant of
@@ -20,6 +28,7 @@ import sys
 import time
 
 from benchmarks import common as C
+from benchmarks import quiet
 
 FRAMEWORKS = ("ndflow", "torch", "tensorflow", "jax", "numpy")
 PEERS = ("torch", "tensorflow", "jax", "numpy")
@@ -43,6 +52,12 @@ def parse_args(argv):
     p.add_argument("--timeout", type=float, default=None,
                    help="seconds per cell (default 1800, 300 with --quick)")
     p.add_argument("--out", default=None, help="write all raw results here as JSON")
+    p.add_argument("--max-load", type=float, default=None,
+                   help="busy CPUs (from /proc/stat over 1 s) below which the machine counts as "
+                        "quiet; default 0.3 per CPU")
+    p.add_argument("--wait", type=float, default=None,
+                   help="seconds to wait for a quiet machine before each cell (default 300, 0 "
+                        "with --quick: no waiting, load still recorded)")
     args = p.parse_args(argv)
     args.workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
     args.frameworks = [f.strip().lower() for f in args.frameworks.split(",") if f.strip()]
@@ -55,6 +70,13 @@ def parse_args(argv):
         args.repeats = 1 if args.quick else 3
     if args.timeout is None:
         args.timeout = 300 if args.quick else 1800
+    if args.max_load is None:
+        args.max_load = quiet.DEFAULT_MAX_LOAD_PER_CPU * (os.cpu_count() or 1)
+    if args.wait is None:
+        args.wait = 0.0 if args.quick else 300.0
+    if args.max_load <= 0 or args.wait < 0:
+        p.error(f"--max-load must be positive and --wait non-negative; got --max-load "
+                f"{args.max_load} --wait {args.wait}")
     return args
 
 
@@ -124,13 +146,31 @@ def run_all(args, env, log, missing):
                     cmd.append("--quick")
                 if args.max_batches:
                     cmd += ["--max-batches", str(args.max_batches)]
+                load = (quiet.wait_for_quiet(args.max_load, args.wait, log) if args.wait > 0
+                        else {"loadavg_before": round(os.getloadavg()[0], 2)})
                 start = time.perf_counter()
-                result = run_child(cmd, env, args.timeout)
+                with quiet.CellLoad() as cell:
+                    result = run_child(cmd, env, args.timeout)
                 result["wall_s"] = time.perf_counter() - start
+                load.update(others_during=cell.others, loadavg_after=cell.loadavg_after)
+                result["load"] = load
                 results.setdefault(key, []).append(result)
                 shown = result.get("unavailable") or f"{result['value']:.6g}"
-                log(f"  [{rep + 1}/{args.repeats}] {workload} {framework}/{variant}: {shown}")
+                log(f"  [{rep + 1}/{args.repeats}] {workload} {framework}/{variant}: {shown} "
+                    f"({load_text(load)})")
     return results
+
+
+def load_text(load):
+    parts = []
+    if "busy_cpus_before" in load:
+        parts.append(f"{load['busy_cpus_before']:.2f} busy CPUs before"
+                     + ("" if load["quiet"] else " - NOT QUIET")
+                     + (f", waited {load['waited_s']:.0f} s" if load["waited_s"] >= 1 else ""))
+    if load.get("others_during") is not None:
+        parts.append(f"others {load['others_during']:.2f} CPUs during")
+    parts.append(f"load average {load['loadavg_before']:.2f} -> {load['loadavg_after']:.2f}")
+    return "; ".join(parts)
 
 
 # ---------------------------------------------------------------- summarising
@@ -143,7 +183,11 @@ def summarise(runs, workload):
     values = [r["value"] * scale for r in ok]
     last = ok[-1]
     check = {k: last[k] for k in ("loss", "accuracy", "out_mean") if k in last}
-    return {"min": min(values), "median": statistics.median(values), "max": max(values),
+    others = [r["load"]["others_during"] for r in ok
+              if r.get("load", {}).get("others_during") is not None]
+    return {"others_max": max(others) if others else None,
+            "not_quiet": sum(1 for r in ok if r.get("load", {}).get("quiet") is False),
+            "min": min(values), "median": statistics.median(values), "max": max(values),
             "n": len(values), "rss_mib": max(r["rss_mib"] for r in ok), "check": check,
             "note": last.get("note", ""), "version": last.get("version", "")}
 
@@ -174,7 +218,7 @@ def fmt(x):
 def table(summaries, args):
     peers = [p for p in PEERS if p in args.frameworks]
     head = ["workload", "framework/variant", "unit", "min", "median", "max", "peak RSS MiB",
-            "result"] + [f"ndflow/{p}" for p in peers]
+            "others' load", "result"] + [f"ndflow/{p}" for p in peers]
     rows = []
     for workload in args.workloads:
         for framework in args.frameworks:
@@ -183,15 +227,18 @@ def table(summaries, args):
                 name = f"{framework}/{variant}"
                 unit = C.UNITS[workload]
                 if "unavailable" in s:
-                    rows.append([workload, name, unit, "-", "-", "-", "-",
+                    rows.append([workload, name, unit, "-", "-", "-", "-", "-",
                                  "not available: " + s["unavailable"]] + [""] * len(peers))
                     continue
                 check = " ".join(f"{k}={v:.4g}" if k == "loss" else f"{k}={v:.4f}"
                                  for k, v in s["check"].items())
                 if s["note"]:
                     check += f" ({s['note']})"
+                others = "-" if s["others_max"] is None else f"{s['others_max']:.2f}"
+                if s["not_quiet"]:
+                    others += f" ({s['not_quiet']} not quiet)"
                 cells = [workload, name, unit, fmt(s["min"]), fmt(s["median"]), fmt(s["max"]),
-                         f"{s['rss_mib']:.0f}", check]
+                         f"{s['rss_mib']:.0f}", others, check]
                 for peer in peers:
                     r = None
                     if framework == "ndflow":
@@ -206,6 +253,22 @@ def table(summaries, args):
     lines += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"
               for r in rows]
     return "\n".join(lines)
+
+
+def load_summary(results, args):
+    """One line: the quietness rule and how the cells fared against it."""
+    loads = [r.get("load", {}) for runs in results.values() for r in runs if "load" in r]
+    others = [d["others_during"] for d in loads if d.get("others_during") is not None]
+    rule = (f"waited up to {args.wait:.0f} s before each cell for < {args.max_load:.2f} busy "
+            f"CPUs (/proc/stat, 1 s)" if args.wait > 0 else "no waiting for a quiet machine")
+    line = f"machine load: {rule}"
+    if args.wait > 0:
+        loud = sum(1 for d in loads if d.get("quiet") is False)
+        line += f"; {loud} of {len(loads)} cells started on a busier machine"
+    if others:
+        line += (f"; other processes kept {statistics.median(others):.2f} CPUs busy during a "
+                 f"cell (median; max {max(others):.2f})")
+    return line + ". \"others' load\" = the most CPUs other processes used during that row's runs"
 
 
 def settings_text(machine, args, env):
@@ -249,6 +312,7 @@ def main(argv=None):
     results = run_all(args, env, log, missing)
     summaries = {key: summarise(runs, key[0]) for key, runs in results.items()}
     print(settings_text(machine, args, env))
+    print(load_summary(results, args))
     versions = {fw: next((s["version"] for (w, f, v), s in summaries.items()
                           if f == fw and s.get("version")), "not installed" if fw in missing
                          else "?") for fw in args.frameworks}

@@ -2,6 +2,38 @@
 
     import ndflow as tf                 # TF2: eager, GradientTape, tf.function
     import ndflow.compat.v1 as tf       # TF1: placeholder, Session, train.*Optimizer
+
+The top level holds the core ops (tf.add, tf.matmul, tf.reshape...), Tensor, Variable,
+GradientTape and function; the rest is grouped in namespaces, as in TensorFlow.
+
+Namespaces:
+    nn            activations, losses with logits, convolution, pooling, dropout
+    math          elementwise math, reductions, segment ops
+    linalg        matrix products and decompositions
+    random        random draws, seeds, stateless and Generator-based sampling
+    train         checkpoints, TF1 optimizers (in compat.v1.train), learning-rate decay
+    image         resizing, colour conversions, crops and flips, boxes
+    strings       string ops (split, join, regex, unicode, hashing)
+    sparse        SparseTensor and its ops
+    ragged        RaggedTensor and its ops
+    sets          set operations on the last dimension
+    lookup        hash tables and vocabularies
+    data          tf.data: Dataset, iterators, file datasets, options
+    io            files (gfile), TFRecord, Example parsing, image codecs
+    distribute    distribution strategies over MPI
+    compat.v1     the TensorFlow 1 API: graphs, Session, placeholders, tf.layers
+    keras         Keras 3: layers, models, losses, metrics, optimizers, callbacks
+    summary       TensorBoard event files
+    config        devices and execution settings
+    debugging     assertions and numeric checks
+    errors        the error classes (InvalidArgumentError...)
+    initializers  variable initializers
+    dtypes        DType and the dtype constants (float32, int64...)
+    testing       numerical gradient checks
+    autograph     AutoGraph switches and generated-code inspection
+    tuner         Keras-Tuner-style hyperparameter search (import ndflow.tuner)
+    sklearn       scikit-learn estimators (import ndflow.sklearn)
+    horovod       the Horovod API on MPI (import ndflow.horovod)
 """
 import warnings as _warnings
 
@@ -58,6 +90,27 @@ def device(device_name):
 
 
 def gradients(ys, xs, grad_ys=None, name="gradients", **kwargs):
+    """TF1: builds the symbolic gradients of `sum(ys)` with respect to each of `xs`.
+
+    Only valid while building a graph (TF1 code or inside `tf.function`); eagerly use
+    `GradientTape`.
+
+    Args:
+      ys: A tensor or list of tensors to differentiate.
+      xs: A tensor, variable or list of them: the sources.
+      grad_ys: Optional list of initial gradients, one per `ys` (default ones).
+      name: The name scope of the gradient ops.
+      **kwargs: `stop_gradients`, `unconnected_gradients` ("none" or "zero") and TF1's
+        ignored options (`colocate_gradients_with_ops`, `gate_gradients`,
+        `aggregation_method`).
+
+    Returns:
+      A list of tensors, one per `xs` (None for a source `ys` does not depend on, unless
+      `unconnected_gradients="zero"`).
+
+    Raises:
+      TypeError: If `ys` are eager tensors.
+    """
     from .framework.autodiff import gradients as _gradients
     return _gradients(ys, xs, grad_ys, name, **kwargs)
 
@@ -69,11 +122,22 @@ class test:
 
     @staticmethod
     def is_gpu_available(cuda_only=False, min_cuda_compute_capability=None):
+        """Tells whether ndflow can run on a GPU (CuPy imports and finds a device).
+
+        Args:
+          cuda_only: Accepted for TensorFlow compatibility.
+          min_cuda_compute_capability: Accepted for TensorFlow compatibility.
+
+        Returns:
+          A bool.
+        """
         from .framework.device import gpu_available
         return gpu_available()
 
     @staticmethod
     def is_built_with_cuda():
+        """Tells whether ndflow was built with CUDA: always False (GPUs are reached through
+        CuPy, installed separately)."""
         return False
 
 

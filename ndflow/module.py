@@ -3,6 +3,26 @@ from .framework.variables import Variable
 
 
 class Module:
+    """Base class of objects that own variables and sub-modules (`tf.Module`).
+
+    `variables` and `trainable_variables` collect every `Variable` reachable through the
+    module's attributes (including lists, dicts and nested modules), which is what optimizers and
+    checkpoints need. Keras layers are Modules.
+
+    Args:
+      name: The module's name (default: the class name in snake_case).
+
+    Example:
+
+    >>> class Scale(ndflow.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.w = ndflow.Variable(2.0)
+    ...     def __call__(self, x):
+    ...         return self.w * x
+    >>> len(Scale().trainable_variables)
+    1
+    """
     def __init__(self, name=None):
         self._name = name or _snake(type(self).__name__)
 

@@ -26,6 +26,11 @@ NAMESPACES = [
     "applications")] + [
     "ndflow.tuner", "ndflow.sklearn", "ndflow.summary", "ndflow.config", "ndflow.debugging",
     "ndflow.errors", "ndflow.initializers", "ndflow.horovod",
+    # further TensorFlow namespaces ndflow has
+    "ndflow.dtypes", "ndflow.io.gfile", "ndflow.testing", "ndflow.autograph",
+    "ndflow.keras.datasets", "ndflow.keras.saving", "ndflow.keras.wrappers",
+    # classes standing for TensorFlow namespaces
+    "ndflow.config.experimental", "ndflow.config.threading", "ndflow.test",
 ]
 
 # Namespaces whose module-valued attributes are sub-namespaces of the public API (TF1's
@@ -81,6 +86,15 @@ def _walk(label, namespace, visit, depth=0, seen=None):
             _walk(sub_label, sub, visit, depth + 1, seen)
 
 
+def _resolve(path):
+    """The module `path`, or the attribute it names (`ndflow.dtypes`, `ndflow.io.gfile`)."""
+    try:
+        return importlib.import_module(path)
+    except ModuleNotFoundError:
+        parent, _, name = path.rpartition(".")
+        return getattr(_resolve(parent), name)
+
+
 def collect():
     """Returns (import_errors, owners, missing).
 
@@ -92,7 +106,7 @@ def collect():
     import_errors, missing, found = {}, {}, {}
     for ns in NAMESPACES:
         try:
-            module = importlib.import_module(ns)
+            module = _resolve(ns)
         except Exception as e:  # noqa: BLE001  (reported as the skip reason)
             import_errors[ns] = f"{type(e).__name__}: {e}"
             continue
@@ -134,8 +148,10 @@ def test_public_functions_and_classes_have_docstrings(namespace):
     if namespace in import_errors:
         pytest.skip(f"{namespace} does not import: {import_errors[namespace]}")
     entries = list(missing[namespace].values())
-    assert not entries, (f"{len(entries)} public functions/classes first reached in {namespace} "
-                         "have no docstring:\n" + "\n".join(_describe(e) for e in entries))
+    if entries:
+        pytest.fail(f"{len(entries)} public functions/classes first reached in {namespace} "
+                    "have no docstring:\n" + "\n".join(_describe(e) for e in entries),
+                    pytrace=False)
 
 
 def test_the_walk_finds_undocumented_names():
@@ -169,6 +185,44 @@ def test_the_walk_finds_undocumented_names():
     assert sorted(seen) == ["fake.Bare", "fake.Plain", "fake.alias", "fake.undocumented"]
 
 
+def test_docstring_examples_run():
+    """Every `>>>` example in a reachable public docstring runs and prints what it shows."""
+    import doctest
+
+    import numpy as np
+
+    import ndflow
+    objects = {}
+    for ns in NAMESPACES:
+        try:
+            module = _resolve(ns)
+        except Exception:  # noqa: BLE001  (the namespace's own test reports it)
+            continue
+
+        def visit(qualified, obj):
+            target = inspect.unwrap(obj) if inspect.isfunction(obj) else obj
+            objects.setdefault(id(target), (qualified, target))
+        _walk(ns, module, visit)
+    finder = doctest.DocTestFinder(recurse=False)
+    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+    failures, ran = [], 0
+    for qualified, obj in objects.values():
+        doc = obj.__dict__.get("__doc__") if inspect.isclass(obj) else obj.__doc__
+        if not doc or ">>>" not in doc:
+            continue
+        for test in finder.find(obj, qualified, globs={"ndflow": ndflow, "tf": ndflow,
+                                                        "np": np}):
+            ran += 1
+            out = []
+            result = doctest.DocTestRunner(optionflags=flags).run(test, out=out.append)
+            if result.failed:
+                failures.append("".join(out))
+    assert ran > 100, f"only {ran} docstrings with examples found"
+    if failures:
+        pytest.fail(f"{len(failures)} docstring examples fail:\n" + "\n".join(failures),
+                    pytrace=False)
+
+
 def _listed_namespaces(doc):
     """Names in the 'Namespaces:' block of a docstring (one `name  description` a line)."""
     lines = doc.splitlines()
@@ -193,13 +247,11 @@ def test_help_ndflow_lists_the_namespaces():
     import ndflow
     listed = _listed_namespaces(ndflow.__doc__ or "")
     wanted = {ns.split(".", 1)[1] for ns in NAMESPACES if "." in ns}
-    wanted = {ns for ns in wanted if "." not in ns or ns == "compat.v1"}
+    wanted = {ns for ns in wanted if ("." not in ns or ns == "compat.v1")
+              and isinstance(_resolve("ndflow." + ns), types.ModuleType)}
     assert wanted <= listed, f"ndflow.__doc__ does not list {sorted(wanted - listed)}"
     for name in listed:  # every listed namespace exists
-        obj = ndflow
-        for part in name.split("."):
-            obj = getattr(obj, part)
-        assert isinstance(obj, types.ModuleType), name
+        assert isinstance(_resolve("ndflow." + name), types.ModuleType), name
     import pydoc
     assert "Namespaces:" in pydoc.render_doc(ndflow)
 

@@ -27,6 +27,15 @@ def to_graph(entity, recursive=True, experimental_optional_features=None):
 
 
 def _do_not_convert(func=None):
+    """Decorator keeping AutoGraph from converting a function (its Python control flow stays
+    Python).
+
+    Args:
+      func: The function (or None, to use as `@do_not_convert()`).
+
+    Returns:
+      The function, marked (or a marked wrapper when it cannot take attributes).
+    """
     if func is None:
         return _do_not_convert
     try:
@@ -41,6 +50,7 @@ def _do_not_convert(func=None):
 
 
 class experimental:
+    """tf.autograph.experimental: `do_not_convert` and `set_loop_options` (accepted, no effect)."""
     do_not_convert = staticmethod(_do_not_convert)
 
     @staticmethod

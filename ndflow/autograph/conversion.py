@@ -117,6 +117,18 @@ def convert_called(fn):
 
 
 def source_of(fn):
+    """Returns the Python source AutoGraph generated for `fn` (what `tf.autograph.to_code` shows).
+
+    Args:
+      fn: A Python function, method or `ndflow.function`.
+
+    Returns:
+      The converted source, a string.
+
+    Raises:
+      TypeError: If `fn` is not a Python function.
+      ValueError: If its source is not available.
+    """
     if inspect.ismethod(fn):
         fn = fn.__func__
     if hasattr(fn, "python_function"):

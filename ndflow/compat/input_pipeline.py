@@ -56,6 +56,9 @@ def INPUT_PRODUCER_ENQUEUE(xp, store, queue, epochs):
 def _as_array(value, dtype=None):
     from ..data.structure import to_array
     if isinstance(value, TensorLike):
+        op_ = getattr(value, "op", None)
+        if op_ is not None and op_.type == "Const":  # tf.convert_to_tensor(list) in a graph
+            return to_array(op_.attrs["value"], dtype)
         if not hasattr(value, "numpy"):
             raise TypeError("input producers need constant values (lists, arrays or eager "
                             "tensors), not symbolic tensors.")
@@ -117,16 +120,17 @@ def _scalar(value):
     return a
 
 
-@op("ReaderRead", host=True, multi_output=True, stateful=True, uses_store=True, differentiable=False,
+@op("ReaderRead", host=True, multi_output=True, stateful=True, uses_store=True,
+    differentiable=False,
     infer=lambda ts, a: [(TensorShape([]), dtypes.string), (TensorShape([]), dtypes.string)])
 def READER_READ(xp, store, queue, reader):
     key, value = reader._next(store, queue)
     return [_scalar(key), _scalar(value)]
 
 
-@op("ReaderReadUpTo", host=True, multi_output=True, stateful=True, uses_store=True, differentiable=False,
-    infer=lambda ts, a: [(TensorShape([None]), dtypes.string),
-                         (TensorShape([None]), dtypes.string)])
+@op("ReaderReadUpTo", host=True, multi_output=True, stateful=True, uses_store=True,
+    differentiable=False, infer=lambda ts, a: [(TensorShape([None]), dtypes.string),
+                                               (TensorShape([None]), dtypes.string)])
 def READER_READ_UP_TO(xp, store, n, queue, reader):
     keys, values = [], []
     for _ in range(int(n)):

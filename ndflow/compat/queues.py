@@ -12,7 +12,7 @@ import threading
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.context import building_graph
+from ..framework.context import building_graph, building_here
 from ..framework.errors import CancelledError, OutOfRangeError
 from ..framework.graph import get_default_graph
 from ..framework.registry import execute, op
@@ -23,8 +23,7 @@ QUEUE_RUNNERS = "queue_runners"
 
 
 def _graph():
-    from ..framework.context import state
-    return state.building or get_default_graph()
+    return building_here() or get_default_graph()
 
 
 def _shape_infer(n_lead):

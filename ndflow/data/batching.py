@@ -321,6 +321,16 @@ class WindowDataset(_Unary):
 
 
 class GroupByWindowDataset(_Unary):
+    """The dataset `group_by_window` returns: windows of same-key elements, each reduced.
+
+    Args:
+      input_dataset: The source `Dataset`.
+      key_func: A function `element -> int64 key`.
+      reduce_func: A function `(key, window_dataset) -> Dataset`.
+      window_size: The window size (or give `window_size_func`).
+      window_size_func: A function `key -> window size`.
+      key_from_arrays: Internal: a NumPy-level key function used by `bucket_by_sequence_length`.
+    """
     def __init__(self, input_dataset, key_func, reduce_func, window_size=None,
                  window_size_func=None, key_from_arrays=None):
         super().__init__(input_dataset)

@@ -7,6 +7,8 @@ cache, prefetch, zip, traced `map` functions) need nothing special. Only the sta
 change the first dimension do: slicing into rows (from_tensor_slices, unbatch) and stacking
 rows (batch), which work here on the arrays directly, one pass per batch.
 """
+import functools
+
 import numpy as np
 
 from ..framework.errors import InvalidArgumentError
@@ -15,11 +17,13 @@ from ..util import nest
 from ..util.composite import CompositeTensor, TypeSpec
 
 
+@functools.lru_cache(maxsize=None)  # imported late (ops and ragged import data lazily)
 def _sparse_types():
     from ..ops.sparse_tensor import SparseTensor, SparseTensorSpec, SparseTensorValue
     return SparseTensor, SparseTensorSpec, SparseTensorValue
 
 
+@functools.lru_cache(maxsize=None)
 def _ragged_types():
     from ..ragged.ragged_tensor import RaggedTensor, RaggedTensorSpec, RaggedTensorValue
     return RaggedTensor, RaggedTensorSpec, RaggedTensorValue

@@ -7,7 +7,7 @@ methods build new datasets from the classes in sources, transforms and batching;
 """
 import numpy as np
 
-from ..framework.context import state
+from ..framework.context import building_here
 from ..framework.tensor_shape import TensorShape
 from ..util import nest
 from . import structure
@@ -43,7 +43,7 @@ class DatasetV2:
     # --- iteration -------------------------------------------------------------------------
     def __iter__(self):
         from . import iterator
-        if state.building is not None:
+        if building_here() is not None:
             return iterator.GraphIterator(self)
         return iterator.OwnedIterator(self)
 

@@ -5,6 +5,8 @@ into a graph when the transformation is created; each element then runs the comp
 on its arrays. A tuple element is passed as separate arguments, any other structure as one.
 `tf.data.experimental.enable_debug_mode()` runs the functions eagerly instead.
 """
+import threading
+
 import numpy as np
 
 from ..framework.errors import InvalidArgumentError, OpError, OutOfRangeError
@@ -26,6 +28,7 @@ def enable_debug_mode():
 
 
 def disable_debug_mode():
+    """Turns off tf.data debug mode (see `enable_debug_mode`): functions are traced again."""
     _debug_mode[0] = False
 
 
@@ -66,8 +69,16 @@ class StructuredFunction:
         self._debug = _debug_mode[0]
         if self._debug:
             self._eager_trace()
-        else:
-            self._trace()
+            return
+        cache = getattr(_reuse, "traces", None)
+        key = _reuse_key(fn, self._input_specs, transformation) if cache is not None else None
+        done = cache.get(key[0]) if key is not None else None
+        if done is not None:
+            self.__dict__.update(done[0].__dict__)
+            return
+        self._trace()
+        if key is not None:
+            cache[key[0]] = (self, key[1])
 
     def _unflatten_args(self, flat):
         groups, pos = [], 0
@@ -151,6 +162,53 @@ class StructuredFunction:
             where = "" if index is None else f" on element {index}"
             raise InvalidArgumentError(
                 f"{self._transformation}: the function failed{where}: {e}") from e
+
+
+# --- trace reuse inside flat_map / interleave ------------------------------------------------
+# A function given to flat_map/interleave runs eagerly once per element, and the datasets it
+# builds would trace their own functions (`.map(f)` inside it) each time; TensorFlow traces
+# the outer function once, so they are traced once there. While it runs, a trace is reused
+# for a function with the same code, the same captured objects and the same input specs.
+# A capture of the element itself (an eager tensor, new for each element) never repeats,
+# so such a function is traced again with each element's value.
+_reuse = threading.local()
+
+
+class reusing_traces:
+    """Context manager: StructuredFunctions made inside it reuse the equal traces kept in
+    `traces` (a dict the caller keeps between calls; emptied when it grows past
+    MAX_REUSED, as closures over per-element tensors never repeat)."""
+
+    MAX_REUSED = 64
+
+    def __init__(self, traces):
+        if len(traces) > self.MAX_REUSED:
+            traces.clear()
+        self._traces = traces
+
+    def __enter__(self):
+        self._saved = getattr(_reuse, "traces", None)
+        _reuse.traces = self._traces
+        return self
+
+    def __exit__(self, *exc):
+        _reuse.traces = self._saved
+        return False
+
+
+def _reuse_key(fn, input_specs, transformation):
+    """A key for `fn` traced on `input_specs` (None if `fn` is not a Python function)."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return None
+    try:
+        captured = tuple(c.cell_contents for c in (fn.__closure__ or ()))
+    except ValueError:  # an empty cell
+        return None
+    captured += tuple(fn.__defaults__ or ())
+    # by identity; the cache entry keeps the objects alive, so an id is never reused
+    return (code, id(fn.__globals__), tuple(id(c) for c in captured),
+            tuple(repr(s) for s in input_specs), transformation), captured
 
 
 def _relaxed_spec(value):

@@ -6,12 +6,13 @@ next element's components or raises OutOfRangeError at the end; `MakeIterator` s
 fresh pass. Each Session (each store a plan runs on) keeps its own position, as each
 TensorFlow session owns its iterator resources.
 """
+import itertools
 import threading
 
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.context import building_graph, state
+from ..framework.context import building_graph, building_here
 from ..framework.errors import (FailedPreconditionError, InvalidArgumentError,
                                 OutOfRangeError)
 from ..framework.registry import execute, op
@@ -106,7 +107,7 @@ class _EagerResource:
 
 def _graph():
     from ..framework.graph import get_default_graph
-    return state.building or get_default_graph()
+    return building_here() or get_default_graph()
 
 
 def _get_next(resource, specs, tokens=(), optional=False, name=None):
@@ -142,7 +143,7 @@ class OwnedIterator:
         return element
 
     def __next__(self):
-        if state.building is not None:
+        if building_here() is not None:
             return self.get_next()
         element = self._next_flat()
         if element is None:
@@ -151,7 +152,7 @@ class OwnedIterator:
 
     def get_next(self, name=None):
         """The next element; raises OutOfRangeError at the end."""
-        if state.building is not None:
+        if building_here() is not None:
             if self._resource is None:
                 self._resource = _EagerResource(self)
             flat = _get_next(self._resource, structure.flatten(self._spec), name=name)
@@ -362,12 +363,13 @@ class _HandleRegistry:
         import weakref
         self._by_handle = weakref.WeakValueDictionary()
         self._lock = threading.Lock()
+        self._serial = itertools.count()
 
     def register(self, iterator):
         handle = getattr(iterator, "_string_handle_value", None)
         if handle is None:
             with self._lock:
-                handle = f"ndflow-iterator-{id(iterator):x}-{len(self._by_handle)}".encode()
+                handle = f"ndflow-iterator-{next(self._serial)}".encode()
                 iterator._string_handle_value = handle
                 self._by_handle[handle] = iterator
         return handle
@@ -441,8 +443,24 @@ def make_initializable_iterator(dataset, shared_name=None):
 
 
 def get_output_types(dataset_or_iterator):
+    """TF1: the dtypes of a dataset's or iterator's elements.
+
+    Args:
+      dataset_or_iterator: A `Dataset` or iterator.
+
+    Returns:
+      The element structure with a `DType` in place of each component.
+    """
     return structure.spec_types(dataset_or_iterator.element_spec)
 
 
 def get_output_shapes(dataset_or_iterator):
+    """TF1: the static shapes of a dataset's or iterator's elements.
+
+    Args:
+      dataset_or_iterator: A `Dataset` or iterator.
+
+    Returns:
+      The element structure with a `TensorShape` in place of each component.
+    """
     return structure.spec_shapes(dataset_or_iterator.element_spec)

@@ -6,6 +6,16 @@ import numpy as np
 
 
 class Optional:
+    """A value that may be absent: what `iterator.get_next_as_optional()` returns.
+
+    Use `has_value()` to test and `get_value()` to read; `Optional.from_value(v)` and
+    `Optional.empty(spec)` create one.
+
+    Args:
+      value: The value (ignored when absent).
+      spec: The value's `TypeSpec` structure.
+      has: Whether a value is present.
+    """
     def __init__(self, value, spec, has):
         self._value, self._spec, self._has = value, spec, has
 

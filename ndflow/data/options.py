@@ -40,18 +40,35 @@ class _OptionGroup:
 
 
 class AutoShardPolicy:
+    """How a distributed dataset is sharded: OFF (-1), AUTO (0), FILE (1), DATA (2), HINT (3)."""
     OFF, AUTO, FILE, DATA, HINT = -1, 0, 1, 2, 3
 
 
 class AutotuneOptions(_OptionGroup):
+    """`tf.data.Options().autotune`: a group of `tf.data.Options` fields; setting an unknown field
+    raises AttributeError.
+
+    Fields: enabled, cpu_budget, ram_budget (recorded; ndflow does not autotune).
+    """
     _fields = {"enabled": None, "cpu_budget": None, "ram_budget": None}
 
 
 class DistributeOptions(_OptionGroup):
+    """`tf.data.Options().experimental_distribute`: a group of `tf.data.Options` fields; setting an
+    unknown field raises AttributeError.
+
+    Fields: auto_shard_policy, num_devices.
+    """
     _fields = {"auto_shard_policy": None, "num_devices": None}
 
 
 class OptimizationOptions(_OptionGroup):
+    """`tf.data.Options().experimental_optimization`: a group of `tf.data.Options` fields; setting
+    an unknown field raises AttributeError.
+
+    The graph-rewrite switches (map_fusion, parallel_batch...) are recorded; ndflow
+    runs pipelines as written.
+    """
     _fields = {"apply_default_optimizations": None, "filter_fusion": None,
                "map_and_batch_fusion": None, "map_and_filter_fusion": None,
                "map_fusion": None, "map_parallelization": None, "noop_elimination": None,
@@ -60,6 +77,11 @@ class OptimizationOptions(_OptionGroup):
 
 
 class ThreadingOptions(_OptionGroup):
+    """`tf.data.Options().threading`: a group of `tf.data.Options` fields; setting an unknown field
+    raises AttributeError.
+
+    Fields: max_intra_op_parallelism, private_threadpool_size.
+    """
     _fields = {"max_intra_op_parallelism": None, "private_threadpool_size": None}
 
 

@@ -133,15 +133,23 @@ def _pooled(function, indexed, workers, chunk, deterministic, sequential_rate):
 
     def submit():
         nonlocal exhausted
-        items = []
-        for item in indexed:
-            items.append(item)
-            if len(items) >= chunk:
-                break
-        if not items:
+        items, error = [], None
+        try:
+            for item in indexed:
+                items.append(item)
+                if len(items) >= chunk:
+                    break
+        except Exception as e:  # noqa: BLE001 - the input's error, after its elements
+            error = e
+        if items:
+            pending.append(pool.submit(_run_chunk, function, items))
+        if error is not None:
+            failed = futures.Future()
+            failed.set_result(([], error))
+            pending.append(failed)
+        if error is not None or not items:
             exhausted = True
             return False
-        pending.append(pool.submit(_run_chunk, function, items))
         return True
 
     def next_chunk():

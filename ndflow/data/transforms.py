@@ -12,7 +12,7 @@ from ..framework.tensor import TensorSpec
 from ..util import nest
 from . import composites, parallel_map, structure
 from .dataset import AUTOTUNE, INFINITE, UNKNOWN, DatasetV2
-from .functions import EagerFunction, StructuredFunction
+from .functions import EagerFunction, StructuredFunction, reusing_traces
 
 
 def _count(value, what):
@@ -113,8 +113,8 @@ def _dataset_result(value, transformation):
     return value
 
 
-def probe_arrays(specs):
-    """Stand-in values for one element of `specs` (unknown dimensions of size 1), to learn
+def probe_arrays(specs, size=1):
+    """Stand-in values for one element of `specs` (unknown dimensions of `size`), to learn
     what a function returning a dataset returns."""
     from .sources import ListDataset
     out = []
@@ -126,7 +126,8 @@ def probe_arrays(specs):
         if isinstance(s, structure.DatasetSpec):
             out.append(structure.holding(ListDataset([], s.element_spec)))
             continue
-        shape = [1 if d is None else d for d in s.shape.dims] if s.shape.rank is not None else []
+        shape = [size if d is None else d for d in s.shape.dims] if s.shape.rank is not None \
+            else []
         if s.dtype == dtypes.string:
             out.append(np.full(shape, b"", dtype=object))
         else:
@@ -143,6 +144,7 @@ class InterleaveDataset(_Unary):
         super().__init__(input_dataset)
         self._transformation = transformation
         self._fn = EagerFunction(map_func, input_dataset._spec, transformation)
+        self._traces = {}
         if cycle_length is None or cycle_length == AUTOTUNE:
             cycle_length = os.cpu_count() or 1
         self._cycle = int(cycle_length)
@@ -152,14 +154,28 @@ class InterleaveDataset(_Unary):
                              f"positive; received {cycle_length} and {block_length}.")
         self._spec = self._probe_spec(input_dataset)
 
+    def _call(self, arrays):
+        with reusing_traces(self._traces):  # inner .map(f) traces f once, not per element
+            return _dataset_result(self._fn(arrays), self._transformation)
+
     def _probe_spec(self, input_dataset):
-        """The element spec of the inner datasets: traced once on placeholder-like zeros."""
-        inner = _dataset_result(self._fn(probe_arrays(nest.flatten(input_dataset._spec))),
-                                self._transformation)
-        return inner._spec
+        """The element spec of the inner datasets, from calls on stand-in elements: unknown
+        input dimensions of size 1, then 2; output dimensions that differ become None."""
+        specs = nest.flatten(input_dataset._spec)
+        spec = self._call(probe_arrays(specs))._spec
+        if any(getattr(s, "shape", None) is not None and (
+                s.shape.rank is None or None in s.shape.dims) for s in specs):
+            try:
+                other = self._call(probe_arrays(specs, size=2))._spec
+                structure.check_same_structure(spec, other, self._transformation)
+                spec = nest.pack_sequence_as(spec, [composites.relax(a, b) for a, b in zip(
+                    nest.flatten(spec), nest.flatten(other))])
+            except (TypeError, ValueError, OpError):
+                pass  # the function rejects the second stand-in: keep the first spec
+        return spec
 
     def _open(self, element):
-        inner = _dataset_result(self._fn(element), self._transformation)
+        inner = self._call(element)
         structure.check_same_structure(self._spec, inner._spec, self._transformation)
         return inner._iterate()
 

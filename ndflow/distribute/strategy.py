@@ -491,6 +491,11 @@ def get_strategy():
 
 
 def has_strategy():
+    """Tells whether a non-default distribution strategy is in scope.
+
+    Returns:
+      A bool.
+    """
     return state.strategy is not None
 
 
@@ -512,6 +517,12 @@ def get_replica_context():
 
 
 def get_cross_replica_context():
+    """Returns the strategy in cross-replica context, or None inside a replica function.
+
+    Returns:
+      The current strategy (the default strategy outside any scope), or None within
+      `strategy.run`.
+    """
     if _replica_stack:
         return None if _replica_stack[-1] is not None else state.strategy
     return get_strategy()

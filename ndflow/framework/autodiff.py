@@ -156,12 +156,40 @@ def _resolve_unconnected(value, source, unconnected):
 
 
 class UnconnectedGradients:
+    """What a gradient is for a source the target does not depend on.
+
+    `UnconnectedGradients.NONE` ("none", the default) gives None; `UnconnectedGradients.ZERO`
+    ("zero") gives zeros of the source's shape.
+    """
     NONE = "none"
     ZERO = "zero"
 
 
 class GradientTape:
-    """Records eager (or traced) ops on watched tensors to compute gradients."""
+    """Records operations to compute gradients by reverse-mode differentiation.
+
+    Inside `with GradientTape() as tape:`, ops on watched values are recorded; trainable
+    variables read inside are watched automatically, other tensors with `tape.watch(x)`.
+    `tape.gradient(target, sources)` then returns d(sum target)/d(source) for each source, in
+    the structure of `sources`. The gradients are ndflow ops, so a tape inside another tape
+    gives second derivatives. `jacobian` and `batch_jacobian` give full Jacobians.
+
+    Args:
+      persistent: If true, `gradient` may be called more than once (the record is kept until
+        the tape is deleted).
+      watch_accessed_variables: If false, only explicitly watched values are recorded.
+
+    Raises:
+      RuntimeError: From `gradient`, when a non-persistent tape is used a second time.
+
+    Example:
+
+    >>> x = ndflow.Variable(3.0)
+    >>> with ndflow.GradientTape() as tape:
+    ...     y = x * x
+    >>> float(tape.gradient(y, x))
+    6.0
+    """
 
     def __init__(self, persistent=False, watch_accessed_variables=True):
         self._persistent = persistent

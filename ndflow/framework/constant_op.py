@@ -18,7 +18,31 @@ from .tensor_shape import as_shape
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, graph=None,
                       preferred_dtype=None):
-    """Converts a tensor, variable, NumPy array or Python value to a Tensor."""
+    """Converts a tensor, variable, NumPy array or Python value to a `Tensor`.
+
+    Tensors are returned as they are, variables are read, and other values become constants.
+
+    Args:
+      value: The object to convert.
+      dtype: Optional required dtype; Python values are converted to it, but a tensor of
+        another dtype is an error (no implicit cast).
+      dtype_hint: Optional dtype used for Python values when `dtype` is None.
+      name: A name for a created constant (optional).
+      graph: Optional graph to create the constant in.
+      preferred_dtype: TF1's name for `dtype_hint`.
+
+    Returns:
+      A `Tensor`.
+
+    Raises:
+      ValueError: If `value` is a tensor whose dtype differs from `dtype`.
+      TypeError: If `value` cannot be converted.
+
+    Example:
+
+    >>> ndflow.convert_to_tensor([1, 2], dtype_hint=ndflow.float32).dtype
+    tf.float32
+    """
     dtype = None if dtype is None else dtypes.as_dtype(dtype)
     hint = dtype_hint or preferred_dtype
     c = value.__class__
@@ -61,7 +85,33 @@ def _contains_tensor(v):
 
 
 def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
-    """tf.constant: a tensor holding a copy of `value`."""
+    """Creates a tensor holding a copy of `value`.
+
+    Python floats become `float32` and Python ints `int32` unless `dtype` says otherwise (NumPy
+    arrays keep their dtype). Inside a graph the result is a `Const` node.
+
+    Args:
+      value: A Python number, a (nested) list, or a NumPy array.
+      dtype: Optional `DType` of the result; the value is converted to it.
+      shape: Optional shape. A scalar `value` is broadcast to it; otherwise the number of
+        elements must match and the value is reshaped.
+      name: A name for the operation (default "Const").
+      verify_shape: Accepted for TF1 compatibility.
+
+    Returns:
+      A `Tensor`.
+
+    Raises:
+      TypeError: If `value` cannot be given `shape` or converted to `dtype`.
+
+    Example:
+
+    >>> ndflow.constant([[1, 2], [3, 4]], dtype=ndflow.float32).numpy()
+    array([[1., 2.],
+           [3., 4.]], dtype=float32)
+    >>> ndflow.constant(0.0, shape=[2]).numpy()
+    array([0., 0.], dtype=float32)
+    """
     if isinstance(value, TensorLike):
         t = convert_to_tensor(value)
         if dtype is not None and t.dtype != dtypes.as_dtype(dtype):

@@ -43,6 +43,14 @@ def reset():
 
 
 def executing_eagerly():
+    """Tells whether ops run at once (eager mode) rather than adding graph nodes.
+
+    False while a `tf.function` is tracing, inside a TF1 graph, and after
+    `compat.v1.disable_eager_execution()`.
+
+    Returns:
+      A bool.
+    """
     return building_here() is None and not state.eager_disabled
 
 

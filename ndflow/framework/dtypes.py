@@ -5,6 +5,21 @@ import numpy as np
 
 
 class DType:
+    """A tensor's element type: `ndflow.float32`, `ndflow.int64`, `ndflow.string`...
+
+    Each DType wraps the NumPy dtype its values are stored in and answers questions about it
+    (`is_floating`, `is_integer`, `is_bool`, `size`, `min`, `max`). `ndflow.as_dtype` converts
+    names, NumPy dtypes and Python types to a DType.
+
+    Args:
+      name: The TensorFlow name, e.g. "float32".
+      np_dtype: The matching NumPy dtype.
+
+    Example:
+
+    >>> ndflow.as_dtype("float32") is ndflow.float32
+    True
+    """
     __slots__ = ("name", "_np")
 
     def __init__(self, name, np_dtype):
@@ -114,7 +129,23 @@ _BY_ENUM = {1: float32, 2: float64, 3: int32, 4: uint8, 5: int16, 6: int8, 7: st
 
 
 def as_dtype(value):
-    """Converts a DType, name, NumPy dtype or Python type to a DType."""
+    """Converts a DType, a name, a NumPy dtype or a Python type to a `DType`.
+
+    Args:
+      value: E.g. `ndflow.float32`, "float32", `numpy.float32`, `np.dtype("int64")`, `float`
+        (float32), `int` (int32), `bool` or `str` (string).
+
+    Returns:
+      The `DType`.
+
+    Raises:
+      TypeError: If `value` names no supported dtype.
+
+    Example:
+
+    >>> ndflow.as_dtype("int64")
+    tf.int64
+    """
     if isinstance(value, DType):
         return value
     if value is float:

@@ -290,15 +290,57 @@ def _structure_key(args, kwargs):
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None,
              reduce_retracing=False, experimental_relax_shapes=None, **kwargs):
-    """Decorator (with or without arguments) making a traced ndflow Function."""
+    """Compiles a Python function into a graph that is traced once and run as a cached plan.
+
+    Use as `@ndflow.function` or `@ndflow.function(input_signature=...)`. The first call with a
+    new input signature (dtypes and shapes of tensor arguments, values of Python arguments)
+    traces the function into a graph; later calls run that graph. AutoGraph turns Python
+    `if`/`while`/`for` over tensors into graph control flow. Variables are read and written in
+    their eager stores; random and stateful ops run anew at every call.
+
+    Args:
+      func: The function to compile (omit it to get a decorator with the other options).
+      input_signature: Optional list of `TensorSpec`s fixing the argument types; one trace
+        then serves every call, and dimensions left None accept any size.
+      autograph: Whether to convert Python control flow on tensors (default True).
+      jit_compile: Accepted for compatibility (no XLA in ndflow).
+      reduce_retracing: If true, shapes generalise after a retrace so fewer traces are made.
+      experimental_relax_shapes: TF 2.x's older name for `reduce_retracing`.
+      **kwargs: Other TensorFlow options, accepted.
+
+    Returns:
+      A callable `Function` (with `get_concrete_function`, `python_function`...), or a
+      decorator when `func` is None.
+
+    Example:
+
+    >>> @ndflow.function
+    ... def square_sum(x):
+    ...     return ndflow.reduce_sum(x * x)
+    >>> float(square_sum(ndflow.constant([1.0, 2.0])))
+    5.0
+    """
     if func is None:
         return lambda f: Function(f, input_signature, autograph, jit_compile, reduce_retracing)
     return Function(func, input_signature, autograph, jit_compile, reduce_retracing)
 
 
 def run_functions_eagerly(run_eagerly):
+    """Makes every `ndflow.function` run its Python body eagerly instead of a traced graph.
+
+    Useful for debugging (print and breakpoints work); it also affects Keras's compiled train
+    steps.
+
+    Args:
+      run_eagerly: A bool.
+    """
     state.run_functions_eagerly = bool(run_eagerly)
 
 
 def functions_run_eagerly():
+    """Tells whether `run_functions_eagerly(True)` is in effect.
+
+    Returns:
+      A bool.
+    """
     return state.run_functions_eagerly

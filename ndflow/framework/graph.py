@@ -239,6 +239,14 @@ def _valid_name(name):
 # --- the default graph stack (kept in context.state) ------------------------------------------
 
 def get_default_graph():
+    """TF1: returns the graph new ops are added to.
+
+    The innermost `graph.as_default()` block's graph, else the process-wide global graph
+    (created on first use).
+
+    Returns:
+      A `Graph`.
+    """
     if state.graph_stack:
         return state.graph_stack[-1]
     if state.global_graph is None:
@@ -247,6 +255,13 @@ def get_default_graph():
 
 
 def reset_default_graph():
+    """TF1: replaces the global default graph with a new, empty one.
+
+    Also drops a default `InteractiveSession`.
+
+    Raises:
+      AssertionError: If called inside a `with graph.as_default()` block.
+    """
     if state.graph_stack:
         raise AssertionError("Do not use reset_default_graph() inside a `with graph.as_default()` "
                              "block.")

@@ -19,6 +19,14 @@ NoOp = NO_OP
 
 
 def no_op(name=None):
+    """An operation that does nothing: useful as a target for control dependencies.
+
+    Args:
+      name: A name for the operation (optional).
+
+    Returns:
+      A graph `Operation` while building a graph; None eagerly.
+    """
     g = graph_for_building()
     if g is None:
         return None
@@ -26,7 +34,16 @@ def no_op(name=None):
 
 
 def group(*inputs, name=None):
-    """An Operation that runs all of `inputs` (TF1 tf.group)."""
+    """TF1: an operation that runs all of `inputs`; it has no output.
+
+    Args:
+      *inputs: Operations or tensors (nested lists are flattened).
+      name: A name for the operation (optional).
+
+    Returns:
+      An `Operation` to pass to `Session.run` (in the default graph when no graph is being
+      built).
+    """
     ops = []
     graph = None
     for x in _flatten(inputs):
@@ -54,6 +71,17 @@ def _flatten(xs):
 
 
 def control_dependencies(control_inputs):
+    """Context manager making ops created inside it run after `control_inputs`.
+
+    Only graphs need it (TF1 programs, traced functions); eagerly ops run in program order and
+    the context does nothing.
+
+    Args:
+      control_inputs: A list of operations or tensors to run first.
+
+    Returns:
+      A context manager.
+    """
     g = graph_for_building()
     if g is None:
         return contextlib.nullcontext()
@@ -61,6 +89,16 @@ def control_dependencies(control_inputs):
 
 
 def tuple_(tensors, name=None, control_inputs=None):
+    """Groups tensors: each output is available only once all of `tensors` are computed.
+
+    Args:
+      tensors: A list of tensors (None entries stay None).
+      name: A name for the operation (optional).
+      control_inputs: Extra operations to wait for.
+
+    Returns:
+      A list of tensors with the same values as `tensors`.
+    """
     identity = get_op("Identity")
     deps = group(*tensors, *(control_inputs or []))
     with deps.graph.control_dependencies([deps]):

@@ -201,6 +201,28 @@ class BaseSession:
 
 
 class Session(BaseSession):
+    """TF1: runs the graph's ops and holds the values of its variables.
+
+    `run(fetches, feed_dict)` computes the fetched tensors/operations (any nesting of lists,
+    tuples, dicts and namedtuples) after checking every fed value against its placeholder's
+    dtype and shape; plans are compiled once per (fetches, feeds) and cached. Each session has
+    its own variable values, so two sessions train independently. Use it as a context manager
+    to make it the default session and close it at the end.
+
+    Args:
+      target: Accepted for TF1 compatibility (ndflow runs in-process).
+      graph: The graph to run (default: the default graph).
+      config: An optional `ConfigProto` (accepted; ndflow's settings do not depend on it).
+
+    Example:
+
+    >>> import ndflow.compat.v1 as tf1
+    >>> with tf1.Graph().as_default():
+    ...     x = tf1.placeholder(tf1.float32, [None])
+    ...     with tf1.Session() as sess:
+    ...         sess.run(x * 2, feed_dict={x: [1.0, 2.0]})
+    array([2., 4.], dtype=float32)
+    """
     pass
 
 
@@ -235,6 +257,11 @@ class _DefaultSession:
 
 
 def get_default_session():
+    """TF1: the innermost session entered with `with sess:` (or an InteractiveSession), or None.
+
+    Returns:
+      A `Session` or None.
+    """
     return state.session_stack[-1] if state.session_stack else None
 
 

@@ -16,6 +16,19 @@ class TensorLike:
 
 
 class Tensor(TensorLike):
+    """A multi-dimensional array of one dtype: the values ops take and return.
+
+    Eager tensors hold a value (`numpy()` returns it); symbolic tensors are outputs of graph
+    nodes, valued when a `Session` or `tf.function` runs. Both have a static `shape` (possibly
+    partly unknown) and a `dtype`, and support Python's operators and NumPy-style indexing.
+    `isinstance(x, ndflow.Tensor)` is true for both kinds.
+
+    Example:
+
+    >>> x = ndflow.constant([[1.0, 2.0]])
+    >>> (x * 2).numpy()
+    array([[2., 4.]], dtype=float32)
+    """
     __slots__ = ()
 
     def get_shape(self):
@@ -222,7 +235,23 @@ class SymbolicTensor(Tensor):
 
 
 class TensorSpec:
-    """Describes a tensor argument of a tf.function: shape (may hold None), dtype, name."""
+    """Describes a tensor: its shape (which may hold None), dtype and optional name.
+
+    Used in `ndflow.function(input_signature=[...])`, as `Dataset.element_spec` and for Keras
+    inputs. `TensorSpec.from_tensor(t)` describes an existing tensor; `is_compatible_with`
+    tests a tensor or spec against it.
+
+    Args:
+      shape: A `TensorShape`, a list of ints and Nones, or None (unknown rank).
+      dtype: The dtype (default `float32`).
+      name: An optional name.
+
+    Example:
+
+    >>> spec = ndflow.TensorSpec([None, 3], ndflow.float32)
+    >>> spec.shape.as_list()
+    [None, 3]
+    """
     __slots__ = ("shape", "dtype", "name")
 
     def __init__(self, shape, dtype=dtypes.float32, name=None):
@@ -253,4 +282,13 @@ class TensorSpec:
 
 
 def is_tensor(x):
+    """Tells whether `x` is an ndflow tensor (eager or symbolic, dense or composite).
+
+    Args:
+      x: Any Python object.
+
+    Returns:
+      True for tensors, variables and composite tensors; False for NumPy arrays and Python
+      values.
+    """
     return isinstance(x, TensorLike)

@@ -18,6 +18,20 @@ def _dim(d):
 
 
 class TensorShape:
+    """The static shape of a tensor: a list of dimensions, each an int or None (unknown).
+
+    The rank itself may be unknown (`TensorShape(None)`). Shapes compare, merge
+    (`merge_with`), test compatibility (`is_compatible_with`) and convert with `as_list()`.
+
+    Args:
+      dims: None (unknown rank), a list/tuple of ints and Nones, or another TensorShape.
+
+    Example:
+
+    >>> s = ndflow.TensorShape([None, 3])
+    >>> s.rank, s.as_list(), s.is_fully_defined()
+    (2, [None, 3], False)
+    """
     __slots__ = ("_dims",)
 
     def __init__(self, dims):

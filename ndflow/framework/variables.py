@@ -76,7 +76,44 @@ class VariableAggregation(enum.Enum):
 
 
 class Variable(TensorLike):
-    """tf.Variable: eager when created outside graph building, a TF1 graph variable inside."""
+    """A mutable tensor whose value persists across calls: the weights models train.
+
+    Created outside graph building it is an eager variable, holding its value in its own
+    store; `assign`, `assign_add` and `assign_sub` change it and `numpy()` reads it. Created
+    while building a TF1 graph it is a graph variable: its value lives in each `Session`, which
+    must run its initializer first. Variables behave like tensors in ops.
+
+    Args:
+      initial_value: A tensor, a convertible value, or a callable returning one.
+      trainable: Whether optimizers and `GradientTape` watch it (default True; False for
+        `synchronization=ON_READ`).
+      validate_shape: If false, later assignments may change the shape (the static shape is
+        then unknown).
+      caching_device: Accepted for TF1 compatibility.
+      name: The variable's name (default "Variable"; made unique in a graph).
+      variable_def: Accepted for TF1 compatibility (ignored).
+      dtype: Optional dtype; the initial value is converted to it.
+      import_scope: Accepted for TF1 compatibility.
+      constraint: Optional function applied to the value after optimizer updates.
+      synchronization: A `VariableSynchronization` (for distribution strategies).
+      aggregation: A `VariableAggregation`: how replica updates combine.
+      shape: Optional static shape (e.g. with None dimensions when `validate_shape` is false).
+      collections: TF1: the graph collections to add it to (default GLOBAL_VARIABLES, plus
+        TRAINABLE_VARIABLES when trainable).
+      use_resource: Accepted for TF1 compatibility.
+      expected_shape: Accepted for TF1 compatibility.
+      experimental_enable_variable_lifting: Accepted for compatibility.
+
+    Raises:
+      ValueError: If `initial_value` is None.
+
+    Example:
+
+    >>> v = ndflow.Variable([1.0, 2.0])
+    >>> _ = v.assign_add([1.0, 1.0])
+    >>> v.numpy()
+    array([2., 3.], dtype=float32)
+    """
 
     def __init__(self, initial_value=None, trainable=None, validate_shape=True,
                  caching_device=None, name=None, variable_def=None, dtype=None,
@@ -330,27 +367,86 @@ def _default_graph():
 
 
 def global_variables(scope=None):
+    """TF1: the variables of the default graph's GLOBAL_VARIABLES collection.
+
+    Args:
+      scope: Optional regular expression; only variables whose name matches it from the start
+        are returned.
+
+    Returns:
+      A list of `Variable`s, in creation order.
+    """
     return _default_graph().get_collection(GLOBAL_VARIABLES, scope)
 
 
 def trainable_variables(scope=None):
+    """TF1: the variables created with `trainable=True` in the default graph.
+
+    Args:
+      scope: Optional regular expression; only variables whose name matches it from the start
+        are returned.
+
+    Returns:
+      A list of `Variable`s, in creation order.
+    """
     return _default_graph().get_collection(TRAINABLE_VARIABLES, scope)
 
 
 def local_variables(scope=None):
+    """TF1: the variables of the default graph's LOCAL_VARIABLES collection (e.g. metric counters).
+
+    Args:
+      scope: Optional regular expression; only variables whose name matches it from the start
+        are returned.
+
+    Returns:
+      A list of `Variable`s.
+    """
     return _default_graph().get_collection(LOCAL_VARIABLES, scope)
 
 
 def variables_initializer(var_list, name="init"):
+    """TF1: an op that runs the initializers of `var_list`.
+
+    Args:
+      var_list: A list of `Variable`s.
+      name: The op's name (default "init").
+
+    Returns:
+      An `Operation` to pass to `Session.run`.
+    """
     from .ordering import group
     return group(*[v.initializer for v in var_list if v.initializer is not None], name=name)
 
 
 def global_variables_initializer():
+    """TF1: an op initialising every global variable of the default graph.
+
+    Run it once in each new `Session` before reading variables (each session has its own
+    values).
+
+    Returns:
+      An `Operation`.
+
+    Example:
+
+    >>> import ndflow.compat.v1 as tf1
+    >>> with tf1.Graph().as_default():
+    ...     v = tf1.Variable(3.0)
+    ...     with tf1.Session() as sess:
+    ...         _ = sess.run(tf1.global_variables_initializer())
+    ...         float(sess.run(v))
+    3.0
+    """
     return variables_initializer(global_variables())
 
 
 def local_variables_initializer():
+    """TF1: an op initialising every local variable of the default graph.
+
+    Returns:
+      An `Operation`.
+    """
     return variables_initializer(local_variables(), name="local_init")
 
 

@@ -22,6 +22,9 @@ _initialized = False
 
 
 class ReduceOp(_enum.Enum):
+    """How `allreduce` combines the tensors of all processes: Average, Sum, Adasum, Min, Max or
+    Product.
+    """
     Average = "mean"
     Sum = "sum"
     Adasum = "adasum"
@@ -77,11 +80,17 @@ def init(comm=None, process_sets=None):
 
 
 def shutdown():
+    """Marks Horovod as shut down; `init()` must be called again before collectives."""
     global _initialized
     _initialized = False
 
 
 def is_initialized():
+    """Tells whether `init()` has been called (and not `shutdown()`).
+
+    Returns:
+      A bool.
+    """
     return _initialized
 
 
@@ -92,18 +101,50 @@ def _world():
 
 
 def rank():
+    """Returns this process's rank in the job: 0 .. size() - 1 (rank 0 writes files).
+
+    Returns:
+      An int.
+
+    Raises:
+      ValueError: If `init()` has not been called.
+    """
     return _world().rank
 
 
 def size():
+    """Returns the number of processes in the job.
+
+    Returns:
+      An int.
+
+    Raises:
+      ValueError: If `init()` has not been called.
+    """
     return _world().size
 
 
 def local_rank():
+    """Returns this process's rank among the processes on its host.
+
+    Returns:
+      An int (use it to pick a GPU).
+
+    Raises:
+      ValueError: If `init()` has not been called.
+    """
     return _world().local_rank
 
 
 def local_size():
+    """Returns the number of processes on this process's host.
+
+    Returns:
+      An int.
+
+    Raises:
+      ValueError: If `init()` has not been called.
+    """
     return _world().local_size
 
 
@@ -113,21 +154,50 @@ def cross_size():
 
 
 def cross_rank():
+    """Returns the index of this process's host among the job's hosts.
+
+    Returns:
+      An int.
+
+    Raises:
+      ValueError: If `init()` has not been called.
+    """
     hosts = list(dict.fromkeys(_world().hosts))
     return hosts.index(_world().hosts[_world().rank])
 
 
 def is_homogeneous():
+    """Tells whether every host runs the same number of processes.
+
+    Returns:
+      A bool.
+
+    Raises:
+      ValueError: If `init()` has not been called.
+    """
     hosts = _world().hosts
     counts = {h: hosts.count(h) for h in hosts}
     return len(set(counts.values())) == 1
 
 
 def mpi_enabled():
+    """Tells whether the job runs over MPI (more than one process, or started by an MPI launcher).
+
+    Returns:
+      A bool.
+
+    Raises:
+      ValueError: If `init()` has not been called.
+    """
     return _world().size > 1 or _comm.launched_by_mpi()
 
 
 def mpi_built():
+    """Tells whether MPI is available (mpi4py imports).
+
+    Returns:
+      A bool.
+    """
     try:
         _comm.mpi_module()
         return True
@@ -136,6 +206,11 @@ def mpi_built():
 
 
 def gloo_enabled():
+    """Tells whether the Gloo controller is in use: always False (ndflow uses MPI).
+
+    Returns:
+      False.
+    """
     return False
 
 
@@ -143,14 +218,32 @@ gloo_built = gloo_enabled
 
 
 def nccl_built():
+    """Tells whether NCCL support is built in: always 0 in ndflow.
+
+    Returns:
+      0.
+    """
     return 0
 
 
 def mpi_threads_supported():
+    """Tells whether MPI multi-threading is supported: False in ndflow.
+
+    Returns:
+      False.
+    """
     return False
 
 
 def barrier(process_set=None):
+    """Blocks until every process of the job reaches this call.
+
+    Args:
+      process_set: Accepted for Horovod compatibility (the whole job is used).
+
+    Raises:
+      ValueError: If `init()` has not been called.
+    """
     _world().barrier()
 
 

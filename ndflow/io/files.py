@@ -58,6 +58,15 @@ def write_file(filename, contents, name=None):
 
 
 def matching_files(pattern, name=None):
+    """Returns the file names matching a glob pattern, sorted.
+
+    Args:
+      pattern: A glob pattern such as "data/*.tfrecord" (or a list of them).
+      name: A name for the operation (optional).
+
+    Returns:
+      A 1-D `string` tensor of paths.
+    """
     from ..data.readers import matching_files as _match
     from ..data.structure import string_array
     return EagerTensor(string_array(_match(pattern)).reshape(-1))
@@ -93,44 +102,118 @@ class gfile:  # noqa: N801 - TensorFlow's module name
 
     @staticmethod
     def exists(path):
+        """Tells whether `path` exists.
+
+        Args:
+          path: A local file-system path.
+
+        Returns:
+          A bool.
+        """
         return os.path.exists(path)
 
     @staticmethod
     def glob(pattern):
+        """Returns the paths matching a glob pattern, sorted.
+
+        Args:
+          pattern: A glob pattern, e.g. "logs/*.csv".
+
+        Returns:
+          A list of strings.
+        """
         return sorted(_glob.glob(pattern))
 
     @staticmethod
     def makedirs(path):
+        """Creates a directory and any missing parents (no error if it exists).
+
+        Args:
+          path: A local file-system path.
+        """
         os.makedirs(path, exist_ok=True)
 
     @staticmethod
     def mkdir(path):
+        """Creates one directory (its parent must exist).
+
+        Args:
+          path: A local file-system path.
+
+        Raises:
+          FileExistsError: If it exists already.
+        """
         os.mkdir(path)
 
     @staticmethod
     def listdir(path):
+        """Lists the entries of a directory, sorted (without '.' and '..').
+
+        Args:
+          path: A local file-system path.
+
+        Returns:
+          A list of names.
+
+        Raises:
+          NotFoundError: If `path` is not a directory.
+        """
         if not os.path.isdir(path):
             raise NotFoundError(f"Could not find directory {path}")
         return sorted(os.listdir(path))
 
     @staticmethod
     def isdir(path):
+        """Tells whether `path` is a directory.
+
+        Args:
+          path: A local file-system path.
+
+        Returns:
+          A bool.
+        """
         return os.path.isdir(path)
 
     @staticmethod
     def remove(path):
+        """Deletes a file.
+
+        Args:
+          path: A local file-system path.
+
+        Raises:
+          NotFoundError: If `path` does not exist.
+        """
         if not os.path.exists(path):
             raise NotFoundError(f"{path}; No such file or directory")
         os.remove(path)
 
     @staticmethod
     def rmtree(path):
+        """Deletes a directory and everything in it.
+
+        Args:
+          path: A local file-system path.
+
+        Raises:
+          NotFoundError: If `path` does not exist.
+        """
         if not os.path.exists(path):
             raise NotFoundError(f"{path}; No such file or directory")
         shutil.rmtree(path)
 
     @staticmethod
     def rename(src, dst, overwrite=False):
+        """Renames (moves) `src` to `dst`, atomically on one file system.
+
+        Args:
+          src: The existing path.
+          dst: The new path.
+          overwrite: Whether an existing `dst` may be replaced.
+
+        Raises:
+          AlreadyExistsError: If `dst` exists and `overwrite` is false.
+        """
         if os.path.exists(dst) and not overwrite:
             from ..framework.errors import AlreadyExistsError
             raise AlreadyExistsError(f"file already exists: {dst}")
@@ -138,6 +221,16 @@ class gfile:  # noqa: N801 - TensorFlow's module name
 
     @staticmethod
     def copy(src, dst, overwrite=False):
+        """Copies the file `src` to `dst`.
+
+        Args:
+          src: The file to copy.
+          dst: The destination path.
+          overwrite: Whether an existing `dst` may be replaced.
+
+        Raises:
+          AlreadyExistsError: If `dst` exists and `overwrite` is false.
+        """
         if os.path.exists(dst) and not overwrite:
             from ..framework.errors import AlreadyExistsError
             raise AlreadyExistsError(f"file already exists: {dst}")
@@ -145,8 +238,26 @@ class gfile:  # noqa: N801 - TensorFlow's module name
 
     @staticmethod
     def walk(top, topdown=True, onerror=None):
+        """Walks a directory tree, like `os.walk`.
+
+        Args:
+          top: The root directory.
+          topdown: Whether to yield a directory before its subdirectories.
+          onerror: Optional function called with an `OSError`.
+
+        Returns:
+          An iterator of `(dirpath, dirnames, filenames)`.
+        """
         return os.walk(top, topdown=topdown, onerror=onerror)
 
     @staticmethod
     def stat(path):
+        """Returns the file's status, as `os.stat` does (`.st_size`, `.st_mtime`...).
+
+        Args:
+          path: A local file-system path.
+
+        Returns:
+          An `os.stat_result`.
+        """
         return os.stat(path)

@@ -48,33 +48,113 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
 
 def leaky_relu(x, negative_slope=0.2):
+    """Leaky relu: lets a small gradient through for negative inputs.
+
+    `x if x >= 0 else negative_slope * x`
+
+    Args:
+      x: A floating-point tensor.
+      negative_slope: The slope below 0 (default 0.2).
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     x = _t(x)
     return M.maximum(x, x * float(negative_slope)) if 0 <= negative_slope <= 1 else \
         A.where(x >= 0, x, x * float(negative_slope))
 
 
 def relu6(x):
+    """Relu capped at 6.
+
+    `min(max(x, 0), 6)`
+
+    Args:
+      x: A floating-point tensor.
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     fused = _nn("relu6")
     return fused(x) if fused else M.minimum(N.relu(_t(x)), 6.0)
 
 
 def sigmoid(x):
+    """Logistic sigmoid, in [0, 1].
+
+    `1 / (1 + exp(-x))`
+
+    Args:
+      x: A floating-point tensor.
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     return M.sigmoid(x)
 
 
 def tanh(x):
+    """Hyperbolic tangent, in [-1, 1].
+
+    `tanh(x)`
+
+    Args:
+      x: A floating-point tensor.
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     return M.tanh(x)
 
 
 def softmax(x, axis=-1):
+    """Softmax: turns scores into probabilities summing to 1 along `axis`.
+
+    `exp(x) / sum(exp(x), axis)`
+
+    Args:
+      x: A floating-point tensor.
+      axis: The axis to normalise (default -1).
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> keras.activations.softmax(ndflow.constant([[1.0, 1.0]])).numpy()
+    array([[0.5, 0.5]], dtype=float32)
+    """
     return N.softmax(x, axis=axis)
 
 
 def log_softmax(x, axis=-1):
+    """Log of the softmax along `axis`, computed stably.
+
+    `x - log(sum(exp(x), axis))`
+
+    Args:
+      x: A floating-point tensor.
+      axis: The axis (default -1).
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     return N.log_softmax(x, axis=axis)
 
 
 def elu(x, alpha=1.0):
+    """Exponential linear unit.
+
+    `x if x > 0 else alpha * (exp(x) - 1)`
+
+    Args:
+      x: A floating-point tensor.
+      alpha: The scale of the negative part (default 1.0).
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     fused = _nn("elu")
     if fused is not None and alpha == 1.0:
         return fused(x)
@@ -87,6 +167,17 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(x):
+    """Scaled exponential linear unit.
+
+    `scale * (x if x > 0 else alpha * (exp(x) - 1))` with alpha ~ 1.6733 and scale ~ 1.0507 (use
+    with LecunNormal initialisation).
+
+    Args:
+      x: A floating-point tensor.
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     fused = _nn("selu")
     if fused is not None:
         return fused(x)
@@ -95,6 +186,16 @@ def selu(x):
 
 
 def softplus(x):
+    """Softplus, a smooth relu.
+
+    `log(exp(x) + 1)` (computed without overflow for large x).
+
+    Args:
+      x: A floating-point tensor.
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     fused = _nn("softplus")
     if fused is not None:
         return fused(x)
@@ -103,6 +204,16 @@ def softplus(x):
 
 
 def softsign(x):
+    """Softsign.
+
+    `x / (abs(x) + 1)`
+
+    Args:
+      x: A floating-point tensor.
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     fused = _nn("softsign")
     if fused is not None:
         return fused(x)
@@ -121,6 +232,18 @@ def _erf(x):
 
 
 def gelu(x, approximate=False):
+    """Gaussian error linear unit.
+
+    `x * P(X <= x) = 0.5 x (1 + erf(x / sqrt(2)))`
+
+    Args:
+      x: A floating-point tensor.
+      approximate: If true, use the tanh approximation `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715
+        x**3)))`.
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     x = _t(x)
     if approximate:
         inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)
@@ -133,6 +256,16 @@ def gelu(x, approximate=False):
 
 
 def swish(x):
+    """Swish (SiLU): `x` scaled by its sigmoid.
+
+    `x * sigmoid(x)`
+
+    Args:
+      x: A floating-point tensor.
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     x = _t(x)
     return x * M.sigmoid(x)
 
@@ -141,11 +274,31 @@ silu = swish
 
 
 def mish(x):
+    """Mish activation.
+
+    `x * tanh(softplus(x))`
+
+    Args:
+      x: A floating-point tensor.
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     x = _t(x)
     return x * M.tanh(softplus(x))
 
 
 def exponential(x):
+    """Exponential activation.
+
+    `exp(x)`
+
+    Args:
+      x: A floating-point tensor.
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     return M.exp(x)
 
 
@@ -156,6 +309,16 @@ def hard_sigmoid(x):
 
 
 def hard_silu(x):
+    """Hard SiLU (hard swish): a piecewise-linear approximation of swish.
+
+    `x * clip(x / 6 + 0.5, 0, 1)`
+
+    Args:
+      x: A floating-point tensor.
+
+    Returns:
+      A tensor of `x`'s shape and dtype.
+    """
     x = _t(x)
     return x * hard_sigmoid(x)
 
@@ -164,6 +327,14 @@ hard_swish = hard_silu
 
 
 def linear(x):
+    """Identity activation: returns `x` unchanged (what `activation=None` means).
+
+    Args:
+      x: A tensor.
+
+    Returns:
+      `x` itself.
+    """
     return x
 
 
@@ -223,6 +394,18 @@ def serialize(activation):
 
 
 def deserialize(config, custom_objects=None):
+    """Returns the activation function named by `config`.
+
+    Args:
+      config: A name such as "relu", a `{"class_name": ...}` dict, a callable, or None (linear).
+      custom_objects: Optional dict mapping names to user-defined activations.
+
+    Returns:
+      A callable activation.
+
+    Raises:
+      InvalidArgumentError: If the name is unknown.
+    """
     if custom_objects and isinstance(config, str) and config in custom_objects:
         return custom_objects[config]
     return get(config)

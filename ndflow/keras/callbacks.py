@@ -307,9 +307,29 @@ def _as_float(value):
 # --- ModelCheckpoint ------------------------------------------------------------------------------
 
 class ModelCheckpoint(Callback):
-    """Saves the model (or its weights) every epoch or every `save_freq` batches, optionally
-    only when `monitor` improves. `filepath` may hold `{epoch:02d}`, `{batch}` and any log
-    name, e.g. `ckpt_{epoch:02d}-{val_loss:.2f}.keras`."""
+    """Saves the model (or its weights) during training.
+
+    Saves every epoch or every `save_freq` batches, optionally only when `monitor` improves.
+    `filepath` may hold `{epoch:02d}`, `{batch}` and any logged name, e.g.
+    `ckpt_{epoch:02d}-{val_loss:.2f}.keras`. Only rank 0 writes in distributed training.
+
+    Args:
+      filepath: Where to save: a `.keras` path (whole model) or `.weights.h5` with
+        `save_weights_only`.
+      monitor: The logged quantity to watch (default "val_loss").
+      mode: "min", "max" or "auto" (max for names with acc, auc, precision, recall or f1,
+        else min).
+      verbose: 1 prints a message at each save.
+      save_best_only: Save only when `monitor` improves on the best value so far.
+      save_weights_only: Save only the weights (`model.save_weights`).
+      save_freq: "epoch" or an int number of batches.
+      initial_value_threshold: Optional value the first saved result must beat.
+      **kwargs: Keras 2's `period` is refused with an explanation (use `save_freq`).
+
+    Raises:
+      InvalidArgumentError: For `period` or an invalid `save_freq`.
+      TypeError: For other unknown keyword arguments.
+    """
 
     _chief_only = True
 
@@ -395,8 +415,28 @@ class ModelCheckpoint(Callback):
 # --- EarlyStopping ------------------------------------------------------------------------------
 
 class EarlyStopping(Callback):
-    """Stops training when `monitor` has not improved by more than `min_delta` for
-    `patience` epochs (counting from `start_from_epoch`)."""
+    """Stops training when a monitored quantity has stopped improving.
+
+    Training stops once `monitor` has not improved by more than `min_delta` for `patience`
+    epochs (counting from `start_from_epoch`).
+
+    Args:
+      monitor: The logged quantity to watch (default "val_loss").
+      mode: "min", "max" or "auto" (max for names with acc, auc, precision, recall or f1,
+        else min).
+      min_delta: The smallest change that counts as an improvement.
+      patience: Epochs without improvement before stopping.
+      verbose: 1 prints a message when training stops.
+      baseline: Optional value the quantity must beat; training stops if it does not within
+        `patience` epochs.
+      restore_best_weights: If true, the weights of the best epoch are restored at the end.
+      start_from_epoch: Epochs of warm-up during which no improvement is required.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> stop = keras.callbacks.EarlyStopping(monitor="loss", patience=2)
+    """
 
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
                  baseline=None, restore_best_weights=False, start_from_epoch=0):
@@ -459,8 +499,24 @@ def _get_lr(model):
 
 
 class ReduceLROnPlateau(Callback):
-    """Multiplies the learning rate by `factor` after `patience` epochs without improvement,
-    then waits `cooldown` epochs; never below `min_lr`."""
+    """Lowers the learning rate when a monitored quantity has stopped improving.
+
+    After `patience` epochs without an improvement larger than `min_delta`, the learning rate is
+    multiplied by `factor`, then `cooldown` epochs pass before counting again; it never goes
+    below `min_lr`.
+
+    Args:
+      monitor: The logged quantity to watch (default "val_loss").
+      mode: "min", "max" or "auto" (max for names with acc, auc, precision, recall or f1,
+        else min).
+      factor: The multiplier, in (0, 1) (default 0.1).
+      patience: Epochs without improvement before reducing.
+      verbose: 1 prints a message at each reduction.
+      min_delta: The smallest change that counts as an improvement.
+      cooldown: Epochs to wait after a reduction.
+      min_lr: The lower bound of the learning rate.
+      **kwargs: Keras 2's `epsilon` (renamed `min_delta`, with a warning).
+    """
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
                  min_delta=1e-4, cooldown=0, min_lr=0.0, **kwargs):
@@ -521,8 +577,18 @@ class ReduceLROnPlateau(Callback):
 
 
 class LearningRateScheduler(Callback):
-    """Sets the learning rate at each epoch's start to `schedule(epoch, lr)` (or
-    `schedule(epoch)` for a one-argument function)."""
+    """Sets the optimizer's learning rate at the start of each epoch.
+
+    Args:
+      schedule: A function `schedule(epoch, lr) -> new lr` (or `schedule(epoch)`), with epochs
+        counted from 0.
+      verbose: 1 prints the new rate at each epoch.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> halve = keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.5)
+    """
 
     def __init__(self, schedule, verbose=0):
         super().__init__()
@@ -562,9 +628,16 @@ def _positional_count(fn):
 # --- CSVLogger ---------------------------------------------------------------------------------
 
 class CSVLogger(Callback):
-    """Streams epoch results to a CSV file: one row per epoch, written and flushed at the
-    epoch's end (like Keras, so an interrupted run keeps the epochs it finished).
-    `append=True` continues an existing file without repeating its header."""
+    """Streams epoch results to a CSV file: one row per epoch.
+
+    Each row is written and flushed at the epoch's end (so an interrupted run keeps the epochs it
+    finished). `append=True` continues an existing file without repeating its header.
+
+    Args:
+      filename: The CSV file's path.
+      separator: The field separator (default ",").
+      append: Whether to append to an existing file.
+    """
 
     _chief_only = True
 

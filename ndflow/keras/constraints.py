@@ -9,6 +9,11 @@ _EPSILON = 1e-7  # Keras's backend.epsilon()
 
 
 class Constraint:
+    """Base class of weight constraints: `constraint(w)` returns the projected weight.
+
+    Optimizers apply a variable's constraint after every update. Subclasses implement
+    `__call__(w)` and `get_config()`; the base class returns `w` unchanged.
+    """
     def __call__(self, w):
         return w
 
@@ -41,12 +46,19 @@ class MaxNorm(Constraint):
 
 
 class NonNeg(Constraint):
+    """Constraint setting negative weights to 0."""
     def __call__(self, w):
         w = A.convert_to_tensor(w)
         return w * A.cast(w >= 0.0, w.dtype)
 
 
 class UnitNorm(Constraint):
+    """Constraint scaling weights to unit L2 norm along `axis`.
+
+    Args:
+      axis: The axis (or axes) along which norms are computed (default 0: each column of a
+        Dense kernel `[input_dim, units]`).
+    """
     def __init__(self, axis=0):
         self.axis = axis
 

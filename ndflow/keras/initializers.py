@@ -61,6 +61,18 @@ class Initializer:
 
 
 class RandomInitializer(Initializer):
+    """Base class of Keras initializers that draw random values.
+
+    Draws use the same counter-based generator as `ndflow.random.stateless_*`, so a seeded
+    initializer gives the same values as Keras 3 on TensorFlow for the same seed.
+
+    Args:
+      seed: Optional int; an unseeded initializer draws a seed once, at creation.
+
+    Raises:
+      InvalidArgumentError: If `seed` is not an int or None, or if called with a non-floating
+        dtype.
+    """
     def __init__(self, seed=None):
         if seed is not None and not isinstance(seed, (int, np.integer)):
             raise InvalidArgumentError(f"`seed` argument should be an integer or None. "
@@ -106,18 +118,32 @@ def make_default_seed():
 
 
 class Zeros(Initializer):
+    """Initializer filling tensors with 0.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> keras.initializers.Zeros()((2,)).numpy()
+    array([0., 0.], dtype=float32)
+    """
     def __call__(self, shape, dtype=None):
         with init_scope():
             return A.zeros(_shape(shape), _dtype(dtype))
 
 
 class Ones(Initializer):
+    """Initializer filling tensors with 1."""
     def __call__(self, shape, dtype=None):
         with init_scope():
             return A.ones(_shape(shape), _dtype(dtype))
 
 
 class Constant(Initializer):
+    """Initializer filling tensors with a constant (or a broadcast array).
+
+    Args:
+      value: A scalar, or an array broadcastable to the requested shape.
+    """
     def __init__(self, value=0.0):
         self.value = value
 
@@ -132,6 +158,13 @@ class Constant(Initializer):
 
 
 class RandomNormal(RandomInitializer):
+    """Initializer drawing from a normal distribution.
+
+    Args:
+      mean: The mean (default 0).
+      stddev: The standard deviation (default 0.05).
+      seed: Optional int; an unseeded initializer draws a seed once, at creation.
+    """
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         super().__init__(seed)
         self.mean, self.stddev = float(mean), float(stddev)
@@ -144,11 +177,27 @@ class RandomNormal(RandomInitializer):
 
 
 class TruncatedNormal(RandomNormal):
+    """Initializer drawing from a normal distribution truncated to two standard deviations.
+
+    Samples further than `2 * stddev` from `mean` are redrawn.
+
+    Args:
+      mean: The mean (default 0).
+      stddev: The standard deviation before truncation (default 0.05).
+      seed: Optional int; an unseeded initializer draws a seed once, at creation.
+    """
     def __call__(self, shape, dtype=None):
         return self._draw("truncated_normal", shape, dtype, self.mean, self.stddev)
 
 
 class RandomUniform(RandomInitializer):
+    """Initializer drawing uniformly from `[minval, maxval)`.
+
+    Args:
+      minval: The lower bound (default -0.05).
+      maxval: The upper bound (default 0.05).
+      seed: Optional int; an unseeded initializer draws a seed once, at creation.
+    """
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         super().__init__(seed)
         self.minval, self.maxval = float(minval), float(maxval)
@@ -207,6 +256,21 @@ def _variance_scaling_preset(name, scale, mode, distribution):
             return {"seed": self.seed}
 
     Preset.__name__ = Preset.__qualname__ = name
+    n = {"fan_in": "fan_in", "fan_avg": "(fan_in + fan_out) / 2"}[mode]
+    if distribution == "uniform":
+        how = f"uniformly from `[-limit, limit]` with `limit = sqrt({3 * scale:g} / {n})`"
+    else:
+        how = (f"from a normal distribution truncated to two standard deviations, scaled to "
+               f"variance `{scale:g} / {n}`")
+    Preset.__doc__ = (
+        f"Initializer drawing {how}.\n\n"
+        f"    The same as `VarianceScaling(scale={scale:g}, mode={mode!r}, "
+        f"distribution={distribution!r})`. fan_in and fan_out are the input and output sizes "
+        f"of the weight (a kernel's receptive field multiplies both).\n\n"
+        f"    Args:\n      seed: Optional int; an unseeded initializer draws its seed once, at "
+        f"creation, so calling it twice gives the same values.\n\n"
+        f"    Example:\n\n    >>> from ndflow import keras\n"
+        f"    >>> keras.initializers.{name}(seed=1)((3, 4)).shape\n    TensorShape([3, 4])\n")
     return Preset
 
 
@@ -247,6 +311,16 @@ class Orthogonal(RandomInitializer):
 
 
 class Identity(Initializer):
+    """Initializer giving `gain` times the identity matrix (2-D shapes only).
+
+    Non-square shapes get ones on the main diagonal.
+
+    Args:
+      gain: The diagonal value (default 1).
+
+    Raises:
+      InvalidArgumentError: When called with a shape that is not 2-D.
+    """
     def __init__(self, gain=1.0):
         self.gain = float(gain)
 

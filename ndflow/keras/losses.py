@@ -95,6 +95,31 @@ def _check_reduction(reduction):
 # --- the Loss base class -----------------------------------------------------------------------
 
 class Loss:
+    """Base class of Keras losses: a callable that reduces per-sample losses to a scalar.
+
+    Subclasses implement `call(y_true, y_pred)`, returning the loss of each sample; calling the
+    instance applies optional `sample_weight`s and then `reduction`.
+
+    Args:
+      name: The loss's name (default: the class name in snake_case).
+      reduction: How per-sample losses are combined: "sum_over_batch_size" (the default: the
+        weighted sum divided by the number of elements; "mean" does the same), "sum",
+        "mean_with_sample_weight" (the weighted sum divided by the sum of the weights) or
+        "none"/None (no reduction).
+      dtype: The dtype of the computed loss (default `float32`).
+
+    Raises:
+      InvalidArgumentError: If `reduction` is not one of these.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> class Absolute(keras.losses.Loss):
+    ...     def call(self, y_true, y_pred):
+    ...         return ndflow.reduce_mean(ndflow.abs(y_true - y_pred), axis=-1)
+    >>> float(Absolute()([[0.0, 1.0]], [[1.0, 1.0]]))
+    0.5
+    """
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
         self.name = name or _snake(type(self).__name__)
         self.reduction = _check_reduction(reduction)
@@ -165,22 +190,72 @@ def _regression_pair(y_true, y_pred):
 
 
 def mean_squared_error(y_true, y_pred):
+    """Mean squared error between targets and predictions, per sample.
+
+    `loss = mean(square(y_true - y_pred), axis=-1)`
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> keras.losses.mean_squared_error([[0.0, 2.0]], [[1.0, 1.0]]).numpy()
+    array([1.], dtype=float32)
+    """
     y_true, y_pred = _regression_pair(y_true, y_pred)
     return M.reduce_mean(M.square(y_true - y_pred), axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
+    """Mean absolute error between targets and predictions, per sample.
+
+    `loss = mean(abs(y_true - y_pred), axis=-1)`
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+    """
     y_true, y_pred = _regression_pair(y_true, y_pred)
     return M.reduce_mean(M.abs(y_true - y_pred), axis=-1)
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
+    """Mean absolute percentage error, per sample.
+
+    `loss = 100 * mean(abs((y_true - y_pred) / max(abs(y_true), epsilon)), axis=-1)`
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+    """
     y_true, y_pred = _regression_pair(y_true, y_pred)
     diff = M.abs((y_true - y_pred) / M.maximum(M.abs(y_true), EPSILON))
     return 100.0 * M.reduce_mean(diff, axis=-1)
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
+    """Mean squared logarithmic error, per sample.
+
+    `loss = mean(square(log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1)), axis=-1)`
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+    """
     y_true, y_pred = _regression_pair(y_true, y_pred)
     first = M.log(M.maximum(y_pred, EPSILON) + 1.0)
     second = M.log(M.maximum(y_true, EPSILON) + 1.0)
@@ -188,7 +263,19 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
 
 def huber(y_true, y_pred, delta=1.0):
-    """0.5 e^2 where |e| <= delta, else delta |e| - 0.5 delta^2; mean over the last axis."""
+    """Huber loss, per sample: quadratic for small errors, linear for large ones.
+
+    `loss = mean(0.5 * e**2 if |e| <= delta else delta * |e| - 0.5 * delta**2, axis=-1)` with
+    `e = y_pred - y_true`; less sensitive to outliers than the squared error.
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+      delta: The error size where the loss turns from quadratic to linear (default 1.0).
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+    """
     y_true, y_pred = _regression_pair(y_true, y_pred)
     error = M.abs(y_pred - y_true)
     delta = float(delta)
@@ -198,7 +285,19 @@ def huber(y_true, y_pred, delta=1.0):
 
 
 def log_cosh(y_true, y_pred):
-    """log(cosh(e)) = e + softplus(-2e) - log 2, finite for large errors."""
+    """Logarithm of the hyperbolic cosine of the error, per sample.
+
+    `loss = mean(log(cosh(y_pred - y_true)), axis=-1)`, computed as `e + softplus(-2e) - log 2`
+    so that large errors stay finite; about `e**2 / 2` for small errors and `|e| - log 2` for
+    large ones.
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+    """
     y_true, y_pred = _regression_pair(y_true, y_pred)
     from .activations import softplus
     error = y_pred - y_true
@@ -212,18 +311,55 @@ def _binary_labels_to_signs(y_true):
 
 
 def hinge(y_true, y_pred):
+    """Hinge loss for binary classification, per sample.
+
+    `loss = mean(maximum(1 - y_true * y_pred, 0), axis=-1)`
+
+    Targets are -1 or 1; 0/1 targets are converted to -1/1 first.
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+    """
     y_true, y_pred = _regression_pair(y_true, y_pred)
     y_true = _binary_labels_to_signs(y_true)
     return M.reduce_mean(M.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
 
 
 def squared_hinge(y_true, y_pred):
+    """Squared hinge loss, per sample.
+
+    `loss = mean(square(maximum(1 - y_true * y_pred, 0)), axis=-1)`
+
+    Targets are -1 or 1; 0/1 targets are converted to -1/1 first.
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+    """
     y_true, y_pred = _regression_pair(y_true, y_pred)
     y_true = _binary_labels_to_signs(y_true)
     return M.reduce_mean(M.square(M.maximum(1.0 - y_true * y_pred, 0.0)), axis=-1)
 
 
 def categorical_hinge(y_true, y_pred):
+    """Categorical hinge loss for one-hot targets, per sample.
+
+    `loss = maximum(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)`
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+    """
     y_true, y_pred = _float_pair(y_true, y_pred)
     pos = M.reduce_sum(y_true * y_pred, axis=-1)
     neg = M.reduce_max((1.0 - y_true) * y_pred, axis=-1)
@@ -231,6 +367,19 @@ def categorical_hinge(y_true, y_pred):
 
 
 def kl_divergence(y_true, y_pred):
+    """Kullback-Leibler divergence of `y_pred` from `y_true`, per sample.
+
+    `loss = sum(y_true * log(y_true / y_pred), axis=-1)`
+
+    Both are clipped to `[epsilon, 1]` first.
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+    """
     y_true, y_pred = _float_pair(y_true, y_pred)
     y_true = clip_ops.clip_by_value(y_true, EPSILON, 1.0)
     y_pred = clip_ops.clip_by_value(y_pred, EPSILON, 1.0)
@@ -238,11 +387,37 @@ def kl_divergence(y_true, y_pred):
 
 
 def poisson(y_true, y_pred):
+    """Poisson loss, per sample.
+
+    `loss = mean(y_pred - y_true * log(y_pred + epsilon), axis=-1)`
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+    """
     y_true, y_pred = _float_pair(y_true, y_pred)
     return M.reduce_mean(y_pred - y_true * M.log(y_pred + EPSILON), axis=-1)
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
+    """Negative cosine similarity between targets and predictions.
+
+    `loss = -sum(l2_normalize(y_true) * l2_normalize(y_pred), axis=axis)`
+
+    Values lie in [-1, 1]; -1 means the vectors point the same way, so minimising it aligns
+    predictions with targets.
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+      axis: The axis along which similarity is computed (default -1).
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+    """
     y_true, y_pred = _float_pair(y_true, y_pred)
 
     def unit(x):
@@ -256,6 +431,30 @@ def _clip_probabilities(p):
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary crossentropy, averaged over the last axis.
+
+    `loss = mean(-(y_true * log(p) + (1 - y_true) * log(1 - p)), axis)`
+
+    with `p = y_pred` (probabilities) or `p = sigmoid(y_pred)` when `from_logits`.
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+      from_logits: Whether `y_pred` holds logits (then the stable sigmoid form is used) rather
+        than probabilities (clipped to `[epsilon, 1 - epsilon]`).
+      label_smoothing: In [0, 1]: targets move towards 0.5 by this amount.
+      axis: The axis to average over (default -1).
+
+    Returns:
+      A tensor of the loss per sample: `y_pred`'s shape without its last axis.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> loss = keras.losses.binary_crossentropy([[1.0]], [[0.0]], from_logits=True)
+    >>> round(float(loss[0]), 4)
+    0.6931
+    """
     y_true, y_pred = _float_pair(y_true, y_pred)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     if label_smoothing:
@@ -277,6 +476,26 @@ def _check_same_shape(name, y_true, y_pred):
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Categorical crossentropy between one-hot targets and predicted distributions.
+
+    `loss = -sum(y_true * log(p), axis)`
+
+    with `p` the predicted class probabilities.
+
+    Args:
+      y_true: The targets, a tensor of `y_pred`'s shape (cast to its float dtype).
+      y_pred: The predictions, a floating-point tensor `[batch, ..., d]`.
+      from_logits: Whether `y_pred` holds logits (then a fused log-softmax is used) rather than
+        probabilities (normalised and clipped).
+      label_smoothing: In [0, 1]: targets move towards uniform by this amount.
+      axis: The class axis (default -1).
+
+    Returns:
+      A tensor of the loss per sample (the class axis removed).
+
+    Raises:
+      InvalidArgumentError: If `y_true` and `y_pred` have different shapes.
+    """
     y_true, y_pred = _float_pair(y_true, y_pred)
     _check_same_shape("categorical_crossentropy", y_true, y_pred)
     if label_smoothing:
@@ -292,6 +511,32 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
                                     axis=-1):
+    """Crossentropy between integer class targets and predicted distributions.
+
+    `loss = -log(p[y_true])` per sample, with `p` the predicted class probabilities.
+
+    Args:
+      y_true: Integer class ids of shape `y_pred.shape[:-1]` (a trailing axis of length 1 is
+        accepted).
+      y_pred: Probabilities, or logits when `from_logits`, `[..., num_classes]`.
+      from_logits: Whether `y_pred` holds logits.
+      ignore_class: Optional class id whose samples get a loss of 0 (e.g. padding).
+      axis: The class axis; only the last is supported.
+
+    Returns:
+      A tensor of the loss per sample.
+
+    Raises:
+      InvalidArgumentError: If the ranks do not match, a target is out of range, or `axis` is
+        not the last axis.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> loss = keras.losses.sparse_categorical_crossentropy([1], [[0.5, 0.5]])
+    >>> round(float(loss[0]), 4)
+    0.6931
+    """
     y_pred = _tensor(y_pred)
     y_true = _tensor(y_true)
     if y_true.shape.rank is not None and y_true.shape.rank == y_pred.shape.rank and \
@@ -363,8 +608,37 @@ def _wrapper_class(class_name, fn, default_name, **defaults):
             setattr(self, key, value)
 
     cls = type(class_name, (LossFunctionWrapper,), {"__init__": __init__})
-    cls.__doc__ = f"Keras `{class_name}`: per-sample loss `{fn.__name__}`."
+    summary, formula, options = function_doc_parts(fn, defaults)
+    cls.__doc__ = (
+        f"Loss class of `{fn.__name__}`: {summary[0].lower()}{summary[1:]}\n\n"
+        + (f"    {formula}\n\n" if formula else "")
+        + "    Calling the instance computes the loss of each sample and reduces them (see "
+        "`Loss`).\n\n    Args:\n" + "".join(f"      {line}\n" for line in options)
+        + "      reduction: How per-sample losses combine (default \"sum_over_batch_size\").\n"
+        f"      name: The loss's name (default \"{default_name}\").\n"
+        "      dtype: The dtype of the computed loss (default `float32`).\n")
     return cls
+
+
+def function_doc_parts(fn, options):
+    """(summary, formula paragraph, Args lines of `options`) from a loss/metric function's
+    docstring, for the docstrings of the classes made from it."""
+    import inspect
+    paragraphs = inspect.cleandoc(fn.__doc__ or fn.__name__).split("\n\n")
+    summary = " ".join(paragraphs[0].split())
+    formula = next((" ".join(p.split()) for p in paragraphs[1:] if p.startswith("`")), "")
+    args, current = {}, None
+    for paragraph in paragraphs:
+        if paragraph.startswith("Args:"):
+            for line in paragraph.splitlines()[1:]:
+                if line.startswith("  ") and not line.startswith("    "):
+                    current = line.strip().split(":")[0]
+                    args[current] = line.strip()
+                elif current:
+                    args[current] += " " + line.strip()
+    lines = [args.get(k, f"{k}: Option of `{fn.__name__}` (default {v!r}).")
+             for k, v in options.items()]
+    return summary, formula, lines
 
 
 MeanSquaredError = _wrapper_class("MeanSquaredError", mean_squared_error, "mean_squared_error")
@@ -417,6 +691,14 @@ _ALIASES = {
 
 
 def serialize(loss):
+    """Describes a loss as JSON-compatible data.
+
+    Args:
+      loss: A `Loss` instance or a loss function.
+
+    Returns:
+      A dict with "module", "class_name" and "config" for a `Loss`, or the function's name.
+    """
     if isinstance(loss, Loss):
         return {"module": "keras.losses", "class_name": type(loss).__name__,
                 "config": loss.get_config(), "registered_name": None}
@@ -424,6 +706,18 @@ def serialize(loss):
 
 
 def deserialize(config, custom_objects=None):
+    """Creates a loss from the output of `serialize` (or a name).
+
+    Args:
+      config: A dict with "class_name" and "config", or a loss name such as "mse".
+      custom_objects: Optional dict mapping names to user-defined losses.
+
+    Returns:
+      A `Loss` instance or loss function.
+
+    Raises:
+      InvalidArgumentError: If the class name is unknown.
+    """
     if isinstance(config, str):
         if custom_objects and config in custom_objects:
             return custom_objects[config]

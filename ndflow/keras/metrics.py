@@ -30,6 +30,31 @@ def _as_float(x, dtype):
 
 
 class Metric:
+    """Base class of Keras metrics: state accumulated over batches, and a result.
+
+    Subclasses create their state in `__init__` with `add_variable` (or Keras 2's `add_weight`),
+    update it in `update_state(...)` and compute the value in `result()`. `reset_state()` puts
+    every variable back to its initial value; calling the metric updates it and returns the
+    result.
+
+    Args:
+      name: The metric's name (default: the class name in snake_case).
+      dtype: The dtype of its state and result (default `float32`).
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> class Count(keras.metrics.Metric):
+    ...     def __init__(self, name="count"):
+    ...         super().__init__(name=name)
+    ...         self.total = self.add_variable((), name="total")
+    ...     def update_state(self, values):
+    ...         self.total.assign_add(ndflow.cast(ndflow.size(values), "float32"))
+    ...     def result(self):
+    ...         return self.total.read_value()
+    >>> float(Count()([1, 2, 3]))
+    3.0
+    """
     def __init__(self, name=None, dtype=None):
         self.name = name or _losses._snake(type(self).__name__)
         self._dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
@@ -115,6 +140,12 @@ def _samplewise(values, sample_weight, dtype, reduce_fn):
 
 
 class Sum(Metric):
+    """Metric accumulating the (weighted) sum of the values it is given.
+
+    Args:
+      name: The metric's name (default "sum").
+      dtype: The dtype of the result (default `float32`).
+    """
     def __init__(self, name="sum", dtype=None):
         super().__init__(name, dtype)
         self.total = self.add_variable((), "zeros", name="total")
@@ -128,6 +159,24 @@ class Sum(Metric):
 
 
 class Mean(Metric):
+    """Metric accumulating the (weighted) mean of the values it is given.
+
+    `result()` is `sum(values * sample_weight) / sum(sample_weight)` over every update since the
+    last `reset_state()`.
+
+    Args:
+      name: The metric's name (default "mean").
+      dtype: The dtype of the result (default `float32`).
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> m = keras.metrics.Mean()
+    >>> m.update_state([1.0, 3.0])
+    >>> m.update_state([5.0])
+    >>> float(m.result())
+    3.0
+    """
     def __init__(self, name="mean", dtype=None):
         super().__init__(name, dtype)
         self.total = self.add_variable((), "zeros", name="total")
@@ -167,6 +216,17 @@ class MeanMetricWrapper(Mean):
 # --- accuracy functions (per sample) ------------------------------------------------------------
 
 def accuracy(y_true, y_pred):
+    """Elementwise exact-match accuracy: 1.0 where `y_true == y_pred`.
+
+    The targets are cast to the predictions' dtype first.
+
+    Args:
+      y_true: The targets.
+      y_pred: The predictions.
+
+    Returns:
+      A `float32` tensor of 1.0 (correct) and 0.0 per sample.
+    """
     y_pred = _losses._tensor(y_pred)
     y_true = _losses._tensor(y_true, y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
@@ -174,6 +234,24 @@ def accuracy(y_true, y_pred):
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
+    """Accuracy of binary predictions, averaged over the last axis.
+
+    A prediction counts as 1 when it is above `threshold`.
+
+    Args:
+      y_true: The targets.
+      y_pred: The predictions.
+      threshold: The decision threshold (default 0.5).
+
+    Returns:
+      A `float32` tensor of 1.0 (correct) and 0.0 per sample.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> keras.metrics.binary_accuracy([[1.0], [0.0]], [[0.7], [0.6]]).numpy()
+    array([1., 0.], dtype=float32)
+    """
     y_true, y_pred = _losses._float_pair(y_true, y_pred)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     predicted = A.cast(y_pred > float(threshold), y_true.dtype)
@@ -181,6 +259,17 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 
 
 def categorical_accuracy(y_true, y_pred):
+    """Accuracy of one-hot targets: 1.0 where `argmax(y_pred)` equals `argmax(y_true)`.
+
+    Both have shape `[..., num_classes]`.
+
+    Args:
+      y_true: The targets.
+      y_pred: The predictions.
+
+    Returns:
+      A `float32` tensor of 1.0 (correct) and 0.0 per sample.
+    """
     y_true, y_pred = _losses._float_pair(y_true, y_pred)
     return A.cast(M.equal(M.argmax(y_true, axis=-1), M.argmax(y_pred, axis=-1)), dtypes.float32)
 
@@ -193,6 +282,17 @@ def _sparse_labels(y_true, y_pred):
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
+    """Accuracy of integer targets: 1.0 where `argmax(y_pred)` equals `y_true`.
+
+    `y_true` holds class ids (a trailing axis of length 1 is accepted).
+
+    Args:
+      y_true: The targets.
+      y_pred: The predictions.
+
+    Returns:
+      A `float32` tensor of 1.0 (correct) and 0.0 per sample.
+    """
     y_pred = _losses._tensor(y_pred)
     labels = _sparse_labels(y_true, y_pred)
     return A.cast(M.equal(labels, M.argmax(y_pred, axis=-1)), dtypes.float32)
@@ -208,11 +308,35 @@ def _in_top_k(labels, y_pred, k):
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1.0 where the target class (one-hot `y_true`) is among the `k` highest-scoring classes.
+
+    Ties with the k-th score count as in the top k.
+
+    Args:
+      y_true: The targets.
+      y_pred: The predictions.
+      k: How many top classes count (default 5).
+
+    Returns:
+      A `float32` tensor of 1.0 (correct) and 0.0 per sample.
+    """
     y_true, y_pred = _losses._float_pair(y_true, y_pred)
     return _in_top_k(M.argmax(y_true, axis=-1), y_pred, k)
 
 
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1.0 where the integer target class is among the `k` highest-scoring classes.
+
+    Ties with the k-th score count as in the top k.
+
+    Args:
+      y_true: The targets.
+      y_pred: The predictions.
+      k: How many top classes count (default 5).
+
+    Returns:
+      A `float32` tensor of 1.0 (correct) and 0.0 per sample.
+    """
     y_pred = _losses._tensor(y_pred)
     return _in_top_k(_sparse_labels(y_true, y_pred), y_pred, k)
 
@@ -228,8 +352,14 @@ def _wrapper(class_name, fn, default_name, **defaults):
         for key, value in options.items():
             setattr(self, key, value)
 
-    return type(class_name, (MeanMetricWrapper,), {"__init__": __init__,
-                                                   "__doc__": f"Keras `{class_name}`."})
+    summary, formula, options = _losses.function_doc_parts(fn, defaults)
+    doc = (f"Metric averaging `{fn.__name__}` over every sample seen since the last "
+           f"`reset_state()`.\n\n    Per sample: {summary[0].lower()}{summary[1:]}\n\n"
+           + (f"    {formula}\n\n" if formula else "") + "    Args:\n"
+           + "".join(f"      {line}\n" for line in options)
+           + f"      name: The metric's name (default \"{default_name}\").\n"
+           "      dtype: The dtype of the result (default `float32`).\n")
+    return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc})
 
 
 Accuracy = _wrapper("Accuracy", accuracy, "accuracy")
@@ -267,6 +397,12 @@ SparseCategoricalCrossentropy = _wrapper(
 
 
 class RootMeanSquaredError(Mean):
+    """Metric computing `sqrt(mean(square(y_true - y_pred)))` over all updates.
+
+    Args:
+      name: The metric's name (default "root_mean_squared_error").
+      dtype: The dtype of the result (default `float32`).
+    """
     def __init__(self, name="root_mean_squared_error", dtype=None):
         super().__init__(name, dtype)
 
@@ -372,6 +508,31 @@ class _ConfusionMetric(Metric):
 
 
 class Precision(_ConfusionMetric):
+    """Metric computing precision: the fraction of predicted positives that are positive.
+
+    `precision = true_positives / (true_positives + false_positives)` (0 when nothing was predicted
+    positive). Counts accumulate over batches until `reset_state()`; `sample_weight` weighs each
+    prediction.
+
+    Args:
+      thresholds: A float in [0, 1] or a list of them: a prediction above a threshold counts as
+        positive (default 0.5). With a list, `result()` has one value per threshold.
+      top_k: Optional int: only the k highest-scoring classes of each sample count as
+        predicted positive.
+      class_id: Optional int: compute the metric for this class (column) only.
+      name: The metric's name.
+      dtype: The dtype of the result (default `float32`).
+
+    Raises:
+      InvalidArgumentError: If a threshold lies outside [0, 1].
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> m = keras.metrics.Precision()
+    >>> float(m([0, 1, 1, 1], [1, 0, 1, 1]))
+    0.6666666865348816
+    """
     _counts = ("true_positives", "false_positives")
 
     def result(self):
@@ -380,6 +541,24 @@ class Precision(_ConfusionMetric):
 
 
 class Recall(_ConfusionMetric):
+    """Metric computing recall: the fraction of positives that are predicted positive.
+
+    `recall = true_positives / (true_positives + false_negatives)` (0 when there are no positives).
+    Counts accumulate over batches until `reset_state()`; `sample_weight` weighs each
+    prediction.
+
+    Args:
+      thresholds: A float in [0, 1] or a list of them: a prediction above a threshold counts as
+        positive (default 0.5). With a list, `result()` has one value per threshold.
+      top_k: Optional int: only the k highest-scoring classes of each sample count as
+        predicted positive.
+      class_id: Optional int: compute the metric for this class (column) only.
+      name: The metric's name.
+      dtype: The dtype of the result (default `float32`).
+
+    Raises:
+      InvalidArgumentError: If a threshold lies outside [0, 1].
+    """
     _counts = ("true_positives", "false_negatives")
 
     def result(self):
@@ -388,6 +567,24 @@ class Recall(_ConfusionMetric):
 
 
 class TruePositives(_ConfusionMetric):
+    """Metric counting true positives (positive targets predicted positive).
+
+    The (weighted) count is the result. Counts accumulate over batches until `reset_state()`;
+    `sample_weight` weighs each
+    prediction.
+
+    Args:
+      thresholds: A float in [0, 1] or a list of them: a prediction above a threshold counts as
+        positive (default 0.5). With a list, `result()` has one value per threshold.
+      top_k: Optional int: only the k highest-scoring classes of each sample count as
+        predicted positive.
+      class_id: Optional int: compute the metric for this class (column) only.
+      name: The metric's name.
+      dtype: The dtype of the result (default `float32`).
+
+    Raises:
+      InvalidArgumentError: If a threshold lies outside [0, 1].
+    """
     _counts = ("true_positives",)
 
     def result(self):
@@ -395,6 +592,24 @@ class TruePositives(_ConfusionMetric):
 
 
 class FalsePositives(_ConfusionMetric):
+    """Metric counting false positives (negative targets predicted positive).
+
+    The (weighted) count is the result. Counts accumulate over batches until `reset_state()`;
+    `sample_weight` weighs each
+    prediction.
+
+    Args:
+      thresholds: A float in [0, 1] or a list of them: a prediction above a threshold counts as
+        positive (default 0.5). With a list, `result()` has one value per threshold.
+      top_k: Optional int: only the k highest-scoring classes of each sample count as
+        predicted positive.
+      class_id: Optional int: compute the metric for this class (column) only.
+      name: The metric's name.
+      dtype: The dtype of the result (default `float32`).
+
+    Raises:
+      InvalidArgumentError: If a threshold lies outside [0, 1].
+    """
     _counts = ("false_positives",)
 
     def result(self):
@@ -402,6 +617,24 @@ class FalsePositives(_ConfusionMetric):
 
 
 class TrueNegatives(_ConfusionMetric):
+    """Metric counting true negatives (negative targets predicted negative).
+
+    The (weighted) count is the result. Counts accumulate over batches until `reset_state()`;
+    `sample_weight` weighs each
+    prediction.
+
+    Args:
+      thresholds: A float in [0, 1] or a list of them: a prediction above a threshold counts as
+        positive (default 0.5). With a list, `result()` has one value per threshold.
+      top_k: Optional int: only the k highest-scoring classes of each sample count as
+        predicted positive.
+      class_id: Optional int: compute the metric for this class (column) only.
+      name: The metric's name.
+      dtype: The dtype of the result (default `float32`).
+
+    Raises:
+      InvalidArgumentError: If a threshold lies outside [0, 1].
+    """
     _counts = ("true_negatives",)
 
     def result(self):
@@ -409,6 +642,24 @@ class TrueNegatives(_ConfusionMetric):
 
 
 class FalseNegatives(_ConfusionMetric):
+    """Metric counting false negatives (positive targets predicted negative).
+
+    The (weighted) count is the result. Counts accumulate over batches until `reset_state()`;
+    `sample_weight` weighs each
+    prediction.
+
+    Args:
+      thresholds: A float in [0, 1] or a list of them: a prediction above a threshold counts as
+        positive (default 0.5). With a list, `result()` has one value per threshold.
+      top_k: Optional int: only the k highest-scoring classes of each sample count as
+        predicted positive.
+      class_id: Optional int: compute the metric for this class (column) only.
+      name: The metric's name.
+      dtype: The dtype of the result (default `float32`).
+
+    Raises:
+      InvalidArgumentError: If a threshold lies outside [0, 1].
+    """
     _counts = ("false_negatives",)
 
     def result(self):
@@ -541,10 +792,30 @@ _TABLE = ObjectTable("metric", "keras.metrics", _CLASSES, _ALIASES)
 
 
 def serialize(metric):
+    """Describes a metric as JSON-compatible data.
+
+    Args:
+      metric: A `Metric` instance.
+
+    Returns:
+      A dict with its "class_name" and "config".
+    """
     return _TABLE.serialize(metric)
 
 
 def deserialize(config, custom_objects=None):
+    """Creates a metric from the output of `serialize`, or from a name.
+
+    Args:
+      config: A dict with "class_name" and "config", or a metric name such as "accuracy".
+      custom_objects: Optional dict mapping names to user-defined metrics.
+
+    Returns:
+      A `Metric`.
+
+    Raises:
+      InvalidArgumentError: If the name is unknown.
+    """
     if isinstance(config, str):
         return get(config)
     return _TABLE.from_config_dict(config, custom_objects)

@@ -6,6 +6,11 @@ from ..ops import math_ops as M
 
 
 class Regularizer:
+    """Base class of weight regularizers: `regularizer(weight)` returns a scalar penalty.
+
+    Layers add the penalties of their regularized weights to `layer.losses`, which `Model.fit`
+    adds to the training loss. Subclasses implement `__call__(x)` and `get_config()`.
+    """
     def __call__(self, x):
         return 0.0
 
@@ -46,6 +51,14 @@ class L1L2(Regularizer):
 
 
 class L1(L1L2):
+    """Regularizer penalising `l1 * sum(abs(x))`.
+
+    Args:
+      l1: The non-negative factor (default 0.01).
+
+    Raises:
+      InvalidArgumentError: If `l1` is negative or NaN.
+    """
     def __init__(self, l1=0.01):
         super().__init__(l1=l1)
 
@@ -54,6 +67,20 @@ class L1(L1L2):
 
 
 class L2(L1L2):
+    """Regularizer penalising `l2 * sum(square(x))`.
+
+    Args:
+      l2: The non-negative factor (default 0.01).
+
+    Raises:
+      InvalidArgumentError: If `l2` is negative or NaN.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> float(keras.regularizers.L2(0.5)(ndflow.constant([1.0, 2.0])))
+    2.5
+    """
     def __init__(self, l2=0.01):
         super().__init__(l2=l2)
 
@@ -85,14 +112,41 @@ class OrthogonalRegularizer(Regularizer):
 
 
 def l1(l1=0.01):  # noqa: E741 - Keras's public name
+    """Function form of `L1`: returns `L1(l1)`.
+
+    Args:
+      l1: The factor (default 0.01).
+
+    Returns:
+      An `L1` regularizer.
+    """
     return L1(l1)
 
 
 def l2(l2=0.01):
+    """Function form of `L2`: returns `L2(l2)`.
+
+    Args:
+      l2: The factor (default 0.01).
+
+    Returns:
+      An `L2` regularizer.
+    """
     return L2(l2)
 
 
 def l1_l2(l1=0.01, l2=0.01):  # Keras's function form defaults both to 0.01
+    """Function form of `L1L2`: `l1 * sum(abs(x)) + l2 * sum(square(x))`.
+
+    Unlike the `L1L2` class (both factors 0 by default), both default to 0.01, as in Keras.
+
+    Args:
+      l1: The L1 factor.
+      l2: The L2 factor.
+
+    Returns:
+      An `L1L2` regularizer.
+    """
     return L1L2(l1, l2)
 
 

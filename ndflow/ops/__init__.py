@@ -1,14 +1,17 @@
 """Every primitive op, defined once: kernel, shape/dtype inference and gradient."""
 from . import array_ops, indexing_ops, join_ops, creation_ops, sort_ops  # noqa: F401
 from . import math_ops, scan_ops, clip_ops, linalg_ops  # noqa: F401
+from . import matrix_band_ops  # noqa: F401  (tf.linalg.band_part)
 from . import nn_ops, activation_ops, conv_ops, pooling_ops  # noqa: F401
 from . import depthwise_conv_ops, image_resize_ops, image_transform_ops  # noqa: F401
 from . import image_ops, image_color_ops, image_quality_ops, image_nms_ops  # noqa: F401
 from . import conv3d_ops  # noqa: F401
 from . import state_ops, random_ops, logging_ops, optimizer_ops  # noqa: F401
+from . import multinomial_ops  # noqa: F401  (tf.random.categorical)
 from . import normalization_ops, scatter_ops  # noqa: F401  (lrn, batch norms; scatter)
 from . import rnn_ops  # noqa: F401  (fused LSTM/GRU sequences)
 from . import candidate_sampling_ops  # noqa: F401  (sampled_softmax_loss, nce_loss)
+from . import embedding_ops  # noqa: F401  (tf.nn.embedding_lookup)
 from . import indexed_slices  # noqa: F401  (tf.IndexedSlices)
 from . import string_ops  # noqa: F401  (tf.strings kernels)
 from . import segment_ops, sparse_ops, set_ops  # noqa: F401  (tf.sparse, tf.sets, segments)

@@ -43,6 +43,19 @@ def _relu6_grad_grad(op, gg):
 
 
 def relu6(features, name=None):
+    """Rectified linear unit capped at 6.
+
+    Computes `min(max(x, 0), 6)` elementwise.
+
+    Args:
+      features: A floating-point `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `features`' shape and dtype.
+
+    Gradient: `dy` where 0 < x < 6, 0 elsewhere.
+    """
     return execute(RELU6, (features,), _NO, name)
 
 
@@ -71,6 +84,19 @@ def _elu_grad_grad(op, gg):
 
 
 def elu(features, name=None):
+    """Exponential linear unit.
+
+    Computes `x if x > 0 else exp(x) - 1` elementwise.
+
+    Args:
+      features: A floating-point `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `features`' shape and dtype.
+
+    Gradient: `dy` for x > 0, `dy * (y + 1)` elsewhere (from the output y).
+    """
     return execute(ELU, (features,), _NO, name)
 
 
@@ -98,6 +124,20 @@ def _selu_grad_grad(op, gg):
 
 
 def selu(features, name=None):
+    """Scaled exponential linear unit (self-normalising networks).
+
+    Computes `scale * (x if x > 0 else alpha * (exp(x) - 1))` elementwise. alpha ~ 1.6733 and scale
+    ~ 1.0507 are the constants that keep activations at zero mean and unit variance.
+
+    Args:
+      features: A floating-point `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `features`' shape and dtype.
+
+    Gradient: `dy * scale` for x > 0, `dy * (y + scale * alpha)` elsewhere.
+    """
     return execute(SELU, (features,), _NO, name)
 
 
@@ -124,6 +164,25 @@ def _leaky_relu_grad_grad(op, gg):
 
 
 def leaky_relu(features, alpha=0.2, name=None):
+    """Leaky rectified linear unit.
+
+    Computes `x if x >= 0 else alpha * x` elementwise.
+
+    Args:
+      features: A floating-point `Tensor`.
+      alpha: The slope for negative inputs (default 0.2).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `features`' shape and dtype.
+
+    Gradient: `dy` for x > 0, `alpha * dy` elsewhere.
+
+    Example:
+
+    >>> ndflow.nn.leaky_relu([-1.0, 2.0], alpha=0.1).numpy()
+    array([-0.1,  2. ], dtype=float32)
+    """
     return execute(LEAKY_RELU, (features,), {"alpha": float(alpha)}, name)
 
 
@@ -141,6 +200,19 @@ def _softplus_grad(op, g):
 
 
 def softplus(features, name=None):
+    """Softplus, a smooth approximation of relu.
+
+    Computes `log(exp(x) + 1)` elementwise. Large inputs return x itself (no overflow).
+
+    Args:
+      features: A floating-point `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `features`' shape and dtype.
+
+    Gradient: `dy * sigmoid(x)`.
+    """
     return execute(SOFTPLUS, (features,), _NO, name)
 
 
@@ -155,11 +227,36 @@ def _softsign_grad(op, g):
 
 
 def softsign(features, name=None):
+    """Softsign activation.
+
+    Computes `x / (1 + |x|)` elementwise.
+
+    Args:
+      features: A floating-point `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `features`' shape and dtype.
+
+    Gradient: `dy / (1 + |x|)**2`.
+    """
     return execute(SOFTSIGN, (features,), _NO, name)
 
 
 def gelu(features, approximate=False, name=None):
-    """x * P(X <= x) for X ~ N(0, 1); `approximate=True` uses the tanh formula."""
+    """Gaussian error linear unit: `x * P(X <= x)` for a standard normal `X`.
+
+    Computes `0.5 * x * (1 + erf(x / sqrt(2)))`, or with `approximate=True` the tanh form
+    `0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x**3)))`.
+
+    Args:
+      features: A floating-point `Tensor`.
+      approximate: Whether to use the tanh approximation.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `features`' shape and dtype.
+    """
     x = convert_to_tensor(features)
     if approximate:
         inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)
@@ -168,17 +265,53 @@ def gelu(features, approximate=False, name=None):
 
 
 def swish(features, beta=1.0, name=None):
+    """Swish (also called SiLU) activation.
+
+    Computes `x * sigmoid(beta * x)` elementwise.
+
+    Args:
+      features: A floating-point `Tensor`.
+      beta: The scale inside the sigmoid (default 1.0).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `features`' shape and dtype.
+
+    Gradient: through the composed `x * sigmoid(beta * x)`.
+    """
     x = convert_to_tensor(features)
     scaled = x if beta == 1.0 else x * beta
     return M.multiply(x, M.sigmoid(scaled), name=name)
 
 
 def silu(features, beta=1.0, name=None):
+    """SiLU activation, the same function as `swish`.
+
+    Computes `x * sigmoid(beta * x)` elementwise.
+
+    Args:
+      features: A floating-point `Tensor`.
+      beta: The scale inside the sigmoid (default 1.0).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `features`' shape and dtype.
+
+    Gradient: through the composed `x * sigmoid(beta * x)`.
+    """
     return swish(features, beta, name)
 
 
 def log_sigmoid(x, name=None):
-    """log(sigmoid(x)) = -softplus(-x), finite for large |x|."""
+    """Computes `log(sigmoid(x))` elementwise, as `-softplus(-x)` (finite for large |x|).
+
+    Args:
+      x: A floating-point `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `x`'s shape and dtype (values <= 0).
+    """
     return M.negative(softplus(M.negative(x)), name=name)
 
 

@@ -30,7 +30,25 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
-    """t * clip_norm / max(||t||_2, clip_norm): rescaled only where its norm exceeds clip_norm."""
+    """Rescales `t` so that its L2 norm is at most `clip_norm`.
+
+    Computes `t * clip_norm / max(norm(t), clip_norm)`: unchanged when the norm is small
+    enough. With `axes`, each slice along them is clipped separately.
+
+    Args:
+      t: A floating-point `Tensor` (or `IndexedSlices`).
+      clip_norm: A positive scalar: the largest norm allowed.
+      axes: Optional list of axes the norm is taken over (default: all).
+      name: A name for the operation (optional).
+
+    Returns:
+      A clipped `Tensor` of `t`'s shape.
+
+    Example:
+
+    >>> ndflow.clip_by_norm([3.0, 4.0], 1.0).numpy()
+    array([0.6, 0.8], dtype=float32)
+    """
     t = convert_to_tensor(t)
     square_sum = M.reduce_sum(M.square(t), axis=axes, keepdims=True)
     positive = M.greater(square_sum, 0)
@@ -51,8 +69,21 @@ def global_norm(t_list, name=None):
 
 
 def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
-    """Scales every tensor by clip_norm / max(global_norm, clip_norm); returns
-    (clipped list, global norm)."""
+    """Rescales a list of tensors so that their joint L2 norm is at most `clip_norm`.
+
+    Every tensor is multiplied by `clip_norm / max(global_norm, clip_norm)`, where
+    `global_norm = sqrt(sum(norm(t)**2 for t in t_list))`: the usual gradient clipping, which
+    keeps the gradients' direction.
+
+    Args:
+      t_list: A list of tensors (None entries are kept as None).
+      clip_norm: A positive scalar: the largest global norm allowed.
+      use_norm: Optional precomputed global norm.
+      name: A name for the operation (optional).
+
+    Returns:
+      A pair `(clipped_list, global_norm)`.
+    """
     if isinstance(t_list, TensorLike) or not isinstance(t_list, (list, tuple)):
         raise TypeError("clip_by_global_norm: t_list should be a sequence of tensors.")
     norm_ = global_norm(t_list) if use_norm is None else use_norm

@@ -162,7 +162,24 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
 
 
 def meshgrid(*args, **kwargs):
-    """N-D coordinate grids from 1-D tensors; indexing 'xy' (default) or 'ij'."""
+    """Builds N-D coordinate grids from N 1-D tensors.
+
+    Output `i` repeats input `i` along every other axis. With indexing "xy" (the default,
+    Cartesian) the first two output axes are swapped relative to "ij" (matrix indexing).
+
+    Args:
+      *args: 1-D tensors of one dtype.
+      **kwargs: `indexing` ("xy" or "ij") and `name`.
+
+    Returns:
+      A list of N tensors, each of the grid's shape.
+
+    Example:
+
+    >>> x, y = ndflow.meshgrid([1, 2, 3], [4, 5])
+    >>> x.shape
+    TensorShape([2, 3])
+    """
     indexing = kwargs.pop("indexing", "xy")
     kwargs.pop("name", None)
     if kwargs:
@@ -187,10 +204,27 @@ def meshgrid(*args, **kwargs):
 
 
 def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
-    """mask[i..., j] = j < lengths[i...], for j < maxlen (default: the largest length).
+    """Returns a mask whose row `i` is true at the first `lengths[i]` positions.
+
+    `mask[i..., j] = j < lengths[i...]` for `j < maxlen`.
+
+    Args:
+      lengths: An integer tensor of sequence lengths.
+      maxlen: The length of the new last axis (default: the largest length).
+      dtype: The mask's dtype (default `bool`).
+      name: A name for the operation (optional).
+
+    Returns:
+      A tensor of shape `lengths.shape + [maxlen]`.
 
     Raises:
-      ValueError: if `maxlen` is not a scalar.
+      ValueError: If `maxlen` is not a scalar.
+
+    Example:
+
+    >>> ndflow.sequence_mask([1, 3], 4).numpy()
+    array([[ True, False, False, False],
+           [ True,  True,  True, False]])
     """
     from . import math_ops
     from .array_ops import cast, convert_to_tensor, expand_dims

@@ -65,9 +65,24 @@ def cond(pred, true_fn=None, false_fn=None, name=None, strict=False, fn1=None, f
 
 
 def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
-    """Runs `branch_fns[branch_index]()`, or `default()` (the last branch when None) for an
-    index out of range. `branch_fns` is a list of callables, a list of (int, callable) pairs or
-    a dict from int to callable, whose keys must be 0..n-1."""
+    """Runs `branch_fns[branch_index]()`; an out-of-range index runs `default`.
+
+    Args:
+      branch_index: A scalar `int32` tensor.
+      branch_fns: A list of callables, a list of `(int, callable)` pairs or a dict from int to
+        callable, whose keys must be 0..n-1.
+      default: The callable for an out-of-range index (default: the last branch).
+      name: A name for the operation (default "switch_case").
+
+    Returns:
+      What the chosen branch returns.
+
+    Example:
+
+    >>> int(ndflow.switch_case(ndflow.constant(1), [lambda: ndflow.constant(10),
+    ...                                             lambda: ndflow.constant(20)]))
+    20
+    """
     fns = _canonical_branches(branch_fns)
     if default is not None:
         fns = fns + [default]
@@ -92,7 +107,24 @@ def _canonical_branches(branch_fns):
 
 
 def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
-    """Runs the callable of the first pair whose predicate is true, else `default`."""
+    """Runs the callable of the first pair whose predicate is true, else `default`.
+
+    Args:
+      pred_fn_pairs: A list of `(predicate, callable)` pairs (or a dict); predicates are scalar
+        `bool` tensors.
+      default: The callable used when no predicate holds (default: the last pair's callable,
+        whose predicate is then not tested).
+      exclusive: If true, more than one true predicate is an error (checked eagerly).
+      strict: Accepted for compatibility.
+      name: A name for the operation (default "case").
+
+    Returns:
+      What the chosen callable returns.
+
+    Raises:
+      ValueError: If `pred_fn_pairs` is empty and there is no `default`.
+      InvalidArgumentError: Eagerly with `exclusive=True`, when several predicates are true.
+    """
     if isinstance(pred_fn_pairs, dict):
         pred_fn_pairs = list(pred_fn_pairs.items())
     pairs = list(pred_fn_pairs)
@@ -128,12 +160,31 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     """Repeats `loop_vars = body(*loop_vars)` while `cond(*loop_vars)` is true.
 
     Inside a graph this adds one `While` op: `cond` and `body` are traced once and their
-    compiled plans re-run per iteration. `loop_vars` may be nested (tuples, lists, dicts,
-    TensorArrays); `body` returns the same structure. A loop variable may change shape
-    across iterations only where `shape_invariants` leaves its dimensions unknown.
+    compiled plans re-run per iteration. Eagerly it is a Python loop. `loop_vars` may be nested
+    (tuples, lists, dicts, TensorArrays); `body` returns the same structure. A loop variable may
+    change shape across iterations only where `shape_invariants` leaves its dimensions unknown.
+    Gradients flow through the loop (the backward pass is another loop over saved values).
+
+    Args:
+      cond: A callable returning a scalar `bool` tensor from the loop variables.
+      body: A callable returning the new loop variables (same structure and dtypes).
+      loop_vars: The initial loop variables: a tensor or a (nested) list/tuple/dict of them.
+      shape_invariants: Optional shapes (same structure) with None where a dimension may vary.
+      parallel_iterations: Accepted for compatibility.
+      back_prop: Accepted for compatibility.
+      swap_memory: Accepted for compatibility.
+      maximum_iterations: Optional int: stop after this many iterations even if `cond` holds.
+      name: A name for the operation (optional).
 
     Returns:
       The loop variables after the last iteration, in the structure of `loop_vars`.
+
+    Example:
+
+    >>> i, total = ndflow.while_loop(lambda i, t: i < 4, lambda i, t: (i + 1, t + i),
+    ...                              (ndflow.constant(0), ndflow.constant(0)))
+    >>> int(total)
+    6
     """
     return _while_loop(cond, body, loop_vars, shape_invariants, maximum_iterations, name,
                        same_structure=True)

@@ -172,7 +172,28 @@ def _reshape_target(t, groups):
 
 
 def tensordot(a, b, axes, name=None):
-    """Sums products over the given axes: transposes, reshapes to matrices and one matmul."""
+    """Sums the products of `a` and `b` over the given axes (a generalised matrix product).
+
+    Computed by transposing and reshaping both to matrices and one matmul.
+
+    Args:
+      a: A `Tensor`.
+      b: A `Tensor` of `a`'s dtype.
+      axes: An int N (the last N axes of `a` with the first N of `b`) or a pair of lists
+        `[axes_of_a, axes_of_b]` of equal length.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` whose shape is `a`'s free axes followed by `b`'s.
+
+    Raises:
+      InvalidArgumentError: If the contracted dimensions differ.
+
+    Example:
+
+    >>> ndflow.tensordot(ndflow.ones([2, 3]), ndflow.ones([3, 4]), axes=1).shape
+    TensorShape([2, 4])
+    """
     a = A.convert_to_tensor(a)
     # a NumPy/Python operand takes the other's dtype, as in TensorFlow's binary ops
     b = b if isinstance(b, TensorLike) else A.convert_to_tensor(b, dtype=a.dtype)
@@ -337,7 +358,31 @@ def _norm_axes(axis, rank):
 
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None,  # noqa: A002
          keep_dims=None):
-    """Vector p-norms (over all elements or one axis) and matrix norms (a pair of axes)."""
+    """Computes a vector norm or a matrix norm.
+
+    With `axis` None or an int, the vector p-norm `sum(|x|**ord) ** (1/ord)` over all elements or
+    along that axis; with a pair of axes, a matrix norm of those two dimensions ("euclidean"
+    is then the Frobenius norm; "fro", 1 and `numpy.inf` are also accepted).
+
+    Args:
+      tensor: A floating-point `Tensor`.
+      ord: "euclidean" (default), "fro", a positive number, or `numpy.inf`.
+      axis: None, an int, or a pair of ints for matrix norms.
+      keepdims: If true, reduced axes are kept with length 1.
+      name: A name for the operation (optional).
+      keep_dims: TF1's name for `keepdims`.
+
+    Returns:
+      The norm, a `Tensor` of `tensor`'s dtype.
+
+    Raises:
+      ValueError: For a matrix norm with another `ord` (e.g. 2).
+
+    Example:
+
+    >>> float(ndflow.norm([3.0, 4.0]))
+    5.0
+    """
     keep = bool(keepdims if keepdims is not None else (keep_dims or False))
     x = convert_to_tensor(tensor)
     axes = _norm_axes(axis, x.shape.rank)

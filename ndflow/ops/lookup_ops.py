@@ -514,7 +514,7 @@ class StaticHashTable(_Table):
     >>> table = tf.lookup.StaticHashTable(
     ...     tf.lookup.KeyValueTensorInitializer(["a", "b"], [1, 2]), default_value=-1)
     >>> table.lookup(tf.constant(["a", "z"])).numpy()
-    array([ 1, -1])
+    array([ 1, -1], dtype=int32)
     """
 
     def __init__(self, initializer, default_value, name=None, experimental_is_anonymous=False):

@@ -225,15 +225,45 @@ def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True, sw
 
 def foldl(fn, elems, initializer=None, parallel_iterations=10, back_prop=True, swap_memory=False,
           name=None):
-    """Folds `fn(accumulator, element)` over `elems` from the first element to the last and
-    returns the final accumulator (the first element when `initializer` is None)."""
+    """Folds `fn(accumulator, element)` over `elems` from the first element to the last.
+
+    Args:
+      fn: A callable `(accumulator, element) -> new accumulator`.
+      elems: A tensor (or nested structure of tensors) unpacked along its first dimension.
+      initializer: The starting accumulator (default: the first element, which is then not
+        passed to `fn`).
+      parallel_iterations: Accepted for compatibility.
+      back_prop: Accepted for compatibility.
+      swap_memory: Accepted for compatibility.
+      name: A name for the operation (optional).
+
+    Returns:
+      The final accumulator.
+
+    Example:
+
+    >>> int(ndflow.foldl(lambda total, x: total + x, ndflow.constant([1, 2, 3])))
+    6
+    """
     return _fold(fn, elems, initializer, back_prop, False, name or "foldl", "foldl")
 
 
 def foldr(fn, elems, initializer=None, parallel_iterations=10, back_prop=True, swap_memory=False,
           name=None):
-    """Folds `fn(accumulator, element)` over `elems` from the last element to the first and
-    returns the final accumulator (the last element when `initializer` is None)."""
+    """Folds `fn(accumulator, element)` over `elems` from the last element to the first.
+
+    Args:
+      fn: A callable `(accumulator, element) -> new accumulator`.
+      elems: A tensor (or nested structure of tensors) unpacked along its first dimension.
+      initializer: The starting accumulator (default: the last element).
+      parallel_iterations: Accepted for compatibility.
+      back_prop: Accepted for compatibility.
+      swap_memory: Accepted for compatibility.
+      name: A name for the operation (optional).
+
+    Returns:
+      The final accumulator.
+    """
     return _fold(fn, elems, initializer, back_prop, True, name or "foldr", "foldr")
 
 

@@ -46,6 +46,10 @@ DIV = _binary("RealDiv", lambda xp, x, y: xp.true_divide(x, y),
                              -g * op.outputs[0] / op.inputs[1]])
 def _check_int_divisor(y):
     """TensorFlow's integer FloorDiv/FloorMod raise on a zero divisor (NumPy gives 0)."""
+    if not hasattr(y, "dtype"):  # a Python scalar kept weak by dispatch (`x % 3`)
+        if isinstance(y, int) and y == 0:
+            raise InvalidArgumentError("Integer division by zero")
+        return
     if y.dtype.kind in "iu" and not y.all():
         raise InvalidArgumentError("Integer division by zero")
 
@@ -206,7 +210,24 @@ def _as_tensors(x, y):
 
 
 def truediv(x, y, name=None):
-    """x / y; integer inputs are converted to floating point first, as in TensorFlow."""
+    """Returns `x / y` elementwise, always a floating-point result (the `/` operator).
+
+    Integer inputs are converted first: 8- and 16-bit integers to `float32`, 32- and 64-bit
+    ones to `float64`, as in TensorFlow.
+
+    Args:
+      x: A numeric `Tensor` or convertible value.
+      y: A value of `x`'s dtype, broadcastable against it.
+      name: A name for the operation (optional).
+
+    Returns:
+      A floating-point `Tensor` of the broadcast shape.
+
+    Raises:
+      InvalidArgumentError: If the dtypes differ or the shapes do not broadcast.
+
+    Gradient: `dy / y` for `x` and `-dy * x / y**2` for `y`.
+    """
     xd = getattr(x, "dtype", None)
     if xd is not None and not isinstance(xd, dtypes.DType):
         xd = dtypes.as_dtype(xd)
@@ -695,7 +716,23 @@ def erf(x, name=None):
 # --- safe division and x * log(y) ---------------------------------------------------------------
 
 def divide_no_nan(x, y, name=None):
-    """x / y, and 0 wherever y is 0 (its gradient too)."""
+    """Returns `x / y` elementwise, and 0 wherever `y` is 0.
+
+    The gradient is 0 there too, so a masked division never produces NaN.
+
+    Args:
+      x: A floating-point `Tensor`.
+      y: A tensor of `x`'s dtype (a Python number takes it), broadcastable against `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the broadcast shape.
+
+    Example:
+
+    >>> ndflow.math.divide_no_nan([1.0, 2.0], [0.0, 4.0]).numpy()
+    array([0. , 0.5], dtype=float32)
+    """
     x = convert_to_tensor(x)
     y = convert_to_tensor(y, dtype=x.dtype) if not isinstance(y, TensorLike) else y
     is_zero = equal(y, 0)
@@ -705,7 +742,23 @@ def divide_no_nan(x, y, name=None):
 
 
 def xlogy(x, y, name=None):
-    """x * log(y), and 0 wherever x is 0 (even where y is 0)."""
+    """Returns `x * log(y)` elementwise, and 0 wherever `x` is 0 (even where `y` is 0).
+
+    Useful for entropies, where `0 * log(0)` must count as 0.
+
+    Args:
+      x: A floating-point `Tensor`.
+      y: A tensor of `x`'s dtype, broadcastable against `x`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of the broadcast shape.
+
+    Example:
+
+    >>> ndflow.math.xlogy([0.0, 1.0], [0.0, 1.0]).numpy()
+    array([0., 0.], dtype=float32)
+    """
     x = convert_to_tensor(x)
     y = convert_to_tensor(y, dtype=x.dtype) if not isinstance(y, TensorLike) else y
     x_is_zero = equal(x, 0)

@@ -38,6 +38,24 @@ def _relu_grad_grad(op, gg):
 
 
 def relu(features, name=None):
+    """Rectified linear unit.
+
+    Computes `max(x, 0)` elementwise.
+
+    Args:
+      features: A floating-point `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `features`' shape and dtype.
+
+    Gradient: `dy` where x > 0, 0 elsewhere.
+
+    Example:
+
+    >>> ndflow.nn.relu([-1.0, 2.0]).numpy()
+    array([0., 2.], dtype=float32)
+    """
     return execute(RELU, (features,), _NO, name)
 
 
@@ -72,20 +90,71 @@ def _log_softmax_grad(op, g):
 
 
 def softmax(logits, axis=None, name=None, dim=None):
+    """Computes the softmax `exp(x) / sum(exp(x))` along `axis`.
+
+    The maximum is subtracted first, so large logits do not overflow.
+
+    Args:
+      logits: A floating-point `Tensor`.
+      axis: The axis to normalise over (default -1).
+      name: A name for the operation (optional).
+      dim: TF1's name for `axis`.
+
+    Returns:
+      A `Tensor` of `logits`' shape whose entries along `axis` are positive and sum to 1.
+
+    Gradient: `y * (dy - sum(dy * y, axis))` from the output y.
+
+    Example:
+
+    >>> ndflow.nn.softmax([0.0, 0.0]).numpy()
+    array([0.5, 0.5], dtype=float32)
+    """
     axis = dim if axis is None else axis
     return execute(SOFTMAX, (logits,), {"axis": -1 if axis is None else int(axis)}, name)
 
 
 def log_softmax(logits, axis=None, name=None, dim=None):
+    """Computes `log(softmax(logits))` along `axis`, stably.
+
+    Computed as `x - max - log(sum(exp(x - max)))`, which stays finite for large logits.
+
+    Args:
+      logits: A floating-point `Tensor`.
+      axis: The axis to normalise over (default -1).
+      name: A name for the operation (optional).
+      dim: TF1's name for `axis`.
+
+    Returns:
+      A `Tensor` of `logits`' shape.
+    """
     axis = dim if axis is None else axis
     return execute(LOG_SOFTMAX, (logits,), {"axis": -1 if axis is None else int(axis)}, name)
 
 
 def sigmoid(x, name=None):
+    """Logistic sigmoid `1 / (1 + exp(-x))` elementwise; the same as `ndflow.math.sigmoid`.
+
+    Args:
+      x: A floating-point `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `x`'s shape and dtype, with values in [0, 1].
+    """
     return M.sigmoid(x, name)
 
 
 def tanh(x, name=None):
+    """Hyperbolic tangent elementwise; the same as `ndflow.math.tanh`.
+
+    Args:
+      x: A floating-point `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `x`'s shape and dtype, with values in [-1, 1].
+    """
     return M.tanh(x, name)
 
 
@@ -129,6 +198,29 @@ def _softmax_xent_grad(op, g_loss, g_backprop):
 
 
 def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None):
+    """Cross-entropy between a label distribution and `softmax(logits)`.
+
+    Computes `-sum(labels * log_softmax(logits), axis=-1)` in one fused, numerically stable op.
+    `labels` are probabilities (rows summing to 1, e.g. one-hot); gradients flow to both inputs.
+
+    Args:
+      labels: A `Tensor` of `logits`' shape (cast to `logits`' dtype).
+      logits: Unscaled log-probabilities, `[..., num_classes]`.
+      axis: The class axis; only -1 is supported.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `logits.shape[:-1]`: the loss per example.
+
+    Raises:
+      NotImplementedError: If `axis` is not -1.
+
+    Example:
+
+    >>> loss = ndflow.nn.softmax_cross_entropy_with_logits([[0.0, 1.0]], [[0.0, 0.0]])
+    >>> round(float(loss[0]), 4)
+    0.6931
+    """
     if axis not in (-1, None):
         raise NotImplementedError("softmax_cross_entropy_with_logits: only axis=-1 is supported.")
     logits = convert_to_tensor(logits)
@@ -185,12 +277,49 @@ def _sparse_xent_grad(op, g_loss, g_backprop):
 
 
 def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None, _sentinel=None):
+    """Cross-entropy of integer class labels against `softmax(logits)`.
+
+    Computes `-log_softmax(logits)[label]` for each example, fused and stable for large logits.
+
+    Args:
+      labels: An integer `Tensor` of shape `logits.shape[:-1]`, each in `[0, num_classes)`.
+      logits: Unscaled log-probabilities, `[..., num_classes]`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `labels`' shape and `logits`' dtype: the loss per example.
+
+    Raises:
+      InvalidArgumentError: If a label is out of range or the shapes do not match.
+
+    Gradient: `softmax(logits) - one_hot(labels)` times `dy`; none for `labels`.
+    """
     logits = convert_to_tensor(logits)
     return execute(SPARSE_SOFTMAX_XENT, (logits, labels), _NO, name)[0]
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None, _sentinel=None):
-    """max(x, 0) - x * z + log(1 + exp(-|x|)): exact and stable for large |logits|."""
+    """Elementwise logistic loss between labels `z` in [0, 1] and logits `x`.
+
+    Computes `z * -log(sigmoid(x)) + (1 - z) * -log(1 - sigmoid(x))` in the form
+    `max(x, 0) - x * z + log(1 + exp(-|x|))`, exact and stable for large |logits|. Each
+    entry is an independent binary (multi-label) problem.
+
+    Args:
+      labels: A tensor of `logits`' shape (cast to its dtype).
+      logits: A floating-point tensor.
+      name: A name for the operation (optional).
+      _sentinel: Guards against positional use, as in TensorFlow.
+
+    Returns:
+      A `Tensor` of `logits`' shape: the loss of each entry.
+
+    Example:
+
+    >>> loss = ndflow.nn.sigmoid_cross_entropy_with_logits(labels=[1.0], logits=[0.0])
+    >>> round(float(loss[0]), 4)
+    0.6931
+    """
     logits = convert_to_tensor(logits)
     labels = cast(labels, logits.dtype) if hasattr(labels, "dtype") else \
         convert_to_tensor(labels, dtype=logits.dtype)
@@ -199,10 +328,36 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None, _sent
 
 
 def l2_loss(t, name=None):
+    """Half the sum of squares of `t`: `sum(t ** 2) / 2`, typically a weight penalty.
+
+    Args:
+      t: A floating-point `Tensor`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A scalar `Tensor` of `t`'s dtype.
+
+    Example:
+
+    >>> float(ndflow.nn.l2_loss([1.0, 2.0]))
+    2.5
+    """
     return M.multiply(M.reduce_sum(M.square(t)), 0.5, name=name)
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """Scales `x` to unit L2 norm along `axis`: `x / sqrt(max(sum(x**2), epsilon))`.
+
+    Args:
+      x: A floating-point `Tensor`.
+      axis: The axis (or axes) to normalise over; None normalises over every element.
+      epsilon: The lower bound of the squared norm, avoiding division by zero.
+      name: A name for the operation (optional).
+      dim: TF1's name for `axis`.
+
+    Returns:
+      A `Tensor` of `x`'s shape and dtype.
+    """
     axis = dim if axis is None else axis
     x = convert_to_tensor(x)
     square_sum = M.reduce_sum(M.square(x), axis=axis, keepdims=True)
@@ -210,7 +365,26 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
 
 
 def moments(x, axes, shift=None, keepdims=False, name=None, keep_dims=None):
-    """(mean, variance) of x over `axes`."""
+    """Computes the mean and (population) variance of `x` over `axes`.
+
+    Args:
+      x: A floating-point `Tensor`.
+      axes: A list of ints: the axes to reduce (e.g. `[0]` for per-feature statistics of a
+        batch, `[0, 1, 2]` for NHWC images).
+      shift: Accepted for compatibility (not used).
+      keepdims: If true, reduced axes are kept with length 1.
+      name: A name for the operation (optional).
+      keep_dims: TF1's name for `keepdims`.
+
+    Returns:
+      A `(mean, variance)` pair of tensors.
+
+    Example:
+
+    >>> mean, variance = ndflow.nn.moments(ndflow.constant([1.0, 2.0, 3.0, 4.0]), axes=[0])
+    >>> float(mean), float(variance)
+    (2.5, 1.25)
+    """
     keep = bool(keepdims or keep_dims)
     x = convert_to_tensor(x)
     axes = _norm_axes_list(axes)
@@ -282,8 +456,32 @@ def _python_number(value):
 
 
 def dropout(x, rate=None, noise_shape=None, seed=None, name=None):
-    """tf.nn.dropout: zeroes elements with probability `rate`, scales the rest by
-    1 / (1 - rate). `rate` may be a number or a scalar tensor (checked when it runs)."""
+    """Randomly sets elements to zero with probability `rate`, scaling the rest by `1 / (1 - rate)`.
+
+    The expected value of each element is unchanged. Each call (each run, in a graph) draws a
+    new mask.
+
+    Args:
+      x: A floating-point `Tensor`.
+      rate: The probability of dropping an element: a float in [0, 1) or a scalar tensor
+        (checked when it runs).
+      noise_shape: Optional shape of the keep/drop mask, broadcast against `x` (e.g.
+        `[batch, 1, features]` drops whole features for all time steps).
+      seed: Optional int seed.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `x`'s shape and dtype.
+
+    Raises:
+      ValueError: If `rate` is outside [0, 1).
+
+    Example:
+
+    >>> y = ndflow.nn.dropout(ndflow.ones([1000]), rate=0.5, seed=1)
+    >>> sorted(set(y.numpy().tolist()))
+    [0.0, 2.0]
+    """
     if rate is None:
         raise ValueError("dropout: rate must be given (a float in [0, 1)).")
     x = convert_to_tensor(x)

@@ -53,8 +53,23 @@ def local_response_normalization(input, depth_radius=5, bias=1.0, alpha=1.0,  # 
 
 
 def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
-    """tf.nn.batch_normalization: `scale * (x - mean) / sqrt(variance + epsilon) + offset`
-    (offset and scale may be None); the statistics broadcast against `x`."""
+    """Normalises `x` with given statistics: `scale * (x - mean) / sqrt(variance + epsilon) +
+    offset`.
+
+    The statistics (e.g. from `nn.moments`) broadcast against `x`.
+
+    Args:
+      x: A floating-point `Tensor`.
+      mean: The mean, broadcastable against `x`.
+      variance: The variance, broadcastable against `x`.
+      offset: The offset `beta`, or None.
+      scale: The scale `gamma`, or None.
+      variance_epsilon: A small float added to the variance.
+      name: A name for the operation (optional).
+
+    Returns:
+      The normalised `Tensor`, of `x`'s shape.
+    """
     x = convert_to_tensor(x)
     inv = M.rsqrt(variance + variance_epsilon)
     if scale is not None:

@@ -7,9 +7,11 @@ from ..framework import dtypes
 from ..framework.graph import graph_for_building
 from ..framework.random_seed import eager_seeds, graph_seeds
 from ..framework.registry import execute, op
+from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
 from . import philox
-from .array_ops import _from_shape_input_infer, _is_symbolic_shape, _shape_as_tensor, _static_shape
+from .array_ops import (_from_shape_input_infer, _is_symbolic_shape, _shape_as_tensor,
+                        _static_shape, convert_to_tensor)
 
 
 def _shape_infer(ts, attrs):
@@ -130,27 +132,128 @@ def _num(v):
     return v
 
 
+def _is_number(v):
+    """Whether `v` can be an attribute of the op: a Python or NumPy scalar, or a scalar
+    eager tensor (not a graph tensor, a variable or an array with dimensions)."""
+    if isinstance(v, TensorLike):
+        return isinstance(v, EagerTensor) and v.shape.rank == 0
+    return np.ndim(v) == 0
+
+
+def _scaled(opdef, shape, dtype, seed, name, scale, shift, unit):
+    """`opdef` scaled in the op when `scale` and `shift` are numbers; otherwise, as
+    TensorFlow does, the unit draw (attributes `unit`) scaled in ops, `draw * scale + shift`,
+    so graph tensors and variables work as parameters."""
+    (shift_attr, _), (scale_attr, _) = unit.items()
+    if _is_number(scale) and _is_number(shift):
+        attrs = _attrs(shape, dtype, seed, **{shift_attr: _num(shift), scale_attr: _num(scale)})
+        return _random(opdef, shape, attrs, name)
+    from .math_ops import add, multiply
+    dtype = dtypes.as_dtype(dtype)
+    scale = convert_to_tensor(scale, dtype=dtype)
+    shift = convert_to_tensor(shift, dtype=dtype)
+    draw = _random(opdef, shape, _attrs(shape, dtype, seed, **unit), None)
+    return add(multiply(draw, scale), shift, name=name)
+
+
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
-    attrs = _attrs(shape, dtype, seed, mean=_num(mean), stddev=_num(stddev))
-    return _random(RANDOM_NORMAL, shape, attrs, name)
+    """Draws samples from a normal distribution.
+
+    Args:
+      shape: A list/tuple of ints or a 1-D integer tensor: the output shape.
+      mean: The mean (a scalar, or a tensor broadcastable to `shape`).
+      stddev: The standard deviation.
+      dtype: A floating-point dtype (default `float32`).
+      seed: An optional int; with the global seed (`ndflow.random.set_seed`) it makes the
+        sequence reproducible, as in TensorFlow.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `shape` and `dtype`. In a graph (or `tf.function`) each run draws anew.
+
+    Example:
+
+    >>> ndflow.random.normal([2, 3]).shape
+    TensorShape([2, 3])
+    """
+    return _scaled(RANDOM_NORMAL, shape, dtype, seed, name, stddev, mean,
+                   {"mean": 0.0, "stddev": 1.0})
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
-    attrs = _attrs(shape, dtype, seed, mean=_num(mean), stddev=_num(stddev))
-    return _random(TRUNCATED_NORMAL, shape, attrs, name)
+    """Draws samples from a normal distribution truncated to two standard deviations.
+
+    Values further than `2 * stddev` from the mean are redrawn, so every sample lies within
+    `[mean - 2 stddev, mean + 2 stddev]`.
+
+    Args:
+      shape: A list/tuple of ints or a 1-D integer tensor: the output shape.
+      mean: The mean of the untruncated distribution.
+      stddev: Its standard deviation.
+      dtype: A floating-point dtype (default `float32`).
+      seed: An optional int; with the global seed (`ndflow.random.set_seed`) it makes the
+        sequence reproducible, as in TensorFlow.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `shape` and `dtype`.
+    """
+    return _scaled(TRUNCATED_NORMAL, shape, dtype, seed, name, stddev, mean,
+                   {"mean": 0.0, "stddev": 1.0})
 
 
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
+    """Draws samples uniformly from `[minval, maxval)`.
+
+    Args:
+      shape: A list/tuple of ints or a 1-D integer tensor: the output shape.
+      minval: The inclusive lower bound (default 0).
+      maxval: The exclusive upper bound (default 1 for floating-point dtypes; required for
+        integer dtypes).
+      dtype: The dtype (default `float32`); integer dtypes draw integers.
+      seed: An optional int; with the global seed (`ndflow.random.set_seed`) it makes the
+        sequence reproducible, as in TensorFlow.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `shape` and `dtype`.
+
+    Raises:
+      ValueError: If `dtype` is an integer type and `maxval` is None.
+
+    Example:
+
+    >>> x = ndflow.random.uniform([100], minval=-1.0, maxval=1.0)
+    >>> bool(ndflow.reduce_all((x >= -1.0) & (x < 1.0)))
+    True
+    """
     dtype = dtypes.as_dtype(dtype)
     if maxval is None:
         if dtype.is_integer:
             raise ValueError("random_uniform: maxval must be given for integer dtypes.")
         maxval = 1.0
-    attrs = _attrs(shape, dtype, seed, minval=_num(minval), maxval=_num(maxval))
-    return _random(RANDOM_UNIFORM, shape, attrs, name)
+    if dtype.is_integer or (_is_number(minval) and _is_number(maxval)):
+        attrs = _attrs(shape, dtype, seed, minval=_num(minval), maxval=_num(maxval))
+        return _random(RANDOM_UNIFORM, shape, attrs, name)
+    from .math_ops import subtract
+    minval = convert_to_tensor(minval, dtype=dtype)
+    maxval = convert_to_tensor(maxval, dtype=dtype)
+    return _scaled(RANDOM_UNIFORM, shape, dtype, seed, name, subtract(maxval, minval), minval,
+                   {"minval": 0.0, "maxval": 1.0})
 
 
 def random_shuffle(value, seed=None, name=None):
+    """Shuffles a tensor along its first dimension.
+
+    Args:
+      value: A `Tensor`; its rows (slices along axis 0) are permuted.
+      seed: An optional int; with the global seed (`ndflow.random.set_seed`) it makes the
+        sequence reproducible, as in TensorFlow.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `value`'s shape and dtype.
+    """
     attrs = _with_seeds({"seed": None if seed is None else int(seed)})
     return execute(RANDOM_SHUFFLE, (value,), attrs, name)
 

@@ -111,7 +111,8 @@ def LSTM_SEQUENCE_GRAD(xp, h0, c0, recurrent_kernel, hs, cs, gates, g_hs, g_cs, 
     u_t = recurrent_kernel.T
     for t in range(steps - 1, -1, -1):
         dh = dh + g_hs[t]
-        dc = dc + g_cs[t]
+        if g_cs.ndim:  # a 0-d g_cs: no gradient reaches the cell states (the usual case)
+            dc = dc + g_cs[t]
         c_prev = cs[t - 1] if t else c0
         z = gates[t]
         i, f, g, o = z[:, :n], z[:, n:2 * n], z[:, 2 * n:3 * n], z[:, 3 * n:]
@@ -161,7 +162,9 @@ def _zeros_for(g, like):
 def _lstm_sequence_grad(op, g_hs, g_cs, g_gates):
     h0, c0, kernel = op.inputs[1:4]
     hs, cs, gates = op.outputs
-    inputs = (h0, c0, kernel, hs, cs, gates, _zeros_for(g_hs, hs), _zeros_for(g_cs, cs))
+    if g_cs is None:
+        g_cs = zeros_like(cs[0, 0, 0])
+    inputs = (h0, c0, kernel, hs, cs, gates, _zeros_for(g_hs, hs), g_cs)
     grads = execute(LSTM_SEQUENCE_GRAD, inputs + tuple(op.inputs[5:]), _NO)
     return list(grads) + [None] * (len(op.inputs) - 5)
 

@@ -108,25 +108,84 @@ def _operands(fn, tensor, indices, updates):
 
 
 def tensor_scatter_nd_update(tensor, indices, updates, name=None):
-    """A copy of `tensor` with the slices at `indices` replaced by `updates`."""
+    """Returns a copy of `tensor` with the elements or slices at `indices` replaced by `updates`.
+
+    Args:
+      tensor: The `Tensor` to copy.
+      indices: An integer tensor `[..., K]`: each row indexes the first K dimensions.
+      updates: The values, of shape `indices.shape[:-1] + shape[K:]`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `tensor`'s shape and dtype.
+
+    Raises:
+      InvalidArgumentError: If an index is out of range.
+    """
     args = _operands("tensor_scatter_nd_update", tensor, indices, updates)
     return execute(TENSOR_SCATTER_UPDATE, args, _NO, name)
 
 
 def tensor_scatter_nd_add(tensor, indices, updates, name=None):
-    """A copy of `tensor` with `updates` added at `indices` (repeated indices add up)."""
+    """Returns a copy of `tensor` with `updates` added at `indices` (repeated indices add up).
+
+    Args:
+      tensor: The `Tensor` to copy.
+      indices: An integer tensor `[..., K]`: each row indexes the first K dimensions.
+      updates: The values, of shape `indices.shape[:-1] + shape[K:]`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `tensor`'s shape and dtype.
+
+    Raises:
+      InvalidArgumentError: If an index is out of range.
+    """
     args = _operands("tensor_scatter_nd_add", tensor, indices, updates)
     return execute(TENSOR_SCATTER_ADD, args, _NO, name)
 
 
 def tensor_scatter_nd_sub(tensor, indices, updates, name=None):
-    """A copy of `tensor` with `updates` subtracted at `indices`."""
+    """Returns a copy of `tensor` with `updates` subtracted at `indices`.
+
+    Args:
+      tensor: The `Tensor` to copy.
+      indices: An integer tensor `[..., K]`: each row indexes the first K dimensions.
+      updates: The values, of shape `indices.shape[:-1] + shape[K:]`.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `tensor`'s shape and dtype.
+
+    Raises:
+      InvalidArgumentError: If an index is out of range.
+    """
     args = _operands("tensor_scatter_nd_sub", tensor, indices, updates)
     return execute(TENSOR_SCATTER_SUB, args, _NO, name)
 
 
 def scatter_nd(indices, updates, shape, name=None):
-    """Zeros of `shape` with `updates` added at `indices`."""
+    """Creates a tensor of zeros of `shape` and adds `updates` at `indices`.
+
+    Repeated indices add up.
+
+    Args:
+      indices: An integer tensor `[..., K]`: each row indexes the first K dimensions.
+      updates: The values, of shape `indices.shape[:-1] + shape[K:]`.
+      shape: The result's shape (a list or 1-D integer tensor).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `shape` and `updates`' dtype.
+
+    Raises:
+      InvalidArgumentError: If an index is out of range.
+
+    Example:
+
+    >>> ndflow.scatter_nd([[1], [3]], [9, 8], [5]).numpy()
+    array([0, 9, 0, 8, 0], dtype=int32)
+    """
     shape = [int(d) for d in (shape.numpy() if hasattr(shape, "numpy") else shape)]
     updates = convert_to_tensor(updates)
     _, indices, updates = _operands("scatter_nd", zeros(shape, updates.dtype), indices,

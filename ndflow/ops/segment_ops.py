@@ -247,7 +247,7 @@ def segment_max(data, segment_ids, name=None):
       A `Tensor` of `data`'s dtype and shape `[segment_ids[-1] + 1] + data.shape[1:]`.
 
     Raises:
-        InvalidArgumentError: For ids that are unsorted or negative, or `segment_ids` not matching
+      InvalidArgumentError: For ids that are unsorted or negative, or `segment_ids` not matching
         `data`'s shape.
     """
     return _reduce("max", True, data, segment_ids, None, name)
@@ -267,7 +267,7 @@ def segment_min(data, segment_ids, name=None):
       A `Tensor` of `data`'s dtype and shape `[segment_ids[-1] + 1] + data.shape[1:]`.
 
     Raises:
-        InvalidArgumentError: For ids that are unsorted or negative, or `segment_ids` not matching
+      InvalidArgumentError: For ids that are unsorted or negative, or `segment_ids` not matching
         `data`'s shape.
     """
     return _reduce("min", True, data, segment_ids, None, name)
@@ -287,7 +287,7 @@ def segment_prod(data, segment_ids, name=None):
       A `Tensor` of `data`'s dtype and shape `[segment_ids[-1] + 1] + data.shape[1:]`.
 
     Raises:
-        InvalidArgumentError: For ids that are unsorted or negative, or `segment_ids` not matching
+      InvalidArgumentError: For ids that are unsorted or negative, or `segment_ids` not matching
         `data`'s shape.
     """
     return _reduce("prod", True, data, segment_ids, None, name)
@@ -307,7 +307,7 @@ def segment_mean(data, segment_ids, name=None):
       A `Tensor` of `data`'s dtype and shape `[segment_ids[-1] + 1] + data.shape[1:]`.
 
     Raises:
-        InvalidArgumentError: For ids that are unsorted or negative, or `segment_ids` not matching
+      InvalidArgumentError: For ids that are unsorted or negative, or `segment_ids` not matching
         `data`'s shape.
     """
     return _mean(True, data, segment_ids, None, name)
@@ -337,7 +337,7 @@ def unsorted_segment_max(data, segment_ids, num_segments, name=None):
 
     Args:
       data: A numeric `Tensor`.
-        segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
+      segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
         their entries.
       num_segments: The number of segments (every id must be smaller).
       name: A name for the operation (optional).
@@ -346,7 +346,7 @@ def unsorted_segment_max(data, segment_ids, num_segments, name=None):
       A `Tensor` of `data`'s dtype and shape `[num_segments] + data.shape[segment_ids.rank:]`.
 
     Raises:
-        InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
+      InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
         shape.
     """
     return _reduce("max", False, data, segment_ids, num_segments, name)
@@ -360,7 +360,7 @@ def unsorted_segment_min(data, segment_ids, num_segments, name=None):
 
     Args:
       data: A numeric `Tensor`.
-        segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
+      segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
         their entries.
       num_segments: The number of segments (every id must be smaller).
       name: A name for the operation (optional).
@@ -369,7 +369,7 @@ def unsorted_segment_min(data, segment_ids, num_segments, name=None):
       A `Tensor` of `data`'s dtype and shape `[num_segments] + data.shape[segment_ids.rank:]`.
 
     Raises:
-        InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
+      InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
         shape.
     """
     return _reduce("min", False, data, segment_ids, num_segments, name)
@@ -382,7 +382,7 @@ def unsorted_segment_prod(data, segment_ids, num_segments, name=None):
 
     Args:
       data: A numeric `Tensor`.
-        segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
+      segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
         their entries.
       num_segments: The number of segments (every id must be smaller).
       name: A name for the operation (optional).
@@ -391,7 +391,7 @@ def unsorted_segment_prod(data, segment_ids, num_segments, name=None):
       A `Tensor` of `data`'s dtype and shape `[num_segments] + data.shape[segment_ids.rank:]`.
 
     Raises:
-        InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
+      InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
         shape.
     """
     return _reduce("prod", False, data, segment_ids, num_segments, name)
@@ -404,7 +404,7 @@ def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
 
     Args:
       data: A numeric `Tensor`.
-        segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
+      segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
         their entries.
       num_segments: The number of segments (every id must be smaller).
       name: A name for the operation (optional).
@@ -413,7 +413,7 @@ def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
       A `Tensor` of `data`'s dtype and shape `[num_segments] + data.shape[segment_ids.rank:]`.
 
     Raises:
-        InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
+      InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
         shape.
     """
     return _mean(False, data, segment_ids, num_segments, name)
@@ -426,7 +426,7 @@ def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
 
     Args:
       data: A numeric `Tensor`.
-        segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
+      segment_ids: An integer tensor whose shape is a prefix of `data`'s shape; negative ids drop
         their entries.
       num_segments: The number of segments (every id must be smaller).
       name: A name for the operation (optional).
@@ -435,7 +435,7 @@ def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
       A `Tensor` of `data`'s dtype and shape `[num_segments] + data.shape[segment_ids.rank:]`.
 
     Raises:
-        InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
+      InvalidArgumentError: For an id >= `num_segments`, or `segment_ids` not matching `data`'s
         shape.
     """
     return _mean(False, data, segment_ids, num_segments, name, sqrt=True)

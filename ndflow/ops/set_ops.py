@@ -51,11 +51,22 @@ def _out_idx(out_idx):
 
 
 def unique(x, out_idx=dtypes.int32, name=None):
-    """tf.unique: the distinct elements of a vector in order of first occurrence, and for
-    each element of `x` the position of its value among them.
+    """Finds the distinct elements of a vector, in order of first occurrence.
+
+    Args:
+      x: A 1-D `Tensor`.
+      out_idx: The dtype of `idx`: `int32` (default) or `int64`.
+      name: A name for the operation (optional).
 
     Returns:
-      A namedtuple (y, idx); idx has dtype `out_idx`.
+      A namedtuple `(y, idx)`: `y` holds the distinct values and `idx[i]` is the position of
+      `x[i]`'s value in `y` (so `gather(y, idx)` rebuilds `x`).
+
+    Example:
+
+    >>> y, idx = ndflow.unique([1, 1, 2])
+    >>> y.numpy(), idx.numpy()
+    (array([1, 2], dtype=int32), array([0, 0, 1], dtype=int32))
     """
     y, idx, _ = execute(UNIQUE, (convert_to_tensor(x),), {"out_idx": _out_idx(out_idx)}, name)
     return UniqueOutput(y, idx)

@@ -154,6 +154,17 @@ def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0
 
 
 def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, name=None):
+    """TF1 name of `ndflow.sparse.to_dense`: a dense tensor from a `SparseTensor`.
+
+    Args:
+      sp_input: A `SparseTensor`.
+      default_value: The value of positions not stored (default 0 / empty string).
+      validate_indices: If true, indices must be sorted and unique.
+      name: A name for the operation (optional).
+
+    Returns:
+      A dense `Tensor` of `sp_input.dense_shape`.
+    """
     return to_dense(sp_input, default_value, validate_indices, name)
 
 
@@ -483,6 +494,21 @@ def maximum(sp_a, sp_b, name=None):
 
 
 def minimum(sp_a, sp_b, name=None):
+    """Elementwise minimum of two `SparseTensor`s of the same dense shape.
+
+    Positions present in only one input are compared with 0 (the implicit value).
+
+    Args:
+      sp_a: A `SparseTensor`.
+      sp_b: A `SparseTensor` of the same dense shape and dtype.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `SparseTensor` over the union of both inputs' indices.
+
+    Raises:
+      ValueError: If the dense shapes differ.
+    """
     return _binary_union(sp_a, sp_b, math_ops.minimum, "sparse.minimum")
 
 
@@ -530,10 +556,34 @@ def reduce_max(sp_input, axis=None, keepdims=None, output_is_sparse=False, name=
 
 
 def reduce_sum_sparse(sp_input, axis=None, keepdims=None, name=None):
+    """Sums a `SparseTensor` over `axis`, returning a `SparseTensor`.
+
+    Args:
+      sp_input: A `SparseTensor`.
+      axis: `None` (every axis), an int or a list of ints.
+      keepdims: If true, reduced axes are kept with length 1.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `SparseTensor` holding the sums of the non-empty output positions.
+    """
     return reduce_sum(sp_input, axis, keepdims, output_is_sparse=True, name=name)
 
 
 def reduce_max_sparse(sp_input, axis=None, keepdims=None, name=None):
+    """Maximum of a `SparseTensor` over `axis`, returned as a `SparseTensor`.
+
+    Only the stored values take part (implicit zeros are not compared), as in TensorFlow.
+
+    Args:
+      sp_input: A `SparseTensor`.
+      axis: `None` (every axis), an int or a list of ints.
+      keepdims: If true, reduced axes are kept with length 1.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `SparseTensor` of the maxima.
+    """
     return reduce_max(sp_input, axis, keepdims, output_is_sparse=True, name=name)
 
 

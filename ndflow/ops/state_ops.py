@@ -8,16 +8,68 @@ def _check(ref, fn):
 
 
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    """TF1: sets a variable to `value`.
+
+    The same as `ref.assign(value)`. In a TF1 graph it returns an op that performs the update
+    when run; eagerly the update happens at once.
+
+    Args:
+      ref: A `Variable`.
+      value: A `Tensor` (or convertible value) of `ref`'s dtype and shape.
+      validate_shape: Accepted for TensorFlow compatibility.
+      use_locking: Accepted for TensorFlow compatibility; ignored.
+      name: A name for the operation (optional).
+
+    Returns:
+      The variable's new value (a tensor in graphs).
+
+    Raises:
+      TypeError: If `ref` is not a variable.
+    """
     _check(ref, "assign")
     return ref.assign(value, name=name)
 
 
 def assign_add(ref, value, use_locking=None, name=None):
+    """TF1: adds `value` to a variable.
+
+    The same as `ref.assign_add(value)`. In a TF1 graph it returns an op that performs the update
+    when run; eagerly the update happens at once.
+
+    Args:
+      ref: A `Variable`.
+      value: A `Tensor` (or convertible value) of `ref`'s dtype and shape.
+      use_locking: Accepted for TensorFlow compatibility; ignored.
+      name: A name for the operation (optional).
+
+    Returns:
+      The variable's new value (a tensor in graphs).
+
+    Raises:
+      TypeError: If `ref` is not a variable.
+    """
     _check(ref, "assign_add")
     return ref.assign_add(value, name=name)
 
 
 def assign_sub(ref, value, use_locking=None, name=None):
+    """TF1: subtracts `value` from a variable.
+
+    The same as `ref.assign_sub(value)`. In a TF1 graph it returns an op that performs the update
+    when run; eagerly the update happens at once.
+
+    Args:
+      ref: A `Variable`.
+      value: A `Tensor` (or convertible value) of `ref`'s dtype and shape.
+      use_locking: Accepted for TensorFlow compatibility; ignored.
+      name: A name for the operation (optional).
+
+    Returns:
+      The variable's new value (a tensor in graphs).
+
+    Raises:
+      TypeError: If `ref` is not a variable.
+    """
     _check(ref, "assign_sub")
     return ref.assign_sub(value, name=name)
 

@@ -41,6 +41,11 @@ def record_if(condition):
 
 
 def should_record_summaries():
+    """Tells whether summary calls write anything now.
+
+    Returns:
+      True when there is a default writer and every enclosing `record_if` condition holds.
+    """
     if default_writer() is None:
         return False
     for condition in _record_stack:
@@ -91,6 +96,21 @@ def scalar(name, data, step=None, description=None):
 
 
 def histogram(name, data, step=None, buckets=None, description=None):
+    """Writes a histogram of `data`'s values to the default summary writer.
+
+    Args:
+      name: The summary's tag.
+      data: A numeric tensor of any shape.
+      step: The step (default: the writer's default step, see `experimental.set_step`).
+      buckets: The number of buckets (default 30, as TensorBoard uses).
+      description: Accepted for compatibility.
+
+    Returns:
+      True if the summary was written, False when there is no default writer or recording is off.
+
+    Raises:
+      ValueError: If no step is given and no default step is set.
+    """
     return _write("histogram", name, data, step, (("buckets", buckets),))
 
 
@@ -113,6 +133,17 @@ def audio(name, data, sample_rate, step=None, max_outputs=3, encoding=None, desc
 
 
 def text(name, data, step=None, description=None):
+    """Writes a string (or a tensor of strings) to the default summary writer.
+
+    Args:
+      name: The summary's tag.
+      data: A string or string tensor.
+      step: The step (default: the writer's default step).
+      description: Accepted for compatibility.
+
+    Returns:
+      True if the summary was written, False when there is no default writer or recording is off.
+    """
     if isinstance(data, EagerTensor):
         data = data.numpy()
     return _write("text", name, data, step)
@@ -150,12 +181,23 @@ def as_graph(obj):
 
 
 def flush(writer=None, name=None):
+    """Writes buffered summaries of `writer` (default: the default writer) to disk.
+
+    Args:
+      writer: A summary writer (optional).
+      name: Accepted for compatibility.
+    """
     writer = writer if writer is not None else default_writer()
     if writer is not None:
         writer.flush()
 
 
 def _get_step():
+    """Returns the default summary step (`tf.summary.experimental.get_step`), or None.
+
+    Returns:
+      The step set with `set_step` or the innermost `as_default(step=...)`.
+    """
     return default_step()
 
 

@@ -41,14 +41,52 @@ def _summary_op(kind, name, data, collections, family=None, options=()):
 
 
 def scalar(name, tensor, collections=None, family=None):
+    """TF1: an op producing a serialized `Summary` with a scalar value.
+
+    Run it (or `tf.compat.v1.summary.merge_all()`) in a Session and pass the result to
+    `FileWriter.add_summary`.
+
+    Args:
+      name: The tag.
+      tensor: A real numeric scalar tensor.
+      collections: Graph collections to add the op to (default [GraphKeys.SUMMARIES]).
+      family: Optional prefix of the tag, as a name scope.
+
+    Returns:
+      A scalar `string` tensor.
+    """
     return _summary_op("scalar", name, tensor, collections, family)
 
 
 def histogram(name, values, collections=None, family=None):
+    """TF1: an op producing a serialized `Summary` with a histogram of `values`.
+
+    Args:
+      name: The tag.
+      values: A real numeric tensor of any shape.
+      collections: Graph collections to add the op to (default [GraphKeys.SUMMARIES]).
+      family: Optional prefix of the tag, as a name scope.
+
+    Returns:
+      A scalar `string` tensor.
+    """
     return _summary_op("histogram", name, values, collections, family)
 
 
 def image(name, tensor, max_outputs=3, collections=None, family=None):
+    """TF1: an op producing a serialized `Summary` with up to `max_outputs` images.
+
+    Args:
+      name: The tag.
+      tensor: A `[batch, height, width, channels]` tensor (floats in [0, 1] or uint8; 1, 3 or
+        4 channels).
+      max_outputs: The most images to keep (default 3).
+      collections: Graph collections to add the op to (default [GraphKeys.SUMMARIES]).
+      family: Optional prefix of the tag, as a name scope.
+
+    Returns:
+      A scalar `string` tensor.
+    """
     return _summary_op("image", name, tensor, collections, family,
                        (("max_outputs", max_outputs),))
 
@@ -62,6 +100,16 @@ def audio(name, tensor, sample_rate, max_outputs=3, collections=None, family=Non
 
 
 def text(name, tensor, collections=None):
+    """TF1: an op producing a serialized `Summary` with text.
+
+    Args:
+      name: The tag.
+      tensor: A string tensor.
+      collections: Graph collections to add the op to.
+
+    Returns:
+      A scalar `string` tensor.
+    """
     return _summary_op("text", name, tensor, collections)
 
 

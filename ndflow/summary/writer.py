@@ -21,6 +21,11 @@ def _default_stack():
 
 
 def default_writer():
+    """Returns the innermost summary writer made default with `writer.as_default()`.
+
+    Returns:
+      A summary writer, or None.
+    """
     stack = _default_stack()
     return stack[-1][0] if stack else None
 
@@ -35,6 +40,11 @@ def default_step():
 
 
 def set_step(step):
+    """Sets the default step used by summary calls that pass no `step`.
+
+    Args:
+      step: An int or an int64 tensor/variable.
+    """
     _default_stack()
     _state.step = step
 
@@ -148,6 +158,11 @@ def create_file_writer(logdir, max_queue=None, flush_millis=None, filename_suffi
 
 
 def create_noop_writer():
+    """Returns a summary writer that writes nothing (handy to turn summaries off).
+
+    Returns:
+      A writer with the usual interface (`as_default`, `flush`, `close`).
+    """
     return NoopWriter()
 
 

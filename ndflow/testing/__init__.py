@@ -73,6 +73,15 @@ def compute_gradient(f, x, delta=None):
 
 
 def max_error(theoretical, numerical):
+    """The largest absolute difference between theoretical and numerical Jacobians.
+
+    Args:
+      theoretical: A list of arrays, e.g. the first result of `compute_gradient`.
+      numerical: A list of arrays of the same shapes (the second result).
+
+    Returns:
+      A float (0 for empty Jacobians).
+    """
     return max(float(np.max(np.abs(t - n))) if t.size else 0.0
                for t, n in zip(theoretical, numerical))
 

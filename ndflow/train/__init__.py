@@ -4,6 +4,17 @@ from .optimizer import (AdagradOptimizer, AdamOptimizer, GradientDescentOptimize
 
 
 def get_or_create_global_step(graph=None):
+    """Returns the graph's global step variable, creating it (an `int64` 0) if needed.
+
+    The variable is kept in the graph's "global_step" collection; passing it as
+    `minimize(global_step=...)` increments it at every training step.
+
+    Args:
+      graph: The graph (default: the default graph).
+
+    Returns:
+      The global step `Variable`.
+    """
     from ..framework.graph import get_default_graph
     from ..framework.context import building_graph
     from ..framework.variables import Variable
@@ -19,6 +30,14 @@ def get_or_create_global_step(graph=None):
 
 
 def get_global_step(graph=None):
+    """Returns the graph's global step variable, or None if none was created.
+
+    Args:
+      graph: The graph (default: the default graph).
+
+    Returns:
+      A `Variable` or None.
+    """
     from ..framework.graph import get_default_graph
     found = (graph or get_default_graph()).get_collection("global_step")
     return found[0] if found else None

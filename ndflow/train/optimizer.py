@@ -10,6 +10,16 @@ from ..ops import update_rules as R
 
 
 class Optimizer:
+    """Base class of the TF1 optimizers (`tf.compat.v1.train.*Optimizer`).
+
+    `minimize(loss)` = `compute_gradients` + `apply_gradients`: in a graph it returns the train
+    op to run in a `Session`; eagerly `loss` must be a callable and the variables update at
+    once. Slot variables (momenta, accumulators) are created per variable on first use.
+
+    Args:
+      use_locking: Accepted for TF1 compatibility.
+      name: The optimizer's name, used for slot variable names.
+    """
     GATE_NONE, GATE_OP, GATE_GRAPH = 0, 1, 2
 
     def __init__(self, use_locking=False, name="Optimizer"):
@@ -109,6 +119,21 @@ def _hyper(value):
 
 
 class GradientDescentOptimizer(Optimizer):
+    """TF1 optimizer applying plain gradient descent: `var -= learning_rate * grad`.
+
+    Args:
+      learning_rate: A float (or tensor): the step size.
+      use_locking: Accepted for TF1 compatibility.
+      name: The optimizer's name (default "GradientDescent").
+
+    Example:
+
+    >>> import ndflow.compat.v1 as tf1
+    >>> w = ndflow.Variable(1.0)
+    >>> _ = tf1.train.GradientDescentOptimizer(0.1).minimize(lambda: w * w, var_list=[w])
+    >>> round(float(w.numpy()), 4)
+    0.8
+    """
     def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
         super().__init__(use_locking, name)
         self._lr = learning_rate
@@ -118,6 +143,17 @@ class GradientDescentOptimizer(Optimizer):
 
 
 class MomentumOptimizer(Optimizer):
+    """TF1 optimizer with momentum: `accum = momentum * accum + grad; var -= learning_rate * accum`.
+
+    With `use_nesterov`, `var -= learning_rate * (grad + momentum * accum)`.
+
+    Args:
+      learning_rate: A float (or tensor): the step size.
+      momentum: The momentum factor.
+      use_locking: Accepted for TF1 compatibility.
+      name: The optimizer's name (default "Momentum").
+      use_nesterov: Whether to use Nesterov momentum.
+    """
     def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum",
                  use_nesterov=False):
         super().__init__(use_locking, name)
@@ -129,6 +165,20 @@ class MomentumOptimizer(Optimizer):
 
 
 class AdamOptimizer(Optimizer):
+    """TF1 Adam optimizer.
+
+    `lr_t = learning_rate * sqrt(1 - beta2**t) / (1 - beta1**t)`, then
+    `m = beta1 * m + (1 - beta1) * g`, `v = beta2 * v + (1 - beta2) * g**2` and
+    `var -= lr_t * m / (sqrt(v) + epsilon)` (TF1's epsilon placement).
+
+    Args:
+      learning_rate: The step size (default 0.001).
+      beta1: Decay rate of the first moment (default 0.9).
+      beta2: Decay rate of the second moment (default 0.999).
+      epsilon: Small constant for numerical stability (default 1e-8).
+      use_locking: Accepted for TF1 compatibility.
+      name: The optimizer's name (default "Adam").
+    """
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
                  use_locking=False, name="Adam"):
         super().__init__(use_locking, name)
@@ -170,6 +220,21 @@ class AdamOptimizer(Optimizer):
 
 
 class RMSPropOptimizer(Optimizer):
+    """TF1 RMSProp optimizer.
+
+    `ms = decay * ms + (1 - decay) * g**2`, `mom = momentum * mom + learning_rate * g /
+    sqrt(ms + epsilon)`, `var -= mom` (with `centered`, `ms` minus the squared mean gradient).
+    The mean square starts at 1, as in TF1.
+
+    Args:
+      learning_rate: A float (or tensor): the step size.
+      decay: Decay rate of the mean square (default 0.9).
+      momentum: The momentum factor (default 0).
+      epsilon: Small constant for numerical stability (default 1e-10).
+      use_locking: Accepted for TF1 compatibility.
+      centered: Whether to normalise by the estimated variance.
+      name: The optimizer's name (default "RMSProp").
+    """
     def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10, use_locking=False,
                  centered=False, name="RMSProp"):
         super().__init__(use_locking, name)
@@ -184,6 +249,14 @@ class RMSPropOptimizer(Optimizer):
 
 
 class AdagradOptimizer(Optimizer):
+    """TF1 Adagrad optimizer: `accum += g**2; var -= learning_rate * g / sqrt(accum)`.
+
+    Args:
+      learning_rate: A float (or tensor): the step size.
+      initial_accumulator_value: The starting value of the accumulators (default 0.1).
+      use_locking: Accepted for TF1 compatibility.
+      name: The optimizer's name (default "Adagrad").
+    """
     def __init__(self, learning_rate, initial_accumulator_value=0.1, use_locking=False,
                  name="Adagrad"):
         super().__init__(use_locking, name)

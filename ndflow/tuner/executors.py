@@ -11,6 +11,11 @@ import multiprocessing
 
 
 class TrialExecutor:
+    """Base class of the engines that run trials (in this process, in threads or on Dask).
+
+    Subclasses implement `submit(fn, *args)` returning a future, `wait_first(futures)` and
+    `shutdown()`; `max_workers` says how many trials run at once.
+    """
     max_workers = 1
 
     def submit(self, fn, *args):

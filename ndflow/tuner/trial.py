@@ -130,6 +130,7 @@ class MetricsTracker:
 
 
 class TrialStatus:
+    """The states of a trial: RUNNING, IDLE, INVALID, STOPPED, COMPLETED and FAILED."""
     RUNNING = "RUNNING"
     IDLE = "IDLE"
     INVALID = "INVALID"
@@ -142,6 +143,13 @@ _STATUSES = {v for k, v in vars(TrialStatus).items() if k.isupper()}
 
 
 class Trial:
+    """One run of the search: its hyperparameter values, status, metrics and score.
+
+    Args:
+      hyperparameters: The trial's `HyperParameters` (with values set).
+      trial_id: Its id (a string).
+      status: A `TrialStatus` value (default RUNNING).
+    """
     def __init__(self, hyperparameters, trial_id=None, status=TrialStatus.RUNNING):
         self.hyperparameters = hyperparameters
         self.trial_id = trial_id

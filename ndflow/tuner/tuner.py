@@ -516,6 +516,25 @@ def _split_oracle_kwargs(kwargs):
 
 
 class RandomSearch(Tuner):
+    """Tuner trying hyperparameter values drawn at random.
+
+    Args:
+      hypermodel: A `HyperModel`, or a function `build_model(hp)` returning a compiled model.
+      objective: What to optimise: a metric name such as "val_loss" (direction inferred), an
+        `Objective`, or a list of them.
+      max_trials: The number of models to try (default 10).
+      seed: Optional int seed.
+      **kwargs: The `Tuner` options: `directory`, `project_name`, `overwrite`,
+        `executions_per_trial`, `max_parallel_trials`, `executor`, ... and oracle options
+        (`hyperparameters`, `tune_new_entries`, `allow_new_entries`...).
+
+    Example:
+
+    >>> import ndflow.tuner as kt
+    >>> hp = kt.HyperParameters()
+    >>> hp.Int("units", 8, 64, step=8)
+    8
+    """
     def __init__(self, hypermodel=None, objective=None, max_trials=10, seed=None, **kwargs):
         oracle = oracle_module.RandomSearchOracle(objective=objective, max_trials=max_trials,
                                                   seed=seed, **_split_oracle_kwargs(kwargs))
@@ -523,6 +542,17 @@ class RandomSearch(Tuner):
 
 
 class GridSearch(Tuner):
+    """Tuner trying every combination of the hyperparameters' values, in order.
+
+    Args:
+      hypermodel: A `HyperModel`, or a function `build_model(hp)`.
+      objective: What to optimise (a metric name, an `Objective` or a list).
+      max_trials: Optional limit on the number of trials (default: the whole grid).
+      seed: Optional int seed.
+      **kwargs: The `Tuner` options: `directory`, `project_name`, `overwrite`,
+        `executions_per_trial`, `max_parallel_trials`, `executor`, ... and oracle options
+        (`hyperparameters`, `tune_new_entries`, `allow_new_entries`...).
+    """
     def __init__(self, hypermodel=None, objective=None, max_trials=None, seed=None, **kwargs):
         oracle = oracle_module.GridSearchOracle(objective=objective, max_trials=max_trials,
                                                 seed=seed, **_split_oracle_kwargs(kwargs))
@@ -530,6 +560,26 @@ class GridSearch(Tuner):
 
 
 class BayesianOptimization(Tuner):
+    """Tuner choosing each trial with a Gaussian-process model of past results.
+
+    After `num_initial_points` random trials, the next values optimise an acquisition function
+    of the model's prediction: by default the confidence bound `mean - beta * std` of the
+    (minimised) objective, or the expected improvement.
+
+    Args:
+      hypermodel: A `HyperModel`, or a function `build_model(hp)`.
+      objective: What to optimise (a metric name, an `Objective` or a list).
+      max_trials: The number of trials (default 10).
+      num_initial_points: Random trials before the model is used (default: 3 times the number
+        of tuned hyperparameters, at least 3).
+      alpha: Noise added to the Gaussian process's kernel diagonal (default 1e-4).
+      beta: The exploration factor of the confidence bound (default 2.6).
+      acquisition: "ucb" (default) or "ei".
+      seed: Optional int seed.
+      **kwargs: The `Tuner` options: `directory`, `project_name`, `overwrite`,
+        `executions_per_trial`, `max_parallel_trials`, `executor`, ... and oracle options
+        (`hyperparameters`, `tune_new_entries`, `allow_new_entries`...).
+    """
     def __init__(self, hypermodel=None, objective=None, max_trials=10, num_initial_points=None,
                  alpha=1e-4, beta=2.6, acquisition="ucb", seed=None, **kwargs):
         oracle = oracle_module.BayesianOptimizationOracle(

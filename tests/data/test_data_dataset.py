@@ -105,6 +105,29 @@ def test_interleave_flat_map_window_as_tensorflow_documents():
         lambda x: tf.data.Dataset.range(x))) == [0, 0, 1]
 
 
+def test_flat_map_traces_inner_functions_once_and_relaxes_its_spec():
+    calls = []
+
+    def double(y):
+        calls.append(1)  # runs when traced, not when the plan runs
+        return y * 2
+
+    ds = tf.data.Dataset.range(20).flat_map(lambda x: tf.data.Dataset.range(2).map(double))
+    assert values(ds) == [0, 2] * 20
+    assert len(calls) <= 2  # the probe and the first element at most, not once per element
+    # a closure over the element traces per element, and sees each element's value
+    shifted = tf.data.Dataset.range(3).flat_map(
+        lambda x: tf.data.Dataset.range(2).map(lambda y: y + x))
+    assert values(shifted) == [0, 1, 1, 2, 2, 3]
+    # unknown input dimensions stay unknown in the inner spec (as TensorFlow's trace says)
+    ragged_rows = tf.data.Dataset.range(3).map(lambda x: tf.fill([x], x))
+    ds = ragged_rows.flat_map(lambda v: tf.data.Dataset.from_tensors(v).repeat(2))
+    assert ds.element_spec == tf.TensorSpec([None], tf.int64)
+    assert [v.tolist() for v in ds.as_numpy_iterator()] == [[], [], [1], [1], [2, 2], [2, 2]]
+    assert ragged_rows.flat_map(tf.data.Dataset.from_tensor_slices).element_spec == \
+        tf.TensorSpec([], tf.int64)
+
+
 def test_zip_concatenate_enumerate():
     z = tf.data.Dataset.zip(tf.data.Dataset.range(3), tf.data.Dataset.range(4, 10))
     assert [tuple(map(int, p)) for p in z.as_numpy_iterator()] == [(0, 4), (1, 5), (2, 6)]

@@ -48,3 +48,33 @@ def test_text_dataset_from_directory(tmp_path):
         sorted(texts.numpy().tolist()) == [b"awful", b"bad", b"good"]
     assert dict(zip(texts.numpy().tolist(), labels.numpy().tolist())) == {
         b"bad": 0, b"awful": 0, b"good": 1}
+
+
+def test_aspect_ratio_options_and_channels_first_match_keras(tmp_path):
+    # Keras 3's batches for the same files (tools/make_keras_directory_fixtures.py)
+    import os
+    ref = np.load(os.path.join(os.path.dirname(__file__), "fixtures", "keras_directory.npz"))
+    (tmp_path / "a").mkdir()
+    for name in ("tall", "wide"):
+        PIL.fromarray(ref[f"image_{name}"]).save(tmp_path / "a" / f"{name}.png")
+    cases = {"pad_8x12_nearest": dict(image_size=(8, 12), interpolation="nearest",
+                                      pad_to_aspect_ratio=True),
+             "pad_8x4_bilinear": dict(image_size=(8, 4), pad_to_aspect_ratio=True),
+             "pad_5x7_bilinear": dict(image_size=(5, 7), pad_to_aspect_ratio=True),
+             "crop_8x12_nearest": dict(image_size=(8, 12), interpolation="nearest",
+                                       crop_to_aspect_ratio=True),
+             "crop_5x7_bilinear": dict(image_size=(5, 7), crop_to_aspect_ratio=True),
+             "plain_5x7_bicubic": dict(image_size=(5, 7), interpolation="bicubic"),
+             "pad_6x6_first": dict(image_size=(6, 6), pad_to_aspect_ratio=True,
+                                   data_format="channels_first")}
+    for name, kwargs in cases.items():
+        ds = keras.utils.image_dataset_from_directory(tmp_path, shuffle=False, batch_size=2,
+                                                      verbose=False, **kwargs)
+        images = next(iter(ds))[0].numpy()
+        assert ds.element_spec[0].shape.as_list() == [None] + list(ref[name].shape[1:])
+        np.testing.assert_allclose(images, ref[name], atol=1e-4, err_msg=name)
+    padded = ref["pad_8x12_nearest"][1]  # the wide image, 4x8 -> 6x12 between black bars
+    assert not padded[0].any() and not padded[-1].any() and padded[1:7].all()
+    with pytest.raises(ValueError, match="Only one of"):
+        keras.utils.image_dataset_from_directory(tmp_path, crop_to_aspect_ratio=True,
+                                                 pad_to_aspect_ratio=True, verbose=False)

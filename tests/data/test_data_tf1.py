@@ -48,6 +48,45 @@ def test_reinitializable_iterator_from_structure():
         assert sess.run(nxt) == 0
 
 
+def test_feedable_iterator_switches_datasets_by_string_handle():
+    # the TF1 guide's pattern: one get_next, a handle placeholder, train/validation handles
+    g = tf.Graph()
+    with g.as_default():
+        train = tf.data.Dataset.range(100).map(lambda x: (x, -x)).repeat()
+        val = tf.data.Dataset.range(1000, 1003).map(lambda x: (x, -x))
+        handle = tf.placeholder(tf.string, shape=[])
+        iterator = tf.data.Iterator.from_string_handle(
+            handle, tf.data.get_output_types(train), tf.data.get_output_shapes(train))
+        x, y = iterator.get_next()
+        train_it = tf.data.make_one_shot_iterator(train)
+        val_it = tf.data.make_initializable_iterator(val)
+        other = tf.data.make_one_shot_iterator(tf.data.Dataset.range(3).map(
+            lambda v: tf.cast(v, tf.float32)))
+        with tf.Session() as sess:
+            train_h, val_h, other_h = sess.run([train_it.string_handle(),
+                                                val_it.string_handle(),
+                                                other.string_handle()])
+            assert isinstance(train_h, bytes) and train_h != val_h
+            assert [sess.run(x, {handle: train_h}) for _ in range(3)] == [0, 1, 2]
+            with pytest.raises(tf.errors.FailedPreconditionError):
+                sess.run(x, {handle: val_h})  # not initialized yet
+            for _ in range(2):  # a validation pass, then start it again
+                sess.run(val_it.initializer)
+                assert [tuple(sess.run((x, y), {handle: val_h})) for _ in range(3)] == [
+                    (1000, -1000), (1001, -1001), (1002, -1002)]
+                with pytest.raises(tf.errors.OutOfRangeError):
+                    sess.run(x, {handle: val_h})
+            assert sess.run(x, {handle: train_h}) == 3  # training resumes where it was
+            with pytest.raises(tf.errors.InvalidArgumentError, match="was made for"):
+                sess.run(x, {handle: other_h})  # elements of another structure
+            with pytest.raises(tf.errors.InvalidArgumentError, match="live iterator"):
+                sess.run(x, {handle: b"junk"})
+        with tf.Session() as sess2:  # each session keeps its own positions
+            assert sess2.run(x, {handle: train_h}) == 0
+    with pytest.raises(ValueError, match="scalar"):
+        tf.data.Iterator.from_string_handle(tf.constant(["a", "b"]), tf.int64)
+
+
 def test_fifo_queue_threads_and_close():
     q = tf.FIFOQueue(3, tf.float32, shapes=[()])
     enq = q.enqueue_many([[1.0, 2.0, 3.0]])

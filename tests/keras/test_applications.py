@@ -242,3 +242,32 @@ def test_mismatched_h5_changes_nothing(keras_files):
     with pytest.raises(ValueError):
         model.load_weights(str(keras_files / "MobileNetV2.h5"))
     assert all(np.array_equal(a, w.numpy()) for a, w in zip(before, model.weights))
+
+
+def test_legacy_h5_by_position_by_name_and_chunked_names(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    keras.backend.clear_session()
+    inputs = keras.Input((4,))
+    outputs = keras.layers.Dense(2, name="b")(keras.layers.Dense(3, name="a")(inputs))
+    model = keras.Model(inputs, outputs)
+    rng = np.random.default_rng(0)
+    values = [rng.normal(size=s).astype(np.float32) for s in ((4, 3), (3,), (3, 2), (2,))]
+    path = tmp_path / "legacy.h5"
+    with h5py.File(path, "w") as f:  # names split over two attributes, as Keras 2 does
+        f.attrs["layer_names0"] = [b"input_1", b"x"]
+        f.attrs["layer_names1"] = [b"y"]
+        f.create_group("input_1").attrs["weight_names"] = np.array([], dtype="S1")
+        for layer, (k, b) in (("x", values[:2]), ("y", values[2:])):
+            g = f.create_group(layer)
+            g.attrs["weight_names"] = [f"{layer}/kernel:0".encode(), f"{layer}/bias:0".encode()]
+            g.create_dataset(f"{layer}/kernel:0", data=k)
+            g.create_dataset(f"{layer}/bias:0", data=b)
+    model.load_weights(path)  # other names: matched by position, like Keras
+    for got, want in zip(model.get_weights(), values):
+        np.testing.assert_array_equal(got, want)
+    before = model.get_weights()
+    model.load_weights(path, by_name=True)  # no name in common: nothing loaded
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    extra = keras.Model(inputs, keras.layers.Dense(1, name="c")(outputs))
+    with pytest.raises(ValueError, match="Layer count mismatch"):
+        extra.load_weights(path)

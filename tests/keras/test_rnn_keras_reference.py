@@ -147,3 +147,24 @@ def test_stacked_and_stateful_weights_files_load_in_keras(tmp_path):
     theirs.load_weights(path)
     np.testing.assert_allclose(to_numpy(theirs(X)), ours(X).numpy(), atol=1e-5)
     assert os.path.exists(path)
+
+
+def test_stateful_weights_are_the_cells_in_keras_order():
+    """States are not weights (Keras 3): get_weights() lists the same arrays as Keras's."""
+    rk = reference_keras()
+
+    def make(k):
+        return k.Sequential([k.Input((6, 4), batch_size=3),
+                             k.layers.GRU(3, stateful=True, return_sequences=True),
+                             k.layers.LSTM(2, stateful=True), k.layers.Dense(2)])
+    ours, theirs = make(keras), make(rk)
+    ours(X)
+    theirs(X)
+    assert [w.shape for w in ours.get_weights()] == [w.shape for w in theirs.get_weights()]
+    theirs.set_weights(ours.get_weights())
+    for model in (ours, theirs):
+        for layer in model.layers[:2]:
+            layer.reset_states()
+    for _ in range(2):  # the second call starts from the first call's states in both
+        np.testing.assert_allclose(ours(X).numpy(), to_numpy(theirs(X)), atol=1e-5)
+    assert not any("rnn_state" in w.name for w in ours.weights)

@@ -67,6 +67,10 @@ def _flat(y):
     return list(y) if isinstance(y, (list, tuple)) else [y]
 
 
+class _UserCell(L.SimpleRNNCell):
+    """A user-written cell (a subclass): RNN runs it in its general loop."""
+
+
 def _traced_kinds(layer):
     fn = ndflow.function(lambda x: layer(x),
                          input_signature=[ndflow.TensorSpec([None, None, 3], "float32")])
@@ -79,7 +83,7 @@ def _traced_kinds(layer):
 
 
 def test_function_runs_one_while_loop_over_variable_lengths():
-    kinds = _traced_kinds(L.RNN(L.SimpleRNNCell(4), return_sequences=True))  # general loop
+    kinds = _traced_kinds(L.RNN(_UserCell(4), return_sequences=True))  # the general loop
     assert sum(k in ("While", "StatelessWhile") for k in kinds) == 1
     assert "MatMul" not in kinds  # the cell's matmuls live in the loop body only
 
@@ -146,7 +150,7 @@ def test_stateful_carries_and_resets_states():
     inp = keras.Input((5, 3), batch_size=2)
     layer = L.LSTM(3, stateful=True)
     model = keras.Model(inp, layer(inp))
-    assert len(layer.states) == 2 and len(layer.non_trainable_weights) == 2
+    assert len(layer.states) == 2 and not layer.non_trainable_weights  # as Keras 3
     first = model(X).numpy()
     second = model(X).numpy()
     assert not np.allclose(first, second)
@@ -277,3 +281,16 @@ def test_summary_shapes_and_parameter_counts():
     # LSTM: 4*(8*16 + 16*16 + 16) = 1600; bidirectional GRU: 2*3*(16*4 + 4*4 + 2*4) = 528
     assert "(None, 10, 16)" in text and "1,600" in text and "528" in text
     assert model.count_params() == 800 + 1600 + 528 + 9
+
+
+def test_plot_model_draws_recurrent_layers(tmp_path):
+    inp = L.Input((7,), dtype="int32")
+    seq = L.Bidirectional(L.LSTM(6, return_sequences=True))(L.Embedding(20, 8)(inp))
+    out, state = L.GRU(5, return_state=True)(seq)
+    model = ndflow.keras.Model(inp, L.Concatenate()([out, state]))
+    path = tmp_path / "rnn.dot"
+    ndflow.keras.utils.plot_model(model, str(path), show_shapes=True)
+    dot = path.read_text()
+    for text in ("(Bidirectional)", "out: (None, 7, 12)", "(GRU)",
+                 "out: (None, 5), (None, 5)", "in: (None, 5), (None, 5)"):
+        assert text in dot

@@ -28,9 +28,9 @@ from .preprocessing import (CategoryEncoding, Discretization, HashedCrossing, Ha
                             IntegerLookup, StringLookup, TextVectorization)
 from .rnn import (GRU, LSTM, RNN, Bidirectional, ConvLSTM2D, GRUCell, LSTMCell, SimpleRNN,
                   SimpleRNNCell, StackedRNNCells, TimeDistributed)
-from .reshaping import (Cropping1D, Cropping2D, Cropping3D, Flatten, Permute, Reshape,
-                        UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D,
-                        ZeroPadding3D)
+from .reshaping import (Cropping1D, Cropping2D, Cropping3D, Flatten, Permute, RepeatVector,
+                        Reshape, UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D,
+                        ZeroPadding2D, ZeroPadding3D)
 
 Convolution1D, Convolution2D, Conv2DTranspose_ = Conv1D, Conv2D, Conv2DTranspose
 Convolution2DTranspose = Conv2DTranspose

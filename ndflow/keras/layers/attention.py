@@ -251,8 +251,9 @@ class MultiHeadAttention(Layer):
         output_shape: The expected shape of an output tensor, besides the batch and
             sequence dims. If not specified, projects back to the query feature dim.
         attention_axes: axes over which the attention is applied. `None` means attention
-            over all axes, but batch, heads, and features (only the sequence axis of
-            rank-3 inputs, `(1,)`, is supported).
+            over all axes, but batch, heads, and features. Negative axes count from the
+            end of the inputs (Keras counts them in the projected tensors, whose heads
+            axis comes before the features).
         kernel_initializer: Initializer for dense layer kernels.
         bias_initializer: Initializer for dense layer biases.
         kernel_regularizer, bias_regularizer, activity_regularizer: Regularizers.
@@ -305,10 +306,12 @@ class MultiHeadAttention(Layer):
         self._nd_output_shape = None if output_shape is None else tuple(output_shape)
         if isinstance(attention_axes, int):
             attention_axes = (attention_axes,)
-        if attention_axes is not None and tuple(attention_axes) not in ((1,), (-2,)):
-            raise ValueError("MultiHeadAttention: ndflow supports attention over the "
-                             "sequence axis of (batch, sequence, features) inputs only; "
-                             f"Received: attention_axes={attention_axes}")
+        if attention_axes is not None:
+            if not all(isinstance(a, int) for a in attention_axes) or not attention_axes:
+                raise ValueError("MultiHeadAttention: `attention_axes` must be None, an int "
+                                 f"or a tuple of ints. Received: attention_axes="
+                                 f"{attention_axes}")
+            attention_axes = tuple(attention_axes)
         self.attention_axes = attention_axes
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
@@ -340,22 +343,31 @@ class MultiHeadAttention(Layer):
                              f"must be defined. Received: query_shape={query_shape}, "
                              f"value_shape={value_shape}, key_shape={key_shape}")
         h = self.num_heads
-        self.query_dense = self._projection("query", "abc,cde->abde",
+        rank = len(query_shape)
+        if rank < 3 or len(value_shape) != rank or len(key_shape) != rank:
+            raise ValueError("MultiHeadAttention: query, value and key must have the same "
+                             "rank, at least 3. Received: query_shape="
+                             f"{query_shape}, value_shape={value_shape}, key_shape={key_shape}")
+        self._nd_attended = self._attention_axes_for(rank)
+        self._nd_equations = _attention_equations(rank, self._nd_attended)
+        project = _projection_equation(rank)
+        self.query_dense = self._projection("query", project,
                                             (q_dim, h, self.key_dim), (h, self.key_dim))
-        self.key_dense = self._projection("key", "abc,cde->abde",
+        self.key_dense = self._projection("key", project,
                                           (k_dim, h, self.key_dim), (h, self.key_dim))
-        self.value_dense = self._projection("value", "abc,cde->abde",
+        self.value_dense = self._projection("value", project,
                                             (v_dim, h, self.value_dim), (h, self.value_dim))
         out = self._nd_output_shape or (q_dim,)
         if len(out) != 1:
             raise ValueError("MultiHeadAttention: ndflow supports a 1-D `output_shape` only. "
                              f"Received: output_shape={self._nd_output_shape}")
-        self.output_dense = self._projection("attention_output", "abcd,cde->abe",
+        self.output_dense = self._projection("attention_output", _output_equation(rank),
                                              (h, self.value_dim, out[0]), (out[0],))
         for sub, shape in ((self.query_dense, query_shape), (self.key_dense, key_shape),
                            (self.value_dense, value_shape)):
             sub._maybe_build_from_shapes(tuple(shape))
-        self.output_dense._maybe_build_from_shapes((None, None, h, self.value_dim))
+        self.output_dense._maybe_build_from_shapes(
+            tuple(query_shape[:-1]) + (h, self.value_dim))
         self.built = True
 
     def __call__(self, query, value=None, key=None, **kwargs):
@@ -402,19 +414,33 @@ class MultiHeadAttention(Layer):
         q = self.query_dense(query) * (1.0 / math.sqrt(float(self.key_dim)))
         k = self.key_dense(key)
         v = self.value_dense(value)
-        scores = ndflow.einsum("aecd,abcd->acbe", k, q)
+        dot, combine, n_axes = self._nd_equations
+        scores = ndflow.einsum(dot, k, q)
         if mask is not None:
-            mask = ndflow.expand_dims(mask, 1)  # one mask for every head
+            # one mask for every head: the heads axis sits before the target axes
+            for _ in range((scores.shape.rank or 0) - (mask.shape.rank or 0)):
+                mask = ndflow.expand_dims(mask, -2 * n_axes - 1)
             scores = scores + (1.0 - ndflow.cast(mask, scores.dtype)) * -_LARGE
-        scores = ndflow.nn.softmax(scores, axis=-1)
+        scores = _softmax_last(scores, n_axes)
         dropped = scores
         if training and self.dropout > 0:
             dropped = _dropout(scores, self.dropout, seed=self.seed)
-        heads = ndflow.einsum("acbe,aecd->abcd", dropped, v)
+        heads = ndflow.einsum(combine, dropped, v)
         output = self.output_dense(heads)
         if return_attention_scores:
             return output, scores
         return output
+
+    def _attention_axes_for(self, rank):
+        """The attended axes of rank-`rank` inputs, as positive input axes."""
+        if self.attention_axes is None:
+            return tuple(range(1, rank - 1))
+        axes = tuple(a % rank for a in self.attention_axes)
+        if any(a in (0, rank - 1) for a in axes) or len(set(axes)) != len(axes):
+            raise ValueError("MultiHeadAttention: `attention_axes` may name neither the batch "
+                             f"nor the feature axis of rank-{rank} inputs. Received: "
+                             f"attention_axes={self.attention_axes}")
+        return tuple(sorted(axes))
 
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
         out = self._nd_output_shape or (query_shape[-1],)
@@ -427,8 +453,8 @@ class MultiHeadAttention(Layer):
             "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
             "output_shape": None if self._nd_output_shape is None
             else list(self._nd_output_shape),
-            "attention_axes": [1] if self.attention_axes is None
-            else list(self.attention_axes),
+            "attention_axes": list(self._nd_attended) if self.built else (
+                None if self.attention_axes is None else list(self.attention_axes)),
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
             "kernel_regularizer": _serialize(regularizers, self.kernel_regularizer),
@@ -464,6 +490,47 @@ class MultiHeadAttention(Layer):
         self.build(query, value, key)
         self._build_shapes = query
         self._nd_build_shapes_all = [query, value, key or value]
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _projection_equation(rank):
+    """(batch, ..., dim) x (dim, heads, size) -> (batch, ..., heads, size)."""
+    x = _LETTERS[:rank]
+    new = _LETTERS[rank:rank + 2]
+    return f"{x},{x[-1]}{new}->{x[:-1]}{new}"
+
+
+def _output_equation(rank):
+    """(batch, ..., heads, size) x (heads, size, out) -> (batch, ..., out)."""
+    x = _LETTERS[:rank + 1]
+    out = _LETTERS[rank + 1]
+    return f"{x},{x[-2:]}{out}->{x[:-2]}{out}"
+
+
+def _attention_equations(rank, axes):
+    """(dot product, combination, number of attended axes) einsum equations for projected
+    tensors of rank `rank + 1` (the heads axis inserted before the last), attending over
+    the input axes `axes`: scores are (other axes, heads, target axes, source axes)."""
+    n = rank + 1
+    target = _LETTERS[:n]
+    attended = set(axes)
+    source = "".join(_LETTERS[n + axes.index(i)] if i in attended else target[i]
+                     for i in range(n))
+    others = [i for i in range(n - 1) if i not in attended]   # batch, free axes, heads
+    scores = "".join(target[i] for i in others) + "".join(target[i] for i in axes) + \
+        "".join(source[i] for i in axes)
+    return (f"{source},{target}->{scores}", f"{scores},{source}->{target}", len(axes))
+
+
+def _softmax_last(x, n_axes):
+    """Softmax over the last `n_axes` axes together."""
+    if n_axes == 1:
+        return ndflow.nn.softmax(x, axis=-1)
+    axes = list(range(-n_axes, 0))
+    e = ndflow.exp(x - ndflow.reduce_max(x, axis=axes, keepdims=True))
+    return e / ndflow.reduce_sum(e, axis=axes, keepdims=True)
 
 
 def _shape_of(t):

@@ -116,7 +116,39 @@ class InputSpec:
 
 
 class Layer:
-    """Base class of every Keras layer and model."""
+    """Base class of every Keras layer and model.
+
+    The Keras 3 contract: `__init__` stores the configuration, `build(input_shape)` creates the
+    weights with `add_weight` (called automatically on the first call), `call(inputs,
+    training=None, mask=None)` computes, and `get_config()` returns what `__init__` needs to
+    rebuild the layer. Calling a layer on a `keras.Input` tensor adds it to a functional model
+    instead of computing. Layers track their variables (`weights`, `trainable_weights`),
+    sub-layers and the losses added with `add_loss` (`losses`).
+
+    Args:
+      trainable: Whether the layer's weights are trained.
+      name: The layer's name (default: the class name in snake_case, made unique: "dense",
+        "dense_1", ...).
+      dtype: The dtype of its weights and computations (default `floatx()`).
+      autocast: Whether floating inputs are cast to the layer's dtype.
+      activity_regularizer: Optional regularizer applied to the layer's output.
+      **kwargs: Keras 2's `input_shape`, `input_dim`, `batch_input_shape`, `batch_size` (make
+        a first Sequential layer declare its input) and `weights` (initial weights).
+
+    Raises:
+      TypeError: For unknown keyword arguments.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> class Scale(keras.layers.Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+    ...     def call(self, inputs):
+    ...         return inputs * self.w
+    >>> Scale()(ndflow.ones([2, 3])).shape
+    TensorShape([2, 3])
+    """
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)
@@ -336,9 +368,22 @@ class Layer:
     non_trainable_variables = non_trainable_weights
 
     def get_weights(self):
+        """Returns the values of the layer's weights as a list of NumPy arrays.
+
+        Returns:
+          A list, in the order of `layer.weights`.
+        """
         return [v.numpy() for v in self.weights]
 
     def set_weights(self, weights):
+        """Sets the layer's weights from a list of arrays (as `get_weights` returns them).
+
+        Args:
+          weights: A list of arrays, one per weight, of matching shapes.
+
+        Raises:
+          ValueError: If the number of arrays or a shape does not match.
+        """
         params = self.weights
         weights = list(weights)
         if len(params) != len(weights):

@@ -32,6 +32,34 @@ def keras1_arguments(layer_name, kwargs, renames, given):
 
 
 class Dense(Layer):
+    """Densely connected layer: `output = activation(inputs @ kernel + bias)`.
+
+    The kernel has shape `[input_dim, units]`, created on the first call from the last
+    dimension of the input; inputs of rank > 2 are multiplied along their last axis.
+
+    Args:
+      units: A positive int: the size of the output's last dimension.
+      activation: An activation function or its name (default None: linear).
+      use_bias: Whether to add a bias vector.
+      kernel_initializer: Initializer of the kernel (default "glorot_uniform").
+      bias_initializer: Initializer of the bias (default "zeros").
+      kernel_regularizer: Optional regularizer of the kernel.
+      bias_regularizer: Optional regularizer of the bias.
+      activity_regularizer: Optional regularizer of the output.
+      kernel_constraint: Optional constraint on the kernel.
+      bias_constraint: Optional constraint on the bias.
+      **kwargs: Base `Layer` options (`name`, `dtype`, `trainable`, Keras 2's `input_shape`...).
+
+    Raises:
+      ValueError: If `units` is not a positive int.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> layer = keras.layers.Dense(3)
+    >>> layer(ndflow.ones([2, 4])).shape
+    TensorShape([2, 3])
+    """
     def __init__(self, units=None, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
@@ -80,6 +108,10 @@ class Dense(Layer):
 
     def call(self, inputs):
         shape = shape_tuple(inputs)
+        if not hasattr(inputs, "dense_shape") and not inputs.dtype.is_floating:
+            # integer/bool features (one-hot arrays, counts): Keras 3's matmul promotes them
+            # to the kernel's float dtype
+            inputs = array_ops.cast(inputs, self.kernel.dtype)
         if hasattr(inputs, "dense_shape"):  # a SparseTensor: multiplied as is, never densified
             out = self._sparse_matmul(inputs, shape)
         elif shape is not None and len(shape) > 2:  # dense over the last axis
@@ -119,6 +151,12 @@ class Dense(Layer):
 
 
 class Activation(Layer):
+    """Applies an activation function to its input.
+
+    Args:
+      activation: An activation function or its name, e.g. "relu".
+      **kwargs: Base `Layer` options (`name`, `dtype`, `trainable`, Keras 2's `input_shape`...).
+    """
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -139,6 +177,22 @@ def dropout(x, rate, noise_shape=None, seed=None):
 
 
 class Dropout(Layer):
+    """Randomly sets a fraction `rate` of its inputs to 0 while training.
+
+    Kept values are scaled by `1 / (1 - rate)` so the expected sum is unchanged; outside
+    training (`training=False`, the default when called directly) the layer passes inputs
+    through.
+
+    Args:
+      rate: A float in [0, 1]: the fraction of inputs to drop.
+      noise_shape: Optional shape of the keep/drop mask, broadcast against the input (e.g.
+        `(batch, 1, features)` drops the same features at every time step).
+      seed: Optional int seed.
+      **kwargs: Base `Layer` options (`name`, `dtype`, `trainable`, Keras 2's `input_shape`...).
+
+    Raises:
+      ValueError: If `rate` is outside [0, 1].
+    """
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= rate <= 1:

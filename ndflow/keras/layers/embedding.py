@@ -7,6 +7,29 @@ from .base import Layer
 
 
 class Embedding(Layer):
+    """Maps non-negative integer ids to dense vectors of size `output_dim`.
+
+    The layer holds an `[input_dim, output_dim]` matrix and returns its rows at the ids.
+
+    Args:
+      input_dim: The vocabulary size (ids lie in `[0, input_dim)`).
+      output_dim: The size of each vector.
+      embeddings_initializer: Initializer of the matrix (default "uniform").
+      embeddings_regularizer: Optional regularizer of the matrix.
+      embeddings_constraint: Optional constraint on the matrix.
+      mask_zero: If true, id 0 is padding: the layer produces a mask for later layers (so
+        `input_dim` should count it).
+      **kwargs: Base `Layer` options (`name`, `dtype`, `trainable`, Keras 2's `input_shape`...).
+
+    Raises:
+      ValueError: If `input_dim` or `output_dim` is not positive.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> keras.layers.Embedding(10, 4)(ndflow.constant([[1, 2, 3]])).shape
+    TensorShape([1, 3, 4])
+    """
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
                  **kwargs):

@@ -8,6 +8,26 @@ from .keras_tensor import KerasTensor, Node
 
 
 class InputLayer(Layer):
+    """The layer behind `keras.Input`: the entry point of a functional model.
+
+    It makes a symbolic `KerasTensor` of the given shape; Sequential models create one from
+    their first layer's `input_shape`.
+
+    Args:
+      shape: The shape of one sample (without the batch dimension).
+      batch_size: Optional fixed batch size.
+      dtype: The input's dtype (default `floatx()`).
+      sparse: Whether the input is a `SparseTensor`.
+      batch_shape: The full shape including the batch dimension (instead of `shape`).
+      input_tensor: Optional existing tensor to wrap.
+      optional: Whether the input may be None.
+      name: The layer's name.
+      ragged: Whether the input is a `RaggedTensor`.
+      **kwargs: Keras 2's `input_shape` and `batch_input_shape`.
+
+    Raises:
+      ValueError: If both `shape` and `batch_shape` are given.
+    """
     def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
                  input_tensor=None, optional=False, name=None, ragged=False, **kwargs):
         if "input_shape" in kwargs:  # Keras 2 spelling
@@ -60,7 +80,35 @@ class InputLayer(Layer):
 
 def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,
           tensor=None, optional=False, **kwargs):
-    """keras.Input: a symbolic KerasTensor to build Functional models from."""
+    """Creates a symbolic input tensor (a `KerasTensor`) to build a functional model from.
+
+    Layers called on it record the computation; `keras.Model(inputs, outputs)` then turns the
+    graph into a model.
+
+    Args:
+      shape: The shape of one sample, without the batch dimension (None for unknown sizes).
+      batch_size: Optional fixed batch size.
+      dtype: The input's dtype (default `floatx()`).
+      sparse: Whether the input is a `SparseTensor`.
+      batch_shape: The full shape, batch dimension included (instead of `shape`).
+      name: The input's name (made unique: "input_layer", "input_layer_1", ...).
+      tensor: Optional existing tensor to wrap.
+      optional: Whether the input may be None.
+      **kwargs: `ragged=True` for a `RaggedTensor` input; Keras 2's `batch_input_shape`.
+
+    Returns:
+      A `KerasTensor`.
+
+    Raises:
+      TypeError: For unknown keyword arguments.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> x = keras.Input(shape=(32,))
+    >>> x.shape
+    (None, 32)
+    """
     if "batch_input_shape" in kwargs:
         warnings.warn("Input(batch_input_shape=...) is Keras 2; use batch_shape=.",
                       DeprecationWarning, stacklevel=2)

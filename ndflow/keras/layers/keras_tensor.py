@@ -58,9 +58,9 @@ class KerasTensor:
 
     # Arithmetic on Keras tensors becomes a small op layer in the graph (like keras.ops).
     def _op(self, fn, other=None, reverse=False, name="op"):
-        from .core import TensorOpLayer
+        from .ops_layers import TENSOR_OPS  # the `keras.ops` node Keras 3 records, too
         args = (self,) if other is None else ((other, self) if reverse else (self, other))
-        return TensorOpLayer(fn, name=name)(*args)
+        return TENSOR_OPS[name]()(*args)
 
     def __add__(self, o): return self._op(_add, o, name="add")
     def __radd__(self, o): return self._op(_add, o, True, name="add")
@@ -73,8 +73,8 @@ class KerasTensor:
     def __neg__(self): return self._op(_neg, name="negative")
 
     def __getitem__(self, key):
-        from .core import TensorOpLayer
-        return TensorOpLayer(lambda x: x[key], name="get_item")(self)
+        from .ops_layers import GetItem
+        return GetItem()(self, key)
 
 
 def _add(a, b): return a + b

@@ -53,11 +53,31 @@ _Merge.compute_mask = _merged_mask
 
 
 class Add(_Merge):
+    """Merge layer returning the elementwise sum of a list of inputs.
+
+    The inputs must have the same shape (or shapes that broadcast); masks are combined.
+
+    Args:
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> keras.layers.Add()([ndflow.ones([2]), ndflow.ones([2])]).numpy()
+    array([2., 2.], dtype=float32)
+    """
     def _merge(self, a, b):
         return a + b
 
 
 class Subtract(_Merge):
+    """Merge layer returning the difference `inputs[0] - inputs[1]` of exactly two inputs.
+
+    The inputs must have the same shape (or shapes that broadcast); masks are combined.
+
+    Args:
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+    """
     def call(self, inputs):
         inputs = self._check(inputs)
         if len(inputs) != 2:
@@ -67,11 +87,25 @@ class Subtract(_Merge):
 
 
 class Multiply(_Merge):
+    """Merge layer returning the elementwise product of a list of inputs.
+
+    The inputs must have the same shape (or shapes that broadcast); masks are combined.
+
+    Args:
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+    """
     def _merge(self, a, b):
         return a * b
 
 
 class Average(_Merge):
+    """Merge layer returning the elementwise mean of a list of inputs.
+
+    The inputs must have the same shape (or shapes that broadcast); masks are combined.
+
+    Args:
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+    """
     def _merge(self, a, b):
         return a + b
 
@@ -80,16 +114,41 @@ class Average(_Merge):
 
 
 class Maximum(_Merge):
+    """Merge layer returning the elementwise maximum of a list of inputs.
+
+    The inputs must have the same shape (or shapes that broadcast); masks are combined.
+
+    Args:
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+    """
     def _merge(self, a, b):
         return math_ops.maximum(a, b)
 
 
 class Minimum(_Merge):
+    """Merge layer returning the elementwise minimum of a list of inputs.
+
+    The inputs must have the same shape (or shapes that broadcast); masks are combined.
+
+    Args:
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+    """
     def _merge(self, a, b):
         return math_ops.minimum(a, b)
 
 
 class Concatenate(_Merge):
+    """Merge layer joining a list of inputs along `axis`.
+
+    All dimensions but `axis` must match.
+
+    Args:
+      axis: The axis to concatenate along (default -1).
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+
+    Raises:
+      ValueError: If the shapes do not match outside `axis`.
+    """
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = int(axis)
@@ -121,30 +180,94 @@ class Concatenate(_Merge):
 
 
 def add(inputs, **kwargs):
+    """Functional form of the `Add` layer: the elementwise sum of `inputs`.
+
+    Args:
+      inputs: A list of tensors (or KerasTensors) of the same shape.
+      **kwargs: Options of the `Add` layer (`name`...).
+
+    Returns:
+      A tensor: `Add(**kwargs)(inputs)`.
+    """
     return Add(**kwargs)(inputs)
 
 
 def subtract(inputs, **kwargs):
+    """Functional form of the `Subtract` layer: `inputs[0] - inputs[1]` of `inputs`.
+
+    Args:
+      inputs: A list of tensors (or KerasTensors) of the same shape.
+      **kwargs: Options of the `Subtract` layer (`name`...).
+
+    Returns:
+      A tensor: `Subtract(**kwargs)(inputs)`.
+    """
     return Subtract(**kwargs)(inputs)
 
 
 def multiply(inputs, **kwargs):
+    """Functional form of the `Multiply` layer: the elementwise product of `inputs`.
+
+    Args:
+      inputs: A list of tensors (or KerasTensors) of the same shape.
+      **kwargs: Options of the `Multiply` layer (`name`...).
+
+    Returns:
+      A tensor: `Multiply(**kwargs)(inputs)`.
+    """
     return Multiply(**kwargs)(inputs)
 
 
 def average(inputs, **kwargs):
+    """Functional form of the `Average` layer: the elementwise mean of `inputs`.
+
+    Args:
+      inputs: A list of tensors (or KerasTensors) of the same shape.
+      **kwargs: Options of the `Average` layer (`name`...).
+
+    Returns:
+      A tensor: `Average(**kwargs)(inputs)`.
+    """
     return Average(**kwargs)(inputs)
 
 
 def maximum(inputs, **kwargs):
+    """Functional form of the `Maximum` layer: the elementwise maximum of `inputs`.
+
+    Args:
+      inputs: A list of tensors (or KerasTensors) of the same shape.
+      **kwargs: Options of the `Maximum` layer (`name`...).
+
+    Returns:
+      A tensor: `Maximum(**kwargs)(inputs)`.
+    """
     return Maximum(**kwargs)(inputs)
 
 
 def minimum(inputs, **kwargs):
+    """Functional form of the `Minimum` layer: the elementwise minimum of `inputs`.
+
+    Args:
+      inputs: A list of tensors (or KerasTensors) of the same shape.
+      **kwargs: Options of the `Minimum` layer (`name`...).
+
+    Returns:
+      A tensor: `Minimum(**kwargs)(inputs)`.
+    """
     return Minimum(**kwargs)(inputs)
 
 
 def concatenate(inputs, axis=-1, **kwargs):
+    """Functional form of the `Concatenate` layer: joins `inputs` along `axis`.
+
+    Args:
+      inputs: A list of tensors (or KerasTensors).
+      axis: The axis to join along (default -1).
+      **kwargs: Options of the `Concatenate` layer (`name`...).
+
+    Returns:
+      The concatenated tensor.
+    """
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 

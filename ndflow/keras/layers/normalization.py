@@ -118,6 +118,30 @@ class Normalization(Layer):
 
 
 class BatchNormalization(Layer):
+    """Normalises activations to zero mean and unit variance over the batch.
+
+    While training, `y = gamma * (x - mean) / sqrt(var + epsilon) + beta` with the batch's mean
+    and variance along every axis but `axis`, and moving averages are updated:
+    `moving = moving * momentum + batch_value * (1 - momentum)`. In inference the moving
+    averages are used instead.
+
+    Args:
+      axis: The feature axis (default -1), or a list of axes.
+      momentum: The moving averages' momentum (default 0.99).
+      epsilon: Added to the variance (default 1e-3).
+      center: Whether to learn the offset `beta`.
+      scale: Whether to learn the scale `gamma`.
+      beta_initializer: Initializer of `beta`.
+      gamma_initializer: Initializer of `gamma`.
+      moving_mean_initializer: Initializer of the moving mean.
+      moving_variance_initializer: Initializer of the moving variance.
+      beta_regularizer: Optional regularizer of `beta`.
+      gamma_regularizer: Optional regularizer of `gamma`.
+      beta_constraint: Optional constraint on `beta`.
+      gamma_constraint: Optional constraint on `gamma`.
+      synchronized: Whether to average batch statistics across replicas.
+      **kwargs: Base `Layer` options (`name`, `dtype`, `trainable`, Keras 2's `input_shape`...).
+    """
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones",
                  moving_mean_initializer="zeros", moving_variance_initializer="ones",
@@ -208,6 +232,25 @@ class BatchNormalization(Layer):
 
 
 class LayerNormalization(Layer):
+    """Normalises each sample over its feature axes (not over the batch).
+
+    `y = gamma * (x - mean) / sqrt(var + epsilon) + beta`, with the mean and variance of each
+    sample along `axis`; training and inference compute the same thing.
+
+    Args:
+      axis: The axis or axes to normalise over (default -1).
+      epsilon: Added to the variance (default 1e-3).
+      center: Whether to learn the offset `beta`.
+      scale: Whether to learn the scale `gamma`.
+      rms_scaling: If true, divide by the root mean square instead (no centring; RMSNorm).
+      beta_initializer: Initializer of `beta`.
+      gamma_initializer: Initializer of `gamma`.
+      beta_regularizer: Optional regularizer of `beta`.
+      gamma_regularizer: Optional regularizer of `gamma`.
+      beta_constraint: Optional constraint on `beta`.
+      gamma_constraint: Optional constraint on `gamma`.
+      **kwargs: Base `Layer` options (`name`, `dtype`, `trainable`, Keras 2's `input_shape`...).
+    """
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):

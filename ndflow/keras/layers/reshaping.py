@@ -22,6 +22,13 @@ def reshape_batch(x, dims):
 
 
 class Flatten(Layer):
+    """Flattens each sample to one dimension: `[batch, d1, d2, ...]` to `[batch, d1*d2*...]`.
+
+    Args:
+      data_format: "channels_last" (default) or "channels_first"; with "channels_first" the
+        channels are moved last before flattening, so weights match a channels-last model.
+      **kwargs: Base `Layer` options (`name`, `dtype`, `trainable`, Keras 2's `input_shape`...).
+    """
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = backend.standardize_data_format(data_format)
@@ -46,6 +53,18 @@ class Flatten(Layer):
 
 
 class Reshape(Layer):
+    """Reshapes each sample to `target_shape` (the batch dimension is kept).
+
+    Args:
+      target_shape: A tuple of ints, one of which may be -1 (inferred).
+      **kwargs: Base `Layer` options (`name`, `dtype`, `trainable`, Keras 2's `input_shape`...).
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> keras.layers.Reshape((3, 2))(ndflow.zeros([4, 6])).shape
+    TensorShape([4, 3, 2])
+    """
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(int(d) for d in target_shape)
@@ -72,6 +91,13 @@ class Reshape(Layer):
 
 
 class Permute(Layer):
+    """Permutes the non-batch dimensions of its input.
+
+    Args:
+      dims: A permutation of `1..rank-1` (1-based: the batch dimension is not counted), e.g.
+        `(2, 1)` swaps the two dimensions of each sample.
+      **kwargs: Base `Layer` options (`name`, `dtype`, `trainable`, Keras 2's `input_shape`...).
+    """
     def __init__(self, dims, **kwargs):
         super().__init__(**kwargs)
         self.dims = tuple(int(d) for d in dims)
@@ -85,6 +111,36 @@ class Permute(Layer):
     def get_config(self):
         config = super().get_config()
         config["dims"] = list(self.dims)
+        return config
+
+
+class RepeatVector(Layer):
+    """Repeats each input vector `n` times: (batch, features) -> (batch, n, features).
+
+    Args:
+      n: How many times to repeat (a positive int).
+      **kwargs: Base `Layer` options (`name`, `dtype`, `trainable`, Keras 2's `input_shape`...).
+
+    Raises:
+      TypeError: If `n` is not an integer.
+    """
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"Expected an integer value for `n`. Received: n={n!r} "
+                            f"(of type {type(n).__name__})")
+        self.n = int(n)
+        self.input_spec = InputSpec(ndim=2)
+
+    def call(self, inputs):
+        return join_ops.tile(array_ops.expand_dims(inputs, 1), [1, self.n, 1])
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.n, input_shape[1])
+
+    def get_config(self):
+        config = super().get_config()
+        config["n"] = self.n
         return config
 
 

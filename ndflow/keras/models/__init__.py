@@ -25,11 +25,29 @@ def clone_model(model, input_tensors=None, clone_function=None, **kwargs):
 
 
 def model_from_json(json_string, custom_objects=None):
+    """Rebuilds a model (architecture only, freshly initialised weights) from `model.to_json()`.
+
+    Args:
+      json_string: The JSON string.
+      custom_objects: Optional dict mapping names to user-defined classes or functions.
+
+    Returns:
+      A `Model`.
+    """
     from .serialization import deserialize_layer
     return deserialize_layer(json.loads(json_string), custom_objects)
 
 
 def model_from_config(config, custom_objects=None):
+    """Rebuilds a model from the dict `{"class_name": ..., "config": ...}` of its config.
+
+    Args:
+      config: The model's config dict.
+      custom_objects: Optional dict mapping names to user-defined classes or functions.
+
+    Returns:
+      A `Model` with freshly initialised weights.
+    """
     from .serialization import deserialize_layer
     return deserialize_layer(config, custom_objects)
 

@@ -20,6 +20,21 @@ def _unwrap_single(structure):
 
 
 class Functional(Model):
+    """A model defined by a graph of layers from `inputs` to `outputs` (the functional API).
+
+    `keras.Model(inputs, outputs)` creates one. Calling it on new tensors runs the layers in the
+    order they were connected; its config records that graph so `save`/`load_model` rebuild it.
+
+    Args:
+      inputs: A `keras.Input` tensor, or a list/dict of them.
+      outputs: The tensor(s) computed from `inputs` by layers.
+      name: The model's name.
+      trainable: Whether its weights are trained.
+      **kwargs: Base `Layer` options.
+
+    Raises:
+      ValueError: If an output does not depend on the given inputs.
+    """
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         Model.__init__(self, name=name or _default_name(), trainable=trainable, **kwargs)
         for t in nest.flatten(inputs):

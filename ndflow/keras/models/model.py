@@ -12,6 +12,31 @@ from .training import Trainer
 
 
 class Model(Trainer, Layer):
+    """A trainable group of layers: `compile`, `fit`, `evaluate`, `predict`, `save`.
+
+    There are three ways to make one, sharing this class:
+
+    - functional: `Model(inputs, outputs)` on `keras.Input` tensors (a `Functional` model);
+    - subclassing: define layers in `__init__` and the computation in `call(inputs, training)`;
+    - `Sequential([...])`, a plain stack of layers.
+
+    `fit` builds a train step from `call`, the compiled loss and the optimizer and runs it with
+    `tf.function` unless `run_eagerly=True`.
+
+    Args:
+      *args: For the functional form, `inputs` and `outputs`.
+      **kwargs: `inputs`, `outputs`, `name` and `trainable`.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> inputs = keras.Input(shape=(4,))
+    >>> outputs = keras.layers.Dense(2)(inputs)
+    >>> model = keras.Model(inputs, outputs)
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> model.predict(ndflow.ones([3, 4]), verbose=0).shape
+    (3, 2)
+    """
     def __new__(cls, *args, **kwargs):
         if cls is Model and (("inputs" in kwargs and "outputs" in kwargs) or len(args) >= 2):
             from .functional import Functional
@@ -84,6 +109,16 @@ class Model(Trainer, Layer):
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
+        """Prints a table of the model's layers, their output shapes and parameter counts.
+
+        Args:
+          line_length: The table's width.
+          positions: Column positions (fractions or absolute).
+          print_fn: The function printing each line (default `print`).
+          expand_nested: Whether to list the layers of nested models.
+          show_trainable: Whether to add a column saying if each layer is trainable.
+          layer_range: Accepted for compatibility.
+        """
         from .summary import print_summary
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable)
@@ -97,20 +132,67 @@ class Model(Trainer, Layer):
         return super().from_config(config)
 
     def to_json(self, **kwargs):
+        """Returns the model's architecture (no weights) as a JSON string.
+
+        Args:
+          **kwargs: Passed to `json.dumps` (e.g. `indent=2`).
+
+        Returns:
+          A string for `keras.models.model_from_json`.
+        """
         from .serialization import serialize_layer
         return json.dumps(serialize_layer(self), **kwargs)
 
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Saves the whole model (architecture, weights, optimizer state) to a `.keras` file.
+
+        The Keras 3 format (a zip of the JSON config and HDF5 weights), readable by Keras 3; the
+        file
+        is written to a temporary name and renamed, so a crash leaves no half-written file.
+
+        Args:
+          filepath: A path ending in `.keras`.
+          overwrite: Whether an existing file may be replaced.
+          zipped: False writes a directory of the parts instead of a zip.
+          **kwargs: `include_optimizer` (default True); Keras 2's `save_format`/`options`.
+
+        Raises:
+          ValueError: For another extension (SavedModel directories and whole-model `.h5` files
+            are not supported, as in Keras 3).
+        """
         from .. import saving
         if zipped is not None:
             kwargs["zipped"] = zipped
         return saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
 
     def save_weights(self, filepath, overwrite=True, **kwargs):
+        """Saves the model's weights (and optimizer state) to a `.weights.h5` file.
+
+        Args:
+          filepath: A path ending in `.weights.h5`.
+          overwrite: Whether an existing file may be replaced.
+          **kwargs: Accepted Keras 2 options (`save_format`, `options`).
+
+        Raises:
+          ValueError: If the filename does not end in `.weights.h5` (or `.h5`).
+        """
         from .. import saving
         return saving.save_weights(self, filepath, overwrite=overwrite, **kwargs)
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Loads weights saved by `save_weights` or `save` (or a Keras 2 `.h5` weights file).
+
+        All or nothing: on an error the model's weights are unchanged.
+
+        Args:
+          filepath: A `.weights.h5`, `.keras` or Keras 2 `.h5` file.
+          skip_mismatch: Skip (with a warning) layers whose weights do not match.
+          **kwargs: `by_name` for Keras 2 `.h5` files.
+
+        Raises:
+          NotFoundError: If the file does not exist.
+          DataLossError: If it is corrupted or does not match the model.
+        """
         from .. import saving
         return saving.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 

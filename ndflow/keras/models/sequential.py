@@ -12,6 +12,24 @@ from .model import Model
 
 
 class Sequential(Model):
+    """A model that is a plain stack of layers, each feeding the next.
+
+    Layers can be given at construction or appended with `add`; the model is built when the
+    input shape is known (from `keras.Input`, a first layer's `input_shape`, or the first call).
+
+    Args:
+      layers: Optional list of layers.
+      trainable: Whether its weights are trained.
+      name: The model's name.
+      **kwargs: Base `Layer` options.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    >>> model.output_shape
+    (None, 1)
+    """
     def __init__(self, layers=None, trainable=True, name=None, **kwargs):
         Model.__init__(self, trainable=trainable,
                        name=name or backend.unique_object_name("sequential"), **kwargs)

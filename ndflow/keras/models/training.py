@@ -201,6 +201,26 @@ class Trainer:
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
                 jit_compile="auto", auto_scale_loss=True, **kwargs):
+        """Configures the model for training: optimizer, loss and metrics.
+
+        Args:
+          optimizer: An optimizer instance or name (default "rmsprop").
+          loss: A loss name ("mse", "sparse_categorical_crossentropy"...), a `Loss`, a function
+            `fn(y_true, y_pred)`, or a list/dict of them for several outputs.
+          metrics: A list of metric names ("accuracy"...), `Metric`s or functions (a dict per
+            output for several outputs).
+          loss_weights: Optional list/dict weighting the losses of several outputs.
+          weighted_metrics: Metrics computed with `sample_weight`.
+          run_eagerly: If true, train steps run as plain Python (slower, easier to debug);
+            otherwise they are compiled with `ndflow.function`.
+          steps_per_execution: Accepted (steps run one at a time).
+          jit_compile: Accepted for compatibility (no XLA).
+          auto_scale_loss: Accepted for compatibility.
+          **kwargs: Keras 2 arguments that are ignored with a warning (`sample_weight_mode`...).
+
+        Raises:
+          TypeError: For unknown keyword arguments.
+        """
         for legacy in ("experimental_run_tf_function", "sample_weight_mode", "target_tensors",
                        "distribute", "experimental_steps_per_execution"):
             if legacy in kwargs:
@@ -374,6 +394,42 @@ class Trainer:
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_batch_size=None, validation_freq=1, **kwargs):
+        """Trains the model for a number of epochs.
+
+        Each step runs the model on a batch, computes the compiled loss (plus the layers'
+        regularization losses), applies the optimizer and updates the metrics.
+
+        Args:
+          x: The inputs: a NumPy array or tensor (or a list/dict of them for several inputs), a
+            `tf.data.Dataset` of `(x, y[, sample_weight])` batches, a generator or a
+            `keras.utils.PyDataset`.
+          y: The targets (None when `x` is a dataset or generator yielding them).
+          batch_size: Samples per step for array inputs (default 32).
+          epochs: The number of epochs to train, counted from `initial_epoch`.
+          verbose: "auto" (1), 0 (silent), 1 (progress bar) or 2 (one line per epoch).
+          callbacks: A list of `keras.callbacks.Callback`s.
+          validation_split: Fraction of array inputs (taken from the end) held out for validation.
+          validation_data: `(x_val, y_val[, sample_weight])` or a dataset, evaluated after each
+            epoch.
+          shuffle: Whether array inputs are shuffled before each epoch.
+          class_weight: Optional dict `class index -> weight` scaling each sample's loss.
+          sample_weight: Optional per-sample weights for array inputs.
+          initial_epoch: The epoch to start from (to resume training).
+          steps_per_epoch: Steps per epoch (default: one pass over the data).
+          validation_steps: Validation steps per evaluation.
+          validation_batch_size: The batch size of the validation data.
+          validation_freq: Validate every this many epochs.
+          **kwargs: Keras 1/2 arguments such as `nb_epoch` (renamed, with a warning).
+
+        Returns:
+          A `History` whose `history` dict maps each metric ("loss", "val_loss"...) to its values
+          per epoch.
+
+        Raises:
+          RuntimeError: If the model is not compiled.
+          ValueError: For inconsistent inputs (e.g. `validation_split` with a generator, or x and y
+            of different lengths).
+        """
         self._assert_compiled("fit")
         if "nb_epoch" in kwargs:  # Keras 1's name, converted with a warning as Keras 2 did
             warnings.warn("The `nb_epoch` argument in `fit` has been renamed `epochs`.",
@@ -462,6 +518,28 @@ class Trainer:
     @_under_strategy
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
+        """Computes the loss and metrics of the model on data, batch by batch.
+
+        Args:
+          x: The inputs: a NumPy array or tensor (or a list/dict of them for several inputs), a
+            `tf.data.Dataset` of `(x, y[, sample_weight])` batches, a generator or a
+            `keras.utils.PyDataset`.
+          y: The targets.
+          batch_size: Samples per step for array inputs (default 32).
+          verbose: "auto" (1), 0 or 1.
+          sample_weight: Optional per-sample weights.
+          steps: Optional number of steps.
+          callbacks: A list of callbacks.
+          return_dict: If true, return a dict `name -> value`.
+          **kwargs: Keras 2 arguments that are ignored.
+
+        Returns:
+          The loss (a float) when there are no metrics, else a list `[loss, metric...]` (or a
+          dict with `return_dict=True`).
+
+        Raises:
+          RuntimeError: If the model is not compiled.
+        """
         self._assert_compiled("evaluate")
         _legacy_kwargs(kwargs, "evaluate")
         verbose = _verbosity(verbose)
@@ -476,6 +554,21 @@ class Trainer:
     @_under_strategy
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None,
                 **kwargs):
+        """Runs the model on inputs in batches and returns the outputs as NumPy arrays.
+
+        Args:
+          x: The inputs: a NumPy array or tensor (or a list/dict of them for several inputs), a
+            `tf.data.Dataset` of `(x, y[, sample_weight])` batches, a generator or a
+            `keras.utils.PyDataset`.
+          batch_size: Samples per step for array inputs (default 32).
+          verbose: "auto" (1), 0 or 1.
+          steps: Optional number of steps.
+          callbacks: A list of callbacks.
+          **kwargs: Keras 2 arguments that are ignored.
+
+        Returns:
+          A NumPy array (or a list/dict of them for several outputs), batches concatenated.
+        """
         _legacy_kwargs(kwargs, "predict")
         verbose = _verbosity(verbose)
         adapter = data_adapter.make_adapter(x, None, None, batch_size, steps)
@@ -505,6 +598,19 @@ class Trainer:
     # --- single batches ------------------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        reset_metrics=True, return_dict=False):
+        """Runs one training step on one batch.
+
+        Args:
+          x: The batch's inputs.
+          y: The batch's targets.
+          sample_weight: Optional per-sample weights.
+          class_weight: Optional dict `class index -> weight`.
+          reset_metrics: Whether the metrics start afresh for this batch.
+          return_dict: If true, return a dict `name -> value`.
+
+        Returns:
+          The loss, or `[loss, metric...]` (a dict with `return_dict=True`).
+        """
         self._assert_compiled("train_on_batch")
         adapter = data_adapter.ArrayAdapter(x, y, sample_weight, batch_size=None,
                                             class_weight=class_weight)
@@ -519,6 +625,18 @@ class Trainer:
 
     def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True,
                       return_dict=False):
+        """Computes the loss and metrics on one batch, without training.
+
+        Args:
+          x: The batch's inputs.
+          y: The batch's targets.
+          sample_weight: Optional per-sample weights.
+          reset_metrics: Whether the metrics start afresh for this batch.
+          return_dict: If true, return a dict `name -> value`.
+
+        Returns:
+          The loss, or `[loss, metric...]` (a dict with `return_dict=True`).
+        """
         self._assert_compiled("test_on_batch")
         adapter = data_adapter.ArrayAdapter(x, y, sample_weight, batch_size=None)
         adapter.batch_size = max(adapter.n, 1)
@@ -531,6 +649,14 @@ class Trainer:
         return logs if return_dict else _flat_results(logs)
 
     def predict_on_batch(self, x):
+        """Returns the model's outputs on one batch, as NumPy arrays.
+
+        Args:
+          x: The batch's inputs.
+
+        Returns:
+          A NumPy array (or a list/dict of them).
+        """
         out = self._step_function("predict")((data_adapter.standardize(x),))
         return nest.map_structure(_to_numpy, out)
 

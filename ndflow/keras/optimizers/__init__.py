@@ -17,11 +17,31 @@ _ALIASES = {name.lower(): cls for name, cls in _CLASSES.items()}
 
 
 def serialize(optimizer):
+    """Describes an optimizer as JSON-compatible data.
+
+    Args:
+      optimizer: An `Optimizer`.
+
+    Returns:
+      A dict with "module", "class_name" and "config".
+    """
     return {"module": "keras.optimizers", "class_name": type(optimizer).__name__,
             "config": optimizer.get_config(), "registered_name": None}
 
 
 def deserialize(config, custom_objects=None):
+    """Creates an optimizer from the output of `serialize`, or from a name.
+
+    Args:
+      config: A dict with "class_name" and "config", or a name such as "adam".
+      custom_objects: Optional dict mapping names to user-defined optimizers.
+
+    Returns:
+      An `Optimizer`.
+
+    Raises:
+      InvalidArgumentError: If the class name is unknown.
+    """
     if isinstance(config, str):
         return get(config)
     name = config["class_name"]

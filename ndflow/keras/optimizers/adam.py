@@ -13,6 +13,21 @@ def beta_powers(optimizer, *betas):
 
 
 class Adam(Optimizer):
+    """Adam: adaptive moment estimation.
+
+    Keeps running averages of the gradient `m` and of its square `v`, and steps by `learning_rate *
+    m_hat / (sqrt(v_hat) + epsilon)` with bias-corrected `m_hat`, `v_hat`.
+
+    Args:
+      learning_rate: A float, or a `LearningRateSchedule` called with the step (default 0.001).
+      beta_1: Decay rate of the first-moment average (default 0.9).
+      beta_2: Decay rate of the second-moment average (default 0.999).
+      epsilon: Small constant for numerical stability (default 1e-7).
+      amsgrad: Whether to use the AMSGrad variant (the maximum of past `v`).
+      name: The optimizer's name.
+      **kwargs: The base `Optimizer`'s options: `weight_decay`, `clipnorm`, `clipvalue`,
+        `global_clipnorm` (and Keras 2's `lr` and `decay`).
+    """
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, name="adam", **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)

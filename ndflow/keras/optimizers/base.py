@@ -32,6 +32,35 @@ class _ScalarVariable(Variable):
 
 
 class Optimizer:
+    """Base class of Keras optimizers.
+
+    An optimizer keeps its state (the step count `iterations` and per-variable slots such as
+    momenta) in variables created on the first `apply`, and updates variables from gradients with
+    `apply(grads, variables)`, `apply_gradients(zip(grads, variables))` or `minimize(loss,
+    var_list, tape)`. Update rules are shared with the TF1 `train.*Optimizer` classes.
+
+    Args:
+      learning_rate: A float, or a `LearningRateSchedule` called with the step.
+      weight_decay: Optional decoupled weight decay: each step subtracts
+        `learning_rate * weight_decay * variable`.
+      clipnorm: Optional: clip each gradient to this L2 norm.
+      clipvalue: Optional: clip each gradient elementwise to `[-clipvalue, clipvalue]`.
+      global_clipnorm: Optional: clip all gradients together to this global norm.
+      use_ema: Not supported (must be False).
+      ema_momentum: Accepted for compatibility.
+      ema_overwrite_frequency: Accepted for compatibility.
+      loss_scale_factor: Not supported (must be None).
+      gradient_accumulation_steps: Not supported (must be None).
+      name: The optimizer's name.
+      **kwargs: Keras 2's `lr` (deprecated alias of `learning_rate`) and `decay` (applied as
+        `lr / (1 + decay * iterations)`).
+
+    Raises:
+      InvalidArgumentError: If more than one clipping option is set, or one is negative.
+      NotImplementedError: For `use_ema`, `loss_scale_factor` or
+        `gradient_accumulation_steps`.
+      TypeError: For unknown keyword arguments.
+    """
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, loss_scale_factor=None,

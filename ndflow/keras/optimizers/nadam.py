@@ -12,6 +12,19 @@ _DECAY = 0.96
 
 
 class Nadam(Optimizer):
+    """Nadam: Adam with Nesterov momentum.
+
+    Like Adam, but the first-moment term looks one step ahead (with Keras's momentum schedule).
+
+    Args:
+      learning_rate: A float, or a `LearningRateSchedule` called with the step (default 0.001).
+      beta_1: Decay rate of the first-moment average (default 0.9).
+      beta_2: Decay rate of the second-moment average (default 0.999).
+      epsilon: Small constant for numerical stability (default 1e-7).
+      name: The optimizer's name.
+      **kwargs: The base `Optimizer`'s options: `weight_decay`, `clipnorm`, `clipvalue`,
+        `global_clipnorm` (and Keras 2's `lr` and `decay`).
+    """
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  name="nadam", **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)

@@ -17,6 +17,22 @@ def _step(step):
 
 
 class LearningRateSchedule:
+    """Base class of learning-rate schedules: `schedule(step)` returns the rate for a step.
+
+    Pass an instance as an optimizer's `learning_rate`; the optimizer calls it with its
+    `iterations` at every update. Subclasses implement `__call__(step)` and `get_config()`.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> class Halving(keras.optimizers.schedules.LearningRateSchedule):
+    ...     def __call__(self, step):
+    ...         return 0.1 * 0.5 ** ndflow.cast(step, "float32")
+    ...     def get_config(self):
+    ...         return {}
+    >>> round(float(Halving()(2)), 4)
+    0.025
+    """
     def __call__(self, step):
         raise NotImplementedError
 
@@ -165,11 +181,31 @@ _CLASSES = {c.__name__: c for c in (ExponentialDecay, InverseTimeDecay, Piecewis
 
 
 def serialize(schedule):
+    """Describes a learning-rate schedule as JSON-compatible data.
+
+    Args:
+      schedule: A `LearningRateSchedule`.
+
+    Returns:
+      A dict with "module", "class_name" and "config".
+    """
     return {"module": "keras.optimizers.schedules", "class_name": type(schedule).__name__,
             "config": schedule.get_config(), "registered_name": None}
 
 
 def deserialize(config, custom_objects=None):
+    """Creates a learning-rate schedule from the output of `serialize`.
+
+    Args:
+      config: A dict with "class_name" and "config".
+      custom_objects: Optional dict mapping names to user-defined schedules.
+
+    Returns:
+      A `LearningRateSchedule`.
+
+    Raises:
+      InvalidArgumentError: If the class name is unknown.
+    """
     name = config["class_name"]
     cls = (custom_objects or {}).get(name) or _CLASSES.get(name)
     if cls is None:

@@ -357,6 +357,10 @@ def _serializable_functions():
 
 
 def _retrieve(name, registered_name, module, kind, full_config, custom_objects):
+    if kind == "class" and module and module.startswith("keras.src.ops."):
+        from ..layers.ops_layers import KERAS_OPS_BY_NAME  # `keras.ops` nodes (x + 1...)
+        if name in KERAS_OPS_BY_NAME:
+            return KERAS_OPS_BY_NAME[name]
     for key in dict.fromkeys((registered_name, name)):
         found = registration.get_registered_object(key, custom_objects)
         if found is not None:

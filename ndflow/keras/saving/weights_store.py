@@ -365,5 +365,5 @@ def has_optimizer_state(h5file):
 
 def is_legacy_keras2_h5(h5file):
     """Keras 2 `.h5` files keep `layer_names` attributes (whole models under model_weights)."""
-    return "layer_names" in h5file.attrs or "model_weights" in h5file or \
-        "keras_version" in h5file.attrs
+    return "layer_names" in h5file.attrs or "layer_names0" in h5file.attrs or \
+        "model_weights" in h5file or "keras_version" in h5file.attrs

@@ -28,6 +28,11 @@ _LAZY = {
     "CustomObjectScope": ".saving",
     "image_dataset_from_directory": ".utils.directory_datasets",
     "text_dataset_from_directory": ".utils.directory_datasets",
+    "timeseries_dataset_from_array": ".utils.timeseries",
+    "load_img": ".utils.image_utils",
+    "img_to_array": ".utils.image_utils",
+    "array_to_img": ".utils.image_utils",
+    "save_img": ".utils.image_utils",
     "get_custom_objects": ".saving",
 }
 

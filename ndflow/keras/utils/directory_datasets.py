@@ -100,16 +100,32 @@ class _LoadDataset(_Unary):
             yield (self._load(element[0][()]),) + tuple(element[1:])
 
 
-def _image_loader(image_size, channels, interpolation, crop_to_aspect_ratio):
+def _aspect_box(h, w, height, width):
+    """(box height, box width, top, left) of the largest centred box of the image with the
+    target's aspect ratio (the crop of crop_to_aspect_ratio, rounded as Keras rounds)."""
+    bh = max(min(h, int(w * height / width)), 1)
+    bw = max(min(w, int(h * width / height)), 1)
+    return bh, bw, int((h - bh) / 2), int((w - bw) / 2)
+
+
+_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5",
+                   "gaussian", "mitchellcubic")
+
+
+def _image_loader(image_size, channels, interpolation, crop_to_aspect_ratio,
+                  pad_to_aspect_ratio=False, channels_first=False):
+    """path -> float32 image, decoded by Pillow and resized by tf.image's resize (the
+    values Keras gets from TensorFlow's): the centred crop first (crop_to_aspect_ratio),
+    or `resize_with_pad` (pad_to_aspect_ratio, as Keras 3 loads)."""
     try:
         from PIL import Image
     except ImportError as e:
         raise ImportError("image_dataset_from_directory decodes images with Pillow, which is "
                           "not installed: `pip install pillow`.") from e
-    methods = {"bilinear": Image.BILINEAR, "nearest": Image.NEAREST, "bicubic": Image.BICUBIC,
-               "area": Image.BOX, "lanczos3": Image.LANCZOS, "lanczos5": Image.LANCZOS}
-    if interpolation not in methods:
-        raise ValueError(f"interpolation must be one of {sorted(methods)}; received "
+    from ...ops.image_ops import resize_with_pad
+    from ...ops.image_resize_ops import resize
+    if interpolation not in _INTERPOLATIONS:
+        raise ValueError(f"interpolation must be one of {list(_INTERPOLATIONS)}; received "
                          f"{interpolation!r}.")
     mode = {1: "L", 3: "RGB", 4: "RGBA"}[channels]
     height, width = image_size
@@ -117,16 +133,17 @@ def _image_loader(image_size, channels, interpolation, crop_to_aspect_ratio):
     def load(path):
         path = path.decode("utf-8") if isinstance(path, bytes) else path
         with Image.open(path) as img:
-            img = img.convert(mode)
-            if crop_to_aspect_ratio:
-                w, h = img.size
-                scale = min(w / width, h / height)
-                cw, ch = int(width * scale), int(height * scale)
-                left, top = (w - cw) // 2, (h - ch) // 2
-                img = img.crop((left, top, left + cw, top + ch))
-            img = img.resize((width, height), methods[interpolation])
-            arr = np.asarray(img, dtype=np.float32)
-        return arr.reshape(height, width, channels)
+            arr = np.asarray(img.convert(mode), dtype=np.uint8)
+        arr = arr.reshape(arr.shape[0], arr.shape[1], channels)
+        if crop_to_aspect_ratio:
+            bh, bw, top, left = _aspect_box(arr.shape[0], arr.shape[1], height, width)
+            arr = arr[top:top + bh, left:left + bw]
+        if pad_to_aspect_ratio:
+            out = resize_with_pad(arr, height, width, method=interpolation)
+        else:
+            out = resize(arr, (height, width), method=interpolation)
+        out = np.asarray(out.numpy(), dtype=np.float32)
+        return np.ascontiguousarray(out.transpose(2, 0, 1)) if channels_first else out
     return load
 
 
@@ -176,15 +193,28 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                                  follow_links=False, crop_to_aspect_ratio=False,
                                  pad_to_aspect_ratio=False, data_format=None, verbose=True):
     """A dataset of (images, labels) batches from `directory/<class>/<image files>`:
-    images float32 [batch, height, width, channels] in 0..255."""
+    images float32 [batch, height, width, channels] in 0..255 ([batch, channels, height,
+    width] with data_format="channels_first").
+
+    `crop_to_aspect_ratio` resizes the largest centred crop with the target's aspect
+    ratio; `pad_to_aspect_ratio` resizes the image to fit inside the target and pads it
+    with black bars (`tf.image.resize_with_pad`), so nothing is cut and nothing
+    distorted. At most one of them may be True."""
     channels = {"grayscale": 1, "rgb": 3, "rgba": 4}.get(color_mode)
     if channels is None:
         raise ValueError(f'`color_mode` must be one of {{"rgb", "rgba", "grayscale"}}. '
                          f'Received: color_mode={color_mode!r}')
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError("Only one of `pad_to_aspect_ratio`, `crop_to_aspect_ratio` can be "
+                         "set to `True`.")
+    from ..backend import standardize_data_format
+    first = standardize_data_format(data_format) == "channels_first"
+    shape = [channels] + list(image_size) if first else list(image_size) + [channels]
     return _from_directory(
         directory, labels, label_mode, class_names, IMAGE_FORMATS,
-        lambda: _image_loader(tuple(image_size), channels, interpolation, crop_to_aspect_ratio),
-        TensorSpec(TensorShape(list(image_size) + [channels]), dtypes.float32),
+        lambda: _image_loader(tuple(image_size), channels, interpolation, crop_to_aspect_ratio,
+                              pad_to_aspect_ratio, first),
+        TensorSpec(TensorShape(shape), dtypes.float32),
         batch_size, shuffle, seed, validation_split, subset, follow_links, verbose)
 
 

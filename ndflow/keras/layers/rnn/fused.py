@@ -1,10 +1,12 @@
-"""The fast path of LSTM, GRU and SimpleRNN layers: one GEMM projects every timestep's input, then one
-fused op (ndflow.ops.rnn_ops) runs the recurrence, forward and backward.
+"""The fast path of recurrent layers whose cell is a plain LSTMCell, GRUCell or
+SimpleRNNCell (the LSTM, GRU and SimpleRNN layers, and RNN over those cells): one GEMM
+projects every timestep's input, then one fused op (ndflow.ops.rnn_ops) runs the
+recurrence, forward and backward.
 
 It computes what the cell loop computes (same weights, gate orders and masking, values
-equal to float rounding) and is taken when the cell is a plain `LSTMCell` / `GRUCell` / `SimpleRNNCell` with
-tanh / sigmoid activations and no recurrent dropout in training; anything else (user
-subclasses, other activations, recurrent dropout) runs the general loop of `RNN`.
+equal to float rounding) and is taken with tanh / sigmoid activations and no recurrent
+dropout in training; anything else (user subclasses of the cells, other activations,
+recurrent dropout, stacked cells) runs the general loop of `RNN`.
 """
 import ndflow
 from ....ops import rnn_ops
@@ -103,3 +105,30 @@ def sequence_outputs(layer, hs, mask):
             keep = ndflow.cumsum(ndflow.cast(keep, "int32"), axis=0) > 0
         hs = ndflow.where(ndflow.expand_dims(keep, -1), hs, ndflow.zeros_like(hs))
     return hs[-1], (batch_major(hs) if layer.return_sequences else None)
+
+
+def fused_loop(layer, x, states, mask, training):
+    """(last output, output sequence or None, new states) of `layer` (an RNN whose cell
+    is a plain LSTMCell, GRUCell or SimpleRNNCell) from one fused op, or None when the
+    general loop must run."""
+    from .gru import GRUCell
+    from .lstm import LSTMCell
+    from .simple_rnn import SimpleRNNCell
+    cell = layer.cell
+    kind = type(cell)
+    if kind not in (LSTMCell, GRUCell, SimpleRNNCell) or not fusable(layer, x, training):
+        return None
+    x = dropped_inputs(cell, x, training)
+    if kind is LSTMCell:
+        hs, cs = lstm(x, states[0], states[1], cell.kernel, cell.recurrent_kernel,
+                      cell.bias, mask)
+        new_states = [hs[-1], cs[-1]]
+    elif kind is GRUCell:
+        hs = gru(x, states[0], cell.kernel, cell.recurrent_kernel, cell.bias, mask,
+                 reset_after=cell.reset_after)
+        new_states = [hs[-1]]
+    else:
+        hs = simple_rnn(x, states[0], cell.kernel, cell.recurrent_kernel, cell.bias, mask)
+        new_states = [hs[-1]]
+    last, seq = sequence_outputs(layer, hs, mask)
+    return last, seq, new_states

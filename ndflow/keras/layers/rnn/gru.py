@@ -5,7 +5,6 @@ is `(2, 3 * units)` (input and recurrent biases) when `reset_after=True`, else
 import ndflow
 from ... import activations
 from ._split import split_gates
-from . import fused
 from .base_cell import RecurrentCell, cell_property, layer_config
 from .rnn import RNN
 
@@ -132,16 +131,6 @@ class GRU(RNN):
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                          activity_regularizer=activity_regularizer, **kwargs)
         self.use_cudnn = use_cudnn
-
-    def _fused_loop(self, x, states, mask, training):
-        cell = self.cell
-        if type(cell) is not GRUCell or not fused.fusable(self, x, training):
-            return None
-        x = fused.dropped_inputs(cell, x, training)
-        hs = fused.gru(x, states[0], cell.kernel, cell.recurrent_kernel, cell.bias, mask,
-                       reset_after=cell.reset_after)
-        last, seq = fused.sequence_outputs(self, hs, mask)
-        return last, seq, [hs[-1]]
 
     units = cell_property("units")
     activation = cell_property("activation")

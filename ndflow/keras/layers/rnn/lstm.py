@@ -1,13 +1,11 @@
 """LSTMCell and LSTM (Hochreiter 1997), Keras 3 weight layout: kernel `(input, 4 * units)`,
 recurrent_kernel `(units, 4 * units)`, bias `(4 * units,)`, gates in the order i, f, c, o."""
-import numpy as np
 
 import ndflow
 from ... import activations, initializers
 from .base_cell import RecurrentCell, cell_property, layer_config
 from .rnn import RNN
 from ._split import split_gates
-from . import fused
 
 
 class _UnitForgetBias(initializers.Initializer):
@@ -18,9 +16,10 @@ class _UnitForgetBias(initializers.Initializer):
 
     def __call__(self, shape, dtype=None):
         u = self.units
-        first = np.asarray(self.base((u,), dtype=dtype))
-        rest = np.asarray(self.base((2 * u,), dtype=dtype))
-        return np.concatenate([first, np.ones(u, first.dtype), rest])
+        first = ndflow.convert_to_tensor(self.base((u,), dtype=dtype))
+        rest = ndflow.convert_to_tensor(self.base((2 * u,), dtype=dtype))
+        # ops, not NumPy: under a TF1 graph the base initializer gives symbolic tensors
+        return ndflow.concat([first, ndflow.ones([u], first.dtype), rest], axis=0)
 
 
 class LSTMCell(RecurrentCell):
@@ -133,16 +132,6 @@ class LSTM(RNN):
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                          activity_regularizer=activity_regularizer, **kwargs)
         self.use_cudnn = use_cudnn
-
-    def _fused_loop(self, x, states, mask, training):
-        cell = self.cell
-        if type(cell) is not LSTMCell or not fused.fusable(self, x, training):
-            return None
-        x = fused.dropped_inputs(cell, x, training)
-        hs, cs = fused.lstm(x, states[0], states[1], cell.kernel, cell.recurrent_kernel,
-                            cell.bias, mask)
-        last, seq = fused.sequence_outputs(self, hs, mask)
-        return last, seq, [hs[-1], cs[-1]]
 
     units = cell_property("units")
     activation = cell_property("activation")

@@ -204,10 +204,11 @@ class RNN(Layer):
             self._nd_state_vars = []
             for i, size in enumerate(flat_state_sizes(self.cell.state_size)):
                 shape = [batch] + (list(size) if isinstance(size, tuple) else [size])
+                # not a weight (as in Keras 3): get_weights() and weight files hold only
+                # the cell's kernels, in Keras's order
                 var = Variable(np.zeros(shape, self.variable_dtype), trainable=False,
                                name=f"{self.name}/rnn_state_{i}")
                 var._nd_keras_name = "rnn_state"
-                self._non_trainable_variables.append(var)
                 self._nd_state_vars.append(var)
         self.built = True
 
@@ -323,9 +324,10 @@ class RNN(Layer):
         return out, new
 
     def _fused_loop(self, x, states, mask, training):
-        """(last, sequence, states) from a fused recurrence, or None (LSTM and GRU have
-        one: see fused.py)."""
-        return None
+        """(last, sequence, states) from a fused recurrence (plain LSTM, GRU and SimpleRNN
+        cells: see fused.py), or None for the general loop."""
+        from .fused import fused_loop
+        return fused_loop(self, x, states, mask, training)
 
     def _loop(self, x, states, mask, training):
         fused = self._fused_loop(x, states, mask, training)

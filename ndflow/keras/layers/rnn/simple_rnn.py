@@ -1,6 +1,5 @@
 """SimpleRNNCell and SimpleRNN: `h_t = activation(x_t W + h_{t-1} U + b)`."""
 import ndflow
-from . import fused
 from .base_cell import RecurrentCell, cell_property, layer_config
 from .rnn import RNN
 
@@ -91,16 +90,6 @@ class SimpleRNN(RNN):
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                          activity_regularizer=activity_regularizer, **kwargs)
-
-    def _fused_loop(self, x, states, mask, training):
-        cell = self.cell
-        if type(cell) is not SimpleRNNCell or not fused.fusable(self, x, training):
-            return None
-        x = fused.dropped_inputs(cell, x, training)
-        hs = fused.simple_rnn(x, states[0], cell.kernel, cell.recurrent_kernel, cell.bias,
-                              mask)
-        last, seq = fused.sequence_outputs(self, hs, mask)
-        return last, seq, [hs[-1]]
 
     units = cell_property("units")
     activation = cell_property("activation")

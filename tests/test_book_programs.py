@@ -1,0 +1,188 @@
+"""Programs the way the two Keras books write them (Chollet's "Deep Learning with Python",
+Geron's "Hands-On Machine Learning"), each a short version in our own words of a listing
+that failed under ndflow before its fix. TensorFlow's values come from
+tools/make_book_programs_reference.py.
+"""
+import numpy as np
+import pytest
+
+import ndflow as tf
+from ndflow import keras
+from ndflow.keras import layers
+
+
+# --- DLwP ch. 7: a subclassed model on integer (multi-hot) arrays -------------------------
+
+class TicketModel(keras.Model):
+    def __init__(self, num_departments):
+        super().__init__()
+        self.concat = layers.Concatenate()
+        self.mix = layers.Dense(16, activation="relu")
+        self.priority = layers.Dense(1, activation="sigmoid")
+        self.department = layers.Dense(num_departments, activation="softmax")
+
+    def call(self, inputs):
+        features = self.mix(self.concat([inputs["title"], inputs["body"]]))
+        return self.priority(features), self.department(features)
+
+
+def test_subclassed_model_trains_on_integer_feature_arrays():
+    rng = np.random.default_rng(0)
+    data = {"title": rng.integers(0, 2, size=(64, 30)), "body": rng.integers(0, 2, (64, 40))}
+    priority = rng.random((64, 1))
+    department = keras.utils.to_categorical(rng.integers(0, 4, 64), 4)
+    model = TicketModel(num_departments=4)
+    p, d = model(data)  # int64 inputs: Dense computes in float32, as Keras 3 does
+    assert p.dtype == tf.float32 and tuple(d.shape) == (64, 4)
+    model.compile(optimizer="rmsprop", loss=["mean_squared_error", "categorical_crossentropy"])
+    history = model.fit(data, [priority, department], epochs=2, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert history.history["loss"][1] < history.history["loss"][0]
+
+
+def test_dense_on_int_input_matches_float_input():
+    dense = layers.Dense(3)
+    x = np.array([[1, 0, 2], [0, 1, 1]])
+    np.testing.assert_allclose(dense(x).numpy(), dense(x.astype("float32")).numpy())
+
+
+# --- DLwP ch. 10 / HOML ch. 15: windows over a timeseries ----------------------------------
+
+def test_timeseries_dataset_small_example():
+    seq = np.arange(10)
+    ds = keras.utils.timeseries_dataset_from_array(seq[:-3], targets=seq[3:], sequence_length=3,
+                                                   batch_size=2)
+    pairs = [([int(v) for v in x], int(y)) for xs, ys in ds for x, y in zip(xs.numpy(),
+                                                                           ys.numpy())]
+    assert pairs == [([0, 1, 2], 3), ([1, 2, 3], 4), ([2, 3, 4], 5), ([3, 4, 5], 6),
+                     ([4, 5, 6], 7)]
+
+
+def test_timeseries_dataset_rate_stride_and_range_match_tensorflow():
+    batches = [b.numpy() for b in keras.utils.timeseries_dataset_from_array(
+        np.arange(100), None, sequence_length=10, sampling_rate=2, sequence_stride=3,
+        batch_size=4, start_index=5, end_index=90)]
+    assert batches[0][0].tolist() == [5, 7, 9, 11, 13, 15, 17, 19, 21, 23]
+    assert batches[-1][-1].tolist() == [71, 73, 75, 77, 79, 81, 83, 85, 87, 89]
+    assert sum(len(b) for b in batches) == 23
+
+
+def test_timeseries_forecast_trains_on_shuffled_windows():
+    t = np.arange(1200)
+    raw = np.stack([np.sin(t / 20), np.cos(t / 20)], axis=1)  # float64, as a CSV gives
+    temperature = raw[:, 0]
+    sequence_length, delay = 12, 12 + 4
+    train = keras.utils.timeseries_dataset_from_array(
+        raw[:-delay], targets=temperature[delay:], sequence_length=sequence_length,
+        shuffle=True, seed=1, batch_size=64, start_index=0, end_index=800)
+    val = keras.utils.timeseries_dataset_from_array(
+        raw[:-delay], targets=temperature[delay:], sequence_length=sequence_length,
+        batch_size=64, start_index=800)
+    samples, targets = next(iter(train))
+    assert tuple(samples.shape) == (64, 12, 2) and samples.dtype == tf.float64
+    starts = [int(np.argmin(np.abs(raw[:, 0] - s[0, 0]) + np.abs(raw[:, 1] - s[0, 1])))
+              for s in samples.numpy()[:5]]
+    np.testing.assert_allclose(targets.numpy()[:5], temperature[np.array(starts) + delay])
+    inputs = keras.Input(shape=(sequence_length, 2))
+    outputs = layers.Dense(1)(layers.Flatten()(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
+    history = model.fit(train, epochs=3, validation_data=val, verbose=0)
+    assert history.history["val_mae"][-1] < 0.3
+
+
+def test_timeseries_dataset_rejects_bad_ranges():
+    with pytest.raises(ValueError, match="start_index"):
+        keras.utils.timeseries_dataset_from_array(np.arange(10), None, 3, start_index=10)
+    with pytest.raises(ValueError, match="sampling_rate"):
+        keras.utils.timeseries_dataset_from_array(np.arange(10), None, 3, sampling_rate=0)
+    with pytest.raises(ValueError, match="end_index"):
+        keras.utils.timeseries_dataset_from_array(np.arange(10), None, 3, end_index=10)
+
+
+# --- DLwP ch. 9: reading images and masks with load_img / img_to_array ---------------------
+
+def test_load_img_and_img_to_array_for_segmentation_inputs(tmp_path):
+    pytest.importorskip("PIL")
+    rng = np.random.default_rng(0)
+    photo = rng.integers(0, 256, (30, 40, 3)).astype("uint8")
+    trimap = rng.integers(1, 4, (30, 40, 1)).astype("uint8")
+    keras.utils.save_img(tmp_path / "photo.png", photo, scale=False)
+    keras.utils.save_img(tmp_path / "mask.png", trimap, scale=False)
+    img = keras.utils.img_to_array(keras.utils.load_img(tmp_path / "photo.png"))
+    assert img.shape == (30, 40, 3) and img.dtype == np.float32
+    np.testing.assert_array_equal(img, photo)
+    resized = keras.utils.load_img(tmp_path / "photo.png", target_size=(20, 25))
+    assert resized.size == (25, 20)
+    mask = keras.utils.img_to_array(
+        keras.utils.load_img(tmp_path / "mask.png", target_size=(20, 25),
+                             color_mode="grayscale"))
+    assert mask.shape == (20, 25, 1)
+    assert set(np.unique(mask.astype("uint8") - 1)) <= {0, 1, 2}
+    picture = keras.utils.array_to_img(img / 255.0)  # scaled back to 0..255
+    assert picture.mode == "RGB" and picture.size == (40, 30)
+    with pytest.raises(ValueError, match="rank 3"):
+        keras.utils.array_to_img(np.zeros((2, 3)))
+
+
+# --- HOML ch. 16: encoder-decoder with RepeatVector; causal masks ---------------------------
+
+def test_repeat_vector_encoder_decoder():
+    model = keras.Sequential([
+        keras.Input(shape=(5,)),
+        layers.Dense(8, activation="relu"),
+        layers.RepeatVector(4),
+        layers.Dense(3),
+    ])
+    assert model.output_shape == (None, 4, 3)
+    x = np.arange(10, dtype="float32").reshape(2, 5)
+    repeated = layers.RepeatVector(3)(x).numpy()
+    assert repeated.shape == (2, 3, 5)
+    np.testing.assert_array_equal(repeated[:, 1], x)
+    config = layers.RepeatVector(3).get_config()
+    assert layers.RepeatVector.from_config(config).n == 3
+    with pytest.raises(TypeError, match="integer"):
+        layers.RepeatVector(2.5)
+
+
+def test_band_part_causal_mask_matches_tensorflow():
+    x = tf.reshape(tf.range(16.), (4, 4))
+    assert tf.linalg.band_part(x, 1, 1).numpy().tolist() == [
+        [0.0, 1.0, 0.0, 0.0], [4.0, 5.0, 6.0, 0.0], [0.0, 9.0, 10.0, 11.0],
+        [0.0, 0.0, 14.0, 15.0]]
+    causal = tf.linalg.band_part(tf.ones((3, 3)), -1, 0)  # the book's look-ahead mask
+    np.testing.assert_array_equal(causal.numpy(), np.tril(np.ones((3, 3))))
+    with pytest.raises(ValueError, match="num_lower"):
+        tf.linalg.band_part(tf.ones((4, 4)), 5, 1)
+
+
+# --- HOML ch. 16: sampling the next character with tf.random.categorical -------------------
+
+def test_categorical_matches_tensorflow_for_the_same_seeds():
+    logits = tf.constant([[0.1, 2.0, -1.0, 0.5, 1.0]])
+    assert tf.random.categorical(logits, 10, seed=1).numpy().tolist() == [
+        [4, 1, 3, 3, 1, 1, 1, 1, 1, 1]]
+    tf.random.set_seed(5)
+    calls = [tf.random.categorical(logits, 3, seed=1).numpy().tolist() for _ in range(3)]
+    assert calls == [[[1, 1, 1]], [[0, 0, 0]], [[1, 1, 1]]]
+    two_rows = tf.random.categorical([[0., float("-inf"), 0.], [1., 1., 1.]], 6, seed=3,
+                                     dtype=tf.int32)
+    assert two_rows.dtype == tf.int32
+    assert two_rows.numpy().tolist() == [[0, 2, 2, 2, 2, 2], [1, 1, 1, 0, 1, 2]]
+
+
+def test_next_char_sampling_with_temperature():
+    tf.random.set_seed(42)
+    probas = tf.constant([[0.05, 0.9, 0.05]])
+
+    @tf.function
+    def next_char(temperature):
+        rescaled = tf.math.log(probas) / temperature
+        return tf.random.categorical(rescaled, num_samples=1)
+
+    picks = np.array([int(next_char(1.0)[0, 0]) for _ in range(200)])
+    assert set(picks) <= {0, 1, 2} and 0.8 < np.mean(picks == 1) < 0.97
+    cold = [int(next_char(0.01)[0, 0]) for _ in range(20)]
+    assert cold == [1] * 20
+    with pytest.raises(ValueError, match="matrix"):
+        tf.random.categorical(tf.constant([0.5, 0.5]), 2)
