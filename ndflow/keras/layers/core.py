@@ -115,12 +115,14 @@ class Dense(Layer):
         if hasattr(inputs, "dense_shape"):  # a SparseTensor: multiplied as is, never densified
             out = self._sparse_matmul(inputs, shape)
         elif shape is not None and len(shape) > 2:  # dense over the last axis
-            if any(d is None for d in shape[1:]):
-                raise ValueError(f"Dense layer {self.name}: inputs of rank > 2 need known "
-                                 f"non-batch dimensions; got {shape}.")
-            flat = array_ops.reshape(inputs, [-1, shape[-1]])
-            out = array_ops.reshape(linalg_ops.matmul(flat, self.kernel),
-                                    [-1] + list(shape[1:-1]) + [self.units])
+            flat = array_ops.reshape(inputs, [-1, self.kernel.shape[0]])
+            out = linalg_ops.matmul(flat, self.kernel)
+            if any(d is None for d in shape[1:-1]):  # (batch, time, ...) known only at run time
+                from ...ops import join_ops
+                out_shape = join_ops.concat([array_ops.shape(inputs)[:-1], [self.units]], 0)
+            else:
+                out_shape = [-1] + list(shape[1:-1]) + [self.units]
+            out = array_ops.reshape(out, out_shape)
         else:
             out = linalg_ops.matmul(inputs, self.kernel)
         if self.bias is not None:
