@@ -291,6 +291,24 @@ def test_demo_trains_xor_and_linear_regression(capsys, monkeypatch):
     assert re.search(r"fitted W 3\.0000\d\d, b 1\.99999\d|fitted W 3\.0000\d\d, b 2\.0000", out)
 
 
+def test_rnn_sentiment_example_learns_word_order(run_example, monkeypatch):
+    monkeypatch.setenv("NDFLOW_EXAMPLE_EPOCHS", "3")   # the full 15 epochs reach 0.948
+    out, ns = run_example("rnn_sentiment.py")
+    accuracy = prints_after(out, "test accuracy")
+    assert accuracy > 0.6, out[-800:]
+
+
+def test_char_rnn_example_trains_and_samples(run_example, monkeypatch):
+    monkeypatch.setenv("NDFLOW_EXAMPLE_EPOCHS", "2")
+    monkeypatch.setenv("NDFLOW_EXAMPLE_CHARS", "14000")   # 2 batches of 64 windows an epoch
+    out, ns = run_example("char_rnn_shakespeare.py")
+    losses = [float(v) for v in re.findall(r"loss (" + NUMBER + r") -> (" + NUMBER + ")",
+                                           out)[0]]
+    assert losses[1] < losses[0], out[-800:]
+    sample = out.split("Sample:\n", 1)[1]
+    assert sample.startswith("ROMEO:\n") and len(sample.splitlines()[0]) > 0
+
+
 def test_demo_help_prints_usage_without_training():
     out = subprocess.run([sys.executable, "-m", "ndflow.demo", "--help"], capture_output=True,
                          text=True, timeout=60)
