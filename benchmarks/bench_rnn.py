@@ -1,9 +1,14 @@
-"""W7 LSTM LM step: one training step of a character-level LSTM language model.
+"""Sequence-model workloads.
+
+W7 LSTM LM step: one training step of a character-level LSTM language model.
 
 Embedding(vocab 65, 64) -> LSTM(256, return_sequences=True) -> Dense(65), batch 64,
 sequence 100, Adam, softmax cross-entropy on logits (issue 10's sizes). Every framework
 starts from the same NumPy weights and trains on the same token batches, so the losses
 after the timed steps must agree. The value is seconds per step (shown as ms/step).
+
+W8 GRU inference: GRU(256) over batch 16 x 1000 timesteps x 64 features (last output),
+seconds per batch (shown as ms/batch); both frameworks get the same weights and inputs.
 
     python -m benchmarks.child ndflow W7 function      # one cell, as the runner runs it
 """
@@ -119,10 +124,65 @@ def run_torch(variant, quick):
     return _timed(step, quick)
 
 
-def run(framework, variant, quick):
-    """The W7 cell of `framework` (ndflow or torch); NotAvailable for the others."""
-    if framework == "ndflow":
-        return run_ndflow(variant, quick)
-    if framework == "torch":
-        return run_torch(variant, quick)
-    raise C.NotAvailable(f"W7 has no {framework} implementation yet")
+GRU_BATCH, GRU_STEPS, GRU_FEATURES, GRU_UNITS = 16, 1000, 64, 256
+
+
+def gru_data():
+    """(inputs, [kernel, recurrent_kernel, bias (2, 3*units)]) in Keras 3's layout."""
+    rng = np.random.RandomState(8)
+    x = rng.standard_normal((GRU_BATCH, GRU_STEPS, GRU_FEATURES)).astype(np.float32)
+    kernel = C.glorot_uniform(rng, (GRU_FEATURES, 3 * GRU_UNITS))
+    q, _ = np.linalg.qr(rng.standard_normal((3 * GRU_UNITS, GRU_UNITS)))
+    bias = rng.uniform(-0.1, 0.1, (2, 3 * GRU_UNITS)).astype(np.float32)
+    return x, [kernel, q.T.astype(np.float32), bias]
+
+
+def _timed_inference(predict, x, quick):
+    n = 1 if quick else 5
+    predict(x)
+    cpu = time.process_time()
+    with C.Clock() as clock:
+        for _ in range(n):
+            out = predict(x)
+    cpu = time.process_time() - cpu
+    return {"value": clock.seconds / n, "out_mean": float(np.mean(out)),
+            "cpu_s_per_step": cpu / n}
+
+
+def gru_ndflow(variant, quick):
+    import ndflow as tf
+    from ndflow import keras as k
+    x, weights = gru_data()
+    model = k.Sequential([k.Input((None, GRU_FEATURES)), k.layers.GRU(GRU_UNITS)])
+    model.set_weights(weights)
+    if variant == "predict":
+        return _timed_inference(lambda a: model.predict(a, batch_size=GRU_BATCH, verbose=0),
+                                x, quick)
+    forward = tf.function(lambda a: model(a, training=False))
+    return _timed_inference(lambda a: forward(a).numpy(), x, quick)
+
+
+def gru_torch(variant, quick):
+    import torch
+    x, (kernel, recurrent, bias) = gru_data()
+    gru = torch.nn.GRU(GRU_FEATURES, GRU_UNITS, batch_first=True)
+    with torch.no_grad():  # torch's gates r, z, n against Keras's z, r, h: swap the blocks
+        order = np.r_[GRU_UNITS:2 * GRU_UNITS, 0:GRU_UNITS, 2 * GRU_UNITS:3 * GRU_UNITS]
+        gru.weight_ih_l0.copy_(torch.from_numpy(kernel.T[order].copy()))
+        gru.weight_hh_l0.copy_(torch.from_numpy(recurrent.T[order].copy()))
+        gru.bias_ih_l0.copy_(torch.from_numpy(bias[0][order].copy()))
+        gru.bias_hh_l0.copy_(torch.from_numpy(bias[1][order].copy()))
+
+    def predict(a):
+        with torch.no_grad():
+            return gru(torch.from_numpy(a))[1][0].numpy()
+    return _timed_inference(predict, x, quick)
+
+
+def run(framework, variant, quick, workload="W7"):
+    """The W7/W8 cell of `framework` (ndflow or torch); NotAvailable for the others."""
+    cells = {("W7", "ndflow"): run_ndflow, ("W7", "torch"): run_torch,
+             ("W8", "ndflow"): gru_ndflow, ("W8", "torch"): gru_torch}
+    if (workload, framework) not in cells:
+        raise C.NotAvailable(f"{workload} has no {framework} implementation yet")
+    return cells[(workload, framework)](variant, quick)

@@ -27,9 +27,9 @@ def framework_module(framework):
 
 def run_cell(framework, workload, variant, quick, max_batches):
     module = framework_module(framework)
-    if workload == "W7":  # sequence models: one module holds every framework's cell
+    if workload in ("W7", "W8"):  # sequence models: one module holds every framework's cell
         from benchmarks import bench_rnn
-        result = bench_rnn.run(framework, variant, quick)
+        result = bench_rnn.run(framework, variant, quick, workload)
         result["version"] = module.version()
         return result
     result = module.run(workload, variant, quick, max_batches)

@@ -18,9 +18,9 @@ import numpy as np
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-WORKLOADS = ("W1", "W2", "W3", "W4", "W5", "W6", "W7")
+WORKLOADS = ("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8")
 UNITS = {"W1": "us/step", "W2": "us/step", "W3": "s/epoch", "W4": "s/epoch",
-         "W5": "s/epoch", "W6": "images/s", "W7": "ms/step"}
+         "W5": "s/epoch", "W6": "images/s", "W7": "ms/step", "W8": "ms/batch"}
 
 XOR_SIZES = (2, 10, 10, 10, 1)
 XOR_LR = 0.1
@@ -38,15 +38,15 @@ PREDICT_BATCH = 1000
 VARIANTS = {
     "ndflow": {"W1": ["tape", "function", "session"], "W2": ["session", "function"],
                "W3": ["function"], "W4": ["fit", "loop"], "W5": ["fit"], "W6": ["mlp", "cnn"],
-               "W7": ["function", "fit"]},
+               "W7": ["function", "fit"], "W8": ["function", "predict"]},
     "torch": {"W1": ["eager"], "W2": ["eager"], "W3": ["eager"], "W4": ["eager"],
-              "W5": ["eager"], "W6": ["mlp", "cnn"], "W7": ["eager"]},
+              "W5": ["eager"], "W6": ["mlp", "cnn"], "W7": ["eager"], "W8": ["eager"]},
     "tensorflow": {"W1": ["function"], "W2": ["function"], "W3": ["function"],
-                   "W4": ["fit", "loop"], "W5": ["fit"], "W6": ["mlp", "cnn"], "W7": []},
+                   "W4": ["fit", "loop"], "W5": ["fit"], "W6": ["mlp", "cnn"], "W7": [], "W8": []},
     "jax": {"W1": ["jit"], "W2": ["jit"], "W3": ["jit"], "W4": ["jit"], "W5": ["jit"],
-            "W6": ["mlp", "cnn"], "W7": []},
+            "W6": ["mlp", "cnn"], "W7": [], "W8": []},
     "numpy": {"W1": ["manual"], "W2": ["manual"], "W3": ["manual"], "W4": ["manual"],
-              "W5": ["manual"], "W6": ["mlp", "cnn"], "W7": []},
+              "W5": ["manual"], "W6": ["mlp", "cnn"], "W7": [], "W8": []},
 }
 QUICK_STEPS = 20      # W1/W2 steps in --quick mode
 QUICK_BATCHES = 3     # W3-W5 batches (W6 predict batches) in --quick mode

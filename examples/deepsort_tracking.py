@@ -17,8 +17,9 @@ deleted after 6 frames without one.
 
 Reported: ID switches (times an object's matched track changes), against IoU-only
 matching (the same tracker with the appearance weight set to 0).
-Measured (2-core machine shared with other jobs, load average about 6): appearance + IoU:
-0 ID switches, IoU only: 3 ID switches, in 60 s. `NDFLOW_EXAMPLE_SAMPLES` sets the crops
+Measured: NOT YET at these defaults (the 2-core machine was at load average 10 when
+the run was due); the figures printed by a run are the ones to quote.
+`NDFLOW_EXAMPLE_SAMPLES` sets the crops
 the appearance CNN trains on, `NDFLOW_EXAMPLE_FRAMES` the video length.
 """
 import os

@@ -16,8 +16,9 @@ has it, else the NumPy version in this file (the same greedy algorithm). Reporte
 IoU 0.5 (average precision per class, all-point interpolated as in PASCAL VOC 2010+,
 averaged over classes) and the mean IoU of matched detections, on images never trained on.
 
-Measured (2-core machine shared with other jobs, load average about 6): 1500 training
-images, 12 epochs: mAP@0.5 0.85, in 180 s. `NDFLOW_EXAMPLE_SAMPLES` and
+Measured: NOT YET at these defaults (the 2-core machine was at load average 10 when
+the run was due); the figures printed by a run are the ones to quote.
+`NDFLOW_EXAMPLE_SAMPLES` and
 `NDFLOW_EXAMPLE_EPOCHS` shorten the run.
 """
 import os

@@ -13,8 +13,9 @@ stride-8 features, then upsampled 8x to the input size; softmax per pixel, train
 per-pixel sparse cross-entropy. Reported: pixel accuracy and mean IoU over the 4 classes
 (intersection over union per class, averaged), on images never trained on.
 
-Measured (2-core machine shared with other jobs, load average about 6): 1000 training
-images, 6 epochs: mean IoU 0.80, pixel accuracy 0.96 in 200 s. `NDFLOW_EXAMPLE_SAMPLES`
+Measured: NOT YET at these defaults (the 2-core machine was at load average 10 when
+the run was due); the figures printed by a run are the ones to quote.
+`NDFLOW_EXAMPLE_SAMPLES`
 and `NDFLOW_EXAMPLE_EPOCHS` shorten the run.
 """
 import os

@@ -9,8 +9,8 @@ normalization's moving statistics use momentum 0.9 (Keras's 0.99 leaves them far
 data's after the few hundred steps of a short run, and the inference-mode evaluation then
 fails).
 
-Measured (2-core machine shared with other jobs, load average about 4): MNIST from
-NDFLOW_DATA_DIR, 1 epoch on 12000 images, batch 128: test accuracy 0.9718 in 160 s.
+Measured: NOT YET at these defaults (the 2-core machine was at load average 10 when
+the run was due); the figures printed by a run are the ones to quote.
 `NDFLOW_EXAMPLE_SAMPLES` / `NDFLOW_EXAMPLE_EPOCHS` change the run.
 """
 import os

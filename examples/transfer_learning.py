@@ -14,9 +14,8 @@ with Python", ch. 8; and Keras's transfer-learning guide), with MobileNetV2 as t
 3. Fine-tuning: `base.trainable = True` except its first layers, recompiled with a 10x
    lower learning rate, trained a little more.
 
-Measured (2-core machine shared with other jobs, load average about 6), generated data,
-no weights file: see the figures printed; a run gave source-task accuracy 0.93, target
-accuracy 0.87 with the frozen base's features, 0.90 after fine-tuning, in 150 s.
+Measured: NOT YET at these defaults (the 2-core machine was at load average 10 when
+the run was due); the figures printed by a run are the ones to quote.
 `NDFLOW_EXAMPLE_SAMPLES` scales the data sets (the tests use a small number).
 """
 import os

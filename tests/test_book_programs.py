@@ -86,9 +86,9 @@ def test_timeseries_forecast_trains_on_shuffled_windows():
     inputs = keras.Input(shape=(sequence_length, 2))
     outputs = layers.Dense(1)(layers.Flatten()(inputs))
     model = keras.Model(inputs, outputs)
-    model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
-    history = model.fit(train, epochs=3, validation_data=val, verbose=0)
-    assert history.history["val_mae"][-1] < 0.3
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="mse", metrics=["mae"])
+    history = model.fit(train, epochs=8, validation_data=val, verbose=0)
+    assert history.history["val_mae"][-1] < 0.1  # TensorFlow: about 0.005
 
 
 def test_timeseries_dataset_rejects_bad_ranges():
@@ -186,3 +186,37 @@ def test_next_char_sampling_with_temperature():
     assert cold == [1] * 20
     with pytest.raises(ValueError, match="matrix"):
         tf.random.categorical(tf.constant([0.5, 0.5]), 2)
+
+
+# --- Keras 2 era listings: keras.preprocessing.sequence / .image -----------------------------
+
+def test_pad_sequences_for_an_embedding_classifier():
+    from ndflow.keras.preprocessing.sequence import pad_sequences
+    reviews = [[5, 8, 2], [7], [3, 9, 4, 1, 6]]
+    padded = pad_sequences(reviews, maxlen=4)
+    assert padded.dtype == np.int32
+    assert padded.tolist() == [[0, 5, 8, 2], [0, 0, 0, 7], [9, 4, 1, 6]]
+    post = keras.utils.pad_sequences(reviews, maxlen=4, padding="post", truncating="post")
+    assert post.tolist() == [[5, 8, 2, 0], [7, 0, 0, 0], [3, 9, 4, 1]]
+    model = keras.Sequential([keras.Input((4,)), layers.Embedding(10, 4),
+                              layers.GlobalAveragePooling1D(), layers.Dense(1)])
+    assert model.predict(padded, verbose=0).shape == (3, 1)
+    with pytest.raises(ValueError, match="dtype=object"):
+        pad_sequences([["a"]], value="x")
+    with pytest.raises(ValueError, match="Padding type"):
+        pad_sequences(reviews, padding="middle")
+
+
+def test_preprocessing_image_module_and_smart_resize():
+    from ndflow.keras.preprocessing import image
+    assert image.load_img is keras.utils.load_img
+    assert keras.preprocessing.timeseries_dataset_from_array is \
+        keras.utils.timeseries_dataset_from_array
+    photo = np.arange(10 * 20 * 3, dtype="uint8").reshape(10, 20, 3)
+    out = image.smart_resize(photo, (5, 5))
+    assert tuple(out.shape) == (5, 5, 3) and out.dtype == tf.float32
+    # the centred 10 x 10 window, halved: its corner is the mean of a 2 x 2 block
+    np.testing.assert_allclose(out.numpy()[0, 0], photo[0:2, 5:7].astype("float32")
+                               .mean(axis=(0, 1)))
+    batch = image.smart_resize(np.ones((2, 8, 8, 1), "float32"), (4, 2))
+    assert tuple(batch.shape) == (2, 4, 2, 1)

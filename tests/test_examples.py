@@ -421,3 +421,11 @@ def test_every_seed_example_has_a_test():
     present = {f for f in os.listdir(EXAMPLES_DIR) if f.startswith("seed") and f.endswith(".py")}
     assert present - TESTED == set(), "seed examples without a test in tests/test_examples.py"
     assert TESTED - present == set(), "tests for examples that are gone"
+
+
+def test_readme_lists_every_example():
+    readme = open(os.path.join(EXAMPLES_DIR, "..", "README.md")).read()
+    programs = sorted(f for f in os.listdir(EXAMPLES_DIR)
+                      if f.endswith(".py") and not f.startswith(("_", "seed")))
+    missing = [f for f in programs if f not in readme]
+    assert not missing, f"examples missing from README.md's Examples section: {missing}"

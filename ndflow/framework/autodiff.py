@@ -272,8 +272,9 @@ class GradientTape:
         finally:
             self._recording = was
         self._used = True
-        if not self._persistent:
-            self._records = None
+        if not self._persistent:  # spent: as TensorFlow, it records nothing more (even
+            self._records = None  # inside its `with` block, e.g. the optimizer's update)
+            self._recording = False
         return nest.pack_sequence_as(sources, results)
 
     def _source_grad(self, source, grads, unconnected):

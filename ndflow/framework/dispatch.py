@@ -131,11 +131,8 @@ def execute(op, inputs, attrs=_NO_ATTRS, name=None):
         arrays = _eager_arrays(op, inputs)
         if arrays is None:
             return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))
-        for i, a in enumerate(arrays):  # a list of tensors, packed into one: its value
-            if isinstance(a, TensorLike):
-                if a.__class__ is not EagerTensor:
-                    return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))
-                arrays[i] = a._value
+        if any(a.__class__ is EagerTensor for a in arrays):  # a list of tensors, packed
+            arrays = [a._value if a.__class__ is EagerTensor else a for a in arrays]
         out = run_kernel(op, arrays, attrs)
         if op.multi_output:
             return [EagerTensor(o) for o in out]

@@ -477,7 +477,7 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
       A `Tensor` with the selected entries.
 
     Raises:
-      ValueError: If `mask`'s shape does not match.
+      InvalidArgumentError: If `mask`'s shape does not match.
 
     Example:
 

@@ -307,7 +307,7 @@ def einsum(equation, *inputs, **kwargs):
       The contracted `Tensor`.
 
     Raises:
-      ValueError: If the equation does not match the inputs.
+      InvalidArgumentError: If the equation does not match the inputs.
 
     Example:
 

@@ -6,25 +6,27 @@ from ..framework.shape_fns import unary
 from .array_ops import _static_ints
 
 
-def _band_infer(ts, attrs):
-    shape = ts[0].shape
-    if shape.rank is not None and shape.rank < 2:
+def _check_band(shape, num_lower, num_upper):
+    """Raises unless `shape` (a list, None for unknown dimensions) can hold the band."""
+    if len(shape) < 2:
         raise InvalidArgumentError(f"MatrixBandPart: input must be at least 2-D, got shape "
-                                   f"{shape}.")
-    if shape.rank is not None:
-        rows, cols = shape.as_list()[-2:]
-        for what, value, dim in (("num_lower", attrs["num_lower"], rows),
-                                 ("num_upper", attrs["num_upper"], cols)):
-            if dim is not None and value > dim:
-                side = "rows" if what == "num_lower" else "columns"
-                raise InvalidArgumentError(f"MatrixBandPart: {what} must be negative or at "
-                                           f"most the matrix's {side} ({dim}); got "
-                                           f"{what}={value}.")
+                                   f"{tuple(shape)}.")
+    for what, value, dim, side in (("num_lower", num_lower, shape[-2], "rows"),
+                                   ("num_upper", num_upper, shape[-1], "columns")):
+        if dim is not None and value > dim:
+            raise InvalidArgumentError(f"MatrixBandPart: {what} must be negative or at most "
+                                       f"the matrix's {side} ({dim}); got {what}={value}.")
+
+
+def _band_infer(ts, attrs):
+    if ts[0].shape.rank is not None:
+        _check_band(ts[0].shape.as_list(), attrs["num_lower"], attrs["num_upper"])
     return unary(ts, attrs)
 
 
 @op("MatrixBandPart", infer=_band_infer)
 def MATRIX_BAND_PART(xp, x, num_lower, num_upper):
+    _check_band(list(x.shape), num_lower, num_upper)
     rows, cols = x.shape[-2:]
     below = xp.arange(rows)[:, None] - xp.arange(cols)[None, :]  # m - n
     keep = xp.ones((rows, cols), dtype=bool)

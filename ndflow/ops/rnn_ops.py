@@ -27,14 +27,6 @@ from .array_ops import zeros_like
 _NO = {}
 
 
-def _sigmoid_(xp, v):
-    """In-place 1 / (1 + exp(-v)) (the Sigmoid op's formula, so values agree bitwise)."""
-    xp.negative(v, out=v)
-    xp.exp(v, out=v)
-    v += 1
-    xp.reciprocal(v, out=v)
-
-
 def _dims(t):
     s = t.shape
     return [None] * 3 if s.rank is None else list(s.dims)
@@ -194,42 +186,63 @@ def _gru_gates(attrs):
     return 4 if attrs.get("reset_after", True) else 3
 
 
-@op("GRUSequence", multi_output=True,
-    infer=lambda ts, a: _seq_infer(1, _gru_gates(a))(ts, a))
+def _gru_infer(ts, attrs):
+    time, batch, _ = _dims(ts[0])
+    units = ts[1].shape.dims[-1] if ts[1].shape.rank else None
+    return [(TensorShape([time, batch, units]), ts[0].dtype),
+            (TensorShape([time, _gru_gates(attrs), batch, units]), ts[0].dtype)]
+
+
+def _blocks(a, n):
+    """A (batch, k * n) array as its k gate blocks, (k, batch, n) (a view)."""
+    return a.reshape(a.shape[0], -1, n).transpose(1, 0, 2)
+
+
+@op("GRUSequence", multi_output=True, infer=_gru_infer)
 def GRU_SEQUENCE(xp, xw, h0, recurrent_kernel, recurrent_bias, *mask, reset_after=True):
-    """(hs, gates): the states after every step and z, r, h~ (and, with `reset_after`,
-    the recurrent projection of h~'s block, which the gradient of r needs)."""
+    """(hs, gates): the states after every step and, gate-major `(time, k, batch, units)`
+    so that each block is contiguous, z, r, h~ (and, with `reset_after`, the recurrent
+    projection of h~'s block, which the gradient of r needs)."""
     steps, batch, width = xw.shape
     n = width // 3
     hs = xp.empty((steps, batch, n), xw.dtype)
-    gates = xp.empty((steps, batch, (4 if reset_after else 3) * n), xw.dtype)
+    gates = xp.empty((steps, 4 if reset_after else 3, batch, n), xw.dtype)
     u_zr, u_h = recurrent_kernel[:, :2 * n], recurrent_kernel[:, 2 * n:]
+    inner = xp.empty((batch, 3 * n), xw.dtype)
+    inner_b = _blocks(inner, n)
     h = h0
     for t in range(steps):
-        z = gates[t]
-        x = xw[t]
+        g = gates[t]
+        x = _blocks(xw[t], n)
         if reset_after:
-            inner = xp.matmul(h, recurrent_kernel)
+            xp.matmul(h, recurrent_kernel, out=inner)
             inner += recurrent_bias
-            z[:, 3 * n:] = inner[:, 2 * n:]
-            xp.add(x[:, :2 * n], inner[:, :2 * n], out=z[:, :2 * n])
-            _sigmoid_(xp, z[:, :2 * n])
-            hh = z[:, n:2 * n] * inner[:, 2 * n:]
+            xp.copyto(g[3], inner_b[2])
+            xp.add(x[:2], inner_b[:2], out=g[:2])
+            _sigmoid_by_tanh(xp, g[:2])
+            hh = xp.multiply(g[1], g[3], out=g[2])
         else:
-            z[:, :2 * n] = xp.matmul(h, u_zr)
-            z[:, :2 * n] += x[:, :2 * n]
-            _sigmoid_(xp, z[:, :2 * n])
-            hh = xp.matmul(z[:, n:2 * n] * h, u_h)
-        hh += x[:, 2 * n:]
-        xp.tanh(hh, out=z[:, 2 * n:3 * n])
-        zt, hh = z[:, :n], z[:, 2 * n:3 * n]
-        h_new = zt * h
-        h_new += (1 - zt) * hh
+            xp.add(x[:2], _blocks(xp.matmul(h, u_zr), n), out=g[:2])
+            _sigmoid_by_tanh(xp, g[:2])
+            hh = xp.matmul(g[1] * h, u_h, out=g[2])
+        hh += x[2]
+        xp.tanh(hh, out=hh)
+        h_new = hs[t] if not mask else xp.empty_like(h0)
+        xp.subtract(h, hh, out=h_new)       # h~ + z * (h - h~) = z * h + (1 - z) * h~
+        h_new *= g[0]
+        h_new += hh
         if mask:
-            h_new = xp.where(mask[0][t][:, None], h_new, h)
-        hs[t] = h_new
+            xp.copyto(hs[t], xp.where(mask[0][t][:, None], h_new, h))
         h = hs[t]
     return [hs, gates]
+
+
+def _sigmoid_by_tanh(xp, v):
+    """In place: sigmoid(v) as 0.5 * tanh(v / 2) + 0.5 (equal to float rounding)."""
+    v *= 0.5
+    xp.tanh(v, out=v)
+    v *= 0.5
+    v += 0.5
 
 
 @op("GRUSequenceGrad", multi_output=True, differentiable=False,
@@ -238,8 +251,7 @@ def GRU_SEQUENCE(xp, xw, h0, recurrent_kernel, recurrent_bias, *mask, reset_afte
 def GRU_SEQUENCE_GRAD(xp, h0, recurrent_kernel, recurrent_bias, hs, gates, g_hs, *mask,
                       reset_after=True):
     """(d xw, d h0, d recurrent_kernel, d recurrent_bias) from the gradient of hs."""
-    steps, batch, _ = gates.shape
-    n = h0.shape[-1]
+    steps, _, batch, n = gates.shape
     d_x = xp.empty((steps, batch, 3 * n), gates.dtype)
     d_inner = xp.empty_like(d_x)   # gradient of h @ U (+ bias), per block
     u_t = recurrent_kernel.T
@@ -248,8 +260,7 @@ def GRU_SEQUENCE_GRAD(xp, h0, recurrent_kernel, recurrent_bias, hs, gates, g_hs,
     for t in range(steps - 1, -1, -1):
         dh = dh + g_hs[t]
         h_prev = hs[t - 1] if t else h0
-        z = gates[t]
-        zt, r, hh = z[:, :n], z[:, n:2 * n], z[:, 2 * n:3 * n]
+        zt, r, hh = gates[t, 0], gates[t, 1], gates[t, 2]
         if mask:
             keep = mask[0][t][:, None]
             dh_step = xp.where(keep, dh, 0)
@@ -261,8 +272,7 @@ def GRU_SEQUENCE_GRAD(xp, h0, recurrent_kernel, recurrent_bias, hs, gates, g_hs,
         d_hh = dx[:, 2 * n:]
         new_dh = dh_step * zt
         if reset_after:
-            r_h = z[:, 3 * n:]
-            xp.multiply(d_hh * r_h, r * (1 - r), out=dx[:, n:2 * n])
+            xp.multiply(d_hh * gates[t, 3], r * (1 - r), out=dx[:, n:2 * n])
             di = d_inner[t]
             di[:, :2 * n] = dx[:, :2 * n]
             xp.multiply(d_hh, r, out=di[:, 2 * n:])
@@ -282,7 +292,7 @@ def GRU_SEQUENCE_GRAD(xp, h0, recurrent_kernel, recurrent_bias, hs, gates, g_hs,
         d_b = flat.sum(axis=0)
     else:
         flat = d_x.reshape(-1, 3 * n)
-        r_prev = gates[:, :, n:2 * n].reshape(-1, n) * prev
+        r_prev = gates[:, 1].reshape(-1, n) * prev
         d_u = xp.concatenate([xp.matmul(prev.T, flat[:, :2 * n]),
                               xp.matmul(r_prev.T, flat[:, 2 * n:])], axis=1)
         d_b = xp.zeros_like(recurrent_bias)

@@ -129,6 +129,9 @@ def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
       A `(values, indices)` pair: `values` of `input`'s dtype and `indices` (`int32`), each of
       shape `input.shape[:-1] + [k]`. Ties keep the lower index first.
 
+    Raises:
+      InvalidArgumentError: If the last dimension is smaller than `k`.
+
     Gradient: `dy` scattered back to the selected positions of `input`.
 
     Example:

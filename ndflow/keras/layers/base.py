@@ -409,6 +409,13 @@ class Layer:
         for t in nest.flatten(loss):
             self._losses.append(t if isinstance(t, TensorLike) else array_ops.constant(t))
 
+    def add_metric(self, *args, **kwargs):
+        """Removed in Keras 3, as here: raises NotImplementedError saying what to use."""
+        raise NotImplementedError(
+            "Layer.add_metric() is not available (Keras 3 removed it). Pass metrics to "
+            "Model.compile(metrics=[...]), or create metric objects in __init__() or build() "
+            "and call metric.update_state() where needed.")
+
     def _own_losses(self):
         out = list(self._losses)
         for var, reg in self._regularized:

@@ -33,6 +33,7 @@ _LAZY = {
     "img_to_array": ".utils.image_utils",
     "array_to_img": ".utils.image_utils",
     "save_img": ".utils.image_utils",
+    "pad_sequences": ".utils.sequence_utils",
     "get_custom_objects": ".saving",
 }
 
