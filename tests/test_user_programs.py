@@ -238,3 +238,34 @@ def test_input_data_falls_back_to_the_keras_loader(tmp_path, monkeypatch, mnist_
     empty.mkdir()
     mnist = input_data.read_data_sets(str(empty), validation_size=50)
     assert mnist.train.num_examples == 650 and mnist.test.images.shape == (200, 784)
+
+
+def test_model_subclass_built_from_inputs_and_outputs_keeps_its_train_step():
+    # "customizing what happens in fit": class MyModel(keras.Model) + MyModel(inputs, outputs)
+    class MyModel(keras.Model):
+        def train_step(self, data):
+            x, y = data
+            with tf2.GradientTape() as tape:
+                pred = self(x, training=True)
+                loss = self.compute_loss(y=y, y_pred=pred)
+            grads = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+            self.steps_seen += 1
+            return {"loss": loss}
+
+    inputs = keras.Input(shape=(3,))
+    outputs = keras.layers.Dense(1)(inputs)
+    model = MyModel(inputs, outputs)
+    assert isinstance(model, MyModel) and type(model).__name__ == "MyModel"
+    assert model.name.startswith("my_model")
+    model.steps_seen = 0
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype(np.float32)
+    y = x @ np.array([[1.0], [-2.0], [0.5]], np.float32)
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse", run_eagerly=True)
+    history = model.fit(x, y, batch_size=16, epochs=5, verbose=0)
+    assert model.steps_seen == 20    # eagerly, the Python body runs at every step
+    assert history.history["loss"][-1] < 0.1 * history.history["loss"][0]
+    assert model.predict(x[:2], verbose=0).shape == (2, 1)
+    again = MyModel(inputs=inputs, outputs=outputs)   # keyword form, a second instance
+    assert type(again) is type(model) and again.name != model.name

@@ -105,7 +105,10 @@ def _getitem_infer(ts, attrs):
 
 @op("GetItem", infer=lambda ts, a: _getitem_infer(ts, a), grad_inputs=(0,))
 def GETITEM(xp, x, *index_arrays, key):
-    return x[_real_key(key, index_arrays) if index_arrays else key]
+    out = x[_real_key(key, index_arrays) if index_arrays else key]
+    if x.dtype == object and not isinstance(out, xp.ndarray):  # one string: a 0-d array,
+        out = xp.asarray(out, dtype=object)  # not the bytes object itself
+    return out
 
 
 @GETITEM.gradient

@@ -555,7 +555,10 @@ codecs.register_error("ndflow.mark", _mark_error)
 
 
 def python_encoding(encoding, arg, op_name):
-    enc = _ENCODINGS.get(str(encoding).upper())
+    # ICU, which TensorFlow's decoders use, also takes the names without the dash ("UTF8")
+    key = str(encoding).upper().replace("_", "-")
+    enc = _ENCODINGS.get(key) or {k.replace("-", ""): v for k, v in _ENCODINGS.items()}.get(
+        key.replace("-", ""))
     if enc is None:
         raise InvalidArgumentError(f"{op_name}: {arg} must be one of {sorted(_ENCODINGS)}, got "
                                    f"{encoding!r}.")

@@ -36,7 +36,9 @@ class Functional(Model):
       ValueError: If an output does not depend on the given inputs.
     """
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
-        Model.__init__(self, name=name or _default_name(), trainable=trainable, **kwargs)
+        if name is None and type(self) is Functional:  # a user's subclass: named after it
+            name = _default_name()
+        Model.__init__(self, name=name, trainable=trainable, **kwargs)
         for t in nest.flatten(inputs):
             if not isinstance(t, KerasTensor):
                 raise ValueError("All `inputs` values must be KerasTensors (from keras.Input). "

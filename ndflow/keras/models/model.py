@@ -11,6 +11,32 @@ from ..layers.keras_tensor import KerasTensor
 from .training import Trainer
 
 
+def _functional_arguments(args, kwargs):
+    """Whether a Model subclass is being called with Keras tensors as inputs and outputs."""
+    from ...util import nest
+    inputs = kwargs.get("inputs", args[0] if args else None)
+    outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
+    flat = nest.flatten(inputs) if inputs is not None and outputs is not None else []
+    return bool(flat) and all(isinstance(t, KerasTensor) for t in flat)
+
+
+_FUNCTIONAL_FORMS = {}
+
+
+def _functional_form(cls):
+    """`cls` with Functional behind it: a subclass that overrides train_step (or adds methods)
+    built from inputs and outputs keeps its methods and gets the functional graph's call,
+    as Keras 3 does for `class MyModel(keras.Model)` called as `MyModel(inputs, outputs)`."""
+    from .functional import Functional
+    if issubclass(cls, Functional):
+        return cls
+    if cls not in _FUNCTIONAL_FORMS:
+        _FUNCTIONAL_FORMS[cls] = type(cls.__name__, (cls, Functional),
+                                      {"__module__": cls.__module__,
+                                       "__qualname__": cls.__qualname__})
+    return _FUNCTIONAL_FORMS[cls]
+
+
 class Model(Trainer, Layer):
     """A trainable group of layers: `compile`, `fit`, `evaluate`, `predict`, `save`.
 
@@ -41,6 +67,8 @@ class Model(Trainer, Layer):
         if cls is Model and (("inputs" in kwargs and "outputs" in kwargs) or len(args) >= 2):
             from .functional import Functional
             return Functional.__new__(Functional, *args, **kwargs)
+        if cls is not Model and _functional_arguments(args, kwargs):
+            cls = _functional_form(cls)   # `MyModel(inputs, outputs)`, as Keras allows
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
