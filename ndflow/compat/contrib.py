@@ -476,6 +476,20 @@ def _make_optimizer(optimizer, lr):
                      f"Got {optimizer}.")
 
 
+def linear(inputs, num_outputs, **kwargs):
+    """tf.contrib.layers.linear: `fully_connected` without an activation (x @ W + b).
+
+    Args:
+      inputs: a tensor of rank >= 2.
+      num_outputs: the number of output units.
+      **kwargs: any other `fully_connected` argument except `activation_fn`.
+
+    Returns:
+      The tensor of shape `inputs.shape[:-1] + [num_outputs]`.
+    """
+    return fully_connected(inputs, num_outputs, activation_fn=None, **kwargs)
+
+
 LAYERS = {
     "xavier_initializer": xavier_initializer,
     "xavier_initializer_conv2d": xavier_initializer_conv2d,
@@ -483,7 +497,7 @@ LAYERS = {
     "l1_regularizer": l1_regularizer, "l2_regularizer": l2_regularizer,
     "l1_l2_regularizer": l1_l2_regularizer, "sum_regularizer": sum_regularizer,
     "apply_regularization": apply_regularization, "fully_connected": fully_connected,
-    "linear": lambda *a, **k: fully_connected(*a, activation_fn=None, **k),
+    "linear": linear,
     "conv2d": conv2d, "convolution2d": convolution2d, "flatten": flatten,
     "dropout": dropout, "batch_norm": batch_norm, "layer_norm": layer_norm,
     "optimize_loss": optimize_loss,
