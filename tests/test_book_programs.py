@@ -220,3 +220,95 @@ def test_preprocessing_image_module_and_smart_resize():
                                .mean(axis=(0, 1)))
     batch = image.smart_resize(np.ones((2, 8, 8, 1), "float32"), (4, 2))
     assert tuple(batch.shape) == (2, 4, 2, 1)
+
+
+# --- HOML ch. 14: a depthwise max-pool layer built from tf.shape arithmetic -----------------
+
+class DepthPool(keras.layers.Layer):
+    def __init__(self, pool_size=2, **kwargs):
+        super().__init__(**kwargs)
+        self.pool_size = pool_size
+
+    def call(self, inputs):
+        shape = tf.shape(inputs)
+        groups = shape[-1] // self.pool_size
+        new_shape = tf.concat([shape[:-1], [groups, self.pool_size]], axis=0)
+        return tf.reduce_max(tf.reshape(inputs, new_shape), axis=-1)
+
+
+def test_depth_pool_layer_concatenates_shape_pieces():
+    maps = np.random.default_rng(0).random((2, 4, 4, 6)).astype("float32")
+    pooled = DepthPool(pool_size=3)(maps)
+    np.testing.assert_allclose(pooled.numpy(), maps.reshape(2, 4, 4, 2, 3).max(axis=-1))
+    traced = tf.function(lambda x: DepthPool(pool_size=2)(x))(maps)
+    assert tuple(traced.shape) == (2, 4, 4, 3)
+    shape = tf.shape(tf.ones((1, 5, 6)))
+    packed = tf.concat([shape[:-1], [shape[-1] // 2, 2]], axis=0)
+    assert packed.dtype == tf.int32 and packed.numpy().tolist() == [1, 5, 3, 2]
+
+
+# --- HOML ch. 12: strings, one element at a time ---------------------------------------------
+
+def test_string_scalars_and_unicode_round_trip():
+    cafe = tf.constant([ord(c) for c in "café"])
+    encoded = tf.strings.unicode_encode(cafe, "UTF-8")
+    assert encoded.dtype == tf.string and encoded.shape.rank == 0
+    assert encoded.numpy() == "café".encode("utf-8")
+    assert int(tf.strings.length(encoded, unit="UTF8_CHAR")) == 4
+    words = tf.constant(["Café", "Coffee", "caffè", "咖啡"])
+    assert words[0].dtype == tf.string and words[0].numpy() == "Café".encode("utf-8")
+    decoded = tf.strings.unicode_decode(words, "UTF8")  # ICU's spelling without the dash
+    assert decoded.to_list()[3] == [21654, 21857]
+
+
+# --- HOML ch. 16 (written for Keras 2): char-RNN on raw text, stateful RNN --------------------
+
+def test_sequential_starting_with_text_vectorization_predicts_on_raw_text():
+    text_vec = layers.TextVectorization(split="character", standardize="lower")
+    text_vec.adapt(["to be or not to be"])
+    model = keras.Sequential([
+        text_vec,
+        layers.Lambda(lambda ids: ids - 2),  # drop the padding and OOV ids
+        layers.Embedding(input_dim=8, output_dim=4),
+        layers.GRU(8, return_sequences=True),
+        layers.Dense(6, activation="softmax"),
+    ])
+    proba = model.predict(["To be or not to b"], verbose=0)
+    assert proba.shape == (1, 17, 6)
+    np.testing.assert_allclose(proba.sum(axis=-1), 1.0, rtol=1e-5)
+    assert model.predict(tf.constant(["be", "or"]), verbose=0).shape == (2, 2, 6)
+
+
+class ResetStatesCallback(keras.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs):
+        self.model.reset_states()
+
+
+def test_stateful_rnn_resets_its_state_each_epoch():
+    model = keras.Sequential([
+        keras.Input(batch_shape=(1, None, 3)),
+        layers.GRU(4, stateful=True, return_sequences=True),
+        layers.Dense(2),
+    ])
+    x = np.ones((1, 5, 3), "float32")
+    first, carried = model(x).numpy(), model(x).numpy()
+    assert not np.allclose(first, carried)  # the second call starts from the first's state
+    model.reset_states()
+    np.testing.assert_allclose(model(x).numpy(), first, rtol=1e-6)
+    model.compile(loss="mse", optimizer="sgd")
+    history = model.fit(x, np.zeros((1, 5, 2)), epochs=2, verbose=0,
+                        callbacks=[ResetStatesCallback()])
+    assert len(history.history["loss"]) == 2
+
+
+# --- HOML ch. 15: a hand-written RNN layer's initial state ----------------------------------
+
+def test_zeros_with_a_batch_size_from_tf_shape_inside_tf_function():
+    @tf.function
+    def initial_state(inputs):
+        batch_size = tf.shape(inputs)[0]
+        return [tf.zeros([batch_size, 4], dtype=inputs.dtype), tf.ones([batch_size, 2])]
+
+    zeros, ones = initial_state(tf.ones((3, 7)))
+    assert zeros.numpy().tolist() == [[0.0] * 4] * 3 and ones.numpy().sum() == 6.0
+    assert zeros.dtype == tf.float32

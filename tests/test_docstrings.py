@@ -96,7 +96,7 @@ def _resolve(path):
 
 
 def collect():
-    """Returns (import_errors, owners, missing).
+    """Returns (import_errors, missing).
 
     `import_errors`: namespace -> error text for namespaces that do not import.
     `missing`: namespace -> {object key: [names]}: undocumented objects, each assigned to the

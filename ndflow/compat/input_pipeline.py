@@ -99,6 +99,21 @@ def string_input_producer(string_tensor, num_epochs=None, shuffle=True, seed=Non
 
 def range_input_producer(limit, num_epochs=None, shuffle=True, seed=None, capacity=32,
                          shared_name=None, name=None):
+    """TF1: a queue producing the integers `0 .. limit - 1`, epoch after epoch.
+
+    Args:
+      limit: The number of integers per epoch.
+      num_epochs: Optional number of epochs, after which dequeuing raises OutOfRangeError
+        (None: forever).
+      shuffle: Whether each epoch is shuffled.
+      seed: Optional int seed.
+      capacity: The queue's capacity.
+      shared_name: Accepted for TF1 compatibility.
+      name: The queue's name.
+
+    Returns:
+      A queue whose `dequeue()` gives one `int32` scalar.
+    """
     return _producer([np.arange(int(limit), dtype=np.int32)], num_epochs, shuffle, seed,
                      capacity, name or "input_producer")
 

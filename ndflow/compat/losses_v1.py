@@ -52,6 +52,14 @@ def get_losses(scope=None, loss_collection=LOSSES):
 
 
 def get_regularization_losses(scope=None):
+    """TF1: the tensors in the REGULARIZATION_LOSSES collection of the default graph.
+
+    Args:
+      scope: Optional regular expression filtering by name.
+
+    Returns:
+      A list of scalar tensors (e.g. from `get_variable(regularizer=...)` and tf.layers).
+    """
     return _graph().get_collection(REGULARIZATION_LOSSES, scope)
 
 

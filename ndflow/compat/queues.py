@@ -415,6 +415,12 @@ class QueueRunner:
 
 
 def add_queue_runner(qr, collection=QUEUE_RUNNERS):
+    """TF1: registers a `QueueRunner` so `start_queue_runners` starts its threads.
+
+    Args:
+      qr: The `QueueRunner`.
+      collection: The graph collection to add it to (default "queue_runners").
+    """
     get_default_graph().add_to_collection(collection, qr)
 
 

@@ -122,44 +122,103 @@ def set_random_seed(seed):
 
 
 def name_scope(name, default_name=None, values=None):
+    """TF1: a context manager prefixing the names of ops created inside it with `name/`.
+
+    Args:
+      name: The scope's name (None: use `default_name`).
+      default_name: The name used when `name` is None.
+      values: Accepted for TF1 compatibility.
+
+    Returns:
+      A context manager yielding the scope's full name.
+    """
     g = _graph_for_building() or get_default_graph()
     return g.name_scope(name if name is not None else default_name)
 
 
 def control_dependencies(control_inputs):
+    """TF1: ops created inside the context run only after `control_inputs` (in the default graph).
+
+    Args:
+      control_inputs: A list of operations or tensors, or None to clear the dependencies.
+
+    Returns:
+      A context manager.
+    """
     return get_default_graph().control_dependencies(control_inputs)
 
 
 def disable_eager_execution():
+    """TF1: makes the TF2 namespace build graphs too, so `tf.constant(...)` etc. add graph nodes.
+
+    TF1 functions reached through `compat.v1` always build graphs unless
+    `enable_eager_execution()` was called.
+    """
     _context.state.eager_disabled = True
 
 
 def enable_eager_execution(config=None, device_policy=None, execution_mode=None):
+    """TF1: makes `compat.v1` functions run eagerly, as TensorFlow 2 does.
+
+    Args:
+      config: Accepted for TF1 compatibility.
+      device_policy: Accepted for TF1 compatibility.
+      execution_mode: Accepted for TF1 compatibility.
+    """
     _eager_enabled[0] = True
     _context.state.eager_disabled = False
 
 
 def disable_v2_behavior():
+    """TF1: switches to TensorFlow 1 behaviour; in ndflow, `disable_eager_execution()`."""
     disable_eager_execution()
 
 
 def enable_v2_behavior():
+    """TF1: switches to TensorFlow 2 behaviour; in ndflow, `enable_eager_execution()`."""
     enable_eager_execution()
 
 
 def executing_eagerly():
+    """TF1: tells whether `compat.v1` functions run eagerly (after `enable_eager_execution()`).
+
+    Returns:
+      A bool; False in TF1 programs, whose functions build the default graph.
+    """
     return _context.executing_eagerly() and _eager_enabled[0]
 
 
 def get_collection(key, scope=None):
+    """TF1: the values in the default graph's collection `key`.
+
+    Args:
+      key: The collection's name, e.g. `GraphKeys.TRAINABLE_VARIABLES` or "losses".
+      scope: Optional regular expression; only items whose name matches it from the start are
+        returned.
+
+    Returns:
+      A list (a copy), empty for an unknown collection.
+    """
     return get_default_graph().get_collection(key, scope)
 
 
 def add_to_collection(name, value):
+    """TF1: adds `value` to the default graph's collection `name`.
+
+    Args:
+      name: The collection's name.
+      value: Any object (typically a tensor, variable or op).
+    """
     get_default_graph().add_to_collection(name, value)
 
 
 class GraphKeys:
+    """TF1: the standard collection names of a graph.
+
+    GLOBAL_VARIABLES, TRAINABLE_VARIABLES, LOCAL_VARIABLES, SUMMARIES, UPDATE_OPS (batch-norm
+    moving-average updates to run with the train op), REGULARIZATION_LOSSES, GLOBAL_STEP,
+    LOSSES, METRIC_VARIABLES, MOVING_AVERAGE_VARIABLES and the others TF1 programs refer to.
+    """
     GLOBAL_VARIABLES = "variables"
     TRAINABLE_VARIABLES = "trainable_variables"
     LOCAL_VARIABLES = "local_variables"
@@ -177,11 +236,24 @@ class GraphKeys:
 
 
 class ConfigProto:
+    """TF1: session configuration; its fields are accepted and stored.
+
+    ndflow's sessions do not depend on them (e.g. `allow_soft_placement`,
+    `log_device_placement`, `gpu_options`, thread counts).
+
+    Args:
+      **kwargs: The fields, stored as attributes.
+    """
     def __init__(self, **kwargs):
         self.__dict__.update(kwargs)
 
 
 class GPUOptions:
+    """TF1: GPU settings for a `ConfigProto` (e.g. `allow_growth`); accepted and stored.
+
+    Args:
+      **kwargs: The fields, stored as attributes.
+    """
     def __init__(self, **kwargs):
         self.__dict__.update(kwargs)
 
@@ -242,6 +314,10 @@ image = _namespace("image", _image_v1.names())
 
 
 class logging:
+    """TF1: `tf.compat.v1.logging` levels (DEBUG, INFO, WARN, ERROR, FATAL) and `set_verbosity`.
+
+    `set_verbosity` is accepted and changes nothing.
+    """
     DEBUG, INFO, WARN, ERROR, FATAL = 10, 20, 30, 40, 50
 
     @staticmethod

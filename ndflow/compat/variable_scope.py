@@ -50,12 +50,40 @@ def _scope_counts():
 
 
 def get_variable_scope():
+    """TF1: the innermost `variable_scope` (the root scope, named "", outside any).
+
+    Returns:
+      A `VariableScope` (with `name`, `reuse`, `initializer`...).
+    """
     return _scope_stack()[-1]
 
 
 @contextlib.contextmanager
 def variable_scope(name_or_scope=None, default_name=None, values=None, initializer=None,
                    regularizer=None, reuse=None, dtype=None, auxiliary_name_scope=True, **kwargs):
+    """TF1: a context manager opening a scope for `get_variable` names (and op names).
+
+    Variables created by `get_variable` inside are named `scope/name`. With `reuse=True` the
+    scope returns existing variables instead of creating them (an error if one is missing);
+    `reuse=AUTO_REUSE` creates or reuses. Reuse is inherited by nested scopes.
+
+    Args:
+      name_or_scope: The scope's name, or a `VariableScope` to re-enter.
+      default_name: The name when `name_or_scope` is None (made unique: "dense", "dense_1"...).
+      values: Accepted for TF1 compatibility.
+      initializer: The default initializer of variables created inside.
+      regularizer: The default regularizer of variables created inside.
+      reuse: None (inherit), True, False or `AUTO_REUSE`.
+      dtype: The default dtype of variables created inside.
+      auxiliary_name_scope: Whether to open a name scope of the same name too.
+      **kwargs: Other TF1 options, accepted.
+
+    Returns:
+      A context manager yielding the `VariableScope`.
+
+    Raises:
+      ValueError: If both `name_or_scope` and `default_name` are None.
+    """
     stack = _scope_stack()
     parent = stack[-1]
     counts = _scope_counts()
@@ -97,6 +125,45 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
                  trainable=None, collections=None, caching_device=None, partitioner=None,
                  validate_shape=True, use_resource=None, custom_getter=None, constraint=None,
                  **kwargs):
+    """TF1: gets an existing variable of the current variable scope, or creates one.
+
+    The full name is `scope_name/name`. A new variable is created unless the scope reuses; an
+    existing name without reuse is an error, as is a missing one with `reuse=True`.
+
+    Args:
+      name: The variable's name within the scope.
+      shape: Its shape (needed when `initializer` is a callable).
+      dtype: Its dtype (default: the scope's dtype, else `float32`).
+      initializer: An initializer, a tensor or a value (default: the scope's initializer, else
+        glorot_uniform, as in TF1).
+      regularizer: Optional function of the variable whose result joins the
+        REGULARIZATION_LOSSES collection.
+      trainable: Whether it joins TRAINABLE_VARIABLES (default True).
+      collections: The collections to add it to.
+      caching_device: Accepted for TF1 compatibility.
+      partitioner: Accepted for TF1 compatibility.
+      validate_shape: Whether later assignments must keep the shape.
+      use_resource: Accepted for TF1 compatibility.
+      custom_getter: Accepted for TF1 compatibility.
+      constraint: Optional projection applied after optimizer updates.
+      **kwargs: Other TF1 options, accepted.
+
+    Returns:
+      The `Variable`.
+
+    Raises:
+      ValueError: If the variable exists and the scope does not reuse, does not exist and the
+        scope has `reuse=True`, has an incompatible shape, or needs a shape that is missing.
+
+    Example:
+
+    >>> import ndflow.compat.v1 as tf1
+    >>> with tf1.Graph().as_default():
+    ...     with tf1.variable_scope("layer"):
+    ...         w = tf1.get_variable("w", shape=[2, 3])
+    ...     w.name
+    'layer/w:0'
+    """
     scope = _scope_stack()[-1]
     full = f"{scope.name}/{name}" if scope.name else name
     g = graph_for_building() or get_default_graph()

@@ -422,6 +422,8 @@ def _axis_in_range(op_name, axis, rank):
 
 def _filled(shape, value, dtype, name):
     dtype = dtypes.as_dtype(dtype)
+    if _is_symbolic_shape(shape):  # [batch_size, units] with batch_size = tf.shape(x)[0]
+        shape = _shape_as_tensor(shape)
     if isinstance(shape, TensorLike) and not isinstance(shape, EagerTensor):
         return fill(shape, cast(value, dtype) if isinstance(value, TensorLike) else
                     np.asarray(value, dtype._np), name=name)

@@ -580,6 +580,23 @@ def conv2d_transpose(input, filters, output_shape, strides, padding="SAME",  # n
 def conv2d_transpose_v1(value=None, filter=None, output_shape=None, strides=None,  # noqa: A002
                         padding="SAME", data_format="NHWC", name=None, input=None,  # noqa: A002
                         filters=None, dilations=None):
+    """TF1 `nn.conv2d_transpose`: `conv2d_transpose` with TF1's argument names.
+
+    Args:
+      value: A 4-D input tensor (NHWC by default).
+      filter: A `(height, width, output_channels, in_channels)` kernel.
+      output_shape: The 1-D shape of the output.
+      strides: The steps (an int or a list).
+      padding: "SAME" (default) or "VALID".
+      data_format: "NHWC" (default) or "NCHW".
+      name: A name for the operation (optional).
+      input: TF 2's name for `value`.
+      filters: TF 2's name for `filter`.
+      dilations: Optional dilation rates.
+
+    Returns:
+      A `Tensor` of `output_shape`.
+    """
     value = input if value is None else value
     filters = filter if filters is None else filters
     return conv2d_transpose(value, filters, output_shape, strides, padding, data_format,
@@ -589,6 +606,23 @@ def conv2d_transpose_v1(value=None, filter=None, output_shape=None, strides=None
 def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None,  # noqa: A002
                           padding=None, use_cudnn_on_gpu=True, data_format="NHWC",
                           dilations=None, name=None, filters=None):
+    """The gradient of `conv2d` with respect to its input.
+
+    Args:
+      input_sizes: The input's shape (a 1-D integer tensor or list of 4 ints).
+      filter: The `(height, width, in_channels, out_channels)` kernel.
+      out_backprop: The gradient of the convolution's output.
+      strides: The convolution's strides.
+      padding: The convolution's padding ("VALID", "SAME" or explicit).
+      use_cudnn_on_gpu: Accepted for TF1 compatibility.
+      data_format: "NHWC" (default) or "NCHW".
+      dilations: The convolution's dilations.
+      name: A name for the operation (optional).
+      filters: TF 2's name for `filter`.
+
+    Returns:
+      A `Tensor` of shape `input_sizes`.
+    """
     filters = filter if filters is None else filters
     attrs = _conv_attrs("conv2d_backprop_input", strides, padding, data_format, dilations)
     return execute(CONV2D_BACKPROP_INPUT,
@@ -598,6 +632,22 @@ def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=N
 def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding,  # noqa: A002
                            use_cudnn_on_gpu=True, data_format="NHWC", dilations=None,
                            name=None):
+    """The gradient of `conv2d` with respect to its kernel.
+
+    Args:
+      input: The convolution's input.
+      filter_sizes: The kernel's shape (a 1-D integer tensor or list of 4 ints).
+      out_backprop: The gradient of the convolution's output.
+      strides: The convolution's strides.
+      padding: The convolution's padding.
+      use_cudnn_on_gpu: Accepted for TF1 compatibility.
+      data_format: "NHWC" (default) or "NCHW".
+      dilations: The convolution's dilations.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `filter_sizes`.
+    """
     attrs = _conv_attrs("conv2d_backprop_filter", strides, padding, data_format, dilations)
     return execute(CONV2D_BACKPROP_FILTER,
                    (input, _sizes_arg(filter_sizes, "filter_sizes"), out_backprop), attrs, name)
@@ -649,6 +699,22 @@ def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None,  
 
 def conv1d_v1(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu=None,
               data_format=None, name=None, input=None, dilations=None):  # noqa: A002
+    """TF1 `nn.conv1d`: `conv1d` with TF1's argument names.
+
+    Args:
+      value: A 3-D tensor `(batch, width, channels)` (NWC by default).
+      filters: A `(width, in_channels, out_channels)` kernel.
+      stride: An int or list: the step.
+      padding: "VALID" or "SAME".
+      use_cudnn_on_gpu: Accepted for TF1 compatibility.
+      data_format: "NWC" (default) or "NCW".
+      name: A name for the operation (optional).
+      input: TF 2's name for `value`.
+      dilations: Optional dilation rate.
+
+    Returns:
+      The convolved `Tensor`.
+    """
     value = input if value is None else value
     return conv1d(value, filters, stride, padding, data_format or "NWC", dilations, name)
 

@@ -267,12 +267,43 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
 
 def separable_conv2d_v1(input, depthwise_filter, pointwise_filter, strides,  # noqa: A002
                         padding, rate=None, name=None, data_format=None, dilations=None):
+    """TF1 `nn.separable_conv2d`: a depthwise convolution followed by a 1x1 pointwise one.
+
+    Args:
+      input: A 4-D tensor (NHWC by default).
+      depthwise_filter: A `(height, width, in_channels, channel_multiplier)` kernel.
+      pointwise_filter: A `(1, 1, in_channels * channel_multiplier, out_channels)` kernel.
+      strides: The depthwise convolution's strides.
+      padding: "VALID" or "SAME".
+      rate: TF1's name for `dilations`.
+      name: A name for the operation (optional).
+      data_format: "NHWC" (default) or "NCHW".
+      dilations: The depthwise convolution's dilation rates.
+
+    Returns:
+      The convolved `Tensor`.
+    """
     return separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding,
                             data_format, dilations if rate is None else rate, name)
 
 
 def depthwise_conv2d_backprop_input(input_sizes, filter, out_backprop, strides,  # noqa: A002
                                     padding, data_format="NHWC", dilations=None, name=None):
+    """The gradient of `depthwise_conv2d` with respect to its input.
+
+    Args:
+      input_sizes: The input's shape (a 1-D integer tensor or list of 4 ints).
+      filter: The `(height, width, in_channels, channel_multiplier)` kernel.
+      out_backprop: The gradient of the convolution's output.
+      strides: The convolution's strides.
+      padding: The convolution's padding.
+      data_format: "NHWC" (default) or "NCHW".
+      dilations: The convolution's dilations.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `input_sizes`.
+    """
     attrs = _conv_attrs("depthwise_conv2d_backprop_input", strides, padding, data_format,
                         dilations)
     return execute(DEPTHWISE_BACKPROP_INPUT,
@@ -281,6 +312,21 @@ def depthwise_conv2d_backprop_input(input_sizes, filter, out_backprop, strides, 
 
 def depthwise_conv2d_backprop_filter(input, filter_sizes, out_backprop, strides,  # noqa: A002
                                      padding, data_format="NHWC", dilations=None, name=None):
+    """The gradient of `depthwise_conv2d` with respect to its kernel.
+
+    Args:
+      input: The convolution's input.
+      filter_sizes: The kernel's shape (a 1-D integer tensor or list of 4 ints).
+      out_backprop: The gradient of the convolution's output.
+      strides: The convolution's strides.
+      padding: The convolution's padding.
+      data_format: "NHWC" (default) or "NCHW".
+      dilations: The convolution's dilations.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `filter_sizes`.
+    """
     attrs = _conv_attrs("depthwise_conv2d_backprop_filter", strides, padding, data_format,
                         dilations)
     return execute(DEPTHWISE_BACKPROP_FILTER,

@@ -511,6 +511,17 @@ def draw_bounding_boxes(images, boxes, colors, name=None):
 
 
 def draw_bounding_boxes_v1(images, boxes, name=None, colors=None):
+    """TF1 `image.draw_bounding_boxes`: draws box outlines on a batch of images.
+
+    Args:
+      images: A `[batch, height, width, depth]` float tensor.
+      boxes: A `[batch, num_boxes, 4]` tensor of `[y_min, x_min, y_max, x_max]` in [0, 1].
+      name: A name for the operation (optional).
+      colors: Optional `[num_colors, depth]` colours, used in turn.
+
+    Returns:
+      The images with the boxes drawn, of `images`' shape and dtype.
+    """
     return draw_bounding_boxes(images, boxes, colors, name)
 
 

@@ -425,11 +425,34 @@ def resize_nearest_neighbor(images, size, align_corners=False, name=None,
 
 
 def resize_bicubic(images, size, align_corners=False, name=None, half_pixel_centers=False):
+    """TF1 `image.resize_bicubic`: bicubic resize with TF1's corner options.
+
+    Args:
+      images: A `[batch, height, width, channels]` (or 3-D) tensor.
+      size: The new `[height, width]`.
+      align_corners: If true, the corner pixels of input and output are aligned.
+      name: A name for the operation (optional).
+      half_pixel_centers: If true, pixel centres are at half-integer coordinates.
+
+    Returns:
+      A `float32` tensor of the new size.
+    """
     return _resize_v1(images, size, "bicubic", align_corners, half_pixel_centers,
                       "resize_bicubic", name)
 
 
 def resize_area(images, size, align_corners=False, name=None):
+    """TF1 `image.resize_area`: resizes by averaging the input area each output pixel covers.
+
+    Args:
+      images: A `[batch, height, width, channels]` (or 3-D) tensor.
+      size: The new `[height, width]`.
+      align_corners: If true, the corner pixels of input and output are aligned.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `float32` tensor of the new size.
+    """
     return _resize_v1(images, size, "area", align_corners, False, "resize_area", name)
 
 

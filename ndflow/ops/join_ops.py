@@ -8,7 +8,7 @@ import numpy as np
 from ..framework.errors import InvalidArgumentError
 from ..framework.registry import ALL, execute, op
 from ..framework.shape_fns import unary
-from ..framework.tensor import EagerTensor
+from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
 from .array_ops import _axis_in_range, _static_ints, convert_to_tensor, identity, zeros_like
 from .indexing_ops import GETITEM
@@ -187,7 +187,10 @@ def concat(values, axis, name="concat"):
     array([[1, 2],
            [3, 4]], dtype=int32)
     """
-    values = list(values)
+    # a list mixing tensors and numbers ([groups, 3] with groups = tf.shape(x)[-1] // 3) is
+    # packed into one tensor of the tensors' dtype, as TensorFlow's auto-packing does
+    values = [convert_to_tensor(v) if isinstance(v, (list, tuple)) and any(
+        isinstance(e, TensorLike) for e in v) else v for v in values]
     if len(values) == 1:
         return identity(values[0], name=name)
     return execute(CONCAT, tuple(values), {"axis": int(axis)}, name)

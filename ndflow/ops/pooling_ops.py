@@ -238,6 +238,27 @@ def _avg_pool_grad_grad(op_, ddx):
 # --- public functions: pooling -------------------------------------------------------------
 
 def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    """Max pooling over 2-D windows: the maximum of each window.
+
+    Args:
+      input: A 4-D tensor, NHWC (or NCHW with `data_format`).
+      ksize: The window size: an int or a list of 2 or 4 ints.
+      strides: The window step: an int or a list of 2 or 4 ints.
+      padding: "VALID" or "SAME" (padded positions are ignored), or explicit paddings.
+      data_format: "NHWC" (default) or "NCHW".
+      name: A name for the operation (optional).
+
+    Returns:
+      The pooled `Tensor`, of `input`'s dtype.
+
+    Raises:
+      ValueError: If the window, strides or padding are malformed.
+
+    Example:
+
+    >>> ndflow.nn.max_pool2d(ndflow.ones([1, 4, 4, 1]), 2, 2, "VALID").shape
+    TensorShape([1, 2, 2, 1])
+    """
     depth = _depth_window(ksize, strides, data_format)
     if depth:
         return _depth_max_pool(input, depth, name)
@@ -280,6 +301,22 @@ def _check_floating(x, op_name):
 
 
 def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    """Avg pooling over 2-D windows: the average of each window.
+
+    Args:
+      input: A 4-D tensor, NHWC (or NCHW with `data_format`).
+      ksize: The window size: an int or a list of 2 or 4 ints.
+      strides: The window step: an int or a list of 2 or 4 ints.
+      padding: "VALID" or "SAME" (padded positions are ignored), or explicit paddings.
+      data_format: "NHWC" (default) or "NCHW".
+      name: A name for the operation (optional).
+
+    Returns:
+      The pooled `Tensor`, of `input`'s dtype.
+
+    Raises:
+      ValueError: If the window, strides or padding are malformed.
+    """
     attrs = _pool_attrs("avg_pool2d", ksize, strides, padding, data_format)
     return execute(AVG_POOL, (_check_floating(input, "avg_pool2d"),), attrs, name)
 
@@ -294,10 +331,42 @@ def _pool_1d(pool2d, op_name, input, ksize, strides, padding, data_format, name)
 
 
 def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  # noqa: A002
+    """Max pooling over 1-D windows: the maximum of each window.
+
+    Args:
+      input: A 3-D tensor, NWC (or NCW with `data_format`).
+      ksize: The window size: an int or a list of 1 or 3 ints.
+      strides: The window step: an int or a list of 1 or 3 ints.
+      padding: "VALID" or "SAME" (padded positions are ignored), or explicit paddings.
+      data_format: "NWC" (default) or "NCW".
+      name: A name for the operation (optional).
+
+    Returns:
+      The pooled `Tensor`, of `input`'s dtype.
+
+    Raises:
+      ValueError: If the window, strides or padding are malformed.
+    """
     return _pool_1d(max_pool2d, "max_pool1d", input, ksize, strides, padding, data_format, name)
 
 
 def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  # noqa: A002
+    """Avg pooling over 1-D windows: the average of each window.
+
+    Args:
+      input: A 3-D tensor, NWC (or NCW with `data_format`).
+      ksize: The window size: an int or a list of 1 or 3 ints.
+      strides: The window step: an int or a list of 1 or 3 ints.
+      padding: "VALID" or "SAME" (padded positions are ignored), or explicit paddings.
+      data_format: "NWC" (default) or "NCW".
+      name: A name for the operation (optional).
+
+    Returns:
+      The pooled `Tensor`, of `input`'s dtype.
+
+    Raises:
+      ValueError: If the window, strides or padding are malformed.
+    """
     return _pool_1d(avg_pool2d, "avg_pool1d", input, ksize, strides, padding, data_format, name)
 
 
@@ -334,12 +403,40 @@ def avg_pool(input, ksize, strides, padding, data_format=None, name=None):  # no
 
 def max_pool_v1(value=None, ksize=None, strides=None, padding=None, data_format="NHWC",
                 name=None, input=None):  # noqa: A002
+    """TF1 `nn.max_pool`: `max_pool2d` with TF1's argument names (`value` for `input`).
+
+    Args:
+      value: A 4-D tensor (NHWC by default).
+      ksize: The window size (a list of 4 ints, or fewer).
+      strides: The window step.
+      padding: "VALID" or "SAME".
+      data_format: "NHWC" (default) or "NCHW".
+      name: A name for the operation (optional).
+      input: TF 2's name for `value`.
+
+    Returns:
+      The pooled `Tensor`.
+    """
     return max_pool2d(input if value is None else value, ksize, strides, padding, data_format,
                       name)
 
 
 def avg_pool_v1(value=None, ksize=None, strides=None, padding=None, data_format="NHWC",
                 name=None, input=None):  # noqa: A002
+    """TF1 `nn.avg_pool`: `avg_pool2d` with TF1's argument names (`value` for `input`).
+
+    Args:
+      value: A 4-D tensor (NHWC by default).
+      ksize: The window size (a list of 4 ints, or fewer).
+      strides: The window step.
+      padding: "VALID" or "SAME".
+      data_format: "NHWC" (default) or "NCHW".
+      name: A name for the operation (optional).
+      input: TF 2's name for `value`.
+
+    Returns:
+      The pooled `Tensor`.
+    """
     return avg_pool2d(input if value is None else value, ksize, strides, padding, data_format,
                       name)
 

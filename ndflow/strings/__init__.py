@@ -161,6 +161,20 @@ def unicode_split(input, input_encoding, errors="replace", replacement_char=6553
 
 def unicode_split_with_offsets(input, input_encoding, errors="replace",  # noqa: A002
                                replacement_char=65533, name=None):
+    """Splits each string into its characters, with the byte offset where each one starts.
+
+    Args:
+      input: A string tensor of any shape.
+      input_encoding: The strings' encoding: "UTF-8", "UTF-16-BE" or "UTF-32-BE".
+      errors: How invalid input is handled: "replace" (with `replacement_char`), "ignore" or
+        "strict" (an error).
+      replacement_char: The code point used by "replace" (default U+FFFD).
+      name: A name for the operation (optional).
+
+    Returns:
+      A pair `(chars, offsets)` of ragged tensors with one more (ragged) dimension than `input`:
+      the characters as strings and their start offsets in bytes (`int64`).
+    """
     _, offsets = unicode_decode_with_offsets(input, input_encoding, errors, replacement_char)
     return unicode_split(input, input_encoding, errors, replacement_char), offsets
 

@@ -129,6 +129,39 @@ class _Conv(Layer):
 
 
 class Conv2D(_Conv):
+    """2-D convolution layer: slides `filters` kernels over height and width.
+
+    `output = activation(conv2d(inputs, kernel) + bias)` with a kernel of shape
+    `kernel_size + (input_channels / groups, filters)`.
+
+    Args:
+      filters: The number of output channels (a positive int).
+      kernel_size: An int or a tuple of 2 ints: the window size.
+      strides: An int or a tuple of 2 ints (default 1).
+      padding: "valid" (no padding) or "same" (outputs of `ceil(size / strides)`).
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      dilation_rate: An int or a tuple of 2 ints: spacing of the kernel taps (default 1).
+      groups: Split the input channels into this many groups, each convolved separately.
+      activation: An activation function or its name (default None: linear).
+      use_bias: Whether to add a bias per output channel.
+      kernel_initializer: Initializer of the kernel (default "glorot_uniform").
+      bias_initializer: Initializer of the bias (default "zeros").
+      kernel_regularizer: Optional regularizer of the kernel.
+      bias_regularizer: Optional regularizer of the bias.
+      activity_regularizer: Optional regularizer of the output.
+      kernel_constraint: Optional constraint on the kernel.
+      bias_constraint: Optional constraint on the bias.
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+
+    Raises:
+      ValueError: If `filters` is not positive or `padding` is unknown.
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> keras.layers.Conv2D(8, 3)(ndflow.zeros([1, 28, 28, 1])).shape
+    TensorShape([1, 26, 26, 8])
+    """
     rank = 2
 
     def call(self, inputs):
@@ -142,6 +175,34 @@ class Conv2D(_Conv):
 
 
 class Conv1D(_Conv):
+    """1-D convolution layer: slides `filters` kernels over the steps of a sequence.
+
+    Inputs are `(batch, steps, channels)` ("channels_last"); the kernel has shape
+    `(kernel_size, input_channels / groups, filters)`.
+
+    Args:
+      filters: The number of output channels (a positive int).
+      kernel_size: An int or a tuple of 1 ints: the window size.
+      strides: An int or a tuple of 1 ints (default 1).
+      padding: "valid" (no padding) or "same" (outputs of `ceil(size / strides)`), or "causal" (left
+        padding only, so no output sees later steps).
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      dilation_rate: An int or a tuple of 1 ints: spacing of the kernel taps (default 1).
+      groups: Split the input channels into this many groups, each convolved separately.
+      activation: An activation function or its name (default None: linear).
+      use_bias: Whether to add a bias per output channel.
+      kernel_initializer: Initializer of the kernel (default "glorot_uniform").
+      bias_initializer: Initializer of the bias (default "zeros").
+      kernel_regularizer: Optional regularizer of the kernel.
+      bias_regularizer: Optional regularizer of the bias.
+      activity_regularizer: Optional regularizer of the output.
+      kernel_constraint: Optional constraint on the kernel.
+      bias_constraint: Optional constraint on the bias.
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+
+    Raises:
+      ValueError: If `filters` is not positive or `padding` is unknown.
+    """
     rank = 1
 
     def call(self, inputs):
@@ -191,6 +252,22 @@ def _deconv_length(size, stride, kernel, padding, output_padding, dilation):
 
 
 class Conv2DTranspose(_Conv):
+    """Transposed 2-D convolution ("deconvolution"): the gradient of Conv2D, used to upsample.
+
+    With "same" padding the output is `strides` times the input size; `output_padding` adds to
+    each spatial size. The kernel has shape `kernel_size + (filters, input_channels)`.
+
+    Args:
+      filters: The number of output channels.
+      kernel_size: An int or a tuple of 2 ints.
+      strides: An int or a tuple of 2 ints (default 1).
+      padding: "valid" or "same".
+      output_padding: Optional int or tuple of 2 ints, each smaller than the stride.
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      dilation_rate: An int or a tuple of 2 ints (default 1).
+      **kwargs: The Conv2D options (`activation`, `use_bias`, initializers, regularizers,
+        constraints) and base `Layer` options.
+    """
     rank = 2
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None,

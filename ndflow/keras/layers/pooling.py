@@ -50,6 +50,28 @@ class _Pooling(Layer):
 
 
 class MaxPooling2D(_Pooling):
+    """Max pooling over height and width: the maximum of each window.
+
+    Inputs are (batch, height, width, channels) with "channels_last" (channels second with
+    "channels_first").
+
+    Args:
+      pool_size: The window size: an int or a tuple of 2 ints (default (2, 2)).
+      strides: The step between windows (default: `pool_size`).
+      padding: "valid" (windows inside the input) or "same" (the output has
+        `ceil(size / strides)` positions; padded positions are ignored).
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+
+    Raises:
+      ValueError: If `padding` is neither "valid" nor "same".
+
+    Example:
+
+    >>> from ndflow import keras
+    >>> keras.layers.MaxPooling2D()(ndflow.zeros([1, 4, 4, 3])).shape
+    TensorShape([1, 2, 2, 3])
+    """
     rank, mode = 2, "max"
 
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
@@ -58,6 +80,22 @@ class MaxPooling2D(_Pooling):
 
 
 class AveragePooling2D(_Pooling):
+    """Average pooling over height and width: the average of each window.
+
+    Inputs are (batch, height, width, channels) with "channels_last" (channels second with
+    "channels_first").
+
+    Args:
+      pool_size: The window size: an int or a tuple of 2 ints (default (2, 2)).
+      strides: The step between windows (default: `pool_size`).
+      padding: "valid" (windows inside the input) or "same" (the output has
+        `ceil(size / strides)` positions; padded positions are ignored).
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+
+    Raises:
+      ValueError: If `padding` is neither "valid" nor "same".
+    """
     rank, mode = 2, "avg"
 
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
@@ -66,10 +104,42 @@ class AveragePooling2D(_Pooling):
 
 
 class MaxPooling1D(_Pooling):
+    """Max pooling over steps: the maximum of each window.
+
+    Inputs are (batch, steps, features) with "channels_last" (channels second with
+    "channels_first").
+
+    Args:
+      pool_size: The window size: an int or a tuple of 1 ints (default 2).
+      strides: The step between windows (default: `pool_size`).
+      padding: "valid" (windows inside the input) or "same" (the output has
+        `ceil(size / strides)` positions; padded positions are ignored).
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+
+    Raises:
+      ValueError: If `padding` is neither "valid" nor "same".
+    """
     rank, mode = 1, "max"
 
 
 class AveragePooling1D(_Pooling):
+    """Average pooling over steps: the average of each window.
+
+    Inputs are (batch, steps, features) with "channels_last" (channels second with
+    "channels_first").
+
+    Args:
+      pool_size: The window size: an int or a tuple of 1 ints (default 2).
+      strides: The step between windows (default: `pool_size`).
+      padding: "valid" (windows inside the input) or "same" (the output has
+        `ceil(size / strides)` positions; padded positions are ignored).
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+
+    Raises:
+      ValueError: If `padding` is neither "valid" nor "same".
+    """
     rank, mode = 1, "avg"
 
 
@@ -97,11 +167,25 @@ class _GlobalPooling(Layer):
 
 
 class GlobalAveragePooling2D(_GlobalPooling):
+    """Global average pooling: the mean over all spatial positions, one value per channel.
+
+    Args:
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      keepdims: If true, the pooled axes are kept with length 1.
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+    """
     rank = 2
     reduce = staticmethod(math_ops.reduce_mean)
 
 
 class GlobalMaxPooling2D(_GlobalPooling):
+    """Global max pooling: the maximum over all spatial positions, one value per channel.
+
+    Args:
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      keepdims: If true, the pooled axes are kept with length 1.
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+    """
     rank = 2
     reduce = staticmethod(math_ops.reduce_max)
 
@@ -132,11 +216,34 @@ class GlobalAveragePooling1D(_GlobalPooling):
 
 
 class GlobalMaxPooling1D(_GlobalPooling):
+    """Global max pooling: the maximum over all steps positions, one value per channel.
+
+    Args:
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      keepdims: If true, the pooled axes are kept with length 1.
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+    """
     rank = 1
     reduce = staticmethod(math_ops.reduce_max)
 
 
 class MaxPooling3D(_Pooling):
+    """Max pooling over the three spatial axes: the maximum of each window.
+
+    Inputs are (batch, dim1, dim2, dim3, channels) with "channels_last" (channels second with
+    "channels_first").
+
+    Args:
+      pool_size: The window size: an int or a tuple of 3 ints (default (2, 2, 2)).
+      strides: The step between windows (default: `pool_size`).
+      padding: "valid" (windows inside the input) or "same" (the output has
+        `ceil(size / strides)` positions; padded positions are ignored).
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+
+    Raises:
+      ValueError: If `padding` is neither "valid" nor "same".
+    """
     rank, mode = 3, "max"
 
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None,
@@ -145,6 +252,22 @@ class MaxPooling3D(_Pooling):
 
 
 class AveragePooling3D(_Pooling):
+    """Average pooling over the three spatial axes: the average of each window.
+
+    Inputs are (batch, dim1, dim2, dim3, channels) with "channels_last" (channels second with
+    "channels_first").
+
+    Args:
+      pool_size: The window size: an int or a tuple of 3 ints .
+      strides: The step between windows (default: `pool_size`).
+      padding: "valid" (windows inside the input) or "same" (the output has
+        `ceil(size / strides)` positions; padded positions are ignored).
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+
+    Raises:
+      ValueError: If `padding` is neither "valid" nor "same".
+    """
     rank, mode = 3, "avg"
 
     def __init__(self, pool_size, strides=None, padding="valid", data_format=None, **kwargs):
@@ -152,11 +275,25 @@ class AveragePooling3D(_Pooling):
 
 
 class GlobalAveragePooling3D(_GlobalPooling):
+    """Global average pooling: the mean over all spatial positions, one value per channel.
+
+    Args:
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      keepdims: If true, the pooled axes are kept with length 1.
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+    """
     rank = 3
     reduce = staticmethod(math_ops.reduce_mean)
 
 
 class GlobalMaxPooling3D(_GlobalPooling):
+    """Global max pooling: the maximum over all spatial positions, one value per channel.
+
+    Args:
+      data_format: "channels_last" or "channels_first" (default `image_data_format()`).
+      keepdims: If true, the pooled axes are kept with length 1.
+      **kwargs: Base `Layer` options (`name`, `dtype`...).
+    """
     rank = 3
     reduce = staticmethod(math_ops.reduce_max)
 

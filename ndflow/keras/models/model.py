@@ -135,6 +135,14 @@ class Model(Trainer, Layer):
         self._build_shapes = shapes
         self.built = True
 
+    def reset_states(self):
+        """Resets the state of every stateful layer in the model (Keras 2's API, kept for
+        the callbacks that reset a stateful RNN at each epoch; Keras 3 programs call each
+        layer's `reset_state()`)."""
+        for layer in self._flatten_layers(include_self=False):
+            if getattr(layer, "stateful", False) and hasattr(layer, "reset_states"):
+                layer.reset_states()
+
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
         """Prints a table of the model's layers, their output shapes and parameter counts.

@@ -124,6 +124,11 @@ class Sequential(Model):
             shape = shape_tuple(first_input) if hasattr(first_input, "shape") else None
             if shape is None:
                 raise ValueError(f"Sequential model {self.name} needs a single tensor input.")
+            dtype = getattr(first_input, "dtype", None)
+            if getattr(dtype, "name", None) == "string" or getattr(dtype, "kind", "") in (
+                    "U", "S", "O"):  # text for a leading TextVectorization: a string input
+                self._seq_layers.insert(0, InputLayer(batch_shape=(None,) + tuple(shape[1:]),
+                                                      dtype="string"))
             self.build((None,) + tuple(shape[1:]))
         else:
             self.build()
