@@ -1,4 +1,4 @@
-"""Prints the reference table of tests/keras/test_applications.py from Keras 3 itself.
+"""Prints the reference table of tests/keras_api/test_applications.py from Keras 3 itself.
 
     KERAS_BACKEND=jax python tools/gen_application_reference.py
 

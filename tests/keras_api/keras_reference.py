@@ -1,10 +1,8 @@
 """The real Keras 3 as a reference implementation, or a pytest skip where it is absent.
 
-Pytest puts `tests/` on sys.path, so the name `keras` resolves to this test package
-(tests/keras/__init__.py) instead of the installed library. `reference_keras()` imports
-the installed Keras once under its own name and then gives the name `keras` back to the
-test package; Keras's own code imports through `keras.src...`, which stays registered.
-The torch backend is used by default (Keras's numpy backend needs jax for some ops).
+`reference_keras()` imports the installed Keras once (this test package is named
+`keras_api`, so `keras` is always the library). The torch backend is used by default
+(Keras's numpy backend needs jax for some ops).
 """
 import os
 import sys
@@ -19,21 +17,9 @@ def _is_real(module):
 
 
 def _import_installed_keras():
-    shadow = {name: mod for name, mod in sys.modules.items()
-              if name == "keras" or name.startswith("keras.")}
-    for name in shadow:
-        del sys.modules[name]
-    tests_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    saved_path = sys.path[:]
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != tests_dir]
-    try:
-        import keras
-        keras.ops.convert_to_numpy(keras.ops.ones(1))  # the backend works
-        return keras
-    finally:
-        sys.path[:] = saved_path
-        for name, mod in shadow.items():
-            sys.modules[name] = mod
+    import keras  # the installed Keras 3 (these tests live in tests/keras_api, not a `keras`)
+    keras.ops.convert_to_numpy(keras.ops.ones(1))  # the backend works
+    return keras
 
 
 def reference_keras():
