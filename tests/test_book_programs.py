@@ -312,3 +312,42 @@ def test_zeros_with_a_batch_size_from_tf_shape_inside_tf_function():
     zeros, ones = initial_state(tf.ones((3, 7)))
     assert zeros.numpy().tolist() == [[0.0] * 4] * 3 and ones.numpy().sum() == 6.0
     assert zeros.dtype == tf.float32
+
+
+# --- HOML ch. 16: positional encodings sliced to the batch's length --------------------------
+
+class PositionalEncoding(keras.layers.Layer):
+    def __init__(self, max_length, embed_size, dtype=tf.float32, **kwargs):
+        super().__init__(dtype=dtype, **kwargs)
+        p, i = np.meshgrid(np.arange(max_length), 2 * np.arange(embed_size // 2))
+        pos_emb = np.empty((1, max_length, embed_size))
+        pos_emb[0, :, ::2] = np.sin(p / 10_000 ** (i / embed_size)).T
+        pos_emb[0, :, 1::2] = np.cos(p / 10_000 ** (i / embed_size)).T
+        self.pos_encodings = tf.constant(pos_emb.astype(self.dtype))
+        self.supports_masking = True
+
+    def call(self, inputs):
+        batch_max_length = tf.shape(inputs)[1]
+        return inputs + self.pos_encodings[:, :batch_max_length]
+
+
+def test_positional_encoding_slices_with_a_runtime_length():
+    layer = PositionalEncoding(max_length=50, embed_size=8)
+    inputs = keras.Input(shape=[None, 8])
+    model = keras.Model(inputs, layer(inputs))
+    out = model.predict(np.zeros((2, 7, 8), "float32"), verbose=0)
+    assert out.shape == (2, 7, 8)
+    np.testing.assert_allclose(out[0], layer.pos_encodings.numpy()[0, :7], rtol=1e-6)
+    table = tf.Variable(np.arange(10.0, dtype="float32"))
+
+    @tf.function
+    def pieces(x):
+        n = tf.shape(x)[0]
+        return table[:n], table[1:n:2], table[n - 2:]
+
+    with tf.GradientTape() as tape:
+        head, odd, tail = pieces(tf.zeros(4))
+        loss = tf.reduce_sum(head)
+    assert head.numpy().tolist() == [0, 1, 2, 3] and odd.numpy().tolist() == [1, 3]
+    assert tail.numpy().tolist() == [2, 3, 4, 5, 6, 7, 8, 9]
+    assert tape.gradient(loss, table).numpy().tolist() == [1] * 4 + [0] * 6

@@ -28,7 +28,17 @@ class _TensorIndex:
 
 
 def _real_key(key, index_arrays):
-    return tuple(index_arrays[k.i] if k.__class__ is _TensorIndex else k for k in key)
+    return tuple(index_arrays[k.i] if k.__class__ is _TensorIndex else
+                 _real_slice(k, index_arrays) if isinstance(k, _slice) else k for k in key)
+
+
+def _real_slice(k, index_arrays):
+    """A slice whose bounds may stand for scalar index inputs (`x[:tf.shape(y)[1]]`)."""
+    bounds = (k.start, k.stop, k.step)
+    if not any(b.__class__ is _TensorIndex for b in bounds):
+        return k
+    return _slice(*(int(index_arrays[b.i]) if b.__class__ is _TensorIndex else b
+                    for b in bounds))
 
 
 def _index_shape(shape, key, index_tensors=()):
@@ -56,7 +66,8 @@ def _index_shape(shape, key, index_tensors=()):
             pos += skip
         elif isinstance(k, _slice):
             d = dims[pos]
-            out.append(None if d is None else len(_range(*k.indices(d))))
+            known = not any(b.__class__ is _TensorIndex for b in (k.start, k.stop, k.step))
+            out.append(None if d is None or not known else len(_range(*k.indices(d))))
             pos += 1
         elif not _is_basic((k,)):  # the index array's own dimensions replace those it uses
             index = index_tensors[k.i] if k.__class__ is _TensorIndex else k
@@ -160,8 +171,14 @@ def normalize_key(key):
             items.append(_TensorIndex(len(extra)))
             extra.append(k)
         elif isinstance(k, _slice):
-            items.append(_slice(*(None if v is None else _index_int(v)
-                                 for v in (k.start, k.stop, k.step))))
+            bounds = []
+            for v in (k.start, k.stop, k.step):
+                if isinstance(v, SymbolicTensor):  # a bound known when the graph runs
+                    bounds.append(_TensorIndex(len(extra)))
+                    extra.append(v)
+                else:
+                    bounds.append(None if v is None else _index_int(v))
+            items.append(_slice(*bounds))
         elif isinstance(k, list):
             items.append(np.asarray(k))
         elif isinstance(k, (bool, np.bool_)):
