@@ -9,10 +9,8 @@ normalization's moving statistics use momentum 0.9 (Keras's 0.99 leaves them far
 data's after the few hundred steps of a short run, and the inference-mode evaluation then
 fails).
 
-Measured: NOT YET at these defaults (1 epoch on 6000 images, batch 64). A run of 2 epochs on
-12000 images at load average 7-10 had used 8 minutes of CPU time without finishing when it
-was stopped, so the default was cut to a quarter of that; the figures a run prints are the
-ones to quote.
+Measured at these defaults (2 CPU cores, load average ~6 from other jobs, one BLAS thread,
+real MNIST): 176,090 parameters, 1 epoch on 6000 images in 47 s, test accuracy 0.8395.
 `NDFLOW_EXAMPLE_SAMPLES` / `NDFLOW_EXAMPLE_EPOCHS` change the run.
 """
 import os

@@ -14,8 +14,12 @@ with Python", ch. 8; and Keras's transfer-learning guide), with MobileNetV2 as t
 3. Fine-tuning: `base.trainable = True` except its first layers, recompiled with a 10x
    lower learning rate, trained a little more.
 
-Measured: NOT YET at these defaults (the 2-core machine was at load average 10 when
-the run was due); the figures printed by a run are the ones to quote.
+Measured at these defaults (2 CPU cores, load average ~6 from other jobs, one BLAS thread):
+13 s; the short pretraining on the generated source task reaches only 0.29 accuracy, and on
+the target task (300 training images) the frozen base + new head reaches 0.583, fine-tuning
+at lr 1e-4 0.593 — the mechanics (frozen base in inference mode, then fine-tuning) are what
+this shows; a real pretrained weights file ($NDFLOW_TRANSFER_WEIGHTS) is what makes the
+transfer pay.
 `NDFLOW_EXAMPLE_SAMPLES` scales the data sets (the tests use a small number).
 """
 import os

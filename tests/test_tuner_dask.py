@@ -166,6 +166,7 @@ def test_killed_chief_resumes_on_the_cluster(client, tmp_path):
     assert resumed.stdout.split()[-2:] == serial.stdout.split()[-2:]
 
 
+@pytest.mark.filterwarnings("ignore:Stochastic Optimizer")  # sklearn's own max_iter warning
 def test_sklearn_search_with_the_joblib_dask_backend(client):
     joblib = pytest.importorskip("joblib")
     model_selection = pytest.importorskip("sklearn.model_selection")
@@ -176,7 +177,7 @@ def test_sklearn_search_with_the_joblib_dask_backend(client):
     grid = {"hidden_layer_sizes": [(4,), (8,)], "alpha": [1e-4, 1e-2]}
 
     def search():
-        est = MLPClassifier(max_iter=300, random_state=0)
+        est = MLPClassifier(max_iter=30, random_state=0)
         return model_selection.GridSearchCV(est, grid, cv=2, n_jobs=2).fit(x, y)
 
     with joblib.parallel_backend("dask"):

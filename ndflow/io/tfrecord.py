@@ -198,8 +198,9 @@ def open_for_reading(path, compression_type="", buffer_size=None):
         raise NotFoundError(f"{path}; No such file or directory") from None
     except IsADirectoryError:
         raise InvalidArgumentError(f"{path} is a directory, not a file.") from None
-    if compression == "GZIP":
-        return gzip.GzipFile(fileobj=raw, mode="rb")
+    if compression == "GZIP":  # a GzipFile never closes the file object it was given
+        raw.close()
+        return gzip.open(path, "rb")
     if compression == "ZLIB":
         return _ZlibReader(raw)
     return raw
