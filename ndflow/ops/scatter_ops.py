@@ -302,6 +302,8 @@ Variable.scatter_add = _sparse_delta(scatter_add)
 Variable.scatter_sub = _sparse_delta(scatter_sub)
 Variable.scatter_mul = _sparse_delta(scatter_mul)
 Variable.scatter_div = _sparse_delta(scatter_div)
+Variable.scatter_nd_update = lambda self, indices, updates, name=None: scatter_nd_update(
+    self, indices, updates, name=name)
 Variable.scatter_nd_add = lambda self, indices, updates, name=None: scatter_nd_add(
     self, indices, updates, name=name)
 Variable.scatter_nd_sub = lambda self, indices, updates, name=None: scatter_nd_sub(

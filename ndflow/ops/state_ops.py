@@ -74,7 +74,7 @@ def assign_sub(ref, value, use_locking=None, name=None):
     return ref.assign_sub(value, name=name)
 
 
-# --- sliced assignment: v[0, 1].assign(x), v[:, 2].assign(x); v.scatter_nd_update ----------
+# --- sliced assignment: v[0, 1].assign(x), v[:, 2].assign(x) -------------------------------
 # `v[key]` is an ordinary tensor (a read of v, indexed); the slice of a variable also
 # remembers (v, key), so that its `assign` writes v with `key` replaced. The engine is not
 # touched: the remembered pairs live in a table keyed by the tensor's id (entries leave with
@@ -84,7 +84,7 @@ import weakref  # noqa: E402
 
 from ..framework.registry import execute, op  # noqa: E402
 from ..framework.tensor import EagerTensor, SymbolicTensor  # noqa: E402
-from .indexing_ops import _real_key, _TensorIndex, getitem, normalize_key  # noqa: E402
+from .indexing_ops import _real_key, getitem, normalize_key  # noqa: E402
 
 _SLICES = {}  # id(sliced tensor) -> (weakref to it, variable, key)
 
@@ -130,33 +130,6 @@ def _sliced_assign(tensor):
     return assign
 
 
-def scatter_nd_update(ref, indices, updates, use_locking=True, name=None):
-    """`ref` (a Variable) with the elements or slices at `indices` (shape [N, K]: K leading
-    coordinates each) replaced by `updates` (shape [N] + ref.shape[K:])."""
-    _check(ref, "scatter_nd_update")
-    from .array_ops import convert_to_tensor
-    indices = convert_to_tensor(indices)
-    if not indices.dtype.is_integer:
-        raise TypeError(f"scatter_nd_update: indices must be integers, got "
-                        f"{indices.dtype.name}.")
-    depth = indices.shape[-1] if indices.shape.rank else None
-    if depth is None:
-        raise ValueError(f"scatter_nd_update: the last dimension of indices (shape "
-                         f"{indices.shape}) must be known.")
-    if ref.shape.rank is not None and depth > ref.shape.rank:
-        raise ValueError(f"scatter_nd_update: indices of depth {depth} do not fit a variable "
-                         f"of shape {ref.shape}.")
-    columns = tuple(getitem(indices, (Ellipsis, i)) for i in range(depth))
-    from .array_ops import cast
-    updates = convert_to_tensor(updates, dtype_hint=ref.dtype)
-    if updates.dtype != ref.dtype:
-        updates = cast(updates, ref.dtype)
-    key = tuple(_TensorIndex(i) for i in range(depth))
-    new = execute(TENSOR_SET_ITEM, (ref.read_value(), updates) + columns, {"key": key},
-                  name or "ScatterNdUpdate")
-    return ref.assign(new)
-
-
 def _tensor_dir(tensor):
     """dir() of a tensor lists `assign` only on a Variable slice (TensorFlow attaches it to
     those alone), so programs that print dir(tensor) see TensorFlow's names."""
@@ -170,8 +143,6 @@ def _tensor_dir(tensor):
 Variable.__getitem__ = _variable_getitem
 EagerTensor.assign = SymbolicTensor.assign = property(_sliced_assign)
 EagerTensor.__dir__ = SymbolicTensor.__dir__ = _tensor_dir
-Variable.scatter_nd_update = lambda self, indices, updates, name=None: scatter_nd_update(
-    self, indices, updates, name=name)
 
 
 from ..util.export import export_many  # noqa: E402
