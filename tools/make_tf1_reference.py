@@ -9,8 +9,13 @@ TensorFlow.
 import json
 import os
 
+import sys
+
 import numpy as np
 import tensorflow as tf
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "compat"))
+import tf1_metric_cases  # noqa: E402  (the same metric definitions the test runs)
 
 v1 = tf.compat.v1
 v1.disable_eager_execution()
@@ -91,37 +96,8 @@ def metrics_cases(rng):
                         "values": rng.randn(8).astype(np.float32),
                         "weights": (rng.rand(8) > 0.25).astype(np.float32)})
     v1.reset_default_graph()
-    ph = {"labels": v1.placeholder(tf.int64, [None]), "scores": v1.placeholder(tf.float32,
-                                                                                [None]),
-          "classes": v1.placeholder(tf.int64, [None]),
-          "pred_classes": v1.placeholder(tf.int64, [None]),
-          "values": v1.placeholder(tf.float32, [None]),
-          "weights": v1.placeholder(tf.float32, [None])}
-    M = v1.metrics
-    preds_bool = v1.greater(ph["scores"], 0.5)
-    metrics = {
-        "accuracy": M.accuracy(ph["classes"], ph["pred_classes"]),
-        "accuracy_w": M.accuracy(ph["classes"], ph["pred_classes"], weights=ph["weights"]),
-        "mean": M.mean(ph["values"]),
-        "mean_w": M.mean(ph["values"], weights=ph["weights"]),
-        "precision": M.precision(ph["labels"], preds_bool),
-        "recall": M.recall(ph["labels"], preds_bool, weights=ph["weights"]),
-        "auc": M.auc(ph["labels"], ph["scores"]),
-        "auc_pr": M.auc(ph["labels"], ph["scores"], curve="PR", num_thresholds=50),
-        "auc_w": M.auc(ph["labels"], ph["scores"], weights=ph["weights"]),
-        "mse": M.mean_squared_error(ph["scores"], ph["values"]),
-        "mae": M.mean_absolute_error(ph["scores"], ph["values"], weights=ph["weights"]),
-        "rmse": M.root_mean_squared_error(ph["scores"], ph["values"]),
-        "mean_iou": M.mean_iou(ph["classes"], ph["pred_classes"], 3),
-        "tp": M.true_positives(ph["labels"], preds_bool),
-        "fp": M.false_positives(ph["labels"], preds_bool),
-        "tn": M.true_negatives(ph["labels"], preds_bool),
-        "fn": M.false_negatives(ph["labels"], preds_bool, weights=ph["weights"]),
-        "precision_at_thresholds": M.precision_at_thresholds(ph["labels"], ph["scores"],
-                                                             [0.2, 0.5, 0.8]),
-        "recall_at_thresholds": M.recall_at_thresholds(ph["labels"], ph["scores"],
-                                                       [0.2, 0.5, 0.8]),
-    }
+    ph = tf1_metric_cases.placeholders(v1)
+    metrics = tf1_metric_cases.metrics(v1, ph)
     names = [v.name for v in v1.local_variables()]
     out = {k: {"updates": [], "values": []} for k in metrics}
     with v1.Session() as s:

@@ -9,6 +9,8 @@ import pytest
 
 import ndflow.compat.v1 as tf
 
+from . import tf1_metric_cases
+
 REF = json.loads((pathlib.Path(__file__).parent / "fixtures" / "tf1_reference.json").read_text())
 
 
@@ -90,46 +92,9 @@ def test_default_reduction_and_collection_helpers():
 
 # --- tf.metrics ----------------------------------------------------------------------------------
 
-def _metrics(ph):
-    M = tf.metrics
-    preds_bool = tf.greater(ph["scores"], 0.5)
-    return {
-        "accuracy": M.accuracy(ph["classes"], ph["pred_classes"]),
-        "accuracy_w": M.accuracy(ph["classes"], ph["pred_classes"], weights=ph["weights"]),
-        "mean": M.mean(ph["values"]),
-        "mean_w": M.mean(ph["values"], weights=ph["weights"]),
-        "precision": M.precision(ph["labels"], preds_bool),
-        "recall": M.recall(ph["labels"], preds_bool, weights=ph["weights"]),
-        "auc": M.auc(ph["labels"], ph["scores"]),
-        "auc_pr": M.auc(ph["labels"], ph["scores"], curve="PR", num_thresholds=50),
-        "auc_w": M.auc(ph["labels"], ph["scores"], weights=ph["weights"]),
-        "mse": M.mean_squared_error(ph["scores"], ph["values"]),
-        "mae": M.mean_absolute_error(ph["scores"], ph["values"], weights=ph["weights"]),
-        "rmse": M.root_mean_squared_error(ph["scores"], ph["values"]),
-        "mean_iou": M.mean_iou(ph["classes"], ph["pred_classes"], 3),
-        "tp": M.true_positives(ph["labels"], preds_bool),
-        "fp": M.false_positives(ph["labels"], preds_bool),
-        "tn": M.true_negatives(ph["labels"], preds_bool),
-        "fn": M.false_negatives(ph["labels"], preds_bool, weights=ph["weights"]),
-        "precision_at_thresholds": M.precision_at_thresholds(ph["labels"], ph["scores"],
-                                                             [0.2, 0.5, 0.8]),
-        "recall_at_thresholds": M.recall_at_thresholds(ph["labels"], ph["scores"],
-                                                       [0.2, 0.5, 0.8]),
-    }
-
-
-def _placeholders():
-    return {"labels": tf.placeholder(tf.int64, [None]),
-            "scores": tf.placeholder(tf.float32, [None]),
-            "classes": tf.placeholder(tf.int64, [None]),
-            "pred_classes": tf.placeholder(tf.int64, [None]),
-            "values": tf.placeholder(tf.float32, [None]),
-            "weights": tf.placeholder(tf.float32, [None])}
-
-
 def test_metrics_stream_matches_tf1():
-    ph = _placeholders()
-    metrics = _metrics(ph)
+    ph = tf1_metric_cases.placeholders(tf)
+    metrics = tf1_metric_cases.metrics(tf, ph)
     ref = REF["metrics"]
     assert [v.name for v in tf.local_variables()] == ref["local_variable_names"]
     assert tf.get_collection(tf.GraphKeys.METRIC_VARIABLES) == tf.local_variables()
