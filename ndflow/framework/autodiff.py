@@ -58,7 +58,7 @@ dispatch.record_hook[0] = _record
 def _is_differentiable_dtype(t):
     if t.__class__ is EagerTensor:
         v = t._value
-        return v.dtype.kind in "fc" if hasattr(v, "dtype") else isinstance(v, tuple)
+        return v.__class__ is tuple or v.dtype.kind in "fc"  # tuple: a TensorArray flow
     if t.dtype._np is None:
         return t.dtype is dtypes.variant  # TensorArray flows carry element gradients
     return t.dtype._np.kind in "fc"
@@ -76,9 +76,15 @@ _op = registry.get_op
 
 
 def _sum_to_like(g, x):
-    """Undoes broadcasting: sums `g` down to the shape of input `x`."""
+    """Undoes broadcasting: sums `g` down to the shape of input `x` (a TensorArray flow's
+    gradient is passed through)."""
     if g.__class__ is EagerTensor and x.__class__ is EagerTensor:
-        g_shape, x_shape = g._value.shape, x._value.shape
+        xv = x._value
+        if xv.__class__ is tuple:
+            return g
+        g_shape, x_shape = g._value.shape, xv.shape
+    elif _is_variant(x):
+        return g
     else:
         gs, xs = g.shape, x.shape
         if not (gs.is_fully_defined() and xs.is_fully_defined()):
@@ -139,7 +145,7 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
             if g is None or id(x) in stop_ids or not _is_differentiable_dtype(x) \
                     or (only is not None and i not in only):
                 continue
-            accumulate(x, g if _is_variant(x) else _sum_to_like(g, x))
+            accumulate(x, _sum_to_like(g, x))
     return grads
 
 

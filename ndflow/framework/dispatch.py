@@ -46,14 +46,17 @@ def _group_dtype(op, dts, positions):
 
 
 def _coerce_pending(op, values, pending, dts, weak):
-    """Converts the non-tensor inputs at `pending` (in place) following TF's typing rules."""
+    """Converts the non-tensor inputs at `pending` (in place) following TF's typing rules;
+    True when a list of tensors was packed into one tensor."""
     unify = op.unify
+    packed = False
     target = _group_dtype(op, dts, pending) if unify is not None else None
     for i in pending:
         v = _pack_if_nested_tensors(values[i])
         if isinstance(v, TensorLike):  # a list of tensors packed into one
             values[i] = v
             dts[i] = v.dtype._np
+            packed = True
             continue
         in_group = unify is not None and (unify is ALL or i in unify)
         if in_group and target is not None:
@@ -67,6 +70,7 @@ def _coerce_pending(op, values, pending, dts, weak):
             dts[i] = arr.dtype
             if in_group and target is None:
                 target = arr.dtype
+    return packed
 
 
 def _check_same_dtype(op, dts):
@@ -123,16 +127,11 @@ def execute(op, inputs, attrs=_NO_ATTRS, name=None):
             if state.tapes:
                 record_hook[0](op, inputs, (result,), attrs, None)
             return result
-        out = _dispatch_composite(op, inputs, attrs, name)
-        if out is not None:
-            return out
         if state.tapes:
             return _execute_taped(op, inputs, attrs, name)
-        arrays = _eager_arrays(op, inputs)
-        if arrays is None:
+        arrays = _eager_arrays(op, inputs, unpack=True)
+        if arrays is None:  # a symbolic input, or a composite that runs the op itself
             return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))
-        if any(a.__class__ is EagerTensor for a in arrays):  # a list of tensors, packed
-            arrays = [a._value if a.__class__ is EagerTensor else a for a in arrays]
         out = run_kernel(op, arrays, attrs)
         if op.multi_output:
             return [EagerTensor(o) for o in out]
@@ -160,10 +159,12 @@ def _kernel_error(op, arrays, attrs, e):
 
 def run_kernel(op, arrays, attrs):
     """Runs `op`'s kernel eagerly on the current device."""
-    device = state.device
     try:
         if op.fast is not None and not attrs:
             return op.fast(*arrays)
+        device = state.device
+        if op.plain:
+            return op.kernel(device.xp, *arrays, **attrs)
         lead = op.leading_args(device.xp, device.store,
                                lambda: random_seed.eager_generator(attrs, op))
         return op.kernel(*lead, *arrays, **attrs)
@@ -173,8 +174,10 @@ def run_kernel(op, arrays, attrs):
         raise _kernel_error(op, arrays, attrs, e) from e
 
 
-def _eager_arrays(op, inputs):
-    """Input arrays for an eager run, or None if an input is symbolic."""
+def _eager_arrays(op, inputs, unpack=False):
+    """Input arrays for an eager run, or None if an input is symbolic or a composite that
+    dispatches ops itself (`_execute_graph` hands it the op). `unpack`: a list of tensors
+    packed into one tensor comes back as its array (else as the tensor, for the tape)."""
     values = []
     dts = []
     pending = None
@@ -193,18 +196,25 @@ def _eager_arrays(op, inputs):
             values.append(v)
             dts.append(v.dtype)
         else:
+            if isinstance(x, CompositeTensor) and hasattr(x, "_dispatch_op"):
+                return None
             if pending is None:
                 pending = []
             pending.append(len(values))
             values.append(x)
             dts.append(None)
+    packed = False
     if op.unify is not None:
         if pending:
-            _coerce_pending(op, values, pending, dts, weak=True)
+            packed = _coerce_pending(op, values, pending, dts, weak=True)
         if len(values) > 1:
             _check_same_dtype(op, dts)
     elif pending:
-        _coerce_pending(op, values, pending, dts, weak=False)
+        packed = _coerce_pending(op, values, pending, dts, weak=False)
+    if unpack and packed:
+        for i in pending:
+            if values[i].__class__ is EagerTensor:
+                values[i] = values[i]._value
     return values
 
 

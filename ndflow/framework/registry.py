@@ -19,7 +19,7 @@ REGISTRY = {}        # name -> OpDef
 class OpDef:
     __slots__ = ("name", "kernel", "grad", "infer", "unify", "multi_output", "stateful",
                  "side_effect", "uses_store", "needs_rng", "differentiable", "grad_inputs",
-                 "host", "fast", "binder", "grad_takes_needs")
+                 "host", "fast", "binder", "grad_takes_needs", "plain")
 
     def __init__(self, name, kernel, infer=None, unify=None, multi_output=False, stateful=False,
                  side_effect=False, uses_store=False, needs_rng=False, differentiable=True,
@@ -44,6 +44,9 @@ class OpDef:
         # `fast`: an array-only callable equal to the kernel when there are no attrs (e.g.
         # np.add), called directly to skip a Python frame per op.
         self.fast = fast
+        # `plain`: the kernel takes only the device's array module before its arrays (the
+        # common case), so eager dispatch can skip `leading_args`
+        self.plain = not (host or uses_store or needs_rng)
         self.binder = None
         self.grad_takes_needs = False
 

@@ -62,14 +62,15 @@ class BaseSession:
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        nested = nest.is_nested(fetches)
-        leaves = nest.flatten(fetches) if nested else [fetches]
+        flat_sequence = _is_flat_sequence(fetches)  # [train_op, loss]: no tf.nest walk
+        nested = flat_sequence or nest.is_nested(fetches)
+        leaves = fetches if flat_sequence else nest.flatten(fetches) if nested else [fetches]
         # Names are keyed by value; other fetches by id, and the entry keeps them alive so
         # that an id in a key cannot be reused by another object while the entry exists.
         fetch_key = tuple([x if x.__class__ is str else id(x) for x in leaves])
         resolved = self._fetches.get(fetch_key)
         if resolved is None:
-            resolved = self._resolve_fetches(leaves) + (leaves,)
+            resolved = self._resolve_fetches(leaves) + (tuple(leaves),)
             self._fetches[fetch_key] = resolved
         positions, tensors, targets, _ = resolved
         feed_tensors, feed_values = self._feeds(feed_dict)
@@ -97,6 +98,8 @@ class BaseSession:
         results = [None if p is None else _to_numpy(values[p]) for p in positions]
         if not nested:
             return results[0]
+        if flat_sequence:
+            return results if fetches.__class__ is list else tuple(results)
         return nest.pack_sequence_as(fetches, results, numpy=True)
 
     def _resolve_fetches(self, leaves):
@@ -147,11 +150,19 @@ class BaseSession:
         if not feed_dict:
             return [], []
         tensors, values = [], []
-        for key, value in feed_items(feed_dict):
-            if key.__class__ is SymbolicTensor:
+        for key, value in feed_dict.items():
+            if key.__class__ is SymbolicTensor:  # a placeholder: the common case
                 tensors.append(self._own_feed(key))
                 values.append(_feed_value(key, value))
-                continue
+            else:
+                for part_key, part_value in feed_items({key: value}):
+                    tensors.append(self._own_feed(self._feed_key(part_key)))
+                    values.append(_feed_value(part_key, part_value))
+        return tensors, values
+
+    def _feed_key(self, key):
+        """The graph tensor a feed_dict key names (a name, a Variable or a tensor)."""
+        if key.__class__ is not SymbolicTensor:
             if isinstance(key, str):
                 key = self.graph.as_graph_element(key)
             if isinstance(key, Variable):
@@ -159,9 +170,7 @@ class BaseSession:
             if not isinstance(key, SymbolicTensor):
                 raise TypeError(f"Cannot interpret feed_dict key {key!r} as a Tensor: feed keys "
                                 "must be placeholders or other graph tensors.")
-            tensors.append(self._own_feed(key))
-            values.append(_feed_value(key, value))
-        return tensors, values
+        return key
 
     def _own_feed(self, key):
         if key.graph is not self.graph:
@@ -278,6 +287,17 @@ def _session_for(session, element):
         raise ValueError(f"Cannot evaluate {element!r}: no default session is registered. Use "
                          "`with sess.as_default()` or pass an explicit session.")
     return s
+
+
+def _is_flat_sequence(fetches):
+    """True for a list or tuple of single graph elements (not a namedtuple, no nesting)."""
+    c = fetches.__class__
+    if c is not list and c is not tuple:
+        return False
+    for x in fetches:
+        if x.__class__ is not SymbolicTensor and x.__class__ is not Operation:
+            return False
+    return True
 
 
 def _feed_value(t, value):
