@@ -15,6 +15,7 @@ from ndflow.framework import context as _context
 from ndflow.framework import random_seed as _random_seed
 from ndflow.compat import variable_scope as _vs
 from ndflow.framework import variables as _variables
+from ndflow.ops import variable_collections as _collections
 from ndflow.framework.autodiff import gradients as _gradients
 from ndflow.framework.graph import (Graph, get_default_graph, reset_default_graph,  # noqa: F401
                                     graph_for_building as _graph_for_building)
@@ -103,14 +104,14 @@ get_variable = _in_default_graph(_vs.get_variable)
 variable_scope = _vs.variable_scope
 get_variable_scope = _vs.get_variable_scope
 AUTO_REUSE = _vs.AUTO_REUSE
-global_variables = _variables.global_variables
-trainable_variables = _variables.trainable_variables
-local_variables = _variables.local_variables
-all_variables = _variables.global_variables
-global_variables_initializer = _in_default_graph(_variables.global_variables_initializer)
+global_variables = _collections.global_variables
+trainable_variables = _collections.trainable_variables
+local_variables = _collections.local_variables
+all_variables = _collections.global_variables
+global_variables_initializer = _in_default_graph(_collections.global_variables_initializer)
 initialize_all_variables = global_variables_initializer
-local_variables_initializer = _in_default_graph(_variables.local_variables_initializer)
-variables_initializer = _in_default_graph(_variables.variables_initializer)
+local_variables_initializer = _in_default_graph(_collections.local_variables_initializer)
+variables_initializer = _in_default_graph(_collections.variables_initializer)
 gradients = _in_default_graph(_gradients)
 
 

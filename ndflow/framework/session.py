@@ -3,7 +3,7 @@ import numpy as np
 
 from ..util.composite import feed_items
 from ..util.nest import expanding as nest  # composites as their component tensors
-from .errors import FailedPreconditionError
+from .errors import FailedPreconditionError, InvalidArgumentError
 from .graph import Operation, get_default_graph
 from .plan import Plan
 from .context import state
@@ -39,7 +39,6 @@ class _SessionStore(RandomStreams, dict):
             return
         if var._validate_shape and var._shape.is_fully_defined() and \
                 np.shape(value) != tuple(var._shape.as_list()):
-            from .errors import InvalidArgumentError
             raise InvalidArgumentError(
                 f"Cannot assign a value of shape {np.shape(value)} to variable "
                 f"{var.name} of shape {var._shape}.")
@@ -150,27 +149,18 @@ class BaseSession:
         if not feed_dict:
             return [], []
         tensors, values = [], []
-        for key, value in feed_dict.items():
-            if key.__class__ is SymbolicTensor:  # a placeholder: the common case
-                tensors.append(self._own_feed(key))
-                values.append(_feed_value(key, value))
-            else:
-                for part_key, part_value in feed_items({key: value}):
-                    tensors.append(self._own_feed(self._feed_key(part_key)))
-                    values.append(_feed_value(part_key, part_value))
+        for key, value in feed_items(feed_dict):
+            if key.__class__ is not SymbolicTensor:  # a name, a Variable
+                if isinstance(key, str):
+                    key = self.graph.as_graph_element(key)
+                if isinstance(key, Variable):
+                    key = self._as_fetch(key)
+                if not isinstance(key, SymbolicTensor):
+                    raise TypeError(f"Cannot interpret feed_dict key {key!r} as a Tensor: feed "
+                                    "keys must be placeholders or other graph tensors.")
+            tensors.append(self._own_feed(key))
+            values.append(_feed_value(key, value))
         return tensors, values
-
-    def _feed_key(self, key):
-        """The graph tensor a feed_dict key names (a name, a Variable or a tensor)."""
-        if key.__class__ is not SymbolicTensor:
-            if isinstance(key, str):
-                key = self.graph.as_graph_element(key)
-            if isinstance(key, Variable):
-                key = self._as_fetch(key)
-            if not isinstance(key, SymbolicTensor):
-                raise TypeError(f"Cannot interpret feed_dict key {key!r} as a Tensor: feed keys "
-                                "must be placeholders or other graph tensors.")
-        return key
 
     def _own_feed(self, key):
         if key.graph is not self.graph:
@@ -292,12 +282,10 @@ def _session_for(session, element):
 def _is_flat_sequence(fetches):
     """True for a list or tuple of single graph elements (not a namedtuple, no nesting)."""
     c = fetches.__class__
-    if c is not list and c is not tuple:
-        return False
-    for x in fetches:
-        if x.__class__ is not SymbolicTensor and x.__class__ is not Operation:
-            return False
-    return True
+    return (c is list or c is tuple) and _FETCH_LEAVES.issuperset(map(type, fetches))
+
+
+_FETCH_LEAVES = frozenset((SymbolicTensor, Operation))
 
 
 def _feed_value(t, value):

@@ -338,7 +338,7 @@ def broadcast_variables(variables, root_rank, process_set=None, inplace=False):
 def broadcast_global_variables(root_rank):
     """The TF1 op assigning every global variable rank `root_rank`'s value."""
     from ..framework.context import executing_eagerly
-    from ..framework.variables import global_variables
+    from ..ops.variable_collections import global_variables
     if executing_eagerly() and graph_for_building() is None:
         raise RuntimeError("hvd.broadcast_global_variables() does not support eager "
                            "execution. Please use `hvd.broadcast_variables(<model/optimizer "

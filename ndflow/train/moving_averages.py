@@ -4,7 +4,8 @@ import contextlib
 from ..framework.context import building_graph
 from ..framework.graph import get_default_graph, graph_for_building
 from ..framework.ordering import group
-from ..framework.variables import Variable, global_variables, trainable_variables
+from ..framework.variables import Variable
+from ..ops.variable_collections import global_variables, trainable_variables
 from ..ops import array_ops as A
 from ..ops import math_ops as M
 

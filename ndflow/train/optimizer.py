@@ -3,7 +3,8 @@ from ..framework import dtypes
 from ..framework.autodiff import GradientTape, gradients
 from ..framework.graph import graph_for_building
 from ..framework.tensor import EagerTensor, TensorLike
-from ..framework.variables import Variable, trainable_variables
+from ..framework.variables import Variable
+from ..ops.variable_collections import trainable_variables
 from ..ops import array_ops
 from ..framework.ordering import group
 from ..ops import update_rules as R

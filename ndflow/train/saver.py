@@ -22,7 +22,8 @@ import warnings
 import numpy as np
 
 from ..framework.errors import DataLossError, InvalidArgumentError, NotFoundError
-from ..framework.variables import Variable, global_variables
+from ..framework.variables import Variable
+from ..ops.variable_collections import global_variables
 from ..util.atomic import atomic_write_bytes, directory_lock
 
 _SUFFIX = ".safetensors"
