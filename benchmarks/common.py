@@ -22,7 +22,10 @@ WORKLOADS = ("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8")
 UNITS = {"W1": "us/step", "W2": "us/step", "W3": "s/epoch", "W4": "s/epoch",
          "W5": "s/epoch", "W6": "images/s", "W7": "ms/step", "W8": "ms/batch"}
 
-XOR_SIZES = (2, 10, 10, 10, 1)
+# benchmarks/bench_scaling.py varies the sizes below through the environment (defaults: the
+# workloads as PERFORMANCE.md defines them)
+XOR_HIDDEN = int(os.environ.get("NDFLOW_BENCH_XOR_HIDDEN", "10"))
+XOR_SIZES = (2, XOR_HIDDEN, XOR_HIDDEN, XOR_HIDDEN, 1)
 XOR_LR = 0.1
 XOR_STEPS = 10_000
 LINREG_STEPS = 1_000
@@ -30,8 +33,8 @@ LINREG_LR = 0.1
 SOFTMAX_LR = 0.15
 SOFTMAX_BATCH = 100
 MLP_SIZES = (784, 300, 100, 10)
-MLP_BATCH = 32
-CNN_BATCH = 128
+MLP_BATCH = int(os.environ.get("NDFLOW_BENCH_MLP_BATCH", "32"))
+CNN_BATCH = int(os.environ.get("NDFLOW_BENCH_CNN_BATCH", "128"))
 ADAM = dict(learning_rate=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-7)
 PREDICT_BATCH = 1000
 # The variants each framework runs per workload (W6: which model is served).
