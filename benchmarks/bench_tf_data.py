@@ -4,13 +4,23 @@ over 1M scalar elements, batched (elements per second).
 
     NDFLOW_DATA_DIR=../shared/data python benchmarks/bench_tf_data.py
     python benchmarks/bench_tf_data.py --parallel-map   # map(num_parallel_calls) vs not
+    python benchmarks/bench_tf_data.py --map-only --tensorflow   # the map row, on TensorFlow
+                                        # (run by the python of an environment that has it)
 """
+import os
+import subprocess
+import sys
 import time
 
 import numpy as np
 
-import ndflow as tf
-from ndflow import keras
+if "--tensorflow" in sys.argv:  # the same source on TensorFlow, for the map row's peer
+    import tensorflow as tf
+else:
+    import ndflow as tf
+    from ndflow import keras
+
+TF_PYTHON = os.environ.get("NDFLOW_TF_PYTHON", "/work/tfref/bin/python")
 
 
 def _model():
@@ -107,13 +117,30 @@ def parallel_map_report(trials=5):
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
+def tensorflow_map_throughput():
+    """The map row run by TensorFlow (TF_PYTHON), in elements/s, or None without it."""
+    if not os.path.exists(TF_PYTHON):
+        return None
+    proc = subprocess.run([TF_PYTHON, os.path.abspath(__file__), "--map-only", "--tensorflow"],
+                          capture_output=True, text=True, timeout=1800)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("map over")]
+    return float(lines[-1].split(":")[1].split()[0].replace(",", "")) if lines else None
+
+
 if __name__ == "__main__":
-    import sys
     if "--parallel-map" in sys.argv:
         parallel_map_report()
+        sys.exit()
+    if "--map-only" in sys.argv:
+        print(f"map over 1M scalars, batched: {map_throughput():,.0f} elements/s")
         sys.exit()
     r = fit_epochs()
     for k, (secs, acc) in r.items():
         print(f"fit epoch from {k}: {secs:.2f} s (accuracy {acc:.4f})")
     print(f"tf.data / arrays: {r['tf.data'][0] / r['arrays'][0]:.3f}")
-    print(f"map over 1M scalars, batched: {map_throughput():,.0f} elements/s")
+    ours = map_throughput()
+    print(f"map over 1M scalars, batched: {ours:,.0f} elements/s")
+    peer = tensorflow_map_throughput()
+    if peer is not None:
+        print(f"TensorFlow, same map: {peer:,.0f} elements/s (ndflow/TensorFlow throughput "
+              f"{ours / peer:.2f}x)")
