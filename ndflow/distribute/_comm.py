@@ -76,14 +76,14 @@ class Communicator:
         mpi_op = {"sum": MPI.SUM, "mean": MPI.SUM, "min": MPI.MIN, "max": MPI.MAX,
                   "prod": MPI.PROD}[reduction]
 
-        def reduce(buf):
-            self._comm.Allreduce(MPI.IN_PLACE, buf, op=mpi_op)
+        def reduce(buf, send=None):
+            self._comm.Allreduce(MPI.IN_PLACE if send is None else send, buf, op=mpi_op)
             if reduction == "mean":
                 if buf.dtype.kind in "iu":
                     buf //= self.size
                 else:
                     buf /= self.size
-        return _fused(arrays, reduce)
+        return _fused(arrays, reduce, out_of_place=True)
 
     def broadcast(self, arrays, root=0):
         """Every array replaced by `root`'s value of it (same shapes on every rank)."""
@@ -151,10 +151,12 @@ def _to_wire(array):
     return array, dtype
 
 
-def _fused(arrays, collective):
+def _fused(arrays, collective, out_of_place=False):
     """Runs `collective(buffer)` in place on a few flat buffers holding `arrays` (grouped by
     dtype, in order, each buffer at most FUSION_BYTES unless one array is larger); returns the
-    arrays' new values."""
+    arrays' new values. `out_of_place`: a bucket of one array is not copied first but passed as
+    `collective(result_buffer, send=array)` (an allreduce reads it where it lies: one pass over
+    the memory fewer, which on large gradients costs as much as the transfer)."""
     out = [None] * len(arrays)
     groups = {}
     for i, a in enumerate(arrays):
@@ -165,8 +167,15 @@ def _fused(arrays, collective):
             size = 0 if i is None else arrays[i].nbytes
             if bucket and (i is None or nbytes + size > FUSION_BYTES):
                 parts = [_to_wire(arrays[j])[0].ravel() for j in bucket]
-                buf = np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
-                collective(buf)
+                if len(parts) > 1:
+                    buf = np.concatenate(parts)
+                    collective(buf)
+                elif out_of_place:
+                    buf = np.empty_like(parts[0])
+                    collective(buf, send=np.ascontiguousarray(parts[0]))
+                else:
+                    buf = parts[0].copy()
+                    collective(buf)
                 offset = 0
                 for j in bucket:
                     n = arrays[j].size
