@@ -65,6 +65,44 @@ def keras_fit(out_dir):
          replicas=np.array(strategy.num_replicas_in_sync))
 
 
+def keras_custom_step(out_dir):
+    """A subclassed model with its own train_step (compute_loss + apply_gradients), trained
+    with fit under the strategy: the ranks must stay in step, equal to one process."""
+    import ndflow as tf
+    from ndflow import keras
+
+    class CustomStep(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = keras.layers.Dense(HIDDEN, activation="tanh")
+            self.out = keras.layers.Dense(CLASSES, activation="softmax")
+
+        def call(self, x):
+            return self.out(self.hidden(x))
+
+        def train_step(self, data):
+            x, y = data
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compute_loss(y=y, y_pred=y_pred)
+            grads = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+            return {"loss": loss}
+
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    rank = strategy.cluster_resolver.task_id
+    with strategy.scope():
+        model = CustomStep()
+        model(np.zeros((1, FEATURES), "float32"))
+        model.set_weights(initial_weights())
+        model.compile(optimizer=keras.optimizers.SGD(0.5),
+                      loss="sparse_categorical_crossentropy")
+    x, y = data()
+    model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=2, shuffle=False, verbose=0)
+    save(out_dir, "custom", rank, model.get_weights(),
+         replicas=np.array(strategy.num_replicas_in_sync))
+
+
 def tf1_session(out_dir):
     import ndflow.compat.v1 as tf
     import ndflow.horovod as hvd
@@ -287,6 +325,6 @@ def failing(out_dir):
 if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__)))))
-    {"keras": keras_fit, "tf1": tf1_session, "tf2": tf2_tape,
+    {"keras": keras_fit, "custom": keras_custom_step, "tf1": tf1_session, "tf2": tf2_tape,
      "backup": backup, "api": api,
      "fail": failing}[sys.argv[1]](sys.argv[2])

@@ -75,6 +75,13 @@ def test_keras_fit_multi_worker_mirrored(tmp_path):
     assert r0["pred"].shape == (100, 3)   # every rank returns all rows' predictions
 
 
+def test_custom_train_step_under_multi_worker_mirrored(tmp_path):
+    # the user's train_step runs in the replica context: apply_gradients sums the ranks'
+    # gradients of compute_loss / num_replicas (192 rows: every global batch splits evenly)
+    one, r0 = _same_training("custom", tmp_path)
+    assert int(r0["replicas"]) == 2
+
+
 def test_tf1_session_distributed_optimizer(tmp_path):
     _same_training("tf1", tmp_path)
 

@@ -280,6 +280,9 @@ class Trainer:
     # --- the steps ---------------------------------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         total, _ = self._compute_loss(y, y_pred, sample_weight)
+        scale = getattr(self, "_nd_replica_loss_scale", None)
+        if scale is not None:  # a custom train_step under a multi-worker strategy (below)
+            total = total * scale
         return total
 
     def _compute_loss(self, y, y_pred, sample_weight):
@@ -368,6 +371,9 @@ class Trainer:
         fn = getattr(self, attr)
         if fn is None:
             step = getattr(self, f"{kind}_step")
+            if kind == "train" and type(self).train_step is not Trainer.train_step and \
+                    _distributed(self) is not None:
+                step = _replica_train_step(self, step)
             fn = step if getattr(self, "run_eagerly", False) else _StepFunction(step, kind)
             setattr(self, attr, fn)
         return fn
@@ -710,6 +716,23 @@ def _distributed(model):
     strategy = getattr(model, "_nd_strategy", None)
     return strategy.extended if strategy is not None and \
         strategy.num_replicas_in_sync > 1 else None
+
+
+def _replica_train_step(model, step):
+    """A user's own `train_step` under a multi-worker strategy, run as TensorFlow runs it: in
+    the replica context (`strategy.run`), where `optimizer.apply_gradients` sums the
+    replicas' gradients, with `compute_loss` scaled by 1 / num_replicas_in_sync, so the
+    applied gradient is the mean of the workers' gradients (the built-in step instead
+    averages by row counts, exact for uneven batches)."""
+    strategy = model._nd_strategy
+
+    def replica_step(data):
+        model._nd_replica_loss_scale = 1.0 / strategy.num_replicas_in_sync
+        try:
+            return strategy.run(step, (data,))
+        finally:
+            model._nd_replica_loss_scale = None
+    return replica_step
 
 
 def _local_batches(dist, batches):
