@@ -62,3 +62,21 @@ def test_runner_rejects_unknown_names(bad):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "unknown workload/framework" in proc.stderr
+
+
+def test_scaling_benchmark_runs_its_cells_with_the_size_it_names(tmp_path):
+    """bench_scaling --quick runs W1 at each hidden width (10, 100, 1000) through the
+    runner's own child for each cell asked for, and prints one table row per width."""
+    out = tmp_path / "scaling.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_scaling", "--quick", "--workloads", "W1",
+         "--cells", "ndflow/function,numpy/manual", "--wait", "0", "--out", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "W1: ms per training step (median) against hidden width" in proc.stdout
+    import json
+    raw = json.loads(out.read_text())
+    assert set(raw) == {f"W1 {w} {c}" for w in (10, 100, 1000)
+                        for c in ("ndflow function", "numpy manual")}
+    rows = [line for line in proc.stdout.splitlines() if re.match(r"\| (10|100|1000) \|", line)]
+    assert len(rows) == 3, proc.stdout
