@@ -12,7 +12,8 @@ import numpy as np
 from ..framework.errors import InvalidArgumentError, OpError, OutOfRangeError
 from ..framework import function as _function
 from ..framework.function import Function
-from ..framework.tensor import EagerTensor, TensorSpec
+from ..framework.constant_op import convert_to_tensor
+from ..framework.tensor import EagerTensor, TensorLike, TensorSpec
 from ..framework.tensor_shape import TensorShape
 from ..util import nest
 from ..util.composite import CompositeTensor
@@ -40,6 +41,18 @@ def _lists_to_tuples(value):
     if isinstance(value, dict):
         return {k: _lists_to_tuples(v) for k, v in value.items()}
     return value
+
+
+def _as_tensor(value):
+    """A returned Python or NumPy value as a tensor of TensorFlow's default dtype (an int
+    is int32, a float float32, a str a string); tensors, composites and None as they
+    are."""
+    if value is None or isinstance(value, (TensorLike, CompositeTensor)):
+        return value
+    if isinstance(value, (str, bytes)) or (isinstance(value, np.ndarray) and
+                                           value.dtype.kind in "OSU"):
+        return convert_to_tensor(structure.string_array(value))
+    return convert_to_tensor(value)
 
 
 def _call_with_element(fn, element, extra=()):
@@ -91,8 +104,10 @@ class StructuredFunction:
     def _python_call(self, *flat):
         groups = self._unflatten_args(flat)
         if len(groups) == 1:  # map/filter: a tuple element is unpacked into arguments
-            return _lists_to_tuples(_call_with_element(self._fn, groups[0]))
-        return _lists_to_tuples(self._fn(*groups))  # scan/reduce: fn(state, element)
+            out = _call_with_element(self._fn, groups[0])
+        else:
+            out = self._fn(*groups)  # scan/reduce: fn(state, element)
+        return nest.map_structure(_as_tensor, _lists_to_tuples(out))
 
     def _trace(self):
         convert = _function.AUTOGRAPH_CONVERTER[0]
