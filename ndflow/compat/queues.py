@@ -1,8 +1,9 @@
-"""TF1 input pipelines: queues with real threads, readers, input producers, tf.train.batch,
-Coordinator and QueueRunner.
+"""Queues (`tf.queue.*`: graph ops in TF1, run at once eagerly in TF2), and TF1 input
+pipelines with real threads: readers, input producers, tf.train.batch, Coordinator and
+QueueRunner.
 
-A queue is a Python object shared by the graph ops that use it (`QueueEnqueue`,
-`QueueDequeue`...); QueueRunners run enqueue ops in their own threads under a Session, as
+A queue is a Python object shared by the ops that use it (`QueueEnqueue`,
+`QueueDequeue`...); eagerly each method runs its op at once. QueueRunners run enqueue ops in their own threads under a Session, as
 TensorFlow's do. Dequeuing from a closed, empty queue raises OutOfRangeError, which ends
 a training loop (`coord.should_stop()`) when the input epochs run out.
 """
@@ -12,11 +13,11 @@ import threading
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.context import building_graph, building_here
+from ..framework.context import building_graph, building_here, executing_eagerly
 from ..framework.errors import CancelledError, OutOfRangeError
 from ..framework.graph import get_default_graph
 from ..framework.registry import execute, op
-from ..framework.tensor import TensorLike
+from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
 
 QUEUE_RUNNERS = "queue_runners"
@@ -169,19 +170,28 @@ class QueueBase:
         elif self._single and not isinstance(vals, (list, tuple)) or (
                 not isinstance(vals, (list, tuple))):
             vals = [vals]
+        if len(vals) != len(self.dtypes):
+            raise ValueError(f"{self.name}: expected {len(self.dtypes)} components, got "
+                             f"{len(vals)}.")
         from ..framework.constant_op import convert_to_tensor
         out = []
         for v, d in zip(vals, self.dtypes):
             if isinstance(v, TensorLike):
+                if v.dtype != d:
+                    raise TypeError(f"{self.name}: a component of dtype {v.dtype.name} was "
+                                    f"given for the queue's {d.name} component.")
                 out.append(v)
             elif d == dtypes.string:
                 from ..data.structure import string_array
-                out.append(_string_const(string_array(v)))
+                out.append(EagerTensor(string_array(v)) if executing_eagerly() else
+                           _string_const(string_array(v)))
             else:
                 out.append(convert_to_tensor(v, dtype=d))
         return tuple(out)
 
     def _op(self, opdef, inputs, attrs, name):
+        if executing_eagerly():  # TF2: the op runs at once on the queue
+            return execute(opdef, inputs, dict(attrs, queue=self), name)
         with building_graph(_graph()):
             return execute(opdef, inputs, dict(attrs, queue=self), name)
 
@@ -191,15 +201,25 @@ class QueueBase:
             return dict(zip(self.names, out))
         return out[0] if self._single or len(out) == 1 else out
 
-    def enqueue(self, vals, name=None):
+    def _converted(self, vals):
+        if executing_eagerly():
+            return self._components(vals)
         with building_graph(_graph()):
-            comps = self._components(vals)
-        return self._op(QUEUE_ENQUEUE, comps, {"many": False}, name or "enqueue")
+            return self._components(vals)
+
+    def enqueue(self, vals, name=None):
+        """Adds one element (a value per component) to the queue, waiting while it is full.
+
+        Eagerly the element is added at once; in a graph this returns the enqueue op.
+        """
+        return self._op(QUEUE_ENQUEUE, self._converted(vals), {"many": False},
+                        name or "enqueue")
 
     def enqueue_many(self, vals, name=None):
-        with building_graph(_graph()):
-            comps = self._components(vals)
-        return self._op(QUEUE_ENQUEUE, comps, {"many": True}, name or "enqueue_many")
+        """Adds the elements obtained by splitting each component along its first
+        dimension."""
+        return self._op(QUEUE_ENQUEUE, self._converted(vals), {"many": True},
+                        name or "enqueue_many")
 
     def dequeue(self, name=None):
         return self._result(self._op(QUEUE_DEQUEUE, (), {}, name or "dequeue"))
@@ -220,6 +240,9 @@ class QueueBase:
         return self._op(QUEUE_SIZE, (), {}, name or "size")
 
     def is_closed(self, name=None):
+        """Whether the queue is closed (a scalar bool tensor eagerly, as TensorFlow's)."""
+        if executing_eagerly():
+            return EagerTensor(np.asarray(self._closed))
         return self._closed
 
 

@@ -178,7 +178,9 @@ class DatasetV2:
         """Maps elements to datasets and takes `block_length` elements from each of
         `cycle_length` of them in turn."""
         from .transforms import InterleaveDataset
-        return InterleaveDataset(self, map_func, cycle_length, block_length)
+        return InterleaveDataset(self, map_func, cycle_length, block_length,
+                                 num_parallel_calls=num_parallel_calls,
+                                 deterministic=deterministic)
 
     def enumerate(self, start=0, name=None):
         """Pairs each element with its int64 index: `(i, element)`."""
@@ -259,7 +261,8 @@ class DatasetV2:
               deterministic=None, name=None):
         """Stacks `batch_size` consecutive elements into one."""
         from .batching import BatchDataset
-        return BatchDataset(self, batch_size, drop_remainder)
+        return BatchDataset(self, batch_size, drop_remainder, num_parallel_calls,
+                            deterministic)
 
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
                      drop_remainder=False, name=None):

@@ -219,14 +219,18 @@ def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainde
     Args:
       map_func: The function applied to each element.
       batch_size: The number of elements per batch.
-      num_parallel_batches: Accepted for compatibility (ndflow maps in order).
+      num_parallel_batches: How many batches to compute at once (the map then runs
+        `num_parallel_batches * batch_size` calls in parallel).
       drop_remainder: Whether to drop a final smaller batch.
-      num_parallel_calls: Accepted for compatibility.
+      num_parallel_calls: How many elements to map in parallel (or tf.data.AUTOTUNE).
 
     Returns:
       A function `dataset -> Dataset` for `Dataset.apply`.
     """
-    return lambda dataset: dataset.map(map_func).batch(batch_size, drop_remainder)
+    if num_parallel_calls is None and num_parallel_batches is not None:
+        num_parallel_calls = int(num_parallel_batches) * int(batch_size)
+    return lambda dataset: dataset.map(map_func, num_parallel_calls).batch(batch_size,
+                                                                           drop_remainder)
 
 
 def parallel_interleave(map_func, cycle_length, block_length=1, sloppy=False,
@@ -237,14 +241,17 @@ def parallel_interleave(map_func, cycle_length, block_length=1, sloppy=False,
       map_func: A function `element -> Dataset`.
       cycle_length: How many input elements are interleaved at once.
       block_length: How many consecutive elements to take from each.
-      sloppy: Accepted for compatibility (the order is deterministic).
+      sloppy: Whether elements may come out of order (from whichever open dataset has
+        one ready); the inner datasets are iterated in parallel either way.
       buffer_output_elements: Accepted for compatibility.
       prefetch_input_elements: Accepted for compatibility.
 
     Returns:
       A function `dataset -> Dataset` for `Dataset.apply`.
     """
-    return lambda dataset: dataset.interleave(map_func, cycle_length, block_length)
+    return lambda dataset: dataset.interleave(map_func, cycle_length, block_length,
+                                              num_parallel_calls=cycle_length,
+                                              deterministic=not sloppy)
 
 
 def group_by_window(key_func, reduce_func, window_size=None, window_size_func=None):
