@@ -252,6 +252,18 @@ class DatasetV2:
         from .performance import CacheDataset
         return CacheDataset(self, filename)
 
+    def save(self, path, compression=None, shard_func=None, checkpoint_args=None):
+        """Writes the elements to the directory `path` (ndflow's format, see
+        data/saving.py); `Dataset.load(path)` reads them back."""
+        from .saving import save
+        save(self, path, compression, shard_func, checkpoint_args)
+
+    @staticmethod
+    def load(path, element_spec=None, compression=None, reader_func=None):
+        """Reads a dataset written by `Dataset.save` (see data/saving.py)."""
+        from .saving import load
+        return load(path, element_spec, compression, reader_func)
+
     def with_options(self, options, name=None):
         from .options import OptionsDataset
         return OptionsDataset(self, options)

@@ -316,6 +316,36 @@ def prefetch_to_device(device, buffer_size=None):
     return lambda dataset: dataset.prefetch(AUTOTUNE if buffer_size is None else buffer_size)
 
 
+def save(dataset, path, compression=None, shard_func=None, checkpoint_args=None):
+    """tf.data.experimental.save: `dataset.save(path, ...)` (ndflow's own format).
+
+    Args:
+      dataset: The Dataset to save.
+      path: The directory to write.
+      compression: None, "GZIP" or "ZLIB".
+      shard_func: Optional function `element -> int64` choosing each element's shard.
+      checkpoint_args: Accepted for compatibility.
+    """
+    from .saving import save as _save
+    _save(dataset, path, compression, shard_func, checkpoint_args)
+
+
+def load(path, element_spec=None, compression=None, reader_func=None):
+    """tf.data.experimental.load: `tf.data.Dataset.load(path, ...)`.
+
+    Args:
+      path: The directory `save` wrote.
+      element_spec: Optional; read from the directory when None.
+      compression: Accepted for compatibility (the directory records its own).
+      reader_func: Optional function `datasets -> Dataset` over the shard datasets.
+
+    Returns:
+      The loaded Dataset.
+    """
+    from .saving import load as _load
+    return _load(path, element_spec, compression, reader_func)
+
+
 def copy_to_device(target_device, source_device="/cpu:0"):
     """Transformation accepted for compatibility: it returns the dataset unchanged.
 
