@@ -45,6 +45,8 @@ TOP_LEVEL = {
     "gfile": _io.gfile, "SparseFeature": _io.SparseFeature, "decode_raw": _io.decode_raw,
     "serialize_tensor": _io.serialize_tensor, "parse_tensor": _io.parse_tensor,
     "parse_single_sequence_example": _io.parse_single_sequence_example,
+    "serialize_sparse": _io.serialize_sparse, "serialize_many_sparse": _io.serialize_many_sparse,
+    "deserialize_many_sparse": _io.deserialize_many_sparse,
     "FIFOQueue": _queues.FIFOQueue, "RandomShuffleQueue": _queues.RandomShuffleQueue,
     "PaddingFIFOQueue": _queues.PaddingFIFOQueue, "PriorityQueue": _queues.PriorityQueue,
     "QueueBase": _queues.QueueBase,
