@@ -15,7 +15,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.context import building_graph, building_here, executing_eagerly
 from ..framework.errors import CancelledError, OutOfRangeError
-from ..framework.graph import get_default_graph
+from ..framework.graph import FuncGraph, get_default_graph
 from ..framework.registry import execute, op
 from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
@@ -192,6 +192,8 @@ class QueueBase:
     def _op(self, opdef, inputs, attrs, name):
         if executing_eagerly():  # TF2: the op runs at once on the queue
             return execute(opdef, inputs, dict(attrs, queue=self), name)
+        if isinstance(building_here(), FuncGraph):
+            opdef = _IN_FUNCTION.get(opdef, opdef)
         with building_graph(_graph()):
             return execute(opdef, inputs, dict(attrs, queue=self), name)
 
@@ -320,7 +322,15 @@ class PriorityQueue(QueueBase):
 
 # Queue ops are stateful but not `side_effect`: a Session snapshots and restores its
 # variables around a failing side-effect run, which would undo the training steps that other
-# threads ran while an enqueue waited for room.
+# threads ran while an enqueue waited for room. Inside a tf.function, though, only
+# side-effect ops run unless fetched, so there enqueue and close (rarely fetched) are these
+# side-effect twins of the same kernels, and run at each call in program order.
+_IN_FUNCTION = {
+    QUEUE_ENQUEUE: op("QueueEnqueueInFunction", host=True, side_effect=True,
+                      differentiable=False, infer=lambda ts, a: [])(QUEUE_ENQUEUE.kernel),
+    QUEUE_CLOSE: op("QueueCloseInFunction", host=True, side_effect=True,
+                    differentiable=False, infer=lambda ts, a: [])(QUEUE_CLOSE.kernel),
+}
 
 # --- threads ---------------------------------------------------------------------------------
 
