@@ -115,7 +115,7 @@ class QueueBase:
             while len(self._items) >= self.capacity and not self._closed:
                 self._cv.wait(0.1)
             if self._closed:
-                raise CancelledError(f"Enqueue operation was cancelled: {self.name} is closed.")
+                raise CancelledError(f"{type(self).__name__} '{self.name}' is closed.")
             self._push(item)
             self._cv.notify_all()
 
@@ -135,7 +135,8 @@ class QueueBase:
             if self._ready() < n:
                 if exact or self._ready() == 0:
                     raise OutOfRangeError(
-                        f"{self.name} is closed and has insufficient elements (requested {n}, "
+                        f"{type(self).__name__} '{self.name}' is closed and has insufficient "
+                        f"elements (requested {n}, "
                         f"current size {len(self._items)})")
                 n = self._ready()
             items = [self._pop() for _ in range(n)]
@@ -178,8 +179,8 @@ class QueueBase:
         for v, d in zip(vals, self.dtypes):
             if isinstance(v, TensorLike):
                 if v.dtype != d:
-                    raise TypeError(f"{self.name}: a component of dtype {v.dtype.name} was "
-                                    f"given for the queue's {d.name} component.")
+                    raise ValueError(f"component_{len(out)}: Tensor conversion requested dtype "
+                                     f"{d.name} for Tensor with dtype {v.dtype.name}: {v!r}")
                 out.append(v)
             elif d == dtypes.string:
                 from ..data.structure import string_array

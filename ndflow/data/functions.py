@@ -33,14 +33,18 @@ def disable_debug_mode():
     _debug_mode[0] = False
 
 
-def _lists_to_tuples(value):
+def _outputs(value, top=True):
+    """A function's result as tf.data takes it: a returned list is a tuple, but a list
+    inside the result is one value (tf.data's structures do not enter lists), converted
+    to a tensor as Python and NumPy values are."""
     if isinstance(value, list):
-        return tuple(_lists_to_tuples(v) for v in value)
-    if isinstance(value, tuple) and not hasattr(type(value), "_fields"):
-        return tuple(_lists_to_tuples(v) for v in value)
+        return tuple(_outputs(v, False) for v in value) if top else _as_tensor(value)
+    if isinstance(value, tuple):
+        items = [_outputs(v, False) for v in value]
+        return type(value)(*items) if hasattr(type(value), "_fields") else tuple(items)
     if isinstance(value, dict):
-        return {k: _lists_to_tuples(v) for k, v in value.items()}
-    return value
+        return {k: _outputs(v, False) for k, v in value.items()}
+    return _as_tensor(value)
 
 
 def _as_tensor(value):
@@ -107,7 +111,7 @@ class StructuredFunction:
             out = _call_with_element(self._fn, groups[0])
         else:
             out = self._fn(*groups)  # scan/reduce: fn(state, element)
-        return nest.map_structure(_as_tensor, _lists_to_tuples(out))
+        return _outputs(out)
 
     def _trace(self):
         convert = _function.AUTOGRAPH_CONVERTER[0]

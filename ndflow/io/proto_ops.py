@@ -83,7 +83,8 @@ def message_class(message_type, descriptor_source="local://"):
     try:
         descriptor = pool.FindMessageTypeByName(message_type)
     except KeyError:
-        raise NotFoundError(f"No descriptor found for message type {message_type}") from None
+        raise InvalidArgumentError(f"No descriptor found for message type {message_type}") \
+            from None
     return message_factory.GetMessageClass(descriptor)
 
 
@@ -92,7 +93,7 @@ def _fields(cls, field_names, message_type):
     for name in field_names:
         field = cls.DESCRIPTOR.fields_by_name.get(name)
         if field is None:
-            raise NotFoundError(f"Unknown field: {name} in message type {message_type}")
+            raise InvalidArgumentError(f"Unknown field: {name} in message type {message_type}")
         fields.append(field)
     return fields
 
@@ -194,8 +195,9 @@ def decode_proto(bytes, message_type, field_names, output_types,  # noqa: A002 -
       per field, `batch + [max(1, largest count)]`, padded with the field's default value.
 
     Raises:
-      NotFoundError: if the message type or a field is unknown.
-      InvalidArgumentError: if a message cannot be parsed.
+      InvalidArgumentError: if the message type or a field is unknown, or a message cannot
+        be parsed.
+      NotFoundError: if the descriptor_source file does not exist.
       TypeError: if an output type does not fit its field.
     """
     if message_format not in ("binary", "text"):

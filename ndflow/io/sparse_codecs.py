@@ -2,8 +2,9 @@
 deserialize_sparse): a SparseTensor as strings, in TensorFlow's format.
 
 A serialized SparseTensor is a string vector of three elements: the serialized TensorProtos
-(the bytes of `tf.io.serialize_tensor`, see tensor_codecs) of its int64 `indices`, its
-`values` and its int64 `dense_shape`. `serialize_many_sparse` writes one such row per entry
+(see tensor_codecs; read by `tf.io.parse_tensor`) of its int64 `indices`, its `values` and
+its int64 `dense_shape`, every one with its values in `tensor_content` (strings too, as
+varint lengths then bytes, where serialize_tensor uses `string_val`). `serialize_many_sparse` writes one such row per entry
 of the first dimension (a [N, 3] matrix); deserializing concatenates the rows again along
 new leading dimensions, each original dimension as large as the largest entry's.
 """
@@ -27,7 +28,7 @@ def _strings(parts):
 
 
 def _serialized(indices, values, shape):
-    return [to_proto_bytes(np.asarray(indices, np.int64)), to_proto_bytes(values),
+    return [to_proto_bytes(np.asarray(indices, np.int64)), to_proto_bytes(values, content=True),
             to_proto_bytes(np.asarray(shape, np.int64))]
 
 

@@ -300,7 +300,8 @@ def CHECK_RIGHT_RAGGED(xp, indices):
         new_row = (prefix[1:] != prefix[:-1]).any(axis=1)
         ok = xp.where(new_row, last[1:] == 0, last[1:] == last[:-1] + 1)
         if int(last[0]) != 0 or not bool(ok.all()):
-            text = str(xp.asarray(indices).tolist()).replace(",", "")
-            raise InvalidArgumentError(f"assertion failed: [SparseTensor is not right-ragged] "
-                                       f"[SparseTensor.indices =] {text}")
+            raise InvalidArgumentError(  # the words of TensorFlow's eager Assert
+                f"Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. Summarized "
+                f"data: b'SparseTensor is not right-ragged'\nb'SparseTensor.indices ='\n"
+                f"{xp.asarray(indices)}")
     return indices

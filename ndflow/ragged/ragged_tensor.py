@@ -249,7 +249,7 @@ class RaggedTensor(CompositeTensor):
                  None, st_input.indices.shape.dims[1] if st_input.indices.shape.rank == 2
                  else None}
         if 2 not in ranks:
-            raise ValueError("rank(st_input) must be 2")
+            raise ValueError("rank(st_input) must be 2.")
         indices = execute(R.CHECK_RIGHT_RAGGED, (st_input.indices,), _NO)
         rows = indices[:, 0]
         nrows = st_input.dense_shape[0]
