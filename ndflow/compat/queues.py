@@ -8,6 +8,7 @@ TensorFlow's do. Dequeuing from a closed, empty queue raises OutOfRangeError, wh
 a training loop (`coord.should_stop()`) when the input epochs run out.
 """
 import heapq
+import sys
 import threading
 
 import numpy as np
@@ -184,14 +185,24 @@ class QueueBase:
                 out.append(v)
             elif d == dtypes.string:
                 from ..data.structure import string_array
-                out.append(EagerTensor(string_array(v)) if executing_eagerly() else
+                out.append(EagerTensor(string_array(v)) if self._eager() else
                            _string_const(string_array(v)))
             else:
                 out.append(convert_to_tensor(v, dtype=d))
         return tuple(out)
 
+    _tf1 = False  # the compat.v1 classes: graph ops unless v1's eager execution is on
+
+    def _eager(self):
+        if not executing_eagerly():
+            return False
+        if not self._tf1:
+            return True
+        v1 = sys.modules.get("ndflow.compat.v1")
+        return bool(v1 is not None and v1._eager_enabled[0])
+
     def _op(self, opdef, inputs, attrs, name):
-        if executing_eagerly():  # TF2: the op runs at once on the queue
+        if self._eager():  # TF2: the op runs at once on the queue
             return execute(opdef, inputs, dict(attrs, queue=self), name)
         if isinstance(building_here(), FuncGraph):
             opdef = _IN_FUNCTION.get(opdef, opdef)
@@ -205,7 +216,7 @@ class QueueBase:
         return out[0] if self._single or len(out) == 1 else out
 
     def _converted(self, vals):
-        if executing_eagerly():
+        if self._eager():
             return self._components(vals)
         with building_graph(_graph()):
             return self._components(vals)
@@ -244,7 +255,7 @@ class QueueBase:
 
     def is_closed(self, name=None):
         """Whether the queue is closed (a scalar bool tensor eagerly, as TensorFlow's)."""
-        if executing_eagerly():
+        if self._eager():
             return EagerTensor(np.asarray(self._closed))
         return self._closed
 
@@ -319,6 +330,20 @@ class PriorityQueue(QueueBase):
 
     def _pop(self):
         return heapq.heappop(self._items)[2]
+
+
+def _tf1_class(cls):
+    """The compat.v1 twin of queue class `cls`: TF1 programs build queue ops into the
+    default graph (run by a Session and QueueRunners) without disabling eager execution,
+    as the other compat.v1 names do."""
+    return type(cls.__name__, (cls,), {"_tf1": True, "__doc__": cls.__doc__,
+                                       "__module__": cls.__module__})
+
+
+V1_FIFOQueue = _tf1_class(FIFOQueue)
+V1_PaddingFIFOQueue = _tf1_class(PaddingFIFOQueue)
+V1_RandomShuffleQueue = _tf1_class(RandomShuffleQueue)
+V1_PriorityQueue = _tf1_class(PriorityQueue)
 
 
 # Queue ops are stateful but not `side_effect`: a Session snapshots and restores its
