@@ -1,12 +1,14 @@
-"""tf.io.serialize_sparse / serialize_many_sparse / deserialize_many_sparse (and
-deserialize_sparse): a SparseTensor as strings, in TensorFlow's format.
+"""tf.io.serialize_sparse / serialize_many_sparse / deserialize_many_sparse: a SparseTensor
+as strings, in TensorFlow's format. (`deserialize_sparse`, the general reader, is not a
+public TensorFlow name, so it is not exported in tf.io either.)
 
 A serialized SparseTensor is a string vector of three elements: the serialized TensorProtos
 (see tensor_codecs; read by `tf.io.parse_tensor`) of its int64 `indices`, its `values` and
 its int64 `dense_shape`, every one with its values in `tensor_content` (strings too, as
-varint lengths then bytes, where serialize_tensor uses `string_val`). `serialize_many_sparse` writes one such row per entry
-of the first dimension (a [N, 3] matrix); deserializing concatenates the rows again along
-new leading dimensions, each original dimension as large as the largest entry's.
+varint lengths then bytes, where serialize_tensor uses `string_val`).
+`serialize_many_sparse` writes one such row per entry of the first dimension (a [N, 3]
+matrix); deserializing concatenates the rows again along new leading dimensions, each
+original dimension as large as the largest entry's.
 """
 import numpy as np
 
