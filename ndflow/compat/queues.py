@@ -4,8 +4,9 @@ QueueRunner.
 
 A queue is a Python object shared by the ops that use it (`QueueEnqueue`,
 `QueueDequeue`...); eagerly each method runs its op at once. QueueRunners run enqueue ops
-in their own threads under a Session, as TensorFlow's do. Dequeuing from a closed, empty queue raises OutOfRangeError, which ends
-a training loop (`coord.should_stop()`) when the input epochs run out.
+in their own threads under a Session, as TensorFlow's do. Dequeuing from a closed, empty
+queue raises OutOfRangeError, which ends a training loop (`coord.should_stop()`) when the
+input epochs run out.
 """
 import heapq
 import sys
