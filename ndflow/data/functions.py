@@ -13,7 +13,7 @@ from ..framework.errors import InvalidArgumentError, OpError, OutOfRangeError
 from ..framework import function as _function
 from ..framework.function import Function
 from ..framework.constant_op import convert_to_tensor
-from ..framework.tensor import EagerTensor, TensorLike, TensorSpec
+from ..framework.tensor import EagerTensor, TensorSpec
 from ..framework.tensor_shape import TensorShape
 from ..util import nest
 from ..util.composite import CompositeTensor
@@ -49,14 +49,13 @@ def _outputs(value, top=True):
 
 def _as_tensor(value):
     """A returned Python or NumPy value as a tensor of TensorFlow's default dtype (an int
-    is int32, a float float32, a str a string); tensors, composites and None as they
-    are."""
-    if value is None or isinstance(value, (TensorLike, CompositeTensor)):
-        return value
+    is int32, a float float32, a str a string)."""
     if isinstance(value, (str, bytes)) or (isinstance(value, np.ndarray) and
                                            value.dtype.kind in "OSU"):
         return convert_to_tensor(structure.string_array(value))
-    return convert_to_tensor(value)
+    if isinstance(value, (bool, int, float, complex, list, np.ndarray, np.generic)):
+        return convert_to_tensor(value)
+    return value  # tensors, composites, None (reported by the caller) as they are
 
 
 def _call_with_element(fn, element, extra=()):
