@@ -318,6 +318,11 @@ def test_parallel_interleave_same_elements_as_sequential(cycle, block):
                                                num_parallel_calls=tf.data.AUTOTUNE,
                                                deterministic=False)]
     assert sorted(loose) == sorted(sequential)
+    options = tf.data.Options()
+    options.deterministic = False
+    by_options = inputs.interleave(_slow_inner(set()), cycle, block,
+                                   num_parallel_calls=cycle).with_options(options)
+    assert sorted(int(v) for v in by_options) == sorted(sequential)
 
 
 def test_parallel_interleave_errors_in_order_and_early_stop():
