@@ -371,7 +371,7 @@ def test_parallel_batch_same_batches_as_sequential(monkeypatch):
         return stack(elements, component)
 
     monkeypatch.setattr(batching, "_stack", noting)
-    x = np.random.default_rng(0).random((320, 128, 128)).astype(np.float32)
+    x = np.random.default_rng(0).random((320, 128, 256)).astype(np.float32)
     ds = tf.data.Dataset.from_tensor_slices(x).map(lambda v: v + 1.)
     sequential = [b.numpy() for b in ds.batch(8)]
     assert threads == {threading.current_thread().name}
