@@ -172,7 +172,8 @@ def queue_cases():
 
 
 def person_descriptor_set():
-    """A FileDescriptorSet with one proto3 message `ndtest.Person`, as protoc writes."""
+    """A FileDescriptorSet with a proto3 message `ndtest.Person` and a proto2 message
+    `ndtest.Config` (with field defaults), as protoc writes."""
     from google.protobuf import descriptor_pb2
     fdp = descriptor_pb2.FileDescriptorProto(name="person.proto", package="ndtest",
                                              syntax="proto3")
@@ -182,17 +183,34 @@ def person_descriptor_set():
     m.field.add(name="id", number=2, type=t.TYPE_INT32, label=t.LABEL_OPTIONAL)
     m.field.add(name="email", number=3, type=t.TYPE_STRING, label=t.LABEL_REPEATED)
     m.field.add(name="score", number=4, type=t.TYPE_FLOAT, label=t.LABEL_REPEATED)
-    return descriptor_pb2.FileDescriptorSet(file=[fdp]).SerializeToString(), fdp
+    c = descriptor_pb2.FileDescriptorProto(name="config.proto", package="ndtest",
+                                           syntax="proto2")
+    m = c.message_type.add(name="Config")
+    m.field.add(name="level", number=1, type=t.TYPE_INT32, label=t.LABEL_OPTIONAL,
+                default_value="7")
+    m.field.add(name="tag", number=2, type=t.TYPE_STRING, label=t.LABEL_OPTIONAL,
+                default_value="none")
+    m.field.add(name="ids", number=3, type=t.TYPE_INT64, label=t.LABEL_REPEATED)
+    m.field.add(name="ratio", number=4, type=t.TYPE_DOUBLE, label=t.LABEL_OPTIONAL)
+    return descriptor_pb2.FileDescriptorSet(file=[fdp, c]).SerializeToString(), (fdp, c)
 
 
 def proto_cases(tmp):
     from google.protobuf import descriptor_pool, message_factory
-    data, fdp = person_descriptor_set()
+    data, files = person_descriptor_set()
     path = os.path.join(tmp, "person.desc")
     with open(path, "wb") as f:
         f.write(data)
     pool = descriptor_pool.DescriptorPool()
-    pool.Add(fdp)
+    for fdp in files:
+        pool.Add(fdp)
+    config = message_factory.GetMessageClass(pool.FindMessageTypeByName("ndtest.Config"))
+    configs = [config(level=3, ids=[4, 5, 6]), config(tag="x", ratio=0.5), config()]
+    configs_serialized = [m.SerializeToString() for m in configs]
+    proto2 = tf.io.decode_proto(configs_serialized, "ndtest.Config",
+                                ["level", "tag", "ids", "ratio"],
+                                [tf.int32, tf.string, tf.int64, tf.float64],
+                                descriptor_source=path)
     person = message_factory.GetMessageClass(pool.FindMessageTypeByName("ndtest.Person"))
     messages = [person(name="Al", id=123, email=["a@b.com"], score=[1.5, 2.5]),
                 person(email=["c@d.com", "e@f.org"]),
@@ -212,6 +230,8 @@ def proto_cases(tmp):
             "values": [value(v) for v in decoded.values],
             "wide": [value(wide.sizes)] + [value(v) for v in wide.values],
             "encoded": value(encoded),
+            "proto2_serialized": [b64(x) for x in configs_serialized],
+            "proto2": [value(proto2.sizes)] + [value(v) for v in proto2.values],
             "unknown_field": error(lambda: tf.io.decode_proto(
                 serialized, "ndtest.Person", ["nope"], [tf.string], descriptor_source=path)),
             "unknown_type": error(lambda: tf.io.decode_proto(

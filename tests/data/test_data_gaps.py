@@ -409,6 +409,12 @@ def test_decode_and_encode_proto_as_tensorflow(tmp_path):
     encoded = tf.io.encode_proto(out.sizes, out.values, case["fields"], "ndtest.Person",
                                  descriptor_source=str(path))
     same(encoded, case["encoded"])
+    configs = [base64.b64decode(x) for x in case["proto2_serialized"]]
+    proto2 = tf.io.decode_proto(configs, "ndtest.Config", ["level", "tag", "ids", "ratio"],
+                                [tf.int32, tf.string, tf.int64, tf.float64],
+                                descriptor_source=str(path))
+    for got, want in zip([proto2.sizes] + proto2.values, case["proto2"]):
+        same(got, want)  # absent proto2 fields padded with their declared defaults
     source = "bytes://" + base64.b64decode(case["descriptor_set"]).decode("latin-1")
     again = tf.io.decode_proto(serialized, "ndtest.Person", ["name"], [tf.string],
                                descriptor_source=source)
