@@ -6,6 +6,7 @@ over 1M scalar elements, batched (elements per second).
     python benchmarks/bench_tf_data.py --parallel-map   # map(num_parallel_calls) vs not
     python benchmarks/bench_tf_data.py --map-only --tensorflow   # the map row, on TensorFlow
                                         # (run by the python of an environment that has it)
+    python benchmarks/bench_tf_data.py --parallel-interleave [--quick]  # interleave, batch
 """
 import os
 import subprocess
@@ -127,12 +128,79 @@ def tensorflow_map_throughput():
     return float(lines[-1].split(":")[1].split()[0].replace(",", "")) if lines else None
 
 
+def interleave_throughput(images, num_parallel_calls=None, shards=8):
+    """interleave over `shards` inner datasets, each decoding its PNG images (the decode
+    map runs inside the inner datasets, so in the interleave's workers); images/s."""
+    per = len(images) // shards
+    groups = tf.constant(np.asarray(images[:per * shards], dtype=object).reshape(shards, per))
+
+    def inner(group):
+        return tf.data.Dataset.from_tensor_slices(group).map(
+            lambda c: tf.cast(tf.io.decode_png(c, channels=3), tf.float32) / 255.0)
+
+    ds = tf.data.Dataset.from_tensor_slices(groups).interleave(
+        inner, cycle_length=4, num_parallel_calls=num_parallel_calls).batch(32)
+    start = time.perf_counter()
+    total = sum(int(b.shape[0]) for b in ds)
+    return total / (time.perf_counter() - start)
+
+
+def sleep_interleave_seconds(num_parallel_calls=None, n=4, per=40):
+    """The mechanism alone: inner elements that wait 2 ms without the GIL."""
+    def wait(v):
+        time.sleep(0.002)
+        return v
+    ds = tf.data.Dataset.range(n).interleave(
+        lambda x: tf.data.Dataset.range(per).map(lambda v: tf.numpy_function(wait, [v],
+                                                                             tf.int64)),
+        cycle_length=n, num_parallel_calls=num_parallel_calls)
+    start = time.perf_counter()
+    assert len(list(ds)) == n * per
+    return time.perf_counter() - start
+
+
+def batch_throughput(num_parallel_calls=None, n=512, size=256):
+    """batch of 256x256x3 float32 elements (stacking only); elements/s."""
+    x = np.random.default_rng(0).random((64, size, size, 3)).astype(np.float32)
+    ds = tf.data.Dataset.from_tensor_slices(x).repeat(n // 64).map(lambda v: v).batch(
+        16, num_parallel_calls=num_parallel_calls)
+    start = time.perf_counter()
+    total = sum(int(b.shape[0]) for b in ds)
+    return total / (time.perf_counter() - start)
+
+
+def parallel_interleave_report(trials=5, quick=False):
+    """interleave / batch: sequential vs num_parallel_calls, medians of alternating runs."""
+    import os
+    import statistics
+    trials = 1 if quick else trials
+    images = _png_images(16 if quick else 64)
+    rows = {"interleave of PNG-decoding datasets (images/s)": lambda p: interleave_throughput(
+                images, p),
+            "interleave, inner elements sleeping 2 ms (s, lower is better)": lambda p:
+                sleep_interleave_seconds(p, per=10 if quick else 40),
+            "batch(16) of 256x256x3 float32 (elements/s)": lambda p: batch_throughput(
+                p, n=128 if quick else 512)}
+    for name, run in rows.items():
+        seq, par = [], []
+        for _ in range(trials):
+            seq.append(run(None))
+            par.append(run(tf.data.AUTOTUNE))
+        print(f"{name}: sequential median {statistics.median(seq):,.3f}, AUTOTUNE median "
+              f"{statistics.median(par):,.3f} (ratio "
+              f"{statistics.median(par) / statistics.median(seq):.2f}); load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
 if __name__ == "__main__":
     if "--parallel-map" in sys.argv:
         parallel_map_report()
         sys.exit()
     if "--map-only" in sys.argv:
         print(f"map over 1M scalars, batched: {map_throughput():,.0f} elements/s")
+        sys.exit()
+    if "--parallel-interleave" in sys.argv:
+        parallel_interleave_report(quick="--quick" in sys.argv)
         sys.exit()
     r = fit_epochs()
     for k, (secs, acc) in r.items():

@@ -12,7 +12,8 @@ from ..framework.registry import execute, op
 from ..framework.tensor import TensorLike
 from ..framework.tensor_shape import TensorShape
 from ..io import tfrecord
-from .queues import (FIFOQueue, PaddingFIFOQueue, QueueRunner, RandomShuffleQueue, _graph,
+from .queues import (V1_FIFOQueue as FIFOQueue, V1_PaddingFIFOQueue as PaddingFIFOQueue,
+                     QueueRunner, V1_RandomShuffleQueue as RandomShuffleQueue, _graph,
                      add_queue_runner)
 
 

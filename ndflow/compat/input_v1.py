@@ -31,7 +31,14 @@ python_io = _module("python_io", {"TFRecordWriter": _io.TFRecordWriter,
                                   "TFRecordCompressionType": _io.TFRecordCompressionType,
                                   "tf_record_iterator": _io.tf_record_iterator})
 
-queue = _module("queue", {"FIFOQueue": _queues.FIFOQueue,
+queue = _module("queue", {"FIFOQueue": _queues.V1_FIFOQueue,
+                          "RandomShuffleQueue": _queues.V1_RandomShuffleQueue,
+                          "PaddingFIFOQueue": _queues.V1_PaddingFIFOQueue,
+                          "PriorityQueue": _queues.V1_PriorityQueue,
+                          "QueueBase": _queues.QueueBase})
+# TF2's tf.queue: the same queues, run at once when executing eagerly
+queue_v2 = types.ModuleType("ndflow.queue")
+queue_v2.__dict__.update({"FIFOQueue": _queues.FIFOQueue,
                           "RandomShuffleQueue": _queues.RandomShuffleQueue,
                           "PaddingFIFOQueue": _queues.PaddingFIFOQueue,
                           "PriorityQueue": _queues.PriorityQueue,
@@ -45,8 +52,10 @@ TOP_LEVEL = {
     "gfile": _io.gfile, "SparseFeature": _io.SparseFeature, "decode_raw": _io.decode_raw,
     "serialize_tensor": _io.serialize_tensor, "parse_tensor": _io.parse_tensor,
     "parse_single_sequence_example": _io.parse_single_sequence_example,
-    "FIFOQueue": _queues.FIFOQueue, "RandomShuffleQueue": _queues.RandomShuffleQueue,
-    "PaddingFIFOQueue": _queues.PaddingFIFOQueue, "PriorityQueue": _queues.PriorityQueue,
+    "serialize_sparse": _io.serialize_sparse, "serialize_many_sparse": _io.serialize_many_sparse,
+    "deserialize_many_sparse": _io.deserialize_many_sparse,
+    "FIFOQueue": _queues.V1_FIFOQueue, "RandomShuffleQueue": _queues.V1_RandomShuffleQueue,
+    "PaddingFIFOQueue": _queues.V1_PaddingFIFOQueue, "PriorityQueue": _queues.V1_PriorityQueue,
     "QueueBase": _queues.QueueBase,
     "TextLineReader": _pipeline.TextLineReader, "WholeFileReader": _pipeline.WholeFileReader,
     "TFRecordReader": _pipeline.TFRecordReader, "ReaderBase": _pipeline.ReaderBase,

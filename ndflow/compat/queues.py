@@ -1,22 +1,25 @@
-"""TF1 input pipelines: queues with real threads, readers, input producers, tf.train.batch,
-Coordinator and QueueRunner.
+"""Queues (`tf.queue.*`: graph ops in TF1, run at once eagerly in TF2), and TF1 input
+pipelines with real threads: readers, input producers, tf.train.batch, Coordinator and
+QueueRunner.
 
-A queue is a Python object shared by the graph ops that use it (`QueueEnqueue`,
-`QueueDequeue`...); QueueRunners run enqueue ops in their own threads under a Session, as
-TensorFlow's do. Dequeuing from a closed, empty queue raises OutOfRangeError, which ends
-a training loop (`coord.should_stop()`) when the input epochs run out.
+A queue is a Python object shared by the ops that use it (`QueueEnqueue`,
+`QueueDequeue`...); eagerly each method runs its op at once. QueueRunners run enqueue ops
+in their own threads under a Session, as TensorFlow's do. Dequeuing from a closed, empty
+queue raises OutOfRangeError, which ends a training loop (`coord.should_stop()`) when the
+input epochs run out.
 """
 import heapq
+import sys
 import threading
 
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.context import building_graph, building_here
+from ..framework.context import building_graph, building_here, executing_eagerly
 from ..framework.errors import CancelledError, OutOfRangeError
-from ..framework.graph import get_default_graph
+from ..framework.graph import FuncGraph, get_default_graph
 from ..framework.registry import execute, op
-from ..framework.tensor import TensorLike
+from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
 
 QUEUE_RUNNERS = "queue_runners"
@@ -114,7 +117,7 @@ class QueueBase:
             while len(self._items) >= self.capacity and not self._closed:
                 self._cv.wait(0.1)
             if self._closed:
-                raise CancelledError(f"Enqueue operation was cancelled: {self.name} is closed.")
+                raise CancelledError(f"{type(self).__name__} '{self.name}' is closed.")
             self._push(item)
             self._cv.notify_all()
 
@@ -134,7 +137,8 @@ class QueueBase:
             if self._ready() < n:
                 if exact or self._ready() == 0:
                     raise OutOfRangeError(
-                        f"{self.name} is closed and has insufficient elements (requested {n}, "
+                        f"{type(self).__name__} '{self.name}' is closed and has insufficient "
+                        f"elements (requested {n}, "
                         f"current size {len(self._items)})")
                 n = self._ready()
             items = [self._pop() for _ in range(n)]
@@ -169,19 +173,40 @@ class QueueBase:
         elif self._single and not isinstance(vals, (list, tuple)) or (
                 not isinstance(vals, (list, tuple))):
             vals = [vals]
+        if len(vals) != len(self.dtypes):
+            raise ValueError(f"{self.name}: expected {len(self.dtypes)} components, got "
+                             f"{len(vals)}.")
         from ..framework.constant_op import convert_to_tensor
         out = []
         for v, d in zip(vals, self.dtypes):
             if isinstance(v, TensorLike):
+                if v.dtype != d:
+                    raise ValueError(f"component_{len(out)}: Tensor conversion requested dtype "
+                                     f"{d.name} for Tensor with dtype {v.dtype.name}: {v!r}")
                 out.append(v)
             elif d == dtypes.string:
                 from ..data.structure import string_array
-                out.append(_string_const(string_array(v)))
+                out.append(EagerTensor(string_array(v)) if self._eager() else
+                           _string_const(string_array(v)))
             else:
                 out.append(convert_to_tensor(v, dtype=d))
         return tuple(out)
 
+    _tf1 = False  # the compat.v1 classes: graph ops unless v1's eager execution is on
+
+    def _eager(self):
+        if not executing_eagerly():
+            return False
+        if not self._tf1:
+            return True
+        v1 = sys.modules.get("ndflow.compat.v1")
+        return bool(v1 is not None and v1._eager_enabled[0])
+
     def _op(self, opdef, inputs, attrs, name):
+        if self._eager():  # TF2: the op runs at once on the queue
+            return execute(opdef, inputs, dict(attrs, queue=self), name)
+        if isinstance(building_here(), FuncGraph):
+            opdef = _IN_FUNCTION.get(opdef, opdef)
         with building_graph(_graph()):
             return execute(opdef, inputs, dict(attrs, queue=self), name)
 
@@ -191,15 +216,25 @@ class QueueBase:
             return dict(zip(self.names, out))
         return out[0] if self._single or len(out) == 1 else out
 
-    def enqueue(self, vals, name=None):
+    def _converted(self, vals):
+        if self._eager():
+            return self._components(vals)
         with building_graph(_graph()):
-            comps = self._components(vals)
-        return self._op(QUEUE_ENQUEUE, comps, {"many": False}, name or "enqueue")
+            return self._components(vals)
+
+    def enqueue(self, vals, name=None):
+        """Adds one element (a value per component) to the queue, waiting while it is full.
+
+        Eagerly the element is added at once; in a graph this returns the enqueue op.
+        """
+        return self._op(QUEUE_ENQUEUE, self._converted(vals), {"many": False},
+                        name or "enqueue")
 
     def enqueue_many(self, vals, name=None):
-        with building_graph(_graph()):
-            comps = self._components(vals)
-        return self._op(QUEUE_ENQUEUE, comps, {"many": True}, name or "enqueue_many")
+        """Adds the elements obtained by splitting each component along its first
+        dimension."""
+        return self._op(QUEUE_ENQUEUE, self._converted(vals), {"many": True},
+                        name or "enqueue_many")
 
     def dequeue(self, name=None):
         return self._result(self._op(QUEUE_DEQUEUE, (), {}, name or "dequeue"))
@@ -220,6 +255,9 @@ class QueueBase:
         return self._op(QUEUE_SIZE, (), {}, name or "size")
 
     def is_closed(self, name=None):
+        """Whether the queue is closed (a scalar bool tensor eagerly, as TensorFlow's)."""
+        if self._eager():
+            return EagerTensor(np.asarray(self._closed))
         return self._closed
 
 
@@ -295,9 +333,31 @@ class PriorityQueue(QueueBase):
         return heapq.heappop(self._items)[2]
 
 
+def _tf1_class(cls):
+    """The compat.v1 twin of queue class `cls`: TF1 programs build queue ops into the
+    default graph (run by a Session and QueueRunners) without disabling eager execution,
+    as the other compat.v1 names do."""
+    return type(cls.__name__, (cls,), {"_tf1": True, "__doc__": cls.__doc__,
+                                       "__module__": cls.__module__})
+
+
+V1_FIFOQueue = _tf1_class(FIFOQueue)
+V1_PaddingFIFOQueue = _tf1_class(PaddingFIFOQueue)
+V1_RandomShuffleQueue = _tf1_class(RandomShuffleQueue)
+V1_PriorityQueue = _tf1_class(PriorityQueue)
+
+
 # Queue ops are stateful but not `side_effect`: a Session snapshots and restores its
 # variables around a failing side-effect run, which would undo the training steps that other
-# threads ran while an enqueue waited for room.
+# threads ran while an enqueue waited for room. Inside a tf.function, though, only
+# side-effect ops run unless fetched, so there enqueue and close (rarely fetched) are these
+# side-effect twins of the same kernels, and run at each call in program order.
+_IN_FUNCTION = {
+    QUEUE_ENQUEUE: op("QueueEnqueueInFunction", host=True, side_effect=True,
+                      differentiable=False, infer=lambda ts, a: [])(QUEUE_ENQUEUE.kernel),
+    QUEUE_CLOSE: op("QueueCloseInFunction", host=True, side_effect=True,
+                    differentiable=False, infer=lambda ts, a: [])(QUEUE_CLOSE.kernel),
+}
 
 # --- threads ---------------------------------------------------------------------------------
 

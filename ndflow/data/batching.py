@@ -7,11 +7,11 @@ from ..framework.tensor import TensorSpec
 from ..framework.tensor_shape import TensorShape
 from ..util import nest
 from ..util.composite import TypeSpec
-from . import composites, structure
+from . import composites, parallel_map, structure
 from .dataset import INFINITE, UNKNOWN, DatasetV2
 from .functions import StructuredFunction
 from .sources import ListDataset, TensorSliceDataset
-from .transforms import ShuffleDataset, _Unary, _count
+from .transforms import ShuffleDataset, _Unary, _count, is_deterministic, parallel_calls
 
 
 def _batched(spec, batch_dim):
@@ -53,7 +53,13 @@ def _stack(elements, component):
 
 
 class BatchDataset(_Unary):
-    def __init__(self, input_dataset, batch_size, drop_remainder=False):
+    """batch: with `num_parallel_calls`, batches are stacked in worker threads (NumPy
+    copies release the GIL) when parallel_map measures that this pays; the source is
+    still read in the calling thread, and the batches come out in order unless the
+    pipeline is nondeterministic."""
+
+    def __init__(self, input_dataset, batch_size, drop_remainder=False,
+                 num_parallel_calls=None, deterministic=None):
         super().__init__(input_dataset)
         self._size = _count(batch_size, "batch_size")
         if self._size <= 0:
@@ -62,13 +68,17 @@ class BatchDataset(_Unary):
         self._drop = bool(drop_remainder)
         dim = self._size if self._drop else None
         self._spec = nest.map_structure(lambda s: _batched(s, dim), input_dataset._spec)
+        self._workers = parallel_map.worker_count(parallel_calls(num_parallel_calls,
+                                                                 "Dataset.batch()"))
+        self._deterministic = deterministic
+        self._pipeline_deterministic = None  # set by with_options() downstream
 
     def _iterate(self):
         size, drop = self._size, self._drop
         source = self._input
         specs = nest.flatten(source._spec)
         if any(isinstance(s, TypeSpec) for s in specs):
-            yield from self._batches(source._iterate(), lambda b: _stack_leaves(specs, b))
+            yield from self._combined(source._iterate(), lambda b: _stack_leaves(specs, b))
             return
         if isinstance(source, TensorSliceDataset):  # slices of the arrays: no stacking
             n = source._n
@@ -80,18 +90,25 @@ class BatchDataset(_Unary):
             yield from self._gather(source._input, source._shuffled_indices(source._input._n))
             return
         count = len(self._input._flat_specs)
-        yield from self._batches(source._iterate(),
-                                 lambda b: tuple(_stack(b, c) for c in range(count)))
+        yield from self._combined(source._iterate(),
+                                  lambda b: tuple(_stack(b, c) for c in range(count)))
 
-    def _batches(self, elements, combine):
+    def _combined(self, elements, combine):
+        if self._workers > 1:
+            return parallel_map.parallel_map(lambda batch, index: combine(batch),
+                                             self._lists(elements), self._workers,
+                                             is_deterministic(self))
+        return (combine(batch) for batch in self._lists(elements))
+
+    def _lists(self, elements):
         batch = []
         for element in elements:
             batch.append(element)
             if len(batch) == self._size:
-                yield combine(batch)
+                yield batch
                 batch = []
         if batch and not self._drop:
-            yield combine(batch)
+            yield batch
 
     def _gather(self, slices, indices):
         """Batches of rows of `slices`' arrays in the order of `indices` (one gather per

@@ -178,7 +178,9 @@ class DatasetV2:
         """Maps elements to datasets and takes `block_length` elements from each of
         `cycle_length` of them in turn."""
         from .transforms import InterleaveDataset
-        return InterleaveDataset(self, map_func, cycle_length, block_length)
+        return InterleaveDataset(self, map_func, cycle_length, block_length,
+                                 num_parallel_calls=num_parallel_calls,
+                                 deterministic=deterministic)
 
     def enumerate(self, start=0, name=None):
         """Pairs each element with its int64 index: `(i, element)`."""
@@ -250,6 +252,18 @@ class DatasetV2:
         from .performance import CacheDataset
         return CacheDataset(self, filename)
 
+    def save(self, path, compression=None, shard_func=None, checkpoint_args=None):
+        """Writes the elements to the directory `path` (ndflow's format, see
+        data/saving.py); `Dataset.load(path)` reads them back."""
+        from .saving import save
+        save(self, path, compression, shard_func, checkpoint_args)
+
+    @staticmethod
+    def load(path, element_spec=None, compression=None, reader_func=None):
+        """Reads a dataset written by `Dataset.save` (see data/saving.py)."""
+        from .saving import load
+        return load(path, element_spec, compression, reader_func)
+
     def with_options(self, options, name=None):
         from .options import OptionsDataset
         return OptionsDataset(self, options)
@@ -259,7 +273,8 @@ class DatasetV2:
               deterministic=None, name=None):
         """Stacks `batch_size` consecutive elements into one."""
         from .batching import BatchDataset
-        return BatchDataset(self, batch_size, drop_remainder)
+        return BatchDataset(self, batch_size, drop_remainder, num_parallel_calls,
+                            deterministic)
 
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
                      drop_remainder=False, name=None):

@@ -219,14 +219,18 @@ def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainde
     Args:
       map_func: The function applied to each element.
       batch_size: The number of elements per batch.
-      num_parallel_batches: Accepted for compatibility (ndflow maps in order).
+      num_parallel_batches: How many batches to compute at once (the map then runs
+        `num_parallel_batches * batch_size` calls in parallel).
       drop_remainder: Whether to drop a final smaller batch.
-      num_parallel_calls: Accepted for compatibility.
+      num_parallel_calls: How many elements to map in parallel (or tf.data.AUTOTUNE).
 
     Returns:
       A function `dataset -> Dataset` for `Dataset.apply`.
     """
-    return lambda dataset: dataset.map(map_func).batch(batch_size, drop_remainder)
+    if num_parallel_calls is None and num_parallel_batches is not None:
+        num_parallel_calls = int(num_parallel_batches) * int(batch_size)
+    return lambda dataset: dataset.map(map_func, num_parallel_calls).batch(batch_size,
+                                                                           drop_remainder)
 
 
 def parallel_interleave(map_func, cycle_length, block_length=1, sloppy=False,
@@ -237,14 +241,17 @@ def parallel_interleave(map_func, cycle_length, block_length=1, sloppy=False,
       map_func: A function `element -> Dataset`.
       cycle_length: How many input elements are interleaved at once.
       block_length: How many consecutive elements to take from each.
-      sloppy: Accepted for compatibility (the order is deterministic).
+      sloppy: Whether elements may come out of order (from whichever open dataset has
+        one ready); the inner datasets are iterated in parallel either way.
       buffer_output_elements: Accepted for compatibility.
       prefetch_input_elements: Accepted for compatibility.
 
     Returns:
       A function `dataset -> Dataset` for `Dataset.apply`.
     """
-    return lambda dataset: dataset.interleave(map_func, cycle_length, block_length)
+    return lambda dataset: dataset.interleave(map_func, cycle_length, block_length,
+                                              num_parallel_calls=cycle_length,
+                                              deterministic=not sloppy)
 
 
 def group_by_window(key_func, reduce_func, window_size=None, window_size_func=None):
@@ -307,6 +314,36 @@ def prefetch_to_device(device, buffer_size=None):
       A function `dataset -> Dataset` for `Dataset.apply`.
     """
     return lambda dataset: dataset.prefetch(AUTOTUNE if buffer_size is None else buffer_size)
+
+
+def save(dataset, path, compression=None, shard_func=None, checkpoint_args=None):
+    """tf.data.experimental.save: `dataset.save(path, ...)` (ndflow's own format).
+
+    Args:
+      dataset: The Dataset to save.
+      path: The directory to write.
+      compression: None, "GZIP" or "ZLIB".
+      shard_func: Optional function `element -> int64` choosing each element's shard.
+      checkpoint_args: Accepted for compatibility.
+    """
+    from .saving import save as _save
+    _save(dataset, path, compression, shard_func, checkpoint_args)
+
+
+def load(path, element_spec=None, compression=None, reader_func=None):
+    """tf.data.experimental.load: `tf.data.Dataset.load(path, ...)`.
+
+    Args:
+      path: The directory `save` wrote.
+      element_spec: Optional; read from the directory when None.
+      compression: Accepted for compatibility (the directory records its own).
+      reader_func: Optional function `datasets -> Dataset` over the shard datasets.
+
+    Returns:
+      The loaded Dataset.
+    """
+    from .saving import load as _load
+    return _load(path, element_spec, compression, reader_func)
 
 
 def copy_to_device(target_device, source_device="/cpu:0"):

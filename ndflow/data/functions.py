@@ -12,6 +12,7 @@ import numpy as np
 from ..framework.errors import InvalidArgumentError, OpError, OutOfRangeError
 from ..framework import function as _function
 from ..framework.function import Function
+from ..framework.constant_op import convert_to_tensor
 from ..framework.tensor import EagerTensor, TensorSpec
 from ..framework.tensor_shape import TensorShape
 from ..util import nest
@@ -32,14 +33,29 @@ def disable_debug_mode():
     _debug_mode[0] = False
 
 
-def _lists_to_tuples(value):
+def _outputs(value, top=True):
+    """A function's result as tf.data takes it: a returned list is a tuple, but a list
+    inside the result is one value (tf.data's structures do not enter lists), converted
+    to a tensor as Python and NumPy values are."""
     if isinstance(value, list):
-        return tuple(_lists_to_tuples(v) for v in value)
-    if isinstance(value, tuple) and not hasattr(type(value), "_fields"):
-        return tuple(_lists_to_tuples(v) for v in value)
+        return tuple(_outputs(v, False) for v in value) if top else _as_tensor(value)
+    if isinstance(value, tuple):
+        items = [_outputs(v, False) for v in value]
+        return type(value)(*items) if hasattr(type(value), "_fields") else tuple(items)
     if isinstance(value, dict):
-        return {k: _lists_to_tuples(v) for k, v in value.items()}
-    return value
+        return {k: _outputs(v, False) for k, v in value.items()}
+    return _as_tensor(value)
+
+
+def _as_tensor(value):
+    """A returned Python or NumPy value as a tensor of TensorFlow's default dtype (an int
+    is int32, a float float32, a str a string)."""
+    if isinstance(value, (str, bytes)) or (isinstance(value, np.ndarray) and
+                                           value.dtype.kind in "OSU"):
+        return convert_to_tensor(structure.string_array(value))
+    if isinstance(value, (bool, int, float, complex, list, np.ndarray, np.generic)):
+        return convert_to_tensor(value)
+    return value  # tensors, composites, None (reported by the caller) as they are
 
 
 def _call_with_element(fn, element, extra=()):
@@ -91,8 +107,10 @@ class StructuredFunction:
     def _python_call(self, *flat):
         groups = self._unflatten_args(flat)
         if len(groups) == 1:  # map/filter: a tuple element is unpacked into arguments
-            return _lists_to_tuples(_call_with_element(self._fn, groups[0]))
-        return _lists_to_tuples(self._fn(*groups))  # scan/reduce: fn(state, element)
+            out = _call_with_element(self._fn, groups[0])
+        else:
+            out = self._fn(*groups)  # scan/reduce: fn(state, element)
+        return _outputs(out)
 
     def _trace(self):
         convert = _function.AUTOGRAPH_CONVERTER[0]

@@ -34,29 +34,41 @@ class _Unary(DatasetV2):
         return self._input._cardinality()
 
 
+def is_deterministic(dataset):
+    """The `deterministic` argument of a parallel transformation, else the pipeline's
+    Options (True if unset)."""
+    upstream = dataset._input.options()
+    for value in (dataset._deterministic, dataset._pipeline_deterministic,
+                  upstream.deterministic, upstream.experimental_deterministic):
+        if value is not None:
+            return bool(value)
+    return True
+
+
+def parallel_calls(value, transformation):
+    """`num_parallel_calls` checked: None, a positive count or tf.data.AUTOTUNE."""
+    if value is None:
+        return None
+    value = _count(value, "num_parallel_calls")
+    if value != AUTOTUNE and value <= 0:
+        raise ValueError(f"{transformation}: `num_parallel_calls` must be positive or "
+                         f"tf.data.AUTOTUNE; received {value}.")
+    return value
+
+
 class MapDataset(_Unary):
     def __init__(self, input_dataset, map_func, num_parallel_calls=None, deterministic=None):
         super().__init__(input_dataset)
         self._fn = StructuredFunction(map_func, [input_dataset._spec], "Dataset.map()")
         self._spec = self._fn.output_structure
-        if num_parallel_calls is not None:
-            num_parallel_calls = _count(num_parallel_calls, "num_parallel_calls")
-            if num_parallel_calls != AUTOTUNE and num_parallel_calls <= 0:
-                raise ValueError(f"Dataset.map(): `num_parallel_calls` must be positive or "
-                                 f"tf.data.AUTOTUNE; received {num_parallel_calls}.")
+        num_parallel_calls = parallel_calls(num_parallel_calls, "Dataset.map()")
         self._workers = parallel_map.worker_count(num_parallel_calls)
         self._deterministic = deterministic
         self._pipeline_deterministic = None  # set by with_options() downstream
         self._safety = parallel_map.thread_safety(self._fn) if self._workers > 1 else None
 
     def _is_deterministic(self):
-        """The `deterministic` argument, else the pipeline's Options (True if unset)."""
-        upstream = self._input.options()
-        for value in (self._deterministic, self._pipeline_deterministic,
-                      upstream.deterministic, upstream.experimental_deterministic):
-            if value is not None:
-                return bool(value)
-        return True
+        return is_deterministic(self)
 
     def _iterate(self):
         fn = self._fn
@@ -140,18 +152,25 @@ class InterleaveDataset(_Unary):
     `block_length` at a time from each of `cycle_length` open datasets in turn."""
 
     def __init__(self, input_dataset, map_func, cycle_length=None, block_length=None,
-                 transformation="Dataset.interleave()"):
+                 transformation="Dataset.interleave()", num_parallel_calls=None,
+                 deterministic=None):
         super().__init__(input_dataset)
         self._transformation = transformation
         self._fn = EagerFunction(map_func, input_dataset._spec, transformation)
         self._traces = {}
         if cycle_length is None or cycle_length == AUTOTUNE:
             cycle_length = os.cpu_count() or 1
-        self._cycle = int(cycle_length)
-        self._block = 1 if block_length is None else int(block_length)
+        self._cycle = _count(cycle_length, "cycle_length")
+        self._block = 1 if block_length is None else _count(block_length, "block_length")
         if self._cycle <= 0 or self._block <= 0:
             raise ValueError(f"{transformation}: `cycle_length` and `block_length` must be "
                              f"positive; received {cycle_length} and {block_length}.")
+        calls = parallel_calls(num_parallel_calls, transformation)
+        # one thread per open dataset at most (AUTOTUNE: one per open dataset)
+        self._workers = 1 if calls is None else self._cycle if calls == AUTOTUNE else \
+            min(calls, self._cycle)
+        self._deterministic = deterministic
+        self._pipeline_deterministic = None  # set by with_options() downstream
         self._spec = self._probe_spec(input_dataset)
 
     def _call(self, arrays):
@@ -174,12 +193,21 @@ class InterleaveDataset(_Unary):
                 pass  # the function rejects the second stand-in: keep the first spec
         return spec
 
-    def _open(self, element):
+    def _open_dataset(self, element):
         inner = self._call(element)
         structure.check_same_structure(self._spec, inner._spec, self._transformation)
-        return inner._iterate()
+        return inner
+
+    def _open(self, element):
+        return self._open_dataset(element)._iterate()
 
     def _iterate(self):
+        if self._workers > 1 and self._cycle > 1:
+            from .parallel_interleave import interleave
+            return interleave(self, self._workers, is_deterministic(self))
+        return self._sequential()
+
+    def _sequential(self):
         inputs = self._input._iterate()
         if self._cycle == 1:
             for element in inputs:

@@ -8,6 +8,9 @@ from .parsing import (FixedLenFeature, FixedLenSequenceFeature, RaggedFeature,  
                       SparseFeature, VarLenFeature, parse_example, parse_single_example)
 from .sequence_parsing import (parse_sequence_example,  # noqa: F401
                                parse_single_sequence_example)
+from .proto_ops import decode_proto, encode_proto  # noqa: F401
+from .sparse_codecs import (deserialize_many_sparse, serialize_many_sparse,  # noqa: F401
+                            serialize_sparse)
 from .tensor_codecs import decode_raw, parse_tensor, serialize_tensor  # noqa: F401
 from .tfrecord import (TFRecordCompressionType, TFRecordOptions, TFRecordWriter,  # noqa: F401
                        tf_record_iterator)

@@ -4,6 +4,7 @@ import csv
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.constant_op import convert_to_tensor
 from ..framework.errors import InvalidArgumentError
 from ..framework.registry import execute, op
 from ..framework.tensor import EagerTensor, TensorLike
@@ -72,9 +73,52 @@ def _convert(text, dtype, default, column, record, na_value):
                                    f"{dtype.name}: {text}") from None
 
 
+def _default_input(default, index):
+    """record_defaults[index] as a tensor input of the op (its dtype checked): a tensor as
+    it is (a graph tensor's value is read when the op runs), a Python value or list as a
+    constant."""
+    if isinstance(default, TensorLike):
+        dtype = default.dtype
+        if dtype.name not in _CSV_TYPES:
+            raise TypeError(f"decode_csv: record_defaults[{index}] has unsupported type "
+                            f"{dtype.name}; use float32, float64, int32, int64 or string.")
+        if default.shape.rank is not None and default.shape.num_elements() is not None \
+                and default.shape.num_elements() > 1:
+            raise ValueError(f"decode_csv: record_defaults[{index}] must hold at most one "
+                             f"value; received shape {default.shape}.")
+        return default
+    dtype, value = _column_default(default, index)
+    if dtype == dtypes.string:
+        arr = np.empty((0,) if value is None else (1,), dtype=object)
+        if value is not None:
+            arr[0] = value
+    else:
+        arr = np.asarray([] if value is None else [value], dtype._np)
+    return convert_to_tensor(arr, dtype=dtype)
+
+
+_CSV_TYPES = ("float32", "float64", "int32", "int64", "string")
+
+
+def _default_value(array, dtype, index):
+    """The value of an empty field from one default (None: the column is required)."""
+    flat = np.asarray(array).reshape(-1)
+    if flat.size > 1:
+        raise InvalidArgumentError(f"There should only be 1 default per field but field "
+                                   f"{index} has {flat.size}")
+    if not flat.size:
+        return None
+    v = flat[0]
+    if dtype == dtypes.string:
+        return v.encode() if isinstance(v, str) else bytes(v)
+    return v
+
+
 @op("DecodeCSV", host=True, multi_output=True, differentiable=False,
-    infer=lambda ts, a: [(ts[0].shape, d) for d, _ in a["columns"]])
-def DECODE_CSV(xp, records, columns, field_delim, use_quote_delim, na_value, select_cols):
+    infer=lambda ts, a: [(ts[0].shape, t.dtype) for t in ts[1:]])
+def DECODE_CSV(xp, records, *defaults, field_delim, use_quote_delim, na_value, select_cols,
+               types):
+    columns = [(d, _default_value(a, d, i)) for i, (d, a) in enumerate(zip(types, defaults))]
     records = np.asarray(records, dtype=object)
     outs = [np.empty(records.shape, dtype=object if d == dtypes.string else d._np)
             for d, _ in columns]
@@ -103,28 +147,38 @@ def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, 
 
     Args:
       records: a string tensor; each element is one CSV line.
-      record_defaults: one entry per column: a one-value list giving the column's type and
-        the value of an empty field, or an empty list/tensor for a required column.
+      record_defaults: one entry per column: a one-value list (or tensor) giving the
+        column's type and the value of an empty field, or an empty list/tensor (such as
+        `tf.constant([], tf.float32)`) for a required column.
       field_delim: the one-character field separator.
       use_quote_delim: whether double quotes group a field containing the delimiter.
+      name: optional name of the op.
       na_value: an extra string read as a missing value.
       select_cols: the (sorted) columns to keep.
+
+    Returns:
+      A list of tensors, one per column, of the dtypes of `record_defaults`.
+
+    Raises:
+      InvalidArgumentError: when a record has the wrong number of fields, a field is not a
+        number of its column's type, or a required field is empty.
     """
     if len(field_delim) != 1:
         raise ValueError(f"decode_csv: field_delim must be one character; received "
                          f"{field_delim!r}.")
-    columns = tuple(_column_default(d, i) for i, d in enumerate(record_defaults))
+    defaults = tuple(_default_input(d, i) for i, d in enumerate(record_defaults))
     if select_cols is not None:
         select_cols = tuple(int(c) for c in select_cols)
         if list(select_cols) != sorted(set(select_cols)):
             raise ValueError("decode_csv: select_cols must be sorted without duplicates.")
-        if len(select_cols) != len(columns):
+        if len(select_cols) != len(defaults):
             raise ValueError(f"decode_csv: len(select_cols)={len(select_cols)} must equal "
-                             f"len(record_defaults)={len(columns)}.")
+                             f"len(record_defaults)={len(defaults)}.")
     if not isinstance(records, TensorLike):
         from ..data.structure import string_array
         records = EagerTensor(string_array(records))
-    out = execute(DECODE_CSV, (records,), {
-        "columns": columns, "field_delim": field_delim, "use_quote_delim": bool(use_quote_delim),
-        "na_value": na_value, "select_cols": select_cols}, name or "DecodeCSV")
+    out = execute(DECODE_CSV, (records,) + defaults, {
+        "field_delim": field_delim, "use_quote_delim": bool(use_quote_delim),
+        "na_value": na_value, "select_cols": select_cols,
+        "types": tuple(d.dtype for d in defaults)}, name or "DecodeCSV")
     return list(out) if isinstance(out, (list, tuple)) else [out]

@@ -38,9 +38,49 @@ def _tf_name(name):
     return _TF_NAME.get(name, name)
 
 
-def to_proto_bytes(array):
+def _varint(n):
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _string_content(items):
+    """Strings packed as TensorFlow's tensor_content holds them: every length as a varint,
+    then the bytes of all of them."""
+    return b"".join(_varint(len(v)) for v in items) + b"".join(items)
+
+
+def _strings_from_content(content, count):
+    view, pos, lengths = memoryview(content), 0, []
+    for _ in range(count):
+        n = shift = 0
+        while True:
+            if pos >= len(view):
+                raise InvalidArgumentError("parse_tensor: truncated string tensor_content.")
+            byte = view[pos]
+            pos += 1
+            n |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        lengths.append(n)
+    values = np.empty(count, dtype=object)
+    for i, n in enumerate(lengths):
+        values[i] = bytes(view[pos:pos + n])
+        pos += n
+    if pos != len(view):
+        raise InvalidArgumentError("parse_tensor: string tensor_content does not match its "
+                                   "shape.")
+    return values
+
+
+def to_proto_bytes(array, content=False):
     """The serialized TensorProto of `array`, as TensorFlow's serialize_tensor writes it:
-    the values in `tensor_content` (little-endian), strings in `string_val`."""
+    the values in `tensor_content` (little-endian), strings in `string_val` (or, with
+    `content`, in `tensor_content` too, as TensorFlow's serialize_sparse writes them)."""
     array = np.asarray(array)
     name = dtypes.as_dtype(array.dtype).name if array.dtype != object else "string"
     if name not in _ENUM:
@@ -50,8 +90,12 @@ def to_proto_bytes(array):
     for d in array.shape:
         proto.tensor_shape.dim.add(size=d)
     if name == "string":
-        proto.string_val.extend(v if isinstance(v, bytes) else str(v).encode()
-                                for v in array.reshape(-1))
+        items = [v if isinstance(v, bytes) else str(v).encode() for v in array.reshape(-1)]
+        if content:
+            if items:
+                proto.tensor_content = _string_content(items)
+        else:
+            proto.string_val.extend(items)
     elif array.size:
         proto.tensor_content = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
     return proto.SerializeToString()
@@ -101,7 +145,9 @@ def from_proto_bytes(data, out_type, what="parse_tensor"):
                                    f"and dtype ({_tf_name(out_type.name)})")
     shape = [d.size for d in proto.tensor_shape.dim]
     count = int(np.prod(shape)) if shape else 1
-    if proto.tensor_content and name != "string":
+    if proto.tensor_content and name == "string":
+        values = _strings_from_content(proto.tensor_content, count)
+    elif proto.tensor_content:
         npd = out_type._np.newbyteorder("<")
         if len(proto.tensor_content) != count * npd.itemsize:
             raise InvalidArgumentError(f"{what}: tensor_content has "

@@ -268,3 +268,40 @@ def _to_tensor_grad_grad(op_, gg):
     from ..ops.array_ops import cast, convert_to_tensor
     zero = cast(convert_to_tensor(0), gg.dtype)
     return [execute(TO_TENSOR, (gg, zero) + tuple(op_.inputs[2:]), op_.attrs), None]
+
+
+# --- ragged <-> sparse ---------------------------------------------------------------------
+
+def _to_sparse_infer(ts, attrs):
+    rank = None if ts[0].shape.rank is None else ts[0].shape.rank + len(ts) - 1
+    return [(TensorShape([None, rank]), dtypes.int64), (TensorShape([rank]), dtypes.int64)]
+
+
+@op("RaggedToSparseIndices", differentiable=False, multi_output=True, infer=_to_sparse_infer)
+def TO_SPARSE_INDICES(xp, values, *splits_list):
+    """The coordinates of every element of the flat values (their uniform inner dims too),
+    row-major, and the bounding shape."""
+    coords, dims = _coords(xp, splits_list)
+    inner = tuple(values.shape[1:])
+    if inner:
+        grid = xp.indices(inner).reshape(len(inner), -1).T.astype(xp.int64)
+        coords = xp.concatenate([xp.repeat(coords, grid.shape[0], axis=0),
+                                 xp.tile(grid, (coords.shape[0], 1))], axis=1)
+    return coords, xp.asarray(list(dims) + list(inner), dtype=xp.int64)
+
+
+@op("RaggedCheckRightRagged", differentiable=False,
+    infer=lambda ts, a: [(ts[0].shape, dtypes.int64)])
+def CHECK_RIGHT_RAGGED(xp, indices):
+    """`indices` unchanged when every row's last coordinates run 0, 1, 2... (the values
+    are packed to the left, as a RaggedTensor holds them)."""
+    if indices.shape[0]:
+        prefix, last = indices[:, :-1], indices[:, -1]
+        new_row = (prefix[1:] != prefix[:-1]).any(axis=1)
+        ok = xp.where(new_row, last[1:] == 0, last[1:] == last[:-1] + 1)
+        if int(last[0]) != 0 or not bool(ok.all()):
+            raise InvalidArgumentError(  # the words of TensorFlow's eager Assert
+                f"Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. Summarized "
+                f"data: b'SparseTensor is not right-ragged'\nb'SparseTensor.indices ='\n"
+                f"{xp.asarray(indices)}")
+    return indices

@@ -222,6 +222,54 @@ class RaggedTensor(CompositeTensor):
         values = indexing_ops.boolean_mask(t, mask)
         return cls.from_row_lengths(values, lengths, validate=False)
 
+    @classmethod
+    def from_sparse(cls, st_input, name=None, row_splits_dtype=dtypes.int64):
+        """The rows of a 2-D SparseTensor whose values are packed to the left of each row
+        (row i holds the values at [i, 0], [i, 1], ... in order).
+
+        Args:
+          st_input: a 2-D `SparseTensor` (or SparseTensorValue) with row-major indices.
+          name: optional name.
+          row_splits_dtype: the dtype of the row splits (ndflow keeps them int64).
+
+        Returns:
+          A RaggedTensor of ragged_rank 1 with `dense_shape[0]` rows.
+
+        Raises:
+          ValueError: if `st_input` is not of rank 2.
+          InvalidArgumentError: if a row's column indices are not 0, 1, 2, ...
+        """
+        from ..ops.sparse_tensor import SparseTensor, SparseTensorValue
+        if isinstance(st_input, SparseTensorValue):
+            st_input = SparseTensor.from_value(st_input)
+        if not isinstance(st_input, SparseTensor):
+            raise TypeError(f"from_sparse: st_input must be a SparseTensor; got "
+                            f"{type(st_input).__name__}.")
+        ranks = {st_input.dense_shape.shape.dims[0] if st_input.dense_shape.shape.rank else
+                 None, st_input.indices.shape.dims[1] if st_input.indices.shape.rank == 2
+                 else None}
+        if 2 not in ranks:
+            raise ValueError("rank(st_input) must be 2.")
+        indices = execute(R.CHECK_RIGHT_RAGGED, (st_input.indices,), _NO)
+        rows = indices[:, 0]
+        nrows = st_input.dense_shape[0]
+        if isinstance(nrows, EagerTensor):
+            nrows = int(nrows._value)
+        return cls.from_value_rowids(st_input.values, rows, nrows, validate=False)
+
+    def to_sparse(self, name=None):
+        """This tensor as a SparseTensor: one entry per element of the flat values (at its
+        coordinates in the bounding shape), in row-major order.
+
+        Returns:
+          A `SparseTensor` of the same rank and dtype, dense_shape the bounding shape.
+        """
+        from ..ops.sparse_tensor import SparseTensor
+        fv = self.flat_values
+        indices, shape = execute(R.TO_SPARSE_INDICES, (fv,) + self.nested_row_splits, _NO)
+        values = array_ops.reshape(fv, [-1])
+        return SparseTensor._from_parts(indices, values, shape)
+
     # --- structure ---------------------------------------------------------------------------
 
     @property
