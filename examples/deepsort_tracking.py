@@ -11,8 +11,8 @@ pair alike in kind, size and motion and told apart only by colour:
   occlusion by the scene).
 The detector's stand-in: every object at least half visible, its true box jittered by about
 a pixel (the box of the whole object, as MOT detectors are trained to give, even past the
-frame's border), missed with probability 0.05,
-and a false alarm in 3% of the frames. The trackers only see these boxes and the frames.
+frame's border), missed with probability 0.05, and a false alarm in 3% of the frames. The
+trackers only see these boxes and the frames.
 
 Both trackers share a Kalman filter on (centre, aspect ratio, height) with constant velocity
 (DeepSORT's noise model, its velocity noise doubled), and the track life cycle: tentative
@@ -24,7 +24,7 @@ that frame. They differ in the association:
   show that remembering lost tracks longer does not help without appearance);
 - DeepSORT: a matching cascade (tracks seen most recently first), each level a Hungarian
   assignment on the appearance distance (smallest cosine distance between the detection's
-  feature and the track's last 100 features), pairs farther than 0.25 or outside the Kalman
+  feature and the track's last 100 features), pairs farther than 0.15 or outside the Kalman
   filter's 95% gate (squared Mahalanobis distance 9.4877) refused; then SORT's IoU step for
   tentative tracks and tracks missed only in the last frame. max_age 30.
 
@@ -39,8 +39,24 @@ object counts in every frame where any of it is visible): ID switches, misses, f
 positives, MOTA = 1 - (misses + false positives + ID switches) / true boxes, the number of
 track IDs used (6 objects), and seconds of tracking time.
 
-Measured at these defaults (2 CPU cores, load average ~8 from other jobs, one BLAS thread):
-NOT YET MEASURED.
+Measured at these defaults (2 CPU cores shared with other jobs, load average 4.5, one BLAS
+thread; 10 s in all, 9 of them training the CNN: identity accuracy 0.452 on held-out crops of
+its 60 identities, chance 0.017; features of the 468 detections in 0.5 s), on 594 true boxes:
+
+    tracker           ID switches (top, middle, bottom)  misses  false pos.  MOTA   IDs  time
+    SORT              5 (1, 2, 2)                          156       0       0.729   11  0.02 s
+    SORT max_age=30   6 (2, 4, 0)                          141       0       0.753    6  0.03 s
+    DeepSORT          0                                    142       0       0.761    6  0.06 s
+
+SORT loses the hidden circle, both triangles and the squares' identities (new IDs when they
+reappear); kept longer, its lost tracks take over the wrong object (the circles swap
+identities, the squares swap and swap back); DeepSORT keeps all six. 101 of the misses are
+objects less than half visible, which the detector does not report (the rest: missed
+detections and the 3 matches a track needs to be confirmed). Over 4 other detector seeds, on
+this video and on two with steeper lane swaps (12 runs), DeepSORT had 0 ID switches in every
+run, SORT 4-7, SORT max_age=30 2-7; with the cosine threshold at 0.25 DeepSORT's appearance
+features of the half-hidden squares, a mix of both colours, let swaps through in 5 of the 12
+runs (hence 0.15; the paper's 0.2 is for its own network).
 `NDFLOW_EXAMPLE_SAMPLES` sets the crops the appearance CNN trains on, `NDFLOW_EXAMPLE_FRAMES`
 the video length (its first frames).
 """
@@ -49,6 +65,7 @@ import sys
 import time
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 
 import ndflow as tf
 from ndflow import keras
@@ -72,6 +89,7 @@ SCRIPT = [
     ("triangle", (0.95, 0.3, 0.95), 8.0, 0, [(20, 104, -10), (110, 116, 138)]),
     ("triangle", (0.2, 0.9, 0.95), 8.0, 0, [(20, 116, 138), (110, 104, -10)]),
 ]
+SCENES = ("top", "top", "middle", "middle", "bottom", "bottom")  # of each SCRIPT object
 TRAIN_KINDS = KINDS[:4]
 FEATURES = 32
 
@@ -187,7 +205,7 @@ def train_appearance_model(n, rng):
     classifier.compile(keras.optimizers.Adam(3e-3), "sparse_categorical_crossentropy",
                        metrics=["accuracy"])
     held = max(len(images) // 10, 1)
-    classifier.fit(images[held:], labels[held:], batch_size=64, epochs=10, verbose=0)
+    classifier.fit(images[held:], labels[held:], batch_size=64, epochs=8, verbose=0)
     accuracy = classifier.evaluate(images[:held], labels[:held], verbose=0)[1]
     embed = keras.Model(inputs, features)
 
@@ -286,7 +304,6 @@ def iou_matrix(a, b):
 
 def assign(cost, limit):
     """Hungarian assignment on `cost`; the pairs whose cost is at most `limit`."""
-    from scipy.optimize import linear_sum_assignment
     if cost.size == 0:
         return []
     rows, cols = linear_sum_assignment(np.minimum(cost, limit + 1e5))
@@ -305,7 +322,7 @@ def associate_sort(tracks, dets, features):
     return _iou_step(tracks, list(range(len(tracks))), dets, list(range(len(dets))))
 
 
-def associate_deepsort(tracks, dets, features, max_cosine=0.25):
+def associate_deepsort(tracks, dets, features, max_cosine=0.15):
     """DeepSORT: the appearance matching cascade, then the IoU step for the rest."""
     unmatched = list(range(len(dets)))
     pairs = []
@@ -406,7 +423,7 @@ def main():
     rng = np.random.default_rng(0)
     frames = min(int(os.environ.get("NDFLOW_EXAMPLE_FRAMES", FRAMES)), FRAMES)
     describe, accuracy = train_appearance_model(
-        int(os.environ.get("NDFLOW_EXAMPLE_SAMPLES", 6000)), rng)
+        int(os.environ.get("NDFLOW_EXAMPLE_SAMPLES", 4000)), rng)
     trained = time.perf_counter()
     video, truth = make_video(frames)
     detections = [detect(boxes, rng) for boxes in truth]
@@ -423,13 +440,17 @@ def main():
             ("DeepSORT", associate_deepsort, 30, features)):
         t0 = time.perf_counter()
         outputs = track_video(detections, feats, associate, max_age)
-        results[label] = dict(clear_mot(truth_ids, outputs), seconds=time.perf_counter() - t0)
+        seconds = time.perf_counter() - t0
+        switches = []
+        results[label] = dict(clear_mot(truth_ids, outputs, switches=switches),
+                              seconds=seconds, scenes=[SCENES[g] for _, g, _, _ in switches])
     print(f"appearance CNN: identity accuracy {accuracy:.3f} on held-out crops, trained in "
           f"{trained - start:.0f} s; features of {len(flat)} detections in "
           f"{featured - trained:.1f} s")
     print(f"{frames} frames, {len(SCRIPT)} objects, {results['SORT']['true']} true boxes:")
     for label, r in results.items():
-        print(f"  {label}: {r['id_switches']} ID switches, {r['misses']} misses, "
+        where = ", ".join(f"{r['scenes'].count(k)} {k}" for k in ("top", "middle", "bottom"))
+        print(f"  {label}: {r['id_switches']} ID switches ({where}), {r['misses']} misses, "
               f"{r['false_positives']} false positives, MOTA {r['mota']:.3f}, "
               f"{r['ids']} track IDs, {r['seconds']:.2f} s")
     print(f"total {time.perf_counter() - start:.0f} s")

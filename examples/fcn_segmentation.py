@@ -105,10 +105,12 @@ def main():
     model.fit(x_train, y_train, batch_size=16, epochs=epochs, verbose=0)
     predicted = np.argmax(model.predict(x_test, batch_size=32, verbose=0), axis=-1)
     miou, per_class = mean_iou(y_test, predicted)
+    names = [name for c, name in enumerate(("background",) + KINDS)
+             if np.any(y_test == c) or np.any(predicted == c)]
     pixel_accuracy = float(np.mean(predicted == y_test))
     print(f"FCN-8s on {n} generated {SIZE}x{SIZE} images, {epochs} epochs: "
           f"pixel accuracy {pixel_accuracy:.4f}, mean IoU {miou:.4f} "
-          f"(per class: {', '.join(f'{v:.2f}' for v in per_class)}) "
+          f"(IoU per class: {', '.join(f'{k} {v:.4f}' for k, v in zip(names, per_class))}) "
           f"({time.perf_counter() - start:.0f} s)")
     return miou
 

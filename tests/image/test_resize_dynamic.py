@@ -148,9 +148,9 @@ def test_a_bad_size_fed_at_run_time_is_an_error_naming_it():
         (1, 2, 4, 1)
     with pytest.raises(tf.errors.InvalidArgumentError, match="size must be 2 positive"):
         f(np.ones((1, 3, 3, 1), np.float32), np.array([2, 0], np.int32))
-    with pytest.raises(ValueError, match="1-D tensor of 2 elements"):
-        tf.function(lambda x, s: tf.image.resize(x, s), input_signature=[
-            tf.TensorSpec([None, 3, 3, 1]), tf.TensorSpec([3], tf.int32)]).get_concrete_function()
-    with pytest.raises(ValueError, match="2 integers"):
-        tf.function(lambda x, s: tf.image.resize(x, s), input_signature=[
-            tf.TensorSpec([None, 3, 3, 1]), tf.TensorSpec([2], tf.float32)]).get_concrete_function()
+    for spec, match in ((tf.TensorSpec([3], tf.int32), "1-D tensor of 2 elements"),
+                        (tf.TensorSpec([2], tf.float32), "2 integers")):
+        traced = tf.function(lambda x, s: tf.image.resize(x, s),
+                             input_signature=[tf.TensorSpec([None, 3, 3, 1]), spec])
+        with pytest.raises(ValueError, match=match):
+            traced.get_concrete_function()
