@@ -417,8 +417,10 @@ def resize(images, size, method=ResizeMethod.BILINEAR, preserve_aspect_ratio=Fal
     """tf.image.resize: resizes images to `size` with TensorFlow's half-pixel centres.
 
     Args:
-      images: 4-D (batch, height, width, channels) or 3-D (height, width, channels) tensor.
-      size: 2 ints, (new_height, new_width).
+      images: 4-D (batch, height, width, channels) or 3-D (height, width, channels) tensor;
+        height and width may be unknown (None) while a graph is built.
+      size: (new_height, new_width): 2 ints, or a 1-D int32 tensor of 2 elements whose
+        values may be known only when the graph runs (the static shape then has None there).
       method: a ResizeMethod name: "bilinear", "nearest", "bicubic", "area", "lanczos3",
         "lanczos5", "gaussian" or "mitchellcubic".
       preserve_aspect_ratio: resize to the largest size within `size` with the same
@@ -472,7 +474,23 @@ def _resize_v1(images, size, method, align_corners, half_pixel_centers, op_name,
 def resize_images_v1(images, size, method=ResizeMethodV1.BILINEAR, align_corners=False,
                      preserve_aspect_ratio=False, name=None):
     """TF1 tf.image.resize_images: TF1's corner sampling (`align_corners` aligns the corner
-    pixels); an image already of `size` is returned as it is."""
+    pixels); an image already of `size` is returned as it is.
+
+    Args:
+      images: A `[batch, height, width, channels]` (or 3-D) tensor; height and width may be
+        unknown (None) while the graph is built.
+      size: The new `[height, width]`: 2 ints, or an int32 tensor known when the graph runs.
+      method: A ResizeMethod number (BILINEAR 0, NEAREST_NEIGHBOR 1, BICUBIC 2, AREA 3).
+      align_corners: If true, the corner pixels of input and output are aligned.
+      preserve_aspect_ratio: Resize to the largest size within `size` keeping the aspect.
+      name: A name for the operation (optional).
+
+    Returns:
+      float32 images (NEAREST_NEIGHBOR keeps the images' dtype).
+
+    Raises:
+      ValueError: for a rank other than 3 or 4, a bad `size` or an unknown method.
+    """
     method = _V1_METHODS.get(method, method)
     if method not in _V1_METHODS.values():
         raise ValueError(f"resize_images: method must be a ResizeMethodV1 (0-3) or one of "
@@ -489,12 +507,37 @@ def resize_images_v1(images, size, method=ResizeMethodV1.BILINEAR, align_corners
 
 
 def resize_bilinear(images, size, align_corners=False, name=None, half_pixel_centers=False):
+    """TF1 `image.resize_bilinear`: bilinear resize with TF1's corner options.
+
+    Args:
+      images: A `[batch, height, width, channels]` (or 3-D) tensor.
+      size: The new `[height, width]`: 2 ints, or an int32 tensor known when the graph runs.
+      align_corners: If true, the corner pixels of input and output are aligned.
+      name: A name for the operation (optional).
+      half_pixel_centers: If true, pixel centres are at half-integer coordinates (TF2's).
+
+    Returns:
+      A `float32` tensor of the new size.
+    """
     return _resize_v1(images, size, "bilinear", align_corners, half_pixel_centers,
                       "resize_bilinear", name)
 
 
 def resize_nearest_neighbor(images, size, align_corners=False, name=None,
                             half_pixel_centers=False):
+    """TF1 `image.resize_nearest_neighbor`: nearest-neighbour resize with TF1's corner
+    options (halves round away from zero with `align_corners`).
+
+    Args:
+      images: A `[batch, height, width, channels]` (or 3-D) tensor.
+      size: The new `[height, width]`: 2 ints, or an int32 tensor known when the graph runs.
+      align_corners: If true, the corner pixels of input and output are aligned.
+      name: A name for the operation (optional).
+      half_pixel_centers: If true, pixel centres are at half-integer coordinates (TF2's).
+
+    Returns:
+      A tensor of the new size and the images' dtype.
+    """
     return _resize_v1(images, size, "nearest", align_corners, half_pixel_centers,
                       "resize_nearest_neighbor", name)
 
