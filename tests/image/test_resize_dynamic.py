@@ -154,3 +154,24 @@ def test_a_bad_size_fed_at_run_time_is_an_error_naming_it():
                              input_signature=[tf.TensorSpec([None, 3, 3, 1]), spec])
         with pytest.raises(ValueError, match=match):
             traced.get_concrete_function()
+
+
+def test_tf1_gradients_through_unknown_shapes_and_a_constant_size():
+    from ndflow.ops import image_resize_ops as R
+    image = np.random.default_rng(3).uniform(size=(2, 5, 6, 3)).astype(np.float32)
+    weights = np.random.default_rng(4).uniform(size=(2, 7, 9, 3)).astype(np.float32)
+    x_eager = tf.Variable(image)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(R.resize_bilinear(x_eager, (7, 9), align_corners=True) * weights)
+    want = tape.gradient(loss, x_eager).numpy()
+    with tf.Graph().as_default():
+        x = V1.placeholder(tf.float32, [None, None, None, 3])
+        size = V1.placeholder(tf.int32, [2])
+        dynamic = V1.image.resize_images(x, size, align_corners=True)
+        constant = V1.image.resize_images(x, V1.constant([7, 9]), align_corners=True)
+        assert constant.shape.as_list() == [None, 7, 9, 3]
+        grads = V1.gradients([V1.reduce_sum(dynamic * weights),
+                              V1.reduce_sum(constant * weights)], [x])
+        with V1.Session() as sess:
+            (got,) = sess.run(grads, {x: image, size: [7, 9]})
+    np.testing.assert_allclose(got, 2 * want, rtol=1e-5, atol=1e-5)
