@@ -38,9 +38,12 @@ def box_of(mask):
     return np.array([rows[0], cols[0], rows[-1] + 1, cols[-1] + 1], np.float32)
 
 
-def render(masks, colours, h, w, rng, noise=0.08):
-    """float32 (h, w, 3) image in [0, 1]: a dim noisy background, each mask painted."""
-    image = rng.uniform(0.0, 0.25, (1, 1, 3)) + rng.normal(0, noise, (h, w, 3))
+def render(masks, colours, h, w, rng, noise=0.08, background=None):
+    """float32 (h, w, 3) image in [0, 1]: a dim noisy background (of a random colour, or
+    the RGB `background`), each mask painted."""
+    tint = rng.uniform(0.0, 0.25, (1, 1, 3)) if background is None else \
+        np.reshape(background, (1, 1, 3))
+    image = tint + rng.normal(0, noise, (h, w, 3))
     for mask, colour in zip(masks, colours):
         image[mask] = colour + rng.normal(0, noise, (int(mask.sum()), 3))
     return np.clip(image, 0, 1).astype(np.float32)

@@ -387,12 +387,34 @@ def test_detection_single_stage(run_example):
 def test_deepsort_tracking(run_example):
     pytest.importorskip("scipy")
     out, ns = run_example("deepsort_tracking.py", NDFLOW_EXAMPLE_SAMPLES="128",
-                          NDFLOW_EXAMPLE_FRAMES="12")
-    assert re.search(r"appearance \+ IoU: \d+ ID switches, IoU only: \d+ ID switches", out)
+                          NDFLOW_EXAMPLE_FRAMES="30")
+    for label in ("SORT", "SORT max_age=30", "DeepSORT"):
+        assert re.search(rf"  {label}: \d+ ID switches \(.*\), \d+ misses, \d+ false positives, "
+                         r"MOTA -?[\d.]+, \d+ track IDs", out), out
     box = np.array([[0, 0, 10, 10.0]])
     truth = [box, box, box]
     assert ns["id_switches"](truth, [[(1, box[0])], [(1, box[0])], [(2, box[0])]]) == 1
     assert ns["id_switches"](truth, [[(1, box[0])]] * 3) == 0
+    far = box[0] + 50
+    counts = ns["clear_mot"]([[(0, box[0])]] * 4, [[(1, box[0])], [], [(1, far)], [(1, box[0])]])
+    assert (counts["misses"], counts["false_positives"], counts["id_switches"]) == (2, 1, 0)
+    assert counts["mota"] == pytest.approx(1 - 3 / 4)
+
+    # the scene defeats IoU matching, not appearance: with exact boxes of the objects at
+    # least half visible and a perfect appearance feature (one-hot of the object),
+    # DeepSORT's association keeps every identity and SORT's does not
+    video, truth = ns["make_video"](ns["FRAMES"])
+    detections, features = [], []
+    for boxes in truth:
+        seen = [(i, b) for i, b, visible in boxes if visible >= 0.5]
+        detections.append(np.array([b for _, b in seen]).reshape(-1, 4))
+        features.append(np.eye(len(ns["SCRIPT"]))[[i for i, _ in seen]])
+    truth_ids = [[(i, b) for i, b, _ in boxes] for boxes in truth]
+    deep = ns["track_video"](detections, features, ns["associate_deepsort"], 30)
+    sort = ns["track_video"](detections, [None] * len(truth), ns["associate_sort"], 30)
+    assert ns["clear_mot"](truth_ids, deep)["id_switches"] == 0
+    assert ns["clear_mot"](truth_ids, deep)["ids"] == len(ns["SCRIPT"])
+    assert ns["clear_mot"](truth_ids, sort)["id_switches"] >= 2
 
 
 # --- every seed example is tested -----------------------------------------------------------------

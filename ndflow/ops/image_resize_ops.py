@@ -17,6 +17,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.errors import InvalidArgumentError
 from ..framework.registry import execute, op
+from ..framework.tensor import SymbolicTensor
 from ..framework.tensor_shape import TensorShape
 from . import array_ops as A
 from .conv_ops import _sizes_value
@@ -193,6 +194,36 @@ def _check_image(op_name, shape):
                                    f"channels), got shape {tuple(shape)}.")
 
 
+def _scalar_dim(t):
+    """A scalar int tensor's static value: a constant or one known dim of a shape."""
+    if t.op.type == "Const":
+        value = int(np.asarray(t.op.attrs["value"]))
+        return value if value >= 0 else None
+    if t.op.type == "GetItem" and t.op.inputs[0].op.type == "Shape":
+        key = t.op.attrs["key"]
+        dims = t.op.inputs[0].op.inputs[0].shape.dims
+        if dims is not None and len(key) == 1 and isinstance(key[0], (int, np.integer)):
+            return dims[key[0]]
+    return None
+
+
+def size_dims(size):
+    """Static [new_height, new_width] of a size tensor, None where not known while building
+    (TensorFlow's constant_value_as_shape: constants, stacks, slices of a shape)."""
+    op_ = size.op
+    if op_.type == "GetItem" and op_.inputs[0].op.type == "Shape":
+        key = op_.attrs["key"]
+        dims = op_.inputs[0].op.inputs[0].shape.dims
+        if dims is not None and len(key) == 1 and isinstance(key[0], slice):
+            part = list(dims[key[0]])
+            if len(part) == 2:
+                return part
+    if op_.type == "Pack" and len(op_.inputs) == 2:
+        return [_scalar_dim(t) for t in op_.inputs]
+    dims = A.shape_tensor_dims(size)
+    return dims if dims is not None and len(dims) == 2 else [None, None]
+
+
 def _resize_infer(op_name):
     def infer(ts, attrs):
         x = ts[0]
@@ -201,15 +232,24 @@ def _resize_infer(op_name):
         dims = dims or [None] * 4
         dtype = x.dtype if attrs["method"] == "nearest" else \
             (x.dtype if x.dtype in (dtypes.float32, dtypes.float64) else dtypes.float32)
-        return [(TensorShape([dims[0], attrs["size"][0], attrs["size"][1], dims[3]]), dtype)]
+        new = attrs["size"] if attrs["size"] is not None else size_dims(ts[1])
+        return [(TensorShape([dims[0], new[0], new[1], dims[3]]), dtype)]
     return infer
 
 
-@op("ResizeImage", infer=_resize_infer("ResizeImage"))
-def RESIZE(xp, x, size, method, antialias, coords):
-    """Resizes NHWC `x` to `size` = (height, width) with `method`; `coords` as _source."""
+@op("ResizeImage", infer=_resize_infer("ResizeImage"), grad_inputs=(0,))
+def RESIZE(xp, x, *size_input, size, method, antialias, coords):
+    """Resizes NHWC `x` to `size` = (height, width) with `method`; `coords` as _source.
+    `size` None: the size is the second input (an int32 tensor of 2 values), read here."""
     _check_image("ResizeImage", x.shape)
     _, h, w, _ = x.shape
+    if size is None:
+        values = np.asarray(size_input[0].get() if hasattr(size_input[0], "get")
+                            else size_input[0]).reshape(-1)
+        if values.shape != (2,) or min(values) <= 0:
+            raise InvalidArgumentError(f"ResizeImage: size must be 2 positive values "
+                                       f"(new_height, new_width). Received: {values.tolist()}")
+        size = (int(values[0]), int(values[1]))
     oh, ow = size
     if method == "nearest":
         return x[:, _nearest_index(xp, h, oh, coords)][:, :, _nearest_index(xp, w, ow, coords)]
@@ -252,22 +292,27 @@ def _resize_grad(op_, dy):
     if attrs["method"] == "area":
         raise LookupError("resize: method='area' has no gradient (as in TensorFlow, whose "
                           "ResizeArea op has none); use 'bilinear' or antialias=True.")
+    none = [None] * (len(op_.inputs) - 1)  # the size input: none
     if not x.dtype.is_floating:
-        return [None]
-    return [execute(RESIZE_GRAD, (dy, A.shape(x)), attrs)]
+        return [None] + none
+    return [execute(RESIZE_GRAD, (dy, A.shape(x)), attrs)] + none
 
 
 @RESIZE_GRAD.gradient
 def _resize_grad_grad(op_, ddx):
-    return [execute(RESIZE, (ddx,), _attrs_of(op_)), None]
+    attrs = _attrs_of(op_)
+    size = () if attrs["size"] is not None else (A.shape(op_.inputs[0])[1:3],)
+    return [execute(RESIZE, (ddx,) + size, attrs), None]
 
 
 def resize_nhwc(images, size, method, antialias, name=None, coords="half_pixel"):
-    """ResizeImage on a 4-D NHWC tensor with static `size` (the public functions are below;
-    `coords` "legacy" and "align_corners" are TF1's sampling)."""
-    return execute(RESIZE, (images,), {"size": (int(size[0]), int(size[1])),
-                                       "method": method, "antialias": bool(antialias),
-                                       "coords": coords}, name)
+    """ResizeImage on a 4-D NHWC tensor (the public functions are below; `coords` "legacy"
+    and "align_corners" are TF1's sampling). `size`: 2 ints, or an int32 tensor of 2 values
+    known only when the graph runs."""
+    attrs = {"method": method, "antialias": bool(antialias), "coords": coords}
+    if isinstance(size, SymbolicTensor):
+        return execute(RESIZE, (images, size), dict(attrs, size=None), name)
+    return execute(RESIZE, (images,), dict(attrs, size=(int(size[0]), int(size[1]))), name)
 
 
 # --- public functions (tf.image) --------------------------------------------------------------
@@ -292,8 +337,9 @@ def as_batch(images, op_name):
     images = A.convert_to_tensor(images)
     rank = images.shape.rank
     if rank not in (3, 4):
-        raise ValueError(f"{op_name}: 'images' must be 3-D (height, width, channels) or 4-D "
-                         f"(batch, height, width, channels). Received: shape {images.shape}")
+        raise ValueError(f"{op_name}: 'images' must be 3-D or 4-D (must have either 3 or 4 "
+                         "dimensions: [batch,] height, width, channels). Received: shape "
+                         f"{images.shape}")
     return (A.expand_dims(images, 0), True) if rank == 3 else (images, False)
 
 
@@ -319,6 +365,32 @@ def static_size(size, op_name, arg="size"):
     return int(values[0]), int(values[1])
 
 
+def _is_symbolic(value):
+    return isinstance(value, SymbolicTensor) or (
+        isinstance(value, (list, tuple)) and any(isinstance(v, SymbolicTensor) for v in value))
+
+
+def size_arg(size, op_name, arg="size"):
+    """`size` as two positive ints when its value is known while building (ints, an array, an
+    eager tensor, a graph constant), else as an int32 graph tensor of shape (2,) (its values
+    are checked when the graph runs)."""
+    if not _is_symbolic(size):
+        return static_size(size, op_name, arg)
+    if isinstance(size, SymbolicTensor) and size.op.type == "Const":
+        return static_size(size.op.attrs["value"], op_name, arg)
+    if isinstance(size, (list, tuple)):
+        from .join_ops import stack
+        size = stack([A.cast(v, dtypes.int32) if isinstance(v, SymbolicTensor) else int(v)
+                      for v in size])
+    if not size.dtype.is_integer:
+        raise ValueError(f"{op_name}: '{arg}' must be a 1-D tensor of 2 integers, new_height "
+                         f"and new_width. Received: {arg}={size!r}")
+    if size.shape.rank is not None and size.shape.as_list() not in ([2], [None]):
+        raise ValueError(f"{op_name}: '{arg}' must be a 1-D tensor of 2 elements: new_height, "
+                         f"new_width. Received: {arg} of shape {size.shape}")
+    return A.cast(size, dtypes.int32) if size.dtype != dtypes.int32 else size
+
+
 def _method_name(method):
     name = str(method).lower()
     if name not in METHODS:
@@ -327,10 +399,17 @@ def _method_name(method):
     return name
 
 
-def _aspect_size(h, w, size):
-    """The largest size within `size` keeping h:w (TensorFlow rounds half to even)."""
-    scale = min(_F32(size[0]) / _F32(h), _F32(size[1]) / _F32(w))
-    return int(np.rint(_F32(h) * scale)), int(np.rint(_F32(w) * scale))
+def _aspect_size(x, size):
+    """The largest size within `size` keeping the images' h:w (TensorFlow rounds half to
+    even): ints when all is static, else an int32 tensor computed when the graph runs."""
+    h, w = x.shape.dims[1:3]
+    if h is not None and w is not None and not isinstance(size, SymbolicTensor):
+        scale = min(_F32(size[0]) / _F32(h), _F32(size[1]) / _F32(w))
+        return int(np.rint(_F32(h) * scale)), int(np.rint(_F32(w) * scale))
+    from . import math_ops as M
+    hw = A.cast(A.shape(x)[1:3], dtypes.float32)
+    scale = M.reduce_min(A.cast(size, dtypes.float32) / hw)
+    return A.cast(M.round(hw * scale), dtypes.int32)
 
 
 def resize(images, size, method=ResizeMethod.BILINEAR, preserve_aspect_ratio=False,
@@ -338,8 +417,10 @@ def resize(images, size, method=ResizeMethod.BILINEAR, preserve_aspect_ratio=Fal
     """tf.image.resize: resizes images to `size` with TensorFlow's half-pixel centres.
 
     Args:
-      images: 4-D (batch, height, width, channels) or 3-D (height, width, channels) tensor.
-      size: 2 ints, (new_height, new_width).
+      images: 4-D (batch, height, width, channels) or 3-D (height, width, channels) tensor;
+        height and width may be unknown (None) while a graph is built.
+      size: (new_height, new_width): 2 ints, or a 1-D int32 tensor of 2 elements whose
+        values may be known only when the graph runs (the static shape then has None there).
       method: a ResizeMethod name: "bilinear", "nearest", "bicubic", "area", "lanczos3",
         "lanczos5", "gaussian" or "mitchellcubic".
       preserve_aspect_ratio: resize to the largest size within `size` with the same
@@ -356,13 +437,9 @@ def resize(images, size, method=ResizeMethod.BILINEAR, preserve_aspect_ratio=Fal
     """
     method = _method_name(method)
     x, was_3d = as_batch(images, "resize")
-    size = static_size(size, "resize")
+    size = size_arg(size, "resize")
     if preserve_aspect_ratio:
-        h, w = x.shape.dims[1:3]
-        if h is None or w is None:
-            raise ValueError("resize: preserve_aspect_ratio=True needs the image's static "
-                             f"height and width. Received: shape {x.shape}")
-        size = _aspect_size(h, w, size)
+        size = _aspect_size(x, size)
     out = resize_nhwc(x, size, method, antialias and method not in ("nearest", "area"), name)
     return unbatch(out, was_3d)
 
@@ -385,41 +462,82 @@ def _resize_v1(images, size, method, align_corners, half_pixel_centers, op_name,
         raise ValueError(f"{op_name}: if half_pixel_centers is True, align_corners must be "
                          "False.")
     x, was_3d = as_batch(images, op_name)
-    size = static_size(size, op_name)
+    size = size_arg(size, op_name)
     coords = "half_pixel" if half_pixel_centers else \
         ("align_corners" if align_corners else "legacy")
-    return unbatch(resize_nhwc(x, size, method, False, name, coords), was_3d)
+    out = resize_nhwc(x, size, method, False, name, coords)
+    if out.dtype == dtypes.float64:  # TF1's resize ops return float32 whatever the input
+        out = A.cast(out, dtypes.float32)
+    return unbatch(out, was_3d)
 
 
 def resize_images_v1(images, size, method=ResizeMethodV1.BILINEAR, align_corners=False,
                      preserve_aspect_ratio=False, name=None):
     """TF1 tf.image.resize_images: TF1's corner sampling (`align_corners` aligns the corner
-    pixels); an image already of `size` is returned as it is."""
+    pixels); an image already of `size` is returned as it is.
+
+    Args:
+      images: A `[batch, height, width, channels]` (or 3-D) tensor; height and width may be
+        unknown (None) while the graph is built.
+      size: The new `[height, width]`: 2 ints, or an int32 tensor known when the graph runs.
+      method: A ResizeMethod number (BILINEAR 0, NEAREST_NEIGHBOR 1, BICUBIC 2, AREA 3).
+      align_corners: If true, the corner pixels of input and output are aligned.
+      preserve_aspect_ratio: Resize to the largest size within `size` keeping the aspect.
+      name: A name for the operation (optional).
+
+    Returns:
+      float32 images (NEAREST_NEIGHBOR keeps the images' dtype).
+
+    Raises:
+      ValueError: for a rank other than 3 or 4, a bad `size` or an unknown method.
+    """
     method = _V1_METHODS.get(method, method)
     if method not in _V1_METHODS.values():
         raise ValueError(f"resize_images: method must be a ResizeMethodV1 (0-3) or one of "
                          f"{list(_V1_METHODS.values())}. Received: method={method!r}")
     x, was_3d = as_batch(images, "resize_images")
-    size = static_size(size, "resize_images")
+    size = size_arg(size, "resize_images")
     h, w = x.shape.dims[1:3]
     if preserve_aspect_ratio:
-        if h is None or w is None:
-            raise ValueError("resize_images: preserve_aspect_ratio=True needs the image's "
-                             f"static height and width. Received: shape {x.shape}")
-        size = _aspect_size(h, w, size)
-    if (h, w) == tuple(size):
-        return images if not was_3d else unbatch(x, True)
+        size = _aspect_size(x, size)
+    if not isinstance(size, SymbolicTensor) and (h, w) == tuple(size):
+        return unbatch(x, was_3d)
     return _resize_v1(unbatch(x, was_3d), size, method, align_corners, False,
                       "resize_images", name)
 
 
 def resize_bilinear(images, size, align_corners=False, name=None, half_pixel_centers=False):
+    """TF1 `image.resize_bilinear`: bilinear resize with TF1's corner options.
+
+    Args:
+      images: A `[batch, height, width, channels]` (or 3-D) tensor.
+      size: The new `[height, width]`: 2 ints, or an int32 tensor known when the graph runs.
+      align_corners: If true, the corner pixels of input and output are aligned.
+      name: A name for the operation (optional).
+      half_pixel_centers: If true, pixel centres are at half-integer coordinates (TF2's).
+
+    Returns:
+      A `float32` tensor of the new size.
+    """
     return _resize_v1(images, size, "bilinear", align_corners, half_pixel_centers,
                       "resize_bilinear", name)
 
 
 def resize_nearest_neighbor(images, size, align_corners=False, name=None,
                             half_pixel_centers=False):
+    """TF1 `image.resize_nearest_neighbor`: nearest-neighbour resize with TF1's corner
+    options (halves round away from zero with `align_corners`).
+
+    Args:
+      images: A `[batch, height, width, channels]` (or 3-D) tensor.
+      size: The new `[height, width]`: 2 ints, or an int32 tensor known when the graph runs.
+      align_corners: If true, the corner pixels of input and output are aligned.
+      name: A name for the operation (optional).
+      half_pixel_centers: If true, pixel centres are at half-integer coordinates (TF2's).
+
+    Returns:
+      A tensor of the new size and the images' dtype.
+    """
     return _resize_v1(images, size, "nearest", align_corners, half_pixel_centers,
                       "resize_nearest_neighbor", name)
 

@@ -117,15 +117,49 @@ class _Conv(Layer):
 
 
     def _grouped(self, conv, inputs, kernel, channels_last=None):
-        """`conv(x, w)` per group of channels (Keras's `groups`), outputs concatenated."""
-        if self.groups == 1:
-            return conv(inputs, kernel)
+        """`conv(x, w)` per group of channels, outputs concatenated. As Keras's `ops.conv`,
+        the number of groups is the inputs' channels over the kernel's input channels (the
+        layer's `groups` for its own kernel)."""
         if channels_last is None:
             channels_last = self.data_format == "channels_last"
         axis = self.rank + 1 if channels_last else 1
-        xs = join_ops.split(inputs, self.groups, axis=axis)
-        ws = join_ops.split(kernel, self.groups, axis=self.rank + 1)
+        x_shape, w_shape = shape_tuple(inputs) or (), shape_tuple(kernel) or ()
+        channels = x_shape[axis] if len(x_shape) > axis else None
+        kernel_in = w_shape[self.rank] if len(w_shape) > self.rank else None
+        if channels is None or not kernel_in:
+            groups = self.groups
+        elif channels % kernel_in:
+            raise ValueError(f"{type(self).__name__} {self.name}: the inputs' channels must "
+                             "be a multiple of the kernel's input channels (the groups). "
+                             f"Received: inputs.shape={x_shape}, kernel.shape={w_shape}")
+        else:
+            groups = channels // kernel_in
+        if groups == 1:
+            return conv(inputs, kernel)
+        xs = join_ops.split(inputs, groups, axis=axis)
+        ws = join_ops.split(kernel, groups, axis=self.rank + 1)
         return join_ops.concat([conv(x, w) for x, w in zip(xs, ws)], axis=axis)
+
+    def convolution_op(self, inputs, kernel):
+        """The layer's convolution of `inputs` with `kernel`, without bias or activation.
+
+        `call` computes `activation(convolution_op(inputs, self.kernel) + bias)`, so a
+        subclass can override this method (e.g. to standardize the kernel), or call it from
+        its own `call` with a kernel of its making. Uses the layer's strides, padding,
+        dilation rate and data format; grouped when the kernel's input channels are a
+        fraction of the inputs'.
+
+        Args:
+          inputs: A tensor of rank `rank + 2` in the layer's data format.
+          kernel: A tensor of shape `kernel_size + (input_channels / groups, filters)`.
+
+        Returns:
+          The convolution's output tensor.
+        """
+        return self._grouped(self._conv, inputs, kernel)
+
+    def call(self, inputs):
+        return self._finish(self.convolution_op(inputs, self.kernel))
 
 
 class Conv2D(_Conv):
@@ -164,14 +198,10 @@ class Conv2D(_Conv):
     """
     rank = 2
 
-    def call(self, inputs):
-        fmt = "NHWC" if self.data_format == "channels_last" else "NCHW"
-
-        def conv(x, w):
-            return conv_ops.conv2d(x, w, strides=list(self.strides),
-                                   padding=self.padding.upper(), data_format=fmt,
-                                   dilations=list(self.dilation_rate))
-        return self._finish(self._grouped(conv, inputs, self.kernel))
+    def _conv(self, x, w):
+        return conv_ops.conv2d(x, w, strides=list(self.strides), padding=self.padding.upper(),
+                               data_format="NHWC" if self.data_format == "channels_last"
+                               else "NCHW", dilations=list(self.dilation_rate))
 
 
 class Conv1D(_Conv):
@@ -205,38 +235,38 @@ class Conv1D(_Conv):
     """
     rank = 1
 
-    def call(self, inputs):
-        fmt = "NWC" if self.data_format == "channels_last" else "NCW"
-        x = inputs
-        padding = self.padding.upper()
+    def _conv(self, x, w):
         if self.padding == "causal":  # pad on the left only, so no output sees the future
             left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
-            pads = [[0, 0], [left, 0], [0, 0]] if fmt == "NWC" else [[0, 0], [0, 0], [left, 0]]
-            x = join_ops.pad(x, pads)
-            padding = "VALID"
+            x = join_ops.pad(x, [[0, 0], [left, 0], [0, 0]] if self.data_format ==
+                             "channels_last" else [[0, 0], [0, 0], [left, 0]])
+        return conv_ops.conv1d(x, w, stride=self.strides[0],
+                               padding="VALID" if self.padding == "causal"
+                               else self.padding.upper(),
+                               data_format="NWC" if self.data_format == "channels_last"
+                               else "NCW", dilations=self.dilation_rate[0])
 
-        def conv(x, w):
-            return conv_ops.conv1d(x, w, stride=self.strides[0], padding=padding,
-                                   data_format=fmt, dilations=self.dilation_rate[0])
-        return self._finish(self._grouped(conv, x, self.kernel))
+    def call(self, inputs):
+        # as Keras 3's Conv1D, not through `convolution_op` (an override there is not used)
+        return self._finish(self._grouped(self._conv, inputs, self.kernel))
 
 
 class Conv3D(_Conv):
     """3-D convolution (channels first goes through NDHWC, the only layout of the op)."""
     rank = 3
 
-    def call(self, inputs):
+    def _conv(self, x, w):
         from ...ops import conv3d_ops
+        return conv3d_ops.conv3d(x, w, [1, *self.strides, 1], self.padding.upper(),
+                                 dilations=[1, *self.dilation_rate, 1])
+
+    def convolution_op(self, inputs, kernel):
+        """The 3-D convolution of `inputs` with `kernel` (no bias or activation); see
+        `Conv2D.convolution_op`."""
         first = self.data_format == "channels_first"
         x = array_ops.transpose(inputs, [0, 2, 3, 4, 1]) if first else inputs
-
-        def conv(x, w):
-            return conv3d_ops.conv3d(x, w, [1, *self.strides, 1], self.padding.upper(),
-                                     dilations=[1, *self.dilation_rate, 1])
-        out = self._grouped(conv, x, self.kernel, channels_last=True)
-        if first:
-            out = array_ops.transpose(out, [0, 4, 1, 2, 3])
-        return self._finish(out)
+        out = self._grouped(self._conv, x, kernel, channels_last=True)
+        return array_ops.transpose(out, [0, 4, 1, 2, 3]) if first else out
 
 
 def _deconv_length(size, stride, kernel, padding, output_padding, dilation):
