@@ -324,6 +324,82 @@ def _decode(value):
     raise ValueError(f"TFOpLambda: unreadable stored value {str(value)[:120]!r}")
 
 
+# --- K.gradients of Keras tensors ---------------------------------------------------------
+
+def gradient_nodes(loss, targets):
+    """Keras tensors holding d(sum of loss)/d(target) for each of `targets` (model inputs
+    from keras.Input, or variables), computed when the graph runs (see `Gradients`)."""
+    from ...framework.variables import Variable
+    from .input_layer import InputLayer
+    from .keras_tensor import KerasTensor
+    sources = upstream_inputs(loss)
+    for t in targets:
+        if isinstance(t, KerasTensor):
+            if not isinstance(t._keras_history[0], InputLayer):
+                raise ValueError(
+                    "K.gradients: with respect to a Keras tensor, only model inputs "
+                    f"(keras.Input / K.placeholder) are supported; {t!r} is the output of "
+                    f"layer {t._keras_history[0].name!r}. Split the model there, or use "
+                    "tf.GradientTape in a train step.")
+            if not any(t is s for s in sources):
+                raise ValueError(f"K.gradients: {t!r} is not an input that `loss` depends on.")
+        elif not isinstance(t, Variable):
+            raise TypeError(f"K.gradients: `variables` must hold Keras input tensors or "
+                            f"variables. Received: {t!r}")
+    layer = Gradients(loss, sources, targets)
+    outputs = layer(*sources)
+    return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+
+
+def upstream_inputs(tensor):
+    """The keras.Input tensors `tensor` depends on, in first-found order."""
+    from .input_layer import InputLayer
+    found, seen, stack = [], set(), [tensor]
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        layer, node_index, _ = t._keras_history
+        if isinstance(layer, InputLayer):
+            found.append(t)
+            continue
+        stack.extend(reversed(layer._inbound_nodes[node_index].input_tensors))
+    return found
+
+
+class Gradients(Layer):
+    """A graph node computing gradients of a model piece (Keras 2's `K.gradients` on Keras
+    tensors): when called on the piece's inputs it reruns the piece under a GradientTape.
+    Not serializable (it exists for `K.function`)."""
+
+    def __init__(self, loss, sources, targets, name=None, **kwargs):
+        super().__init__(name=name or _unique("gradients"), **kwargs)
+        from ..models.functional import Functional
+        self._nd_piece = Functional(list(sources), loss, name=f"{self.name}_piece")
+        self._nd_targets = list(targets)
+        self._nd_sources = list(sources)
+
+    def call(self, *inputs):
+        from ...framework.autodiff import GradientTape
+        from .keras_tensor import KerasTensor
+        inputs = list(inputs)
+        with GradientTape() as tape:
+            for x in inputs:
+                tape.watch(x)
+            loss = self._nd_piece(inputs if len(inputs) > 1 else inputs[0])
+        wrt = [inputs[next(i for i, s in enumerate(self._nd_sources) if s is t)]
+               if isinstance(t, KerasTensor) else t for t in self._nd_targets]
+        grads = tape.gradient(loss, wrt)
+        from ...ops import array_ops
+        grads = [array_ops.zeros_like(w) if g is None else g for g, w in zip(grads, wrt)]
+        return grads if len(grads) > 1 else grads[0]
+
+    def get_config(self):
+        raise NotImplementedError("A model holding K.gradients nodes cannot be saved: compute "
+                                  "gradients with tf.GradientTape instead.")
+
+
 TENSOR_OPS = {"add": Add, "subtract": Subtract, "multiply": Multiply, "divide": TrueDivide,
               "negative": Negative, "get_item": GetItem}
 # by class name, for configs whose module is keras.src.ops.* (Add and Subtract are also
