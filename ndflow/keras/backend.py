@@ -1075,7 +1075,7 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
 
 def _graph_function(inputs, outputs, phase, updates, single):
     tf = _tf()
-    if builtins.any(getattr(t, "_graph", None) is None for t in inputs + outputs):
+    if not builtins.all(_is_graph_tensor(t) for t in inputs + outputs):
         raise ValueError("K.function: inputs and outputs must be Keras tensors (keras.Input, "
                          "K.placeholder, layer outputs) or TF1 graph tensors.")
     fetches = outputs + list(updates or [])
@@ -1088,6 +1088,11 @@ def _graph_function(inputs, outputs, phase, updates, single):
         arrays = [np.asarray(g) for g in got]
         return arrays[0] if single else arrays
     return run
+
+
+def _is_graph_tensor(t):
+    """A TF1 graph tensor or graph variable (not an eager value)."""
+    return hasattr(t, "op") or getattr(t, "_graph", None) is not None
 
 
 _SESSION = [None]
@@ -1132,7 +1137,7 @@ def gradients(loss, variables):
     if isinstance(loss, KerasTensor):
         from .layers.ops_layers import gradient_nodes
         return gradient_nodes(loss, targets)
-    if getattr(loss, "_graph", None) is None and not hasattr(loss, "op"):
+    if not _is_graph_tensor(loss):
         raise RuntimeError("K.gradients (tf.gradients) is not supported when eager "
                            "execution is enabled. Use tf.GradientTape instead.")
     return _tf().compat.v1.gradients(loss, targets)

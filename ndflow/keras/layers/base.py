@@ -284,15 +284,21 @@ class Layer:
     def compute_dtype(self):
         return self._nd_dtype.name
 
+    def _nd_mixed_vdtype(self):
+        """The variable dtype of a mixed policy (None when not mixed, or when a subclass
+        such as InputLayer set a non-float compute dtype of its own)."""
+        vdtype = self.__dict__.get("_nd_vdtype")
+        return vdtype if vdtype is not None and vdtype != self._nd_dtype and \
+            self._nd_dtype.name in ("float16", "bfloat16") else None
+
     @property
     def variable_dtype(self):
-        return (self.__dict__.get("_nd_vdtype") or self._nd_dtype).name
+        return (self._nd_mixed_vdtype() or self._nd_dtype).name
 
     @property
     def dtype_policy(self):
-        vdtype = self.__dict__.get("_nd_vdtype")
         mixed = {"float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}
-        return _dtype_policy.DTypePolicy(mixed[self._nd_dtype.name] if vdtype is not None
+        return _dtype_policy.DTypePolicy(mixed[self._nd_dtype.name] if self._nd_mixed_vdtype()
                                          else self._nd_dtype.name)
 
     @dtype_policy.setter
@@ -675,7 +681,7 @@ class Layer:
     # --- configuration -------------------------------------------------------------------
     def get_config(self):
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
-        if self.__dict__.get("_nd_vdtype") is not None:  # a mixed policy: Keras 3's form
+        if self._nd_mixed_vdtype() is not None:  # a mixed policy: Keras 3's form
             config["dtype"] = {"module": "keras", "class_name": "DTypePolicy", "config":
                                {"name": self.dtype_policy.name}, "registered_name": None}
         if self._nd_batch_input_shape is not None:

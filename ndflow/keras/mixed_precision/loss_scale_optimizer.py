@@ -78,8 +78,8 @@ class LossScaleOptimizer(Optimizer):
         return self.inner_optimizer.iterations
 
     @iterations.setter
-    def iterations(self, value):
-        pass  # the base class's own counter is not used
+    def iterations(self, value):  # the base class's own counter: kept, as Keras 3 keeps it
+        self.__dict__["_nd_own_iterations"] = value
 
     @property
     def learning_rate(self):
@@ -94,7 +94,11 @@ class LossScaleOptimizer(Optimizer):
 
     @property
     def variables(self):
-        own = [] if self.step_counter is None else [self.step_counter, self.dynamic_scale]
+        """Keras 3's order: this optimizer's own iteration and learning-rate variables (never
+        used), step_counter and dynamic_scale once built, then the inner optimizer's."""
+        own = [self._nd_own_iterations, self._learning_rate]
+        if self.step_counter is not None:
+            own += [self.step_counter, self.dynamic_scale]
         return own + self.inner_optimizer.variables
 
     def build(self, var_list):
