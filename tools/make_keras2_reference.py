@@ -51,11 +51,13 @@ def loss_scale():
     var = keras.Variable(np.array(C.LSO_INIT, np.float32))
     opt = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.5), initial_scale=8.0,
                                               dynamic_growth_steps=2)
-    steps = [{"scale_before": float(opt.scale_loss(1.0))}]
+    steps = [{"scale_before": float(np.asarray(opt.scale_loss(1.0)))}]
     for g in C.LSO_GRADS:
         opt.apply([keras.ops.convert_to_tensor(np.array(g, np.float32))], [var])
-        steps.append({"var": np.asarray(var).tolist(), "scale": float(opt.dynamic_scale),
-                      "counter": int(opt.step_counter), "iterations": int(opt.iterations)})
+        steps.append({"var": np.asarray(var).tolist(),
+                      "scale": float(np.asarray(opt.dynamic_scale)),
+                      "counter": int(np.asarray(opt.step_counter)),
+                      "iterations": int(np.asarray(opt.iterations))})
     steps.append({"variables": len(opt.variables),
                   "inner_variables": len(opt.inner_optimizer.variables)})
     return steps
@@ -90,10 +92,42 @@ def policies():
     return out, layer
 
 
+def mixed_model_file():
+    """A Keras 3 model saved under mixed_float16 (trained one step, so the file holds a
+    LossScaleOptimizer state) and its predictions, for ndflow to load."""
+    keras.utils.set_random_seed(1)
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        inp = keras.Input((4,))
+        hidden = keras.layers.Dense(5, activation="relu")(inp)
+        out = keras.layers.Activation("softmax", dtype="float32")(keras.layers.Dense(3)(hidden))
+        model = keras.Model(inp, out)
+        model.compile("adam", "sparse_categorical_crossentropy")
+        x = np.linspace(-1, 1, 24, dtype=np.float32).reshape(6, 4)
+        model.fit(x, np.arange(6) % 3, epochs=1, batch_size=6, verbose=0)
+        path = os.path.join(os.path.dirname(OUT), "keras3_mixed_float16.keras")
+        model.save(path)
+        reloaded = {}
+        for policy in ("float32", "mixed_float16"):  # what compile() at load time makes
+            keras.mixed_precision.set_global_policy(policy)
+            loaded = keras.saving.load_model(path)
+            reloaded[policy] = {"optimizer": type(loaded.optimizer).__name__,
+                                "compute_dtypes": [l.compute_dtype for l in loaded.layers]}
+        keras.mixed_precision.set_global_policy("mixed_float16")
+        return {"reloaded": reloaded,"x": x.tolist(), "y": model.predict(x, verbose=0).tolist(),
+                "optimizer": type(model.optimizer).__name__,
+                "optimizer_variables": len(model.optimizer.variables),
+                "scale": float(np.asarray(model.optimizer.dynamic_scale)),
+                "compute_dtypes": [l.compute_dtype for l in model.layers]}
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
 def main():
     policy_table, layer = policies()
     result = {"keras_version": keras.__version__, "datasets": datasets(),
-              "loss_scale": loss_scale(), "policies": policy_table, "mixed_layer": layer}
+              "loss_scale": loss_scale(), "policies": policy_table, "mixed_layer": layer,
+              "mixed_model": mixed_model_file()}
     with open(OUT, "w") as f:
         json.dump(result, f, indent=1, sort_keys=True)
         f.write("\n")

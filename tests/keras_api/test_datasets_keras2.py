@@ -166,3 +166,19 @@ def test_word_index_json(home):
     assert len(reuters.get_label_names()) == 46 and reuters.get_label_names()[3] == "earn"
     with pytest.raises(TypeError, match="num_words"):
         imdb.load_data(nb_words=10)
+
+
+def test_mutated_object_streams_fail_cleanly():
+    seqs = np.empty(3, dtype=object)
+    seqs[0], seqs[1], seqs[2] = [1, 2, 3], [4], [5, 6]
+    stream = bytearray(pickle.dumps(seqs, protocol=3))
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        mutated = bytearray(stream)
+        for i in rng.integers(0, len(mutated), rng.integers(1, 4)):
+            mutated[i] = int(rng.integers(0, 256))
+        try:
+            out = _object_npz.parse_object_array(bytes(mutated), "t")
+        except DataLossError:
+            continue
+        assert all(isinstance(s, list) for s in out)

@@ -70,3 +70,29 @@ def test_policies_match_keras():
     finally:
         mp.set_global_policy(None)
     assert got == ref
+
+
+def test_keras3_mixed_precision_file_loads():
+    """As in Keras 3, compile() at load time wraps the optimizer only under a mixed global
+    policy; otherwise the saved 14-variable LossScaleOptimizer state is skipped."""
+    ref = REF["mixed_model"]
+    path = os.path.join(os.path.dirname(__file__), "fixtures", "keras3_mixed_float16.keras")
+    x = np.array(ref["x"], np.float32)
+    with pytest.warns(UserWarning, match="Skipping variable loading for optimizer"):
+        plain = keras.models.load_model(path)
+    want = ref["reloaded"]["float32"]
+    assert type(plain.optimizer).__name__ == want["optimizer"]
+    # Keras 3's InputLayer reports the policy's compute dtype; ndflow's its input's float32
+    assert [l.compute_dtype for l in plain.layers][1:] == want["compute_dtypes"][1:]
+    mp.set_global_policy("mixed_float16")
+    try:
+        model = keras.models.load_model(path)
+    finally:
+        mp.set_global_policy(None)
+    want = ref["reloaded"]["mixed_float16"]
+    assert type(model.optimizer).__name__ == want["optimizer"] == ref["optimizer"]
+    assert [l.compute_dtype for l in model.layers][1:] == want["compute_dtypes"][1:]
+    np.testing.assert_allclose(model.predict(x, verbose=0), ref["y"], atol=2e-3)
+    assert len(model.optimizer.variables) == ref["optimizer_variables"]
+    assert float(model.optimizer.dynamic_scale.numpy()) == ref["scale"]
+    assert int(model.optimizer.iterations.numpy()) == 1

@@ -168,7 +168,7 @@ def parse_object_array(stream, where):
                                     "unpickles).")
     except DataLossError:
         raise
-    except (IndexError, KeyError) as e:
+    except (IndexError, KeyError, TypeError, AttributeError) as e:
         raise DataLossError(f"{where}: malformed object-array data ({type(e).__name__})") \
             from None
     except ValueError as e:  # pickletools: truncated or invalid opcode data
@@ -186,6 +186,8 @@ def _as_list(x, where, pos):
 
 
 def _reference(module, attr, where, pos):
+    if not (isinstance(module, str) and isinstance(attr, str)):
+        raise DataLossError(f"{where}: malformed reference at byte {pos}; refused.")
     if (module, attr) not in _ALLOWED_GLOBALS:
         raise DataLossError(f"{where}: the data refers to {module}.{attr} (byte {pos}), which "
                             "an array of integer lists never needs; refused: the file may be "

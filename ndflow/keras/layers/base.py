@@ -498,12 +498,15 @@ class Layer:
     def _convert_input(self, x):
         """NumPy/Python inputs become tensors; floating inputs take the layer's dtype."""
         c = x.__class__
+        # a Functional model under a mixed policy leaves the casting to its Inputs (Keras 3)
+        autocast = self.autocast and not (
+            "_nd_nodes" in self.__dict__ and self._nd_mixed_vdtype() is not None)
         if c is np.ndarray or isinstance(x, (np.generic, float)):
             arr = np.asarray(x)
-            if arr.dtype.kind == "f" and self.autocast and arr.dtype != self._nd_dtype._np:
+            if arr.dtype.kind == "f" and autocast and arr.dtype != self._nd_dtype._np:
                 arr = arr.astype(self._nd_dtype._np)
             return array_ops.convert_to_tensor(arr)
-        if isinstance(x, TensorLike) and self.autocast:
+        if isinstance(x, TensorLike) and autocast:
             d = x.dtype
             if d.is_floating and d != self._nd_dtype and not isinstance(x, Variable):
                 return array_ops.cast(x, self._nd_dtype)
