@@ -1,5 +1,6 @@
 """keras.backend: global Keras settings (floatx, epsilon, image data format) and the
 per-session name counters that make layer names unique ("dense", "dense_1", ...)."""
+import builtins
 import collections
 
 import numpy as np
@@ -981,3 +982,483 @@ def stop_gradient(variables):
     if isinstance(variables, (list, tuple)):
         return [tf.stop_gradient(v) for v in variables]
     return tf.stop_gradient(variables)
+
+
+# --- Keras 2's graph-style functions: placeholder, function, gradients ------------------------
+# In Keras 2 these built TF1 graph pieces. Here a placeholder is a keras.Input, `function`
+# runs a Functional model made of its inputs and outputs, and `gradients` of Keras tensors
+# is a graph node that differentiates that model's piece with a GradientTape when it runs.
+
+def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None, ragged=False):
+    """A symbolic input (Keras 2's `K.placeholder`): a `keras.Input` of the full `shape`.
+
+    Args:
+      shape: The full shape, batch dimension included (None entries are unknown).
+      ndim: The rank, when `shape` is not given (every dimension unknown).
+      dtype: The dtype (default `floatx()`).
+      sparse: Whether it stands for a SparseTensor.
+      name: Its name.
+      ragged: Whether it stands for a RaggedTensor.
+
+    Returns:
+      A KerasTensor (use it in `K.function`, layers and ops).
+
+    Raises:
+      ValueError: If neither `shape` nor `ndim` is given.
+    """
+    if shape is None:
+        if ndim is None:
+            raise ValueError("K.placeholder: pass `shape` (the full shape, batch dimension "
+                             "included) or `ndim`.")
+        shape = (None,) * int(ndim)
+    from .layers.input_layer import Input
+    return Input(batch_shape=tuple(shape), dtype=dtype or floatx(), sparse=sparse, name=name,
+                 ragged=ragged)
+
+
+def function(inputs, outputs, updates=None, name=None, **kwargs):
+    """A Python function computing `outputs` from values of `inputs` (Keras 2's K.function).
+
+    `K.function([model.input], [model.layers[2].output])([x])` returns the layer's output
+    for `x` as a list of NumPy arrays. Keras tensors (inputs from keras.Input or
+    K.placeholder, outputs anywhere downstream, including ops and `K.gradients`) run as a
+    Functional model. An input given as `K.learning_phase()` (0 or 1) is a slot for the
+    learning phase: the value passed there becomes `training=`. TF1 graph tensors run in
+    the default session.
+
+    Args:
+      inputs: A list of input tensors.
+      outputs: A tensor or a list of tensors.
+      updates: Keras 2's extra update ops: only for TF1 graph tensors (else an error).
+      name: Accepted for compatibility.
+      **kwargs: Not supported.
+
+    Returns:
+      A callable taking a list of values (one per input) and returning a list of NumPy
+      arrays (one array when `outputs` is a single tensor).
+
+    Raises:
+      ValueError: For unknown keyword arguments, or inputs that are not symbolic.
+    """
+    if kwargs:
+        raise ValueError(f"Invalid argument(s) passed to K.function: {sorted(kwargs)}")
+    from .layers.keras_tensor import KerasTensor
+    from ..util import nest
+    single = not isinstance(outputs, (list, tuple))
+    flat_out = [outputs] if single else list(outputs)
+    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    phase = [i for i, t in enumerate(inputs) if isinstance(t, (int, bool)) and
+             not isinstance(t, KerasTensor)]
+    symbolic = [t for i, t in enumerate(inputs) if i not in phase]
+    if builtins.any(isinstance(t, KerasTensor) for t in nest.flatten((symbolic, flat_out))):
+        if updates:
+            raise ValueError("K.function: `updates` are Keras 2 graph operations and are not "
+                             "supported with Keras tensors; apply them in a train step "
+                             "(GradientTape + optimizer) instead.")
+        from .models.functional import Functional
+        model = Functional(symbolic, flat_out, name=name or "k_function")
+
+        def run(values):
+            values = list(values) if isinstance(values, (list, tuple)) else [values]
+            if len(values) != len(inputs):
+                raise ValueError(f"K.function: expected {len(inputs)} input values, got "
+                                 f"{len(values)}.")
+            training = bool(values[phase[0]]) if phase else None
+            feeds = [v for i, v in enumerate(values) if i not in phase]
+            out = model(feeds, training=training)
+            out = [out] if not isinstance(out, (list, tuple)) else list(out)
+            arrays = [np.asarray(o.numpy()) for o in out]
+            return arrays[0] if single else arrays
+        return run
+    return _graph_function(symbolic, flat_out, phase, updates, single)
+
+
+def _graph_function(inputs, outputs, phase, updates, single):
+    tf = _tf()
+    if not builtins.all(_is_graph_tensor(t) for t in inputs + outputs):
+        raise ValueError("K.function: inputs and outputs must be Keras tensors (keras.Input, "
+                         "K.placeholder, layer outputs) or TF1 graph tensors.")
+    fetches = outputs + list(updates or [])
+
+    def run(values):
+        values = list(values) if isinstance(values, (list, tuple)) else [values]
+        feeds = [v for i, v in enumerate(values) if i not in phase]
+        sess = tf.compat.v1.get_default_session() or _default_session()
+        got = sess.run(fetches, feed_dict=dict(zip(inputs, feeds)))[:len(outputs)]
+        arrays = [np.asarray(g) for g in got]
+        return arrays[0] if single else arrays
+    return run
+
+
+def _is_graph_tensor(t):
+    """A TF1 graph tensor or graph variable (not an eager value)."""
+    return hasattr(t, "op") or getattr(t, "_graph", None) is not None
+
+
+_SESSION = [None]
+
+
+def _default_session():
+    tf = _tf()
+    if _SESSION[0] is None or _SESSION[0].graph is not tf.compat.v1.get_default_graph():
+        _SESSION[0] = tf.compat.v1.Session()
+        _SESSION[0].run(tf.compat.v1.global_variables_initializer())
+    return _SESSION[0]
+
+
+def get_session():
+    """Keras 2's session for TF1 graph code: the default session, else one of its own."""
+    return _tf().compat.v1.get_default_session() or _default_session()
+
+
+def gradients(loss, variables):
+    """Symbolic gradients of `loss` with respect to `variables` (Keras 2's K.gradients).
+
+    For Keras tensors (a model's input and outputs, K.placeholder...), the result is a
+    list of Keras tensors, one per variable: graph nodes that differentiate the part of the
+    model between them when it runs (use them in `K.function` or more ops). `variables`
+    may be input tensors or the model's weights. For TF1 graph tensors it is
+    `tf.compat.v1.gradients`.
+
+    Args:
+      loss: A scalar (or any) tensor to differentiate (summed over its elements).
+      variables: A tensor or variable, or a list of them.
+
+    Returns:
+      A list of gradient tensors.
+
+    Raises:
+      RuntimeError: In eager code (as TensorFlow's tf.gradients): use tf.GradientTape.
+      ValueError: For a Keras-tensor `variables` entry that is not a model input.
+    """
+    from .layers.keras_tensor import KerasTensor
+    single = not isinstance(variables, (list, tuple))
+    targets = [variables] if single else list(variables)
+    if isinstance(loss, KerasTensor):
+        from .layers.ops_layers import gradient_nodes
+        return gradient_nodes(loss, targets)
+    if not _is_graph_tensor(loss):
+        raise RuntimeError("K.gradients (tf.gradients) is not supported when eager "
+                           "execution is enabled. Use tf.GradientTape instead.")
+    return _tf().compat.v1.gradients(loss, targets)
+
+
+# --- more Keras 2 backend functions ------------------------------------------------------------
+
+def repeat_elements(x, rep, axis):
+    """Repeats each element of `x` `rep` times along `axis` (like np.repeat).
+
+    Args:
+      x: A tensor.
+      rep: The number of repetitions (an int).
+      axis: The axis to repeat along.
+
+    Returns:
+      A `Tensor` whose `axis` dimension is `rep` times longer.
+    """
+    tf = _tf()
+    x = _t(x)
+    rank = len(x.shape)
+    axis = axis % rank
+    size = x.shape[axis]
+    if size is not None:  # static length: one gather
+        return tf.gather(x, np.repeat(np.arange(size), int(rep)).astype(np.int32), axis=axis)
+    expanded = tf.expand_dims(x, axis + 1)
+    tiled = tf.tile(expanded, [1] * (axis + 1) + [int(rep)] + [1] * (rank - axis - 1))
+    shape = tf.shape(x)
+    new_shape = [shape[i] for i in range(rank)]
+    new_shape[axis] = shape[axis] * int(rep)
+    return tf.reshape(tiled, new_shape)
+
+
+def tile(x, n):
+    """Tiles `x` `n` times (an int, or one count per dimension).
+
+    Args:
+      x: A tensor.
+      n: An int or a list of ints.
+
+    Returns:
+      A `Tensor`.
+    """
+    return _tf().tile(x, [int(n)] if isinstance(n, (int, np.integer)) else list(n))
+
+
+def switch(condition, then_expression, else_expression):
+    """`then_expression` where `condition` holds, else `else_expression` (Keras 2's switch).
+
+    A scalar boolean `condition` picks one expression (`tf.cond`; callables are called
+    only for the branch taken); a tensor `condition` selects elementwise, broadcast up to
+    the expressions' rank as Keras 2 does.
+
+    Args:
+      condition: A boolean scalar or tensor.
+      then_expression: A tensor or a callable returning one.
+      else_expression: A tensor or a callable returning one.
+
+    Returns:
+      The selected tensor.
+    """
+    tf = _tf()
+    if isinstance(condition, (bool, np.bool_)):
+        chosen = then_expression if condition else else_expression
+        return chosen() if callable(chosen) else chosen
+    condition = _t(condition)
+    if condition.dtype != tf.bool:
+        condition = tf.cast(condition, tf.bool)
+    if len(condition.shape) == 0:
+        then_fn = then_expression if callable(then_expression) else (lambda: then_expression)
+        else_fn = else_expression if callable(else_expression) else (lambda: else_expression)
+        return tf.cond(condition, then_fn, else_fn)
+    then_t = _t(then_expression() if callable(then_expression) else then_expression)
+    else_t = _t(else_expression() if callable(else_expression) else else_expression)
+    while len(condition.shape) < len(then_t.shape):
+        condition = tf.expand_dims(condition, -1)
+    condition = tf.logical_and(condition, tf.ones_like(then_t, dtype=tf.bool))
+    return tf.where(condition, then_t, else_t)
+
+
+def in_train_phase(x, alt, training=None):
+    """`x` in the training phase, `alt` otherwise (callables are called).
+
+    Args:
+      x: What to return when training (a tensor or callable).
+      alt: What to return otherwise.
+      training: True/False/1/0, a boolean tensor, or None for `learning_phase()`.
+
+    Returns:
+      `x` or `alt`.
+    """
+    if training is None:
+        training = learning_phase()
+    if isinstance(training, (bool, int, np.integer, np.bool_)):
+        chosen = x if training else alt
+        return chosen() if callable(chosen) else chosen
+    return switch(training, x, alt)
+
+
+def in_test_phase(x, alt, training=None):
+    """`x` in the inference phase, `alt` when training (see `in_train_phase`)."""
+    return in_train_phase(alt, x, training=training)
+
+
+def bias_add(x, bias, data_format=None):
+    """Adds `bias` along the channel axis of `x`.
+
+    Args:
+      x: A tensor.
+      bias: A 1-D tensor (one value per channel) or one of `x`'s trailing shape.
+      data_format: "channels_last" (default: `image_data_format()`) or "channels_first".
+
+    Returns:
+      A `Tensor`.
+    """
+    tf = _tf()
+    data_format = standardize_data_format(data_format)
+    x, bias = _t(x), _t(bias)
+    if len(bias.shape) == 1:
+        if data_format == "channels_first" and len(x.shape) > 2:
+            return x + tf.reshape(bias, [1, -1] + [1] * (len(x.shape) - 2))
+        return tf.nn.bias_add(x, bias)
+    if data_format == "channels_first" and len(x.shape) > 2:
+        perm = [len(bias.shape) - 1] + list(range(len(bias.shape) - 1))
+        return x + tf.expand_dims(tf.transpose(bias, perm), 0)
+    return x + bias
+
+
+def conv2d(x, kernel, strides=(1, 1), padding="valid", data_format=None,
+           dilation_rate=(1, 1)):
+    """2-D convolution (Keras 2's K.conv2d).
+
+    Args:
+      x: A 4-D input.
+      kernel: A (rows, cols, in_channels, out_channels) kernel.
+      strides: The strides (2 ints).
+      padding: "valid" or "same".
+      data_format: "channels_last" (default: `image_data_format()`) or "channels_first".
+      dilation_rate: The dilation (2 ints).
+
+    Returns:
+      A 4-D `Tensor` in `data_format`.
+
+    Raises:
+      ValueError: For an unknown `padding`.
+    """
+    tf = _tf()
+    data_format = standardize_data_format(data_format)
+    padding = _padding(padding)
+    x = _t(x)
+    if data_format == "channels_first":
+        x = tf.transpose(x, [0, 2, 3, 1])
+    out = tf.nn.conv2d(x, kernel, strides=[1, *strides, 1], padding=padding,
+                       dilations=[1, *dilation_rate, 1])
+    return tf.transpose(out, [0, 3, 1, 2]) if data_format == "channels_first" else out
+
+
+def pool2d(x, pool_size, strides=(1, 1), padding="valid", data_format=None, pool_mode="max"):
+    """2-D max or average pooling (Keras 2's K.pool2d).
+
+    Args:
+      x: A 4-D input.
+      pool_size: The window (2 ints).
+      strides: The strides (2 ints).
+      padding: "valid" or "same".
+      data_format: "channels_last" (default: `image_data_format()`) or "channels_first".
+      pool_mode: "max" or "avg".
+
+    Returns:
+      A 4-D `Tensor` in `data_format`.
+
+    Raises:
+      ValueError: For an unknown `padding` or `pool_mode`.
+    """
+    tf = _tf()
+    if pool_mode not in ("max", "avg"):
+        raise ValueError(f"Invalid pool_mode: {pool_mode!r}. Expected 'max' or 'avg'.")
+    data_format = standardize_data_format(data_format)
+    padding = _padding(padding)
+    x = _t(x)
+    if data_format == "channels_first":
+        x = tf.transpose(x, [0, 2, 3, 1])
+    fn = tf.nn.max_pool2d if pool_mode == "max" else tf.nn.avg_pool2d
+    out = fn(x, ksize=list(pool_size), strides=list(strides), padding=padding)
+    return tf.transpose(out, [0, 3, 1, 2]) if data_format == "channels_first" else out
+
+
+def _padding(padding):
+    if str(padding).lower() not in ("valid", "same"):
+        raise ValueError(f"Invalid padding: {padding!r}. Expected 'valid' or 'same'.")
+    return str(padding).upper()
+
+
+def softplus(x):
+    """Elementwise `log(exp(x) + 1)`."""
+    return _tf().nn.softplus(x)
+
+
+def softsign(x):
+    """Elementwise `x / (abs(x) + 1)`."""
+    return _tf().nn.softsign(x)
+
+
+def elu(x, alpha=1.0):
+    """Exponential linear unit: `x` for x > 0, `alpha * (exp(x) - 1)` otherwise."""
+    tf = _tf()
+    out = tf.nn.elu(x)
+    return out if alpha == 1 else tf.where(_t(x) > 0, out, alpha * out)
+
+
+def hard_sigmoid(x):
+    """Keras 2's piecewise-linear sigmoid: `clip(0.2 * x + 0.5, 0, 1)`."""
+    return _tf().clip_by_value(0.2 * _t(x) + 0.5, 0.0, 1.0)
+
+
+def cumsum(x, axis=0):
+    """Cumulative sum along `axis`."""
+    return _tf().cumsum(x, axis=axis)
+
+
+def arange(start, stop=None, step=1, dtype="int32"):
+    """A 1-D tensor `start, start + step, ...` below `stop` (one argument: 0 to `start`)."""
+    tf = _tf()
+    if stop is None:
+        start, stop = 0, start
+    return tf.range(start, stop, step, dtype=dtype)
+
+
+def batch_dot(x, y, axes=None):
+    """Per-sample dot products of two batches (Keras 2's batch_dot, 2-D and 3-D inputs).
+
+    Args:
+      x: A tensor of rank 2 or 3.
+      y: A tensor of rank 2 or 3.
+      axes: The axes contracted (an int or a pair); default: the last axis of `x` and the
+        second-to-last of `y` (the last for a 2-D `y`).
+
+    Returns:
+      A `Tensor`: rank 2 for two 2-D inputs ((batch, 1)), else `x`'s rank + `y`'s - 3.
+    """
+    tf = _tf()
+    x, y = _t(x), _t(y)
+    rx, ry = len(x.shape), len(y.shape)
+    if axes is None:
+        axes = (rx - 1, ry - 1 if ry == 2 else ry - 2)
+    if isinstance(axes, int):
+        axes = (axes, axes)
+    ax, ay = (a % r for a, r in zip(axes, (rx, ry)))
+    if rx == 2 and ry == 2:
+        return tf.reduce_sum(x * y, axis=ax, keepdims=True)
+    if rx == 2:
+        x, ax = tf.expand_dims(x, 2 if ax == 1 else 1), ax
+    if ry == 2:
+        y, ay = tf.expand_dims(y, 2 if ay == 1 else 1), ay
+    out = tf.matmul(x, y, transpose_a=(ax == 1), transpose_b=(ay == 2))
+    if rx == 2:
+        out = tf.squeeze(out, [1])
+    if ry == 2:
+        out = tf.squeeze(out, [-1])
+    return out
+
+
+def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, constants=None,
+        unroll=False, input_length=None, time_major=False, zero_output_for_mask=False,
+        return_all_outputs=True):
+    """Iterates `step_function` over the time axis of `inputs` (Keras 2's K.rnn).
+
+    The loop is Python over a known number of steps (static time dimension), which eager
+    code, `tf.function` and Functional models all accept.
+
+    Args:
+      step_function: `(input_t, states) -> (output_t, new_states)` (`states` a list; with
+        `constants`, `states + constants` is passed).
+      inputs: A (batch, time, ...) tensor ((time, batch, ...) with `time_major`).
+      initial_states: A list of state tensors.
+      go_backwards: Iterate from the last step to the first.
+      mask: Optional (batch, time) boolean mask: masked steps keep the previous states and
+        output (zeros with `zero_output_for_mask`).
+      constants: Optional list of tensors passed to every step.
+      unroll: Accepted (the loop is always unrolled).
+      input_length: Accepted for compatibility.
+      time_major: Whether time is axis 0.
+      zero_output_for_mask: Output zeros at masked steps.
+      return_all_outputs: Keep every step's output (else only the last).
+
+    Returns:
+      `(last_output, outputs, new_states)`: outputs stacked as (batch, time, ...) (time
+      major if `inputs` was).
+
+    Raises:
+      ValueError: If the time dimension is not statically known.
+    """
+    tf = _tf()
+    inputs = _t(inputs)
+    if not time_major:
+        perm = [1, 0] + list(range(2, len(inputs.shape)))
+        inputs = tf.transpose(inputs, perm)
+    steps = inputs.shape[0]
+    if steps is None:
+        raise ValueError("K.rnn: the time dimension of `inputs` must be known statically.")
+    if mask is not None:
+        mask = tf.transpose(tf.cast(mask, tf.bool), [1, 0]) if not time_major else \
+            tf.cast(mask, tf.bool)
+    states = list(initial_states)
+    constants = list(constants or [])
+    outputs, last = [], None
+    order = range(steps - 1, -1, -1) if go_backwards else range(steps)
+    for t in order:
+        output, new_states = step_function(inputs[t], states + constants)
+        new_states = list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
+        if mask is not None:
+            m = mask[t]
+            keep_out = last if last is not None and not zero_output_for_mask else \
+                tf.zeros_like(output)
+            output = switch(m, output, keep_out)
+            new_states = [switch(m, n, s) for n, s in zip(new_states, states)]
+        states, last = new_states, output
+        outputs.append(output)
+    if not return_all_outputs:
+        outputs = outputs[-1:]
+    stacked = tf.stack(outputs)
+    if not time_major:
+        stacked = tf.transpose(stacked, [1, 0] + list(range(2, len(stacked.shape))))
+    return last, stacked, states

@@ -376,8 +376,9 @@ def shape_tensor_dims(t):
 
 
 def _is_symbolic_shape(shape):
-    return isinstance(shape, SymbolicTensor) or (
-        isinstance(shape, (list, tuple)) and any(isinstance(d, SymbolicTensor) for d in shape))
+    def symbolic(d):  # a graph tensor, or a composite that dispatches ops (a Keras tensor)
+        return isinstance(d, SymbolicTensor) or hasattr(d, "_dispatch_op")
+    return symbolic(shape) or (isinstance(shape, (list, tuple)) and any(map(symbolic, shape)))
 
 
 def _shape_as_tensor(shape):

@@ -22,6 +22,7 @@ from ...framework.variables import Variable
 from ...ops import array_ops, math_ops
 from ...util import nest
 from .. import backend
+from ..mixed_precision import policy as _dtype_policy
 from .keras_tensor import KerasTensor, Node, any_keras_tensor
 from .masks import attach_masks, masks_of
 
@@ -199,7 +200,7 @@ class Layer:
         else:
             self._nd_batch_input_shape = None
         self._nd_initial_weights = initial_weights
-        self._nd_dtype = dtypes.as_dtype(_dtype_name(dtype) or backend.floatx())
+        self._nd_set_policy(dtype)
         self.autocast = autocast
         self.name = name if name is not None else backend.unique_object_name(
             to_snake_case(type(self).__name__))
@@ -267,21 +268,42 @@ class Layer:
         return out
 
     # --- dtype ---------------------------------------------------------------------------
+    # `_nd_dtype` is the compute dtype; `_nd_vdtype` the variable dtype of a mixed policy
+    # ("mixed_float16": float16 and float32), None when both are the same.
+    def _nd_set_policy(self, dtype):
+        policy = _dtype_policy.get(dtype)
+        self._nd_dtype, self._nd_vdtype = policy.layer_dtypes()
+        if policy.is_mixed:
+            _dtype_policy.ANY_MIXED[0] = True
+
     @property
     def dtype(self):
-        return self._nd_dtype.name
+        return self.variable_dtype
 
     @property
     def compute_dtype(self):
         return self._nd_dtype.name
 
+    def _nd_mixed_vdtype(self):
+        """The variable dtype of a mixed policy (None when not mixed, or when a subclass
+        such as InputLayer set a non-float compute dtype of its own)."""
+        vdtype = self.__dict__.get("_nd_vdtype")
+        return vdtype if vdtype is not None and vdtype != self._nd_dtype and \
+            self._nd_dtype.name in ("float16", "bfloat16") else None
+
     @property
     def variable_dtype(self):
-        return self._nd_dtype.name
+        return (self._nd_mixed_vdtype() or self._nd_dtype).name
 
     @property
     def dtype_policy(self):
-        return self._nd_dtype.name
+        mixed = {"float16": "mixed_float16", "bfloat16": "mixed_bfloat16"}
+        return _dtype_policy.DTypePolicy(mixed[self._nd_dtype.name] if self._nd_mixed_vdtype()
+                                         else self._nd_dtype.name)
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        self._nd_set_policy(value)
 
     # --- weights -------------------------------------------------------------------------
     def add_weight(self, name=None, shape=None, dtype=None, initializer=None, regularizer=None,
@@ -296,7 +318,7 @@ class Layer:
         if kwargs:
             raise TypeError(f"add_weight got unexpected keyword arguments: {sorted(kwargs)}")
         shape = () if shape is None else tuple(int(d) for d in shape)
-        dtype = dtypes.as_dtype(dtype or self._nd_dtype)
+        dtype = dtypes.as_dtype(dtype or self.variable_dtype)
         from .. import initializers
         if initializer is None:
             initializer = "glorot_uniform" if dtype.is_floating else "zeros"
@@ -308,8 +330,11 @@ class Layer:
         check_weight_budget(self, name, shape, dtype)  # a loaded config's sizes, bounded
         with init_scope():
             value = init(shape, dtype=dtype)
-            var = Variable(value, trainable=trainable, name=f"{self.name}/{name}", dtype=dtype,
-                           constraint=constraint)
+            # read in the compute dtype inside a mixed-precision call (keras.mixed_precision)
+            cls = _dtype_policy.AutocastVariable if autocast and dtype.is_floating and \
+                dtype != self._nd_dtype else Variable
+            var = cls(value, trainable=trainable, name=f"{self.name}/{name}", dtype=dtype,
+                      constraint=constraint)
         var._nd_keras_name = name
         if "_nd_deferred_restore" in self.__dict__:  # a tf.train.Checkpoint restored it early
             from ...train.checkpoint import restore_deferred
@@ -473,12 +498,15 @@ class Layer:
     def _convert_input(self, x):
         """NumPy/Python inputs become tensors; floating inputs take the layer's dtype."""
         c = x.__class__
+        # a Functional model under a mixed policy leaves the casting to its Inputs (Keras 3)
+        autocast = self.autocast and not (
+            "_nd_nodes" in self.__dict__ and self._nd_mixed_vdtype() is not None)
         if c is np.ndarray or isinstance(x, (np.generic, float)):
             arr = np.asarray(x)
-            if arr.dtype.kind == "f" and self.autocast and arr.dtype != self._nd_dtype._np:
+            if arr.dtype.kind == "f" and autocast and arr.dtype != self._nd_dtype._np:
                 arr = arr.astype(self._nd_dtype._np)
             return array_ops.convert_to_tensor(arr)
-        if isinstance(x, TensorLike) and self.autocast:
+        if isinstance(x, TensorLike) and autocast:
             d = x.dtype
             if d.is_floating and d != self._nd_dtype and not isinstance(x, Variable):
                 return array_ops.cast(x, self._nd_dtype)
@@ -531,8 +559,13 @@ class Layer:
         call = self.call
         if isinstance(_context.state.building, FuncGraph) and _function.AUTOGRAPH_CALL_CONVERTER[0]:
             call = _function.AUTOGRAPH_CALL_CONVERTER[0](call)  # tensor `if`s in a user's call
+        scope = _dtype_policy.layer_scope(self) if _dtype_policy.ANY_MIXED[0] else None
         try:
-            outputs = call(*args, **kwargs)
+            if scope is None:
+                outputs = call(*args, **kwargs)
+            else:
+                with scope:  # autocast variables read in the compute dtype
+                    outputs = call(*args, **kwargs)
         finally:
             if pushed:
                 _TRAINING_CONTEXT.pop()
@@ -570,6 +603,8 @@ class Layer:
                     return array_ops.placeholder(t.dtype, t.shape)
                 return t
             sym_args = nest.map_structure(placeholder, list(args))
+            if sym_args:  # cast as a call on tensors is (to the compute dtype)
+                sym_args[0] = nest.map_structure(self._convert_input, sym_args[0])
             sym_kwargs = nest.map_structure(placeholder, dict(kwargs))
             outputs = self._call_with_context(sym_args, sym_kwargs)
         self._losses.clear()
@@ -649,6 +684,9 @@ class Layer:
     # --- configuration -------------------------------------------------------------------
     def get_config(self):
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._nd_mixed_vdtype() is not None:  # a mixed policy: Keras 3's form
+            config["dtype"] = {"module": "keras", "class_name": "DTypePolicy", "config":
+                               {"name": self.dtype_policy.name}, "registered_name": None}
         if self._nd_batch_input_shape is not None:
             config["batch_input_shape"] = list(self._nd_batch_input_shape)
         if self._nd_activity_regularizer is not None:
@@ -695,14 +733,6 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
-
-
-def _dtype_name(dtype):
-    if dtype is None:
-        return None
-    if isinstance(dtype, dict):
-        return dtype.get("config", {}).get("name")
-    return dtypes.as_dtype(dtype).name
 
 
 def _jsonable_shape(shapes):

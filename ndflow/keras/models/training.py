@@ -215,7 +215,8 @@ class Trainer:
             otherwise they are compiled with `ndflow.function`.
           steps_per_execution: Accepted (steps run one at a time).
           jit_compile: Accepted for compatibility (no XLA).
-          auto_scale_loss: Accepted for compatibility.
+          auto_scale_loss: If true and the model's dtype policy is "mixed_float16", the
+            optimizer is wrapped in a `keras.mixed_precision.LossScaleOptimizer`.
           **kwargs: Keras 2 arguments that are ignored with a warning (`sample_weight_mode`...).
 
         Raises:
@@ -231,6 +232,10 @@ class Trainer:
             raise TypeError(f"compile() got unexpected keyword arguments: {sorted(kwargs)}")
         from .. import optimizers
         self.optimizer = optimizers.get(optimizer)
+        if auto_scale_loss and self.dtype_policy.name == "mixed_float16" and \
+                not hasattr(self.optimizer, "scale_loss"):  # Keras 3 does the same
+            from ..mixed_precision import LossScaleOptimizer
+            self.optimizer = LossScaleOptimizer(self.optimizer, name="loss_scale_optimizer")
         self.loss = loss
         self._nd_loss_spec = loss
         self._nd_loss_weights = loss_weights
@@ -342,8 +347,10 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             total, per_output = self._compute_loss(y, y_pred, sample_weight)
+            scaled = self.optimizer.scale_loss(total) if hasattr(self.optimizer, "scale_loss") \
+                else total  # a LossScaleOptimizer (mixed precision)
         variables = self.trainable_variables
-        grads = tape.gradient(total, variables)
+        grads = tape.gradient(scaled, variables)
         dist = _distributed(self)
         if dist is not None:  # averaged over every worker's rows of the global batch
             grads = dist._nd_average_gradients(grads, _batch_size(x))

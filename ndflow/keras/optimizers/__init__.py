@@ -14,6 +14,8 @@ from .sgd import SGD
 _CLASSES = {c.__name__: c for c in (SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adadelta,
                                      Adamax)}
 _ALIASES = {name.lower(): cls for name, cls in _CLASSES.items()}
+from ..mixed_precision.loss_scale_optimizer import LossScaleOptimizer  # noqa: E402
+_CLASSES["LossScaleOptimizer"] = LossScaleOptimizer
 
 
 def serialize(optimizer):
@@ -67,4 +69,4 @@ def get(identifier):
 
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Nadam", "Adadelta",
-           "Adamax", "schedules", "get", "serialize", "deserialize"]
+           "Adamax", "LossScaleOptimizer", "schedules", "get", "serialize", "deserialize"]
