@@ -152,6 +152,10 @@ def __getattr__(name):  # keras loads on first use so `import ndflow` stays ligh
     if name in ("ragged", "strings"):
         import importlib
         return importlib.import_module("." + name, __name__)
+    if name in ("estimator", "feature_column"):  # tf.estimator, tf.feature_column (TF2 forms)
+        import importlib
+        estimator = importlib.import_module(".estimator", __name__)
+        return estimator if name == "estimator" else estimator.feature_column_v2
     if name in ("RaggedTensor", "RaggedTensorSpec"):
         from . import ragged
         return getattr(ragged, name)

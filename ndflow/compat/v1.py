@@ -337,6 +337,9 @@ def __getattr__(name):
         return _tf.keras
     if name == "distribute":
         return _tf.distribute
+    if name in ("estimator", "feature_column"):  # TF1's canned estimators and input_layer
+        from ndflow import estimator as _estimator
+        return _estimator.v1 if name == "estimator" else _estimator.feature_column_v1
     if name in _EXPORTS.get("v1.lazy", {}):
         return _EXPORTS["v1.lazy"][name]()
     raise AttributeError(f"module 'ndflow.compat.v1' has no attribute {name!r}")
