@@ -272,7 +272,16 @@ from ndflow.compat import input_v1 as _input_v1  # noqa: E402  (tf.data, queues 
 data, io, python_io, queue = _input_v1.data, _input_v1.io, _input_v1.python_io, _input_v1.queue
 globals().update(_input_v1.TOP_LEVEL)
 train.__dict__.update(_input_v1.TRAIN)
-train.__getattr__ = _input_v1.train_getattr
+
+
+def _train_getattr(name):  # tf.train.SessionRunHook, LoggingTensorHook... (ndflow.estimator)
+    from ndflow.estimator import hooks as _hooks
+    if name in _hooks.NAMES:
+        return _hooks.NAMES[name]
+    return _input_v1.train_getattr(name)
+
+
+train.__getattr__ = _train_getattr
 
 from ndflow.initializers import (constant_initializer, glorot_normal_initializer,  # noqa: E402,F401
                                  glorot_uniform_initializer, ones_initializer,
@@ -286,6 +295,9 @@ from ndflow.compat import contrib as _contrib  # noqa: E402  (tf.contrib.layers,
 
 contrib = types.SimpleNamespace(layers=_namespace("contrib.layers", _contrib.LAYERS),
                                 framework=_namespace("contrib.framework", _contrib.FRAMEWORK))
+contrib.eager = types.SimpleNamespace(**_contrib.eager_names(),  # TF 1.x eager tutorials' tfe
+                                      enable_eager_execution=enable_eager_execution,
+                                      executing_eagerly=executing_eagerly)
 
 from ndflow.compat import rnn as _rnn  # noqa: E402  (tf.nn.rnn_cell, dynamic_rnn, contrib.rnn)
 
