@@ -853,16 +853,36 @@ def implicit_gradients(f):
     return grad_fn
 
 
-def Iterator(dataset):  # noqa: N802 - TF's class name
-    """tf.contrib.eager.Iterator: an eager iterator over `dataset` (`iter(dataset)`).
+class Iterator:
+    """tf.contrib.eager.Iterator(dataset): an eager iterator over a `tf.data.Dataset`;
+    `next(it)` or `it.next()` gives the next element, `get_next()` raises OutOfRangeError at
+    the end.
 
     Args:
       dataset: A `tf.data.Dataset`.
-
-    Returns:
-      An iterator whose `next()` gives the dataset's elements as tensors.
     """
-    return iter(dataset)
+
+    def __init__(self, dataset):
+        from ..data.iterator import OwnedIterator
+        self._it = OwnedIterator(dataset)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._it)
+
+    def next(self):
+        """The next element (StopIteration at the end)."""
+        return next(self._it)
+
+    def get_next(self, name=None):
+        """The next element (OutOfRangeError at the end)."""
+        return self._it.get_next(name)
+
+    @property
+    def element_spec(self):
+        return self._it.element_spec
 
 
 def num_gpus():

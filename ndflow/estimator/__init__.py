@@ -24,6 +24,8 @@ from .training import EvalSpec, TrainSpec, train_and_evaluate  # noqa: F401
 globals().update(_V2)
 DNNClassifier, DNNRegressor = _V2["DNNClassifier"], _V2["DNNRegressor"]
 LinearClassifier, LinearRegressor = _V2["LinearClassifier"], _V2["LinearRegressor"]
+DNNLinearCombinedClassifier = _V2["DNNLinearCombinedClassifier"]
+DNNLinearCombinedRegressor = _V2["DNNLinearCombinedRegressor"]
 
 _COMMON = {"Estimator": Estimator, "EstimatorSpec": EstimatorSpec, "ModeKeys": ModeKeys,
            "RunConfig": RunConfig, "TrainSpec": TrainSpec, "EvalSpec": EvalSpec,

@@ -1,4 +1,4 @@
-"""Canned estimators: DNNClassifier, DNNRegressor, LinearClassifier, LinearRegressor.
+"""Canned estimators: DNN, Linear and DNNLinearCombined Classifier / Regressor.
 
 Each is an `Estimator` whose model_fn builds the logits from feature columns (a DNN over
 `input_layer`, or `linear_model`) and a head: softmax cross-entropy (n_classes > 2),
@@ -222,17 +222,20 @@ def _train_op_fn(optimizer):
     return train_op_fn
 
 
-def _dnn_model_fn(features, labels, mode, head, hidden_units, feature_columns, optimizer,
-                  activation_fn, dropout, batch_norm):
+def _check_features(features):
     if not isinstance(features, dict):
         raise ValueError(f"features should be a dictionary of `Tensor`s. Given type: "
                          f"{type(features)}")
+
+
+def _dnn_logits(features, mode, units, hidden_units, feature_columns, activation_fn, dropout,
+                batch_norm):
     training = mode == ModeKeys.TRAIN
     with _tf1.variable_scope("dnn"):
         with _tf1.variable_scope("input_from_feature_columns"):
             net = fc.input_layer(features, feature_columns)
-        for i, units in enumerate(hidden_units):
-            net = _tf1.layers.dense(net, units, activation=activation_fn,
+        for i, n in enumerate(hidden_units):
+            net = _tf1.layers.dense(net, n, activation=activation_fn,
                                     kernel_initializer=_tf1.glorot_uniform_initializer(),
                                     name=f"hiddenlayer_{i}")
             if dropout is not None and training:
@@ -240,23 +243,62 @@ def _dnn_model_fn(features, labels, mode, head, hidden_units, feature_columns, o
             if batch_norm:
                 net = _tf1.layers.batch_normalization(net, momentum=0.999, training=training,
                                                       name=f"hiddenlayer_{i}/batchnorm_{i}")
-        logits = _tf1.layers.dense(net, head.logits_dimension, activation=None,
-                                   kernel_initializer=_tf1.glorot_uniform_initializer(),
-                                   name="logits")
+        return _tf1.layers.dense(net, units, activation=None,
+                                 kernel_initializer=_tf1.glorot_uniform_initializer(),
+                                 name="logits")
+
+
+def _linear_logits(features, units, feature_columns, sparse_combiner):
+    with _tf1.variable_scope("linear"):
+        return fc.linear_model(features, feature_columns, units=units,
+                               sparse_combiner=sparse_combiner)
+
+
+def _linear_rate(feature_columns):
+    return min(_LINEAR_LEARNING_RATE, 1.0 / math.sqrt(len(feature_columns)))
+
+
+def _dnn_model_fn(features, labels, mode, head, hidden_units, feature_columns, optimizer,
+                  activation_fn, dropout, batch_norm):
+    _check_features(features)
+    logits = _dnn_logits(features, mode, head.logits_dimension, hidden_units, feature_columns,
+                         activation_fn, dropout, batch_norm)
     opt = _optimizer(optimizer, _DNN_LEARNING_RATE)
     return head.create_estimator_spec(features, mode, logits, labels, _train_op_fn(opt))
 
 
 def _linear_model_fn(features, labels, mode, head, feature_columns, optimizer, sparse_combiner):
-    if not isinstance(features, dict):
-        raise ValueError(f"features should be a dictionary of `Tensor`s. Given type: "
-                         f"{type(features)}")
-    with _tf1.variable_scope("linear"):
-        logits = fc.linear_model(features, feature_columns, units=head.logits_dimension,
-                                 sparse_combiner=sparse_combiner)
-    lr = min(_LINEAR_LEARNING_RATE, 1.0 / math.sqrt(len(feature_columns)))
-    opt = _optimizer(optimizer, lr)
+    _check_features(features)
+    logits = _linear_logits(features, head.logits_dimension, feature_columns, sparse_combiner)
+    opt = _optimizer(optimizer, _linear_rate(feature_columns))
     return head.create_estimator_spec(features, mode, logits, labels, _train_op_fn(opt))
+
+
+def _combined_model_fn(features, labels, mode, head, linear_columns, linear_optimizer,
+                       dnn_columns, dnn_optimizer, hidden_units, activation_fn, dropout,
+                       batch_norm, sparse_combiner):
+    _check_features(features)
+    parts, steps = [], []
+    if dnn_columns:
+        parts.append(_dnn_logits(features, mode, head.logits_dimension, hidden_units,
+                                 dnn_columns, activation_fn, dropout, batch_norm))
+        steps.append(("dnn", _optimizer(dnn_optimizer, _DNN_LEARNING_RATE)))
+    if linear_columns:
+        parts.append(_linear_logits(features, head.logits_dimension, linear_columns,
+                                    sparse_combiner))
+        steps.append(("linear", _optimizer(linear_optimizer, _linear_rate(linear_columns))))
+    logits = parts[0] if len(parts) == 1 else _tf1.add_n(parts)
+
+    def train_op_fn(loss):  # each part trained by its optimizer, the step counted once
+        updates = _tf1.get_collection("update_ops")
+        with _tf1.control_dependencies(updates):
+            ops = [opt.minimize(loss, var_list=_tf1.get_collection("trainable_variables",
+                                                                   scope=scope + "/"))
+                   for scope, opt in steps]
+        with _tf1.control_dependencies(ops):
+            return _tf1.assign_add(_tf1.train.get_global_step(),
+                                   _tf1.constant(1, dtypes.int64)).op
+    return head.create_estimator_spec(features, mode, logits, labels, train_op_fn)
 
 
 def _check_dnn(hidden_units, feature_columns):
@@ -437,6 +479,115 @@ class LinearRegressor(Estimator):
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
 
 
+def _check_combined(linear_feature_columns, dnn_feature_columns, dnn_hidden_units):
+    linear = list(linear_feature_columns or ())
+    dnn = list(dnn_feature_columns or ())
+    if not linear and not dnn:
+        raise ValueError("Either linear_feature_columns or dnn_feature_columns must be "
+                         "defined.")
+    if dnn:
+        _check_dnn(dnn_hidden_units, dnn)
+    return linear, dnn
+
+
+class DNNLinearCombinedClassifier(Estimator):
+    """A wide-and-deep classifier: the logits of a linear model (`linear/...`, trained by
+    `linear_optimizer`) plus those of a DNN (`dnn/...`, trained by `dnn_optimizer`).
+
+    Args:
+      model_dir: The model directory.
+      linear_feature_columns: The linear part's columns (dense or categorical).
+      linear_optimizer: Default 'Ftrl' (learning rate min(0.2, 1/sqrt(columns))).
+      dnn_feature_columns: The DNN part's dense columns.
+      dnn_optimizer: Default 'Adagrad' (learning rate 0.05).
+      dnn_hidden_units: Units of each hidden layer.
+      dnn_activation_fn: The hidden layers' activation (default relu).
+      dnn_dropout: The hidden layers' dropout rate in training.
+      n_classes: The number of classes (>= 2).
+      weight_column: The name (or numeric column) of a feature holding example weights.
+      label_vocabulary: The class names when labels are strings.
+      input_layer_partitioner: Not supported (must be None).
+      config: A `RunConfig`.
+      warm_start_from: Not supported (must be None).
+      loss_reduction: How the batch's losses are reduced (default: summed, as in TF1).
+      batch_norm: Whether to batch-normalize after each hidden layer.
+      linear_sparse_combiner: 'sum' (default), 'mean' or 'sqrtn'.
+
+    Raises:
+      ValueError: no columns at all, n_classes < 2, or DNN columns without hidden units.
+    """
+
+    _reduction = SUM
+
+    def __init__(self, model_dir=None, linear_feature_columns=None, linear_optimizer="Ftrl",
+                 dnn_feature_columns=None, dnn_optimizer="Adagrad", dnn_hidden_units=None,
+                 dnn_activation_fn=None, dnn_dropout=None, n_classes=2, weight_column=None,
+                 label_vocabulary=None, input_layer_partitioner=None, config=None,
+                 warm_start_from=None, loss_reduction=None, batch_norm=False,
+                 linear_sparse_combiner="sum"):
+        _unsupported("input_layer_partitioner", input_layer_partitioner)
+        linear, dnn = _check_combined(linear_feature_columns, dnn_feature_columns,
+                                      dnn_hidden_units)
+        head = _classification_head(n_classes, weight_column, label_vocabulary,
+                                    loss_reduction or self._reduction)
+        activation = dnn_activation_fn or _tf1.nn.relu
+
+        def model_fn(features, labels, mode, config):
+            return _combined_model_fn(features, labels, mode, head, linear, linear_optimizer,
+                                      dnn, dnn_optimizer, list(dnn_hidden_units or ()),
+                                      activation, dnn_dropout, batch_norm,
+                                      linear_sparse_combiner)
+        super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
+
+
+class DNNLinearCombinedRegressor(Estimator):
+    """A wide-and-deep regressor: linear logits plus DNN logits, squared-error loss.
+
+    Args:
+      model_dir: The model directory.
+      linear_feature_columns: The linear part's columns.
+      linear_optimizer: Default 'Ftrl'.
+      dnn_feature_columns: The DNN part's dense columns.
+      dnn_optimizer: Default 'Adagrad'.
+      dnn_hidden_units: Units of each hidden layer.
+      dnn_activation_fn: The hidden layers' activation (default relu).
+      dnn_dropout: The hidden layers' dropout rate in training.
+      label_dimension: The number of regression targets per example.
+      weight_column: The name (or numeric column) of a feature holding example weights.
+      input_layer_partitioner: Not supported (must be None).
+      config: A `RunConfig`.
+      warm_start_from: Not supported (must be None).
+      loss_reduction: How the batch's losses are reduced (default: summed, as in TF1).
+      batch_norm: Whether to batch-normalize after each hidden layer.
+      linear_sparse_combiner: 'sum' (default), 'mean' or 'sqrtn'.
+
+    Raises:
+      ValueError: no columns at all, or DNN columns without hidden units.
+    """
+
+    _reduction = SUM
+
+    def __init__(self, model_dir=None, linear_feature_columns=None, linear_optimizer="Ftrl",
+                 dnn_feature_columns=None, dnn_optimizer="Adagrad", dnn_hidden_units=None,
+                 dnn_activation_fn=None, dnn_dropout=None, label_dimension=1,
+                 weight_column=None, input_layer_partitioner=None, config=None,
+                 warm_start_from=None, loss_reduction=None, batch_norm=False,
+                 linear_sparse_combiner="sum"):
+        _unsupported("input_layer_partitioner", input_layer_partitioner)
+        linear, dnn = _check_combined(linear_feature_columns, dnn_feature_columns,
+                                      dnn_hidden_units)
+        head = _regression_head(label_dimension, weight_column,
+                                loss_reduction or self._reduction)
+        activation = dnn_activation_fn or _tf1.nn.relu
+
+        def model_fn(features, labels, mode, config):
+            return _combined_model_fn(features, labels, mode, head, linear, linear_optimizer,
+                                      dnn, dnn_optimizer, list(dnn_hidden_units or ()),
+                                      activation, dnn_dropout, batch_norm,
+                                      linear_sparse_combiner)
+        super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
+
+
 def _v2(cls):
     """The TF2 `tf.estimator` class: the same model, its loss averaged over the batch."""
     return type(cls.__name__, (cls,), {"_reduction": SUM_OVER_BATCH_SIZE, "__doc__": (
@@ -446,5 +597,7 @@ def _v2(cls):
 
 
 V1 = {"DNNClassifier": DNNClassifier, "DNNRegressor": DNNRegressor,
-      "LinearClassifier": LinearClassifier, "LinearRegressor": LinearRegressor}
+      "LinearClassifier": LinearClassifier, "LinearRegressor": LinearRegressor,
+      "DNNLinearCombinedClassifier": DNNLinearCombinedClassifier,
+      "DNNLinearCombinedRegressor": DNNLinearCombinedRegressor}
 V2 = {name: _v2(cls) for name, cls in V1.items()}

@@ -73,8 +73,8 @@ class RunConfig:
         if steps is not None and secs is not None:
             raise ValueError("Can not provide both save_checkpoints_secs and "
                              "save_checkpoints_steps.")
-        if steps is None and secs is None and save_checkpoints_secs is _USE_DEFAULT:
-            secs = 600
+        if save_checkpoints_steps is _USE_DEFAULT and save_checkpoints_secs is _USE_DEFAULT:
+            secs = 600  # neither given: every 10 minutes, as TensorFlow
         for name, value in (("save_summary_steps", save_summary_steps),
                             ("save_checkpoints_steps", steps), ("save_checkpoints_secs", secs),
                             ("keep_checkpoint_max", keep_checkpoint_max),

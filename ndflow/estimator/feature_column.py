@@ -158,6 +158,10 @@ class BucketizedColumn(_DenseColumn, _CategoricalColumn, collections.namedtuple(
         return (len(self.boundaries) + 1) * self.source_column._num_elements()
 
     @property
+    def variable_shape(self):
+        return tuple(self.source_column.shape) + (len(self.boundaries) + 1,)
+
+    @property
     def parse_example_spec(self):
         return self.source_column.parse_example_spec
 
@@ -365,6 +369,130 @@ def categorical_column_with_identity(key, num_buckets, default_value=None):
         raise ValueError(f"default_value {default_value} not in range [0, {num_buckets}), "
                          f"column_name {key}")
     return IdentityCategoricalColumn(key, int(num_buckets), default_value)
+
+
+class HashedCategoricalColumn(_CategoricalColumn, collections.namedtuple(
+        "HashedCategoricalColumn", ["key", "hash_bucket_size", "dtype"])):
+    """What `categorical_column_with_hash_bucket` returns."""
+
+    @property
+    def name(self):
+        return self.key
+
+    @property
+    def num_buckets(self):
+        return self.hash_bucket_size
+
+    @property
+    def parse_example_spec(self):
+        return {self.key: _tf1.io.VarLenFeature(self.dtype)}
+
+    def _transform(self, builder):
+        values = _as_2d(builder.raw(self.key))
+        if values.dtype != dtypes.string and not values.dtype.is_integer:
+            raise ValueError(f"dtype must be string or integer. dtype: {values.dtype}, "
+                             f"column_name: {self.key}")
+        missing = _tf1.equal(values, b"" if values.dtype == dtypes.string else -1)
+        strings = values if values.dtype == dtypes.string else _tf1.strings.as_string(values)
+        ids = _tf1.strings.to_hash_bucket_fast(strings, self.hash_bucket_size)
+        return _tf1.where(missing, -_tf1.ones_like(ids), ids)
+
+    def _ids(self, builder):
+        return builder.get(self)
+
+
+def categorical_column_with_hash_bucket(key, hash_bucket_size, dtype=dtypes.string):
+    """A categorical column whose ids are the feature's values hashed (TensorFlow's
+    Fingerprint64, integers via their decimal strings) into `hash_bucket_size` buckets.
+
+    Args:
+      key: The feature's name.
+      hash_bucket_size: The number of buckets (> 1).
+      dtype: The feature's dtype (string or an integer type).
+
+    Returns:
+      A `HashedCategoricalColumn`.
+
+    Raises:
+      ValueError: a bucket count < 2 or a dtype that is neither string nor integer.
+    """
+    _check_key(key)
+    if hash_bucket_size is None or hash_bucket_size < 1:
+        raise ValueError(f"hash_bucket_size must be set. key: {key}")
+    dtype = dtypes.as_dtype(dtype)
+    if dtype != dtypes.string and not dtype.is_integer:
+        raise ValueError(f"dtype must be string or integer. dtype: {dtype}, column_name: {key}")
+    return HashedCategoricalColumn(key, int(hash_bucket_size), dtype)
+
+
+class CrossedColumn(_CategoricalColumn, collections.namedtuple(
+        "CrossedColumn", ["keys", "hash_bucket_size", "hash_key"])):
+    """What `crossed_column` returns: the hashed combination of several features."""
+
+    @property
+    def name(self):
+        return "_X_".join(sorted(k if isinstance(k, str) else k.name for k in self.keys))
+
+    @property
+    def num_buckets(self):
+        return self.hash_bucket_size
+
+    @property
+    def parse_example_spec(self):
+        spec = {}
+        for k in self.keys:
+            if isinstance(k, str):
+                spec[k] = _tf1.io.VarLenFeature(dtypes.string)
+            else:
+                spec.update(k.parse_example_spec)
+        return spec
+
+    def _transform(self, builder):
+        from ..ops.lookup_ops import cross_hashed_dense
+        parts = []
+        for k in self.keys:
+            t = _as_2d(builder.raw(k)) if isinstance(k, str) else k._ids(builder)
+            if t.shape.rank == 2 and t.shape.as_list()[1] not in (1, None):
+                raise ValueError(f"crossed_column {self.name}: each crossed feature must hold "
+                                 f"one value per example; {k} has shape {t.shape}.")
+            parts.append(t if t.dtype == dtypes.string else _tf1.cast(t, dtypes.int64))
+        return cross_hashed_dense(parts, self.hash_bucket_size)
+
+    def _ids(self, builder):
+        return builder.get(self)
+
+
+def crossed_column(keys, hash_bucket_size, hash_key=None):
+    """The cross of several features (feature names or categorical columns), hashed into
+    `hash_bucket_size` buckets as TensorFlow's sparse_cross_hashed does (one value per
+    example and feature).
+
+    Args:
+      keys: Feature names (strings) and categorical columns (not hashed ones), at least two.
+      hash_bucket_size: The number of buckets.
+      hash_key: Must be None (TensorFlow's default key).
+
+    Returns:
+      A `CrossedColumn`.
+
+    Raises:
+      ValueError: fewer than two keys, a bad bucket count, a hashed column or a hash_key.
+    """
+    if not hash_bucket_size or hash_bucket_size < 1:
+        raise ValueError(f"hash_bucket_size must be > 1. hash_bucket_size: {hash_bucket_size}")
+    if not keys or len(keys) < 2:
+        raise ValueError(f"keys must be a list with length > 1. Given: {keys}")
+    for k in keys:
+        if not isinstance(k, (str, _CategoricalColumn)):
+            raise ValueError(f"Unsupported key type. All keys must be either string, or "
+                             f"categorical column except HashedCategoricalColumn. Given: {k}")
+        if isinstance(k, HashedCategoricalColumn):
+            raise ValueError(f"categorical_column_with_hash_bucket is not supported for "
+                             f"crossing. Hashing before crossing will increase probability of "
+                             f"collision. Instead, use the feature name as a string. Given: {k}")
+    if hash_key is not None:
+        raise ValueError("crossed_column: only TensorFlow's default hash_key is supported.")
+    return CrossedColumn(tuple(keys), int(hash_bucket_size), None)
 
 
 def _valid_one_hot(ids, num_buckets):
@@ -645,6 +773,8 @@ NAMES = {
     "numeric_column": numeric_column, "bucketized_column": bucketized_column,
     "categorical_column_with_vocabulary_list": categorical_column_with_vocabulary_list,
     "categorical_column_with_identity": categorical_column_with_identity,
+    "categorical_column_with_hash_bucket": categorical_column_with_hash_bucket,
+    "crossed_column": crossed_column,
     "indicator_column": indicator_column, "embedding_column": embedding_column,
     "make_parse_example_spec": make_parse_example_spec,
 }
