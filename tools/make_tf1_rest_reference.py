@@ -6,12 +6,15 @@ Run with the reference interpreter:  /work/tfref/bin/python tools/make_tf1_rest_
 """
 import json
 import os
+import sys
 
-import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "compat"))
+from feature_column_cases import FEATURES, columns, linear_weights  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "compat", "fixtures",
                    "tf1_rest_reference.json")
@@ -45,40 +48,21 @@ def schedules():
     return {"steps": STEPS, "cases": cases}
 
 
-FEATURES = {"price": [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]],
-            "age": [20.0, 45.0, 30.0],
-            "color": [["red"], ["blue"], ["green"]],
-            "size": ["L", "XS", "M"],
-            "words": [["a", "c"], ["b", ""], ["z", ""]]}
-
-
 def feature_columns():
     v1 = tf.compat.v1
-    fc = v1.feature_column
-    color = fc.categorical_column_with_vocabulary_list("color", ["green", "red"])
-    size = fc.categorical_column_with_vocabulary_list("size", ["S", "M", "L"], num_oov_buckets=2)
-    words = fc.categorical_column_with_vocabulary_list("words", ["a", "b", "c"])
-    table = np.arange(6, dtype=np.float32).reshape(3, 2)
-    columns = [fc.numeric_column("price", shape=(2,)),
-               fc.bucketized_column(fc.numeric_column("age"), [18.0, 30.0, 40.0]),
-               fc.indicator_column(color), fc.indicator_column(size),
-               fc.embedding_column(words, 2, initializer=v1.constant_initializer(table)),
-               fc.embedding_column(size, 2, combiner="sqrtn",
-                                   initializer=v1.constant_initializer(
-                                       np.arange(10, dtype=np.float32).reshape(5, 2)))]
+    dense, linear = columns(v1.feature_column, v1.constant_initializer)
     with tf.Graph().as_default():
         feats = {k: tf.constant(v) for k, v in FEATURES.items()}
-        net = fc.input_layer(feats, columns)
-        linear = fc.linear_model(feats, [columns[0], color, words], units=2)
+        net = v1.feature_column.input_layer(feats, dense)
+        lin = v1.feature_column.linear_model(feats, linear, units=2)
         names = sorted(v.name for v in v1.global_variables())
         with v1.Session() as sess:
             sess.run(v1.global_variables_initializer())
             sess.run(v1.tables_initializer())
-            for v in v1.global_variables():  # deterministic linear weights
+            for v in v1.global_variables():
                 if v.name.startswith("linear_model"):
-                    n = int(np.prod(v.shape))
-                    sess.run(v.assign(np.arange(n, dtype=np.float32).reshape(v.shape) * 0.5))
-            out, lin = sess.run([net, linear])
+                    sess.run(v.assign(linear_weights(v.name, v.shape.as_list())))
+            out, lin = sess.run([net, lin])
     return {"features": FEATURES, "input_layer": out.tolist(), "linear_model": lin.tolist(),
             "variable_names": names}
 

@@ -17,8 +17,8 @@ import types as _types
 from . import feature_column, inputs  # noqa: F401
 from .canned import V1 as _V1, V2 as _V2
 from .estimator import Estimator, EstimatorSpec, ModeKeys, RunConfig  # noqa: F401
-from .hooks import (CheckpointSaverListener, LoggingTensorHook, NanLossDuringTrainingError,  # noqa: F401
-                    Scaffold, SessionRunHook, StopAtStepHook)
+from .hooks import (CheckpointSaverListener, LoggingTensorHook,  # noqa: F401
+                    NanLossDuringTrainingError, SessionRunHook, StopAtStepHook)
 from .training import EvalSpec, TrainSpec, train_and_evaluate  # noqa: F401
 
 globals().update(_V2)

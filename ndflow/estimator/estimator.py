@@ -14,11 +14,9 @@ import time
 import numpy as np
 
 from ..compat import v1 as _tf1
-from ..framework import dtypes
 from ..framework.context import building_graph
 from ..framework.errors import OutOfRangeError
 from ..framework.graph import Graph
-from ..util import nest
 from . import hooks as _hooks
 
 _log = logging.getLogger("ndflow.estimator")
@@ -482,12 +480,13 @@ class Estimator:
             return at, time.time()
 
         saved_step, saved_time = save(step)
-        runs, loss_value, warned = 0, None, False
+        runs, loss_value, warned, summarized = 0, None, False, None
         while not stop["stop"] and (last_step is None or step < last_step):
             if steps is not None and runs >= steps:  # a train_op that leaves the step alone
                 break
             summary_due = writer is not None and cfg.save_summary_steps and \
-                summary_op is not None and step % cfg.save_summary_steps == 0
+                summary_op is not None and (summarized is None or
+                                            step - summarized >= cfg.save_summary_steps)
             fetches = {"train": spec.train_op, "loss": spec.loss}
             if summary_due:
                 fetches["summary"] = summary_op
@@ -512,8 +511,9 @@ class Estimator:
                 _log.warning("It seems that global step (tf.train.get_global_step) has not "
                              "been increased. Current value (could be stable): %d", step)
                 warned = True
-            if summary_due:
+            if summary_due:  # the first run, then every save_summary_steps (TF's timer)
                 writer.add_summary(values["summary"], step)
+                summarized = step
             step = new_step
             if cfg.log_step_count_steps and runs % cfg.log_step_count_steps == 0:
                 _log.info("loss = %s, step = %d", loss_value, step)

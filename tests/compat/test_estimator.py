@@ -110,11 +110,12 @@ def test_input_fns_dataset_tensors_params_and_end_of_data(tmp_path):
     def model_fn(features, labels, mode, params, config):
         seen["config"] = config
         w = tf.get_variable("w", [], initializer=tf.zeros_initializer())
+        if mode == tf.estimator.ModeKeys.PREDICT:
+            return tf.estimator.EstimatorSpec(mode, predictions=features * w)
         loss = tf.reduce_mean(tf.square(features * w - labels))
         train_op = tf.train.GradientDescentOptimizer(0.1).minimize(
             loss, global_step=tf.train.get_global_step())
-        return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op,
-                                          predictions=features * w)
+        return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)
 
     def dataset_input_fn(params):
         x = np.arange(1, 9, dtype=np.float32)
@@ -279,7 +280,7 @@ def test_input_layer_columns_in_name_order():
         cols_to_out = {}
         net = tf.feature_column.input_layer(features, columns,
                                             cols_to_output_tensors=cols_to_out)
-        assert net.shape.as_list() == [None, 2 + 4 + 2 + 5 + 4] or net.shape[1] == 17
+        assert net.shape.as_list()[1] == 4 + 2 + 4 + 2 + 5
         out = _run(net)
         hashed = _run(tf.strings.to_hash_bucket_fast(["XS"], 2))[0]
     # sorted by name: age_bucketized, color_indicator, id_indicator, price, size_indicator
@@ -436,7 +437,7 @@ def test_dnn_regressor_with_embedding_and_weights_and_train_and_evaluate(tmp_pat
         tf.estimator.inputs.numpy_input_fn(x, price, batch_size=40, num_epochs=None,
                                            shuffle=True), max_steps=300)
     eval_spec = tf.estimator.EvalSpec(
-        tf.estimator.inputs.numpy_input_fn(x, price, shuffle=False), steps=None,
+        tf.estimator.inputs.numpy_input_fn(x, price, batch_size=n, shuffle=False), steps=None,
         throttle_secs=0)
     metrics, exports = tf.estimator.train_and_evaluate(est, train_spec, eval_spec)
     assert exports == [] and metrics["global_step"] == 300
@@ -462,3 +463,61 @@ def test_canned_argument_errors(tmp_path):
     with pytest.raises(ValueError, match="Unsupported optimizer name: Nope"):
         est.train(tf.estimator.inputs.numpy_input_fn({"x": np.ones(4, np.float32)},
                                                      np.zeros(4, np.int64), shuffle=False))
+
+
+def test_feature_columns_match_tensorflow():
+    """input_layer and linear_model on numeric, bucketized, vocabulary (with OOV buckets),
+    hash-bucket, identity, crossed and embedding columns: the same numbers as TF 2.21's
+    tf.compat.v1.feature_column (tools/make_tf1_rest_reference.py), hashes included."""
+    import json
+
+    from . import feature_column_cases as cases
+    with open(os.path.join(os.path.dirname(__file__), "fixtures",
+                           "tf1_rest_reference.json")) as f:
+        ref = json.load(f)["feature_columns"]
+    assert ref["features"] == cases.FEATURES
+    dense, linear = cases.columns(tf.feature_column, tf.constant_initializer)
+    with tf.Graph().as_default():
+        feats = {k: tf.constant(np.array(v)) for k, v in ref["features"].items()}
+        net = tf.feature_column.input_layer(feats, dense)
+        lin = tf.feature_column.linear_model(feats, linear, units=2)
+        assert sorted(v.name for v in tf.global_variables()) == ref["variable_names"]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for v in tf.global_variables():
+                if v.name.startswith("linear_model"):
+                    sess.run(v.assign(cases.linear_weights(v.name, v.shape.as_list())))
+            out, lin_out = sess.run([net, lin])
+    np.testing.assert_allclose(out, ref["input_layer"], rtol=1e-6)
+    np.testing.assert_allclose(lin_out, ref["linear_model"], rtol=1e-6)
+
+
+def test_wide_and_deep_census_style(tmp_path):
+    fc = tf.feature_column
+    rng = np.random.RandomState(0)
+    n = 200
+    edu = np.array(["Bachelors", "HS-grad", "Masters", "Doctorate"])[rng.randint(0, 4, n)]
+    occ = np.array(["Tech", "Sales", "Craft"])[rng.randint(0, 3, n)]
+    age = rng.randint(18, 70, n).astype(np.float32)
+    y = ((age > 40) & (edu != "HS-grad")).astype(np.int64)
+    age_b = fc.bucketized_column(fc.numeric_column("age"), [25, 30, 35, 40, 45, 50, 55, 60, 65])
+    edu_c = fc.categorical_column_with_vocabulary_list(
+        "education", ["Bachelors", "HS-grad", "Masters", "Doctorate"])
+    occ_c = fc.categorical_column_with_hash_bucket("occupation", 100)
+    wide = [edu_c, occ_c, age_b, fc.crossed_column(["education", "occupation"], 1000),
+            fc.crossed_column([age_b, "education", "occupation"], 1000)]
+    deep = [fc.numeric_column("age"), fc.indicator_column(edu_c), fc.embedding_column(occ_c, 8)]
+    model = tf.estimator.DNNLinearCombinedClassifier(
+        model_dir=str(tmp_path), linear_feature_columns=wide, dnn_feature_columns=deep,
+        dnn_hidden_units=[20, 10], config=tf.estimator.RunConfig(tf_random_seed=1))
+    feats = {"age": age, "education": edu, "occupation": occ}
+    model.train(tf.estimator.inputs.numpy_input_fn(feats, y, batch_size=40, num_epochs=None,
+                                                   shuffle=True), steps=80)
+    result = model.evaluate(tf.estimator.inputs.numpy_input_fn(feats, y, shuffle=False))
+    assert result["accuracy"] > 0.9 and result["global_step"] == 80
+    names = model.get_variable_names()
+    assert "linear/linear_model/age_bucketized_X_education_X_occupation/weights" in names
+    assert "linear/linear_model/education/weights/Ftrl" in names
+    assert "dnn/logits/kernel/Adagrad" in names
+    with pytest.raises(ValueError, match="Either linear_feature_columns or dnn_feature_columns"):
+        tf.estimator.DNNLinearCombinedClassifier(model_dir=str(tmp_path))
