@@ -327,15 +327,48 @@ image = _namespace("image", _image_v1.names())
 
 
 class logging:
-    """TF1: `tf.compat.v1.logging` levels (DEBUG, INFO, WARN, ERROR, FATAL) and `set_verbosity`.
+    """TF1: `tf.compat.v1.logging` levels (DEBUG, INFO, WARN, ERROR, FATAL), `set_verbosity`
+    and `info`/`warning`/`error`/`debug`, on Python's "ndflow" logger.
 
-    `set_verbosity` is accepted and changes nothing.
+    `set_verbosity(tf.logging.INFO)` makes ndflow's INFO messages (e.g. an Estimator's
+    "loss = ..., step = ...") print to stderr, as TF1's did.
     """
     DEBUG, INFO, WARN, ERROR, FATAL = 10, 20, 30, 40, 50
+    WARNING = WARN
 
     @staticmethod
     def set_verbosity(level):
-        pass
+        logger = _logging_module().getLogger("ndflow")
+        logger.setLevel(level)
+        if not logger.handlers:
+            logger.addHandler(_logging_module().StreamHandler())
+
+    @staticmethod
+    def get_verbosity():
+        return _logging_module().getLogger("ndflow").getEffectiveLevel()
+
+    @staticmethod
+    def debug(msg, *args):
+        _logging_module().getLogger("ndflow").debug(msg, *args)
+
+    @staticmethod
+    def info(msg, *args):
+        _logging_module().getLogger("ndflow").info(msg, *args)
+
+    @staticmethod
+    def warning(msg, *args):
+        _logging_module().getLogger("ndflow").warning(msg, *args)
+
+    warn = warning
+
+    @staticmethod
+    def error(msg, *args):
+        _logging_module().getLogger("ndflow").error(msg, *args)
+
+
+def _logging_module():
+    import logging as _logging  # the class above shadows the module's name here
+    return _logging
 
 
 @contextlib.contextmanager
