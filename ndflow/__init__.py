@@ -24,6 +24,8 @@ Namespaces:
     compat.v1     the TensorFlow 1 API: graphs, Session, placeholders, tf.layers
     keras         Keras 3: layers, models, losses, metrics, optimizers, callbacks
     summary       TensorBoard event files
+    estimator     TF1's Estimator, canned estimators and input functions
+    feature_column  how raw features become model inputs (numeric, categorical, embedding)
     config        devices and execution settings
     debugging     assertions and numeric checks
     errors        the error classes (InvalidArgumentError...)

@@ -450,7 +450,12 @@ class Estimator:
                 hook.begin()
             for listener in listeners:
                 listener.begin()
-        sess = self._session(g, spec.scaffold, self.latest_checkpoint())
+        latest = self.latest_checkpoint()
+        sess = self._session(g, spec.scaffold, latest)
+        if latest is not None:  # as TF1's SessionManager: older checkpoints are pruned in turn
+            state = _tf1.train.get_checkpoint_state(self._model_dir)
+            if state is not None:
+                saver.recover_last_checkpoints(list(state.all_model_checkpoint_paths))
         try:
             self._train_loop(sess, g, spec, global_step, summary_op, saver, hooks, listeners,
                              steps, max_steps)

@@ -233,6 +233,9 @@ def test_save_checkpoints_steps_and_keep_max(tmp_path):
     acc = EventAccumulator(str(tmp_path / "eval"))
     acc.Reload()
     assert [e.step for e in acc.Scalars("loss")] == [8]
+    # a second train() prunes the first one's checkpoints too (keep_checkpoint_max=2)
+    est.train(lambda: (tf.constant([0.0]), tf.constant([0.0])), steps=4)
+    assert _steps_of_checkpoints(str(tmp_path)) == [11, 12]
 
 
 def test_logging_tensor_hook_and_stop_at_step_hook(tmp_path, caplog):
@@ -396,7 +399,7 @@ def test_binary_classifier_metrics_and_label_vocabulary(tmp_path):
     for p, xi in zip(preds, x[:4]):
         assert p["classes"][0] == (b"yes" if p["logistic"][0] > 0.5 else b"no")
         np.testing.assert_allclose(p["probabilities"], [1 - p["logistic"][0],
-                                                        p["logistic"][0]], rtol=1e-5)
+                                                        p["logistic"][0]], atol=1e-6)
 
 
 def test_linear_regressor_one_sgd_step_is_tf1s_summed_loss(tmp_path):
