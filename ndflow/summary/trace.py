@@ -1,8 +1,8 @@
-"""tf.summary.trace_on / trace_export / trace_off: the graphs of the tf.functions that run
+"""tf.summary.trace_on / trace_export / trace_off: the graphs of the tf.functions traced
 while tracing is on, written for TensorBoard's Graphs tab.
 
     tf.summary.trace_on(graph=True)
-    z = my_function(x, y)                       # its traced graph is recorded
+    z = my_function(x, y)                       # traced now: its graph is recorded
     with writer.as_default():
         tf.summary.trace_export(name="my_func_trace", step=0)
 
@@ -12,9 +12,13 @@ GraphDef (plugin "graph_run_metadata_graph"; "graph_run_metadata" when the trace
 started with `profiler=True`). ndflow has no profiler: with `profiler=True` the graphs are
 still written, and no profile is (a warning on the "ndflow.summary" logger says so).
 
-Recording: the engine has no trace hook, so between trace_on and trace_off every execution
-of a traced graph (`ConcreteFunction._call_flat`, the one path all tf.function calls take)
-passes through a recorder installed here; trace_off puts the original back.
+As in TensorFlow, a graph is recorded when it is traced: a function traced before
+trace_on (and called again during the trace) is not in the export, and one called twice is
+in it once.
+
+Recording: the engine has no trace hook, so between trace_on and trace_off each trace
+(`Function._trace`, which every tf.function trace goes through) passes through a recorder
+installed here; trace_off puts the original back.
 """
 import logging
 import threading
@@ -25,22 +29,22 @@ _trace = {"on": False, "profiler": False, "graphs": [], "original": None}
 
 
 def _install():
-    from ..framework.function import ConcreteFunction
-    original = ConcreteFunction._call_flat
+    from ..framework.function import Function
+    original = Function._trace
 
-    def recording_call_flat(self, arrays):
-        graphs = _trace["graphs"]
-        if _trace["on"] and not any(g is self.graph for g in graphs):
-            graphs.append(self.graph)
-        return original(self, arrays)
+    def recording_trace(self, args, kwargs):
+        concrete = original(self, args, kwargs)
+        if _trace["on"]:
+            _trace["graphs"].append(concrete.graph)
+        return concrete
     _trace["original"] = original
-    ConcreteFunction._call_flat = recording_call_flat
+    Function._trace = recording_trace
 
 
 def _uninstall():
     if _trace["original"] is not None:
-        from ..framework.function import ConcreteFunction
-        ConcreteFunction._call_flat = _trace["original"]
+        from ..framework.function import Function
+        Function._trace = _trace["original"]
         _trace["original"] = None
 
 
@@ -50,7 +54,7 @@ def _eager_here():
 
 
 def trace_on(graph=True, profiler=False, profiler_outdir=None):
-    """Starts recording the graphs of the tf.functions that run from now on.
+    """Starts recording the graphs of the tf.functions traced from now on.
 
     Must be called eagerly (outside tf.function); a second call while on only warns.
 
@@ -107,24 +111,25 @@ def trace_export(name, step=None, profiler_outdir=None):
       profiler_outdir: Accepted for compatibility (no profile is written).
 
     Returns:
-      True if a summary was written, False when there is no default writer.
+      None, as TensorFlow (nothing is written when there is no default writer).
 
     Raises:
-      ValueError: the trace was not started, or no step is given or set.
+      ValueError: the trace was not started, or no step is given or set (the trace then
+        stays on).
     """
     from . import _resolve_step, _step_value, default_writer, should_record_summaries
     if not _eager_here():
         _log.warning("Cannot export trace inside a tf.function.")
-        return False
+        return None
     with _lock:
         if not _trace["on"]:
             raise ValueError("Must enable trace before export through tf.summary.trace_on.")
         graphs, profiler = list(_trace["graphs"]), _trace["profiler"]
     if default_writer() is None or not should_record_summaries():
         trace_off()
-        return False
+        return None
     step = _step_value(_resolve_step(step, name))  # a ValueError leaves the trace on
     plugin = "graph_run_metadata" if profiler else "graph_run_metadata_graph"
     default_writer().write_summary(_run_metadata_summary(name, graphs, plugin), step)
     trace_off()
-    return True
+    return None
