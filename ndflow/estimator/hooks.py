@@ -103,9 +103,16 @@ class CheckpointSaverListener:
 
 
 def _resolve(graph, fetch):
-    if isinstance(fetch, str):
+    """A tensor from a tensor, a tensor name ("x:0") or an op name ("x": its only output)."""
+    if not isinstance(fetch, str):
+        return fetch
+    if ":" in fetch:
         return graph.as_graph_element(fetch)
-    return fetch
+    op = graph.get_operation_by_name(fetch)
+    if len(op.outputs) != 1:
+        raise ValueError(f"Name {fetch} is ambiguous, as this `Operation` has "
+                         f"{len(op.outputs)} outputs; name the tensor ('{fetch}:0').")
+    return op.outputs[0]
 
 
 class LoggingTensorHook(SessionRunHook):
