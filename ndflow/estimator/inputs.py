@@ -4,15 +4,28 @@ import numbers
 
 import numpy as np
 
+from ..framework import dtypes
+
 _TARGET_KEY = "__target_key__"
+
+
+def _array(value):
+    """A NumPy array; text becomes an object array of bytes (ndflow's string tensors)."""
+    arr = np.asarray(value)
+    if arr.dtype.kind == "U":
+        return np.array([v.encode("utf-8") for v in arr.ravel()], dtype=object).reshape(
+            arr.shape)
+    if arr.dtype.kind == "S":
+        return arr.astype(object)
+    return arr
 
 
 def _ordered(x, name):
     if isinstance(x, dict):
         if not x:
             raise ValueError(f"{name} cannot be an empty dict.")
-        return collections.OrderedDict(sorted((k, np.asarray(v)) for k, v in x.items()))
-    return collections.OrderedDict([("__direct_np_input__", np.asarray(x))])
+        return collections.OrderedDict(sorted((k, _array(v)) for k, v in x.items()))
+    return collections.OrderedDict([("__direct_np_input__", _array(x))])
 
 
 def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None, queue_capacity=1000,
@@ -30,7 +43,7 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None, queue_
       batch_size: The rows per batch.
       num_epochs: Passes over the data (None: forever).
       shuffle: Whether to shuffle (must be given as a bool, as in TensorFlow); each pass is a
-        new permutation.
+        new permutation, drawn from the graph-level seed when one is set.
       queue_capacity: Accepted for TF1 compatibility (the shuffle covers the whole data).
       num_threads: Accepted for TF1 compatibility.
 
@@ -67,21 +80,42 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None, queue_
             data.update(ys)
         else:
             target_keys = _TARGET_KEY
-            data[_TARGET_KEY] = np.asarray(y)
+            data[_TARGET_KEY] = _array(y)
         lengths = {k: (v.shape[0] if v.ndim else None) for k, v in data.items()}
         if None in lengths.values() or len(set(lengths.values())) != 1:
             raise ValueError(f"Length of tensors in x and y is mismatched. All elements in x "
                              f"and y must have the same length.\nShapes: "
                              f"{ {k: v.shape for k, v in data.items()} }")
         from ..data.dataset import Dataset
-        from ..framework.graph import get_default_graph
-        ds = Dataset.from_tensor_slices(dict(data))
-        if shuffle:
-            seed = get_default_graph().seed
-            ds = ds.shuffle(next(iter(lengths.values())), seed=seed,
-                            reshuffle_each_iteration=True)
-        ds = ds.repeat(num_epochs).batch(batch_size, drop_remainder=num_epochs is None)
         from ..data.iterator import make_one_shot_iterator
+        from ..framework.graph import get_default_graph
+        from ..framework.tensor import TensorSpec
+        n = next(iter(lengths.values()))
+        seed = get_default_graph().seed
+        full = num_epochs is None
+
+        def batches():  # one gather per array and batch (no per-row pipeline)
+            if n == 0:
+                return
+            rng = np.random.default_rng(None if seed is None else [int(seed), 0x6E70])
+            epochs = 0
+            pending = np.zeros(0, np.int64)
+            while num_epochs is None or epochs < num_epochs or len(pending):
+                while len(pending) < batch_size and (num_epochs is None or
+                                                     epochs < num_epochs):
+                    order = rng.permutation(n) if shuffle else np.arange(n)
+                    pending = np.concatenate([pending, order])
+                    epochs += 1
+                take, pending = pending[:batch_size], pending[batch_size:]
+                if full and len(take) < batch_size:
+                    return
+                yield {k: v[take] for k, v in data.items()}
+
+        signature = {k: TensorSpec([batch_size if full else None] + list(v.shape[1:]),
+                                   dtypes.string if v.dtype.kind == "O" else
+                                   dtypes.as_dtype(v.dtype))
+                     for k, v in data.items()}
+        ds = Dataset.from_generator(batches, output_signature=signature)
         batch = make_one_shot_iterator(ds).get_next()
         if isinstance(x, dict):
             features = {k: batch[k] for k in feature_keys}
