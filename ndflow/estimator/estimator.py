@@ -222,6 +222,14 @@ def _fn_args(fn):
     return names
 
 
+def _check_hooks(hooks):
+    hooks = list(hooks or ())
+    for h in hooks:
+        if not isinstance(h, _hooks.SessionRunHook):
+            raise TypeError(f"All hooks must be SessionRunHook instances, given: {h}")
+    return hooks
+
+
 def _check_steps(name, value):
     if value is not None and value <= 0:
         raise ValueError(f"Must specify {name} > 0, given: {value}")
@@ -435,7 +443,7 @@ class Estimator:
         if max_steps is not None and max_steps <= self._checkpoint_step():
             _log.info("Skipping training since max_steps has already saved.")
             return self
-        hooks = list(hooks or ())
+        hooks = _check_hooks(hooks)
         listeners = list(saving_listeners or ())
         g = self._new_graph()
         with g.as_default(), building_graph(g):
@@ -565,7 +573,7 @@ class Estimator:
           ValueError: steps <= 0, or a metric named "loss".
         """
         _check_steps("steps", steps)
-        hooks = list(hooks or ())
+        hooks = _check_hooks(hooks)
         g = self._new_graph()
         with g.as_default(), building_graph(g):
             global_step = _tf1.train.get_or_create_global_step()
@@ -650,7 +658,7 @@ class Estimator:
           ValueError: an unknown key in `predict_keys`, or prediction tensors whose batch
             sizes differ when yielding single examples.
         """
-        hooks = list(hooks or ())
+        hooks = _check_hooks(hooks)
         g = self._new_graph()
         with g.as_default(), building_graph(g):
             _tf1.train.get_or_create_global_step()

@@ -319,6 +319,32 @@ def test_logging_tensor_hook_and_stop_at_step_hook(tmp_path, caplog):
         tf.train.LoggingTensorHook({"a": "b"})
 
 
+    class StopAfterThree(tf.train.SessionRunHook):
+        def begin(self):
+            self.calls, self.seen = ["begin"], []
+            self.step = tf.train.get_global_step()
+
+        def after_create_session(self, session, coord):
+            self.calls.append("after_create_session")
+
+        def before_run(self, run_context):
+            return tf.train.SessionRunArgs(self.step)
+
+        def after_run(self, run_context, run_values):
+            self.seen.append(int(run_values.results))
+            if len(self.seen) == 3:
+                run_context.request_stop()
+
+        def end(self, session):
+            self.calls.append("end")
+    custom = StopAfterThree()
+    est.train(lambda: (tf.constant([0.0]), tf.constant([0.0])), steps=10, hooks=[custom])
+    assert custom.calls == ["begin", "after_create_session", "end"]
+    assert len(custom.seen) == 3 and est.get_variable_value("global_step") == 7
+    with pytest.raises(TypeError, match="All hooks must be SessionRunHook instances"):
+        est.train(lambda: (tf.constant([0.0]), tf.constant([0.0])), steps=1, hooks=[print])
+
+
 # --- feature columns -----------------------------------------------------------------------
 
 def _run(tensors, feed=None):
