@@ -35,7 +35,10 @@ def _optimizer(opt, learning_rate):
     if callable(opt) and not isinstance(opt, Optimizer):
         opt = opt()
     if not isinstance(opt, Optimizer):
-        raise ValueError(f"The given object is not an Optimizer instance. Given: {opt}")
+        hint = (" Keras optimizers do not run in an Estimator's TF1 graph here: pass a name "
+                "('Adam', 'Adagrad', ...) or a tf.compat.v1.train optimizer."
+                if type(opt).__module__.startswith("ndflow.keras") else "")
+        raise ValueError(f"The given object is not an Optimizer instance. Given: {opt}.{hint}")
     return opt
 
 
