@@ -5,9 +5,11 @@ restores the newest checkpoint of `model_dir` (if any): training continues from 
 step and saves `model_dir/model.ckpt-<step>` with the TF1 Saver (at the start, every
 `save_checkpoints_steps` steps or `save_checkpoints_secs` seconds, and at the end).
 """
+import contextlib
 import inspect
 import logging
 import os
+import sys
 import tempfile
 import time
 
@@ -303,6 +305,23 @@ class Estimator:
             g.seed = int(self._config.tf_random_seed)
         return g
 
+    @contextlib.contextmanager
+    def _building(self, g):
+        """Builds in `g`, with Keras layer names counted afresh for this graph (TF1 keeps
+        Keras' name counters per graph), so `keras.layers.Dense` in a model_fn is `dense` in
+        the train, eval and predict graphs alike."""
+        backend = sys.modules.get("ndflow.keras.backend")
+        saved = dict(backend._NAME_UIDS) if backend is not None else None
+        if backend is not None:
+            backend._NAME_UIDS.clear()
+        try:
+            with g.as_default(), building_graph(g):
+                yield g
+        finally:
+            if backend is not None:
+                backend._NAME_UIDS.clear()
+                backend._NAME_UIDS.update(saved)
+
     def _call_input_fn(self, input_fn, mode):
         args = _fn_args(input_fn)
         kwargs = {}
@@ -446,7 +465,7 @@ class Estimator:
         hooks = _check_hooks(hooks)
         listeners = list(saving_listeners or ())
         g = self._new_graph()
-        with g.as_default(), building_graph(g):
+        with self._building(g):
             global_step = _tf1.train.get_or_create_global_step()
             features, labels = self._call_input_fn(input_fn, ModeKeys.TRAIN)
             spec = self._call_model_fn(features, labels, ModeKeys.TRAIN)
@@ -575,7 +594,7 @@ class Estimator:
         _check_steps("steps", steps)
         hooks = _check_hooks(hooks)
         g = self._new_graph()
-        with g.as_default(), building_graph(g):
+        with self._building(g):
             global_step = _tf1.train.get_or_create_global_step()
             features, labels = self._call_input_fn(input_fn, ModeKeys.EVAL)
             spec = self._call_model_fn(features, labels, ModeKeys.EVAL)
@@ -660,7 +679,7 @@ class Estimator:
         """
         hooks = _check_hooks(hooks)
         g = self._new_graph()
-        with g.as_default(), building_graph(g):
+        with self._building(g):
             _tf1.train.get_or_create_global_step()
             features, _ = self._call_input_fn(input_fn, ModeKeys.PREDICT)
             spec = self._call_model_fn(features, None, ModeKeys.PREDICT)

@@ -640,3 +640,30 @@ def test_wide_and_deep_census_style(tmp_path):
     assert "dnn/logits/kernel/Adagrad" in names
     with pytest.raises(ValueError, match="Either linear_feature_columns or dnn_feature_columns"):
         tf.estimator.DNNLinearCombinedClassifier(model_dir=str(tmp_path))
+
+
+def test_model_fn_with_keras_layers_restores_across_graphs(tmp_path):
+    """A TF2-style model_fn building Keras layers: every graph names them afresh (as TF1
+    counts Keras names per graph), so eval and predict restore what train saved."""
+    def model_fn(features, labels, mode):
+        logits = ndflow.keras.layers.Dense(2)(features["x"])
+        if mode == tf.estimator.ModeKeys.PREDICT:
+            return tf.estimator.EstimatorSpec(mode, predictions=tf.argmax(logits, 1))
+        loss = tf.losses.sparse_softmax_cross_entropy(labels, logits)
+        op = tf.train.GradientDescentOptimizer(0.5).minimize(
+            loss, global_step=tf.train.get_global_step())
+        return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=op)
+    rng = np.random.RandomState(0)
+    x = rng.rand(64, 3).astype(np.float32)
+    y = (x[:, 0] > 0.5).astype(np.int64)
+    outside = ndflow.keras.layers.Dense(3).name
+    est = ndflow.estimator.Estimator(model_fn, model_dir=str(tmp_path))
+    est.train(tf.estimator.inputs.numpy_input_fn({"x": x}, y, batch_size=16, num_epochs=None,
+                                                 shuffle=True), steps=30)
+    assert est.get_variable_names() == ["dense/bias", "dense/kernel", "global_step"]
+    assert est.evaluate(tf.estimator.inputs.numpy_input_fn({"x": x}, y, shuffle=False))[
+        "global_step"] == 30
+    assert len(list(est.predict(tf.estimator.inputs.numpy_input_fn({"x": x[:5]},
+                                                                   shuffle=False)))) == 5
+    # the counters outside the Estimator's graphs are as they were
+    assert ndflow.keras.layers.Dense(3).name != outside
