@@ -895,6 +895,23 @@ def num_gpus():
     return sum(1 for _, kind in physical_devices() if kind == "GPU")
 
 
+def eager_getattr(name):
+    """tf.contrib.eager's names that load Keras or checkpoints on first use: `metrics`
+    (Mean, Accuracy, ... as Keras metrics: `m(values)` / `m(labels, predictions)`, then
+    `m.result()`), `Checkpoint`, `Saver` (tf.train.Checkpoint's save/restore)."""
+    if name == "metrics":
+        import types
+        from ..keras import metrics as km
+        return types.SimpleNamespace(Mean=km.Mean, Accuracy=km.Accuracy,
+                                     CategoricalAccuracy=km.CategoricalAccuracy,
+                                     SparseCategoricalAccuracy=km.SparseCategoricalAccuracy,
+                                     BinaryAccuracy=km.BinaryAccuracy)
+    if name in ("Checkpoint", "Saver"):
+        from ..train.checkpoint import Checkpoint
+        return Checkpoint
+    raise AttributeError(f"module 'tf.contrib.eager' has no attribute {name!r}")
+
+
 def eager_names():
     """The names of tf.contrib.eager (compat.v1 adds its enable_eager_execution and
     executing_eagerly)."""

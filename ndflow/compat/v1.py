@@ -295,9 +295,10 @@ from ndflow.compat import contrib as _contrib  # noqa: E402  (tf.contrib.layers,
 
 contrib = types.SimpleNamespace(layers=_namespace("contrib.layers", _contrib.LAYERS),
                                 framework=_namespace("contrib.framework", _contrib.FRAMEWORK))
-contrib.eager = types.SimpleNamespace(**_contrib.eager_names(),  # TF 1.x eager tutorials' tfe
-                                      enable_eager_execution=enable_eager_execution,
-                                      executing_eagerly=executing_eagerly)
+contrib.eager = types.ModuleType("ndflow.compat.v1.contrib.eager")  # TF 1.x tutorials' tfe
+contrib.eager.__dict__.update(_contrib.eager_names(), __getattr__=_contrib.eager_getattr,
+                              enable_eager_execution=enable_eager_execution,
+                              executing_eagerly=executing_eagerly)
 
 from ndflow.compat import rnn as _rnn  # noqa: E402  (tf.nn.rnn_cell, dynamic_rnn, contrib.rnn)
 

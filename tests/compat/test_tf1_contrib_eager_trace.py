@@ -222,3 +222,42 @@ def test_cosine_decay_restarts_and_warmup_match_tensorflow():
     assert S.CosineDecayRestarts(0.1, 4).name == "SGDRDecay"
     with pytest.raises(ndflow.errors.InvalidArgumentError, match="first_decay_steps"):
         S.CosineDecayRestarts(0.1, 0)
+
+
+def test_tf1_eager_custom_training_walkthrough(eager_v1):
+    """TF 1.x's eager "custom training: walkthrough" (iris): keras model, TF1 optimizer,
+    tf.losses, tfe.metrics.Mean / Accuracy; on iris-like clusters."""
+    tfe = tf.contrib.eager
+    rng = np.random.RandomState(0)
+    centers = np.array([[5.0, 3.4, 1.5, 0.2], [5.9, 2.8, 4.3, 1.3], [6.6, 3.0, 5.6, 2.0]])
+    labels = rng.randint(0, 3, 120).astype(np.int32)
+    features = (centers[labels] + rng.randn(120, 4) * 0.3).astype(np.float32)
+    train_dataset = tf.data.Dataset.from_tensor_slices((features, labels)).batch(32)
+    ndflow.random.set_seed(0)
+    model = keras.Sequential([keras.layers.Dense(10, activation="relu", input_shape=(4,)),
+                              keras.layers.Dense(10, activation="relu"),
+                              keras.layers.Dense(3)])
+
+    def loss(model, x, y):
+        y_ = model(x)
+        return tf.losses.sparse_softmax_cross_entropy(labels=y, logits=y_)
+
+    def grad(model, inputs, targets):
+        with tf.GradientTape() as tape:
+            loss_value = loss(model, inputs, targets)
+        return loss_value, tape.gradient(loss_value, model.trainable_variables)
+
+    optimizer = tf.train.GradientDescentOptimizer(learning_rate=0.05)
+    global_step = tf.Variable(0)
+    history = []
+    for epoch in range(40):
+        epoch_loss_avg = tfe.metrics.Mean()
+        epoch_accuracy = tfe.metrics.Accuracy()
+        for x, y in tfe.Iterator(train_dataset):
+            loss_value, grads = grad(model, x, y)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables), global_step)
+            epoch_loss_avg(loss_value)
+            epoch_accuracy(tf.argmax(model(x), axis=1, output_type=tf.int32), y)
+        history.append((float(epoch_loss_avg.result()), float(epoch_accuracy.result())))
+    assert int(global_step.numpy()) == 40 * 4
+    assert history[-1][0] < history[0][0] and history[-1][1] > 0.8
