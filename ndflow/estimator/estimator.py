@@ -16,6 +16,7 @@ import time
 import numpy as np
 
 from ..compat import v1 as _tf1
+from ..framework import context as _context
 from ..framework.context import building_graph
 from ..framework.errors import OutOfRangeError
 from ..framework.graph import Graph
@@ -309,11 +310,18 @@ class Estimator:
     def _building(self, g):
         """Builds in `g`, with Keras layer names counted afresh for this graph (TF1 keeps
         Keras' name counters per graph), so `keras.layers.Dense` in a model_fn is `dense` in
-        the train, eval and predict graphs alike."""
+        the train, eval and predict graphs alike; tf.data seeds come from tf_random_seed."""
         backend = sys.modules.get("ndflow.keras.backend")
         saved = dict(backend._NAME_UIDS) if backend is not None else None
         if backend is not None:
             backend._NAME_UIDS.clear()
+        # tf.data takes its seeds from the global seed: with tf_random_seed, the datasets an
+        # input_fn builds are seeded from it, counting afresh per graph (as TF1's graph seed)
+        seed, saved_seed = g.seed, _context.state.global_seed
+        key = ("tf.data op seeds", seed)
+        saved_count = _context.state.eager_generators.pop(key, None)
+        if seed is not None:
+            _context.state.global_seed = seed
         try:
             with g.as_default(), building_graph(g):
                 yield g
@@ -321,6 +329,10 @@ class Estimator:
             if backend is not None:
                 backend._NAME_UIDS.clear()
                 backend._NAME_UIDS.update(saved)
+            _context.state.global_seed = saved_seed
+            _context.state.eager_generators.pop(key, None)
+            if saved_count is not None:
+                _context.state.eager_generators[key] = saved_count
 
     def _call_input_fn(self, input_fn, mode):
         args = _fn_args(input_fn)
