@@ -34,7 +34,12 @@ class _Builder:
     def raw(self, key):
         if key not in self._features:
             raise ValueError(f"Feature {key} is not in features dictionary.")
-        return _tf1.convert_to_tensor(self._features[key])
+        value = self._features[key]
+        if hasattr(value, "indices") and hasattr(value, "dense_shape"):
+            raise ValueError(f"Feature {key} is a SparseTensor: ndflow's feature columns take "
+                             f"dense features (pad missing values with '' or -1, or use "
+                             f"tf.sparse.to_dense).")
+        return _tf1.convert_to_tensor(value)
 
     def get(self, column):
         if column.name not in self._cache:

@@ -423,6 +423,10 @@ def test_feature_column_errors():
             tf.feature_column.input_layer({"c": np.array(["a"])}, [])
         with pytest.raises(ValueError, match="Feature missing is not in features dictionary"):
             tf.feature_column.input_layer({"c": np.array([1.0])}, [fc.numeric_column("missing")])
+    with tf.Graph().as_default():
+        sparse = tf.SparseTensor([[0, 0]], ["a"], [1, 1])
+        with pytest.raises(ValueError, match="Feature c is a SparseTensor"):
+            tf.feature_column.input_layer({"c": sparse}, [tf.feature_column.indicator_column(cat)])
     with pytest.raises(ValueError, match="Duplicate keys"):
         fc.categorical_column_with_vocabulary_list("c", ["a", "a"])
     with pytest.raises(ValueError, match="boundaries must be a sorted list"):
