@@ -431,8 +431,15 @@ class Estimator:
     def get_variable_value(self, name):
         """The value (a NumPy array) of variable `name` in the newest checkpoint.
 
+        Args:
+          name: The variable's name, e.g. "dnn/logits/kernel" (see `get_variable_names`).
+
+        Returns:
+          A NumPy array.
+
         Raises:
-          ValueError: if there is no checkpoint; KeyError... NotFoundError for an unknown name.
+          ValueError: if `model_dir` holds no checkpoint.
+          NotFoundError: if the checkpoint has no variable `name`.
         """
         tensors = self._read_latest()
         if name not in tensors:
