@@ -274,10 +274,10 @@ globals().update(_input_v1.TOP_LEVEL)
 train.__dict__.update(_input_v1.TRAIN)
 
 
-def _train_getattr(name):  # tf.train.SessionRunHook, LoggingTensorHook... (ndflow.estimator)
-    from ndflow.estimator import hooks as _hooks
-    if name in _hooks.NAMES:
-        return _hooks.NAMES[name]
+def _train_getattr(name):  # tf.train hooks and MonitoredTrainingSession (ndflow.estimator)
+    from ndflow.estimator import hooks as _hooks, monitored_session as _monitored
+    if name in _hooks.NAMES or name in _monitored.NAMES:
+        return {**_hooks.NAMES, **_monitored.NAMES}[name]
     return _input_v1.train_getattr(name)
 
 

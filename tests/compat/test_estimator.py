@@ -679,3 +679,57 @@ def test_model_fn_with_keras_layers_restores_across_graphs(tmp_path):
                                                                    shuffle=False)))) == 5
     # the counters outside the Estimator's graphs are as they were
     assert ndflow.keras.layers.Dense(3).name != outside
+
+
+def test_monitored_training_session_cifar10_train_style(tmp_path):
+    """TF 1.x's cifar10_train.py loop: MonitoredTrainingSession with StopAtStepHook,
+    NanTensorHook and a custom logger hook; a second session resumes from the checkpoint."""
+    def build():
+        global_step = tf.train.get_or_create_global_step()
+        x = tf.data.Dataset.from_tensor_slices(np.arange(40, dtype=np.float32)).batch(4)
+        batch = tf.data.make_one_shot_iterator(x).get_next()
+        w = tf.get_variable("w", [], initializer=tf.zeros_initializer())
+        loss = tf.reduce_mean(tf.square(w * batch - 2.0 * batch))
+        tf.summary.scalar("loss", loss)
+        train_op = tf.train.GradientDescentOptimizer(0.001).minimize(loss, global_step)
+        return loss, train_op, w
+
+    class LoggerHook(tf.train.SessionRunHook):
+        def begin(self):
+            self.values = []
+
+        def before_run(self, run_context):
+            return tf.train.SessionRunArgs(loss)
+
+        def after_run(self, run_context, run_values):
+            self.values.append(float(run_values.results))
+
+    ckpt = str(tmp_path / "train")
+    with tf.Graph().as_default():
+        loss, train_op, w = build()
+        logger = LoggerHook()
+        with tf.train.MonitoredTrainingSession(
+                checkpoint_dir=ckpt, save_checkpoint_steps=4, save_summaries_steps=2,
+                hooks=[tf.train.StopAtStepHook(last_step=6), tf.train.NanTensorHook(loss),
+                       logger]) as mon_sess:
+            while not mon_sess.should_stop():
+                mon_sess.run(train_op)
+    assert len(logger.values) == 6 and logger.values[0] == 14.0  # mean((0 - 2x)^2), x=0..3
+    assert _steps_of_checkpoints(ckpt) == [0, 4, 6]
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    acc = EventAccumulator(ckpt)
+    acc.Reload()
+    assert [e.step for e in acc.Scalars("loss")] == [0, 2, 4]
+    with tf.Graph().as_default():  # resumes at step 6; the data (10 batches) runs out at 10
+        loss, train_op, w = build()
+        with tf.train.MonitoredTrainingSession(checkpoint_dir=ckpt) as mon_sess:
+            steps = 0
+            while not mon_sess.should_stop():
+                mon_sess.run(train_op)
+                steps += 1
+    assert steps == 10 and _steps_of_checkpoints(ckpt)[-1] == 16
+    with tf.Graph().as_default():
+        loss, train_op, w = build()
+        with tf.train.SingularMonitoredSession(checkpoint_dir=ckpt) as sess:
+            assert int(sess.raw_session().run(tf.train.get_global_step())) == 16
+            assert sess.run(w) > 0.0
