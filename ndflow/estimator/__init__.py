@@ -19,6 +19,8 @@ from .canned import V1 as _V1, V2 as _V2
 from .estimator import Estimator, EstimatorSpec, ModeKeys, RunConfig  # noqa: F401
 from .hooks import (CheckpointSaverListener, LoggingTensorHook,  # noqa: F401
                     NanLossDuringTrainingError, SessionRunHook, StopAtStepHook)
+from .monitored_session import (CheckpointSaverHook, NanTensorHook,  # noqa: F401
+                                SummarySaverHook)
 from .training import EvalSpec, TrainSpec, train_and_evaluate  # noqa: F401
 
 globals().update(_V2)
@@ -32,7 +34,9 @@ _COMMON = {"Estimator": Estimator, "EstimatorSpec": EstimatorSpec, "ModeKeys": M
            "train_and_evaluate": train_and_evaluate, "inputs": inputs,
            "CheckpointSaverListener": CheckpointSaverListener, "SessionRunHook": SessionRunHook,
            "LoggingTensorHook": LoggingTensorHook, "StopAtStepHook": StopAtStepHook,
-           "NanLossDuringTrainingError": NanLossDuringTrainingError}
+           "NanLossDuringTrainingError": NanLossDuringTrainingError,
+           "CheckpointSaverHook": CheckpointSaverHook, "NanTensorHook": NanTensorHook,
+           "SummarySaverHook": SummarySaverHook}
 
 
 def _module(name, *tables):
