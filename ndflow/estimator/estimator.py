@@ -543,13 +543,10 @@ class Estimator:
                 fetches["summary"] = summary_op
             context = _hooks.SessionRunContext(_hooks.SessionRunArgs(fetches), sess)
             requests = [h.before_run(context) for h in hooks]
-            feed = {}
-            for r in requests:
-                if r is not None and r.feed_dict:
-                    feed.update(r.feed_dict)
             try:
-                results = sess.run([fetches, [r.fetches if r is not None else [] for r in
-                                              requests]], feed_dict=feed or None)
+                results = sess.run([fetches, [_hooks.request_fetches(r) for r in
+                                              requests]],
+                                   feed_dict=_hooks.request_feeds(requests))
             except OutOfRangeError:
                 break
             values, hook_values = results
@@ -641,7 +638,8 @@ class Estimator:
                 requests = [h.before_run(context) for h in hooks]
                 try:
                     _, hook_values = sess.run(
-                        [updates, [r.fetches if r is not None else [] for r in requests]])
+                        [updates, [_hooks.request_fetches(r) for r in requests]],
+                        feed_dict=_hooks.request_feeds(requests))
                 except OutOfRangeError:
                     break
                 done += 1
@@ -729,7 +727,8 @@ class Estimator:
                 requests = [h.before_run(context) for h in hooks]
                 try:
                     batch, hook_values = sess.run(
-                        [predictions, [r.fetches if r is not None else [] for r in requests]])
+                        [predictions, [_hooks.request_fetches(r) for r in requests]],
+                        feed_dict=_hooks.request_feeds(requests))
                 except OutOfRangeError:
                     break
                 for hook, r, v in zip(hooks, requests, hook_values):

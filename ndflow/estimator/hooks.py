@@ -36,6 +36,21 @@ SessionRunValues.__doc__ = """What `after_run` receives: `results`, the values o
 fetches."""
 
 
+def request_fetches(args):
+    """What to fetch for a hook's `before_run` result (None or fetches=None: nothing)."""
+    return [] if args is None or args.fetches is None else args.fetches
+
+
+def request_feeds(requests, feed_dict=None):
+    """The run's feeds: `feed_dict` updated with every hook's `SessionRunArgs.feed_dict`
+    (None when there are none)."""
+    feeds = dict(feed_dict or {})
+    for r in requests:
+        if r is not None and r.feed_dict:
+            feeds.update(r.feed_dict)
+    return feeds or None
+
+
 class SessionRunContext:
     """The context of one training-loop run, given to `before_run` and `after_run`.
 
@@ -224,6 +239,37 @@ class StopAtStepHook(SessionRunHook):
             run_context.request_stop()
 
 
+class FeedFnHook(SessionRunHook):
+    """Adds `feed_fn()` (a dict of feeds) to every run.
+
+    Args:
+      feed_fn: A function of no arguments returning a feed dict.
+    """
+
+    def __init__(self, feed_fn):
+        self.feed_fn = feed_fn
+
+    def before_run(self, run_context):
+        return SessionRunArgs(fetches=None, feed_dict=self.feed_fn())
+
+
+class FinalOpsHook(SessionRunHook):
+    """Runs `final_ops` once at the end; their values are in `final_ops_values`.
+
+    Args:
+      final_ops: A tensor, op, or structure of them.
+      final_ops_feed_dict: Feeds for that run.
+    """
+
+    def __init__(self, final_ops, final_ops_feed_dict=None):
+        self._ops, self._feed = final_ops, final_ops_feed_dict
+        self.final_ops_values = None
+
+    def end(self, session):
+        if self._ops is not None:
+            self.final_ops_values = session.run(self._ops, feed_dict=self._feed)
+
+
 class NanLossDuringTrainingError(RuntimeError):
     """Raised when the training loss becomes NaN."""
 
@@ -259,5 +305,6 @@ class Scaffold:
 NAMES = {"SessionRunHook": SessionRunHook, "SessionRunArgs": SessionRunArgs,
          "SessionRunContext": SessionRunContext, "SessionRunValues": SessionRunValues,
          "LoggingTensorHook": LoggingTensorHook, "StopAtStepHook": StopAtStepHook,
+         "FeedFnHook": FeedFnHook, "FinalOpsHook": FinalOpsHook,
          "CheckpointSaverListener": CheckpointSaverListener,
          "NanLossDuringTrainingError": NanLossDuringTrainingError, "Scaffold": Scaffold}

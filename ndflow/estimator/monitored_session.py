@@ -249,13 +249,9 @@ class MonitoredSession:
         """Runs `fetches` (and the hooks' extra fetches) in one Session.run."""
         context = _hooks.SessionRunContext(_hooks.SessionRunArgs(fetches, feed_dict), self._sess)
         requests = [h.before_run(context) for h in self._hooks]
-        feeds = dict(feed_dict or {})
-        for r in requests:
-            if r is not None and r.feed_dict:
-                feeds.update(r.feed_dict)
         values, extra = self._sess.run(
-            [fetches, [r.fetches if r is not None else [] for r in requests]],
-            feed_dict=feeds or None)
+            [fetches, [_hooks.request_fetches(r) for r in requests]],
+            feed_dict=_hooks.request_feeds(requests, feed_dict))
         for h, r, v in zip(self._hooks, requests, extra):
             h.after_run(context, _hooks.SessionRunValues(v if r is not None else None, None,
                                                          None))

@@ -337,6 +337,24 @@ def test_logging_tensor_hook_and_stop_at_step_hook(tmp_path, caplog):
 
         def end(self, session):
             self.calls.append("end")
+    # FeedFnHook feeds a placeholder the model_fn made; FinalOpsHook reads w at the end
+    def fed_model_fn(features, labels, mode):
+        w = tf.get_variable("w", [], initializer=tf.zeros_initializer())
+        target = tf.placeholder_with_default(1.0, [], name="target")
+        loss = tf.square(w - target)
+        tf.add_to_collection("w_var", w)
+        return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=tf.train.
+                                          GradientDescentOptimizer(0.5).minimize(
+                                              loss, global_step=tf.train.get_global_step()))
+
+    class Final(tf.train.FinalOpsHook):
+        def begin(self):
+            self._ops = tf.get_collection("w_var")[0]
+    final = Final(None)
+    fed = tf.estimator.Estimator(fed_model_fn, model_dir=str(tmp_path / "fed"))
+    fed.train(lambda: (tf.constant([0.0]), tf.constant([0.0])), steps=1,
+              hooks=[tf.train.FeedFnHook(lambda: {"target:0": 3.0}), final])
+    assert float(final.final_ops_values) == 3.0  # one step of lr 0.5 from 0 towards 3
     custom = StopAfterThree()
     est.train(lambda: (tf.constant([0.0]), tf.constant([0.0])), steps=10, hooks=[custom])
     assert custom.calls == ["begin", "after_create_session", "end"]
