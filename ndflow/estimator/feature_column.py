@@ -315,6 +315,88 @@ def categorical_column_with_vocabulary_list(key, vocabulary_list, dtype=None, de
                                            int(num_oov_buckets))
 
 
+class VocabularyFileCategoricalColumn(_CategoricalColumn, collections.namedtuple(
+        "VocabularyFileCategoricalColumn",
+        ["key", "vocabulary_file", "vocabulary_size", "num_oov_buckets", "dtype",
+         "default_value"])):
+    """What `categorical_column_with_vocabulary_file` returns."""
+
+    @property
+    def name(self):
+        return self.key
+
+    @property
+    def num_buckets(self):
+        return self.vocabulary_size + self.num_oov_buckets
+
+    @property
+    def parse_example_spec(self):
+        return {self.key: _tf1.io.VarLenFeature(self.dtype)}
+
+    def _vocabulary(self):
+        with open(self.vocabulary_file, "rb") as f:
+            words = [line.rstrip(b"\r\n") for line in f]
+        if len(words) < self.vocabulary_size:
+            raise ValueError(f"Invalid vocab_size {self.vocabulary_size} > the "
+                             f"{len(words)} lines of {self.vocabulary_file}.")
+        words = words[:self.vocabulary_size]
+        if self.dtype != dtypes.string:
+            words = [int(w) for w in words]
+        return tuple(words)
+
+    def _transform(self, builder):
+        values = _as_2d(_string_or_int_ids(builder.raw(self.key)))
+        return _vocabulary_ids(values, self._vocabulary(), self.default_value,
+                               self.num_oov_buckets)
+
+    def _ids(self, builder):
+        return builder.get(self)
+
+
+def categorical_column_with_vocabulary_file(key, vocabulary_file, vocabulary_size=None,
+                                            dtype=dtypes.string, default_value=None,
+                                            num_oov_buckets=0):
+    """A categorical column whose vocabulary is the lines of a text file (line i -> id i).
+
+    Args:
+      key: The feature's name.
+      vocabulary_file: A text file, one value per line.
+      vocabulary_size: Use only the first this many lines (default: all).
+      dtype: string (default) or an integer type (the lines are then integers).
+      default_value: The id of an out-of-vocabulary value (default -1: no id); only without
+        `num_oov_buckets`.
+      num_oov_buckets: Hash out-of-vocabulary values into this many extra ids.
+
+    Returns:
+      A `VocabularyFileCategoricalColumn`.
+
+    Raises:
+      ValueError: a missing file, a bad size, both default_value and num_oov_buckets.
+    """
+    _check_key(key)
+    if not vocabulary_file or not isinstance(vocabulary_file, str):
+        raise ValueError(f"Missing vocabulary_file in {key}.")
+    if vocabulary_size is None:
+        try:
+            with open(vocabulary_file, "rb") as f:
+                vocabulary_size = sum(1 for _ in f)
+        except OSError as e:
+            raise ValueError(f"vocabulary_file {vocabulary_file!r} of column {key} cannot be "
+                             f"read: {e}") from e
+    if vocabulary_size < 1:
+        raise ValueError(f"Invalid vocabulary_size in {key}.")
+    if num_oov_buckets < 0:
+        raise ValueError(f"Invalid num_oov_buckets {num_oov_buckets} in {key}.")
+    if num_oov_buckets and default_value is not None:
+        raise ValueError(f"Can't specify both num_oov_buckets and default_value in {key}.")
+    dtype = dtypes.as_dtype(dtype)
+    if dtype != dtypes.string and not dtype.is_integer:
+        raise ValueError(f"Invalid dtype {dtype} in {key}.")
+    return VocabularyFileCategoricalColumn(key, vocabulary_file, int(vocabulary_size),
+                                           int(num_oov_buckets), dtype,
+                                           -1 if default_value is None else int(default_value))
+
+
 class IdentityCategoricalColumn(_CategoricalColumn, collections.namedtuple(
         "IdentityCategoricalColumn", ["key", "number_buckets", "default_value"])):
     """What `categorical_column_with_identity` returns."""
@@ -778,6 +860,7 @@ NAMES = {
     "numeric_column": numeric_column, "bucketized_column": bucketized_column,
     "categorical_column_with_vocabulary_list": categorical_column_with_vocabulary_list,
     "categorical_column_with_identity": categorical_column_with_identity,
+    "categorical_column_with_vocabulary_file": categorical_column_with_vocabulary_file,
     "categorical_column_with_hash_bucket": categorical_column_with_hash_bucket,
     "crossed_column": crossed_column,
     "indicator_column": indicator_column, "embedding_column": embedding_column,

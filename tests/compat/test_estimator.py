@@ -431,6 +431,24 @@ def test_embedding_column_mean_and_linear_model():
     np.testing.assert_allclose(got, [[101.5], [10.5], [0.5]])
 
 
+def test_vocabulary_file_column(tmp_path):
+    vocab = tmp_path / "colors.txt"
+    vocab.write_text("green\nred\nblue\n")
+    fc = tf.feature_column
+    col = fc.categorical_column_with_vocabulary_file("c", str(vocab))
+    two = fc.categorical_column_with_vocabulary_file("c", str(vocab), vocabulary_size=2,
+                                                     num_oov_buckets=1)
+    assert (col.num_buckets, two.num_buckets) == (3, 3)
+    features = {"c": np.array(["blue", "red", "pink"])}
+    with tf.Graph().as_default():
+        got = _run(tf.feature_column.input_layer(features, [fc.indicator_column(col)]))
+        got2 = _run(tf.feature_column.input_layer(features, [fc.indicator_column(two)]))
+    np.testing.assert_array_equal(got, [[0, 0, 1], [0, 1, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(got2, [[0, 0, 1], [0, 1, 0], [0, 0, 1]])  # OOV bucket 2
+    with pytest.raises(ValueError, match="cannot be read"):
+        fc.categorical_column_with_vocabulary_file("c", str(tmp_path / "missing.txt"))
+
+
 def test_feature_column_errors():
     fc = tf.feature_column
     cat = fc.categorical_column_with_vocabulary_list("c", ["a"])
