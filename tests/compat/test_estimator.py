@@ -229,6 +229,21 @@ def test_numpy_input_fn_batches_epochs_and_errors():
         tf.estimator.inputs.numpy_input_fn(x, {"a": y}, shuffle=False)()
 
 
+def test_pandas_input_fn():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"a": np.arange(6, dtype=np.float32), "name": list("uvwxyz")})
+    with tf.Graph().as_default():
+        features, labels = tf.estimator.inputs.pandas_input_fn(
+            df, pd.Series(np.arange(6) * 10), batch_size=4, shuffle=False)()
+        with tf.Session() as sess:
+            f, lab = sess.run([features, labels])
+    np.testing.assert_array_equal(f["a"], [0, 1, 2, 3])
+    assert list(f["name"]) == [b"u", b"v", b"w", b"x"]
+    np.testing.assert_array_equal(lab, [0, 10, 20, 30])
+    with pytest.raises(TypeError, match="x must be a pandas DataFrame"):
+        tf.estimator.inputs.pandas_input_fn(np.ones(3), shuffle=False)
+
+
 def test_errors_say_what_was_wrong(tmp_path):
     with pytest.raises(ValueError, match="must include features"):
         tf.estimator.Estimator(lambda labels, mode: None, model_dir=str(tmp_path))
