@@ -28,6 +28,7 @@ DNNClassifier, DNNRegressor = _V2["DNNClassifier"], _V2["DNNRegressor"]
 LinearClassifier, LinearRegressor = _V2["LinearClassifier"], _V2["LinearRegressor"]
 DNNLinearCombinedClassifier = _V2["DNNLinearCombinedClassifier"]
 DNNLinearCombinedRegressor = _V2["DNNLinearCombinedRegressor"]
+BaselineClassifier, BaselineRegressor = _V2["BaselineClassifier"], _V2["BaselineRegressor"]
 
 _COMMON = {"Estimator": Estimator, "EstimatorSpec": EstimatorSpec, "ModeKeys": ModeKeys,
            "RunConfig": RunConfig, "TrainSpec": TrainSpec, "EvalSpec": EvalSpec,

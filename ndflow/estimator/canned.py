@@ -591,6 +591,80 @@ class DNNLinearCombinedRegressor(Estimator):
         super().__init__(model_fn, model_dir, config, warm_start_from=warm_start_from)
 
 
+def _baseline_model_fn(features, labels, mode, head, optimizer):
+    """Logits = a learned bias per output, the same for every example."""
+    _check_features(features)
+    if not features:
+        raise ValueError("The baseline estimators need at least one feature (for the batch "
+                         "size).")
+    first = _tf1.convert_to_tensor(features[sorted(features)[0]])
+    with _tf1.variable_scope("baseline"):
+        bias = _tf1.get_variable("bias", [head.logits_dimension],
+                                 initializer=_tf1.zeros_initializer())
+        ones = _tf1.ones(_tf1.stack([_tf1.shape(first)[0], 1]), dtypes.float32)
+        logits = ones * bias
+    opt = _optimizer(optimizer, _BASELINE_LEARNING_RATE)
+    return head.create_estimator_spec(features, mode, logits, labels, _train_op_fn(opt))
+
+
+_BASELINE_LEARNING_RATE = 0.3
+
+
+class BaselineClassifier(Estimator):
+    """Predicts the (learned) prior of each class, ignoring the feature values: the logits
+    are the variable `baseline/bias`.
+
+    Args:
+      model_dir: The model directory.
+      n_classes: The number of classes (>= 2).
+      weight_column: The name (or numeric column) of a feature holding example weights.
+      label_vocabulary: The class names when labels are strings.
+      optimizer: 'Ftrl' (default, learning rate 0.3), another name, an Optimizer or a
+        function returning one.
+      config: A `RunConfig`.
+      loss_reduction: How the batch's losses are reduced (default: summed, as in TF1).
+
+    Raises:
+      ValueError: n_classes < 2.
+    """
+
+    _reduction = SUM
+
+    def __init__(self, model_dir=None, n_classes=2, weight_column=None, label_vocabulary=None,
+                 optimizer="Ftrl", config=None, loss_reduction=None):
+        head = _classification_head(n_classes, weight_column, label_vocabulary,
+                                    loss_reduction or self._reduction)
+
+        def model_fn(features, labels, mode, config):
+            return _baseline_model_fn(features, labels, mode, head, optimizer)
+        super().__init__(model_fn, model_dir, config)
+
+
+class BaselineRegressor(Estimator):
+    """Predicts the (learned) mean label, ignoring the feature values (`baseline/bias`).
+
+    Args:
+      model_dir: The model directory.
+      label_dimension: The number of regression targets per example.
+      weight_column: The name (or numeric column) of a feature holding example weights.
+      optimizer: 'Ftrl' (default, learning rate 0.3), another name, an Optimizer or a
+        function returning one.
+      config: A `RunConfig`.
+      loss_reduction: How the batch's losses are reduced (default: summed, as in TF1).
+    """
+
+    _reduction = SUM
+
+    def __init__(self, model_dir=None, label_dimension=1, weight_column=None,
+                 optimizer="Ftrl", config=None, loss_reduction=None):
+        head = _regression_head(label_dimension, weight_column,
+                                loss_reduction or self._reduction)
+
+        def model_fn(features, labels, mode, config):
+            return _baseline_model_fn(features, labels, mode, head, optimizer)
+        super().__init__(model_fn, model_dir, config)
+
+
 def _v2(cls):
     """The TF2 `tf.estimator` class: the same model, its loss averaged over the batch."""
     return type(cls.__name__, (cls,), {"_reduction": SUM_OVER_BATCH_SIZE, "__doc__": (
@@ -602,5 +676,6 @@ def _v2(cls):
 V1 = {"DNNClassifier": DNNClassifier, "DNNRegressor": DNNRegressor,
       "LinearClassifier": LinearClassifier, "LinearRegressor": LinearRegressor,
       "DNNLinearCombinedClassifier": DNNLinearCombinedClassifier,
-      "DNNLinearCombinedRegressor": DNNLinearCombinedRegressor}
+      "DNNLinearCombinedRegressor": DNNLinearCombinedRegressor,
+      "BaselineClassifier": BaselineClassifier, "BaselineRegressor": BaselineRegressor}
 V2 = {name: _v2(cls) for name, cls in V1.items()}

@@ -635,6 +635,23 @@ def test_dnn_regressor_with_embedding_and_weights_and_train_and_evaluate(tmp_pat
         tf.estimator.train_and_evaluate(est, train_spec, None)
 
 
+def test_baseline_estimators_learn_the_prior_and_the_mean(tmp_path):
+    x = {"f": np.zeros(40, np.float32)}
+    y = np.array([0] * 10 + [1] * 30, np.int64)
+    clf = tf.estimator.BaselineClassifier(model_dir=str(tmp_path / "c"),
+                                          optimizer=tf.train.GradientDescentOptimizer(0.05))
+    clf.train(tf.estimator.inputs.numpy_input_fn(x, y, batch_size=40, num_epochs=None,
+                                                 shuffle=False), steps=100)
+    pred = next(clf.predict(tf.estimator.inputs.numpy_input_fn(x, shuffle=False)))
+    np.testing.assert_allclose(pred["probabilities"], [0.25, 0.75], atol=0.01)
+    assert clf.get_variable_names()[0] == "baseline/bias"
+    reg = ndflow.estimator.BaselineRegressor(model_dir=str(tmp_path / "r"), optimizer="SGD")
+    reg.train(tf.estimator.inputs.numpy_input_fn(x, np.linspace(0, 2, 40), batch_size=40,
+                                                 num_epochs=None, shuffle=False), steps=100)
+    got = next(reg.predict(tf.estimator.inputs.numpy_input_fn(x, shuffle=False)))
+    np.testing.assert_allclose(got["predictions"], [1.0], atol=0.01)
+
+
 def test_canned_argument_errors(tmp_path):
     cols = [tf.feature_column.numeric_column("x")]
     with pytest.raises(ValueError, match="n_classes must be > 1"):
