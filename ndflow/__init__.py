@@ -24,6 +24,8 @@ Namespaces:
     compat.v1     the TensorFlow 1 API: graphs, Session, placeholders, tf.layers
     keras         Keras 3: layers, models, losses, metrics, optimizers, callbacks
     summary       TensorBoard event files
+    estimator     TF1's Estimator, canned estimators and input functions
+    feature_column  how raw features become model inputs (numeric, categorical, embedding)
     config        devices and execution settings
     debugging     assertions and numeric checks
     errors        the error classes (InvalidArgumentError...)
@@ -155,6 +157,10 @@ def __getattr__(name):  # keras loads on first use so `import ndflow` stays ligh
     if name == "queue":  # tf.queue: the queues of compat/queues.py, eager in TF2
         from .compat.input_v1 import queue_v2
         return queue_v2
+    if name in ("estimator", "feature_column"):  # tf.estimator, tf.feature_column (TF2 forms)
+        import importlib
+        estimator = importlib.import_module(".estimator", __name__)
+        return estimator if name == "estimator" else estimator.feature_column_v2
     if name in ("RaggedTensor", "RaggedTensorSpec"):
         from . import ragged
         return getattr(ragged, name)

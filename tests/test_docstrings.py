@@ -31,6 +31,9 @@ NAMESPACES = [
     "ndflow.keras.datasets", "ndflow.keras.saving", "ndflow.keras.wrappers",
     # classes standing for TensorFlow namespaces
     "ndflow.config.experimental", "ndflow.config.threading", "ndflow.test",
+    # tf.estimator and feature columns (TF2 forms, and TF1's under compat.v1)
+    "ndflow.estimator", "ndflow.feature_column", "ndflow.compat.v1.estimator",
+    "ndflow.compat.v1.feature_column", "ndflow.estimator.inputs",
 ]
 
 # Namespaces whose module-valued attributes are sub-namespaces of the public API (TF1's

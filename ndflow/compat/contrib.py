@@ -6,8 +6,11 @@ TF1's); `batch_norm` defaults to `is_training=True`, `decay=0.999`, no scale and
 UPDATE_OPS; `dropout` takes `keep_prob`; the regularizers return functions of a weight.
 (tf.contrib.rnn and seq2seq live in ndflow/compat/rnn.py.)
 """
+import contextlib
+import functools
 import math
 import numbers
+import threading
 
 from ..framework import dtypes
 from ..framework.graph import get_default_graph, graph_for_building
@@ -16,7 +19,7 @@ from ..initializers import (Initializer, _fans, ones_initializer, random_uniform
                             truncated_normal_initializer, zeros_initializer)
 from ..ops import array_ops as A
 from ..ops import math_ops as M
-from ..ops import conv_ops, nn_ops
+from ..ops import conv_ops, embedding_ops, nn_ops, pooling_ops
 from ..ops.clip_ops import clip_by_global_norm
 from ..ops.linalg_ops import matmul, tensordot
 from ..ops.normalization_ops import batch_normalization
@@ -132,6 +135,112 @@ def apply_regularization(regularizer, weights_list=None):
     return total
 
 
+# --- arg_scope -----------------------------------------------------------------------------------
+
+_arg_scopes = threading.local()
+
+
+def _scope_stack():
+    if not hasattr(_arg_scopes, "stack"):
+        _arg_scopes.stack = [{}]
+    return _arg_scopes.stack
+
+
+def arg_scope_func_key(op):
+    """The key under which `arg_scope` keeps the defaults of `op` (an add_arg_scope
+    function, or a wrapper of one)."""
+    return getattr(op, "_key_op", str(op))
+
+
+def current_arg_scope():
+    """The innermost arg_scope: a dict from function key to its default keyword arguments."""
+    return _scope_stack()[-1]
+
+
+def has_arg_scope(func):
+    """Tells whether `func` was decorated with `add_arg_scope`."""
+    return hasattr(func, "_key_op")
+
+
+def arg_scoped_arguments(func):
+    """The names of the arguments `func` (an add_arg_scope function) accepts."""
+    import inspect
+    return [n for n in inspect.signature(getattr(func, "__wrapped__", func)).parameters]
+
+
+def add_arg_scope(func):
+    """Decorates `func` so that `arg_scope([func], **defaults)` supplies default keyword
+    arguments to its calls (explicit keyword arguments win).
+
+    Args:
+      func: A function.
+
+    Returns:
+      The decorated function.
+    """
+    key = f"{func.__module__}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def func_with_args(*args, **kwargs):
+        scoped = current_arg_scope().get(key)
+        if scoped:
+            merged = dict(scoped)
+            merged.update(kwargs)
+            kwargs = merged
+        return func(*args, **kwargs)
+    func_with_args._key_op = key
+    return func_with_args
+
+
+@contextlib.contextmanager
+def arg_scope(list_ops_or_scope, **kwargs):
+    """Sets default keyword arguments of the listed functions inside the `with` block.
+
+        with arg_scope([layers.conv2d, layers.fully_connected], activation_fn=tf.nn.tanh,
+                       weights_initializer=tf.truncated_normal_initializer(stddev=0.1)):
+            net = layers.conv2d(images, 32, [3, 3])   # tanh, truncated-normal weights
+
+    Scopes nest: an inner scope adds to (and overrides) the outer one's defaults. The
+    context value is the scope (a dict), which `arg_scope(scope)` re-enters.
+
+    Args:
+      list_ops_or_scope: A list or tuple of `add_arg_scope` functions, or a scope to reuse.
+      **kwargs: The default keyword arguments.
+
+    Yields:
+      The current scope (a dict).
+
+    Raises:
+      TypeError: if `list_ops_or_scope` is neither a list/tuple nor a dict.
+      ValueError: a function not decorated with `add_arg_scope`, or kwargs with a reused
+        scope.
+    """
+    stack = _scope_stack()
+    if isinstance(list_ops_or_scope, dict):
+        if kwargs:
+            raise ValueError("When attempting to re-use a scope by suppling a dictionary, "
+                             "kwargs must be empty.")
+        scope = dict(list_ops_or_scope)
+    else:
+        if not isinstance(list_ops_or_scope, (list, tuple)):
+            raise TypeError("list_ops_or_scope must either be a list/tuple or reused scope "
+                            "(i.e. dict)")
+        scope = dict(stack[-1])
+        for op in list_ops_or_scope:
+            if not has_arg_scope(op):
+                raise ValueError(f"{getattr(op, '__name__', op)} is not decorated with "
+                                 "@add_arg_scope")
+            key = arg_scope_func_key(op)
+            merged = dict(scope.get(key, {}))
+            merged.update(kwargs)
+            scope[key] = merged
+    stack.append(scope)
+    try:
+        yield scope
+    finally:
+        stack.pop()
+
+
 # --- layers --------------------------------------------------------------------------------------
 
 def _collect(variables_collections, key, var, *defaults):
@@ -177,6 +286,7 @@ def _finish(outputs, biases, normalizer_fn, normalizer_params, activation_fn,
     return outputs
 
 
+@add_arg_scope
 def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_fn=None,
                     normalizer_params=None, weights_initializer=None,
                     weights_regularizer=None, biases_initializer=zeros_initializer(),
@@ -204,6 +314,7 @@ def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_f
     return _outputs(outputs, outputs_collections)
 
 
+@add_arg_scope
 def conv2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
            rate=1, activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None,
            weights_initializer=None, weights_regularizer=None,
@@ -240,6 +351,7 @@ def conv2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_form
 convolution2d = conv2d
 
 
+@add_arg_scope
 def flatten(inputs, outputs_collections=None, scope=None):
     """(batch, ...) -> (batch, k)."""
     inputs = A.convert_to_tensor(inputs)
@@ -248,6 +360,7 @@ def flatten(inputs, outputs_collections=None, scope=None):
     return _outputs(outputs, outputs_collections)
 
 
+@add_arg_scope
 def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True,
             outputs_collections=None, scope=None, seed=None):
     """Keeps each input with probability `keep_prob` (scaled by 1 / keep_prob) when
@@ -265,6 +378,7 @@ def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True,
     return _outputs(outputs, outputs_collections)
 
 
+@add_arg_scope
 def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
                activation_fn=None, param_initializers=None, param_regularizers=None,
                updates_collections=UPDATE_OPS, is_training=True, reuse=None,
@@ -346,6 +460,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
     return _outputs(outputs, outputs_collections)
 
 
+@add_arg_scope
 def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
                variables_collections=None, outputs_collections=None, trainable=True,
                begin_norm_axis=1, begin_params_axis=-1, scope=None):
@@ -381,6 +496,121 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
         if activation_fn is not None:
             outputs = activation_fn(outputs)
     return _outputs(outputs, outputs_collections)
+
+
+@add_arg_scope
+def max_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC",
+               outputs_collections=None, scope=None):
+    """2-D max pooling with TF1 contrib defaults (stride 2, VALID padding).
+
+    Args:
+      inputs: A 4-D tensor (NHWC, or NCHW with `data_format`).
+      kernel_size: An int or a pair: the pooling window.
+      stride: An int or a pair (default 2).
+      padding: 'VALID' (default) or 'SAME'.
+      data_format: 'NHWC' or 'NCHW'.
+      outputs_collections: Collections to add the output to.
+      scope: The name scope.
+
+    Returns:
+      The pooled tensor.
+    """
+    return _pool(pooling_ops.max_pool2d, "MaxPool2D", inputs, kernel_size, stride, padding,
+                 data_format, outputs_collections, scope)
+
+
+@add_arg_scope
+def avg_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC",
+               outputs_collections=None, scope=None):
+    """2-D average pooling with TF1 contrib defaults (stride 2, VALID padding).
+
+    Args:
+      inputs: A 4-D tensor (NHWC, or NCHW with `data_format`).
+      kernel_size: An int or a pair: the pooling window.
+      stride: An int or a pair (default 2).
+      padding: 'VALID' (default) or 'SAME'.
+      data_format: 'NHWC' or 'NCHW'.
+      outputs_collections: Collections to add the output to.
+      scope: The name scope.
+
+    Returns:
+      The pooled tensor.
+    """
+    return _pool(pooling_ops.avg_pool2d, "AvgPool2D", inputs, kernel_size, stride, padding,
+                 data_format, outputs_collections, scope)
+
+
+def _pool(fn, default, inputs, kernel_size, stride, padding, data_format, collections, scope):
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"data_format has to be either NCHW or NHWC; got {data_format!r}.")
+    inputs = A.convert_to_tensor(inputs)
+    kernel = L._tuple(kernel_size, 2, "kernel_size")
+    strides = L._tuple(stride, 2, "stride")
+    with vs.variable_scope(scope, default):
+        if data_format == "NCHW":
+            ksize, full = (1, 1) + kernel, (1, 1) + strides
+        else:
+            ksize, full = (1,) + kernel + (1,), (1,) + strides + (1,)
+        outputs = fn(inputs, ksize, full, L._padding(padding), data_format=data_format)
+    return _outputs(outputs, collections)
+
+
+def one_hot_encoding(labels, num_classes, on_value=1.0, off_value=0.0, outputs_collections=None,
+                     scope=None):
+    """The one-hot float encoding of integer `labels`: shape `labels.shape + [num_classes]`.
+
+    Args:
+      labels: An integer tensor of class ids.
+      num_classes: The depth of the encoding.
+      on_value: The value at each label's position (default 1.0).
+      off_value: The value elsewhere (default 0.0).
+      outputs_collections: Collections to add the output to.
+      scope: The name scope.
+
+    Returns:
+      A float32 tensor.
+    """
+    labels = A.convert_to_tensor(labels)
+    if labels.dtype == dtypes.int32:
+        labels = A.cast(labels, dtypes.int64)
+    with vs.variable_scope(scope, "OneHotEncoding"):
+        outputs = A.one_hot(labels, num_classes, on_value=on_value, off_value=off_value,
+                            dtype=dtypes.float32)
+    return _outputs(outputs, outputs_collections)
+
+
+def embed_sequence(ids, vocab_size=None, embed_dim=None, unique=False, initializer=None,
+                   regularizer=None, trainable=True, scope=None, reuse=None):
+    """Embeds a batch of id sequences: looks `ids` ([batch, time]) up in the variable
+    `EmbedSequence/embeddings` of shape [vocab_size, embed_dim].
+
+    Args:
+      ids: An integer tensor [batch_size, doc_length].
+      vocab_size: The number of distinct ids.
+      embed_dim: The embedding size.
+      unique: Accepted for TF1 compatibility (the lookup is the same).
+      initializer: The embeddings' initializer (default: the scope's, Glorot uniform).
+      regularizer: Optional regularizer of the embeddings.
+      trainable: Whether the embeddings are trained.
+      scope: The variable scope (default "EmbedSequence").
+      reuse: Whether to reuse the scope's variables.
+
+    Returns:
+      A float32 tensor [batch_size, doc_length, embed_dim].
+
+    Raises:
+      ValueError: if vocab_size or embed_dim is missing.
+    """
+    if not (vocab_size and embed_dim):
+        raise ValueError("Must specify vocab size and embedding dimension when not reusing. "
+                         f"Got vocab_size={vocab_size} and embed_dim={embed_dim}")
+    ids = A.convert_to_tensor(ids)
+    with vs.variable_scope(scope, "EmbedSequence", reuse=reuse):
+        embeddings = vs.get_variable("embeddings", [int(vocab_size), int(embed_dim)],
+                                     initializer=initializer, regularizer=regularizer,
+                                     trainable=trainable)
+        _collect(None, "embeddings", embeddings, MODEL_VARIABLES)
+        return embedding_ops.embedding_lookup(embeddings, ids)
 
 
 # --- optimize_loss -------------------------------------------------------------------------------
@@ -502,8 +732,193 @@ LAYERS = {
     "dropout": dropout, "batch_norm": batch_norm, "layer_norm": layer_norm,
     "optimize_loss": optimize_loss,
     "OPTIMIZER_CLS_NAMES": OPTIMIZER_CLS_NAMES,
+    "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d, "one_hot_encoding": one_hot_encoding,
+    "embed_sequence": embed_sequence,
 }
 FRAMEWORK = {
     "get_or_create_global_step": _train.get_or_create_global_step,
     "get_global_step": _train.get_global_step,
+    "arg_scope": arg_scope, "add_arg_scope": add_arg_scope, "has_arg_scope": has_arg_scope,
+    "arg_scoped_arguments": arg_scoped_arguments, "current_arg_scope": current_arg_scope,
+    "arg_scope_func_key": arg_scope_func_key,
 }
+
+
+# --- tf.contrib.eager ----------------------------------------------------------------------------
+
+def _value_and_grads(f, params, args, kwargs):
+    from ..framework.autodiff import GradientTape
+    from ..framework.tensor import TensorLike
+    names = list(__import__("inspect").signature(f).parameters)
+    if params is None:
+        chosen = list(range(len(args)))
+    else:
+        chosen = [names.index(p) if isinstance(p, str) else int(p) for p in params]
+        if any(i >= len(args) for i in chosen):
+            raise ValueError(f"gradients_function: params {params} name arguments that were "
+                             f"not passed positionally (got {len(args)} arguments).")
+    args = list(args)
+    for i in chosen:
+        if not isinstance(args[i], TensorLike):
+            args[i] = A.convert_to_tensor(args[i], dtype=dtypes.float32 if isinstance(
+                args[i], (float, int)) else None)
+    with GradientTape(watch_accessed_variables=False) as tape:
+        for i in chosen:
+            tape.watch(args[i])
+        value = f(*args, **kwargs)
+    if value is None:
+        raise ValueError("Cannot differentiate a function that returns None; did you forget "
+                         "to return a value from f?")
+    grads = tape.gradient(value, [args[i] for i in chosen])
+    return value, grads
+
+
+def gradients_function(f, params=None):
+    """tf.contrib.eager.gradients_function: a function returning the gradients of `f` with
+    respect to its arguments (all, or those named or numbered in `params`), as a list.
+
+    A non-scalar result is differentiated as its sum.
+
+    Args:
+      f: A function of tensors (or numbers) returning a tensor.
+      params: Optional list of argument names or positions to differentiate against.
+
+    Returns:
+      A function with `f`'s arguments returning the list of gradients.
+    """
+    @functools.wraps(f)
+    def grad_fn(*args, **kwargs):
+        return _value_and_grads(f, params, args, kwargs)[1]
+    return grad_fn
+
+
+def value_and_gradients_function(f, params=None):
+    """Like `gradients_function`, but the function returns `(f(*args), gradients)`.
+
+    Args:
+      f: A function of tensors (or numbers) returning a tensor.
+      params: Optional list of argument names or positions to differentiate against.
+
+    Returns:
+      A function with `f`'s arguments returning (value, list of gradients).
+    """
+    @functools.wraps(f)
+    def grad_fn(*args, **kwargs):
+        return _value_and_grads(f, params, args, kwargs)
+    return grad_fn
+
+
+def implicit_value_and_gradients(f):
+    """tf.contrib.eager.implicit_value_and_gradients: a function returning `(f(*args),
+    [(gradient, variable), ...])` for every trainable variable `f` read, in reading order.
+
+    Args:
+      f: A function reading trainable variables and returning a tensor.
+
+    Returns:
+      A function with `f`'s arguments.
+
+    Raises:
+      ValueError: when `f` reads no trainable variable.
+    """
+    @functools.wraps(f)
+    def grad_fn(*args, **kwargs):
+        from ..framework.autodiff import GradientTape
+        with GradientTape() as tape:
+            value = f(*args, **kwargs)
+        variables = list(tape.watched_variables())
+        if not variables:
+            raise ValueError("No trainable variables were accessed while the function was "
+                             "being computed.")
+        grads = tape.gradient(value, variables)
+        return value, list(zip(grads, variables))
+    return grad_fn
+
+
+def implicit_gradients(f):
+    """tf.contrib.eager.implicit_gradients: a function returning `[(gradient, variable),
+    ...]` for every trainable variable `f` read (pass it to `optimizer.apply_gradients`).
+
+    Args:
+      f: A function reading trainable variables and returning a tensor.
+
+    Returns:
+      A function with `f`'s arguments.
+    """
+    vg = implicit_value_and_gradients(f)
+
+    @functools.wraps(f)
+    def grad_fn(*args, **kwargs):
+        return vg(*args, **kwargs)[1]
+    return grad_fn
+
+
+class Iterator:
+    """tf.contrib.eager.Iterator(dataset): an eager iterator over a `tf.data.Dataset`;
+    `next(it)` or `it.next()` gives the next element, `get_next()` raises OutOfRangeError at
+    the end.
+
+    Args:
+      dataset: A `tf.data.Dataset`.
+    """
+
+    def __init__(self, dataset):
+        from ..data.iterator import OwnedIterator
+        self._it = OwnedIterator(dataset)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._it)
+
+    def next(self):
+        """The next element (StopIteration at the end)."""
+        return next(self._it)
+
+    def get_next(self, name=None):
+        """The next element (OutOfRangeError at the end)."""
+        return self._it.get_next(name)
+
+    @property
+    def element_spec(self):
+        return self._it.element_spec
+
+
+def num_gpus():
+    """The number of GPUs ndflow can use (CuPy devices; 0 without CuPy).
+
+    Returns:
+      An int.
+    """
+    from ..framework.device import physical_devices
+    return sum(1 for _, kind in physical_devices() if kind == "GPU")
+
+
+def eager_getattr(name):
+    """tf.contrib.eager's names that load Keras or checkpoints on first use: `metrics`
+    (Mean, Accuracy, ... as Keras metrics: `m(values)` / `m(labels, predictions)`, then
+    `m.result()`), `Checkpoint`, `Saver` (tf.train.Checkpoint's save/restore)."""
+    if name == "metrics":
+        import types
+        from ..keras import metrics as km
+        return types.SimpleNamespace(Mean=km.Mean, Accuracy=km.Accuracy,
+                                     CategoricalAccuracy=km.CategoricalAccuracy,
+                                     SparseCategoricalAccuracy=km.SparseCategoricalAccuracy,
+                                     BinaryAccuracy=km.BinaryAccuracy)
+    if name in ("Checkpoint", "Saver"):
+        from ..train.checkpoint import Checkpoint
+        return Checkpoint
+    raise AttributeError(f"module 'tf.contrib.eager' has no attribute {name!r}")
+
+
+def eager_names():
+    """The names of tf.contrib.eager (compat.v1 adds its enable_eager_execution and
+    executing_eagerly)."""
+    from ..framework.function import function
+    from ..framework.variables import Variable
+    return {"Variable": Variable, "gradients_function": gradients_function,
+            "value_and_gradients_function": value_and_gradients_function,
+            "implicit_gradients": implicit_gradients,
+            "implicit_value_and_gradients": implicit_value_and_gradients,
+            "Iterator": Iterator, "num_gpus": num_gpus, "defun": function}

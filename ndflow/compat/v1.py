@@ -272,7 +272,16 @@ from ndflow.compat import input_v1 as _input_v1  # noqa: E402  (tf.data, queues 
 data, io, python_io, queue = _input_v1.data, _input_v1.io, _input_v1.python_io, _input_v1.queue
 globals().update(_input_v1.TOP_LEVEL)
 train.__dict__.update(_input_v1.TRAIN)
-train.__getattr__ = _input_v1.train_getattr
+
+
+def _train_getattr(name):  # tf.train hooks and MonitoredTrainingSession (ndflow.estimator)
+    from ndflow.estimator import hooks as _hooks, monitored_session as _monitored
+    if name in _hooks.NAMES or name in _monitored.NAMES:
+        return {**_hooks.NAMES, **_monitored.NAMES}[name]
+    return _input_v1.train_getattr(name)
+
+
+train.__getattr__ = _train_getattr
 
 from ndflow.initializers import (constant_initializer, glorot_normal_initializer,  # noqa: E402,F401
                                  glorot_uniform_initializer, ones_initializer,
@@ -286,6 +295,10 @@ from ndflow.compat import contrib as _contrib  # noqa: E402  (tf.contrib.layers,
 
 contrib = types.SimpleNamespace(layers=_namespace("contrib.layers", _contrib.LAYERS),
                                 framework=_namespace("contrib.framework", _contrib.FRAMEWORK))
+contrib.eager = types.ModuleType("ndflow.compat.v1.contrib.eager")  # TF 1.x tutorials' tfe
+contrib.eager.__dict__.update(_contrib.eager_names(), __getattr__=_contrib.eager_getattr,
+                              enable_eager_execution=enable_eager_execution,
+                              executing_eagerly=executing_eagerly)
 
 from ndflow.compat import rnn as _rnn  # noqa: E402  (tf.nn.rnn_cell, dynamic_rnn, contrib.rnn)
 
@@ -315,15 +328,48 @@ image = _namespace("image", _image_v1.names())
 
 
 class logging:
-    """TF1: `tf.compat.v1.logging` levels (DEBUG, INFO, WARN, ERROR, FATAL) and `set_verbosity`.
+    """TF1: `tf.compat.v1.logging` levels (DEBUG, INFO, WARN, ERROR, FATAL), `set_verbosity`
+    and `info`/`warning`/`error`/`debug`, on Python's "ndflow" logger.
 
-    `set_verbosity` is accepted and changes nothing.
+    `set_verbosity(tf.logging.INFO)` makes ndflow's INFO messages (e.g. an Estimator's
+    "loss = ..., step = ...") print to stderr, as TF1's did.
     """
     DEBUG, INFO, WARN, ERROR, FATAL = 10, 20, 30, 40, 50
+    WARNING = WARN
 
     @staticmethod
     def set_verbosity(level):
-        pass
+        logger = _logging_module().getLogger("ndflow")
+        logger.setLevel(level)
+        if not logger.handlers:
+            logger.addHandler(_logging_module().StreamHandler())
+
+    @staticmethod
+    def get_verbosity():
+        return _logging_module().getLogger("ndflow").getEffectiveLevel()
+
+    @staticmethod
+    def debug(msg, *args):
+        _logging_module().getLogger("ndflow").debug(msg, *args)
+
+    @staticmethod
+    def info(msg, *args):
+        _logging_module().getLogger("ndflow").info(msg, *args)
+
+    @staticmethod
+    def warning(msg, *args):
+        _logging_module().getLogger("ndflow").warning(msg, *args)
+
+    warn = warning
+
+    @staticmethod
+    def error(msg, *args):
+        _logging_module().getLogger("ndflow").error(msg, *args)
+
+
+def _logging_module():
+    import logging as _logging  # the class above shadows the module's name here
+    return _logging
 
 
 @contextlib.contextmanager
@@ -337,6 +383,9 @@ def __getattr__(name):
         return _tf.keras
     if name == "distribute":
         return _tf.distribute
+    if name in ("estimator", "feature_column"):  # TF1's canned estimators and input_layer
+        from ndflow import estimator as _estimator
+        return _estimator.v1 if name == "estimator" else _estimator.feature_column_v1
     if name in _EXPORTS.get("v1.lazy", {}):
         return _EXPORTS["v1.lazy"][name]()
     raise AttributeError(f"module 'ndflow.compat.v1' has no attribute {name!r}")

@@ -25,7 +25,7 @@ from .writer import (FileWriter, NoopWriter, SummaryWriter, create_file_writer, 
 
 __all__ = ["create_file_writer", "create_noop_writer", "scalar", "histogram", "image", "text",
            "graph", "flush", "record_if", "should_record_summaries", "SummaryWriter",
-           "experimental"]
+           "experimental", "trace_on", "trace_off", "trace_export"]
 
 _record_stack = []
 
@@ -200,6 +200,8 @@ def _get_step():
     """
     return default_step()
 
+
+from .trace import trace_export, trace_off, trace_on  # noqa: E402,F401
 
 experimental = types.SimpleNamespace(set_step=set_step, get_step=_get_step)
 graph_def = _protos.graph_def

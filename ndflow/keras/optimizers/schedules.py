@@ -176,8 +176,45 @@ class CosineDecay(LearningRateSchedule):
                 "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
 
 
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts (SGDR, Loshchilov & Hutter 2017).
+
+    The first period lasts `first_decay_steps` steps; period i lasts `t_mul**i` times as
+    long and starts from `initial_learning_rate * m_mul**i`; within a period the rate follows
+    `initial * m_mul**i * ((1 - alpha) * 0.5 * (1 + cos(pi * fraction)) + alpha)`.
+
+    Args:
+      initial_learning_rate: The rate at step 0.
+      first_decay_steps: The length of the first period.
+      t_mul: How much longer each period is than the one before (default 2.0).
+      m_mul: How much lower each period starts than the one before (default 1.0).
+      alpha: The floor, as a fraction of the period's starting rate (default 0.0).
+      name: The schedule's name (default "SGDRDecay").
+    """
+
+    def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0,
+                 alpha=0.0, name="SGDRDecay"):
+        if first_decay_steps <= 0:
+            raise _InvalidArgumentError(f"Argument `first_decay_steps` must be > 0. "
+                                       f"Received: first_decay_steps={first_decay_steps}")
+        self.initial_learning_rate, self.first_decay_steps = \
+            initial_learning_rate, first_decay_steps
+        self._t_mul, self._m_mul, self.alpha, self.name = t_mul, m_mul, alpha, name
+
+    def __call__(self, step):
+        from ...train.learning_rate_decay import cosine_decay_restarts
+        return cosine_decay_restarts(float(self.initial_learning_rate), _step(step),
+                                     float(self.first_decay_steps), float(self._t_mul),
+                                     float(self._m_mul), float(self.alpha))
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "first_decay_steps": self.first_decay_steps, "t_mul": self._t_mul,
+                "m_mul": self._m_mul, "alpha": self.alpha, "name": self.name}
+
+
 _CLASSES = {c.__name__: c for c in (ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay,
-                                     PolynomialDecay, CosineDecay)}
+                                     PolynomialDecay, CosineDecay, CosineDecayRestarts)}
 
 
 def serialize(schedule):
