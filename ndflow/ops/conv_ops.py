@@ -205,11 +205,16 @@ def _fmt(shape):
 # --- convolution kernels -------------------------------------------------------------------------
 
 CHUNK_BYTES = 1 << 20  # patch matrix per batch chunk: stays in the L2 cache for its GEMM
+MIN_ROWS = 1024  # but every GEMM gets this many rows (output positions) at least: skinny
+# GEMMs run below BLAS's rate (ResNet-50's 7x7 layers, 49 rows an image: 1.47x slower one
+# image at a time than 8 together on 1 thread), and far below it on 2 threads
 
 
-def _batch_chunks(n, bytes_per_image):
-    """Slices of the batch whose patch matrices take about CHUNK_BYTES each."""
-    step = max(1, min(n, CHUNK_BYTES // max(bytes_per_image, 1)))
+def _batch_chunks(n, bytes_per_image, rows_per_image):
+    """Slices of the batch whose patch matrices take about CHUNK_BYTES each, with at least
+    MIN_ROWS rows each."""
+    step = max(CHUNK_BYTES // max(bytes_per_image, 1), -(-MIN_ROWS // max(rows_per_image, 1)))
+    step = max(1, min(n, step))
     return [slice(i, min(i + step, n)) for i in range(0, n, step)]
 
 
@@ -226,7 +231,7 @@ def _conv_forward(xp, x, w, strides, pads, dilations, op_name="Conv2D"):
     out = xp.empty((n, oh, ow, o), dtype=xp.result_type(x.dtype, w.dtype))
     rows = out.reshape(n * oh * ow, o)
     per_image = oh * ow
-    for part in _batch_chunks(n, per_image * kh * kw * c * x.dtype.itemsize):
+    for part in _batch_chunks(n, per_image * kh * kw * c * x.dtype.itemsize, per_image):
         xs = _pad(xp, x[part], pads)
         if (kh, kw) == (1, 1):
             cols = xs[:, ::strides[0], ::strides[1]].reshape(-1, c)
@@ -251,7 +256,7 @@ def _conv_input_grad(xp, dy, w, in_hw, strides, pads, dilations, op_name):
     if strides == (1, 1) and c >= 8:
         dx = xp.empty((n, h, wd, c), dtype=dy.dtype)
         per_image = oh * ow
-        for part in _batch_chunks(n, per_image * (o + c) * dy.dtype.itemsize):
+        for part in _batch_chunks(n, per_image * (o + c) * dy.dtype.itemsize, per_image):
             _input_grad_stride1(xp, dy2[part.start * per_image:part.stop * per_image], w,
                                 (part.stop - part.start, oh, ow), in_hw, pads, dilations,
                                 dx[part])
@@ -320,7 +325,7 @@ def _conv_filter_grad(xp, x, dy, k_hw, strides, pads, dilations, op_name):
     if (kh, kw) == (1, 1) and strides == (1, 1) and pads == ((0, 0), (0, 0)):
         return (x.reshape(n * per_image, c).T @ dy2).reshape(1, 1, c, o)
     dw = None
-    for part in _batch_chunks(n, per_image * k * x.dtype.itemsize):
+    for part in _batch_chunks(n, per_image * k * x.dtype.itemsize, per_image):
         xs = _pad(xp, x[part], pads)
         if (kh, kw) == (1, 1):
             cols = xs[:, ::strides[0], ::strides[1]].reshape(-1, c)
