@@ -1,11 +1,14 @@
 """tf.nn normalization: batch_normalization, fused_batch_norm and local response
-normalization (lrn), composed of primitives so their gradients come from the parts.
+normalization (lrn), and the fused batch norm that Keras' BatchNormalization trains with.
 
 `ChannelWindowSum` sums each element's neighbourhood along the last axis (the window of
 lrn); a symmetric window sum is its own adjoint, so its gradient is itself applied to the
 incoming gradient. `MulAdd` is `x * a + b` in one output buffer: batch normalization
 applies its statistics as one scale and one shift per channel, as TensorFlow's
-`tf.nn.batch_normalization` does, without a temporary the size of `x`.
+`tf.nn.batch_normalization` does, without a temporary the size of `x`. `BatchNormTraining`
+normalizes with the batch's own statistics in three passes over `x`, and its gradient op
+`BatchNormTrainingGrad` takes two; that gradient's own gradient differentiates the same
+formula written with primitives, so higher derivatives work as for composed ops.
 """
 from ..framework.errors import InvalidArgumentError
 from ..framework.registry import ALL, execute, op
@@ -41,7 +44,7 @@ def _per_channel(v, depth):
 
 @op("MulAdd", unify=ALL, infer=broadcast("MulAdd"))
 def MUL_ADD(xp, x, a, b):
-    shape = xp.broadcast_shapes(x.shape, a.shape, b.shape)
+    shape = xp.broadcast(x, a, b).shape
     if shape != x.shape:
         return x * a + b
     out = xp.empty(shape, dtype=xp.result_type(x, a, b))
