@@ -137,7 +137,8 @@ def test_mul_add_broadcasting_beyond_x_and_its_gradient():
         tape.watch([x, a, b])
         y = normalization_ops.MUL_ADD(x, a, b)
     assert y.shape == (2, 3, 4)
-    np.testing.assert_array_equal(y.numpy(), np.arange(3.0).reshape(3, 1) * 2 + 1)
+    np.testing.assert_array_equal(y.numpy(), np.broadcast_to(np.arange(3.0).reshape(3, 1) * 2 + 1,
+                                                             (2, 3, 4)))
     dx, da, db = tape.gradient(y, [x, a, b])
     np.testing.assert_array_equal(dx.numpy(), np.full((3, 1), 16.0))
     np.testing.assert_array_equal(da.numpy(), [8.0 * 3])
@@ -148,7 +149,7 @@ def test_keras_batch_normalization_uses_the_keras_formula():
     rng = np.random.default_rng(6)
     layer = keras.layers.BatchNormalization(epsilon=1e-3)
     x = rng.standard_normal((4, 3, 3, 6)).astype(np.float32)
-    layer.build(x.shape)
+    layer(x, training=False)  # builds it (a direct build() call does not mark it built)
     gamma, beta, mean, var = (rng.uniform(0.5, 1.5, 6).astype(np.float32) for _ in range(4))
     layer.set_weights([gamma, beta, mean, var])
     inv = (1 / np.sqrt(var + np.float32(1e-3))) * gamma
@@ -211,9 +212,10 @@ def test_fused_training_batch_norm_second_order_in_graphs_and_eagerly():
         with tf.GradientTape() as inner:
             inner.watch(xt)
             m, v = tf.nn.moments(xt, [0])  # the composed batch norm as the reference
-            y = tf.nn.batch_normalization(xt, m, v, 0.0, st, 1e-3)
-        gx = inner.gradient(y ** 3, xt)
-    reference = outer.gradient(gx * gx, xt).numpy()
+            cube = tf.nn.batch_normalization(xt, m, v, 0.0, st, 1e-3) ** 3
+        gx = inner.gradient(cube, xt)
+        total = gx * gx
+    reference = outer.gradient(total, xt).numpy()
     for r in results:
         np.testing.assert_allclose(r, reference, rtol=1e-8)
 
