@@ -2,8 +2,7 @@
 through tf.nn.batch_normalization and fused_batch_norm as users reach it, and the fused
 training batch norm (BatchNormTraining, its gradient op BatchNormTrainingGrad)."""
 import ndflow as tf
-import ndflow.compat.v1 as tf1
-from ndflow.ops.normalization_ops import batch_norm_training
+from ndflow.ops.normalization_ops import batch_norm_training, fused_batch_norm
 
 from .spec import Sample
 
@@ -18,8 +17,9 @@ def _bn_batch_stats(x, offset, scale):
 
 
 def _fused_inference(x, scale, offset, mean, variance):
-    y, _, _ = tf1.nn.fused_batch_norm(x, scale, offset, mean, variance * variance + 0.5,
-                                      is_training=False)
+    # (tf.compat.v1.nn.fused_batch_norm builds graph ops; its eager function is this one)
+    y, _, _ = fused_batch_norm(x, scale, offset, mean, variance * variance + 0.5,
+                               is_training=False)
     return y
 
 
