@@ -240,3 +240,14 @@ def test_keras_batch_normalization_training_uses_the_fused_op_and_updates_averag
     chan_first = keras.layers.BatchNormalization(axis=1, epsilon=1e-3)
     y1 = chan_first(x, training=True).numpy()
     np.testing.assert_allclose(y1.mean(axis=(0, 2, 3)), np.zeros(4), atol=1e-5)
+
+
+def test_empty_batches_go_through_the_chunked_kernels():
+    x = tf.constant(np.zeros((0, 5, 5, 3), np.float32))
+    w = tf.constant(np.ones((3, 3, 3, 4), np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch([x, w])
+        y = tf.nn.max_pool2d(tf.nn.conv2d(x, w, 1, "SAME"), 2, 2, "SAME")
+    dx, dw = tape.gradient(y, [x, w])
+    assert y.shape == (0, 3, 3, 4) and dx.shape == (0, 5, 5, 3)
+    np.testing.assert_array_equal(dw.numpy(), np.zeros((3, 3, 3, 4), np.float32))

@@ -346,6 +346,8 @@ def _conv_filter_grad(xp, x, dy, k_hw, strides, pads, dilations, op_name):
             dw = g
         else:
             dw += g
+    if dw is None:  # an empty batch
+        dw = xp.zeros((k, o), dtype=xp.result_type(x.dtype, dy.dtype))
     return dw.reshape(kh, kw, c, o)
 
 
