@@ -193,7 +193,8 @@ class BatchNormalization(Layer):
         return array_ops.reshape(v, self._broadcast)
 
     def call(self, inputs, training=None, mask=None):
-        if training and self.trainable and self._reduce == list(range(len(self._broadcast) - 1)):
+        if training and self.trainable and inputs.dtype == self.moving_mean.dtype and \
+                self._reduce == list(range(len(self._broadcast) - 1)):
             # channels last: one fused op, its statistics for the moving averages
             depth = self._broadcast[-1:]
             out, mean, variance = normalization_ops.batch_norm_training(
