@@ -4,7 +4,8 @@ on exactly their shapes, in this process:
     python -m benchmarks.kernels [--threads 1] [--batch 128] [--rounds 7] [--clock cpu]
 
 Convolutions (forward, input gradient, filter gradient of both conv layers), max pooling
-and its gradient, ReLU, and the fused Adam update over W4's and W5's parameters. Each
+and its gradient, ReLU, a bias gradient (the leading-axes sum), the fused training batch
+norm and its gradient, and the fused Adam update over W4's and W5's parameters. Each
 kernel runs `--rounds` rounds of 3 calls, the kernels interleaved round by round so that
 machine noise hits all alike; the median of the per-round medians is printed with the
 load average. `--clock cpu` times process CPU time, which on a machine shared with other
@@ -40,9 +41,25 @@ def conv_cases(batch, rng):
 
 def other_cases(batch, rng):
     import ndflow as tf
+    from ndflow.framework import dtypes
+    from ndflow.ops import math_ops, normalization_ops as N, pooling_ops as P
     x = tf.constant(rng.standard_normal((batch, 28, 28, 32), dtype=np.float32))
+    xa = np.maximum(x.numpy(), 0)
+    y = P._max_pool_nhwc(np, xa, (2, 2), (2, 2), "VALID")
+    dy = rng.standard_normal(y.shape, dtype=np.float32)
+    bias_grad = math_ops._leading_sum(np, xa.shape, (0, 1, 2), False, dtypes.float32)
+    scale, offset = np.ones(32, np.float32), np.zeros(32, np.float32)
+    _, mean, var = N.BATCH_NORM_TRAINING.kernel(np, xa, scale, offset, 1e-3)
+    zeros = np.zeros(32, np.float32)
     return {"max_pool 28x28x32": lambda: tf.nn.max_pool2d(x, 2, 2, "VALID"),
-            "relu 28x28x32": lambda: tf.nn.relu(x)}
+            "max_pool grad 28x28x32": lambda: P._max_pool_grad_nhwc(
+                np, xa, y, dy, (2, 2), (2, 2), "VALID"),
+            "relu 28x28x32": lambda: tf.nn.relu(x),
+            "bias grad (sum) 28x28x32": lambda: bias_grad(xa),
+            "batch norm train 28x28x32": lambda: N.BATCH_NORM_TRAINING.kernel(
+                np, xa, scale, offset, 1e-3),
+            "batch norm grad 28x28x32": lambda: N.BATCH_NORM_TRAINING_GRAD.kernel(
+                np, xa, xa, scale, mean, var, zeros, zeros, 1e-3)}
 
 
 def adam_cases(rng):

@@ -42,6 +42,9 @@ import warnings as _warnings
 # Like TensorFlow, kernels return inf/nan for log(0), 0/0... without warning about it.
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ndflow\.")
 
+from .util.allocator import tune_allocator as _tune_allocator  # noqa: E402
+_tune_allocator()  # large arrays reuse freed heap blocks (glibc; NDFLOW_MALLOC_TUNING=0: off)
+
 from . import ops as _ops  # noqa: F401,E402  (registers every op)
 from .framework import autodiff as _autodiff  # noqa: F401  (installs the tape hook)
 from .framework import dtypes

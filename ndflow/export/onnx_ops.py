@@ -201,6 +201,11 @@ def _squared_difference(b, op, ins):
     return b.node("Mul", [diff, diff], op.name)
 
 
+@converts("MulAdd")  # batch normalization's x * scale + shift (normalization_ops)
+def _mul_add(b, op, ins):
+    return b.node("Add", [b.node("Mul", ins[:2], op.name + "/mul"), ins[2]], op.name)
+
+
 @converts("Rsqrt")
 def _rsqrt(b, op, ins):
     return b.node("Reciprocal", [b.node("Sqrt", ins, op.name + "/sqrt")], op.name)

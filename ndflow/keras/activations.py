@@ -36,6 +36,8 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     x = _t(x)
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return N.relu(x)
+    if negative_slope == 0.0 and max_value == 6 and threshold == 0.0 and _nn("relu6"):
+        return _nn("relu6")(x)  # as Keras 3 does: the fused op (gradient 0 at x = 6 too)
     if threshold != 0.0:
         out = A.where(x > threshold, x, A.zeros_like(x))
     else:

@@ -1,10 +1,13 @@
 """Convolution and bias_add ops of tf.nn, and the window arithmetic pooling shares.
 
 Kernels work on NHWC arrays (NCHW inputs are transposed views on the way in and out).
-A convolution is one GEMM over im2col patches taken with `as_strided` from the padded
-input. Its filter gradient is one GEMM of the same patches with the output gradient; its
-input gradient multiplies the output gradient by the filter and adds the result back one
-window offset at a time (measured faster here than convolving the zero-dilated gradient
+A convolution is a GEMM over im2col patches taken with `as_strided` from the padded
+input, a chunk of images at a time (CHUNK_BYTES of patches, so they are written and read
+in cache, and a large batch never holds all its patches at once; 1x1 convolutions are
+plain GEMMs, strided ones over a strided view). Its filter gradient is the sum over the
+chunks of GEMMs of the same patches with the output gradient; its input gradient
+multiplies the output gradient by the filter and adds the result back one window offset
+at a time (measured faster here than convolving the zero-dilated gradient
 with the flipped filter, which also wastes work on the zeros when strides > 1). The
 gradients are registered ops whose own gradients are convolutions again, so second-order
 derivatives and graph-mode gradients come for free. Pooling (pooling_ops) reads its
@@ -153,12 +156,13 @@ def _crop(x, pads, h, w):
 def _im2col(xp, x, ksize, out_hw, strides, dilations):
     """(N*OH*OW, KH*KW*C) matrix of the windows of padded NHWC `x`.
 
-    With few channels, kh*kw block copies (one per window offset) measured 1.5-2.4x faster
-    than copying the 6-D strided window view, whose innermost run is only C elements; with
-    many channels the strided copy measured faster, so it is used there."""
+    The 6-D strided window view is copied in runs of kw*C elements (a window row); when that
+    run is under 8 elements (W5's first layer: 3x1) kh*kw block copies, one per window
+    offset, measured 1.5-2.4x faster; from kw*C = 9 up the strided copy is (3x at 3x3x3,
+    6.5x at ResNet-50's 7x7x3 stride 2)."""
     n, _, _, c = x.shape
     rows = n * out_hw[0] * out_hw[1]
-    if c >= 8:
+    if ksize[1] * c >= 8:
         sn, sh, sw, sc = x.strides
         shape = (n, out_hw[0], out_hw[1], ksize[0], ksize[1], c)
         steps = (sn, sh * strides[0], sw * strides[1], sh * dilations[0], sw * dilations[1],
@@ -200,17 +204,41 @@ def _fmt(shape):
 
 # --- convolution kernels -------------------------------------------------------------------------
 
+CHUNK_BYTES = 1 << 20  # patch matrix per batch chunk: stays in the L2 cache for its GEMM
+MIN_ROWS = 1024  # but every GEMM gets this many rows (output positions) at least: skinny
+# GEMMs run below BLAS's rate (ResNet-50's 7x7 layers, 49 rows an image: 1.47x slower one
+# image at a time than 8 together on 1 thread), and far below it on 2 threads
+
+
+def _batch_chunks(n, bytes_per_image, rows_per_image):
+    """Slices of the batch whose patch matrices take about CHUNK_BYTES each, with at least
+    MIN_ROWS rows each."""
+    step = max(CHUNK_BYTES // max(bytes_per_image, 1), -(-MIN_ROWS // max(rows_per_image, 1)))
+    step = max(1, min(n, step))
+    return [slice(i, min(i + step, n)) for i in range(0, n, step)]
+
+
 def _conv_forward(xp, x, w, strides, pads, dilations, op_name="Conv2D"):
-    """Cross-correlation of NHWC `x` with HWIO `w`: im2col patches times the filter matrix."""
+    """Cross-correlation of NHWC `x` with HWIO `w`: im2col patches times the filter matrix,
+    a chunk of images at a time (each chunk's patches are written and read in cache), the
+    GEMMs writing straight into the output."""
     n, h, wd, c = x.shape
     kh, kw, _, o = w.shape
     oh, ow, pads = _geometry(op_name, h, wd, (kh, kw), strides, dilations, pads)
-    x = _pad(xp, x, pads)
-    if (kh, kw) == (1, 1) and strides == (1, 1):
-        cols = x.reshape(n * oh * ow, c)
-    else:
-        cols = _im2col(xp, x, (kh, kw), (oh, ow), strides, dilations)
-    return (cols @ w.reshape(kh * kw * c, o)).reshape(n, oh, ow, o)
+    wmat = w.reshape(kh * kw * c, o)
+    if (kh, kw) == (1, 1) and strides == (1, 1) and pads == ((0, 0), (0, 0)):
+        return (x.reshape(n * oh * ow, c) @ wmat).reshape(n, oh, ow, o)
+    out = xp.empty((n, oh, ow, o), dtype=xp.result_type(x.dtype, w.dtype))
+    rows = out.reshape(n * oh * ow, o)
+    per_image = oh * ow
+    for part in _batch_chunks(n, per_image * kh * kw * c * x.dtype.itemsize, per_image):
+        xs = _pad(xp, x[part], pads)
+        if (kh, kw) == (1, 1):
+            cols = xs[:, ::strides[0], ::strides[1]].reshape(-1, c)
+        else:
+            cols = _im2col(xp, xs, (kh, kw), (oh, ow), strides, dilations)
+        xp.matmul(cols, wmat, out=rows[part.start * per_image:part.stop * per_image])
+    return out
 
 
 def _conv_input_grad(xp, dy, w, in_hw, strides, pads, dilations, op_name):
@@ -226,7 +254,13 @@ def _conv_input_grad(xp, dy, w, in_hw, strides, pads, dilations, op_name):
             f"{(oh2, ow2)} that a convolution of an input of size {(h, wd)} produces.")
     dy2 = dy.reshape(n * oh * ow, o)
     if strides == (1, 1) and c >= 8:
-        return _input_grad_stride1(xp, dy2, w, (n, oh, ow), in_hw, pads, dilations)
+        dx = xp.empty((n, h, wd, c), dtype=dy.dtype)
+        per_image = oh * ow
+        for part in _batch_chunks(n, per_image * (o + c) * dy.dtype.itemsize, per_image):
+            _input_grad_stride1(xp, dy2[part.start * per_image:part.stop * per_image], w,
+                                (part.stop - part.start, oh, ow), in_hw, pads, dilations,
+                                dx[part])
+        return dx
     (top, bottom), (left, right) = pads
     dx = xp.zeros((n, h + top + bottom, wd + left + right, c), dtype=dy.dtype)
     offsets = _offsets((kh, kw), (oh, ow), strides, dilations)
@@ -242,17 +276,17 @@ def _conv_input_grad(xp, dy, w, in_hw, strides, pads, dilations, op_name):
     return _crop(dx, pads, h, wd)
 
 
-def _input_grad_stride1(xp, dy2, w, out_nhw, in_hw, pads, dilations):
-    """Stride-1 input gradient written straight into the unpadded result: each window
-    offset's GEMM is added into the part of dx it reaches, and an offset that reaches all of
-    dx from all of dy (the centre of a SAME convolution) writes dx itself, so there is no
-    zero fill, no padded buffer and no cropped (non-contiguous) result: 5-8% faster than
-    the padded form on W5's second layer (issue 15)."""
+def _input_grad_stride1(xp, dy2, w, out_nhw, in_hw, pads, dilations, dx):
+    """Stride-1 input gradient written straight into the unpadded result `dx` (a chunk of
+    images): each window offset's GEMM is added into the part of dx it reaches, and an
+    offset that reaches all of dx from all of dy (the centre of a SAME convolution) writes
+    dx itself, so there is no zero fill, no padded buffer and no cropped (non-contiguous)
+    result: 5-8% faster than the padded form on W5's second layer (issue 15)."""
     n, oh, ow = out_nhw
     kh, kw, c, _ = w.shape
     h, wd = in_hw
     (top, _), (left, _) = pads
-    dx, taps = None, []
+    written, taps = False, []
     for i in range(kh):
         for j in range(kw):
             r0, c0 = i * dilations[0] - top, j * dilations[1] - left  # input = output + r0
@@ -262,21 +296,22 @@ def _input_grad_stride1(xp, dy2, w, out_nhw, in_hw, pads, dilations):
                 src = (slice(rows.start - r0, rows.stop - r0),
                        slice(cols.start - c0, cols.stop - c0))
                 whole = (r0, c0, oh, ow) == (0, 0, h, wd)
-                if whole and dx is None:
-                    dx = (dy2 @ w[i, j].T).reshape(n, h, wd, c)
+                if whole and not written:
+                    xp.matmul(dy2, w[i, j].T, out=dx.reshape(n * h * wd, c))
+                    written = True
                 else:
                     taps.append((w[i, j], rows, cols, src))
-    if dx is None:
-        dx = xp.zeros((n, h, wd, c), dtype=dy2.dtype)
+    if not written:
+        dx[...] = 0
     part = xp.empty((n * oh * ow, c), dtype=dx.dtype)
     for w_ij, rows, cols, (src_rows, src_cols) in taps:
         xp.matmul(dy2, w_ij.T, out=part)
         dx[:, rows, cols] += part.reshape(n, oh, ow, c)[:, src_rows, src_cols]
-    return dx
 
 
 def _conv_filter_grad(xp, x, dy, k_hw, strides, pads, dilations, op_name):
-    """Gradient w.r.t. the filter: one GEMM of the im2col patches with the output gradient."""
+    """Gradient w.r.t. the filter: GEMMs of the im2col patches with the output gradient, a
+    chunk of images at a time (the patches stay in cache), summed."""
     n, h, wd, c = x.shape
     o = dy.shape[3]
     kh, kw = k_hw
@@ -285,16 +320,35 @@ def _conv_filter_grad(xp, x, dy, k_hw, strides, pads, dilations, op_name):
         raise InvalidArgumentError(
             f"{op_name}: the gradient's spatial size {tuple(dy.shape[1:3])} does not match "
             f"the convolution output size {(oh, ow)} of input shape {tuple(x.shape)}.")
-    cols = _im2col(xp, _pad(xp, x, pads), (kh, kw), (oh, ow), strides, dilations)
-    if c < 8:
-        # Few channels: a (kh*kw*c, o) result summed over N*OH*OW rows. One GEMM of that
-        # shape is a tiny-output, huge-K product that 2 BLAS threads run badly (3x slower
-        # than 1 thread on a busy machine, issue 15); per-image products summed are 16%
-        # cheaper single-threaded and immune to it.
-        per_image = cols.reshape(n, oh * ow, kh * kw * c).transpose(0, 2, 1)
-        return (per_image @ dy.reshape(n, oh * ow, o)).sum(axis=0).reshape(kh, kw, c, o)
-    # this orientation of the GEMM measured up to several times faster than dy.T @ cols
-    return (cols.T @ dy.reshape(n * oh * ow, o)).reshape(kh, kw, c, o)
+    per_image, k = oh * ow, kh * kw * c
+    dy2 = dy.reshape(n * per_image, o)
+    if (kh, kw) == (1, 1) and strides == (1, 1) and pads == ((0, 0), (0, 0)):
+        return (x.reshape(n * per_image, c).T @ dy2).reshape(1, 1, c, o)
+    dw = None
+    for part in _batch_chunks(n, per_image * k * x.dtype.itemsize, per_image):
+        xs = _pad(xp, x[part], pads)
+        if (kh, kw) == (1, 1):
+            cols = xs[:, ::strides[0], ::strides[1]].reshape(-1, c)
+        else:
+            cols = _im2col(xp, xs, (kh, kw), (oh, ow), strides, dilations)
+        d = dy2[part.start * per_image:part.stop * per_image]
+        if c < 8:
+            # Few channels: a (kh*kw*c, o) result summed over N*OH*OW rows. One GEMM of
+            # that shape is a tiny-output, huge-K product that 2 BLAS threads run badly (3x
+            # slower than 1 thread on a busy machine, issue 15); per-image products summed
+            # are 16% cheaper single-threaded and immune to it.
+            m = part.stop - part.start
+            g = (cols.reshape(m, per_image, k).transpose(0, 2, 1)
+                 @ d.reshape(m, per_image, o)).sum(axis=0)
+        else:  # this orientation measured up to several times faster than d.T @ cols
+            g = cols.T @ d
+        if dw is None:
+            dw = g
+        else:
+            dw += g
+    if dw is None:  # an empty batch
+        dw = xp.zeros((k, o), dtype=xp.result_type(x.dtype, dy.dtype))
+    return dw.reshape(kh, kw, c, o)
 
 
 # --- Conv2D and its gradient ops -----------------------------------------------------------------

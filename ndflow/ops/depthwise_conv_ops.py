@@ -29,6 +29,30 @@ def _check_in_depth(op_name, x_shape, w_shape, in_depth, filter_depth):
 
 
 # --- kernels on NHWC arrays --------------------------------------------------------------------
+# Every kernel is a sum over the kh*kw window offsets of whole-array multiplies. Done over the
+# whole batch, each offset streams the output (and a buffer as large) through memory once
+# more; done a block of output rows at a time (BLOCK_BYTES of output), the block and its
+# buffer stay in cache for all the offsets and memory sees each array about once.
+
+BLOCK_BYTES = 1 << 18
+
+
+def _row_blocks(n, oh, row_bytes):
+    """(batch slice, output-row slice) blocks of about BLOCK_BYTES of output each: several
+    whole images when images are small, else bands of rows of one image."""
+    image = oh * row_bytes
+    if image >= BLOCK_BYTES:
+        rows = max(1, BLOCK_BYTES // max(row_bytes, 1))
+        return [(slice(i, i + 1), slice(r, min(r + rows, oh)))
+                for i in range(n) for r in range(0, oh, rows)]
+    step = max(1, BLOCK_BYTES // max(image, 1))
+    return [(slice(i, min(i + step, n)), slice(0, oh)) for i in range(0, n, step)]
+
+
+def _input_rows(rs, stride, k_eff):
+    """The rows of the padded input that output rows `rs` read."""
+    return slice(rs.start * stride, (rs.stop - 1) * stride + k_eff)
+
 
 def _dw_forward(xp, x, w, strides, padding, dilations, op_name=_NAME):
     n, h, wd, c = x.shape
@@ -37,18 +61,23 @@ def _dw_forward(xp, x, w, strides, padding, dilations, op_name=_NAME):
     x = _pad(xp, x, pads)
     dtype = xp.result_type(x.dtype, w.dtype)
     out = xp.empty((n, oh, ow, c) if m == 1 else (n, oh, ow, c, m), dtype=dtype)
+    taps = [w[i, j, :, 0] if m == 1 else w[i, j] for i in range(kh) for j in range(kw)]
+    k_eff = (kh - 1) * dilations[0] + 1
     part = None
-    for k, (rows, cols) in enumerate(_offsets((kh, kw), (oh, ow), strides, dilations)):
-        tap = w[k // kw, k % kw]
-        xs = x[:, rows, cols] if m == 1 else x[:, rows, cols, :, None]
-        tap = tap[:, 0] if m == 1 else tap
-        if k == 0:  # the first tap writes, the others accumulate through one buffer
-            xp.multiply(xs, tap, out=out)
-            continue
+    for bs, rs in _row_blocks(n, oh, ow * c * m * out.itemsize):
+        o = out[bs, rs]
+        xb = x[bs, _input_rows(rs, strides[0], k_eff)]
         if part is None:
-            part = xp.empty_like(out)
-        xp.multiply(xs, tap, out=part)
-        out += part
+            part = xp.empty(o.shape, dtype=dtype) if len(taps) > 1 else None
+        p = part if part is None or part.shape == o.shape else part[:o.shape[0], :o.shape[1]]
+        offsets = _offsets((kh, kw), (o.shape[1], ow), strides, dilations)
+        for k, (rows, cols) in enumerate(offsets):
+            xs = xb[:, rows, cols] if m == 1 else xb[:, rows, cols, :, None]
+            if k == 0:  # the first tap writes, the others accumulate through one buffer
+                xp.multiply(xs, taps[k], out=o)
+            else:
+                xp.multiply(xs, taps[k], out=p)
+                o += p
     return out.reshape(n, oh, ow, c * m)
 
 
@@ -65,14 +94,22 @@ def _dw_input_grad(xp, dy, w, in_hw, strides, padding, dilations, op_name):
     (top, bottom), (left, right) = pads
     dx = xp.zeros((n, h + top + bottom, wd + left + right, c), dtype=dy.dtype)
     dy5 = dy.reshape(n, oh, ow, c, m)
-    part = xp.empty((n, oh, ow, c), dtype=dy.dtype)
-    for k, (rows, cols) in enumerate(_offsets((kh, kw), (oh, ow), strides, dilations)):
-        tap = w[k // kw, k % kw]
-        if m == 1:
-            xp.multiply(dy5[..., 0], tap[:, 0], out=part)
-        else:
-            part[...] = xp.einsum("nhwcm,cm->nhwc", dy5, tap)
-        dx[:, rows, cols] += part
+    k_eff = (kh - 1) * dilations[0] + 1
+    part = None
+    for bs, rs in _row_blocks(n, oh, ow * c * m * dy.itemsize):
+        d = dy5[bs, rs]
+        dxb = dx[bs, _input_rows(rs, strides[0], k_eff)]
+        if part is None:
+            part = xp.empty(d.shape[:4], dtype=dy.dtype)
+        p = part if part.shape == d.shape[:4] else part[:d.shape[0], :d.shape[1]]
+        offsets = _offsets((kh, kw), (d.shape[1], ow), strides, dilations)
+        for k, (rows, cols) in enumerate(offsets):
+            tap = w[k // kw, k % kw]
+            if m == 1:
+                xp.multiply(d[..., 0], tap[:, 0], out=p)
+            else:
+                p[...] = xp.einsum("nhwcm,cm->nhwc", d, tap)
+            dxb[:, rows, cols] += p
     return _crop(dx, pads, h, wd)
 
 
@@ -87,13 +124,19 @@ def _dw_filter_grad(xp, x, dy, k_hw, m, strides, padding, dilations, op_name):
             f"{tuple(x.shape)}.")
     x = _pad(xp, x, pads)
     dy5 = dy.reshape(n, oh, ow, c, m)
-    dw = xp.empty((kh, kw, c, m), dtype=xp.result_type(x.dtype, dy.dtype))
-    for k, (rows, cols) in enumerate(_offsets((kh, kw), (oh, ow), strides, dilations)):
-        xs = x[:, rows, cols]  # a strided view: einsum reduces it without a copy
-        if m == 1:
-            dw[k // kw, k % kw, :, 0] = xp.einsum("nhwc,nhwc->c", xs, dy5[..., 0])
-        else:
-            dw[k // kw, k % kw] = xp.einsum("nhwc,nhwcm->cm", xs, dy5)
+    dtype = xp.result_type(x.dtype, dy.dtype)
+    dw = xp.zeros((kh, kw, c, m), dtype=dtype)
+    k_eff = (kh - 1) * dilations[0] + 1
+    for bs, rs in _row_blocks(n, oh, ow * c * m * dy.itemsize):
+        d = dy5[bs, rs]
+        xb = x[bs, _input_rows(rs, strides[0], k_eff)]
+        offsets = _offsets((kh, kw), (d.shape[1], ow), strides, dilations)
+        for k, (rows, cols) in enumerate(offsets):
+            xs = xb[:, rows, cols]  # a strided view: einsum reduces it without a copy
+            if m == 1:
+                dw[k // kw, k % kw, :, 0] += xp.einsum("nhwc,nhwc->c", xs, d[..., 0])
+            else:
+                dw[k // kw, k % kw] += xp.einsum("nhwc,nhwcm->cm", xs, d)
     return dw
 
 

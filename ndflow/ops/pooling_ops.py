@@ -1,9 +1,10 @@
 """Pooling ops of tf.nn: max and average pooling (1-D and 2-D) and their gradients.
 
-Kernels work on NHWC arrays with conv_ops' window arithmetic and loop over the kh*kw
-offsets of a window (a handful of whole-array calls each), never over pixels. Max pooling
-routes gradients to each window's first maximum, as TensorFlow does; its gradient's
-gradient gathers at the same positions.
+Kernels work on NHWC arrays with conv_ops' window arithmetic and loop over the offsets of
+a window (a handful of whole-array calls each), never over pixels: pooling reduces the
+window's rows first, then its columns (kh + kw - 2 calls); the gradients loop over the
+kh*kw offsets. Max pooling routes gradients to each window's first maximum, as TensorFlow
+does; its gradient's gradient gathers at the same positions.
 """
 import numpy as np
 
@@ -38,43 +39,69 @@ def _pool_setup(op_name, x_nhwc, ksize, strides, padding):
     return _geometry(op_name, h, w, ksize, strides, (1, 1), padding)
 
 
+def _separable(xp, x, ksize, strides, out_hw, combine):
+    """Reduces each window with `combine` (maximum or add) in two passes: over the window's
+    rows first (whole image rows at a time: long contiguous runs), then over its columns:
+    kh + kw - 2 whole-array calls instead of kh * kw - 1. The result is a new array."""
+    (kh, kw), (sh, sw), (oh, ow) = ksize, strides, out_hw
+
+    def reduce(bands):
+        out = next(bands)
+        for k, band in enumerate(bands):
+            out = combine(out, band) if k == 0 else combine(out, band, out=out)
+        return out
+    rows = reduce(x[:, i:i + (oh - 1) * sh + 1:sh] for i in range(kh))
+    out = reduce(rows[:, :, j:j + (ow - 1) * sw + 1:sw] for j in range(kw))
+    return out.copy() if kw == 1 else out
+
+
 def _max_pool_nhwc(xp, x, ksize, strides, padding):
     oh, ow, pads = _pool_setup("MaxPool", x, ksize, strides, padding)
     x = _pad(xp, x, pads, _lowest(x.dtype))
-    out = None
-    for rows, cols in _offsets(ksize, (oh, ow), strides):
-        window = x[:, rows, cols]
-        if out is None:
-            out = window.copy()
-        else:
-            xp.maximum(out, window, out=out)
-    return out
+    return _separable(xp, x, ksize, strides, (oh, ow), xp.maximum)
 
 
 def _argmax_hits(xp, x, y, ksize, strides):
     """Yields (rows, cols, hit): `hit` marks outputs whose first maximum (row-major window
-    order, like TensorFlow) sits at this window offset."""
-    free = xp.ones(y.shape, dtype=bool)
+    order, like TensorFlow) sits at this window offset. (`hit` is one buffer, rewritten at
+    every offset: use it before the next.)"""
+    hit = xp.empty(y.shape, dtype=bool)
+    free = None
     offsets = list(_offsets(ksize, y.shape[1:3], strides))
     for k, (rows, cols) in enumerate(offsets):
-        hit = xp.equal(x[:, rows, cols], y)
-        hit &= free
+        xp.equal(x[:, rows, cols], y, out=hit)
+        if free is not None:
+            hit &= free
         if k + 1 < len(offsets):
-            xp.greater(free, hit, out=free)  # free and not hit
+            if free is None:
+                free = xp.logical_not(hit)
+            else:
+                xp.greater(free, hit, out=free)  # free and not hit
         yield rows, cols, hit
+
+
+POOL_BLOCK_BYTES = 1 << 19  # input per batch block of the max-pool gradient: stays in cache
 
 
 def _max_pool_grad_nhwc(xp, x, y, dy, ksize, strides, padding):
     n, h, w, c = x.shape
     _, _, pads = _pool_setup("MaxPoolGrad", x, ksize, strides, padding)
     x = _pad(xp, x, pads, _lowest(x.dtype))
-    dx = xp.zeros(x.shape, dtype=dy.dtype)
-    overlapping = strides[0] < ksize[0] or strides[1] < ksize[1]
-    for rows, cols, hit in _argmax_hits(xp, x, y, ksize, strides):
-        if overlapping:
+    if strides[0] < ksize[0] or strides[1] < ksize[1]:  # overlapping windows
+        dx = xp.zeros(x.shape, dtype=dy.dtype)
+        for rows, cols, hit in _argmax_hits(xp, x, y, ksize, strides):
             dx[:, rows, cols] += dy * hit
-        else:  # each input position belongs to one window only
-            xp.multiply(dy, hit, out=dx[:, rows, cols])
+        return _crop(dx, pads, h, w)
+    # Each input position belongs to one window at most. Windows that tile the (padded)
+    # input write every element of dx once: no zero fill. A block of images at a time, so
+    # the masks and the block's arrays stay in cache through all the window offsets.
+    tiled = (y.shape[1] * ksize[0], y.shape[2] * ksize[1]) == tuple(x.shape[1:3])
+    dx = (xp.empty if tiled else xp.zeros)(x.shape, dtype=dy.dtype)
+    step = max(1, POOL_BLOCK_BYTES // max(x[:1].nbytes, 1))
+    for i in range(0, n, step):
+        b = slice(i, i + step)
+        for rows, cols, hit in _argmax_hits(xp, x[b], y[b], ksize, strides):
+            xp.multiply(dy[b], hit, out=dx[b, rows, cols])
     return _crop(dx, pads, h, w)
 
 
@@ -106,12 +133,7 @@ def _avg_pool_nhwc(xp, x, ksize, strides, padding):
     n, h, w, c = x.shape
     counts, out_hw, pads = _window_counts(xp, h, w, ksize, strides, padding, x.dtype)
     x = _pad(xp, x, pads)
-    total = None
-    for rows, cols in _offsets(ksize, out_hw, strides):
-        if total is None:
-            total = x[:, rows, cols].copy()
-        else:
-            total += x[:, rows, cols]
+    total = _separable(xp, x, ksize, strides, out_hw, xp.add)
     if counts is None:
         total *= 1.0 / (ksize[0] * ksize[1])
         return total

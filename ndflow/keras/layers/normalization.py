@@ -1,7 +1,7 @@
 """Normalization (feature-wise, with adapt), BatchNormalization, LayerNormalization."""
 import numpy as np
 
-from ...ops import array_ops, math_ops
+from ...ops import array_ops, math_ops, nn_ops, normalization_ops
 from ...framework.tensor import TensorLike
 from .. import backend, constraints, initializers, regularizers
 from .base import InputSpec, Layer
@@ -193,10 +193,21 @@ class BatchNormalization(Layer):
         return array_ops.reshape(v, self._broadcast)
 
     def call(self, inputs, training=None, mask=None):
+        if training and self.trainable and inputs.dtype == self.moving_mean.dtype and \
+                self._reduce == list(range(len(self._broadcast) - 1)):
+            # channels last: one fused op, its statistics for the moving averages
+            depth = self._broadcast[-1:]
+            out, mean, variance = normalization_ops.batch_norm_training(
+                inputs, array_ops.ones(depth, inputs.dtype) if self.gamma is None else self.gamma,
+                array_ops.zeros(depth, inputs.dtype) if self.beta is None else self.beta,
+                self.epsilon)
+            m = self.momentum
+            self.moving_mean.assign(self.moving_mean * m + mean * (1.0 - m))
+            self.moving_variance.assign(self.moving_variance * m + variance * (1.0 - m))
+            return out
         if training and self.trainable:
-            mean = math_ops.reduce_mean(inputs, axis=self._reduce, keepdims=True)
-            variance = math_ops.reduce_mean(math_ops.square(inputs - mean), axis=self._reduce,
-                                            keepdims=True)
+            # (a squared difference keeps no (x - mean) activation alive for the gradient)
+            mean, variance = nn_ops.moments(inputs, self._reduce, keepdims=True)
             m = self.momentum
             flat_mean = array_ops.reshape(mean, self.moving_mean.shape.as_list())
             flat_var = array_ops.reshape(variance, self.moving_variance.shape.as_list())
@@ -205,13 +216,10 @@ class BatchNormalization(Layer):
         else:
             mean = self._shaped(self.moving_mean)
             variance = self._shaped(self.moving_variance)
-        inv = math_ops.rsqrt(variance + self.epsilon)
-        if self.gamma is not None:
-            inv = inv * self._shaped(self.gamma)
-        out = (inputs - mean) * inv
-        if self.beta is not None:
-            out = out + self._shaped(self.beta)
-        return out
+        # Keras 3's form (tf.nn.batch_normalization): x * inv + (beta - mean * inv)
+        return normalization_ops.batch_normalization(
+            inputs, mean, variance, None if self.beta is None else self._shaped(self.beta),
+            None if self.gamma is None else self._shaped(self.gamma), self.epsilon)
 
     def get_config(self):
         config = super().get_config()
