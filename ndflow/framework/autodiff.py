@@ -12,8 +12,9 @@ import numpy as np
 
 from ..util import nest
 from . import dispatch, dtypes, registry
-from .context import state, building_graph
+from .context import state, building_graph, building_here
 from .tensor import EagerTensor, SymbolicTensor, TensorLike
+from .variables import Variable
 
 
 class _EagerOp:
@@ -108,9 +109,12 @@ def _zeros_like(t):
 def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
     """Propagates `seeds` (gradients of `targets`) back through `records` (in creation
     order). Returns {id(tensor): gradient}. `wanted` (ids of tensors that lead to a source;
-    None: all) lets gradients skip inputs nobody asked about."""
+    None: all) lets gradients skip inputs nobody asked about. Eagerly, with no tape recording
+    the gradient computation, ops with an `array_grad` compute their gradients on arrays."""
     add = _op("AddV2")
     grads = {}
+    on_arrays = _unrecorded_eager()
+    xp = state.device.xp
 
     def accumulate(t, g):
         key = id(t)
@@ -119,6 +123,8 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
             grads[key] = g
         elif _is_variant(g):
             grads[key] = registry.REGISTRY["TensorListAddN"](prev, g)
+        elif on_arrays and prev.__class__ is EagerTensor and g.__class__ is EagerTensor:
+            grads[key] = EagerTensor(prev._value + g._value)
         else:
             grads[key] = add(prev, g)
 
@@ -126,10 +132,33 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
         accumulate(t, g)
     for rec in reversed(records):
         outs = rec.outputs
+        op_def = rec.op_def
+        if on_arrays and op_def.array_grad is not None and rec.__class__ is _EagerOp:
+            g = grads.get(id(outs[0]))
+            if g.__class__ is EagerTensor:
+                ins = rec.inputs
+                # (a recorded op has a watched input: the only input of a unary op is one)
+                n = len(ins)
+                needs = (True,) * n if wanted is None or n == 1 else \
+                    (id(ins[0]) in wanted, id(ins[1]) in wanted) if n == 2 else \
+                    [id(x) in wanted for x in ins]
+                for x, a in zip(ins, op_def.array_grad(xp, rec, g._value, needs)):
+                    if a is None or id(x) in stop_ids:
+                        continue
+                    v = x._value
+                    if v.dtype.kind in "fc":
+                        if a.shape != v.shape:
+                            a = _sum_array_to(a, v.shape)
+                        prev = grads.get(id(x))
+                        grads[id(x)] = EagerTensor(a) if prev is None else \
+                            EagerTensor(prev._value + a) if prev.__class__ is EagerTensor \
+                            else add(prev, EagerTensor(a))
+                continue
+            if g is None:
+                continue
         out_grads = [grads.get(id(o)) for o in outs]
         if all(g is None for g in out_grads):
             continue
-        op_def = rec.op_def
         if op_def.grad is None:
             continue
         # multi-output ops receive None for outputs without a gradient and handle it
@@ -147,6 +176,21 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
                 continue
             accumulate(x, _sum_to_like(g, x))
     return grads
+
+
+def _unrecorded_eager():
+    """True when ops run eagerly and no tape records them."""
+    if state.eager_disabled or building_here() is not None:
+        return False
+    return not any(tape._recording for tape in state.tapes)
+
+
+def _sum_array_to(a, shape):
+    """Array `a` summed over the axes broadcasting added or stretched to reach `shape`."""
+    lead = a.ndim - len(shape)
+    stretched = tuple(i + lead for i, d in enumerate(shape) if d == 1 and a.shape[i + lead] != 1)
+    out = state.device.xp.add.reduce(a, axis=tuple(range(lead)) + stretched)
+    return out.reshape(shape) if stretched else out
 
 
 def _ones_like(t):
@@ -220,7 +264,6 @@ class GradientTape:
         return False
 
     def watch(self, tensor):
-        from .variables import Variable
         for t in nest.flatten(tensor):
             if isinstance(t, Variable):
                 self._watched_vars[t] = None
@@ -231,11 +274,13 @@ class GradientTape:
                 raise ValueError(f"GradientTape.watch expects tensors or variables, got {t!r}.")
 
     def _variable_read(self, var, t):
-        if not self._recording:
-            return
-        if var in self._watched_vars or (self._watch_accessed and var.trainable):
-            self._watched_vars.setdefault(var, None)
-            self._var_reads.setdefault(var, []).append(t)
+        if self._recording and (var in self._watched_vars or (self._watch_accessed and var.trainable)):
+            self._watched_vars[var] = None  # (a key already there keeps its place)
+            reads = self._var_reads.get(var)
+            if reads is None:
+                self._var_reads[var] = [t]
+            else:
+                reads.append(t)
             self._tracked.add(id(t))
 
     def watched_variables(self):
@@ -262,9 +307,11 @@ class GradientTape:
         if self._records is None or (self._used and not self._persistent):
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
                                "set of gradients (or jacobians); use persistent=True.")
-        from .variables import Variable
-        targets = [t.read_value() if isinstance(t, Variable) else t for t in nest.flatten(target)]
-        flat_sources = nest.flatten(sources)
+        targets = [target] if target.__class__ is EagerTensor else \
+            [t.read_value() if isinstance(t, Variable) else t for t in nest.flatten(target)]
+        c = sources.__class__  # a list of variables or tensors: no tf.nest walk
+        flat = (c is list or c is tuple) and all(isinstance(s, TensorLike) for s in sources)
+        flat_sources = sources if flat else nest.flatten(sources)
         if output_gradients is None:
             seeds = [_ones_like(t) for t in targets]
         else:
@@ -281,10 +328,11 @@ class GradientTape:
         if not self._persistent:  # spent: as TensorFlow, it records nothing more (even
             self._records = None  # inside its `with` block, e.g. the optimizer's update)
             self._recording = False
+        if flat:
+            return results if c is list else tuple(results)
         return nest.pack_sequence_as(sources, results)
 
     def _source_grad(self, source, grads, unconnected):
-        from .variables import Variable
         if isinstance(source, Variable):
             parts = [grads[id(r)] for r in self._var_reads.get(source, ()) if id(r) in grads]
             g = None
@@ -331,7 +379,6 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
               unconnected_gradients=UnconnectedGradients.NONE, colocate_gradients_with_ops=False,
               gate_gradients=False, aggregation_method=None):
     """TF1 graph gradients: symbolic d(sum ys)/d(xs)."""
-    from .variables import Variable
     flat_ys = nest.flatten(ys)
     flat_xs = nest.flatten(xs)
     flat_ys = [y.read_value() if isinstance(y, Variable) else y for y in flat_ys]

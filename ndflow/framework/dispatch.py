@@ -111,13 +111,17 @@ def execute(op, inputs, attrs=_NO_ATTRS, name=None):
                 for a in arrays:
                     if a.dtype is not d0 and a.dtype != d0:
                         _check_same_dtype(op, [b.dtype for b in arrays])
-            if op.fast is not None and not attrs:
-                try:
+            try:
+                if op.fast is not None and not attrs:
                     out = op.fast(*arrays)
-                except (ValueError, TypeError, IndexError, ArithmeticError) as e:
-                    raise _kernel_error(op, arrays, attrs, e) from e
-            else:
-                out = run_kernel(op, arrays, attrs)
+                elif op.plain:
+                    out = op.kernel(state.device.xp, *arrays, **attrs)
+                else:
+                    out = run_kernel(op, arrays, attrs)
+            except OpError:
+                raise
+            except (ValueError, TypeError, IndexError, ArithmeticError) as e:
+                raise _kernel_error(op, arrays, attrs, e) from e
             if op.multi_output:
                 outputs = [EagerTensor(o) for o in out]
                 if state.tapes:
@@ -127,6 +131,10 @@ def execute(op, inputs, attrs=_NO_ATTRS, name=None):
             if state.tapes:
                 record_hook[0](op, inputs, (result,), attrs, None)
             return result
+        if op.unify is ALL:
+            converted = _weak_scalars(inputs)
+            if converted is not None:
+                return execute(op, converted, attrs, name)
         if state.tapes:
             return _execute_taped(op, inputs, attrs, name)
         arrays = _eager_arrays(op, inputs, unpack=True)
@@ -218,10 +226,34 @@ def _eager_arrays(op, inputs, unpack=False):
     return values
 
 
+def _weak_scalars(inputs):
+    """`inputs` (eager tensors and Python numbers) with each Python float or int made a 0-d
+    array of the tensors' floating dtype, as TensorFlow's weak typing converts it; else None."""
+    dtype = None
+    for x in inputs:
+        c = x.__class__
+        if c is EagerTensor:
+            if dtype is None:
+                dtype = x._value.dtype
+        elif c is not float and c is not int:
+            return None
+    if dtype is None or dtype.kind != "f":
+        return None
+    return [x if x.__class__ is EagerTensor else EagerTensor(np.asarray(x, dtype)) for x in inputs]
+
+
 def _execute_taped(op, inputs, attrs, name):
-    ins = [x.read_value() if isinstance(x, TensorLike) and x.__class__ is not EagerTensor
-           and x.__class__ is not SymbolicTensor and x._graph is None else x
-           for x in inputs]  # eager variables are read so the tapes see the read
+    ins = []
+    read = False
+    for x in inputs:  # eager variables are read so the tapes see the read
+        c = x.__class__
+        if c is not EagerTensor and c is not SymbolicTensor and isinstance(x, TensorLike) \
+                and x._graph is None:
+            x = x.read_value()
+            read = True
+        ins.append(x)
+    if read:  # dispatched anew with the values read
+        return execute(op, ins, attrs, name)
     arrays = _eager_arrays(op, ins)
     if arrays is None:
         return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))

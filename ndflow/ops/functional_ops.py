@@ -2,12 +2,13 @@
 scan, foldl, foldr and vectorized_map, are in map_fn_ops.py).
 
 Eagerly they run Python; while a graph is being built (tf.function, TF1) they add the
-If/Case/While ops of `framework.control_flow`, so only the taken branch runs and a loop
+If/Case/While ops of `ops.control_flow_ops`, so only the taken branch runs and a loop
 runs its compiled body as often as its condition says.
 """
 import numpy as np
 
-from ..framework import control_flow, dtypes
+from ..framework import dtypes
+from . import control_flow_ops as control_flow
 from ..framework.context import building_graph, state
 from ..framework.graph import graph_for_building
 from ..framework.registry import REGISTRY, _execute_graph, graph_inputs
@@ -282,7 +283,7 @@ def _from_flow(structure, template):
     return nest.pack_sequence_as(template, out)
 
 
-# --- building the ops (framework.control_flow holds them) -----------------------------------
+# --- building the ops (ops.control_flow_ops holds them) -----------------------------------
 
 def build_case(index_or_pred, branch_fns, name, is_if):
     """Builds an If (is_if: `index_or_pred` is a boolean) or Case op in the graph being built;
