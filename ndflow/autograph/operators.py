@@ -53,8 +53,8 @@ def retval(value):
 
 
 def _building_graph():
-    from ..framework.context import state
-    return state.building is not None
+    from ..framework.context import building_here
+    return building_here() is not None
 
 
 def _symbolic(x):

@@ -12,8 +12,8 @@ import numpy as np
 
 from ..util import nest
 from . import dispatch, dtypes, registry
-from .context import state, building_graph, building_here
-from .tensor import EagerTensor, SymbolicTensor, TensorLike
+from .context import state, building_graph, building_here, tf1_graph_mode_here
+from .tensor import EagerTensor, ListValue, SymbolicTensor, TensorLike
 from .variables import Variable
 
 
@@ -59,7 +59,8 @@ dispatch.record_hook[0] = _record
 def _is_differentiable_dtype(t):
     if t.__class__ is EagerTensor:
         v = t._value
-        return v.__class__ is tuple or v.dtype.kind in "fc"  # tuple: a TensorArray flow
+        c = v.__class__  # a TensorArray flow: its ListValue, or a tuple of gradients
+        return c is tuple or c is ListValue or v.dtype.kind in "fc"
     if t.dtype._np is None:
         return t.dtype is dtypes.variant  # TensorArray flows carry element gradients
     return t.dtype._np.kind in "fc"
@@ -67,7 +68,8 @@ def _is_differentiable_dtype(t):
 
 def _is_variant(t):
     if t.__class__ is EagerTensor:
-        return t._value.__class__ is tuple
+        c = t._value.__class__
+        return c is tuple or c is ListValue
     return t.dtype is dtypes.variant
 
 
@@ -81,7 +83,7 @@ def _sum_to_like(g, x):
     gradient is passed through)."""
     if g.__class__ is EagerTensor and x.__class__ is EagerTensor:
         xv = x._value
-        if xv.__class__ is tuple:
+        if xv.__class__ is tuple or xv.__class__ is ListValue:
             return g
         g_shape, x_shape = g._value.shape, xv.shape
     elif _is_variant(x):
@@ -180,7 +182,7 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
 
 def _unrecorded_eager():
     """True when ops run eagerly and no tape records them."""
-    if state.eager_disabled or building_here() is not None:
+    if building_here() is not None or (state.eager_disabled and tf1_graph_mode_here()):
         return False
     return not any(tape._recording for tape in state.tapes)
 
@@ -274,7 +276,8 @@ class GradientTape:
                 raise ValueError(f"GradientTape.watch expects tensors or variables, got {t!r}.")
 
     def _variable_read(self, var, t):
-        if self._recording and (var in self._watched_vars or (self._watch_accessed and var.trainable)):
+        if self._recording and (var in self._watched_vars
+                                or (self._watch_accessed and var.trainable)):
             self._watched_vars[var] = None  # (a key already there keeps its place)
             reads = self._var_reads.get(var)
             if reads is None:

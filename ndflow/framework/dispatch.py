@@ -10,7 +10,7 @@ import numpy as np
 
 from . import dtypes, random_seed
 from .coercion import _weak_scalar, cast_array, default_array
-from .context import get_ident, state
+from .context import building_here, get_ident, state, tf1_graph_mode_here
 from .errors import InvalidArgumentError, OpError
 from .registry import ALL, CONST, _NO_ATTRS, get_op
 from .shape_fns import ConstantSpec, fallback_infer
@@ -93,10 +93,10 @@ def _check_same_dtype(op, dts):
 def execute(op, inputs, attrs=_NO_ATTRS, name=None):
     """Runs `op` on `inputs` eagerly, or adds it to the graph being built."""
     g = state.building
-    if g is not None and state.builder != get_ident():
-        g = None  # another thread is tracing: this thread's ops run eagerly
+    if g is not None and (state.builder != get_ident() or state.eager_threads):
+        g = building_here()  # None when another thread is tracing, or in a py_function body
     if g is None:
-        if state.eager_disabled:
+        if state.eager_disabled and tf1_graph_mode_here():
             from .graph import get_default_graph
             return _execute_graph(op, inputs, attrs, name, get_default_graph())
         # Fast path: every input already an eager tensor (most ops in eager code).

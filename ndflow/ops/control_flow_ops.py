@@ -21,7 +21,7 @@ from ..framework.context import building_graph
 from ..framework.errors import InvalidArgumentError
 from ..framework.graph import FuncGraph
 from ..framework.registry import REGISTRY, _execute_graph, graph_inputs, op
-from ..framework.tensor import SymbolicTensor
+from ..framework.tensor import ListValue, SymbolicTensor
 from ..framework.tensor_shape import TensorShape
 
 
@@ -158,13 +158,13 @@ def zeros_like(t):
 
 
 def _add_values(a, b):
-    if isinstance(a, tuple):
+    if isinstance(a, (tuple, ListValue)):  # TensorArray flows' gradients
         return tuple(y if x is None else x if y is None else x + y for x, y in zip(a, b))
     return a + b
 
 
 def _zeros_value(xp, v):
-    return (None,) * len(v) if isinstance(v, tuple) else xp.zeros_like(v)
+    return (None,) * len(v) if isinstance(v, (tuple, ListValue)) else xp.zeros_like(v)
 
 
 def grad_subgraph(sub, variables, outer, name):
