@@ -2,7 +2,7 @@
 microseconds per step and Python function calls per step (a load-independent measure).
 
     python -m benchmarks.bench_eager_step [--variant tape|function|session] [--steps N]
-                                          [--calls] [--quick]
+                                          [--calls] [--quick] [--no-array-grads]
 
 `--calls` counts the Python calls one step makes (cProfile's call count over the timed steps,
 divided by the steps); without it the steps are timed. Run with OPENBLAS_NUM_THREADS=1 and
@@ -29,7 +29,12 @@ def main():
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--calls", action="store_true", help="count Python calls per step")
     p.add_argument("--quick", action="store_true", help="200 steps")
+    p.add_argument("--no-array-grads", action="store_true",
+                   help="eager gradients through the registered (op) gradients only")
     args = p.parse_args()
+    if args.no_array_grads:
+        from ndflow.framework import autodiff
+        autodiff._unrecorded_eager = lambda: False
     steps = 200 if args.quick else args.steps
     C.n_steps = lambda quick, full: steps  # the workload runs `steps` timed steps
     run = tf_workloads.build(tf, lambda: tf.keras, None, v1)

@@ -184,7 +184,10 @@ def _unrecorded_eager():
     """True when ops run eagerly and no tape records them."""
     if building_here() is not None or (state.eager_disabled and tf1_graph_mode_here()):
         return False
-    return not any(tape._recording for tape in state.tapes)
+    for tape in state.tapes:
+        if tape._recording:
+            return False
+    return True
 
 
 def _sum_array_to(a, shape):
@@ -277,7 +280,7 @@ class GradientTape:
 
     def _variable_read(self, var, t):
         if self._recording and (var in self._watched_vars
-                                or (self._watch_accessed and var.trainable)):
+                                or (self._watch_accessed and var._trainable)):
             self._watched_vars[var] = None  # (a key already there keeps its place)
             reads = self._var_reads.get(var)
             if reads is None:
@@ -337,10 +340,12 @@ class GradientTape:
 
     def _source_grad(self, source, grads, unconnected):
         if isinstance(source, Variable):
-            parts = [grads[id(r)] for r in self._var_reads.get(source, ()) if id(r) in grads]
-            g = None
-            if parts:
-                g = parts[0] if len(parts) == 1 else _op("AddN")(*parts)
+            reads = self._var_reads.get(source, ())
+            if len(reads) == 1:  # (the common case: one read)
+                g = grads.get(id(reads[0]))
+            else:
+                parts = [grads[id(r)] for r in reads if id(r) in grads]
+                g = (parts[0] if len(parts) == 1 else _op("AddN")(*parts)) if parts else None
             if g is None and unconnected not in ("none", None):
                 return _zeros_like(source.read_value())
             return g

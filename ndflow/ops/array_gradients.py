@@ -115,11 +115,21 @@ _MATMUL_PRODUCTS = {
 }
 
 
+def _dot(xp, x, y, tx, ty):
+    """The MatMul kernel's own 2-D route (xp.dot of the transposes), without its call layers."""
+    return (x.T if tx else x).dot(y.T if ty else y)
+
+
+def _matmul_kernel(xp, x, y, tx, ty):
+    return linalg_ops.MATMUL.kernel(xp, x, y, transpose_a=tx, transpose_b=ty)
+
+
 @_array_grad("MatMul")
 def _matmul_grad(xp, record, dy, needs):
     attrs = record.attrs
-    values = {"a": record.inputs[0]._value, "b": record.inputs[1]._value, "g": dy}
+    a, b = record.inputs[0]._value, record.inputs[1]._value
+    values = {"a": a, "b": b, "g": dy}
     products = _MATMUL_PRODUCTS[bool(attrs.get("transpose_a")), bool(attrs.get("transpose_b"))]
-    kernel = linalg_ops.MATMUL.kernel
-    return [kernel(xp, values[p], values[q], transpose_a=tp, transpose_b=tq) if need else None
+    mm = _dot if a.ndim == 2 and b.ndim == 2 else _matmul_kernel
+    return [mm(xp, values[p], values[q], tp, tq) if need else None
             for (p, q, tp, tq), need in zip(products, needs)]
