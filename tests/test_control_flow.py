@@ -326,3 +326,16 @@ def test_tensor_array_element_shape_is_kept_through_a_while_loop():
     np.testing.assert_array_equal(f(x).numpy(), 2.0 * x.transpose(1, 0, 2))
     assert seen["element"].as_list() == [None, 8]
     assert seen["stacked"].as_list() == [None, None, 8]
+
+
+def test_while_loop_gradient_of_a_variable_read_twice_in_the_body():
+    w = tf.Variable([1.0, -2.0])
+
+    @tf.function
+    def f():
+        with tf.GradientTape() as tape:
+            _, s = tf.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, s + w * w),
+                                 (0, tf.zeros([2])))
+        return tape.gradient(s, w)
+    assert f().numpy().tolist() == [6.0, -12.0]  # 3 * 2w (the two reads' gradients were
+    #                                              packed into one (2, 2) "sum")

@@ -242,10 +242,10 @@ def test_py_function_in_a_session_thread_keeps_tf1_graph_mode_of_others():
 
         made = []
         steps = _run_py_function_while_tracing(
-            session_py_function, lambda: made.append(v1.constant(1.0)))
+            session_py_function, lambda: made.append((tf.constant(1.0), tf.executing_eagerly())))
         next(steps)()
-        assert isinstance(made[0], tf.Tensor) and not tf.executing_eagerly()
-        assert made[0].__class__.__name__ == "SymbolicTensor"  # TF1 graph mode still holds
+        constant, eagerly = made[0]
+        assert not eagerly and constant.__class__.__name__ == "SymbolicTensor"  # still TF1
         next(steps, None)
     finally:
         v1.enable_eager_execution()

@@ -188,7 +188,7 @@ def grad_subgraph(sub, variables, outer, name):
             if k >= 0:  # a variable: the sum of the gradients of its reads in the sub-graph
                 parts = [grads[id(mapping[id(r)])] for r in sub.graph._var_reads.get(variables[k], ())
                          if id(r) in mapping and id(mapping[id(r)]) in grads]
-                gv = parts[0] if len(parts) == 1 else REGISTRY["AddN"](parts) if parts else None
+                gv = parts[0] if len(parts) == 1 else REGISTRY["AddN"](*parts) if parts else None
             else:
                 gv = grads.get(id(p))
             outs.append(gv if gv is not None else zeros(p))
