@@ -228,24 +228,21 @@ def test_py_function_in_another_thread_does_not_break_a_trace():
 
 
 def test_py_function_in_a_session_thread_keeps_tf1_graph_mode_of_others():
-    v1.disable_eager_execution()
-    try:
-        g = v1.get_default_graph()
+    v1.disable_eager_execution()  # (the autouse fixture resets it after the test)
+    g = v1.get_default_graph()
+    with g.as_default():
+        p = v1.placeholder(v1.float32, [])
+
+    def session_py_function(body):
         with g.as_default():
-            p = v1.placeholder(v1.float32, [])
+            y = tf.py_function(body, [p], tf.float32)
+        with v1.Session(graph=g) as sess:
+            return float(sess.run(y, {p: 1.0}))
 
-        def session_py_function(body):
-            with g.as_default():
-                y = tf.py_function(body, [p], tf.float32)
-            with v1.Session(graph=g) as sess:
-                return float(sess.run(y, {p: 1.0}))
-
-        made = []
-        steps = _run_py_function_while_tracing(
-            session_py_function, lambda: made.append((tf.constant(1.0), tf.executing_eagerly())))
-        next(steps)()
-        constant, eagerly = made[0]
-        assert not eagerly and constant.__class__.__name__ == "SymbolicTensor"  # still TF1
-        next(steps, None)
-    finally:
-        v1.enable_eager_execution()
+    made = []
+    steps = _run_py_function_while_tracing(
+        session_py_function, lambda: made.append((tf.constant(1.0), tf.executing_eagerly())))
+    next(steps)()
+    constant, eagerly = made[0]
+    assert not eagerly and constant.__class__.__name__ == "SymbolicTensor"  # still TF1
+    next(steps, None)

@@ -7,6 +7,7 @@ so computing a gradient is itself recordable (higher-order derivatives) and work
 symbolic tensors (graph gradients). Broadcasting is undone here, once, by `sum_to`.
 """
 import contextlib
+import operator
 
 import numpy as np
 
@@ -17,22 +18,22 @@ from .tensor import EagerTensor, ListValue, SymbolicTensor, TensorLike
 from .variables import Variable
 
 
-class _EagerOp:
-    """What a tape remembers of one eager op application."""
-    __slots__ = ("op_def", "inputs", "outputs", "attrs")
-
-    def __init__(self, op_def, inputs, outputs, attrs):
-        self.op_def = op_def
-        self.inputs = inputs
-        self.outputs = outputs
-        self.attrs = attrs
+class _EagerOp(tuple):
+    """What a tape remembers of one eager op application: (op_def, inputs, outputs, attrs),
+    a tuple (made without a Python-level __init__) read through the attributes gradient
+    functions use."""
+    __slots__ = ()
+    op_def = property(operator.itemgetter(0))
+    inputs = property(operator.itemgetter(1))
+    outputs = property(operator.itemgetter(2))
+    attrs = property(operator.itemgetter(3))
 
     @property
     def type(self):
-        return self.op_def.name
+        return self[0].name
 
     def get_attr(self, name):
-        return self.attrs[name]
+        return self[3][name]
 
 
 def _record(op_def, inputs, outputs, attrs, operation):
@@ -47,7 +48,8 @@ def _record(op_def, inputs, outputs, attrs, operation):
         else:
             continue
         if rec is None:
-            rec = operation if operation is not None else _EagerOp(op_def, inputs, outputs, attrs)
+            rec = operation if operation is not None else \
+                _EagerOp((op_def, inputs, outputs, attrs))
         tape._records.append(rec)
         for o in outputs:
             tracked.add(id(o))
@@ -133,18 +135,16 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
     for t, g in zip(targets, seeds):
         accumulate(t, g)
     for rec in reversed(records):
-        outs = rec.outputs
-        op_def = rec.op_def
-        if on_arrays and op_def.array_grad is not None and rec.__class__ is _EagerOp:
+        if rec.__class__ is _EagerOp:  # an eager op a tape recorded
+            op_def, ins, outs, attrs = rec
             g = grads.get(id(outs[0]))
-            if g.__class__ is EagerTensor:
-                ins = rec.inputs
+            if on_arrays and op_def.array_grad is not None and g.__class__ is EagerTensor:
                 # (a recorded op has a watched input: the only input of a unary op is one)
                 n = len(ins)
                 needs = (True,) * n if wanted is None or n == 1 else \
                     (id(ins[0]) in wanted, id(ins[1]) in wanted) if n == 2 else \
                     [id(x) in wanted for x in ins]
-                for x, a in zip(ins, op_def.array_grad(xp, rec, g._value, needs)):
+                for x, a in zip(ins, op_def.array_grad(xp, ins, outs, attrs, g._value, needs)):
                     if a is None or id(x) in stop_ids:
                         continue
                     v = x._value
@@ -156,8 +156,10 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
                             EagerTensor(prev._value + a) if prev.__class__ is EagerTensor \
                             else add(prev, EagerTensor(a))
                 continue
-            if g is None:
+            if g is None and len(outs) == 1:
                 continue
+        outs = rec.outputs
+        op_def = rec.op_def
         out_grads = [grads.get(id(o)) for o in outs]
         if all(g is None for g in out_grads):
             continue
@@ -321,7 +323,9 @@ class GradientTape:
         flat = (c is list or c is tuple) and all(isinstance(s, TensorLike) for s in sources)
         flat_sources = sources if flat else nest.flatten(sources)
         if output_gradients is None:
-            seeds = [_ones_like(t) for t in targets]
+            seeds = [EagerTensor(state.device.xp.ones_like(t._value))  # (no op to dispatch)
+                     if t.__class__ is EagerTensor and hasattr(t._value, "dtype")
+                     and _unrecorded_eager() else _ones_like(t) for t in targets]
         else:
             seeds = [g if isinstance(g, TensorLike) else _as_tensor_like(g, t)
                      for g, t in zip(nest.flatten(output_gradients), targets)]

@@ -239,7 +239,10 @@ def _weak_scalars(inputs):
             return None
     if dtype is None or dtype.kind != "f":
         return None
-    return [x if x.__class__ is EagerTensor else EagerTensor(np.asarray(x, dtype)) for x in inputs]
+    out = []
+    for x in inputs:
+        out.append(x if x.__class__ is EagerTensor else EagerTensor(np.asarray(x, dtype)))
+    return out
 
 
 def _execute_taped(op, inputs, attrs, name):

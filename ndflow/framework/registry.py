@@ -49,7 +49,7 @@ class OpDef:
         self.plain = not (host or uses_store or needs_rng)
         self.binder = None
         self.grad_takes_needs = False
-        # `array_grad(xp, record, dy, needs) -> input gradients`: the gradient on arrays,
+        # `array_grad(xp, inputs, outputs, attrs, dy, needs) -> input gradients`: on arrays,
         # used by eager backprop when no tape records the gradient computation (autodiff.py)
         self.array_grad = None
 

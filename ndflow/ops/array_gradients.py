@@ -3,12 +3,13 @@
 An op's registered gradient is written in ndflow ops, so it can itself be recorded (higher
 derivatives) and built into graphs. When a GradientTape computes gradients eagerly and no
 tape records that computation, `backprop` (framework/autodiff.py) instead calls the op's
-`array_grad(xp, record, dy, needs)`: the same formula on the arrays themselves, with no op
-dispatch per step. It returns one gradient array (or None) per input, before broadcasting
-is undone (backprop sums it to the input's shape); `needs[i]` is false when input `i` leads
-to no source, so its gradient may be skipped. The formulas and kernels are the registered
-gradients' own, so both routes give the same numbers (tests/test_autodiff.py checks each
-op here against its registered gradient).
+`array_grad(xp, inputs, outputs, attrs, dy, needs)` (the recorded op's eager tensors and
+attributes, and its output's gradient as an array): the same formula on the arrays
+themselves, with no op dispatch. It returns one gradient array (or None) per input, before
+broadcasting is undone (backprop sums it to the input's shape); `needs[i]` is false when
+input `i` leads to no source, so its gradient may be skipped. The formulas and kernels are
+the registered gradients' own, so both routes give the same numbers (tests/test_autodiff.py
+checks each op here against its registered gradient).
 """
 from ..framework.registry import get_op
 from . import conv_ops, linalg_ops, math_ops, nn_ops  # noqa: F401  (the ops must exist)
@@ -25,82 +26,82 @@ def _array_grad(name):
 
 
 @_array_grad("AddV2")
-def _add_grad(xp, record, dy, needs):
+def _add_grad(xp, inputs, outputs, attrs, dy, needs):
     return (dy if needs[0] else None), (dy if needs[1] else None)
 
 
 @_array_grad("Sub")
-def _sub_grad(xp, record, dy, needs):
+def _sub_grad(xp, inputs, outputs, attrs, dy, needs):
     return (dy if needs[0] else None), (xp.negative(dy) if needs[1] else None)
 
 
 @_array_grad("Mul")
-def _mul_grad(xp, record, dy, needs):
-    return ((dy * record.inputs[1]._value if needs[0] else None),
-            (dy * record.inputs[0]._value if needs[1] else None))
+def _mul_grad(xp, inputs, outputs, attrs, dy, needs):
+    return ((dy * inputs[1]._value if needs[0] else None),
+            (dy * inputs[0]._value if needs[1] else None))
 
 
 @_array_grad("RealDiv")
-def _div_grad(xp, record, dy, needs):
-    y = record.inputs[1]._value
+def _div_grad(xp, inputs, outputs, attrs, dy, needs):
+    y = inputs[1]._value
     return ((dy / y if needs[0] else None),
-            (xp.negative(dy) * record.outputs[0]._value / y if needs[1] else None))
+            (xp.negative(dy) * outputs[0]._value / y if needs[1] else None))
 
 
 @_array_grad("Neg")
-def _neg_grad(xp, record, dy, needs):
+def _neg_grad(xp, inputs, outputs, attrs, dy, needs):
     return (xp.negative(dy),)
 
 
 @_array_grad("Log")
-def _log_grad(xp, record, dy, needs):
-    return (dy / record.inputs[0]._value,)
+def _log_grad(xp, inputs, outputs, attrs, dy, needs):
+    return (dy / inputs[0]._value,)
 
 
 @_array_grad("Exp")
-def _exp_grad(xp, record, dy, needs):
-    return (dy * record.outputs[0]._value,)
+def _exp_grad(xp, inputs, outputs, attrs, dy, needs):
+    return (dy * outputs[0]._value,)
 
 
 @_array_grad("Square")
-def _square_grad(xp, record, dy, needs):
-    return (dy * (2.0 * record.inputs[0]._value),)
+def _square_grad(xp, inputs, outputs, attrs, dy, needs):
+    return (dy * (2.0 * inputs[0]._value),)
 
 
 @_array_grad("Sqrt")
-def _sqrt_grad(xp, record, dy, needs):
-    return (dy / (2.0 * record.outputs[0]._value),)
+def _sqrt_grad(xp, inputs, outputs, attrs, dy, needs):
+    return (dy / (2.0 * outputs[0]._value),)
 
 
 @_array_grad("Sigmoid")
-def _sigmoid_grad(xp, record, dy, needs):
-    return (math_ops.SIGMOID_GRAD.kernel(xp, record.outputs[0]._value, dy),)
+def _sigmoid_grad(xp, inputs, outputs, attrs, dy, needs):
+    return (math_ops.SIGMOID_GRAD.kernel(xp, outputs[0]._value, dy),)
 
 
 @_array_grad("Tanh")
-def _tanh_grad(xp, record, dy, needs):
-    return (math_ops.TANH_GRAD.kernel(xp, record.outputs[0]._value, dy),)
+def _tanh_grad(xp, inputs, outputs, attrs, dy, needs):
+    return (math_ops.TANH_GRAD.kernel(xp, outputs[0]._value, dy),)
 
 
 @_array_grad("Relu")
-def _relu_grad(xp, record, dy, needs):
-    return (nn_ops.RELU_GRAD.kernel(xp, dy, record.outputs[0]._value),)
+def _relu_grad(xp, inputs, outputs, attrs, dy, needs):
+    return (nn_ops.RELU_GRAD.kernel(xp, dy, outputs[0]._value),)
 
 
 @_array_grad("Mean")
-def _mean_grad(xp, record, dy, needs):
-    return (math_ops.MEAN_GRAD.kernel(xp, dy, record.inputs[0]._value, **record.attrs),)
+def _mean_grad(xp, inputs, outputs, attrs, dy, needs):
+    return (math_ops.MEAN_GRAD.kernel(xp, dy, inputs[0]._value, **attrs),)
 
 
 @_array_grad("Sum")
-def _sum_grad(xp, record, dy, needs):
-    return (math_ops.SUM_GRAD.kernel(xp, dy, record.inputs[0]._value, **record.attrs),)
+def _sum_grad(xp, inputs, outputs, attrs, dy, needs):
+    return (math_ops.SUM_GRAD.kernel(xp, dy, inputs[0]._value, **attrs),)
 
 
 @_array_grad("BiasAdd")
-def _bias_add_grad(xp, record, dy, needs):
+def _bias_add_grad(xp, inputs, outputs, attrs, dy, needs):
     return ((dy if needs[0] else None),
-            (conv_ops.BIAS_ADD_GRAD.kernel(xp, dy, record.attrs["data_format"])
+            (conv_ops.BIAS_ADD_GRAD.kernel(xp, dy, attrs["data_format"])
              if needs[1] else None))
 
 
@@ -125,11 +126,11 @@ def _matmul_kernel(xp, x, y, tx, ty):
 
 
 @_array_grad("MatMul")
-def _matmul_grad(xp, record, dy, needs):
-    attrs = record.attrs
-    a, b = record.inputs[0]._value, record.inputs[1]._value
+def _matmul_grad(xp, inputs, outputs, attrs, dy, needs):
+    a, b = inputs[0]._value, inputs[1]._value
     values = {"a": a, "b": b, "g": dy}
     products = _MATMUL_PRODUCTS[bool(attrs.get("transpose_a")), bool(attrs.get("transpose_b"))]
     mm = _dot if a.ndim == 2 and b.ndim == 2 else _matmul_kernel
-    return [mm(xp, values[p], values[q], tp, tq) if need else None
-            for (p, q, tp, tq), need in zip(products, needs)]
+    (p, q, tp, tq), (r, s, tr, ts) = products
+    return (mm(xp, values[p], values[q], tp, tq) if needs[0] else None,
+            mm(xp, values[r], values[s], tr, ts) if needs[1] else None)
