@@ -5,8 +5,9 @@ microseconds per step and Python function calls per step (a load-independent mea
                                           [--calls] [--quick] [--no-array-grads]
 
 `--calls` counts the Python calls one step makes (cProfile's call count over the timed steps,
-divided by the steps); without it the steps are timed. Run with OPENBLAS_NUM_THREADS=1 and
-report the load average next to a time.
+divided by the steps); without it the steps are timed, in wall-clock and in this process's CPU
+time (steadier on a shared machine). Run with OPENBLAS_NUM_THREADS=1 and report the load
+average next to a time.
 """
 import argparse
 import cProfile
@@ -56,9 +57,22 @@ def main():
         print(f"W1 {args.variant}: {calls / steps:.0f} Python calls/step "
               f"(loss {result['loss']:.6f})")
         return
+    cpu = []
+
+    class CpuClock(C.Clock):  # also the process's CPU time over the timed steps
+        def __enter__(self):
+            cpu.append(time.process_time())
+            return super().__enter__()
+
+        def __exit__(self, *exc):
+            cpu.append(time.process_time() - cpu.pop())
+            return super().__exit__(*exc)
+
+    C.Clock = CpuClock
     start = time.perf_counter()
     result = run("W1", args.variant, False, None)
-    print(f"W1 {args.variant}: {result['value'] * 1e6:.1f} us/step over {steps} steps "
+    print(f"W1 {args.variant}: {result['value'] * 1e6:.1f} us/step wall, "
+          f"{cpu[0] / steps * 1e6:.1f} us/step CPU over {steps} steps "
           f"(loss {result['loss']:.6f}, {time.perf_counter() - start:.1f} s, "
           f"load {os.getloadavg()[0]:.2f})")
 

@@ -145,16 +145,18 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
                     (id(ins[0]) in wanted, id(ins[1]) in wanted) if n == 2 else \
                     [id(x) in wanted for x in ins]
                 for x, a in zip(ins, op_def.array_grad(xp, ins, outs, attrs, g._value, needs)):
-                    if a is None or id(x) in stop_ids:
+                    if a is None:
                         continue
+                    key = id(x)
                     v = x._value
-                    if v.dtype.kind in "fc":
-                        if a.shape != v.shape:
-                            a = _sum_array_to(a, v.shape)
-                        prev = grads.get(id(x))
-                        grads[id(x)] = EagerTensor(a) if prev is None else \
-                            EagerTensor(prev._value + a) if prev.__class__ is EagerTensor \
-                            else add(prev, EagerTensor(a))
+                    if (stop_ids and key in stop_ids) or v.dtype.kind not in "fc":
+                        continue
+                    if a.shape != v.shape:
+                        a = _sum_array_to(a, v.shape)
+                    prev = grads.get(key)
+                    grads[key] = EagerTensor(a) if prev is None else \
+                        EagerTensor(prev._value + a) if prev.__class__ is EagerTensor \
+                        else add(prev, EagerTensor(a))
                 continue
             if g is None and len(outs) == 1:
                 continue

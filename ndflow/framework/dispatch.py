@@ -131,12 +131,12 @@ def execute(op, inputs, attrs=_NO_ATTRS, name=None):
             if state.tapes:
                 record_hook[0](op, inputs, (result,), attrs, None)
             return result
+        if state.tapes:
+            return _execute_taped(op, inputs, attrs, name)
         if op.unify is ALL:
             converted = _weak_scalars(inputs)
             if converted is not None:
                 return execute(op, converted, attrs, name)
-        if state.tapes:
-            return _execute_taped(op, inputs, attrs, name)
         arrays = _eager_arrays(op, inputs, unpack=True)
         if arrays is None:  # a symbolic input, or a composite that runs the op itself
             return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))
@@ -257,6 +257,10 @@ def _execute_taped(op, inputs, attrs, name):
         ins.append(x)
     if read:  # dispatched anew with the values read
         return execute(op, ins, attrs, name)
+    if op.unify is ALL:
+        converted = _weak_scalars(ins)
+        if converted is not None:
+            return execute(op, converted, attrs, name)
     arrays = _eager_arrays(op, ins)
     if arrays is None:
         return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))
