@@ -290,11 +290,18 @@ def test_convert_to_tensor_packs_python_ints_with_an_int64_tensor():
 
 def test_convert_to_tensor_packing_with_dtype_casts_and_mismatch_raises():
     # as TensorFlow: an explicit dtype casts the tensors; without one, tensors of two dtypes
-    # are a TypeError, and a fractional Python value cannot join an integer tensor
+    # are Pack's InvalidArgumentError eagerly and a TypeError while tracing, and a fractional
+    # Python value cannot join an integer tensor
     t = tf.convert_to_tensor([tf.constant(2, tf.int64), 3], dtype=tf.float32)
     assert t.dtype == tf.float32 and t.numpy().tolist() == [2.0, 3.0]
-    with pytest.raises(TypeError, match="int32 to tf.int64|int32.*int64"):
+    with pytest.raises(InvalidArgumentError, match="int64 and int32"):
         tf.convert_to_tensor([tf.constant(2, tf.int64), tf.constant(3)])
+
+    @tf.function
+    def f(a, b):
+        return tf.convert_to_tensor([a, b])
+    with pytest.raises(TypeError, match="int32 to tf.int64"):
+        f(tf.constant(2, tf.int64), tf.constant(3))
     with pytest.raises(TypeError):
         tf.convert_to_tensor([tf.constant(2, tf.int64), 3.5])
 

@@ -91,9 +91,9 @@ def _autopack(value, dtype, cast, graph):
             v = convert_to_tensor(v, graph=graph)
             if v.dtype != dtype and cast:
                 v = execute(get_op("Cast"), (v,), {"dtype": dtype}, None)
-            elif v.dtype != dtype:
+            elif v.dtype != dtype and (graph or graph_for_building()) is not None:
                 raise TypeError(f"Cannot convert a list containing a tensor of dtype {v.dtype!r} "
-                                f"to {dtype!r} (Tensor is: {v!r})")
+                                f"to {dtype!r} (Tensor is: {v!r})")  # (eagerly: Pack's error)
         else:
             v = convert_to_tensor(v, dtype, graph=graph)
         parts.append(v)
