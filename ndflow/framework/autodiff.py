@@ -322,7 +322,11 @@ class GradientTape:
         targets = [target] if target.__class__ is EagerTensor else \
             [t.read_value() if isinstance(t, Variable) else t for t in nest.flatten(target)]
         c = sources.__class__  # a list of variables or tensors: no tf.nest walk
-        flat = (c is list or c is tuple) and all(isinstance(s, TensorLike) for s in sources)
+        flat = c is list or c is tuple
+        for s in sources if flat else ():
+            if not isinstance(s, TensorLike):
+                flat = False
+                break
         flat_sources = sources if flat else nest.flatten(sources)
         if output_gradients is None:
             seeds = [EagerTensor(state.device.xp.ones_like(t._value))  # (no op to dispatch)
@@ -335,7 +339,9 @@ class GradientTape:
         self._recording = False
         try:
             grads = backprop(self._records, targets, seeds, wanted=self._tracked)
-            results = [self._source_grad(s, grads, unconnected_gradients) for s in flat_sources]
+            results = []
+            for s in flat_sources:
+                results.append(self._source_grad(s, grads, unconnected_gradients))
         finally:
             self._recording = was
         self._used = True

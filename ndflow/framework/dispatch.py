@@ -133,10 +133,8 @@ def execute(op, inputs, attrs=_NO_ATTRS, name=None):
             return result
         if state.tapes:
             return _execute_taped(op, inputs, attrs, name)
-        if op.unify is ALL:
-            converted = _weak_scalars(inputs)
-            if converted is not None:
-                return execute(op, converted, attrs, name)
+        if op.unify is ALL and _weak_scalars(inputs, arrays=True) is not None:
+            return _execute_weak(op, inputs, attrs)
         arrays = _eager_arrays(op, inputs, unpack=True)
         if arrays is None:  # a symbolic input, or a composite that runs the op itself
             return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))
@@ -226,9 +224,10 @@ def _eager_arrays(op, inputs, unpack=False):
     return values
 
 
-def _weak_scalars(inputs):
+def _weak_scalars(inputs, arrays=False):
     """`inputs` (eager tensors and Python numbers) with each Python float or int made a 0-d
-    array of the tensors' floating dtype, as TensorFlow's weak typing converts it; else None."""
+    array of the tensors' floating dtype, as TensorFlow's weak typing converts it; else None.
+    `arrays`: only the dtype is returned (or None)."""
     dtype = None
     for x in inputs:
         c = x.__class__
@@ -239,10 +238,29 @@ def _weak_scalars(inputs):
             return None
     if dtype is None or dtype.kind != "f":
         return None
+    if arrays:
+        return dtype
     out = []
     for x in inputs:
         out.append(x if x.__class__ is EagerTensor else EagerTensor(np.asarray(x, dtype)))
     return out
+
+
+def _execute_weak(op, inputs, attrs):
+    """Eagerly with no tape: an op of eager tensors of one floating dtype and Python numbers,
+    which NumPy keeps weakly typed (NEP 50) as TensorFlow does."""
+    arrays, dts = [], []
+    for x in inputs:
+        if x.__class__ is EagerTensor:
+            arrays.append(x._value)
+            dts.append(x._value.dtype)
+        else:
+            arrays.append(x)
+            dts.append(None)
+    if len(arrays) > 2:  # (two inputs, one of them a number: a single dtype)
+        _check_same_dtype(op, dts)
+    out = run_kernel(op, arrays, attrs)
+    return [EagerTensor(o) for o in out] if op.multi_output else EagerTensor(out)
 
 
 def _execute_taped(op, inputs, attrs, name):
