@@ -7,33 +7,15 @@ so computing a gradient is itself recordable (higher-order derivatives) and work
 symbolic tensors (graph gradients). Broadcasting is undone here, once, by `sum_to`.
 """
 import contextlib
-import operator
 
 import numpy as np
 
 from ..util import nest
 from . import dispatch, dtypes, registry
+from .dispatch import _EagerOp
 from .context import state, building_graph, building_here, tf1_graph_mode_here
 from .tensor import EagerTensor, ListValue, SymbolicTensor, TensorLike
 from .variables import Variable
-
-
-class _EagerOp(tuple):
-    """What a tape remembers of one eager op application: (op_def, inputs, outputs, attrs),
-    a tuple (made without a Python-level __init__) read through the attributes gradient
-    functions use."""
-    __slots__ = ()
-    op_def = property(operator.itemgetter(0))
-    inputs = property(operator.itemgetter(1))
-    outputs = property(operator.itemgetter(2))
-    attrs = property(operator.itemgetter(3))
-
-    @property
-    def type(self):
-        return self[0].name
-
-    def get_attr(self, name):
-        return self[3][name]
 
 
 def _record(op_def, inputs, outputs, attrs, operation):

@@ -6,6 +6,8 @@ graph being built. Its routes, fastest first: every input an eager tensor (most 
 code); eager with a tape recording; eager with Python values or variables to convert;
 into a graph (TF1 graphs, tf.function tracing, or an input that is symbolic).
 """
+import operator
+
 import numpy as np
 
 from . import dtypes, random_seed
@@ -19,6 +21,24 @@ from .tensor_shape import TensorShape
 from ..util.composite import CompositeTensor
 
 record_hook = [None]  # set by autodiff: record(op_def, inputs, outputs, attrs, operation)
+
+
+class _EagerOp(tuple):
+    """What a tape remembers of one eager op application: (op_def, inputs, outputs, attrs),
+    a tuple (made without a Python-level __init__) read through the attributes gradient
+    functions use."""
+    __slots__ = ()
+    op_def = property(operator.itemgetter(0))
+    inputs = property(operator.itemgetter(1))
+    outputs = property(operator.itemgetter(2))
+    attrs = property(operator.itemgetter(3))
+
+    @property
+    def type(self):
+        return self[0].name
+
+    def get_attr(self, name):
+        return self[3][name]
 
 
 # --- inputs: Python values join the tensors' dtypes ------------------------------------------
@@ -128,8 +148,17 @@ def execute(op, inputs, attrs=_NO_ATTRS, name=None):
                     record_hook[0](op, inputs, outputs, attrs, None)
                 return outputs
             result = EagerTensor(out)
-            if state.tapes:
-                record_hook[0](op, inputs, (result,), attrs, None)
+            rec = None
+            for tape in state.tapes:  # autodiff's record, inlined for the common case
+                if tape._recording:
+                    tracked = tape._tracked
+                    for t in inputs:
+                        if id(t) in tracked:
+                            if rec is None:
+                                rec = _EagerOp((op, inputs, (result,), attrs))
+                            tape._records.append(rec)
+                            tracked.add(id(result))
+                            break
             return result
         if state.tapes:
             return _execute_taped(op, inputs, attrs, name)

@@ -88,14 +88,28 @@ def _relu_grad(xp, inputs, outputs, attrs, dy, needs):
     return (nn_ops.RELU_GRAD.kernel(xp, dy, outputs[0]._value),)
 
 
+def _filled(xp, x, value):
+    """An array of `x`'s shape holding `value` (what broadcasting `value` to it gives, as a
+    writable array and without np.broadcast_to's Python layers)."""
+    out = xp.empty(x.shape, value.dtype)
+    out[...] = value
+    return out
+
+
 @_array_grad("Mean")
 def _mean_grad(xp, inputs, outputs, attrs, dy, needs):
-    return (math_ops.MEAN_GRAD.kernel(xp, dy, inputs[0]._value, **attrs),)
+    x = inputs[0]._value
+    if attrs.get("axis") is None:  # the mean of everything (a loss): dy / size everywhere
+        return (_filled(xp, x, dy / xp.asarray(max(x.size, 1), dtype=dy.dtype)),)
+    return (math_ops.MEAN_GRAD.kernel(xp, dy, x, **attrs),)
 
 
 @_array_grad("Sum")
 def _sum_grad(xp, inputs, outputs, attrs, dy, needs):
-    return (math_ops.SUM_GRAD.kernel(xp, dy, inputs[0]._value, **attrs),)
+    x = inputs[0]._value
+    if attrs.get("axis") is None:
+        return (_filled(xp, x, dy),)
+    return (math_ops.SUM_GRAD.kernel(xp, dy, x, **attrs),)
 
 
 @_array_grad("BiasAdd")
