@@ -157,3 +157,93 @@ def test_numerical_gradient_like_seed_003():
     w = np.array([[1.0, 2.0], [3.0, 4.0]])
     g = tf.testing.numerical_gradient(lambda m: np.sum(m ** 2), w)
     np.testing.assert_allclose(g, 2 * w, rtol=1e-6)
+
+
+# --- gradients on arrays (issue 15): the eager route equals the registered gradients -----------
+
+def _array_grad_samples():
+    import importlib
+    import pathlib
+    from ndflow.framework.registry import REGISTRY
+    samples = []
+    for path in sorted((pathlib.Path(__file__).parent / "gradcheck").glob("samples_*.py")):
+        for s in importlib.import_module(f"gradcheck.{path.stem}").SAMPLES:
+            if s.inputs is None and REGISTRY[s.op].array_grad is not None:
+                samples.append(s)
+    return samples
+
+
+_ARRAY_SAMPLES = _array_grad_samples()
+
+
+def test_every_array_gradient_has_samples():
+    from ndflow.framework.registry import REGISTRY
+    with_array = {name for name, op in REGISTRY.items() if op.array_grad is not None}
+    assert {"MatMul", "AddV2", "Sigmoid", "Mean"} <= with_array
+    assert with_array <= {s.op for s in _ARRAY_SAMPLES}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("sample", _ARRAY_SAMPLES,
+                         ids=[f"{s.op}-{i}" for i, s in enumerate(_ARRAY_SAMPLES)])
+def test_array_gradient_equals_registered_gradient(sample, dtype):
+    """Eagerly with no tape recording the gradient computation, ops with an `array_grad`
+    compute it on arrays; with an outer tape recording, their registered gradient (in ndflow
+    ops) runs. Both must give the same gradients, dtypes and shapes."""
+    rng = np.random.default_rng(7)
+    xs = [rng.uniform(sample.low, sample.high, shape).astype(dtype) for shape in sample.shapes]
+
+    def grads(outer_recording):
+        tensors = [tf.constant(x) for x in xs]
+        with tf.GradientTape(persistent=True) as outer:
+            with tf.GradientTape() as tape:
+                for t in tensors:
+                    tape.watch(t)
+                y = sample.fn(*tensors)
+                ys = list(y) if isinstance(y, (list, tuple)) else [y]
+                seeds = [tf.constant(np.linspace(-1, 1, max(o.shape.num_elements(), 1))
+                                     .reshape(o.shape.as_list()).astype(o.dtype.as_numpy_dtype))
+                         for o in ys]
+            if not outer_recording:
+                outer._recording = False  # (as if there were no outer tape)
+            return tape.gradient(ys, tensors, output_gradients=seeds,
+                                 unconnected_gradients="zero")
+
+    on_arrays, registered = grads(False), grads(True)
+    for a, r in zip(on_arrays, registered):
+        assert a.dtype == r.dtype and a.shape == r.shape
+        np.testing.assert_allclose(a.numpy(), r.numpy(), rtol=1e-6 if dtype == np.float32
+                                   else 1e-12, atol=1e-7 if dtype == np.float32 else 1e-13)
+
+
+def test_unrecorded_eager_gradient_runs_no_ops(monkeypatch):
+    """A W1-like MLP step's backward pass runs the array gradients, not the registered ones
+    (each of which dispatches ndflow ops), and a second-order gradient, whose first
+    gradient an outer tape records, still runs the registered ones."""
+    w = tf.Variable(np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3))
+    b = tf.Variable(np.zeros(3, np.float32))
+    x = tf.constant([[0.0, 1.0], [1.0, 0.5]])
+    y = tf.constant([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    with tf.GradientTape() as tape:
+        p = tf.sigmoid(tf.matmul(x, w) + b)
+        loss = tf.reduce_mean(-(y * tf.math.log(p) + (1.0 - y) * tf.math.log(1.0 - p)))
+    from ndflow.framework.registry import REGISTRY
+
+    def unused(*args, **kwargs):
+        raise AssertionError("a registered gradient ran where the array gradient applies")
+    for name in ("MatMul", "AddV2", "Sigmoid", "Mul", "Sub", "Log", "Neg", "Mean"):
+        monkeypatch.setattr(REGISTRY[name], "grad", unused)
+    gw, gb = tape.gradient(loss, [w, b])
+    monkeypatch.undo()
+    pv = 1.0 / (1.0 + np.exp(-(x.numpy() @ w.numpy() + b.numpy())))
+    delta = (pv - y.numpy()) / y.numpy().size
+    np.testing.assert_allclose(gw.numpy(), x.numpy().T @ delta, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(gb.numpy(), delta.sum(0), rtol=1e-5, atol=1e-7)
+    assert gw.dtype == tf.float32 and gb.dtype == tf.float32
+
+    with tf.GradientTape() as t2:
+        with tf.GradientTape() as t1:
+            z = tf.reduce_sum(tf.sigmoid(tf.matmul(x, w)))
+        g = t1.gradient(z, w)
+        s = tf.reduce_sum(g * g)
+    assert t2.gradient(s, w) is not None

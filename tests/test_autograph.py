@@ -296,3 +296,49 @@ def test_a_keras_models_call_is_converted_inside_fit():
     model.fit(np.ones((8, 3), np.float32), np.ones((8, 1), np.float32), epochs=1, verbose=0)
     np.testing.assert_allclose(model.predict(np.full((2, 3), 50.0, np.float32), verbose=0), 0.0)
     assert model.predict(np.ones((2, 3), np.float32), verbose=0)[0, 0] != 0.0
+
+
+def test_homl15_custom_rnn_layer_with_a_tensor_array_trains():
+    """Hands-On ML ch. 15's MyRNN: a `for step in tf.range(n)` loop writes each step's output
+    to a TensorArray; the stacked sequence keeps the element shape the writes inferred,
+    (None, None, 8) as in TensorFlow, so the Dense after it builds (it saw rank None)."""
+    from ndflow import keras
+
+    class MyRNN(keras.layers.Layer):
+        def __init__(self, cell, return_sequences=False, **kwargs):
+            super().__init__(**kwargs)
+            self.cell = cell
+            self.return_sequences = return_sequences
+
+        def get_initial_state(self, inputs):
+            return [tf.zeros([tf.shape(inputs)[0], self.cell.state_size], dtype=inputs.dtype)]
+
+        @tf.function
+        def call(self, inputs):
+            states = self.get_initial_state(inputs)
+            shape = tf.shape(inputs)
+            batch_size, n_steps = shape[0], shape[1]
+            sequences = tf.TensorArray(inputs.dtype,
+                                       size=(n_steps if self.return_sequences else 0))
+            outputs = tf.zeros(shape=[batch_size, self.cell.output_size], dtype=inputs.dtype)
+            for step in tf.range(n_steps):
+                outputs, states = self.cell(inputs[:, step], states)
+                if self.return_sequences:
+                    sequences = sequences.write(step, outputs)
+            if self.return_sequences:
+                return tf.transpose(sequences.stack(), [1, 0, 2])
+            return outputs
+
+    keras.utils.set_random_seed(15)
+    rnn = MyRNN(keras.layers.SimpleRNNCell(8), return_sequences=True)
+    model = keras.Sequential([keras.layers.Input(shape=[None, 5]), rnn, keras.layers.Dense(3)])
+    assert tuple(rnn.output.shape) == (None, None, 8)
+    rng = np.random.default_rng(0)
+    x = rng.random((16, 7, 5), dtype=np.float32)
+    y = x[:, :, :3] * 0.5
+    model.compile(loss="mse", optimizer="adam")
+    before = model.evaluate(x, y, verbose=0)
+    history = model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    assert model.predict(x, verbose=0).shape == (16, 7, 3)
+    assert np.isfinite(history.history["loss"][0])
+    assert model.evaluate(x, y, verbose=0) < before  # one epoch of Adam steps lowered the loss

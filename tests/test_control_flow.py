@@ -250,3 +250,92 @@ def test_while_loop_body_errors_are_clear():
         wrong_dtype(tf.constant(0.0))
     with pytest.raises(TypeError, match="callable"):
         tf.while_loop(None, lambda v: v, [1])
+
+
+# --- TensorArray: O(1) writes, values that stay as they were, element shapes through loops ---
+
+def test_tensor_array_write_shares_storage_and_keeps_old_values():
+    """A write used to copy the element tuple (O(n) a write, O(n^2) a loop); now the new
+    value takes over the list and the old one keeps an undo record, reading as it was."""
+    from ndflow.framework.tensor import ListValue
+    a = ListValue([None] * 3)
+    b = a.set(1, "x")
+    assert a._items is None and b._items is not None  # one list, owned by the newest
+    c = b.set(5, "y")  # past the end: grows
+    assert c.items() == (None, "x", None, None, None, "y")
+    assert a.items() == (None, None, None) and len(b) == 3 and b[1] == "x"
+    d = a.set(0, "z")  # a second branch from an old version
+    assert d.items() == ("z", None, None) and c.items() == (None, "x", None, None, None, "y")
+    assert [len(v) for v in (a, b, c, d)] == [3, 3, 6, 3]
+
+
+def test_tensor_array_old_flows_read_as_written_eager_and_in_loops():
+    ta = tf.TensorArray(tf.float32, size=3)
+    t1 = ta.write(0, [1.0])
+    t2 = t1.write(1, [2.0])
+    t3 = t1.write(1, [5.0])  # another write to the same older array
+    assert t2.stack().numpy().tolist() == [[1.0], [2.0], [0.0]]
+    assert t3.stack().numpy().tolist() == [[1.0], [5.0], [0.0]]
+    assert t1.stack().numpy().tolist() == [[1.0], [0.0], [0.0]]
+
+    @tf.function
+    def f(n):
+        ta = tf.TensorArray(tf.float32, size=n)
+        for i in tf.range(n):
+            ta = ta.write(i, tf.cast(i, tf.float32) * 2.0)
+        return ta.stack()
+    assert f(tf.constant(2000)).numpy()[[0, 1, 1999]].tolist() == [0.0, 2.0, 3998.0]
+
+
+def test_tensor_array_loop_gradient_with_many_writes():
+    w = tf.Variable([1.0, -2.0])
+
+    @tf.function
+    def grad(n):
+        with tf.GradientTape() as tape:
+            ta = tf.TensorArray(tf.float32, size=n)
+            for i in tf.range(n):
+                ta = ta.write(i, tf.cast(i, tf.float32) * w * w)
+            loss = tf.reduce_sum(ta.stack())
+        return tape.gradient(loss, w)
+    n = 3000
+    np.testing.assert_allclose(grad(tf.constant(n)).numpy(),
+                               2.0 * np.array([1.0, -2.0]) * n * (n - 1) / 2, rtol=1e-4)
+    ta = tf.TensorArray(tf.float32, size=50)
+    with tf.GradientTape() as tape:
+        for i in range(50):
+            ta = ta.write(i, float(i) * w)
+        loss = tf.reduce_sum(ta.stack())
+    assert tape.gradient(loss, w).numpy().tolist() == [1225.0, 1225.0]
+
+
+def test_tensor_array_element_shape_is_kept_through_a_while_loop():
+    """As TensorFlow: the element shape the body's writes infer (infer_shape=True) is the
+    element shape of the array the loop returns (it was unknown, so stack() had rank None)."""
+    seen = {}
+
+    @tf.function(input_signature=[tf.TensorSpec([None, None, 8])])
+    def f(x):
+        ta = tf.TensorArray(tf.float32, size=tf.shape(x)[1])
+        for step in tf.range(tf.shape(x)[1]):
+            ta = ta.write(step, x[:, step] * 2.0)
+        stacked = ta.stack()
+        seen["element"], seen["stacked"] = ta.element_shape, stacked.shape
+        return stacked
+    x = np.arange(2 * 3 * 8, dtype=np.float32).reshape(2, 3, 8)
+    np.testing.assert_array_equal(f(x).numpy(), 2.0 * x.transpose(1, 0, 2))
+    assert seen["element"].as_list() == [None, 8]
+    assert seen["stacked"].as_list() == [None, None, 8]
+
+
+def test_while_loop_gradient_of_a_variable_read_twice_in_the_body():
+    w = tf.Variable([1.0, -2.0])
+
+    @tf.function
+    def f():
+        with tf.GradientTape() as tape:
+            _, s = tf.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, s + w * w),
+                                 (0, tf.zeros([2])))
+        return tape.gradient(s, w)
+    assert f().numpy().tolist() == [6.0, -12.0]  # 3 * 2w (the two reads' gradients were
+    #                                              packed into one (2, 2) "sum")

@@ -271,3 +271,49 @@ def test_traced_placeholders_named_after_arguments():
     g(tf.ones([2]), tf.ones([2]))
     c = g.get_concrete_function(tf.ones([2]), tf.ones([2]))
     assert [t.name for t in c.inputs] == ["a:0", "b:0"]
+
+
+# --- auto-packing a list holding tensors: Python values take the tensors' dtype -----------------
+
+def test_convert_to_tensor_packs_python_ints_with_an_int64_tensor():
+    t = tf.convert_to_tensor([tf.constant(2, tf.int64), 3])  # raised "Pack: int64 and int32"
+    assert t.dtype == tf.int64 and t.numpy().tolist() == [2, 3]
+    nested = tf.convert_to_tensor([[tf.constant(2, tf.int64), 3], [4, 5]])
+    assert nested.dtype == tf.int64 and nested.numpy().tolist() == [[2, 3], [4, 5]]
+    assert tf.convert_to_tensor([tf.constant(1.5, tf.float64), 2]).dtype == tf.float64
+
+    @tf.function
+    def f(x):
+        return tf.convert_to_tensor([x, 7])
+    assert f(tf.constant(2, tf.int64)).numpy().tolist() == [2, 7]
+
+
+def test_convert_to_tensor_packing_with_dtype_casts_and_mismatch_raises():
+    # as TensorFlow: an explicit dtype casts the tensors; without one, tensors of two dtypes
+    # are Pack's InvalidArgumentError eagerly and a TypeError while tracing, and a fractional
+    # Python value cannot join an integer tensor
+    t = tf.convert_to_tensor([tf.constant(2, tf.int64), 3], dtype=tf.float32)
+    assert t.dtype == tf.float32 and t.numpy().tolist() == [2.0, 3.0]
+    with pytest.raises(InvalidArgumentError, match="int64 and int32"):
+        tf.convert_to_tensor([tf.constant(2, tf.int64), tf.constant(3)])
+
+    @tf.function
+    def f(a, b):
+        return tf.convert_to_tensor([a, b])
+    with pytest.raises(TypeError, match="int32 to tf.int64"):
+        f(tf.constant(2, tf.int64), tf.constant(3))
+    with pytest.raises(TypeError):
+        tf.convert_to_tensor([tf.constant(2, tf.int64), 3.5])
+
+
+def test_python_scalars_keep_the_tensor_dtype_on_every_route():
+    for dtype in (tf.float16, tf.float32, tf.float64):
+        x = tf.constant([1.0, 2.0], dtype)
+        assert (0.5 * x).dtype == dtype and (x - 1).dtype == dtype
+        v = tf.Variable([1.0, 2.0], dtype=dtype)
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(1.0 - 3.0 * v)
+        assert y.dtype == dtype and tape.gradient(y, v).numpy().tolist() == [-3.0, -3.0]
+    assert (tf.constant([1, 2]) * 2).dtype == tf.int32
+    with pytest.raises(TypeError):
+        tf.constant([1, 2]) * 0.5

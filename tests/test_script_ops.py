@@ -166,3 +166,83 @@ def test_numpy_function_gets_a_copy_of_its_input():
         return x + 0.0, y
     x_out, y = f(tf.constant([1.0, 2.0]))
     assert x_out.numpy().tolist() == [1.0, 2.0] and y.numpy().tolist() == [100.0, 2.0]
+
+
+# --- a py_function run by one thread leaves another thread's graph building alone -------------
+
+def _run_py_function_while_tracing(run_py_function, trace_step):
+    """Thread B runs a py_function (via `run_py_function(body)`) whose body blocks until
+    thread A, tracing, has done `trace_step()` while B is inside the kernel."""
+    import threading
+    tracing, in_kernel, stepped = threading.Event(), threading.Event(), threading.Event()
+    seen = []
+
+    def body(x):
+        in_kernel.set()
+        stepped.wait(10)
+        seen.append(tf.executing_eagerly())  # the body itself runs eagerly
+        return x * 2.0
+
+    def other():
+        tracing.wait(10)
+        seen.append(run_py_function(body))
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    try:
+        def step():
+            tracing.set()
+            assert in_kernel.wait(10)
+            try:
+                return trace_step()
+            finally:
+                stepped.set()
+        yield step
+    finally:
+        tracing.set()
+        stepped.set()
+        thread.join(10)
+    assert seen == [True, 2.0]
+
+
+def test_py_function_in_another_thread_does_not_break_a_trace():
+    v = tf.Variable(0.0)
+    kinds = []
+
+    def eager_py_function(body):
+        return float(tf.py_function(body, [tf.constant(1.0)], tf.float32))
+
+    steps = _run_py_function_while_tracing(eager_py_function, lambda: (
+        kinds.append(tf.executing_eagerly()), v.assign_add(1.0)))
+    step = next(steps)
+
+    @tf.function
+    def f(x):
+        step()  # runs while the other thread is inside its py_function's kernel
+        return x * 3.0
+    assert float(f(tf.constant(1.0))) == 3.0
+    assert float(f(tf.constant(2.0))) == 6.0
+    assert kinds == [False]  # still tracing while the other thread ran Python eagerly
+    assert float(v.numpy()) == 2.0  # the assign was traced (runs per call), not run once
+    next(steps, None)
+
+
+def test_py_function_in_a_session_thread_keeps_tf1_graph_mode_of_others():
+    v1.disable_eager_execution()  # (the autouse fixture resets it after the test)
+    g = v1.get_default_graph()
+    with g.as_default():
+        p = v1.placeholder(v1.float32, [])
+
+    def session_py_function(body):
+        with g.as_default():
+            y = tf.py_function(body, [p], tf.float32)
+        with v1.Session(graph=g) as sess:
+            return float(sess.run(y, {p: 1.0}))
+
+    made = []
+    steps = _run_py_function_while_tracing(
+        session_py_function, lambda: made.append((tf.constant(1.0), tf.executing_eagerly())))
+    next(steps)()
+    constant, eagerly = made[0]
+    assert not eagerly and constant.__class__.__name__ == "SymbolicTensor"  # still TF1
+    next(steps, None)

@@ -53,8 +53,8 @@ def retval(value):
 
 
 def _building_graph():
-    from ..framework.context import state
-    return state.building is not None
+    from ..framework.context import building_here
+    return building_here() is not None
 
 
 def _symbolic(x):
@@ -153,7 +153,7 @@ def _tf_if(pred, body, orelse, get_state, set_state, names, live, loc):
     if any(i in undefined for i in keep):
         # Probe both branches (traced into a throwaway graph) for which of the variables
         # undefined before the `if` each branch defines.
-        from ..framework import control_flow
+        from ..ops import control_flow_ops as control_flow
         from ..framework.context import state
         defined = []
         for fn in (body, orelse):

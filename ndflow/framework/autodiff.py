@@ -12,26 +12,10 @@ import numpy as np
 
 from ..util import nest
 from . import dispatch, dtypes, registry
-from .context import state, building_graph
-from .tensor import EagerTensor, SymbolicTensor, TensorLike
-
-
-class _EagerOp:
-    """What a tape remembers of one eager op application."""
-    __slots__ = ("op_def", "inputs", "outputs", "attrs")
-
-    def __init__(self, op_def, inputs, outputs, attrs):
-        self.op_def = op_def
-        self.inputs = inputs
-        self.outputs = outputs
-        self.attrs = attrs
-
-    @property
-    def type(self):
-        return self.op_def.name
-
-    def get_attr(self, name):
-        return self.attrs[name]
+from .dispatch import _EagerOp
+from .context import state, building_graph, building_here, tf1_graph_mode_here
+from .tensor import EagerTensor, ListValue, SymbolicTensor, TensorLike
+from .variables import Variable
 
 
 def _record(op_def, inputs, outputs, attrs, operation):
@@ -46,7 +30,8 @@ def _record(op_def, inputs, outputs, attrs, operation):
         else:
             continue
         if rec is None:
-            rec = operation if operation is not None else _EagerOp(op_def, inputs, outputs, attrs)
+            rec = operation if operation is not None else \
+                _EagerOp((op_def, inputs, outputs, attrs))
         tape._records.append(rec)
         for o in outputs:
             tracked.add(id(o))
@@ -58,7 +43,8 @@ dispatch.record_hook[0] = _record
 def _is_differentiable_dtype(t):
     if t.__class__ is EagerTensor:
         v = t._value
-        return v.__class__ is tuple or v.dtype.kind in "fc"  # tuple: a TensorArray flow
+        c = v.__class__  # a TensorArray flow: its ListValue, or a tuple of gradients
+        return c is tuple or c is ListValue or v.dtype.kind in "fc"
     if t.dtype._np is None:
         return t.dtype is dtypes.variant  # TensorArray flows carry element gradients
     return t.dtype._np.kind in "fc"
@@ -66,7 +52,8 @@ def _is_differentiable_dtype(t):
 
 def _is_variant(t):
     if t.__class__ is EagerTensor:
-        return t._value.__class__ is tuple
+        c = t._value.__class__
+        return c is tuple or c is ListValue
     return t.dtype is dtypes.variant
 
 
@@ -80,7 +67,7 @@ def _sum_to_like(g, x):
     gradient is passed through)."""
     if g.__class__ is EagerTensor and x.__class__ is EagerTensor:
         xv = x._value
-        if xv.__class__ is tuple:
+        if xv.__class__ is tuple or xv.__class__ is ListValue:
             return g
         g_shape, x_shape = g._value.shape, xv.shape
     elif _is_variant(x):
@@ -108,9 +95,12 @@ def _zeros_like(t):
 def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
     """Propagates `seeds` (gradients of `targets`) back through `records` (in creation
     order). Returns {id(tensor): gradient}. `wanted` (ids of tensors that lead to a source;
-    None: all) lets gradients skip inputs nobody asked about."""
+    None: all) lets gradients skip inputs nobody asked about. Eagerly, with no tape recording
+    the gradient computation, ops with an `array_grad` compute their gradients on arrays."""
     add = _op("AddV2")
     grads = {}
+    on_arrays = _unrecorded_eager()
+    xp = state.device.xp
 
     def accumulate(t, g):
         key = id(t)
@@ -119,17 +109,44 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
             grads[key] = g
         elif _is_variant(g):
             grads[key] = registry.REGISTRY["TensorListAddN"](prev, g)
+        elif on_arrays and prev.__class__ is EagerTensor and g.__class__ is EagerTensor:
+            grads[key] = EagerTensor(prev._value + g._value)
         else:
             grads[key] = add(prev, g)
 
     for t, g in zip(targets, seeds):
         accumulate(t, g)
     for rec in reversed(records):
+        if rec.__class__ is _EagerOp:  # an eager op a tape recorded
+            op_def, ins, outs, attrs = rec
+            g = grads.get(id(outs[0]))
+            if on_arrays and op_def.array_grad is not None and g.__class__ is EagerTensor:
+                # (a recorded op has a watched input: the only input of a unary op is one)
+                n = len(ins)
+                needs = (True,) * n if wanted is None or n == 1 else \
+                    (id(ins[0]) in wanted, id(ins[1]) in wanted) if n == 2 else \
+                    [id(x) in wanted for x in ins]
+                for x, a in zip(ins, op_def.array_grad(xp, ins, outs, attrs, g._value, needs)):
+                    if a is None:
+                        continue
+                    key = id(x)
+                    v = x._value
+                    if (stop_ids and key in stop_ids) or v.dtype.kind not in "fc":
+                        continue
+                    if a.shape != v.shape:
+                        a = _sum_array_to(a, v.shape)
+                    prev = grads.get(key)
+                    grads[key] = EagerTensor(a) if prev is None else \
+                        EagerTensor(prev._value + a) if prev.__class__ is EagerTensor \
+                        else add(prev, EagerTensor(a))
+                continue
+            if g is None and len(outs) == 1:
+                continue
         outs = rec.outputs
+        op_def = rec.op_def
         out_grads = [grads.get(id(o)) for o in outs]
         if all(g is None for g in out_grads):
             continue
-        op_def = rec.op_def
         if op_def.grad is None:
             continue
         # multi-output ops receive None for outputs without a gradient and handle it
@@ -147,6 +164,26 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
                 continue
             accumulate(x, _sum_to_like(g, x))
     return grads
+
+
+def _unrecorded_eager():
+    """True when ops run eagerly and no tape records them."""
+    if building_here() is not None or (state.eager_disabled and tf1_graph_mode_here()):
+        return False
+    for tape in state.tapes:
+        if tape._recording:
+            return False
+    return True
+
+
+def _sum_array_to(a, shape):
+    """Array `a` summed over the axes broadcasting added or stretched to reach `shape`."""
+    lead = a.ndim - len(shape)
+    if lead == 1 and a.shape[1:] == shape:  # (a bias: the common case)
+        return state.device.xp.add.reduce(a, axis=0)
+    stretched = tuple(i + lead for i, d in enumerate(shape) if d == 1 and a.shape[i + lead] != 1)
+    out = state.device.xp.add.reduce(a, axis=tuple(range(lead)) + stretched)
+    return out.reshape(shape) if stretched else out
 
 
 def _ones_like(t):
@@ -220,7 +257,6 @@ class GradientTape:
         return False
 
     def watch(self, tensor):
-        from .variables import Variable
         for t in nest.flatten(tensor):
             if isinstance(t, Variable):
                 self._watched_vars[t] = None
@@ -231,11 +267,14 @@ class GradientTape:
                 raise ValueError(f"GradientTape.watch expects tensors or variables, got {t!r}.")
 
     def _variable_read(self, var, t):
-        if not self._recording:
-            return
-        if var in self._watched_vars or (self._watch_accessed and var.trainable):
-            self._watched_vars.setdefault(var, None)
-            self._var_reads.setdefault(var, []).append(t)
+        if self._recording and (var in self._watched_vars
+                                or (self._watch_accessed and var._trainable)):
+            self._watched_vars[var] = None  # (a key already there keeps its place)
+            reads = self._var_reads.get(var)
+            if reads is None:
+                self._var_reads[var] = [t]
+            else:
+                reads.append(t)
             self._tracked.add(id(t))
 
     def watched_variables(self):
@@ -262,11 +301,19 @@ class GradientTape:
         if self._records is None or (self._used and not self._persistent):
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
                                "set of gradients (or jacobians); use persistent=True.")
-        from .variables import Variable
-        targets = [t.read_value() if isinstance(t, Variable) else t for t in nest.flatten(target)]
-        flat_sources = nest.flatten(sources)
+        targets = [target] if target.__class__ is EagerTensor else \
+            [t.read_value() if isinstance(t, Variable) else t for t in nest.flatten(target)]
+        c = sources.__class__  # a list of variables or tensors: no tf.nest walk
+        flat = c is list or c is tuple
+        for s in sources if flat else ():
+            if not isinstance(s, TensorLike):
+                flat = False
+                break
+        flat_sources = sources if flat else nest.flatten(sources)
         if output_gradients is None:
-            seeds = [_ones_like(t) for t in targets]
+            seeds = [EagerTensor(state.device.xp.ones_like(t._value))  # (no op to dispatch)
+                     if t.__class__ is EagerTensor and hasattr(t._value, "dtype")
+                     and _unrecorded_eager() else _ones_like(t) for t in targets]
         else:
             seeds = [g if isinstance(g, TensorLike) else _as_tensor_like(g, t)
                      for g, t in zip(nest.flatten(output_gradients), targets)]
@@ -274,22 +321,27 @@ class GradientTape:
         self._recording = False
         try:
             grads = backprop(self._records, targets, seeds, wanted=self._tracked)
-            results = [self._source_grad(s, grads, unconnected_gradients) for s in flat_sources]
+            results = []
+            for s in flat_sources:
+                results.append(self._source_grad(s, grads, unconnected_gradients))
         finally:
             self._recording = was
         self._used = True
         if not self._persistent:  # spent: as TensorFlow, it records nothing more (even
             self._records = None  # inside its `with` block, e.g. the optimizer's update)
             self._recording = False
+        if flat:
+            return results if c is list else tuple(results)
         return nest.pack_sequence_as(sources, results)
 
     def _source_grad(self, source, grads, unconnected):
-        from .variables import Variable
         if isinstance(source, Variable):
-            parts = [grads[id(r)] for r in self._var_reads.get(source, ()) if id(r) in grads]
-            g = None
-            if parts:
-                g = parts[0] if len(parts) == 1 else _op("AddN")(*parts)
+            reads = self._var_reads.get(source, ())
+            if len(reads) == 1:  # (the common case: one read)
+                g = grads.get(id(reads[0]))
+            else:
+                parts = [grads[id(r)] for r in reads if id(r) in grads]
+                g = (parts[0] if len(parts) == 1 else _op("AddN")(*parts)) if parts else None
             if g is None and unconnected not in ("none", None):
                 return _zeros_like(source.read_value())
             return g
@@ -331,7 +383,6 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
               unconnected_gradients=UnconnectedGradients.NONE, colocate_gradients_with_ops=False,
               gate_gradients=False, aggregation_method=None):
     """TF1 graph gradients: symbolic d(sum ys)/d(xs)."""
-    from .variables import Variable
     flat_ys = nest.flatten(ys)
     flat_xs = nest.flatten(xs)
     flat_ys = [y.read_value() if isinstance(y, Variable) else y for y in flat_ys]

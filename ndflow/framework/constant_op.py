@@ -62,8 +62,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, graph=None,
                              f"{value.name} with dtype {value.dtype.name}")
         return t
     if isinstance(value, (list, tuple)) and _contains_tensor(value):
-        parts = tuple(convert_to_tensor(v, dtype, dtype_hint, graph=graph) for v in value)
-        return execute(get_op("Pack"), parts, {"axis": 0}, "stack")
+        inferred = _first_tensor_dtype(value)
+        return _autopack(value, dtype or inferred, dtype not in (None, inferred), graph)
     if dtype is not None:
         arr = cast_array(value, dtype._np)
     else:
@@ -77,6 +77,38 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, graph=None,
     if g is not None:
         return constant_in_graph(arr, g, name)
     return EagerTensor(arr)
+
+
+def _autopack(value, dtype, cast, graph):
+    """A (nested) list holding tensors packed into one tensor of `dtype`, as TensorFlow packs
+    it: Python values take `dtype`; a tensor of another dtype is cast when `dtype` was asked
+    for (`cast`), else it is an error."""
+    parts = []
+    for v in value:
+        if isinstance(v, (list, tuple)) and _contains_tensor(v):
+            v = _autopack(v, dtype, cast, graph)
+        elif isinstance(v, TensorLike):
+            v = convert_to_tensor(v, graph=graph)
+            if v.dtype != dtype and cast:
+                v = execute(get_op("Cast"), (v,), {"dtype": dtype}, None)
+            elif v.dtype != dtype and (graph or graph_for_building()) is not None:
+                raise TypeError(f"Cannot convert a list containing a tensor of dtype {v.dtype!r} "
+                                f"to {dtype!r} (Tensor is: {v!r})")  # (eagerly: Pack's error)
+        else:
+            v = convert_to_tensor(v, dtype, graph=graph)
+        parts.append(v)
+    return execute(get_op("Pack"), tuple(parts), {"axis": 0}, "stack")
+
+
+def _first_tensor_dtype(value):
+    for v in value:
+        if isinstance(v, TensorLike):
+            return v.dtype
+        if isinstance(v, (list, tuple)):
+            d = _first_tensor_dtype(v)
+            if d is not None:
+                return d
+    return None
 
 
 def _contains_tensor(v):

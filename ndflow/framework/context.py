@@ -32,6 +32,7 @@ class _State:
         self.learning_phase = None    # keras.backend.set_learning_phase (None: unset)
         self.device = _device.CPU     # where eager kernels run and eager variables live
         self.strategy = None          # tf.distribute strategy in scope (ndflow.distribute)
+        self.eager_threads = set()    # threads running a py_function body: eager (eager_here)
 
 
 state = _State()
@@ -51,13 +52,38 @@ def executing_eagerly():
     Returns:
       A bool.
     """
-    return building_here() is None and not state.eager_disabled
+    return building_here() is None and not tf1_graph_mode_here()
 
 
 def building_here():
     """The graph this thread is building (another thread's trace is not this one's)."""
     g = state.building
-    return g if g is None or state.builder == get_ident() else None
+    if g is None or (state.builder == get_ident() and get_ident() not in state.eager_threads):
+        return g
+    return None
+
+
+def tf1_graph_mode_here():
+    """True when TF1 graph mode (disable_eager_execution) applies to this thread."""
+    return state.eager_disabled and get_ident() not in state.eager_threads
+
+
+class eager_here:
+    """Context manager: this thread runs ops eagerly (a py_function's body, run by a kernel
+    in any thread), leaving the graph being built and TF1 graph mode as they are for the
+    other threads (unlike `building_graph(None)`, which changes the process-wide state)."""
+
+    __slots__ = ("_added",)
+
+    def __enter__(self):
+        me = get_ident()
+        self._added = me not in state.eager_threads
+        state.eager_threads.add(me)
+
+    def __exit__(self, *exc):
+        if self._added:
+            state.eager_threads.discard(get_ident())
+        return False
 
 
 class building_graph:

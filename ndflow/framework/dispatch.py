@@ -6,11 +6,13 @@ graph being built. Its routes, fastest first: every input an eager tensor (most 
 code); eager with a tape recording; eager with Python values or variables to convert;
 into a graph (TF1 graphs, tf.function tracing, or an input that is symbolic).
 """
+import operator
+
 import numpy as np
 
 from . import dtypes, random_seed
 from .coercion import _weak_scalar, cast_array, default_array
-from .context import get_ident, state
+from .context import building_here, get_ident, state, tf1_graph_mode_here
 from .errors import InvalidArgumentError, OpError
 from .registry import ALL, CONST, _NO_ATTRS, get_op
 from .shape_fns import ConstantSpec, fallback_infer
@@ -19,6 +21,24 @@ from .tensor_shape import TensorShape
 from ..util.composite import CompositeTensor
 
 record_hook = [None]  # set by autodiff: record(op_def, inputs, outputs, attrs, operation)
+
+
+class _EagerOp(tuple):
+    """What a tape remembers of one eager op application: (op_def, inputs, outputs, attrs),
+    a tuple (made without a Python-level __init__) read through the attributes gradient
+    functions use."""
+    __slots__ = ()
+    op_def = property(operator.itemgetter(0))
+    inputs = property(operator.itemgetter(1))
+    outputs = property(operator.itemgetter(2))
+    attrs = property(operator.itemgetter(3))
+
+    @property
+    def type(self):
+        return self[0].name
+
+    def get_attr(self, name):
+        return self[3][name]
 
 
 # --- inputs: Python values join the tensors' dtypes ------------------------------------------
@@ -93,10 +113,10 @@ def _check_same_dtype(op, dts):
 def execute(op, inputs, attrs=_NO_ATTRS, name=None):
     """Runs `op` on `inputs` eagerly, or adds it to the graph being built."""
     g = state.building
-    if g is not None and state.builder != get_ident():
-        g = None  # another thread is tracing: this thread's ops run eagerly
+    if g is not None and (state.builder != get_ident() or state.eager_threads):
+        g = building_here()  # None when another thread is tracing, or in a py_function body
     if g is None:
-        if state.eager_disabled:
+        if state.eager_disabled and tf1_graph_mode_here():
             from .graph import get_default_graph
             return _execute_graph(op, inputs, attrs, name, get_default_graph())
         # Fast path: every input already an eager tensor (most ops in eager code).
@@ -111,24 +131,39 @@ def execute(op, inputs, attrs=_NO_ATTRS, name=None):
                 for a in arrays:
                     if a.dtype is not d0 and a.dtype != d0:
                         _check_same_dtype(op, [b.dtype for b in arrays])
-            if op.fast is not None and not attrs:
-                try:
+            try:
+                if op.fast is not None and not attrs:
                     out = op.fast(*arrays)
-                except (ValueError, TypeError, IndexError, ArithmeticError) as e:
-                    raise _kernel_error(op, arrays, attrs, e) from e
-            else:
-                out = run_kernel(op, arrays, attrs)
+                elif op.plain:
+                    out = op.kernel(state.device.xp, *arrays, **attrs)
+                else:
+                    out = run_kernel(op, arrays, attrs)
+            except OpError:
+                raise
+            except (ValueError, TypeError, IndexError, ArithmeticError) as e:
+                raise _kernel_error(op, arrays, attrs, e) from e
             if op.multi_output:
                 outputs = [EagerTensor(o) for o in out]
                 if state.tapes:
                     record_hook[0](op, inputs, outputs, attrs, None)
                 return outputs
             result = EagerTensor(out)
-            if state.tapes:
-                record_hook[0](op, inputs, (result,), attrs, None)
+            rec = None
+            for tape in state.tapes:  # autodiff's record, inlined for the common case
+                if tape._recording:
+                    tracked = tape._tracked
+                    for t in inputs:
+                        if id(t) in tracked:
+                            if rec is None:
+                                rec = _EagerOp((op, inputs, (result,), attrs))
+                            tape._records.append(rec)
+                            tracked.add(id(result))
+                            break
             return result
         if state.tapes:
             return _execute_taped(op, inputs, attrs, name)
+        if op.unify is ALL and _weak_scalars(inputs, arrays=True) is not None:
+            return _execute_weak(op, inputs, attrs)
         arrays = _eager_arrays(op, inputs, unpack=True)
         if arrays is None:  # a symbolic input, or a composite that runs the op itself
             return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))
@@ -218,10 +253,61 @@ def _eager_arrays(op, inputs, unpack=False):
     return values
 
 
+def _weak_scalars(inputs, arrays=False):
+    """`inputs` (eager tensors and Python numbers) with each Python float or int made a 0-d
+    array of the tensors' floating dtype, as TensorFlow's weak typing converts it; else None.
+    `arrays`: only the dtype is returned (or None)."""
+    dtype = None
+    for x in inputs:
+        c = x.__class__
+        if c is EagerTensor:
+            if dtype is None:
+                dtype = x._value.dtype
+        elif c is not float and c is not int:
+            return None
+    if dtype is None or dtype.kind != "f":
+        return None
+    if arrays:
+        return dtype
+    out = []
+    for x in inputs:
+        out.append(x if x.__class__ is EagerTensor else EagerTensor(np.asarray(x, dtype)))
+    return out
+
+
+def _execute_weak(op, inputs, attrs):
+    """Eagerly with no tape: an op of eager tensors of one floating dtype and Python numbers,
+    which NumPy keeps weakly typed (NEP 50) as TensorFlow does."""
+    arrays, dts = [], []
+    for x in inputs:
+        if x.__class__ is EagerTensor:
+            arrays.append(x._value)
+            dts.append(x._value.dtype)
+        else:
+            arrays.append(x)
+            dts.append(None)
+    if len(arrays) > 2:  # (two inputs, one of them a number: a single dtype)
+        _check_same_dtype(op, dts)
+    out = run_kernel(op, arrays, attrs)
+    return [EagerTensor(o) for o in out] if op.multi_output else EagerTensor(out)
+
+
 def _execute_taped(op, inputs, attrs, name):
-    ins = [x.read_value() if isinstance(x, TensorLike) and x.__class__ is not EagerTensor
-           and x.__class__ is not SymbolicTensor and x._graph is None else x
-           for x in inputs]  # eager variables are read so the tapes see the read
+    ins = []
+    read = False
+    for x in inputs:  # eager variables are read so the tapes see the read
+        c = x.__class__
+        if c is not EagerTensor and c is not SymbolicTensor and isinstance(x, TensorLike) \
+                and x._graph is None:
+            x = x.read_value()
+            read = True
+        ins.append(x)
+    if read:  # dispatched anew with the values read
+        return execute(op, ins, attrs, name)
+    if op.unify is ALL:
+        converted = _weak_scalars(ins)
+        if converted is not None:
+            return execute(op, converted, attrs, name)
     arrays = _eager_arrays(op, ins)
     if arrays is None:
         return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))

@@ -291,6 +291,6 @@ class _DefaultGraph:
 def graph_for_building():
     """The graph ops should go into, or None when executing eagerly."""
     g = building_here()
-    if g is None and state.eager_disabled:
+    if g is None and state.eager_disabled and context.tf1_graph_mode_here():
         return get_default_graph()
     return g

@@ -19,7 +19,7 @@ REGISTRY = {}        # name -> OpDef
 class OpDef:
     __slots__ = ("name", "kernel", "grad", "infer", "unify", "multi_output", "stateful",
                  "side_effect", "uses_store", "needs_rng", "differentiable", "grad_inputs",
-                 "host", "fast", "binder", "grad_takes_needs", "plain")
+                 "host", "fast", "binder", "grad_takes_needs", "plain", "array_grad")
 
     def __init__(self, name, kernel, infer=None, unify=None, multi_output=False, stateful=False,
                  side_effect=False, uses_store=False, needs_rng=False, differentiable=True,
@@ -49,6 +49,9 @@ class OpDef:
         self.plain = not (host or uses_store or needs_rng)
         self.binder = None
         self.grad_takes_needs = False
+        # `array_grad(xp, inputs, outputs, attrs, dy, needs) -> input gradients`: on arrays,
+        # used by eager backprop when no tape records the gradient computation (autodiff.py)
+        self.array_grad = None
 
     def bind_to(self, fn):
         """Decorator: `fn(xp, operation, store, input_shapes) -> callable(*arrays)`

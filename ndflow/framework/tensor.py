@@ -3,6 +3,8 @@
 Python operators (+, *, [], ...) are attached by ndflow.ops once the ops exist, so
 this module stays free of op definitions.
 """
+import threading
+
 import numpy as np
 
 from . import dtypes
@@ -159,6 +161,80 @@ def _value_str(v):
         return str(v)
     text = np.array2string(v, separator=" ")
     return "\n" + text if "\n" in text else text  # TensorFlow starts multi-line values anew
+
+
+class ListValue:
+    """The value a TensorArray's flow (a variant tensor) holds: a list of arrays, None for an
+    element not written yet. Like every tensor value it never changes; `set(i, v)` gives a
+    new value in O(1) time: the newest version owns the Python list and each older one keeps
+    only how to undo the write that followed it, and reading an older version moves the
+    list back to it (Baker's version trees). A loop writing an element per step thus costs
+    O(1) a step, while older values (a while loop's history) still read as they were."""
+    __slots__ = ("_items", "_newer", "_undo")
+    _lock = threading.Lock()  # versions share one list: one thread moves it at a time
+
+    def __init__(self, items=()):
+        self._items, self._newer, self._undo = list(items), None, None
+
+    def _here(self):
+        """The shared list, made this version's (call with the lock held)."""
+        if self._items is not None:
+            return self._items
+        chain, root = [], self
+        while root._items is None:
+            chain.append(root)
+            root = root._newer
+        items = root._items
+        for older in reversed(chain):  # move the list one version back at a time
+            i, value, n = older._undo
+            root._undo = (i, items[i] if i < len(items) else None, len(items))
+            root._items, root._newer = None, older
+            _set_length_and_item(items, n, i, value)
+            older._items, older._newer, older._undo = items, None, None
+            root = older
+        return items
+
+    def set(self, i, value):
+        """A new value with element `i` set (unwritten elements added up to `i`)."""
+        with ListValue._lock:
+            items = self._items
+            if items is None:
+                items = self._here()
+            new = ListValue.__new__(ListValue)
+            new._items, new._newer, new._undo = items, None, None
+            self._undo = (i, items[i] if i < len(items) else None, len(items))
+            self._items, self._newer = None, new
+            _set_length_and_item(items, max(len(items), i + 1), i, value)
+        return new
+
+    def items(self):
+        with ListValue._lock:
+            return tuple(self._here())
+
+    def __len__(self):
+        with ListValue._lock:
+            items = self._items
+            return len(items if items is not None else self._here())
+
+    def __getitem__(self, i):
+        with ListValue._lock:
+            items = self._items
+            return (items if items is not None else self._here())[i]
+
+    def __iter__(self):
+        return iter(self.items())
+
+    def __repr__(self):
+        return f"ListValue({list(self.items())!r})"
+
+
+def _set_length_and_item(items, n, i, value):
+    if len(items) < n:
+        items.extend([None] * (n - len(items)))
+    else:
+        del items[n:]
+    if i < n:
+        items[i] = value
 
 
 class SymbolicTensor(Tensor):

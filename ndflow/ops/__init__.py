@@ -16,8 +16,9 @@ from . import indexed_slices  # noqa: F401  (tf.IndexedSlices)
 from . import string_ops  # noqa: F401  (tf.strings kernels)
 from . import segment_ops, sparse_ops, set_ops  # noqa: F401  (tf.sparse, tf.sets, segments)
 from . import lookup_ops  # noqa: F401  (tf.lookup tables)
-from ..framework import control_flow  # noqa: F401,E402  (If, Case, While ops)
+from . import control_flow_ops  # noqa: F401,E402  (If, Case, While ops)
 from . import functional_ops, tensor_array_ops  # noqa: F401,E402
 from . import map_fn_ops, custom_gradient, script_ops, check_ops  # noqa: F401,E402
 from . import operators  # noqa: F401  (attaches Python operators to tensors and variables)
+from . import array_gradients  # noqa: F401,E402  (eager gradients on arrays, issue 15)
 from ..framework import ordering  # noqa: F401,E402  (NoOp; tf.group, tf.control_dependencies)

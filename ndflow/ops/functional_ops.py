@@ -2,12 +2,13 @@
 scan, foldl, foldr and vectorized_map, are in map_fn_ops.py).
 
 Eagerly they run Python; while a graph is being built (tf.function, TF1) they add the
-If/Case/While ops of `framework.control_flow`, so only the taken branch runs and a loop
+If/Case/While ops of `ops.control_flow_ops`, so only the taken branch runs and a loop
 runs its compiled body as often as its condition says.
 """
 import numpy as np
 
-from ..framework import control_flow, dtypes
+from ..framework import dtypes
+from . import control_flow_ops as control_flow
 from ..framework.context import building_graph, state
 from ..framework.graph import graph_for_building
 from ..framework.registry import REGISTRY, _execute_graph, graph_inputs
@@ -226,8 +227,11 @@ def _while_loop(cond, body, loop_vars, shape_invariants, maximum_iterations, nam
             raise ValueError(f"while_loop: shape_invariants has {len(invariants)} entries for "
                              f"{len(flat)} loop variables.")
 
-    def unflat(values):
-        return _from_flow(nest.pack_sequence_as(template, list(values)), loop_vars)
+    body_shapes = []  # TensorArray element shapes the body's writes inferred (TF: handle data)
+
+    def unflat(values, element_shapes=None):
+        return _from_flow(nest.pack_sequence_as(template, list(values)), loop_vars,
+                          element_shapes)
 
     def flat_cond(counter, *values):
         ok = _call(cond, unflat(values), packed)
@@ -237,6 +241,9 @@ def _while_loop(cond, body, loop_vars, shape_invariants, maximum_iterations, nam
 
     def flat_body(counter, *values):
         out = _like_loop_vars(_call(body, unflat(values), packed), loop_vars, packed)
+        from .tensor_array_ops import TensorArray
+        body_shapes[:] = [x.element_shape if isinstance(x, TensorArray) else None
+                          for x in nest.flatten(out)]
         out_flat = nest.flatten(_to_flow(out))
         if len(out_flat) != len(flat):
             raise ValueError(f"while_loop: body returned {out!r}, which does not have the "
@@ -247,7 +254,7 @@ def _while_loop(cond, body, loop_vars, shape_invariants, maximum_iterations, nam
         counter = array_ops.constant(0, "int32")
         outs = build_while(flat_cond, flat_body, [counter] + flat,
                                         [None] + invariants, name or "while")
-        return unflat(outs[1:])
+        return unflat(outs[1:], body_shapes or None)
     return _result(_graph(build), loop_vars, packed, same_structure)
 
 
@@ -272,17 +279,19 @@ def _to_flow(structure):
     return nest.map_structure(lambda x: x.flow if isinstance(x, TensorArray) else x, structure)
 
 
-def _from_flow(structure, template):
+def _from_flow(structure, template, element_shapes=None):
     from .tensor_array_ops import TensorArray
     flat_t = nest.flatten(template)
     if not any(isinstance(t, TensorArray) for t in flat_t):
         return structure
     flat_s = nest.flatten(structure)
-    out = [t._with_flow(s) if isinstance(t, TensorArray) else s for t, s in zip(flat_t, flat_s)]
+    shapes = element_shapes or [None] * len(flat_t)
+    out = [t._with_flow(s, e) if isinstance(t, TensorArray) else s
+           for t, s, e in zip(flat_t, flat_s, shapes)]
     return nest.pack_sequence_as(template, out)
 
 
-# --- building the ops (framework.control_flow holds them) -----------------------------------
+# --- building the ops (ops.control_flow_ops holds them) -----------------------------------
 
 def build_case(index_or_pred, branch_fns, name, is_if):
     """Builds an If (is_if: `index_or_pred` is a boolean) or Case op in the graph being built;

@@ -5,7 +5,8 @@ records each step). While a graph is being built each is one while_loop that rea
 elements from TensorArrays and writes its results to TensorArrays, so `fn` is traced
 once whatever the number of elements, and gradients flow through the loop.
 """
-from ..framework import control_flow, dtypes
+from ..framework import dtypes
+from . import control_flow_ops as control_flow
 from ..framework.constant_op import convert_to_tensor
 from ..framework.context import building_graph
 from ..framework.errors import InvalidArgumentError

@@ -13,7 +13,7 @@ are needed; ops without results run for their effect at each call of a tf.functi
 from ..framework import dtypes
 from ..framework.autodiff import GradientTape, UnconnectedGradients
 from ..framework.constant_op import convert_to_tensor
-from ..framework.context import building_graph, state
+from ..framework.context import eager_here, state
 from ..framework.errors import InvalidArgumentError
 from ..framework.graph import graph_for_building
 from ..framework.registry import execute, op
@@ -63,7 +63,7 @@ def _eager_results(func, ret, Tout):
 
 def _run_eagerly(func, arrays, Tout, record):
     """Calls `func` on eager tensors of `arrays`; with `record`, under a tape of its own."""
-    with building_graph(None):
+    with eager_here():  # this thread only: another may be tracing
         args = [EagerTensor(a) for a in arrays]
         if not record:
             return [t._value for t in _eager_results(func, func(*args), Tout)], None
@@ -92,7 +92,7 @@ def EAGER_PY_FUNC_GRAD(xp, recorded, *upstream, input_specs):
     if recorded is None:
         raise InvalidArgumentError("py_function: its gradient was asked for, but the run "
                                    "that computed it kept no tape.")
-    with building_graph(None):
+    with eager_here():  # this thread only: another may be tracing
         pairs = [(o, EagerTensor(g)) for o, g in zip(recorded.outputs, upstream)
                  if _floating(o.dtype)]
         if pairs:

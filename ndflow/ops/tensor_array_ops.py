@@ -1,16 +1,18 @@
 """tf.TensorArray: a list of tensors that loops write and read, with gradients.
 
 A TensorArray is a Python object around a `flow`: a variant tensor whose value is a
-tuple of arrays (None for an element not written yet). Every write makes a new tuple
-and a new flow, so flows are values: they pass through while_loop as loop variables,
-a loop's history keeps each iteration's list, and gradients flow back through them
-as tuples of gradients (None for zero).
+`ListValue` of arrays (None for an element not written yet). Every write makes a new
+value and a new flow, so flows are values: they pass through while_loop as loop
+variables, a loop's history keeps each iteration's list, and gradients flow back through
+them as tuples of gradients (None for zero). A write costs O(1) time (ListValue versions
+share one list), so a loop of n writes is O(n), eagerly and in graphs.
 """
 import numpy as np
 
 from ..framework import dtypes
 from ..framework.errors import InvalidArgumentError
 from ..framework.registry import execute, op
+from ..framework.tensor import ListValue
 from ..framework.tensor_shape import TensorShape, as_shape
 from ..util.export import export_many
 from . import array_ops
@@ -53,7 +55,7 @@ def _filled(xp, items, element_shape, dtype):
 
 @op("TensorListReserve", differentiable=False, infer=_variant)
 def RESERVE(xp, size, element_shape, dtype):
-    return (None,) * int(size)
+    return ListValue([None] * int(size))
 
 
 @op("TensorListLength", differentiable=False,
@@ -68,9 +70,7 @@ def SET_ITEM(xp, flow, index, value, dynamic_size, element_shape, dtype):
     if i < 0 or (i >= len(flow) and not dynamic_size):
         raise InvalidArgumentError(f"TensorArray: tried to write to index {i} but the array "
                                    f"has size {len(flow)} (and dynamic_size is False).")
-    items = list(flow) + [None] * (i + 1 - len(flow))
-    items[i] = value
-    return tuple(items)
+    return flow.set(i, value)
 
 
 @op("TensorListGetItem", infer=_element)
@@ -81,7 +81,7 @@ def GET_ITEM(xp, flow, index, element_shape, dtype):
                                    f"{len(flow)}.")
     v = flow[i]
     if v is None:
-        return _filled(xp, flow, element_shape, dtype)[i]
+        return _filled(xp, flow.items(), element_shape, dtype)[i]
     return v
 
 
@@ -92,17 +92,17 @@ def STACK(xp, flow, element_shape, dtype):
             return xp.zeros([0] + element_shape.as_list(), dtype._np)
         raise InvalidArgumentError("TensorArray: cannot stack an empty array whose element "
                                    "shape is not fully known.")
-    return xp.stack(_filled(xp, flow, element_shape, dtype))
+    return xp.stack(_filled(xp, flow.items(), element_shape, dtype))
 
 
 @op("TensorListFromTensor", infer=_variant)
 def FROM_TENSOR(xp, value):
-    return tuple(value[i] for i in range(value.shape[0]))
+    return ListValue(value[i] for i in range(value.shape[0]))
 
 
 @op("TensorListGather", infer=_stacked)
 def GATHER(xp, flow, indices, element_shape, dtype):
-    items = _filled(xp, flow, element_shape, dtype)
+    items = _filled(xp, flow.items(), element_shape, dtype)
     if xp.size(indices):
         return xp.stack([items[int(i)] for i in xp.ravel(indices)])
     return xp.zeros([0] + list(xp.shape(items[0]) if items else element_shape.as_list()),
@@ -120,19 +120,19 @@ def SCATTER(xp, flow, indices, value, dynamic_size, element_shape, dtype):
                                            f"size {len(flow)}.")
             items += [None] * (i + 1 - len(items))
         items[i] = value[k]
-    return tuple(items)
+    return ListValue(items)
 
 
 @op("TensorListConcat", differentiable=False,
     infer=lambda ts, a: [(TensorShape(None), a["dtype"])])
 def CONCAT(xp, flow, element_shape, dtype):
-    return xp.concatenate(_filled(xp, flow, element_shape, dtype), axis=0)
+    return xp.concatenate(_filled(xp, flow.items(), element_shape, dtype), axis=0)
 
 
 @op("TensorListSplit", differentiable=False, infer=_variant)
 def SPLIT(xp, value, lengths):
     bounds = xp.cumsum(xp.ravel(lengths))[:-1].tolist()
-    return tuple(xp.split(value, bounds, axis=0))
+    return ListValue(xp.split(value, bounds, axis=0))
 
 
 # --- gradients: a flow's gradient is a tuple of element gradients (None: zero) ------------------
@@ -165,12 +165,14 @@ def ITEM_GRAD(xp, gflow, index, like):
 
 @op("TensorListClearItems", differentiable=False, infer=_variant)
 def CLEAR_ITEMS(xp, gflow, indices):
-    """The gradient flow with the entries at `indices` (a scalar or a vector) zeroed."""
-    items = list(gflow)
+    """The gradient flow with the entries at `indices` (a scalar or a vector) zeroed: O(1)
+    per index on a ListValue (a loop's backward pass clears one entry a step)."""
+    out = gflow if isinstance(gflow, ListValue) else ListValue(gflow)
+    n = len(out)
     for i in xp.ravel(indices):
-        if int(i) < len(items):
-            items[int(i)] = None
-    return tuple(items)
+        if int(i) < n:
+            out = out.set(int(i), None)
+    return out
 
 
 @op("TensorListStackGrad", differentiable=False,

@@ -16,13 +16,13 @@ Variables read inside a sub-graph are read there (so they see assignments in pro
 order); for gradients, the op also takes a read of each such variable from the
 enclosing graph as an extra input, through which the variable's gradient flows out.
 """
-from . import dtypes
-from .context import building_graph
-from .errors import InvalidArgumentError
-from .graph import FuncGraph
-from .registry import REGISTRY, _execute_graph, graph_inputs, op
-from .tensor import SymbolicTensor
-from .tensor_shape import TensorShape
+from ..framework import dtypes
+from ..framework.context import building_graph
+from ..framework.errors import InvalidArgumentError
+from ..framework.graph import FuncGraph
+from ..framework.registry import REGISTRY, _execute_graph, graph_inputs, op
+from ..framework.tensor import ListValue, SymbolicTensor
+from ..framework.tensor_shape import TensorShape
 
 
 class SubGraph:
@@ -34,7 +34,7 @@ class SubGraph:
         self.graph, self.feeds, self.outputs, self.n_args = graph, feeds, outputs, n_args
 
     def plan(self, store):
-        from .plan import Plan
+        from ..framework.plan import Plan
         targets = [o for o in self.graph._ops if o.op_def.side_effect]
         return Plan(self.outputs, self.feeds, targets, store)
 
@@ -52,7 +52,7 @@ def as_graph_tensor(value, graph, dtype=None):
     """`value` (tensor, variable, Python or NumPy value) as a tensor of `graph`."""
     if dtype is not None and not isinstance(value, (SymbolicTensor,)) \
             and not hasattr(value, "_value"):
-        from .registry import cast_array
+        from ..framework.registry import cast_array
         value = cast_array(value, dtype._np)
     with building_graph(graph):
         return graph_inputs(REGISTRY["Identity"], [value], graph)[0]
@@ -76,7 +76,7 @@ def trace(name, fn, specs, outer, convert_outputs=True):
 
 
 def _is_op(x):
-    from .graph import Operation
+    from ..framework.graph import Operation
     return isinstance(x, Operation)
 
 
@@ -110,7 +110,7 @@ def seal(graphs_args_outputs, outer):
 
 
 def _outer_read(var, outer):
-    from .variables import _read_op
+    from ..framework.variables import _read_op
     return _read_op(var, outer)
 
 
@@ -158,19 +158,19 @@ def zeros_like(t):
 
 
 def _add_values(a, b):
-    if isinstance(a, tuple):
+    if isinstance(a, (tuple, ListValue)):  # TensorArray flows' gradients
         return tuple(y if x is None else x if y is None else x + y for x, y in zip(a, b))
     return a + b
 
 
 def _zeros_value(xp, v):
-    return (None,) * len(v) if isinstance(v, tuple) else xp.zeros_like(v)
+    return (None,) * len(v) if isinstance(v, (tuple, ListValue)) else xp.zeros_like(v)
 
 
 def grad_subgraph(sub, variables, outer, name):
     """A SubGraph computing, from (sub's feeds, gradients of sub's outputs), the gradients
     of sub's feeds: the backward pass of `sub`, recomputing its forward ops."""
-    from .autodiff import backprop
+    from ..framework.autodiff import backprop
     g = FuncGraph(name, outer)
     g.captures = {}
     with building_graph(g):
@@ -188,7 +188,7 @@ def grad_subgraph(sub, variables, outer, name):
             if k >= 0:  # a variable: the sum of the gradients of its reads in the sub-graph
                 parts = [grads[id(mapping[id(r)])] for r in sub.graph._var_reads.get(variables[k], ())
                          if id(r) in mapping and id(mapping[id(r)]) in grads]
-                gv = parts[0] if len(parts) == 1 else REGISTRY["AddN"](parts) if parts else None
+                gv = parts[0] if len(parts) == 1 else REGISTRY["AddN"](*parts) if parts else None
             else:
                 gv = grads.get(id(p))
             outs.append(gv if gv is not None else zeros(p))
