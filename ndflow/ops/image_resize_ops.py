@@ -244,11 +244,10 @@ def RESIZE(xp, x, *size_input, size, method, antialias, coords):
     _check_image("ResizeImage", x.shape)
     _, h, w, _ = x.shape
     if size is None:
-        values = np.asarray(size_input[0].get() if hasattr(size_input[0], "get")
-                            else size_input[0]).reshape(-1)
-        if values.shape != (2,) or min(values) <= 0:
+        values = [int(v) for v in size_input[0].reshape(-1).tolist()]  # to the host
+        if len(values) != 2 or min(values) <= 0:
             raise InvalidArgumentError(f"ResizeImage: size must be 2 positive values "
-                                       f"(new_height, new_width). Received: {values.tolist()}")
+                                       f"(new_height, new_width). Received: {values}")
         size = (int(values[0]), int(values[1]))
     oh, ow = size
     if method == "nearest":
