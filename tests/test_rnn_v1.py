@@ -158,8 +158,9 @@ def test_matches_tensorflow_1(name):
             np.testing.assert_allclose(value, want[f"{name}/{key}"], rtol=1e-5, atol=1e-5,
                                        err_msg=f"{name}: {key}")
     types = {op.type for op in tf.get_default_graph().get_operations()}
-    if name in FUSED:
-        assert FUSED[name] in types and "StatelessWhile" not in types, sorted(types)
+    if name in FUSED:   # (bidirectional_dynamic's backward cell has peepholes: a loop)
+        assert FUSED[name] in types, sorted(types)
+        assert ("StatelessWhile" in types) == (name == "bidirectional_dynamic"), sorted(types)
     else:
         assert not any(t.endswith("Sequence") for t in types), sorted(types)
 
@@ -173,7 +174,7 @@ def test_stack_bidirectional_dynamic_rnn_is_layers_of_bidirectional_rnns():
     names = sorted(v.name for v in tf.global_variables())
     assert names[0] == "stack_bidirectional_rnn/cell_0/bidirectional_rnn/bw/lstm_cell/bias:0"
     assert len(names) == 12 and len(states_fw) == 2 and len(states_bw) == 2
-    assert out.shape.as_list() == [None, 4, 6]
+    assert out.shape.as_list()[1:] == [4, 6]
     with tf.variable_scope("stack_bidirectional_rnn", reuse=True):  # the same weights, by hand
         with tf.variable_scope("cell_0"):
             first, _ = tf.nn.bidirectional_dynamic_rnn(cells[0][0], cells[1][0], inp, [4, 3],

@@ -5,6 +5,10 @@ outputs, final states, gradients and variable names). tests/test_rnn_v1.py runs 
 cases on ndflow.compat.v1 and compares.
 
     /work/tfref/bin/python tools/make_tf1_rnn_fixtures.py
+
+With Keras 3 installed, `tf.compat.v1.nn.rnn_cell` refuses to load; the TF1 cells it names
+still ship in TensorFlow (tensorflow/python/keras/layers/legacy_rnn/rnn_cell_impl.py), so the
+cases see `tf.compat.v1` with `nn.rnn_cell` bound to that module.
 """
 import os
 import sys
@@ -17,9 +21,26 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "compat"))
 import tf1_rnn_cases  # noqa: E402
 
 
+class _V1:
+    """tf.compat.v1 with nn.rnn_cell taken from TensorFlow's legacy RNN cells."""
+
+    def __init__(self):
+        from tensorflow.python.keras.layers.legacy_rnn import rnn_cell_impl
+
+        class _NN:
+            rnn_cell = rnn_cell_impl
+
+            def __getattr__(self, name):
+                return getattr(tf.compat.v1.nn, name)
+        self.nn = _NN()
+
+    def __getattr__(self, name):
+        return getattr(tf.compat.v1, name)
+
+
 def main():
-    v1 = tf.compat.v1
-    v1.disable_eager_execution()
+    tf.compat.v1.disable_eager_execution()
+    v1 = _V1()
     out = {}
     for name in tf1_rnn_cases.CASES:
         for key, value in tf1_rnn_cases.run(v1, name).items():
