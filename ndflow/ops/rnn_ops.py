@@ -294,35 +294,44 @@ def GRU_SEQUENCE(xp, xw, h0, recurrent_kernel, recurrent_bias, *mask, reset_afte
 
 
 def _gru_forward(xp, xw, h0, recurrent_kernel, recurrent_bias, mask, reset_after):
-    """The GRU's states alone (inference): every step's gates live in one (batch, 3 units)
-    buffer, the recurrent GEMM's own output, updated in place."""
+    """The GRU's states alone (inference): per step the recurrent GEMM into one (batch,
+    3 units) buffer (bias rows added same-shape), z and r gathered gate-major into one
+    contiguous (2, batch, units) block with the input projections, every other pass on
+    contiguous (batch, units) blocks."""
     steps, batch, width = xw.shape
     n = width // 3
-    hs = xp.empty((steps, batch, n), xw.dtype)
-    inner = xp.empty((batch, width if reset_after else 2 * n), xw.dtype)
-    zr, z, r, rec_h = inner[:, :2 * n], inner[:, :n], inner[:, n:2 * n], inner[:, 2 * n:]
-    hh = xp.empty((batch, n), xw.dtype)
-    x_zr, x_h = xw[:, :, :2 * n], xw[:, :, 2 * n:]
-    if not reset_after:
+    dtype = xw.dtype
+    hs = xp.empty((steps, batch, n), dtype)
+    inner = xp.empty((batch, width if reset_after else 2 * n), dtype)
+    inner_gm = inner.reshape(batch, -1, n).transpose(1, 0, 2)
+    zr = xp.empty((2, batch, n), dtype)
+    z, r = zr[0], zr[1]
+    hh = xp.empty((batch, n), dtype)
+    x_gm = xw.reshape(steps, batch, 3, n).transpose(0, 2, 1, 3)   # (time, 3, batch, n) views
+    if reset_after:
+        bias_rows = xp.empty_like(inner)
+        bias_rows[...] = recurrent_bias
+        rec_h = inner_gm[2]
+    else:
         u_zr, u_h = recurrent_kernel[:, :2 * n], recurrent_kernel[:, 2 * n:]
-        rh = xp.empty((batch, n), xw.dtype)
+        rh = xp.empty((batch, n), dtype)
     dropped = ~mask[0][:, :, None] if mask else None
     h = h0
     for t in range(steps):
         if reset_after:
             xp.matmul(h, recurrent_kernel, out=inner)
-            inner += recurrent_bias
-            zr += x_zr[t]
+            inner += bias_rows
         else:
-            xp.matmul(h, u_zr, out=zr)
-            zr += x_zr[t]
+            xp.matmul(h, u_zr, out=inner)
+        xt = x_gm[t]
+        xp.add(inner_gm[:2], xt[:2], out=zr)
         _sigmoid_by_tanh(xp, zr)
         if reset_after:
             xp.multiply(r, rec_h, out=hh)
         else:
             xp.multiply(r, h, out=rh)
             xp.matmul(rh, u_h, out=hh)
-        hh += x_h[t]
+        hh += xt[2]
         xp.tanh(hh, out=hh)
         h_new = hs[t]
         xp.subtract(h, hh, out=h_new)       # h~ + z * (h - h~) = z * h + (1 - z) * h~
