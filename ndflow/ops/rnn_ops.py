@@ -42,6 +42,12 @@ def _seq_infer(n_states, gate_mult):
     return infer
 
 
+def _c_order(xp, a):
+    """`a` in C order: the per-step GEMM `h @ a` on a Fortran-ordered kernel (a transposed
+    array given to set_weights, say) is ~1.8x slower at batch 16 (150 against 86 us)."""
+    return a if a.flags.c_contiguous else xp.ascontiguousarray(a)
+
+
 # --- LSTM ----------------------------------------------------------------------------------
 
 def _lstm_infer(ts, attrs):
@@ -64,6 +70,7 @@ def LSTM_SEQUENCE(xp, xw, h0, c0, recurrent_kernel, bias, *mask, keep_gates=True
     blocks with scalars: sigmoid(x) as 0.5 * tanh(x / 2) + 0.5 (equal to float rounding),
     one tanh over all four blocks."""
     steps, batch, width = xw.shape
+    recurrent_kernel = _c_order(xp, recurrent_kernel)
     n = width // 4
     dtype = xw.dtype
     hs = xp.empty((steps, batch, n), dtype)
@@ -259,6 +266,7 @@ def GRU_SEQUENCE(xp, xw, h0, recurrent_kernel, recurrent_bias, *mask, reset_afte
         return [_gru_forward(xp, xw, h0, recurrent_kernel, recurrent_bias, mask, reset_after),
                 xp.empty((0,), xw.dtype)]
     steps, batch, width = xw.shape
+    recurrent_kernel = _c_order(xp, recurrent_kernel)
     n = width // 3
     hs = xp.empty((steps, batch, n), xw.dtype)
     gates = xp.empty((steps, 4 if reset_after else 3, batch, n), xw.dtype)
@@ -299,6 +307,7 @@ def _gru_forward(xp, xw, h0, recurrent_kernel, recurrent_bias, mask, reset_after
     contiguous (2, batch, units) block with the input projections, every other pass on
     contiguous (batch, units) blocks."""
     steps, batch, width = xw.shape
+    recurrent_kernel = _c_order(xp, recurrent_kernel)
     n = width // 3
     dtype = xw.dtype
     hs = xp.empty((steps, batch, n), dtype)
@@ -460,6 +469,7 @@ def _simple_infer(ts, attrs):
 def SIMPLE_RNN_SEQUENCE(xp, xw, h0, recurrent_kernel, *mask):
     """The states h_t = tanh(xw_t + h_{t-1} @ recurrent_kernel) after every step."""
     steps, batch, n = xw.shape
+    recurrent_kernel = _c_order(xp, recurrent_kernel)
     hs = xp.empty((steps, batch, n), xw.dtype)
     h = h0
     for t in range(steps):
