@@ -131,3 +131,96 @@ def test_embedding_lookup_and_errors():
                                       [[6, 7, 8], [0, 1, 2]])
     with pytest.raises(ValueError, match="dtype"):
         tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(2), tf.placeholder(tf.float32, [1, 3, 2]))
+
+
+# --- against TensorFlow 1 (tests/fixtures/tf1_rnn.npz, tools/make_tf1_rnn_fixtures.py) -----
+
+import os  # noqa: E402
+
+from compat import tf1_rnn_cases  # noqa: E402
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "tf1_rnn.npz")
+FUSED = {"basic_lstm": "LSTMSequence", "lstm_cell": "LSTMSequence",
+         "gru_time_major": "GRUSequence", "basic_rnn_static": "SimpleRNNSequence",
+         "lstm_static": "LSTMSequence", "multi": "GRUSequence", "concat_state": "LSTMSequence",
+         "static_bidirectional": "GRUSequence", "bidirectional_dynamic": "LSTMSequence"}
+
+
+@pytest.mark.parametrize("name", sorted(tf1_rnn_cases.CASES))
+def test_matches_tensorflow_1(name):
+    """Outputs, final states, gradients and variable names equal TF 1's (to 1e-5); the
+    cells that can use the fused ops do (peepholes, projection and clipping use the loop)."""
+    want = np.load(FIXTURE, allow_pickle=False)
+    got = tf1_rnn_cases.run(tf, name)
+    assert list(got["names"]) == list(want[f"{name}/names"])
+    for key, value in got.items():
+        if key != "names":
+            np.testing.assert_allclose(value, want[f"{name}/{key}"], rtol=1e-5, atol=1e-5,
+                                       err_msg=f"{name}: {key}")
+    types = {op.type for op in tf.get_default_graph().get_operations()}
+    if name in FUSED:   # (bidirectional_dynamic's backward cell has peepholes: a loop)
+        assert FUSED[name] in types, sorted(types)
+        assert ("StatelessWhile" in types) == (name == "bidirectional_dynamic"), sorted(types)
+    else:
+        assert not any(t.endswith("Sequence") for t in types), sorted(types)
+
+
+def test_stack_bidirectional_dynamic_rnn_is_layers_of_bidirectional_rnns():
+    x = np.random.default_rng(3).normal(size=(2, 4, 3)).astype("float32")
+    inp = tf.placeholder(tf.float32, [None, 4, 3])
+    cells = [[tf.nn.rnn_cell.LSTMCell(2), tf.nn.rnn_cell.GRUCell(3)] for _ in range(2)]
+    out, states_fw, states_bw = tf.contrib.rnn.stack_bidirectional_dynamic_rnn(
+        cells[0], cells[1], inp, sequence_length=[4, 3], dtype=tf.float32)
+    names = sorted(v.name for v in tf.global_variables())
+    assert names[0] == "stack_bidirectional_rnn/cell_0/bidirectional_rnn/bw/lstm_cell/bias:0"
+    assert len(names) == 12 and len(states_fw) == 2 and len(states_bw) == 2
+    assert out.shape.as_list()[1:] == [4, 6]
+    with tf.variable_scope("stack_bidirectional_rnn", reuse=True):  # the same weights, by hand
+        with tf.variable_scope("cell_0"):
+            first, _ = tf.nn.bidirectional_dynamic_rnn(cells[0][0], cells[1][0], inp, [4, 3],
+                                                       dtype=tf.float32)
+        with tf.variable_scope("cell_1"):
+            (o_fw, o_bw), _ = tf.nn.bidirectional_dynamic_rnn(
+                cells[0][1], cells[1][1], tf.concat(first, 2), [4, 3], dtype=tf.float32)
+    assert len(tf.global_variables()) == 12
+    statics, s_fw, s_bw = tf.contrib.rnn.stack_bidirectional_rnn(
+        cells[0], cells[1], tf.unstack(inp, axis=1), sequence_length=[4, 3], dtype=tf.float32,
+        scope="stack_bidirectional_rnn")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        a, b, c = sess.run([out, tf.concat([o_fw, o_bw], 2), tf.stack(statics, 1)], {inp: x})
+    np.testing.assert_allclose(a, b, atol=1e-6)
+    np.testing.assert_allclose(a, c, atol=1e-6)
+    np.testing.assert_array_equal(a[1, 3], 0)
+    with pytest.raises(ValueError, match="same depth"):
+        tf.contrib.rnn.stack_bidirectional_dynamic_rnn(cells[0], cells[1][:1], inp,
+                                                       dtype=tf.float32)
+    with pytest.raises(TypeError, match="cell_bw"):
+        tf.nn.static_bidirectional_rnn(cells[0][0], "lstm", tf.unstack(inp, axis=1),
+                                       dtype=tf.float32)
+
+
+def test_fused_and_loop_paths_agree_with_a_user_subclass():
+    """A subclass of BasicLSTMCell runs the general loop; with the same weights it gives what
+    the fused op gives (values and gradients)."""
+    class MyCell(tf.nn.rnn_cell.BasicLSTMCell):
+        pass
+
+    x = np.random.default_rng(4).normal(size=(2, 6, 3)).astype("float32")
+    inp = tf.placeholder(tf.float32, [2, 6, 3])
+    results = []
+    for scope, cls in (("fused", tf.nn.rnn_cell.BasicLSTMCell), ("loop", MyCell)):
+        out, state = tf.nn.dynamic_rnn(cls(4, forget_bias=0.3), inp, [6, 3], dtype=tf.float32,
+                                       scope=scope)
+        weights = [v for v in tf.global_variables() if v.name.startswith(scope)]
+        loss = tf.reduce_sum(out * out) + tf.reduce_sum(state.c)
+        results.append([out, state.h] + tf.gradients(loss, [inp] + weights))
+    types = {op.type for op in tf.get_default_graph().get_operations()}
+    assert "LSTMSequence" in types and "StatelessWhile" in types
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        fused = tf.global_variables()[:2]
+        sess.run([tf.assign(a, b) for a, b in zip(tf.global_variables()[2:], fused)])
+        got, want = sess.run(results, {inp: x})
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)

@@ -4,13 +4,22 @@
 Cells create their variables with `tf.get_variable` under the variable scope of their
 first call, with TensorFlow 1's names and layouts (`rnn/basic_lstm_cell/kernel` of shape
 `[input_depth + num_units, 4 * num_units]`, gates i, j, f, o), so `Saver` checkpoints name
-them as TensorFlow does. `dynamic_rnn` is one `tf.while_loop` over time; past each
-example's `sequence_length` its outputs are zeros and its state is carried unchanged.
+them as TensorFlow does. Past each example's `sequence_length` the outputs are zeros and the
+state is carried unchanged.
+
+`dynamic_rnn` and `static_rnn` over a `BasicLSTMCell`, an `LSTMCell` without peepholes,
+projection or clipping, a `GRUCell` or a `BasicRNNCell` with tanh (or a `MultiRNNCell` of
+those, layer by layer) run the fused recurrences of `ndflow.ops.rnn_ops`: one GEMM for every
+timestep's input projection, one op for the recurrence. The TF1 variables keep their layout
+and names; the kernels are re-sliced into the fused op's gate order (Keras's: LSTM i, f, c,
+o, GRU z, r, h) by ops on the variables, so gradients reach them as usual. Every other cell
+runs one `tf.while_loop` (dynamic_rnn) or a Python loop (static_rnn) of its own steps.
 """
 import collections
 import contextlib
 
 import ndflow
+from ..ops import rnn_ops
 from . import variable_scope as _vs
 
 LSTMStateTuple = collections.namedtuple("LSTMStateTuple", ("c", "h"))
@@ -183,7 +192,9 @@ class LSTMCell(BasicLSTMCell):
 
     Args:
         num_units: int, the number of units in the LSTM cell.
-        use_peepholes: not supported (raises ValueError when True).
+        use_peepholes: bool, whether the gates also see the cell state through diagonal
+            ("peephole") weights `w_f_diag`, `w_i_diag` (previous cell state) and
+            `w_o_diag` (new cell state), as in Sak et al. (2014).
         cell_clip: optional float, the cell state is clipped to [-cell_clip, cell_clip].
         initializer: the initializer of the weight matrices.
         num_proj: optional int, the output dimensionality of the projection matrix.
@@ -196,9 +207,8 @@ class LSTMCell(BasicLSTMCell):
                  num_proj=None, proj_clip=None, num_unit_shards=None, num_proj_shards=None,
                  forget_bias=1.0, state_is_tuple=True, activation=None, reuse=None, name=None,
                  dtype=None):
-        if use_peepholes:
-            raise ValueError("LSTMCell: use_peepholes=True is not supported by ndflow.")
         super().__init__(num_units, forget_bias, state_is_tuple, activation, reuse, name, dtype)
+        self._use_peepholes = bool(use_peepholes)
         self._cell_clip = cell_clip
         self._initializer = initializer
         self._num_proj = num_proj
@@ -219,6 +229,9 @@ class LSTMCell(BasicLSTMCell):
         h = self._num_proj or u
         weights = {"kernel": _var("kernel", [depth + h, 4 * u], dtype, self._initializer),
                    "bias": _var("bias", [4 * u], dtype, ndflow.zeros_initializer())}
+        if self._use_peepholes:
+            for diag in ("w_f_diag", "w_i_diag", "w_o_diag"):
+                weights[diag] = _var(diag, [u], dtype, self._initializer)
         if self._num_proj:
             with _vs.variable_scope("projection"):
                 weights["projection"] = _var("kernel", [u, self._num_proj], dtype,
@@ -233,10 +246,15 @@ class LSTMCell(BasicLSTMCell):
     def call(self, inputs, state):
         c, h = self._split_state(state)
         i, j, f, o = ndflow.split(_linear(self, inputs, h), 4, axis=1)
+        if self._use_peepholes:
+            f = f + self._weight("w_f_diag") * c
+            i = i + self._weight("w_i_diag") * c
         new_c = c * ndflow.sigmoid(f + self._forget_bias) + ndflow.sigmoid(i) * \
             self._activation(j)
         if self._cell_clip is not None:
             new_c = ndflow.clip_by_value(new_c, -self._cell_clip, self._cell_clip)
+        if self._use_peepholes:
+            o = o + self._weight("w_o_diag") * new_c
         m = self._activation(new_c) * ndflow.sigmoid(o)
         if self._num_proj:
             m = ndflow.matmul(m, self._weight("projection"))
@@ -373,6 +391,101 @@ def _initial(cell, batch, dtype, initial_state):
     return cell.zero_state(batch, dtype)
 
 
+# --- fused recurrences ----------------------------------------------------------------------
+
+def _is_tanh(fn):
+    while hasattr(fn, "__wrapped__"):
+        fn = fn.__wrapped__
+    return fn is ndflow.tanh or fn is ndflow.nn.tanh
+
+
+def _fusable(cell):
+    """Whether `cell` runs as one fused op (its activation the default tanh)."""
+    kind = type(cell)
+    if kind is MultiRNNCell:
+        return all(_fusable(c) for c in cell._cells_list)
+    if kind is LSTMCell:
+        if cell._use_peepholes or cell._num_proj or cell._cell_clip is not None:
+            return False
+    elif kind not in (BasicLSTMCell, GRUCell, BasicRNNCell):
+        return False
+    return _is_tanh(cell._activation)
+
+
+def _projection(x, kernel, bias=None):
+    """(time, batch, width) = x_t @ kernel (+ bias) for every step of a time-major x, as one
+    GEMM."""
+    dims = ndflow.shape(x)
+    depth, width = kernel.shape.as_list()
+    flat = ndflow.matmul(ndflow.reshape(x, [-1, depth]), kernel)
+    if bias is not None:
+        flat = flat + bias
+    xw = ndflow.reshape(flat, ndflow.stack([dims[0], dims[1], width]))
+    return _static(xw, x.shape.as_list()[:2] + [width])
+
+
+def _static(t, dims):
+    if hasattr(t, "set_shape"):  # a graph tensor loses static dims through the reshape
+        t.set_shape(dims)
+    return t
+
+
+def _fused_lstm(cell, x, state, mask):
+    c0, h0 = cell._split_state(state)
+    kernel, bias = cell._weights["kernel"], cell._weights["bias"]
+    depth = kernel.shape.as_list()[0] - cell._num_units
+    i, j, f, o = ndflow.split(kernel, 4, axis=1)   # TF1's gates i, j, f, o -> i, f, j, o
+    kernel = ndflow.concat([i, f, j, o], axis=1)
+    bi, bj, bf, bo = ndflow.split(bias, 4)
+    bias = ndflow.concat([bi, bf + cell._forget_bias, bj, bo], axis=0)
+    hs, cs = rnn_ops.lstm_sequence(_projection(x, kernel[:depth]), h0, c0, kernel[depth:],
+                                   bias, mask)
+    return hs, cell._join_state(cs[-1], hs[-1])
+
+
+def _fused_gru(cell, x, state, mask):
+    w = cell._weights
+    kernel_r, kernel_u = ndflow.split(w["gates/kernel"], 2, axis=1)   # TF1's r, u -> u, r, c
+    kernel = ndflow.concat([kernel_u, kernel_r, w["candidate/kernel"]], axis=1)
+    bias_r, bias_u = ndflow.split(w["gates/bias"], 2)
+    bias = ndflow.concat([bias_u, bias_r, w["candidate/bias"]], axis=0)
+    depth = kernel.shape.as_list()[0] - cell._num_units
+    hs = rnn_ops.gru_sequence(_projection(x, kernel[:depth], bias), state, kernel[depth:],
+                              ndflow.zeros_like(bias), mask, reset_after=False)
+    return hs, hs[-1]
+
+
+def _fused_basic_rnn(cell, x, state, mask):
+    kernel = cell._weights["kernel"]
+    depth = kernel.shape.as_list()[0] - cell._num_units
+    hs = rnn_ops.simple_rnn_sequence(_projection(x, kernel[:depth], cell._weights["bias"]),
+                                     state, kernel[depth:], mask)
+    return hs, hs[-1]
+
+
+_FUSED = {BasicLSTMCell: _fused_lstm, LSTMCell: _fused_lstm, GRUCell: _fused_gru,
+          BasicRNNCell: _fused_basic_rnn}
+
+
+def _fused_rnn(cell, x, state, lengths):
+    """(time-major outputs, final state) of a fusable `cell` (built) over the time-major x:
+    zeros past each length, the state of the last valid step."""
+    mask = None
+    if lengths is not None:
+        mask = ndflow.transpose(ndflow.sequence_mask(lengths, ndflow.shape(x)[0]))
+    if type(cell) is MultiRNNCell:   # layer by layer: each layer is one fused op
+        states = []
+        for c, s in zip(cell._cells_list, state):
+            x, s = _FUSED[type(c)](c, x, s, mask)
+            states.append(s)
+        final = tuple(states)
+    else:
+        x, final = _FUSED[type(cell)](cell, x, state, mask)
+    if mask is not None:
+        x = ndflow.where(ndflow.expand_dims(mask, -1), x, ndflow.zeros_like(x))
+    return x, final
+
+
 def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=None,
                 parallel_iterations=None, swap_memory=False, time_major=False, scope=None):
     """Creates a recurrent neural network specified by RNNCell `cell`, looping over time
@@ -393,8 +506,11 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
                          dtype, initial_state)
         # The first step builds the variables outside the loop (its result is unused).
         cell(x[0], state)
-        flat_state = _flatten(state)
         lengths = None if sequence_length is None else ndflow.cast(sequence_length, "int32")
+        if _fusable(cell):
+            outputs, final = _fused_rnn(cell, x, state, lengths)
+            return (outputs if time_major else ndflow.transpose(outputs, [1, 0, 2])), final
+        flat_state = _flatten(state)
         inputs_ta = ndflow.TensorArray(x.dtype, size=steps).unstack(x)
         out_ta = ndflow.TensorArray(x.dtype, size=steps)
 
@@ -429,6 +545,10 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
         state = _initial(cell, batch if batch is not None else ndflow.shape(first)[0],
                          dtype, initial_state)
         lengths = None if sequence_length is None else ndflow.cast(sequence_length, "int32")
+        if _fusable(cell):
+            cell(first, state)   # builds the variables (the result is unused)
+            outputs, final = _fused_rnn(cell, ndflow.stack(inputs), state, lengths)
+            return ndflow.unstack(outputs, num=len(inputs)), final
         outputs = []
         for t, x in enumerate(inputs):
             out, new = cell(x, state)
@@ -476,6 +596,120 @@ def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
             out_bw, state_bw = dynamic_rnn(cell_bw, rev, sequence_length, initial_state_bw,
                                            dtype, time_major=time_major, scope=bw_scope)
     return (out_fw, _reverse(out_bw, sequence_length, time_axis)), (state_fw, state_bw)
+
+
+def _reverse_list(steps, lengths):
+    """The list of `[batch, depth]` steps with each example's first `lengths` reversed."""
+    if lengths is None:
+        return list(reversed(steps))
+    rev = _reverse(ndflow.stack(steps, axis=1), lengths, 1)
+    return ndflow.unstack(rev, num=len(steps), axis=1)
+
+
+def _check_cell(cell, name):
+    if not isinstance(cell, RNNCell):
+        raise TypeError(f"{name} must be an instance of RNNCell. Received: {cell!r}")
+
+
+def static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None,
+                             initial_state_bw=None, dtype=None, sequence_length=None,
+                             scope=None):
+    """A forward and a backward `static_rnn` over the list `inputs` (scopes
+    `bidirectional_rnn/fw` and `/bw`); the backward one reads each example's first
+    `sequence_length` steps in reverse.
+
+    Returns:
+      (outputs, output_state_fw, output_state_bw): `outputs` a list with, for every step,
+      the forward and backward outputs concatenated along the depth axis.
+    """
+    _check_cell(cell_fw, "cell_fw")
+    _check_cell(cell_bw, "cell_bw")
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        raise TypeError("static_bidirectional_rnn: inputs must be a non-empty list of "
+                        f"tensors. Received: {inputs!r}")
+    with _vs.variable_scope(scope or "bidirectional_rnn"):
+        with _vs.variable_scope("fw") as fw_scope:
+            out_fw, state_fw = static_rnn(cell_fw, inputs, initial_state_fw, dtype,
+                                          sequence_length, scope=fw_scope)
+        with _vs.variable_scope("bw") as bw_scope:
+            out_bw, state_bw = static_rnn(cell_bw, _reverse_list(inputs, sequence_length),
+                                          initial_state_bw, dtype, sequence_length,
+                                          scope=bw_scope)
+            out_bw = _reverse_list(out_bw, sequence_length)
+    outputs = [ndflow.concat([f, b], axis=1) for f, b in zip(out_fw, out_bw)]
+    return outputs, state_fw, state_bw
+
+
+def _stack_cells(cells_fw, cells_bw, initial_states_fw, initial_states_bw):
+    if not cells_fw:
+        raise ValueError("Must specify at least one fw cell for BidirectionalRNN.")
+    if not cells_bw:
+        raise ValueError("Must specify at least one bw cell for BidirectionalRNN.")
+    if not isinstance(cells_fw, list):
+        raise ValueError("cells_fw must be a list of RNNCells (one per layer).")
+    if not isinstance(cells_bw, list):
+        raise ValueError("cells_bw must be a list of RNNCells (one per layer).")
+    if len(cells_fw) != len(cells_bw):
+        raise ValueError("Forward and Backward cells must have the same depth. Received: "
+                         f"{len(cells_fw)} and {len(cells_bw)} cells.")
+    for states, name in ((initial_states_fw, "fw"), (initial_states_bw, "bw")):
+        if states is not None and (not isinstance(states, (list, tuple))
+                                   or len(states) != len(cells_fw)):
+            raise ValueError(f"initial_states_{name} must be a list of state tensors (one "
+                             "per layer).")
+    n = len(cells_fw)
+    return zip(range(n), cells_fw, cells_bw, initial_states_fw or [None] * n,
+               initial_states_bw or [None] * n)
+
+
+def stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
+                                    initial_states_bw=None, dtype=None, sequence_length=None,
+                                    parallel_iterations=None, time_major=False, scope=None,
+                                    swap_memory=False):
+    """Stacked bidirectional layers (tf.contrib.rnn): layer `i` is a
+    `bidirectional_dynamic_rnn` of `cells_fw[i]` and `cells_bw[i]` (scope
+    `stack_bidirectional_rnn/cell_<i>`) over the depth-concatenated outputs of layer i-1.
+
+    Returns:
+      (outputs, output_states_fw, output_states_bw): the last layer's concatenated outputs
+      and tuples of every layer's final forward and backward states.
+    """
+    layers = _stack_cells(cells_fw, cells_bw, initial_states_fw, initial_states_bw)
+    states_fw, states_bw = [], []
+    prev = inputs
+    with _vs.variable_scope(scope or "stack_bidirectional_rnn"):
+        for i, cell_fw, cell_bw, init_fw, init_bw in layers:
+            with _vs.variable_scope(f"cell_{i}"):
+                outputs, (state_fw, state_bw) = bidirectional_dynamic_rnn(
+                    cell_fw, cell_bw, prev, sequence_length, init_fw, init_bw, dtype,
+                    time_major=time_major)
+                prev = ndflow.concat(outputs, axis=2)
+            states_fw.append(state_fw)
+            states_bw.append(state_bw)
+    return prev, tuple(states_fw), tuple(states_bw)
+
+
+def stack_bidirectional_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
+                            initial_states_bw=None, dtype=None, sequence_length=None,
+                            scope=None):
+    """Stacked `static_bidirectional_rnn` layers (tf.contrib.rnn; scopes
+    `stack_bidirectional_rnn/cell_<i>`) over a list of `[batch, depth]` inputs.
+
+    Returns:
+      (outputs, output_states_fw, output_states_bw), `outputs` a list of the last layer's
+      concatenated outputs.
+    """
+    layers = _stack_cells(cells_fw, cells_bw, initial_states_fw, initial_states_bw)
+    states_fw, states_bw = [], []
+    prev = inputs
+    with _vs.variable_scope(scope or "stack_bidirectional_rnn"):
+        for i, cell_fw, cell_bw, init_fw, init_bw in layers:
+            with _vs.variable_scope(f"cell_{i}"):
+                prev, state_fw, state_bw = static_bidirectional_rnn(
+                    cell_fw, cell_bw, prev, init_fw, init_bw, dtype, sequence_length)
+            states_fw.append(state_fw)
+            states_bw.append(state_bw)
+    return prev, tuple(states_fw), tuple(states_bw)
 
 
 def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_indices=True,

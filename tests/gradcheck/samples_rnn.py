@@ -31,6 +31,11 @@ def _lstm_masked(xw, h0, c0, u, b):
     return list(rnn_ops.lstm_sequence(xw, h0, c0, u, b, mask=_mask_tb()))
 
 
+def _lstm_inference_op(xw, h0, c0, u, b):
+    """keep_gates=False keeps no gates; its gradient runs the forward op again."""
+    return list(rnn_ops.lstm_sequence(xw, h0, c0, u, b, mask=_mask_tb(), keep_gates=False))
+
+
 def _lstm_layer_path(x, k, rk, b, h0, c0):
     hs, cs = fused.lstm(x, h0, c0, k, rk, b, mask=_mask_bt())
     return [tf.sin(hs), cs[-1]]
@@ -40,6 +45,13 @@ def _gru(reset_after, masked):
     def fn(xw, h0, u, b):
         mask = _mask_tb() if masked else None
         return tf.sin(rnn_ops.gru_sequence(xw, h0, u, b, mask=mask, reset_after=reset_after))
+    return fn
+
+
+def _gru_inference_op(reset_after):
+    def fn(xw, h0, u, b):
+        return tf.sin(rnn_ops.gru_sequence(xw, h0, u, b, mask=_mask_tb(),
+                                           reset_after=reset_after, keep_gates=False))
     return fn
 
 
@@ -67,6 +79,8 @@ SAMPLES = [
            shapes=[(_T, _B, 4 * _U), (_B, _U), (_B, _U), (_U, 4 * _U), (4 * _U,)]),
     Sample("LSTMSequence", _lstm_masked,
            shapes=[(_T, _B, 4 * _U), (_B, _U), (_B, _U), (_U, 4 * _U), (4 * _U,)]),
+    Sample("LSTMSequence", _lstm_inference_op,
+           shapes=[(_T, _B, 4 * _U), (_B, _U), (_B, _U), (_U, 4 * _U), (4 * _U,)]),
     Sample("LSTMSequence", _lstm_layer_path,
            shapes=[(_B, _T, _F), (_F, 4 * _U), (_U, 4 * _U), (4 * _U,), (_B, _U), (_B, _U)]),
     Sample("GRUSequence", _gru(True, False),
@@ -74,6 +88,10 @@ SAMPLES = [
     Sample("GRUSequence", _gru(True, True),
            shapes=[(_T, _B, 3 * _U), (_B, _U), (_U, 3 * _U), (3 * _U,)]),
     Sample("GRUSequence", _gru(False, True),
+           shapes=[(_T, _B, 3 * _U), (_B, _U), (_U, 3 * _U), (3 * _U,)]),
+    Sample("GRUSequence", _gru_inference_op(True),
+           shapes=[(_T, _B, 3 * _U), (_B, _U), (_U, 3 * _U), (3 * _U,)]),
+    Sample("GRUSequence", _gru_inference_op(False),
            shapes=[(_T, _B, 3 * _U), (_B, _U), (_U, 3 * _U), (3 * _U,)]),
     Sample("GRUSequence", _gru_layer_path(True),
            shapes=[(_B, _T, _F), (_F, 3 * _U), (_U, 3 * _U), (2, 3 * _U), (_B, _U)]),

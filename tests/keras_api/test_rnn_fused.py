@@ -98,3 +98,44 @@ def test_float64_layer_and_dropout_training_run():
     a = layer(X, training=True).numpy()
     b = layer(X, training=False).numpy()
     assert a.shape == b.shape == (3, 4) and not np.allclose(a, b)
+
+
+def _fused_op(fn, *args):
+    graph = ndflow.function(fn).get_concrete_function(*args).graph
+    return [op for op in graph.get_operations() if op.type.endswith("Sequence")][0]
+
+
+@pytest.mark.parametrize("make", [lambda: L.LSTM(3), lambda: L.GRU(3)])
+def test_inference_keeps_no_gates_and_training_does(make):
+    """An inference call (no training, no tape) runs the op without stored gates; in
+    training or under a tape the op keeps them; the values are the same either way."""
+    layer = make()
+    x = ndflow.constant(X)
+    assert _fused_op(lambda a: layer(a), x).attrs.get("keep_gates") is False
+    assert _fused_op(lambda a: layer(a, training=True), x).attrs.get("keep_gates", True)
+
+    def taped(a):
+        with ndflow.GradientTape() as tape:
+            tape.watch(a)
+            y = layer(a)
+        return tape.gradient(y, a)
+    assert _fused_op(taped, x).attrs.get("keep_gates", True)
+    np.testing.assert_allclose(layer(x).numpy(), layer(x, training=True).numpy(), atol=1e-7)
+
+
+def test_gradient_of_an_inference_graph_recomputes_the_gates():
+    """A TF1-style graph built for inference and differentiated afterwards (tf.gradients)
+    gets the same gradient as one built in training."""
+    import ndflow.compat.v1 as v1
+    with v1.Graph().as_default():
+        layer = L.LSTM(4)
+        x = v1.placeholder("float32", X.shape)
+        grads = [v1.gradients(v1.reduce_sum(layer(x, training=t) ** 2), x)[0]
+                 for t in (False, True)]
+        keeps = [op.attrs.get("keep_gates", True) for op in v1.get_default_graph()
+                 .get_operations() if op.type == "LSTMSequence"]
+        with v1.Session() as sess:
+            sess.run(v1.global_variables_initializer())
+            a, b = sess.run(grads, {x: X})
+    assert False in keeps and True in keeps
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)

@@ -9,6 +9,7 @@ dropout in training; anything else (user subclasses of the cells, other activati
 recurrent dropout, stacked cells) runs the general loop of `RNN`.
 """
 import ndflow
+from ....framework.context import state
 from ....ops import rnn_ops
 from ... import activations
 
@@ -20,12 +21,19 @@ def standard_activations(cell):
 
 
 def _time_major_projection(x, kernel, bias):
-    """(time, batch, gates * units) = x_t @ kernel + bias for every t, as one GEMM."""
+    """(time, batch, gates * units) = x_t @ kernel + bias for every t, as one GEMM.
+
+    The bias rides in the GEMM as one more row of the kernel against a column of ones
+    appended to x: NumPy's broadcasting add over (time * batch, gates * units) costs
+    more than half the GEMM itself, the extra row almost nothing (and the bias gradient
+    comes out of the kernel-gradient GEMM)."""
     xt = ndflow.transpose(x, [1, 0, 2])
     dims = ndflow.shape(xt)
-    flat = ndflow.matmul(ndflow.reshape(xt, [-1, ndflow.shape(kernel)[0]]), kernel)
     if bias is not None:
-        flat = flat + bias
+        ones = ndflow.ones(ndflow.stack([dims[0], dims[1], 1]), dtype=xt.dtype)
+        xt = ndflow.concat([xt, ones], axis=2)
+        kernel = ndflow.concat([kernel, ndflow.expand_dims(bias, 0)], axis=0)
+    flat = ndflow.matmul(ndflow.reshape(xt, [-1, ndflow.shape(kernel)[0]]), kernel)
     width = kernel.shape[-1] if kernel.shape[-1] is not None else ndflow.shape(kernel)[1]
     xw = ndflow.reshape(flat, ndflow.stack([dims[0], dims[1], width]))
     return _with_static_shape(xw, [x.shape[1], x.shape[0], kernel.shape[-1]])
@@ -42,18 +50,27 @@ def _time_major_mask(mask):
     return None if mask is None else ndflow.transpose(ndflow.cast(mask, "bool"))
 
 
-def lstm(x, h0, c0, kernel, recurrent_kernel, bias=None, mask=None):
+def keeps_gates(training):
+    """Whether the fused op should keep its gates for a gradient: in training and whenever
+    a GradientTape records (the op of an inference call recomputes them if asked for a
+    gradient all the same, as a TF1 graph may ask later)."""
+    return bool(training) or any(tape._recording for tape in state.tapes)
+
+
+def lstm(x, h0, c0, kernel, recurrent_kernel, bias=None, mask=None, keep_gates=True):
     """(hs, cs) time-major for a batch-major x of shape (batch, time, features)."""
     xw = _time_major_projection(x, kernel, None)
     if bias is None:
         bias = ndflow.zeros(ndflow.shape(recurrent_kernel)[-1:], dtype=x.dtype)
-    hs, cs = rnn_ops.lstm_sequence(xw, h0, c0, recurrent_kernel, bias, _time_major_mask(mask))
+    hs, cs = rnn_ops.lstm_sequence(xw, h0, c0, recurrent_kernel, bias, _time_major_mask(mask),
+                                   keep_gates=keep_gates)
     units = recurrent_kernel.shape[0]
     dims = [x.shape[1], x.shape[0], units]
     return _with_static_shape(hs, dims), _with_static_shape(cs, dims)
 
 
-def gru(x, h0, kernel, recurrent_kernel, bias=None, mask=None, reset_after=True):
+def gru(x, h0, kernel, recurrent_kernel, bias=None, mask=None, reset_after=True,
+        keep_gates=True):
     """hs time-major; `bias` is Keras's: (2, 3 * units) with `reset_after`, else (3 * units,)."""
     input_bias, recurrent_bias = bias, None
     if bias is not None and reset_after:
@@ -62,7 +79,8 @@ def gru(x, h0, kernel, recurrent_kernel, bias=None, mask=None, reset_after=True)
         recurrent_bias = ndflow.zeros(ndflow.shape(recurrent_kernel)[-1:], dtype=x.dtype)
     xw = _time_major_projection(x, kernel, input_bias)
     hs = rnn_ops.gru_sequence(xw, h0, recurrent_kernel, recurrent_bias,
-                              _time_major_mask(mask), reset_after=reset_after)
+                              _time_major_mask(mask), reset_after=reset_after,
+                              keep_gates=keep_gates)
     return _with_static_shape(hs, [x.shape[1], x.shape[0], recurrent_kernel.shape[0]])
 
 
@@ -119,13 +137,14 @@ def fused_loop(layer, x, states, mask, training):
     if kind not in (LSTMCell, GRUCell, SimpleRNNCell) or not fusable(layer, x, training):
         return None
     x = dropped_inputs(cell, x, training)
+    keep = keeps_gates(training)
     if kind is LSTMCell:
         hs, cs = lstm(x, states[0], states[1], cell.kernel, cell.recurrent_kernel,
-                      cell.bias, mask)
+                      cell.bias, mask, keep_gates=keep)
         new_states = [hs[-1], cs[-1]]
     elif kind is GRUCell:
         hs = gru(x, states[0], cell.kernel, cell.recurrent_kernel, cell.bias, mask,
-                 reset_after=cell.reset_after)
+                 reset_after=cell.reset_after, keep_gates=keep)
         new_states = [hs[-1]]
     else:
         hs = simple_rnn(x, states[0], cell.kernel, cell.recurrent_kernel, cell.bias, mask)
