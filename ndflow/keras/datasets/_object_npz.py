@@ -22,6 +22,7 @@ import zlib
 import numpy as np
 
 from ...framework.errors import DataLossError
+from ..utils.npz_files import read_npy_header
 
 _ALLOWED_GLOBALS = {("numpy", "ndarray"), ("numpy", "dtype"),
                     ("numpy.core.multiarray", "_reconstruct"),
@@ -76,13 +77,7 @@ def load_npz(path, what):
 
 def _read_npy(data, where):
     f = io.BytesIO(data)
-    version = np.lib.format.read_magic(f)
-    if version == (1, 0):
-        shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-    elif version in ((2, 0), (3, 0)):
-        shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-    else:
-        raise DataLossError(f"{where}: unsupported .npy version {version}")
+    shape, _, dtype = read_npy_header(f)  # ValueError: a DataLossError in load_npz
     if not dtype.hasobject:
         f.seek(0)
         return np.lib.format.read_array(f, allow_pickle=False)

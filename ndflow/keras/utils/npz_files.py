@@ -35,16 +35,21 @@ def with_checksum(arrays):
     return arrays
 
 
+def read_npy_header(f):
+    """(shape, fortran_order, dtype) from the header of the .npy stream `f` (format versions
+    1 to 3), leaving `f` at the data; ValueError for another version."""
+    version = np.lib.format.read_magic(f)
+    if version == (1, 0):
+        return np.lib.format.read_array_header_1_0(f)
+    if version in ((2, 0), (3, 0)):
+        return np.lib.format.read_array_header_2_0(f)
+    raise ValueError(f"unsupported .npy version {version}")
+
+
 def _check_member(archive, name, path):
     info = archive.getinfo(name)
     with archive.open(info) as f:
-        version = np.lib.format.read_magic(f)
-        if version == (1, 0):
-            shape, _, dtype = np.lib.format.read_array_header_1_0(f)
-        elif version in ((2, 0), (3, 0)):
-            shape, _, dtype = np.lib.format.read_array_header_2_0(f)
-        else:
-            raise ValueError(f"unsupported .npy version {version}")
+        shape, _, dtype = read_npy_header(f)
         header = f.tell()
     if dtype.hasobject:
         raise DataLossError(f"{path}: cannot read as .npz without pickle: array "
