@@ -14,6 +14,16 @@ def test_printing_like_tensorflow():
     assert str(tf.constant(3)) == "tf.Tensor(3, shape=(), dtype=int32)"
 
 
+def test_scalar_reprs_show_the_scalar_as_tensorflow_does():
+    # TensorFlow 2.21's reprs (NumPy 2): numpy=1.5, not numpy=array(1.5, dtype=float32)
+    assert repr(tf.constant(1.5)) == "<tf.Tensor: shape=(), dtype=float32, numpy=1.5>"
+    assert repr(tf.constant(0.1)) == "<tf.Tensor: shape=(), dtype=float32, numpy=0.1>"
+    assert repr(tf.constant(3)) == "<tf.Tensor: shape=(), dtype=int32, numpy=3>"
+    assert repr(tf.constant(True)) == "<tf.Tensor: shape=(), dtype=bool, numpy=True>"
+    assert repr(tf.constant("ab")) == "<tf.Tensor: shape=(), dtype=string, numpy=b'ab'>"
+    assert repr(tf.Variable(1.5)) == "<tf.Variable 'Variable:0' shape=() dtype=float32, numpy=1.5>"
+
+
 def test_default_dtypes():
     assert tf.constant(1.0).dtype == tf.float32
     assert tf.constant(1).dtype == tf.int32

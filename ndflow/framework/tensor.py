@@ -146,13 +146,23 @@ class EagerTensor(Tensor):
 
     def __repr__(self):
         return (f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, "
-                f"numpy={np.asarray(self._value)!r}>")
+                f"numpy={numpy_text(self._value)}>")
 
     def __reduce__(self):  # in-memory pickling only (e.g. multiprocessing)
         return EagerTensor, (np.asarray(self._value),)
 
     def eval(self, feed_dict=None, session=None):
         return self.numpy()
+
+
+def numpy_text(v):
+    """A value as TensorFlow's reprs show it: a 0-d value as its scalar (1.5, True, b'ab'),
+    others as NumPy's repr."""
+    v = np.asarray(v)
+    if v.ndim:
+        return repr(v)
+    x = v[()]
+    return repr(x) if isinstance(x, (bytes, str)) else str(x)
 
 
 def _value_str(v):

@@ -17,7 +17,7 @@ from .device import EagerStore
 from .errors import InvalidArgumentError
 from .graph import FuncGraph, graph_for_building
 from .registry import cast_array, default_array, execute, op
-from .tensor import EagerTensor, SymbolicTensor, TensorLike, Reference
+from .tensor import EagerTensor, SymbolicTensor, TensorLike, Reference, numpy_text
 from .tensor_shape import TensorShape, as_shape
 
 GLOBAL_VARIABLES = "variables"
@@ -331,7 +331,7 @@ class Variable(TensorLike):
     def __repr__(self):
         if self._graph is None:
             return (f"<tf.Variable '{self.name}' shape={self._shape} dtype={self._dtype.name}, "
-                    f"numpy={np.asarray(self._value)!r}>")
+                    f"numpy={numpy_text(self._value)}>")
         return f"<tf.Variable '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
 
     def __reduce__(self):
