@@ -329,3 +329,33 @@ def test_optimizers_match_keras(name, kwargs):
     assert [np.shape(v) for v in nstate] == [np.shape(v) for v in kstate]
     for k, n in zip(kstate, nstate):
         np.testing.assert_allclose(n, k, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("graph_mode", ["disable_eager_execution", "graph_as_default"])
+def test_keras_optimizer_step_in_a_tf1_session_runs_the_updates(graph_mode):
+    # Keras 2 in TF1 graphs: apply_gradients returns the op that updates the variables (it
+    # returned only the iteration increment, so sess.run(train) left the weights unchanged)
+    import ndflow.compat.v1 as v1
+    from ndflow.framework.context import reset
+    reset()
+    try:
+        if graph_mode == "disable_eager_execution":
+            v1.disable_eager_execution()
+            graph = v1.get_default_graph()
+        else:
+            graph = v1.Graph()
+        with graph.as_default():
+            x = v1.placeholder("float32", [None, 1])
+            w = v1.Variable([[2.0]])
+            loss = v1.reduce_mean(v1.square(v1.matmul(x, w) - 1.0))
+            opt = optimizers.SGD(0.1)
+            train = opt.apply_gradients(zip(v1.gradients(loss, [w]), [w]))
+            with v1.Session() as sess:
+                sess.run(v1.global_variables_initializer())
+                for _ in range(3):
+                    sess.run(train, {x: [[1.0]]})
+                # w - 0.1 * 2 (w - 1), three times: 2 -> 1.8 -> 1.64 -> 1.512
+                np.testing.assert_allclose(sess.run(w), [[1.512]], rtol=1e-6)
+                assert sess.run(opt.iterations) == 3
+    finally:
+        reset()

@@ -12,6 +12,8 @@ import numpy as np
 
 from ...framework import dtypes
 from ...framework.context import state as _context
+from ...framework.graph import FuncGraph, graph_for_building
+from ...framework.ordering import control_dependencies
 from ...framework.errors import InvalidArgumentError
 from ...framework.variables import Variable
 from ...ops import array_ops as A
@@ -222,6 +224,10 @@ class Optimizer:
             raise InvalidArgumentError(
                 f"No gradients provided for any variable: "
                 f"{[v.name for v in trainable_variables]}.")
+        tf1_graph = graph_for_building()
+        if isinstance(tf1_graph, FuncGraph):
+            tf1_graph = None  # tf.function runs side effects in program order by itself
+        first_op = len(tf1_graph.get_operations()) if tf1_graph is not None else 0
         grads = [A.convert_to_tensor(g) for g, _ in pairs]
         variables = [v for _, v in pairs]
         if _context.strategy is not None:  # in tf.distribute's strategy.run: sum the replicas'
@@ -242,6 +248,12 @@ class Optimizer:
         for var in variables:
             if getattr(var, "constraint", None) is not None:
                 var.assign(var.constraint(var))
+        if tf1_graph is not None:  # a TF1 Session runs only what it fetches: as Keras 2 did,
+            # the returned step runs every update made above (then counts the iteration)
+            updates = [op for op in tf1_graph.get_operations()[first_op:]
+                       if op.op_def.stateful]
+            with control_dependencies(updates):
+                return self.iterations.assign_add(1)
         return self.iterations.assign_add(1)
 
     def minimize(self, loss, var_list, tape=None):
