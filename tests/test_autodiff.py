@@ -247,3 +247,22 @@ def test_unrecorded_eager_gradient_runs_no_ops(monkeypatch):
         g = t1.gradient(z, w)
         s = tf.reduce_sum(g * g)
     assert t2.gradient(s, w) is not None
+
+
+def test_tf_gradients_stop_gradients_give_the_partial_derivatives():
+    # TensorFlow's documented example: with stop_gradients=[a, b] the gradients of a + b are
+    # the partials (1, 1), not the total derivative through b = 2a; a stopped tensor gets its
+    # own gradient but passes none to its inputs
+    import ndflow.compat.v1 as v1
+    with v1.Graph().as_default():
+        a = v1.constant(0.0)
+        b = 2 * a
+        partial = v1.gradients(a + b, [a, b], stop_gradients=[a, b])
+        total = v1.gradients(a + b, [a, b])
+        x = v1.constant(3.0)
+        y = x * x
+        through_y = v1.gradients(y * 2.0, [x, y], stop_gradients=[y])
+        with v1.Session() as sess:
+            assert sess.run(partial) == [1.0, 1.0]
+            assert sess.run(total) == [3.0, 1.0]
+            assert through_y[0] is None and sess.run(through_y[1]) == 2.0

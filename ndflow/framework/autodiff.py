@@ -120,6 +120,8 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
         if rec.__class__ is _EagerOp:  # an eager op a tape recorded
             op_def, ins, outs, attrs = rec
             g = grads.get(id(outs[0]))
+            if stop_ids and id(outs[0]) in stop_ids:
+                continue  # a stop_gradients tensor: it gets its gradient, its inputs none
             if on_arrays and op_def.array_grad is not None and g.__class__ is EagerTensor:
                 # (a recorded op has a watched input: the only input of a unary op is one)
                 n = len(ins)
@@ -131,7 +133,7 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
                         continue
                     key = id(x)
                     v = x._value
-                    if (stop_ids and key in stop_ids) or v.dtype.kind not in "fc":
+                    if v.dtype.kind not in "fc":
                         continue
                     if a.shape != v.shape:
                         a = _sum_array_to(a, v.shape)
@@ -144,7 +146,7 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
                 continue
         outs = rec.outputs
         op_def = rec.op_def
-        out_grads = [grads.get(id(o)) for o in outs]
+        out_grads = [None if id(o) in stop_ids else grads.get(id(o)) for o in outs]
         if all(g is None for g in out_grads):
             continue
         if op_def.grad is None:
@@ -159,7 +161,7 @@ def backprop(records, targets, seeds, stop_ids=frozenset(), wanted=None):
             in_grads = (in_grads,)
         only = op_def.grad_inputs
         for i, (x, g) in enumerate(zip(rec.inputs, in_grads)):
-            if g is None or id(x) in stop_ids or not _is_differentiable_dtype(x) \
+            if g is None or not _is_differentiable_dtype(x) \
                     or (only is not None and i not in only):
                 continue
             accumulate(x, _sum_to_like(g, x))
