@@ -339,3 +339,25 @@ def test_compute_output_shape_and_build_config():
     dense.build_from_config({"input_shape": [None, 7]})
     assert dense.built and dense.kernel.shape.as_list() == [7, 4]
     assert dense.get_build_config() == {"input_shape": [None, 7]}
+
+
+def test_a_layer_built_by_hand_stays_built_and_keeps_weights_set_before_its_first_call():
+    # Keras 3: layer.build(shape) leaves the layer built, so set_weights before the first
+    # call is not undone by a second build (ndflow built again and re-initialised)
+    import numpy as np
+    from ndflow import keras
+    dense = keras.layers.Dense(2)
+    dense.build((None, 3))
+    assert dense.built
+    dense.set_weights([np.ones((3, 2), "float32"), np.zeros(2, "float32")])
+    np.testing.assert_array_equal(dense(np.ones((1, 3), "float32")).numpy(), [[3.0, 3.0]])
+
+    class WithExtra(keras.layers.Dense):  # super().build() inside: marked once, at the end
+        def build(self, input_shape):
+            super().build(input_shape)
+            self.extra = self.add_weight(shape=(1,), initializer="zeros")
+
+    layer = WithExtra(2, weights=[np.ones((3, 2), "float32"), np.zeros(2, "float32"),
+                                  np.ones(1, "float32")])
+    layer.build((None, 3))
+    assert layer.built and layer.extra.numpy()[0] == 1.0

@@ -5,6 +5,7 @@ A layer stores its configuration in `__init__`, creates weights in `build(input_
 variables assigned as attributes (also inside lists and dicts) are tracked, so a
 subclassed layer or model knows its weights without registering them.
 """
+import functools
 import inspect
 import re
 import warnings
@@ -114,6 +115,25 @@ class InputSpec:
     def __repr__(self):
         parts = [f"{k}={v}" for k, v in self.get_config().items() if v]
         return f"InputSpec({', '.join(parts)})"
+
+
+def _marking_built(build):
+    """A subclass's `build` that leaves the layer built when it is called directly
+    (`layer.build(shape)`), as Keras 3 does: the next call must not build again and reset
+    weights set in between. Only the outermost build of a `super().build()` chain marks it."""
+    @functools.wraps(build)
+    def build_and_mark(self, *args, **kwargs):
+        depth = self.__dict__.get("_nd_build_depth", 0)
+        self.__dict__["_nd_build_depth"] = depth + 1
+        try:
+            out = build(self, *args, **kwargs)
+        finally:
+            self.__dict__["_nd_build_depth"] = depth
+        if depth == 0 and not self.built:
+            self._nd_finish_build(args[0] if args else kwargs.get("input_shape"))
+        return out
+    build_and_mark._nd_marks_built = True
+    return build_and_mark
 
 
 class Layer:
@@ -464,8 +484,23 @@ class Layer:
         self._nd_activity_regularizer = regularizers.get(value)
 
     # --- build and call ------------------------------------------------------------------
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_nd_marks_built", False):
+            cls.build = _marking_built(build)
+
     def build(self, input_shape):
         self.built = True
+
+    def _nd_finish_build(self, shapes):
+        """After the outermost `build`: the layer is built, and weights given to the
+        constructor (`weights=`) are set."""
+        self.built = True
+        self._build_shapes = shapes
+        if self._nd_initial_weights is not None:
+            self.set_weights(self._nd_initial_weights)
+            self._nd_initial_weights = None
 
     def call(self, inputs, *args, **kwargs):
         return inputs
@@ -489,11 +524,7 @@ class Layer:
             self.input_spec.check(self.name, shapes if isinstance(shapes, tuple) else None)
         with init_scope():
             self.build(shapes)
-        self.built = True
-        self._build_shapes = shapes
-        if self._nd_initial_weights is not None:
-            self.set_weights(self._nd_initial_weights)
-            self._nd_initial_weights = None
+        self._nd_finish_build(shapes)
 
     def _convert_input(self, x):
         """NumPy/Python inputs become tensors; floating inputs take the layer's dtype."""
@@ -633,11 +664,7 @@ class Layer:
             self.input_spec.check(self.name, shapes)
         with init_scope():
             self.build(shapes)
-        self.built = True
-        self._build_shapes = shapes
-        if self._nd_initial_weights is not None:
-            self.set_weights(self._nd_initial_weights)
-            self._nd_initial_weights = None
+        self._nd_finish_build(shapes)
 
     def compute_output_shape(self, input_shape):
         """Output shape(s) for `input_shape` (tuples with None), by tracing `call`."""
