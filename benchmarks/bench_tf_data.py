@@ -101,21 +101,26 @@ def decode_throughput(images, num_parallel_calls=None, repeat=4):
 def parallel_map_report(trials=5):
     """Sequential vs num_parallel_calls=AUTOTUNE, median of `trials` alternating runs, with
     the load average (the machine is shared)."""
-    import os
-    import statistics
     images = _png_images(64)
     rows = {"1M scalars, batched (elements/s)": lambda p: map_throughput(
         num_parallel_calls=p), "PNG 256x256 decode map (images/s)": lambda p: decode_throughput(
         images, num_parallel_calls=p)}
+    _sequential_vs_autotune(rows, trials, digits=0)
+
+
+def _sequential_vs_autotune(rows, trials, digits):
+    """Prints, for each `rows[name](num_parallel_calls)`, the medians of `trials` alternating
+    sequential and AUTOTUNE runs, their ratio and the load average."""
+    import statistics
     for name, run in rows.items():
         seq, par = [], []
         for _ in range(trials):
             seq.append(run(None))
             par.append(run(tf.data.AUTOTUNE))
-        print(f"{name}: sequential median {statistics.median(seq):,.0f}, AUTOTUNE median "
-              f"{statistics.median(par):,.0f} (ratio "
-              f"{statistics.median(par) / statistics.median(seq):.2f}); load average "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        s, p = statistics.median(seq), statistics.median(par)
+        print(f"{name}: sequential median {s:,.{digits}f}, AUTOTUNE median {p:,.{digits}f} "
+              f"(ratio {p / s:.2f}); load average {os.getloadavg()[0]:.1f} on "
+              f"{os.cpu_count()} cores")
 
 
 def tensorflow_map_throughput():
@@ -171,8 +176,6 @@ def batch_throughput(num_parallel_calls=None, n=512, size=256):
 
 def parallel_interleave_report(trials=5, quick=False):
     """interleave / batch: sequential vs num_parallel_calls, medians of alternating runs."""
-    import os
-    import statistics
     trials = 1 if quick else trials
     images = _png_images(16 if quick else 64)
     rows = {"interleave of PNG-decoding datasets (images/s)": lambda p: interleave_throughput(
@@ -181,15 +184,7 @@ def parallel_interleave_report(trials=5, quick=False):
                 sleep_interleave_seconds(p, per=10 if quick else 40),
             "batch(16) of 256x256x3 float32 (elements/s)": lambda p: batch_throughput(
                 p, n=128 if quick else 512)}
-    for name, run in rows.items():
-        seq, par = [], []
-        for _ in range(trials):
-            seq.append(run(None))
-            par.append(run(tf.data.AUTOTUNE))
-        print(f"{name}: sequential median {statistics.median(seq):,.3f}, AUTOTUNE median "
-              f"{statistics.median(par):,.3f} (ratio "
-              f"{statistics.median(par) / statistics.median(seq):.2f}); load average "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    _sequential_vs_autotune(rows, trials, digits=3)
 
 
 if __name__ == "__main__":
