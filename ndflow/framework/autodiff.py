@@ -79,13 +79,20 @@ def _sum_to_like(g, x):
         g_shape, x_shape = tuple(gs.as_list()), tuple(xs.as_list())
     if g_shape == x_shape:
         return g
-    lead = len(g_shape) - len(x_shape)
-    stretched = tuple(i + lead for i, d in enumerate(x_shape) if d == 1 and g_shape[i + lead] != 1)
+    lead, stretched = _broadcast_axes(g_shape, x_shape)
     if stretched:
         g = _op("Sum")(g, axis=stretched, keepdims=True)
     if lead:
         g = _op("Sum")(g, axis=tuple(range(lead)), keepdims=False)
     return g
+
+
+def _broadcast_axes(g_shape, x_shape):
+    """(leading axes broadcasting added, axes of g where x's size-1 dimensions were
+    stretched): what a gradient of shape `g_shape` is summed over to reach `x_shape`."""
+    lead = len(g_shape) - len(x_shape)
+    return lead, tuple(i + lead for i, d in enumerate(x_shape)
+                       if d == 1 and g_shape[i + lead] != 1)
 
 
 def _zeros_like(t):
@@ -180,10 +187,9 @@ def _unrecorded_eager():
 
 def _sum_array_to(a, shape):
     """Array `a` summed over the axes broadcasting added or stretched to reach `shape`."""
-    lead = a.ndim - len(shape)
-    if lead == 1 and a.shape[1:] == shape:  # (a bias: the common case)
+    if a.ndim == len(shape) + 1 and a.shape[1:] == shape:  # (a bias: the common case)
         return state.device.xp.add.reduce(a, axis=0)
-    stretched = tuple(i + lead for i, d in enumerate(shape) if d == 1 and a.shape[i + lead] != 1)
+    lead, stretched = _broadcast_axes(a.shape, shape)
     out = state.device.xp.add.reduce(a, axis=tuple(range(lead)) + stretched)
     return out.reshape(shape) if stretched else out
 
@@ -323,9 +329,7 @@ class GradientTape:
         self._recording = False
         try:
             grads = backprop(self._records, targets, seeds, wanted=self._tracked)
-            results = []
-            for s in flat_sources:
-                results.append(self._source_grad(s, grads, unconnected_gradients))
+            results = [self._source_grad(s, grads, unconnected_gradients) for s in flat_sources]
         finally:
             self._recording = was
         self._used = True

@@ -290,6 +290,8 @@ class _DefaultGraph:
 
 def graph_for_building():
     """The graph ops should go into, or None when executing eagerly."""
+    if state.building is None and not state.eager_disabled:
+        return None  # (eager code: the common case, checked first)
     g = building_here()
     if g is None and state.eager_disabled and context.tf1_graph_mode_here():
         return get_default_graph()

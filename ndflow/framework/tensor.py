@@ -207,9 +207,7 @@ class ListValue:
     def set(self, i, value):
         """A new value with element `i` set (unwritten elements added up to `i`)."""
         with ListValue._lock:
-            items = self._items
-            if items is None:
-                items = self._here()
+            items = self._here()
             new = ListValue.__new__(ListValue)
             new._items, new._newer, new._undo = items, None, None
             self._undo = (i, items[i] if i < len(items) else None, len(items))
@@ -223,13 +221,11 @@ class ListValue:
 
     def __len__(self):
         with ListValue._lock:
-            items = self._items
-            return len(items if items is not None else self._here())
+            return len(self._here())
 
     def __getitem__(self, i):
         with ListValue._lock:
-            items = self._items
-            return (items if items is not None else self._here())[i]
+            return self._here()[i]
 
     def __iter__(self):
         return iter(self.items())

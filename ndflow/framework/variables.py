@@ -231,7 +231,7 @@ class Variable(TensorLike):
 
     # --- reading ---------------------------------------------------------------------------
     def read_value(self):
-        g = None if state.building is None and not state.eager_disabled else graph_for_building()
+        g = graph_for_building()
         if g is None and self._graph is None:
             t = EagerTensor(self._value)
             for tape in state.tapes:
@@ -288,7 +288,7 @@ class Variable(TensorLike):
 
     # --- writing ---------------------------------------------------------------------------
     def _assign(self, opdef, value, read_value=True, name=None):
-        g = None if state.building is None and not state.eager_disabled else graph_for_building()
+        g = graph_for_building()
         if g is None and self._graph is None:
             v = value._value if value.__class__ is EagerTensor else None
             if v.__class__ is not np.ndarray or v.dtype != self._value.dtype:
