@@ -12,12 +12,13 @@ It writes tests/fixtures/tf_image_resize_dynamic.npz:
   placeholder; uint8 and float64 images too (their output dtypes are stored);
 - `shape_*`: the static shapes TensorFlow infers (-1 for unknown, -2 for unknown rank) for
   each form of `size` in TF1 graphs and in tf.function traces (the case names are the keys
-  of `SHAPE_CASES` below, which the test builds the same way);
+  of tests/image/resize_dynamic_cases.py's functions, which the test runs on ndflow);
 - `tf2_*`: tf.image.resize in a tf.function with unknown image dims and the size a
   function argument (every method, and preserve_aspect_ratio).
 Inputs come from a fixed seed and are stored next to the outputs.
 """
 import os
+import sys
 
 import numpy as np
 import tensorflow as tf
@@ -25,43 +26,9 @@ import tensorflow as tf
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, os.pardir, "tests", "fixtures", "tf_image_resize_dynamic.npz")
 V1 = tf.compat.v1
-METHODS_V1 = {"bilinear": 0, "nearest": 1, "bicubic": 2, "area": 3}
-SIZES = [(7, 9), (3, 2), (5, 5)]  # up, down, mixed (the images are 5 x 6)
-METHODS = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian",
-           "mitchellcubic"]
-
-
-def shape_cases(v1, x, size):
-    """name -> resized tensor, for an images tensor `x` of shape [None, None, None, 3] and
-    an int32 tensor `size` of shape [2] (`v1`: the module of the TF1 names)."""
-    image = v1.image
-    return {
-        "list": image.resize_images(x, [7, 9]),
-        "tensor": image.resize_images(x, size),
-        "shape_slice": image.resize_images(x, tf.shape(x)[1:3]),
-        "shape_times_2": image.resize_images(x, tf.shape(x)[1:3] * 2),
-        "mixed_list": image.resize_images(x, [tf.shape(x)[1] * 2, 5]),
-        "bilinear_align": image.resize_bilinear(x, size, align_corners=True),
-        "aspect": image.resize_images(x, [6, 6], preserve_aspect_ratio=True),
-        "static_3d": image.resize_images(x[0], [4, 4], method=1),
-    }
-
-
-def tf2_shape_cases(x, size):
-    return {
-        "list": tf.image.resize(x, [7, 9]),
-        "tensor": tf.image.resize(x, size),
-        "shape_slice": tf.image.resize(x, tf.shape(x)[1:3]),
-        "mixed_list": tf.image.resize(x, [tf.shape(x)[1] * 2, 5], method="nearest"),
-        "aspect": tf.image.resize(x, [6, 6], preserve_aspect_ratio=True),
-        "aspect_tensor": tf.image.resize(x, size, preserve_aspect_ratio=True),
-    }
-
-
-def dims(shape):
-    if shape.rank is None:
-        return np.array([-2])
-    return np.array([-1 if d is None else d for d in shape.as_list()])
+sys.path.insert(0, os.path.join(HERE, os.pardir, "tests", "image"))
+from resize_dynamic_cases import (  # noqa: E402  (the cases the test runs on ndflow)
+    METHODS, METHODS_V1, SIZES, dims, shape_cases, tf2_shape_cases)
 
 
 def main():
@@ -86,9 +53,9 @@ def main():
                                                                     align_corners=True)
         fetches["v1_float64_bilinear_align"] = V1.image.resize_images(x64, size,
                                                                       align_corners=True)
-        cases = shape_cases(V1, x, size)
+        cases = shape_cases(tf, V1, x, size)
         for name, t in cases.items():
-            out[f"shape_v1_{name}"] = dims(t.shape)
+            out[f"shape_v1_{name}"] = np.array(dims(t.shape))
         with V1.Session() as sess:
             for k, s in enumerate(SIZES):
                 feed = {x: image, x8: out["uint8_image"], x64: image.astype(np.float64),
@@ -110,9 +77,9 @@ def main():
     @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32),
                                   tf.TensorSpec([2], tf.int32)])
     def shapes(x, size):
-        cases = tf2_shape_cases(x, size)
+        cases = tf2_shape_cases(tf, x, size)
         for name, t in cases.items():
-            out[f"shape_tf2_{name}"] = dims(t.shape)
+            out[f"shape_tf2_{name}"] = np.array(dims(t.shape))
         return cases
 
     for k, s in enumerate(SIZES):

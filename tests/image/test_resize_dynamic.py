@@ -1,7 +1,7 @@
 """Resizing with image shapes and sizes known only when the graph runs: TF1 graphs
 (placeholders, resize_images with align_corners) and tf.function traces, against
-TensorFlow's values and static shapes (tools/make_tf_resize_dynamic_fixtures.py, whose
-shape_cases / tf2_shape_cases this file repeats)."""
+TensorFlow's values and static shapes (tools/make_tf_resize_dynamic_fixtures.py; both run the cases of
+resize_dynamic_cases.py)."""
 import os
 
 import numpy as np
@@ -10,49 +10,16 @@ import pytest
 import ndflow as tf
 from ndflow.compat import v1 as V1
 
+from .resize_dynamic_cases import METHODS, METHODS_V1, SIZES, dims, shape_cases, tf2_shape_cases
+
 FIXTURE = os.path.join(os.path.dirname(__file__), os.pardir, "fixtures",
                        "tf_image_resize_dynamic.npz")
-METHODS_V1 = {"bilinear": 0, "nearest": 1, "bicubic": 2, "area": 3}
-SIZES = [(7, 9), (3, 2), (5, 5)]
-METHODS = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian",
-           "mitchellcubic"]
 
 
 @pytest.fixture(scope="module")
 def ref():
     with np.load(FIXTURE) as data:
         return dict(data)
-
-
-def shape_cases(v1, x, size):
-    image = v1.image
-    return {
-        "list": image.resize_images(x, [7, 9]),
-        "tensor": image.resize_images(x, size),
-        "shape_slice": image.resize_images(x, tf.shape(x)[1:3]),
-        "shape_times_2": image.resize_images(x, tf.shape(x)[1:3] * 2),
-        "mixed_list": image.resize_images(x, [tf.shape(x)[1] * 2, 5]),
-        "bilinear_align": image.resize_bilinear(x, size, align_corners=True),
-        "aspect": image.resize_images(x, [6, 6], preserve_aspect_ratio=True),
-        "static_3d": image.resize_images(x[0], [4, 4], method=1),
-    }
-
-
-def tf2_shape_cases(x, size):
-    return {
-        "list": tf.image.resize(x, [7, 9]),
-        "tensor": tf.image.resize(x, size),
-        "shape_slice": tf.image.resize(x, tf.shape(x)[1:3]),
-        "mixed_list": tf.image.resize(x, [tf.shape(x)[1] * 2, 5], method="nearest"),
-        "aspect": tf.image.resize(x, [6, 6], preserve_aspect_ratio=True),
-        "aspect_tensor": tf.image.resize(x, size, preserve_aspect_ratio=True),
-    }
-
-
-def dims(shape):
-    if shape.rank is None:
-        return [-2]
-    return [-1 if d is None else d for d in shape.as_list()]
 
 
 def test_tf1_graph_values_and_shapes_equal_tensorflow(ref):
@@ -76,7 +43,7 @@ def test_tf1_graph_values_and_shapes_equal_tensorflow(ref):
                                                                       align_corners=True)
         assert fetches["v1_uint8_bilinear_align"].dtype.name == str(ref["v1_uint8_dtype"])
         assert fetches["v1_float64_bilinear_align"].dtype.name == str(ref["v1_float64_dtype"])
-        cases = shape_cases(V1, x, size)
+        cases = shape_cases(tf, V1, x, size)
         for name, t in cases.items():
             assert dims(t.shape) == ref[f"shape_v1_{name}"].tolist(), name
         for key, t in fetches.items():
@@ -105,7 +72,7 @@ def test_tf_function_values_and_shapes_equal_tensorflow(ref):
     @tf.function(input_signature=[tf.TensorSpec([None, None, None, 3], tf.float32),
                                   tf.TensorSpec([2], tf.int32)])
     def shapes(x, size):
-        cases = tf2_shape_cases(x, size)
+        cases = tf2_shape_cases(tf, x, size)
         traced.update({name: dims(t.shape) for name, t in cases.items()})
         return cases
 
