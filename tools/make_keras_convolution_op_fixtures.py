@@ -14,6 +14,7 @@ directly with a kernel of the layer's shape. (Keras 3's Conv1D.call does not go 
 `convolution_op`, so its "override" output equals the plain one; ndflow does the same.)
 """
 import os
+import sys
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
@@ -24,38 +25,8 @@ import tensorflow as tf  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, os.pardir, "tests", "fixtures", "keras_convolution_op.npz")
 
-# name -> (layer class name, kwargs, input shape); the test uses the same table
-CASES = {
-    "conv2d": ("Conv2D", dict(filters=4, kernel_size=3), (2, 7, 6, 3)),
-    "conv2d_same_strided": ("Conv2D", dict(filters=4, kernel_size=3, strides=2,
-                                           padding="same", activation="relu"), (2, 7, 6, 3)),
-    "conv2d_groups": ("Conv2D", dict(filters=6, kernel_size=(3, 2), groups=2,
-                                     dilation_rate=(1, 2)), (2, 7, 8, 4)),
-    "conv1d": ("Conv1D", dict(filters=5, kernel_size=3, padding="same"), (2, 9, 3)),
-    "conv1d_groups": ("Conv1D", dict(filters=4, kernel_size=2, groups=2, strides=2),
-                      (2, 9, 4)),
-    "conv3d": ("Conv3D", dict(filters=3, kernel_size=2, padding="same"), (1, 4, 5, 4, 2)),
-}
-
-
-def standardize(kernel):
-    axes = list(range(len(kernel.shape) - 1))
-    mean, var = tf.nn.moments(kernel, axes=axes, keepdims=True)
-    return (kernel - mean) / tf.sqrt(var + 1e-10)
-
-
-def subclasses(base):
-    class WithOverride(base):
-        def convolution_op(self, inputs, kernel):
-            return super().convolution_op(inputs, standardize(kernel))
-
-    class WithCall(base):
-        def call(self, inputs):
-            result = self.convolution_op(inputs, standardize(self.kernel))
-            if self.use_bias:
-                result = result + self.bias
-            return result
-    return WithOverride, WithCall
+sys.path.insert(0, os.path.join(HERE, os.pardir, "tests", "keras_api"))
+from convolution_op_cases import CASES, subclasses  # noqa: E402  (the test's cases)
 
 
 def main():
@@ -71,7 +42,7 @@ def main():
         out[f"{name}_x"] = x
         out[f"{name}_kernel"], out[f"{name}_bias"] = weights
         out[f"{name}_plain"] = np.asarray(plain(x))
-        for label, cls in zip(("override", "call"), subclasses(base)):
+        for label, cls in zip(("override", "call"), subclasses(tf, base)):
             layer = cls(**kwargs)
             layer(x)
             layer.set_weights(weights)

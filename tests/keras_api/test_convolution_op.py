@@ -1,6 +1,6 @@
 """`Conv1D/2D/3D.convolution_op(inputs, kernel)`: custom convolution layers built on it give
 Keras 3's values (tests/fixtures/keras_convolution_op.npz, from
-tools/make_keras_convolution_op_fixtures.py, whose CASES table this file repeats)."""
+tools/make_keras_convolution_op_fixtures.py; both run convolution_op_cases.py)."""
 import os
 
 import numpy as np
@@ -9,45 +9,16 @@ import pytest
 import ndflow as tf
 from ndflow import keras
 
+from .convolution_op_cases import CASES, subclasses
+
 FIXTURE = os.path.join(os.path.dirname(__file__), os.pardir, "fixtures",
                        "keras_convolution_op.npz")
-CASES = {
-    "conv2d": ("Conv2D", dict(filters=4, kernel_size=3), (2, 7, 6, 3)),
-    "conv2d_same_strided": ("Conv2D", dict(filters=4, kernel_size=3, strides=2,
-                                           padding="same", activation="relu"), (2, 7, 6, 3)),
-    "conv2d_groups": ("Conv2D", dict(filters=6, kernel_size=(3, 2), groups=2,
-                                     dilation_rate=(1, 2)), (2, 7, 8, 4)),
-    "conv1d": ("Conv1D", dict(filters=5, kernel_size=3, padding="same"), (2, 9, 3)),
-    "conv1d_groups": ("Conv1D", dict(filters=4, kernel_size=2, groups=2, strides=2),
-                      (2, 9, 4)),
-    "conv3d": ("Conv3D", dict(filters=3, kernel_size=2, padding="same"), (1, 4, 5, 4, 2)),
-}
 
 
 @pytest.fixture(scope="module")
 def ref():
     with np.load(FIXTURE) as data:
         return dict(data)
-
-
-def standardize(kernel):
-    axes = list(range(len(kernel.shape) - 1))
-    mean, var = tf.nn.moments(kernel, axes=axes, keepdims=True)
-    return (kernel - mean) / tf.sqrt(var + 1e-10)
-
-
-def subclasses(base):
-    class WithOverride(base):
-        def convolution_op(self, inputs, kernel):
-            return super().convolution_op(inputs, standardize(kernel))
-
-    class WithCall(base):
-        def call(self, inputs):
-            result = self.convolution_op(inputs, standardize(self.kernel))
-            if self.use_bias:
-                result = result + self.bias
-            return result
-    return WithOverride, WithCall
 
 
 def _built(cls, kwargs, ref, name):
@@ -64,7 +35,7 @@ def test_custom_convolutions_equal_keras(ref, name):
     x = ref[f"{name}_x"]
     plain = _built(base, kwargs, ref, name)
     np.testing.assert_allclose(plain(x).numpy(), ref[f"{name}_plain"], rtol=1e-5, atol=1e-5)
-    for label, cls in zip(("override", "call"), subclasses(base)):
+    for label, cls in zip(("override", "call"), subclasses(tf, base)):
         out = _built(cls, kwargs, ref, name)(x)
         np.testing.assert_allclose(out.numpy(), ref[f"{name}_{label}"], rtol=1e-4, atol=1e-4,
                                    err_msg=label)
