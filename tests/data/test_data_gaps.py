@@ -15,6 +15,8 @@ import pytest
 import ndflow as tf
 from ndflow.framework import errors
 from ndflow.util import nest
+
+from .data_gaps_cases import MAP_FUNCS
 from ndflow.io.sparse_codecs import deserialize_sparse
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "tf_data_gaps.json")
@@ -102,22 +104,10 @@ def test_decode_csv_defaults_fed_in_a_graph():
 
 # --- 2. map returning Python values --------------------------------------------------------
 
-_MAP_FUNCS = {
-    "string_and_int": lambda r: (r, 0),
-    "float": lambda r: 1.5,
-    "bool": lambda r: True,
-    "str": lambda r: "x",
-    "np_float64": lambda r: np.float64(2.0),
-    "list_top": lambda r: [r, 1],
-    "nested_list": lambda r: (r, [1, 2]),
-    "dict": lambda r: {"a": r, "b": 3},
-}
-
-
-@pytest.mark.parametrize("name", sorted(_MAP_FUNCS))
+@pytest.mark.parametrize("name", sorted(MAP_FUNCS))
 def test_map_returning_python_values(name):
     case = TF["map"][name]
-    ds = tf.data.Dataset.from_tensor_slices(["a", "b"]).map(_MAP_FUNCS[name])
+    ds = tf.data.Dataset.from_tensor_slices(["a", "b"]).map(MAP_FUNCS[name])
     assert specs(ds) == case["specs"]
     for got, want in zip(nest.flatten(next(iter(ds))), case["first"]):
         same(got, want)
