@@ -28,7 +28,7 @@ OUT = os.path.join(HERE, os.pardir, "tests", "fixtures", "tf_image_resize_dynami
 V1 = tf.compat.v1
 sys.path.insert(0, os.path.join(HERE, os.pardir, "tests", "image"))
 from resize_dynamic_cases import (  # noqa: E402  (the cases the test runs on ndflow)
-    METHODS, METHODS_V1, SIZES, dims, shape_cases, tf2_shape_cases)
+    METHODS, SIZES, dims, shape_cases, tf2_shape_cases, v1_fetches)
 
 
 def main():
@@ -42,17 +42,7 @@ def main():
         x8 = V1.placeholder(tf.uint8, [None, None, None, 3])
         x64 = V1.placeholder(tf.float64, [None, None, None, 3])
         size = V1.placeholder(tf.int32, [2])
-        fetches = {}
-        for name, method in METHODS_V1.items():
-            for align in (False, True):
-                fetches[f"v1_{name}_{int(align)}"] = V1.image.resize_images(
-                    x, size, method=method, align_corners=align)
-        fetches["v1_resize_bilinear_align"] = V1.image.resize_bilinear(x, size,
-                                                                       align_corners=True)
-        fetches["v1_uint8_bilinear_align"] = V1.image.resize_images(x8, size,
-                                                                    align_corners=True)
-        fetches["v1_float64_bilinear_align"] = V1.image.resize_images(x64, size,
-                                                                      align_corners=True)
+        fetches = v1_fetches(V1, x, x8, x64, size)
         cases = shape_cases(tf, V1, x, size)
         for name, t in cases.items():
             out[f"shape_v1_{name}"] = np.array(dims(t.shape))

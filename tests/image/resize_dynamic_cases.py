@@ -7,6 +7,23 @@ METHODS = ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "ga
            "mitchellcubic"]
 
 
+def v1_fetches(v1, x, x8, x64, size):
+    """name -> TF1 resize of the float32 / uint8 / float64 placeholders `x`, `x8`, `x64` to
+    the fed `size`, with every method and corner option."""
+    fetches = {}
+    for name, method in METHODS_V1.items():
+        for align in (False, True):
+            fetches[f"v1_{name}_{int(align)}"] = v1.image.resize_images(
+                x, size, method=method, align_corners=align)
+    fetches["v1_resize_bilinear_align"] = v1.image.resize_bilinear(x, size, align_corners=True)
+    # ResizeMethod.BILINEAR, spelled as TF1 programs do
+    fetches["v1_uint8_bilinear_align"] = v1.image.resize_images(
+        x8, size, method=v1.image.ResizeMethod.BILINEAR, align_corners=True)
+    fetches["v1_float64_bilinear_align"] = v1.image.resize_images(x64, size,
+                                                                  align_corners=True)
+    return fetches
+
+
 def shape_cases(tf, v1, x, size):
     """name -> resized tensor, for an images tensor `x` of shape [None, None, None, 3] and
     an int32 tensor `size` of shape [2]."""

@@ -10,7 +10,8 @@ import pytest
 import ndflow as tf
 from ndflow.compat import v1 as V1
 
-from .resize_dynamic_cases import METHODS, METHODS_V1, SIZES, dims, shape_cases, tf2_shape_cases
+from .resize_dynamic_cases import (METHODS, SIZES, dims, shape_cases, tf2_shape_cases,
+                                   v1_fetches)
 
 FIXTURE = os.path.join(os.path.dirname(__file__), os.pardir, "fixtures",
                        "tf_image_resize_dynamic.npz")
@@ -29,18 +30,7 @@ def test_tf1_graph_values_and_shapes_equal_tensorflow(ref):
         x8 = V1.placeholder(tf.uint8, [None, None, None, 3])
         x64 = V1.placeholder(tf.float64, [None, None, None, 3])
         size = V1.placeholder(tf.int32, [2])
-        fetches = {}
-        for name, method in METHODS_V1.items():
-            for align in (False, True):
-                fetches[f"v1_{name}_{int(align)}"] = V1.image.resize_images(
-                    x, size, method=method, align_corners=align)
-        # ResizeMethod.BILINEAR, spelled as TF1 programs do
-        fetches["v1_resize_bilinear_align"] = V1.image.resize_bilinear(x, size,
-                                                                       align_corners=True)
-        fetches["v1_uint8_bilinear_align"] = V1.image.resize_images(
-            x8, size, method=V1.image.ResizeMethod.BILINEAR, align_corners=True)
-        fetches["v1_float64_bilinear_align"] = V1.image.resize_images(x64, size,
-                                                                      align_corners=True)
+        fetches = v1_fetches(V1, x, x8, x64, size)
         assert fetches["v1_uint8_bilinear_align"].dtype.name == str(ref["v1_uint8_dtype"])
         assert fetches["v1_float64_bilinear_align"].dtype.name == str(ref["v1_float64_dtype"])
         cases = shape_cases(tf, V1, x, size)
