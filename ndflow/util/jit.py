@@ -1,0 +1,90 @@
+"""Optional compiled kernels: Numba when the `jit` extra is installed, NumPy otherwise.
+
+A few kernels make many passes over memory in NumPy (one per ufunc) where one loop would
+make one: the fused Adam update, pooling and its gradient, the bias + activation epilogue
+of a convolution. With `pip install 'ndflow[jit]'` those run as Numba functions compiled
+on first use (`nogil`, so `ndflow.util.parallel.split` can run them on every core); without
+Numba, or with `NDFLOW_JIT=0`, the NumPy versions run. Both give the same float32 numbers:
+the kernels do the same IEEE operations in the same order (no fastmath), and the tests run
+both paths against each other.
+
+Usage in a kernel module:
+
+    @jit.kernel
+    def _adam_loop(...):   # plain Python over arrays, Numba-compatible
+        ...
+
+    if jit.enabled():
+        _adam_loop(...)    # compiled on the first call
+    else:
+        ...                # the NumPy version
+"""
+import contextlib
+import os
+import threading
+
+_state = {"forced": None, "numba": None}
+_compile_lock = threading.Lock()
+
+
+def _numba():
+    if _state["numba"] is None:
+        try:
+            import numba
+        except ImportError:
+            numba = False
+        _state["numba"] = numba
+    return _state["numba"]
+
+
+def available():
+    """True when Numba can be imported."""
+    return bool(_numba())
+
+
+def enabled():
+    """True when the compiled kernels run: Numba is installed and not turned off.
+
+    `NDFLOW_JIT=0` (or `use_jit(False)`) selects the NumPy kernels even where Numba is
+    installed.
+    """
+    if _state["forced"] is not None:
+        return _state["forced"] and available()
+    if os.environ.get("NDFLOW_JIT", "1").strip().lower() in ("0", "false", "no", "off"):
+        return False
+    return available()
+
+
+@contextlib.contextmanager
+def use_jit(flag):
+    """Within the block, the compiled kernels run (True, where Numba is installed) or not."""
+    previous = _state["forced"]
+    _state["forced"] = bool(flag)
+    try:
+        yield
+    finally:
+        _state["forced"] = previous
+
+
+class _LazyKernel:
+    """A Python function compiled by `numba.njit(nogil=True)` the first time it is called."""
+
+    def __init__(self, fn):
+        self.python = fn
+        self._compiled = None
+        self.__name__ = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __call__(self, *args):
+        compiled = self._compiled
+        if compiled is None:
+            with _compile_lock:
+                if self._compiled is None:
+                    self._compiled = _numba().njit(nogil=True, cache=False)(self.python)
+                compiled = self._compiled
+        return compiled(*args)
+
+
+def kernel(fn):
+    """Decorator: `fn` compiled with Numba on first call (call it only when `enabled()`)."""
+    return _LazyKernel(fn)
