@@ -10,7 +10,8 @@ from ..framework.registry import ALL, execute, op
 from ..framework.shape_fns import unary
 from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
-from .array_ops import _axis_in_range, _static_ints, convert_to_tensor, identity, zeros_like
+from .array_ops import (_axis_in_range, _is_symbolic_shape, _shape_as_tensor, _static_ints,
+                        convert_to_tensor, identity, shape_tensor_dims, zeros_like)
 from .indexing_ops import GETITEM
 
 _NO = {}
@@ -236,12 +237,53 @@ def _tile_grad_grad(op, gg):
     return [execute(TILE, (gg,), op.attrs), None]
 
 
+def _tile_dynamic_infer(ts, attrs):
+    x, multiples = ts[0], shape_tensor_dims(ts[1])
+    if multiples is None or x.shape.rank is None:
+        rank = x.shape.rank if multiples is None else len(multiples)
+        return [(TensorShape(None if rank is None else [None] * rank), x.dtype)]
+    if len(multiples) != x.shape.rank:
+        raise InvalidArgumentError(f"Tile: expected multiples of length {x.shape.rank} for an "
+                                   f"input of shape {x.shape}, got {len(multiples)} entries.")
+    dims = [None if d is None or m is None else d * m for d, m in zip(x.shape.dims, multiples)]
+    return [(TensorShape(dims), x.dtype)]
+
+
+def _multiples_of(multiples):
+    values = tuple(int(m) for m in multiples.reshape(-1))
+    if any(m < 0 for m in values):
+        raise InvalidArgumentError(f"tile: multiples must be non-negative, got {list(values)}.")
+    return values
+
+
+# multiples known only when the graph runs (a placeholder, tf.shape(x)[0], ...)
+@op("TileDynamic", grad_inputs=(0,), infer=_tile_dynamic_infer)
+def TILE_DYNAMIC(xp, x, multiples):
+    return TILE.kernel(xp, x, _multiples_of(multiples))
+
+
+@op("TileDynamicGrad", grad_inputs=(0,), infer=lambda ts, a: [(ts[1].shape, ts[0].dtype)])
+def TILE_DYNAMIC_GRAD(xp, g, x, multiples):
+    return TILE_GRAD.kernel(xp, g, x, _multiples_of(multiples))
+
+
+@TILE_DYNAMIC.gradient
+def _tile_dynamic_grad(op, g):
+    return [execute(TILE_DYNAMIC_GRAD, (g, op.inputs[0], op.inputs[1]), _NO), None]
+
+
+@TILE_DYNAMIC_GRAD.gradient
+def _tile_dynamic_grad_grad(op, gg):
+    return [execute(TILE_DYNAMIC, (gg, op.inputs[2]), _NO), None, None]
+
+
 def tile(input, multiples, name=None):  # noqa: A002
     """Repeats `input` `multiples[i]` times along each dimension `i`.
 
     Args:
       input: A `Tensor`.
-      multiples: A list or 1-D integer tensor with one entry per dimension of `input`.
+      multiples: A list or 1-D integer tensor with one entry per dimension of `input`; it
+        may hold tensors whose values are known only when the graph runs.
       name: A name for the operation (optional).
 
     Returns:
@@ -253,6 +295,8 @@ def tile(input, multiples, name=None):  # noqa: A002
     array([[1, 2],
            [1, 2]], dtype=int32)
     """
+    if _is_symbolic_shape(multiples):
+        return execute(TILE_DYNAMIC, (input, _shape_as_tensor(multiples)), _NO, name)
     multiples = _static_ints(multiples, "multiples", "tile")
     if any(m < 0 for m in multiples):
         raise InvalidArgumentError(f"tile: multiples must be non-negative, got {multiples}.")
