@@ -236,3 +236,33 @@ def test_scikit_learn_wrappers():
     reg = KerasRegressor(build_fn=regressor, epochs=2, verbose=0)
     reg.fit(x, x[:, 0])
     assert reg.predict(x).shape == (40,) and reg.score(x, x[:, 0]) <= 0
+
+
+def test_subclassed_model_calling_super_init_with_self_as_the_text_generation_tutorial_does():
+    class MyModel(keras.Model):
+        def __init__(self, units):
+            super().__init__(self)  # tf.keras 2 ignored the stray `self`
+            self.dense = keras.layers.Dense(units)
+
+        def call(self, inputs):
+            return self.dense(inputs)
+
+    model = MyModel(3)
+    assert model(np.ones((2, 4), np.float32)).shape == (2, 3)
+
+    class Stray(keras.Model):
+        def __init__(self):
+            super().__init__(np.ones(2))
+
+    with pytest.raises(TypeError, match="inputs` and `outputs"):
+        Stray()  # any other positional argument is still an error
+
+
+def test_rnn_get_initial_state_accepts_the_inputs_as_tf_keras_2_did():
+    gru = keras.layers.GRU(5, return_sequences=True, return_state=True)
+    x = np.ones((3, 7, 2), np.float32)
+    states = gru.get_initial_state(tf.constant(x))
+    assert [tuple(s.shape) for s in states] == [(3, 5)]
+    assert [tuple(s.shape) for s in gru.get_initial_state(4)] == [(4, 5)]
+    out, state = gru(x, initial_state=states)
+    assert out.shape == (3, 7, 5) and state.shape == (3, 5)

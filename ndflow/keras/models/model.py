@@ -72,6 +72,9 @@ class Model(Trainer, Layer):
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
+        if len(args) == 1 and args[0] is self:
+            args = ()  # `super().__init__(self)`, as TF2's text-generation tutorial writes it;
+            # tf.keras 2 ignored it
         if args or "inputs" in kwargs:
             raise TypeError(f"{type(self).__name__}: pass `inputs` and `outputs` only to "
                             "keras.Model itself (the Functional API); a subclassed model "

@@ -213,6 +213,14 @@ class RNN(Layer):
         self.built = True
 
     def get_initial_state(self, batch_size):
+        """Zero states for `batch_size` sequences (a number or a scalar tensor).
+
+        tf.keras 2's spelling, `get_initial_state(inputs)` with the layer's input sequences,
+        is accepted too: the batch size is then their first dimension.
+        """
+        first = nest.flatten(batch_size)[0]
+        if getattr(getattr(first, "shape", None), "rank", 0):  # tf.keras 2: the inputs
+            batch_size = first.shape[0] if first.shape[0] is not None else ndflow.shape(first)[0]
         fn = getattr(self.cell, "get_initial_state", None)
         if fn is not None:
             return nest.flatten(fn(batch_size))
