@@ -266,3 +266,17 @@ def test_rnn_get_initial_state_accepts_the_inputs_as_tf_keras_2_did():
     assert [tuple(s.shape) for s in gru.get_initial_state(4)] == [(4, 5)]
     out, state = gru(x, initial_state=states)
     assert out.shape == (3, 7, 5) and state.shape == (3, 5)
+
+
+def test_cell_get_initial_state_takes_inputs_or_keywords_as_tf_keras_2_did():
+    cell = keras.layers.LSTMCell(4)
+    x = tf.constant(np.ones((3, 2), np.float32))
+    for states in (cell.get_initial_state(x), cell.get_initial_state(inputs=x),
+                   cell.get_initial_state(batch_size=3, dtype="float32")):
+        assert [tuple(s.shape) for s in states] == [(3, 4), (3, 4)]
+
+    @tf.function
+    def symbolic_batch(seq):  # HOML's MyRNN: the batch known only when the graph runs
+        return cell.get_initial_state(seq)[0]
+
+    assert symbolic_batch(tf.ones((5, 7, 2))).shape == (5, 4)

@@ -84,9 +84,11 @@ class RecurrentCell(DropoutRNNCell, Layer):
             h_tm1 = h_tm1 * self.get_recurrent_dropout_mask(h_tm1)
         return inputs, h_tm1
 
-    def get_initial_state(self, batch_size=None):
+    def get_initial_state(self, batch_size=None, inputs=None, dtype=None):
+        """Zero states for `batch_size` sequences; `inputs=` / `dtype=` as tf.keras 2 took."""
         from .rnn import zero_states
-        return zero_states(self.state_size, batch_size, self.compute_dtype)
+        return zero_states(self.state_size, inputs if inputs is not None else batch_size,
+                           dtype or self.compute_dtype)
 
     def get_config(self):
         config = super().get_config()

@@ -66,8 +66,18 @@ def pack_states(state_size, flat):
     return fill(struct)
 
 
+def batch_size_of(value):
+    """A batch size from a number, a scalar tensor, or (tf.keras 2's spelling of
+    `get_initial_state(inputs)`) the input sequences, whose first dimension it is."""
+    first = nest.flatten(value)[0] if value is not None else None
+    if getattr(getattr(first, "shape", None), "rank", 0):
+        return first.shape[0] if first.shape[0] is not None else ndflow.shape(first)[0]
+    return value
+
+
 def zero_states(state_size, batch_size, dtype):
-    """Zeros of shape (batch, *size) for every state."""
+    """Zeros of shape (batch, *size) for every state (`batch_size` as `batch_size_of` takes)."""
+    batch_size = batch_size_of(batch_size)
     return [ndflow.zeros(_batch_shape(batch_size, size), dtype=dtype)
             for size in flat_state_sizes(state_size)]
 
@@ -218,9 +228,7 @@ class RNN(Layer):
         tf.keras 2's spelling, `get_initial_state(inputs)` with the layer's input sequences,
         is accepted too: the batch size is then their first dimension.
         """
-        first = nest.flatten(batch_size)[0]
-        if getattr(getattr(first, "shape", None), "rank", 0):  # tf.keras 2: the inputs
-            batch_size = first.shape[0] if first.shape[0] is not None else ndflow.shape(first)[0]
+        batch_size = batch_size_of(batch_size)
         fn = getattr(self.cell, "get_initial_state", None)
         if fn is not None:
             return nest.flatten(fn(batch_size))
