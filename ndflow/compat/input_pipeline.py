@@ -9,7 +9,7 @@ from ..framework import dtypes
 from ..framework.context import building_graph
 from ..framework.errors import OutOfRangeError
 from ..framework.registry import execute, op
-from ..framework.tensor import TensorLike
+from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
 from ..io import tfrecord
 from .queues import (V1_FIFOQueue as FIFOQueue, V1_PaddingFIFOQueue as PaddingFIFOQueue,
@@ -21,7 +21,8 @@ class _Epochs:
     """The values a producer enqueues, one epoch per run, `num_epochs` per Session."""
 
     def __init__(self, arrays, num_epochs, shuffle, seed):
-        self.arrays = arrays
+        self.arrays = arrays  # None entries: tensors the enqueue op gets as inputs
+        self.range_limit = False  # arrays[0] is a limit: each epoch is arange(limit)
         self.num_epochs = num_epochs
         self.shuffle = shuffle
         from ..framework import random_seed
@@ -30,39 +31,43 @@ class _Epochs:
         self._done = {}
         self._lock = threading.Lock()
 
-    def next_epoch(self, store):
+    def next_epoch(self, store, fed):
         with self._lock:
             count = self._done.get(id(store), 0)
             if self.num_epochs is not None and count >= self.num_epochs:
                 raise OutOfRangeError(f"Reached the limit of {self.num_epochs} epochs.")
             self._done[id(store)] = count + 1
-        n = self.arrays[0].shape[0]
+        fed = iter(fed)  # the values of graph tensors, in the order of the None entries
+        arrays = [np.asarray(next(fed)) if a is None else a for a in self.arrays]
+        if self.range_limit:
+            arrays = [np.arange(int(arrays[0]), dtype=np.int32)]
+        n = arrays[0].shape[0]
         if not self.shuffle:
-            return self.arrays
+            return arrays
         rng = np.random.default_rng(None if self._seed is None else
                                     [self._seed[0] & 0xFFFFFFFF, self._seed[1] & 0x7FFFFFFF,
                                      count, 6])
         order = rng.permutation(n)
-        return [a[order] for a in self.arrays]
+        return [a[order] for a in arrays]
 
 
 @op("InputProducerEnqueue", host=True, stateful=True, uses_store=True, differentiable=False,
     infer=lambda ts, a: [])
-def INPUT_PRODUCER_ENQUEUE(xp, store, queue, epochs):
-    arrays = epochs.next_epoch(store)
+def INPUT_PRODUCER_ENQUEUE(xp, store, *fed, queue, epochs):
+    arrays = epochs.next_epoch(store, fed)
     for i in range(arrays[0].shape[0]):
         queue._put(tuple(np.asarray(a[i]) for a in arrays))
 
 
 def _as_array(value, dtype=None):
+    """The producer's values as an array, or a graph tensor as it is (evaluated each epoch)."""
     from ..data.structure import to_array
     if isinstance(value, TensorLike):
         op_ = getattr(value, "op", None)
         if op_ is not None and op_.type == "Const":  # tf.convert_to_tensor(list) in a graph
             return to_array(op_.attrs["value"], dtype)
-        if not hasattr(value, "numpy"):
-            raise TypeError("input producers need constant values (lists, arrays or eager "
-                            "tensors), not symbolic tensors.")
+        if not isinstance(value, EagerTensor):
+            return value
         value = value.numpy()
     return to_array(value, dtype)
 
@@ -76,13 +81,22 @@ def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=Tr
     return _producer([arr], num_epochs, shuffle, seed, capacity, name or "input_producer")
 
 
-def _producer(arrays, num_epochs, shuffle, seed, capacity, name):
-    specs = [(dtypes.string if a.dtype.kind in "OSU" else dtypes.from_numpy(a.dtype),
-              TensorShape(a.shape[1:])) for a in arrays]
+def _spec(value):
+    if isinstance(value, TensorLike):  # a graph tensor: its static dtype and row shape
+        return value.dtype, value.shape[1:] if value.shape.rank else TensorShape(None)
+    dtype = dtypes.string if value.dtype.kind in "OSU" else dtypes.from_numpy(value.dtype)
+    return dtype, TensorShape(value.shape[1:])
+
+
+def _producer(arrays, num_epochs, shuffle, seed, capacity, name, range_limit=False):
+    specs = [(dtypes.int32, TensorShape([]))] if range_limit else [_spec(a) for a in arrays]
     q = FIFOQueue(capacity, [d for d, _ in specs], [s for _, s in specs], name=name)
+    fed = tuple(a for a in arrays if isinstance(a, TensorLike))
+    epochs = _Epochs([None if isinstance(a, TensorLike) else a for a in arrays], num_epochs,
+                     shuffle, seed)
+    epochs.range_limit = range_limit
     with building_graph(_graph()):
-        enqueue = execute(INPUT_PRODUCER_ENQUEUE, (),
-                          {"queue": q, "epochs": _Epochs(arrays, num_epochs, shuffle, seed)},
+        enqueue = execute(INPUT_PRODUCER_ENQUEUE, fed, {"queue": q, "epochs": epochs},
                           name + "_enqueue")
     add_queue_runner(QueueRunner(q, [enqueue]))
     return q
@@ -92,6 +106,8 @@ def string_input_producer(string_tensor, num_epochs=None, shuffle=True, seed=Non
                           shared_name=None, name=None, cancel_op=None):
     """A queue of the file names in `string_tensor` for a reader, `num_epochs` times."""
     arr = _as_array(string_tensor, dtypes.string)
+    if isinstance(arr, TensorLike):
+        return _producer([arr], num_epochs, shuffle, seed, capacity, name or "input_producer")
     if arr.size == 0:
         raise ValueError("string_input_producer: `string_tensor` is empty.")
     return _producer([arr.reshape(-1)], num_epochs, shuffle, seed, capacity,
@@ -103,7 +119,8 @@ def range_input_producer(limit, num_epochs=None, shuffle=True, seed=None, capaci
     """TF1: a queue producing the integers `0 .. limit - 1`, epoch after epoch.
 
     Args:
-      limit: The number of integers per epoch.
+      limit: The number of integers per epoch: a number, or a scalar tensor evaluated at
+        the start of each epoch.
       num_epochs: Optional number of epochs, after which dequeuing raises OutOfRangeError
         (None: forever).
       shuffle: Whether each epoch is shuffled.
@@ -115,8 +132,9 @@ def range_input_producer(limit, num_epochs=None, shuffle=True, seed=None, capaci
     Returns:
       A queue whose `dequeue()` gives one `int32` scalar.
     """
-    return _producer([np.arange(int(limit), dtype=np.int32)], num_epochs, shuffle, seed,
-                     capacity, name or "input_producer")
+    limit = _as_array(limit)  # a graph tensor (epoch_size = ... // num_steps) runs each epoch
+    return _producer([limit], num_epochs, shuffle, seed, capacity, name or "input_producer",
+                     range_limit=True)
 
 
 def slice_input_producer(tensor_list, num_epochs=None, shuffle=True, seed=None, capacity=32,

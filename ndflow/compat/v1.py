@@ -274,10 +274,12 @@ globals().update(_input_v1.TOP_LEVEL)
 train.__dict__.update(_input_v1.TRAIN)
 
 
-def _train_getattr(name):  # tf.train hooks and MonitoredTrainingSession (ndflow.estimator)
+def _train_getattr(name):  # tf.train hooks, MonitoredTrainingSession, Supervisor (estimator)
     from ndflow.estimator import hooks as _hooks, monitored_session as _monitored
-    if name in _hooks.NAMES or name in _monitored.NAMES:
-        return {**_hooks.NAMES, **_monitored.NAMES}[name]
+    from ndflow.estimator import supervisor as _supervisor
+    names = {**_hooks.NAMES, **_monitored.NAMES, **_supervisor.NAMES}
+    if name in names:
+        return names[name]
     return _input_v1.train_getattr(name)
 
 
@@ -312,6 +314,11 @@ contrib.rnn.__dict__.update(static_bidirectional_rnn=nn.static_bidirectional_rnn
     n: _in_default_graph(getattr(_rnn, n)) for n in ("stack_bidirectional_dynamic_rnn",
                                                        "stack_bidirectional_rnn")})
 contrib.seq2seq = types.SimpleNamespace(sequence_loss=_in_default_graph(_rnn.sequence_loss))
+
+from ndflow.compat import app as _app  # noqa: E402  (tf.app.run, tf.flags)
+
+app = types.SimpleNamespace(run=_app.run, flags=_app.flags)
+flags = _app.flags
 
 from ndflow.compat import layers as _layers  # noqa: E402  (tf.layers: TF1's graph layers)
 

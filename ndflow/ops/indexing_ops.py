@@ -261,6 +261,70 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TensorFlow's public n
     return execute(SLICE, (input_,), {"begin": tuple(begin), "size": tuple(size)}, name)
 
 
+def _entries(value, what, op_name):
+    """A begin/end/strides argument as a list of Python ints and scalar graph tensors."""
+    if isinstance(value, (list, tuple)):
+        return [v if isinstance(v, SymbolicTensor) else _index_int(v) for v in value]
+    if isinstance(value, SymbolicTensor) and value.op.type != "Const":
+        n = value.shape[0] if value.shape.rank == 1 else None
+        if n is None:
+            raise InvalidArgumentError(f"{op_name}: {what} must be a 1-D tensor of known "
+                                       f"length, got shape {value.shape}.")
+        return [getitem(value, i) for i in _range(n)]
+    return _static_ints(value, what, op_name)
+
+
+def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,
+                  new_axis_mask=0, shrink_axis_mask=0, var=None, name=None):
+    """Extracts a strided slice: `input_[begin[0]:end[0]:strides[0], ...]`.
+
+    Bit `i` of a mask applies to entry `i` of `begin`/`end`/`strides`: `begin_mask` and
+    `end_mask` ignore that bound (the full range), `ellipsis_mask` makes the entry `...`,
+    `new_axis_mask` a new dimension of size 1, and `shrink_axis_mask` an index that removes
+    the dimension (`begin[i]` alone).
+
+    Args:
+      input_: A `Tensor`.
+      begin: Start offsets: a list of ints or scalar tensors, or a 1-D integer tensor.
+      end: End offsets (exclusive), in the same forms.
+      strides: Steps (default 1 for every entry); a step may be negative.
+      begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask: int bit masks.
+      var: Accepted for TensorFlow compatibility (the variable being sliced).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor`; its gradient scatters `dy` back into the sliced positions.
+
+    Example:
+
+    >>> x = ndflow.reshape(ndflow.range(12), [3, 4])
+    >>> ndflow.strided_slice(x, [0, 1], [3, 4], [2, 2]).numpy()
+    array([[ 1,  3],
+           [ 9, 11]], dtype=int32)
+    """
+    begin = _entries(begin, "begin", "strided_slice")
+    end = _entries(end, "end", "strided_slice")
+    strides = [1] * len(begin) if strides is None else _entries(strides, "strides",
+                                                                "strided_slice")
+    if not len(begin) == len(end) == len(strides):
+        raise InvalidArgumentError(f"strided_slice: begin, end and strides must have the same "
+                                   f"length, got {len(begin)}, {len(end)} and {len(strides)}.")
+    key = []
+    for i, (b, e, s) in enumerate(zip(begin, end, strides)):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            key.append(Ellipsis)
+        elif new_axis_mask & bit:
+            key.append(None)
+        elif shrink_axis_mask & bit:
+            key.append(b)
+        else:
+            key.append(_slice(None if begin_mask & bit else b, None if end_mask & bit else e,
+                              s))
+    items, extra = normalize_key(tuple(key))
+    return execute(GETITEM, (input_,) + tuple(extra), {"key": tuple(items)}, name)
+
+
 # --- gather ------------------------------------------------------------------------------------
 
 def _check_indices(op_name, indices, limit, axis):
@@ -526,5 +590,6 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
 
 from ..util.export import export_many  # noqa: E402
 
-export_many("", {"slice": slice, "gather": gather, "gather_nd": gather_nd,
+export_many("", {"slice": slice, "strided_slice": strided_slice, "gather": gather,
+                 "gather_nd": gather_nd,
                  "boolean_mask": boolean_mask})
