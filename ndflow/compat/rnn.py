@@ -399,9 +399,14 @@ def _is_tanh(fn):
     return fn is ndflow.tanh or fn is ndflow.nn.tanh
 
 
+def _fused_kind(cell):
+    """The cell class whose fused recurrence `cell` runs (LSTMBlockCell: LSTMCell's)."""
+    return getattr(type(cell), "_fuses_as", type(cell))
+
+
 def _fusable(cell):
     """Whether `cell` runs as one fused op (its activation the default tanh)."""
-    kind = type(cell)
+    kind = _fused_kind(cell)
     if kind is MultiRNNCell:
         return all(_fusable(c) for c in cell._cells_list)
     if kind is LSTMCell:
@@ -476,11 +481,11 @@ def _fused_rnn(cell, x, state, lengths):
     if type(cell) is MultiRNNCell:   # layer by layer: each layer is one fused op
         states = []
         for c, s in zip(cell._cells_list, state):
-            x, s = _FUSED[type(c)](c, x, s, mask)
+            x, s = _FUSED[_fused_kind(c)](c, x, s, mask)
             states.append(s)
         final = tuple(states)
     else:
-        x, final = _FUSED[type(cell)](cell, x, state, mask)
+        x, final = _FUSED[_fused_kind(cell)](cell, x, state, mask)
     if mask is not None:
         x = ndflow.where(ndflow.expand_dims(mask, -1), x, ndflow.zeros_like(x))
     return x, final
@@ -504,15 +509,16 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
     with _vs.variable_scope(scope or "rnn"):
         state = _initial(cell, static_batch if static_batch is not None else batch,
                          dtype, initial_state)
-        # The first step builds the variables outside the loop (its result is unused).
-        cell(x[0], state)
+        # The first step builds the variables outside the loop (its result gives only the
+        # outputs' dtype and shape: an EmbeddingWrapper's ids make floats).
+        first, _ = cell(x[0], state)
         lengths = None if sequence_length is None else ndflow.cast(sequence_length, "int32")
         if _fusable(cell):
             outputs, final = _fused_rnn(cell, x, state, lengths)
             return (outputs if time_major else ndflow.transpose(outputs, [1, 0, 2])), final
         flat_state = _flatten(state)
         inputs_ta = ndflow.TensorArray(x.dtype, size=steps).unstack(x)
-        out_ta = ndflow.TensorArray(x.dtype, size=steps)
+        out_ta = ndflow.TensorArray(first.dtype, size=steps)
 
         def body(t, ta, *carried):
             old = _pack(state, list(carried))
@@ -528,6 +534,7 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
             result = ndflow.while_loop(lambda t, *_: t < steps, body,
                                        (ndflow.constant(0), out_ta) + tuple(flat_state))
     outputs = result[1].stack()
+    outputs.set_shape(ndflow.TensorShape(x.shape[:1]).concatenate(first.shape))
     if not time_major:
         outputs = ndflow.transpose(outputs, [1, 0, 2])
     return outputs, _pack(state, list(result[2:]))

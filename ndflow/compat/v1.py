@@ -304,12 +304,15 @@ contrib.eager.__dict__.update(_contrib.eager_names(), __getattr__=_contrib.eager
 
 from ndflow.compat import rnn as _rnn  # noqa: E402  (tf.nn.rnn_cell, dynamic_rnn, contrib.rnn)
 
-nn.rnn_cell = _rnn.rnn_cell
+from ndflow.compat import rnn_wrappers as _rnn_wrappers  # noqa: E402
+
+nn.rnn_cell = types.SimpleNamespace(**_rnn.rnn_cell._asdict(), **_rnn_wrappers.CORE)
 for _name in ("dynamic_rnn", "static_rnn", "bidirectional_dynamic_rnn", "embedding_lookup",
               "static_bidirectional_rnn"):
     if not hasattr(nn, _name):
         setattr(nn, _name, _in_default_graph(getattr(_rnn, _name)))
-contrib.rnn = types.SimpleNamespace(static_rnn=nn.static_rnn, **_rnn.rnn_cell._asdict())
+contrib.rnn = types.SimpleNamespace(static_rnn=nn.static_rnn, **_rnn.rnn_cell._asdict(),
+                                    **_rnn_wrappers.CONTRIB)
 contrib.rnn.__dict__.update(static_bidirectional_rnn=nn.static_bidirectional_rnn, **{
     n: _in_default_graph(getattr(_rnn, n)) for n in ("stack_bidirectional_dynamic_rnn",
                                                        "stack_bidirectional_rnn")})
