@@ -157,6 +157,9 @@ def __getattr__(name):  # keras loads on first use so `import ndflow` stays ligh
     if name in ("ragged", "strings"):
         import importlib
         return importlib.import_module("." + name, __name__)
+    if name == "nest":  # tf.nest: flatten, map_structure, pack_sequence_as, ...
+        from .util import nest
+        return nest
     if name == "queue":  # tf.queue: the queues of compat/queues.py, eager in TF2
         from .compat.input_v1 import queue_v2
         return queue_v2

@@ -6,7 +6,7 @@ import importlib
 
 _SUBMODULES = ("activations", "backend", "callbacks", "constraints", "datasets", "initializers",
                "layers", "losses", "metrics", "models", "optimizers", "regularizers", "saving",
-               "utils", "applications", "preprocessing", "mixed_precision", "wrappers")
+               "utils", "applications", "preprocessing", "mixed_precision", "wrappers", "ops")
 
 
 def __getattr__(name):

@@ -85,12 +85,36 @@ def pack_sequence_as(structure, flat, expand_composites=False, numpy=False):
     return result
 
 
-def map_structure(fn, *structures, expand_composites=False):
+def map_structure(fn, *structures, check_types=True, expand_composites=False):
+    """`fn` applied to the leaves of `structures` (zipped), in the first one's structure."""
     flats = [flatten(s, expand_composites) for s in structures]
     n = len(flats[0])
     if any(len(f) != n for f in flats):
         raise ValueError("map_structure: the structures do not have the same number of leaves.")
     return pack_sequence_as(structures[0], [fn(*xs) for xs in zip(*flats)], expand_composites)
+
+
+def assert_same_structure(nest1, nest2, check_types=True, expand_composites=False):
+    """Raises ValueError (TypeError for different sequence types) unless the two structures
+    nest the same way."""
+    def walk(a, b):
+        if is_nested(a, expand_composites) != is_nested(b, expand_composites):
+            raise ValueError(f"The two structures don't have the same nested structure: "
+                             f"{nest1!r} and {nest2!r}.")
+        if not is_nested(a, expand_composites):
+            return
+        if check_types and type(a) is not type(b) and not (
+                isinstance(a, _abc.Mapping) and isinstance(b, _abc.Mapping)):
+            raise TypeError(f"The two structures don't have the same sequence type: "
+                            f"{type(a).__name__} and {type(b).__name__}.")
+        ca, cb = _children(a), _children(b)
+        if len(ca) != len(cb) or (isinstance(a, _abc.Mapping) and
+                                  _sorted_keys(a) != _sorted_keys(b)):
+            raise ValueError(f"The two structures don't have the same nested structure: "
+                             f"{nest1!r} and {nest2!r}.")
+        for x, y in zip(ca, cb):
+            walk(x, y)
+    walk(nest1, nest2)
 
 
 class _Expanding:
