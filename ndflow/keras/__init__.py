@@ -6,7 +6,8 @@ import importlib
 
 _SUBMODULES = ("activations", "backend", "callbacks", "constraints", "datasets", "initializers",
                "layers", "losses", "metrics", "models", "optimizers", "regularizers", "saving",
-               "utils", "applications", "preprocessing", "mixed_precision", "wrappers", "ops")
+               "utils", "applications", "preprocessing", "mixed_precision", "wrappers", "ops",
+               "random")
 
 
 def __getattr__(name):

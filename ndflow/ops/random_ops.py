@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from ..framework import dtypes
+from ..framework.errors import InvalidArgumentError
 from ..framework.graph import graph_for_building
 from ..framework.random_seed import eager_seeds, graph_seeds
 from ..framework.registry import execute, op
@@ -286,6 +287,9 @@ def STATELESS_RANDOM(xp, seed, *shape_input, kind, dtype, a, b, shape=None):
         shape = tuple(int(d) for d in shape_input[0])
     np_dtype = dtype._np
     key, counter = philox.stateless_key_counter(_seed_pair(seed))
+    if np_dtype.kind in "iu":  # StatelessRandomUniformIntV2: minval + bits % (maxval - minval)
+        return philox.uniform_int(key, counter, math.prod(shape), int(a), int(b),
+                                  np_dtype).reshape(shape)
     out = _STATELESS[kind](key, counter, math.prod(shape), np_dtype).reshape(shape)
     lo_or_scale, hi_or_shift = np_dtype.type(a), np_dtype.type(b)
     if kind == "uniform":  # rnd * (maxval - minval) + minval
@@ -295,9 +299,15 @@ def STATELESS_RANDOM(xp, seed, *shape_input, kind, dtype, a, b, shape=None):
 
 def _stateless(kind, shape, seed, dtype, a, b, name):
     dtype = dtypes.as_dtype(dtype)
-    if not dtype.is_floating:
-        raise ValueError(f"stateless_{kind}: dtype must be a floating type here, got "
-                         f"{dtype.name}")
+    if dtype in (dtypes.int32, dtypes.int64) and kind == "uniform":
+        if b is None:
+            raise ValueError("stateless_uniform: maxval must be given for integer dtypes.")
+        if not int(a) < int(b):
+            raise InvalidArgumentError(f"stateless_uniform: need minval < maxval, got "
+                                       f"[{a}, {b}).")
+    elif not dtype.is_floating:
+        raise ValueError(f"stateless_{kind}: dtype must be a floating type (or int32/int64 "
+                         f"for uniform), got {dtype.name}")
     attrs = {"kind": kind, "dtype": dtype, "a": _num(a), "b": _num(b)}
     if not _is_symbolic_shape(shape):
         attrs["shape"] = _static_shape(shape)
@@ -327,9 +337,11 @@ def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.f
 
 def stateless_random_uniform(shape, seed, minval=0, maxval=None, dtype=dtypes.float32,
                              name=None, alg="auto_select"):
-    """tf.random.stateless_uniform for float dtypes: values in [minval, maxval)."""
-    return _stateless("uniform", shape, seed, dtype, minval, 1.0 if maxval is None else maxval,
-                      name)
+    """tf.random.stateless_uniform: values in [minval, maxval) (floats; int32/int64 with
+    both bounds given, as TensorFlow requires)."""
+    if maxval is None and dtypes.as_dtype(dtype).is_floating:
+        maxval = 1.0
+    return _stateless("uniform", shape, seed, dtype, minval, maxval, name)
 
 
 from ..util.export import export_many  # noqa: E402

@@ -800,7 +800,9 @@ def _pack(batch):
         return (x, y, sw)
     if y is not None:
         return (x, y)
-    return (x,)
+    # x alone reaches train_step as x itself, as Keras packs it (a custom step may use
+    # `data` as the images: keras-io's VAE); a tuple or list of inputs stays wrapped
+    return (x,) if isinstance(x, (tuple, list)) else x
 
 
 def _first_rows(x, n=1):
