@@ -7,16 +7,25 @@ import importlib
 _SUBMODULES = ("activations", "backend", "callbacks", "constraints", "datasets", "initializers",
                "layers", "losses", "metrics", "models", "optimizers", "regularizers", "saving",
                "utils", "applications", "preprocessing", "mixed_precision", "wrappers", "ops",
-               "random")
+               "random", "config", "tree")
+# Keras 3's top-level names for classes that live in submodules (keras.Layer, ...)
+_CLASSES = {"Layer": "layers", "InputSpec": "layers", "Input": "layers", "Loss": "losses",
+            "Metric": "metrics", "Optimizer": "optimizers", "Sequential": "models",
+            "Model": "models"}
 
 
 def __getattr__(name):
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
-    if name in ("Sequential", "Model", "Input", "InputSpec"):
-        if name in ("Input", "InputSpec"):
-            return getattr(importlib.import_module(".layers", __name__), name)
-        return getattr(importlib.import_module(".models", __name__), name)
+    if name in _CLASSES:
+        return getattr(importlib.import_module(f".{_CLASSES[name]}", __name__), name)
+    if name == "Variable":
+        from .variable import Variable
+        return Variable
+    if name == "version":
+        return lambda: __version__
+    if name in ("name_scope", "device"):
+        return _ndflow.name_scope if name == "name_scope" else _ndflow.device
     raise AttributeError(f"module 'ndflow.keras' has no attribute {name!r}")
 
 
