@@ -1462,3 +1462,49 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
     if not time_major:
         stacked = tf.transpose(stacked, [1, 0] + list(range(2, len(stacked.shape))))
     return last, stacked, states
+
+
+# --- CTC (tf.keras 2's K.ctc_*; used by the OCR and speech examples) -------------------------
+
+def ctc_label_dense_to_sparse(labels, label_lengths):
+    """The first `label_lengths[i]` entries of each row of `labels` as a SparseTensor."""
+    tf = _tf()
+    labels = tf.convert_to_tensor(labels)
+    keep = tf.sequence_mask(tf.cast(tf.reshape(label_lengths, [-1]), tf.int32),
+                            tf.shape(labels)[1])
+    indices = tf.where(keep)
+    return tf.SparseTensor(indices, tf.gather_nd(labels, indices),
+                           tf.cast(tf.shape(labels), tf.int64))
+
+
+def ctc_batch_cost(y_true, y_pred, input_length, label_length):
+    """CTC loss of softmax outputs `y_pred` `[batch, frames, classes]` (the blank is the
+    last class), as `[batch, 1]`; `input_length` / `label_length` are `[batch, 1]`."""
+    tf = _tf()
+    from ..ops.ctc_ops import ctc_loss_v1
+    label_length = tf.cast(tf.reshape(label_length, [-1]), tf.int32)
+    input_length = tf.cast(tf.reshape(input_length, [-1]), tf.int32)
+    sparse = ctc_label_dense_to_sparse(tf.cast(y_true, tf.int32), label_length)
+    logits = tf.math.log(tf.transpose(y_pred, [1, 0, 2]) + epsilon())
+    return tf.expand_dims(ctc_loss_v1(sparse, logits, input_length), 1)
+
+
+def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
+    """Greedy decoding of softmax outputs `[batch, frames, classes]` (blank: the last class).
+
+    Returns:
+      `([decoded], log_prob)`: decoded `[batch, frames]` labels padded with -1, and
+      `[batch, 1]` scores.
+    """
+    if not greedy:
+        raise NotImplementedError("K.ctc_decode: only greedy=True is supported (no beam "
+                                  "search yet).")
+    from ..ops.ctc_ops import ctc_greedy_decoder
+    tf = _tf()
+    y_pred = tf.convert_to_tensor(y_pred)
+    logits = tf.math.log(tf.transpose(y_pred, [1, 0, 2]) + epsilon())
+    decoded, log_prob = ctc_greedy_decoder(logits, tf.reshape(input_length, [-1]))
+    sparse = decoded[0]
+    shape = tf.cast(tf.shape(y_pred)[:2], tf.int64)
+    full = tf.SparseTensor(sparse.indices, sparse.values, shape)
+    return [tf.sparse.to_dense(full, default_value=-1)], log_prob

@@ -402,6 +402,29 @@ def poisson(y_true, y_pred):
     return M.reduce_mean(y_pred - y_true * M.log(y_pred + EPSILON), axis=-1)
 
 
+def ctc(y_true, y_pred):
+    """CTC (connectionist temporal classification) loss, per sample.
+
+    Args:
+      y_true: `[batch, max_length]` integer labels; 0 is the blank and pads the rows.
+      y_pred: `[batch, frames, classes]` logits (not softmax outputs); every frame counts.
+
+    Returns:
+      A `[batch]` tensor of losses.
+    """
+    import ndflow
+    from ..ops.ctc_ops import ctc_loss
+    y_true = ndflow.convert_to_tensor(y_true)
+    y_pred = ndflow.convert_to_tensor(y_pred)
+    if y_true.shape.rank != 2 or y_pred.shape.rank != 3:
+        raise ValueError(f"ctc: y_true must be [batch, max_length] and y_pred [batch, frames, "
+                         f"classes]; got shapes {y_true.shape} and {y_pred.shape}.")
+    label_length = M.reduce_sum(ndflow.cast(ndflow.not_equal(y_true, 0), "int32"), axis=-1)
+    frames = ndflow.fill(ndflow.shape(y_pred)[:1], ndflow.shape(y_pred)[1])
+    return ctc_loss(y_true, y_pred, label_length, frames, logits_time_major=False,
+                    blank_index=0)
+
+
 def cosine_similarity(y_true, y_pred, axis=-1):
     """Negative cosine similarity between targets and predictions.
 
@@ -668,12 +691,13 @@ CategoricalCrossentropy = _wrapper_class("CategoricalCrossentropy", categorical_
 SparseCategoricalCrossentropy = _wrapper_class(
     "SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
     "sparse_categorical_crossentropy", from_logits=False, ignore_class=None, axis=-1)
+CTC = _wrapper_class("CTC", ctc, "ctc")
 
 _CLASSES = {c.__name__: c for c in (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError, Huber, LogCosh, Hinge, SquaredHinge, CategoricalHinge,
     KLDivergence, Poisson, CosineSimilarity, BinaryCrossentropy, CategoricalCrossentropy,
-    SparseCategoricalCrossentropy)}
+    SparseCategoricalCrossentropy, CTC)}
 _ALIASES = {
     "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError,
     "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError,
@@ -686,7 +710,7 @@ _ALIASES = {
     "kullback_leibler_divergence": KLDivergence, "poisson": Poisson,
     "cosine_similarity": CosineSimilarity, "binary_crossentropy": BinaryCrossentropy,
     "categorical_crossentropy": CategoricalCrossentropy,
-    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy, "ctc": CTC,
 }
 
 

@@ -163,7 +163,38 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     return tf.nn.avg_pool(as_float(inputs), pool_size, strides or pool_size, _padding(padding))
 
 
-__all__ = ["relu", "relu6", "sigmoid", "softplus", "softsign", "silu", "swish", "log_sigmoid",
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    """CTC loss per sample of `[batch, frames, classes]` logits; `mask_index` is the blank."""
+    from ...ops.ctc_ops import ctc_loss as _ctc_loss
+    return _ctc_loss(target, as_float(output), target_length, output_length,
+                     logits_time_major=False, blank_index=mask_index)
+
+
+def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
+               merge_repeated=True, mask_index=0):
+    """Greedy CTC decoding of `[batch, frames, classes]` scores.
+
+    Returns:
+      `(decoded, scores)`: `[1, batch, frames]` int32 labels padded with -1, and
+      `[batch, 1]` minus the sum of each frame's best score.
+    """
+    if strategy != "greedy":
+        raise NotImplementedError("keras.ops.ctc_decode: only strategy='greedy' is supported "
+                                  "(no beam search yet).")
+    from ...ops.ctc_ops import ctc_greedy_decoder
+    inputs = as_float(inputs)
+    frames = tf.shape(inputs)[1]
+    decoded, scores = ctc_greedy_decoder(tf.transpose(inputs, [1, 0, 2]), sequence_lengths,
+                                         merge_repeated=merge_repeated, blank_index=mask_index)
+    sparse = decoded[0]
+    full = tf.SparseTensor(sparse.indices, sparse.values,
+                           tf.stack([tf.cast(tf.shape(inputs)[0], "int64"),
+                                     tf.cast(frames, "int64")]))
+    dense = tf.cast(tf.sparse.to_dense(full, default_value=-1), "int32")
+    return tf.expand_dims(dense, 0), scores
+
+
+__all__ = ["ctc_loss", "ctc_decode", "relu", "relu6", "sigmoid", "softplus", "softsign", "silu", "swish", "log_sigmoid",
            "leaky_relu", "hard_sigmoid", "hard_silu", "hard_swish", "elu", "selu", "gelu",
            "softmax", "log_softmax", "one_hot", "multi_hot", "moments", "batch_normalization",
            "normalize", "binary_crossentropy", "categorical_crossentropy",

@@ -1,0 +1,18 @@
+"""Gradient-check samples for the CTC loss (ndflow/ops/ctc_ops.py): repeated labels (which
+need a blank between them), an empty labelling, shorter examples, another blank index."""
+import numpy as np
+
+import ndflow as tf
+
+from .spec import Sample
+
+_LABELS = np.array([[1, 2, 2], [3, 0, 0], [1, 3, 1]], np.int32)
+
+SAMPLES = [
+    Sample("CTCLoss", lambda x: tf.nn.ctc_loss(_LABELS, x, [3, 1, 3], [6, 4, 5]),
+           shapes=[(6, 3, 5)]),
+    Sample("CTCLoss", lambda x: tf.nn.ctc_loss([[2, 2], [0, 0]], x, [2, 0], [5, 3],
+                                               blank_index=-1), shapes=[(5, 2, 4)]),
+    Sample("CTCLoss", lambda x: tf.nn.ctc_loss(_LABELS[:2], x, [3, 1], [6, 6],
+                                               logits_time_major=False), shapes=[(2, 6, 5)]),
+]
