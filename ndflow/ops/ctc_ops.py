@@ -73,11 +73,11 @@ def _check(logits, labels, label_length, logit_length, blank):
                                    f"other than the blank {blank}.")
 
 
-@op("CTCLoss", multi_output=True, infer=_ctc_infer, grad_inputs=(0,))
+@op("CTCLoss", multi_output=True, infer=_ctc_infer, grad_inputs=(0,), host=True)
 def CTC_LOSS(xp, logits, labels, label_length, logit_length, blank, impossible="inf",
              collapse_repeated=False):
-    """(loss [batch], d loss / d logits [time, batch, classes]) for time-major logits.
-    `impossible`: what a labelling too long for its frames gives: "inf" (TF2), "zero"
+    """(loss [batch], d loss / d logits [time, batch, classes]) for time-major logits, on the
+    host (a dynamic program over frames, as TensorFlow's CPU kernel). `impossible`: what a labelling too long for its frames gives: "inf" (TF2), "zero"
     (TF1's ignore_longer_outputs_than_inputs) or "error" (TF1's default)."""
     logits_np, labels = np.asarray(logits), np.asarray(labels).astype(np.int64)
     label_length = np.asarray(label_length).astype(np.int64).reshape(-1)
@@ -279,7 +279,8 @@ def _greedy_infer(ts, attrs):
             (TensorShape([2]), dtypes.int64), (TensorShape([batch, 1]), ts[0].dtype)]
 
 
-@op("CTCGreedyDecoder", multi_output=True, differentiable=False, infer=_greedy_infer)
+@op("CTCGreedyDecoder", multi_output=True, differentiable=False, infer=_greedy_infer,
+    host=True)
 def CTC_GREEDY_DECODER(xp, logits, sequence_length, blank, merge_repeated):
     """(indices, values, dense_shape, neg_sum_logits) of the best paths."""
     values = np.asarray(logits)
