@@ -188,7 +188,7 @@ def _dense_labels(labels, label_length):
     from .array_ops import cast, convert_to_tensor
     from .sparse_tensor import SparseTensor
     if isinstance(labels, SparseTensor):
-        from .. import sparse as tf_sparse
+        from . import sparse_ops as tf_sparse
         from .array_ops import ones_like
         from .math_ops import reduce_sum
         present = SparseTensor(labels.indices, ones_like(labels.values, dtypes.int32),
