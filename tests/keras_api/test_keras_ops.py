@@ -67,6 +67,9 @@ CASES = [
     ("sparse_categorical_crossentropy", (np.array([0, 1, 3]), M), {"from_logits": True}),
     ("segment_sum", (M, np.array([0, 0, 1])), {"num_segments": 2}),
     ("segment_max", (M, np.array([0, 1, 1])), {"num_segments": 2}),
+    ("arcsin", (np.tanh(F),), {}), ("arccos", (np.tanh(M),), {}), ("arctan", (F,), {}),
+    ("arctan2", (F, P), {}), ("sinh", (F,), {}), ("cosh", (I,), {}), ("arcsinh", (F,), {}),
+    ("arccosh", (P + 1,), {}), ("arctanh", (np.tanh(F),), {}),
     ("cast", (F, "int32"), {}), ("convert_to_tensor", ([1, 2],), {}),
     ("convert_to_tensor", ([1.0, 2.5],), {}),
 ]

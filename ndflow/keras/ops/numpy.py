@@ -177,6 +177,19 @@ cos = _unary_float(tf.cos)
 tan = _unary_float(tf.math.tan)
 tanh = _unary_float(tf.tanh)
 reciprocal = _unary_float(tf.math.reciprocal)
+arcsin = _unary_float(tf.math.asin)
+arccos = _unary_float(tf.math.acos)
+arctan = _unary_float(tf.math.atan)
+sinh = _unary_float(tf.math.sinh)
+cosh = _unary_float(tf.math.cosh)
+arcsinh = _unary_float(tf.math.asinh)
+arccosh = _unary_float(tf.math.acosh)
+arctanh = _unary_float(tf.math.atanh)
+
+
+def arctan2(x1, x2):
+    x1, x2 = _promote(x1, x2)
+    return tf.math.atan2(as_float(x1), as_float(x2))
 
 
 def abs(x):  # noqa: A001 - NumPy's name
