@@ -302,34 +302,29 @@ def all(x, axis=None, keepdims=False):  # noqa: A001
     return tf.reduce_all(tf.cast(x, "bool"), axis=_axis(axis), keepdims=keepdims)
 
 
+def _flat_axis(x, axis):
+    """NumPy's axis=None: the flattened array along axis 0."""
+    return (tf.reshape(x, [-1]), 0) if axis is None else (x, axis)
+
+
 def argmax(x, axis=None, keepdims=False):
-    x = tensor(x)
-    if axis is None:
-        x, axis = tf.reshape(x, [-1]), 0
-    out = tf.argmax(x, axis=axis, output_type="int32")
-    return tf.expand_dims(out, axis) if keepdims else out
+    x, axis_ = _flat_axis(tensor(x), axis)
+    out = tf.argmax(x, axis=axis_, output_type="int32")
+    return tf.expand_dims(out, axis_) if keepdims else out
 
 
 def argmin(x, axis=None, keepdims=False):
-    x = tensor(x)
-    if axis is None:
-        x, axis = tf.reshape(x, [-1]), 0
-    out = tf.argmin(x, axis=axis, output_type="int32")
-    return tf.expand_dims(out, axis) if keepdims else out
+    x, axis_ = _flat_axis(tensor(x), axis)
+    out = tf.argmin(x, axis=axis_, output_type="int32")
+    return tf.expand_dims(out, axis_) if keepdims else out
 
 
 def cumsum(x, axis=None, dtype=None):
-    x = tensor(x, dtype)
-    if axis is None:
-        x, axis = tf.reshape(x, [-1]), 0
-    return tf.math.cumsum(x, axis=axis)
+    return tf.math.cumsum(*_flat_axis(tensor(x, dtype), axis))
 
 
 def cumprod(x, axis=None, dtype=None):
-    x = tensor(x, dtype)
-    if axis is None:
-        x, axis = tf.reshape(x, [-1]), 0
-    return tf.math.cumprod(x, axis=axis)
+    return tf.math.cumprod(*_flat_axis(tensor(x, dtype), axis))
 
 
 def count_nonzero(x, axis=None):
@@ -451,9 +446,7 @@ def pad(x, pad_width, mode="constant", constant_values=None):
 
 
 def take(x, indices, axis=None):
-    x = tensor(x)
-    if axis is None:
-        x, axis = tf.reshape(x, [-1]), 0
+    x, axis = _flat_axis(tensor(x), axis)
     return tf.gather(x, indices, axis=axis)
 
 
