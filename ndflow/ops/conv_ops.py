@@ -218,16 +218,21 @@ def _batch_chunks(n, bytes_per_image, rows_per_image):
     return [slice(i, min(i + step, n)) for i in range(0, n, step)]
 
 
-def _conv_forward(xp, x, w, strides, pads, dilations, op_name="Conv2D"):
+def _conv_forward(xp, x, w, strides, pads, dilations, op_name="Conv2D", epilogue=None):
     """Cross-correlation of NHWC `x` with HWIO `w`: im2col patches times the filter matrix,
     a chunk of images at a time (each chunk's patches are written and read in cache), the
-    GEMMs writing straight into the output."""
+    GEMMs writing straight into the output. `epilogue(rows)`, when given, finishes each
+    chunk's (rows, o) output in place while it is still in cache (FusedConv2D's bias add
+    and activation)."""
     n, h, wd, c = x.shape
     kh, kw, _, o = w.shape
     oh, ow, pads = _geometry(op_name, h, wd, (kh, kw), strides, dilations, pads)
     wmat = w.reshape(kh * kw * c, o)
     if (kh, kw) == (1, 1) and strides == (1, 1) and pads == ((0, 0), (0, 0)):
-        return (x.reshape(n * oh * ow, c) @ wmat).reshape(n, oh, ow, o)
+        rows = x.reshape(n * oh * ow, c) @ wmat
+        if epilogue is not None:
+            epilogue(rows)
+        return rows.reshape(n, oh, ow, o)
     out = xp.empty((n, oh, ow, o), dtype=xp.result_type(x.dtype, w.dtype))
     rows = out.reshape(n * oh * ow, o)
     per_image = oh * ow
@@ -237,7 +242,10 @@ def _conv_forward(xp, x, w, strides, pads, dilations, op_name="Conv2D"):
             cols = xs[:, ::strides[0], ::strides[1]].reshape(-1, c)
         else:
             cols = _im2col(xp, xs, (kh, kw), (oh, ow), strides, dilations)
-        xp.matmul(cols, wmat, out=rows[part.start * per_image:part.stop * per_image])
+        chunk = rows[part.start * per_image:part.stop * per_image]
+        xp.matmul(cols, wmat, out=chunk)
+        if epilogue is not None:
+            epilogue(chunk)
     return out
 
 
@@ -782,3 +790,5 @@ export_many("v1.nn", {
     "conv2d_backprop_input": conv2d_backprop_input,
     "conv2d_backprop_filter": conv2d_backprop_filter,
 })
+
+from . import fused_conv_ops  # noqa: E402,F401  (FusedConv2D: registered with the conv ops)

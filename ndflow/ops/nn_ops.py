@@ -10,6 +10,7 @@ from ..framework.registry import ALL, execute, op
 from ..framework.shape_fns import broadcast_shape, unary
 from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
+from . import conv_kernels_jit as _K
 from . import math_ops as M
 from .array_ops import (_static_shape, cast, convert_to_tensor, expand_dims, reshape,
                         shape as shape_of, squeeze, stop_gradient, zeros_like)
@@ -24,7 +25,12 @@ def RELU(xp, x):
 
 @op("ReluGrad", unify=ALL, infer=unary, grad_inputs=(0,))
 def RELU_GRAD(xp, g, y):
+    if g.size >= _JIT_MIN and g.shape == y.shape and _K.usable(xp, g, y):
+        return _K.relu_grad(xp, g, y)  # one compiled pass instead of a mask and a product
     return g * (y > 0)
+
+
+_JIT_MIN = 1 << 12  # elements: below, NumPy's two calls cost no more than one compiled call
 
 
 @RELU.gradient

@@ -13,6 +13,7 @@ from ..framework.registry import ALL, execute, op
 from ..framework.tensor import TensorLike
 from ..framework.tensor_shape import TensorShape
 from . import array_ops as A
+from . import conv_kernels_jit as K
 from .join_ops import stack as join_stack
 from .conv_ops import (_check_rank, _crop, _data_format_1d, _data_format_2d, _dims,
                        _from_nhwc, _from_nhwc_dims, _geometry, _nhwc_shape, _offsets, _one_d,
@@ -57,6 +58,8 @@ def _separable(xp, x, ksize, strides, out_hw, combine):
 
 def _max_pool_nhwc(xp, x, ksize, strides, padding):
     oh, ow, pads = _pool_setup("MaxPool", x, ksize, strides, padding)
+    if K.usable(xp, x) and oh and ow:  # one compiled pass, padding skipped
+        return K.max_pool(xp, x, ksize, strides, pads, (oh, ow))
     x = _pad(xp, x, pads, _lowest(x.dtype))
     return _separable(xp, x, ksize, strides, (oh, ow), xp.maximum)
 
@@ -86,6 +89,9 @@ POOL_BLOCK_BYTES = 1 << 19  # input per batch block of the max-pool gradient: st
 def _max_pool_grad_nhwc(xp, x, y, dy, ksize, strides, padding):
     n, h, w, c = x.shape
     _, _, pads = _pool_setup("MaxPoolGrad", x, ksize, strides, padding)
+    if strides[0] >= ksize[0] and strides[1] >= ksize[1] and K.usable(xp, x, y, dy) and \
+            y.shape == dy.shape:  # windows apart: one compiled pass writing every dx
+        return K.max_pool_grad(xp, x, y, dy, ksize, strides, pads)
     x = _pad(xp, x, pads, _lowest(x.dtype))
     if strides[0] < ksize[0] or strides[1] < ksize[1]:  # overlapping windows
         dx = xp.zeros(x.shape, dtype=dy.dtype)

@@ -1,0 +1,189 @@
+"""Compiled one-pass kernels for the memory-bound work around convolutions (NHWC).
+
+NumPy makes one pass over memory per ufunc: a max pool reduces its window in kh + kw - 2
+passes, its gradient compares, masks and multiplies once per window offset, a ReLU gradient
+builds a boolean mask and multiplies by it, a bias add and ReLU after a convolution read and
+write the output twice. Each kernel here is one loop nest doing that work in one pass,
+compiled by Numba on first use (`ndflow.util.jit`), `nogil` so `ndflow.util.parallel.split`
+runs pieces of it on every core. Callers use them only when `usable(xp, ...)` says so (Numba
+installed and enabled, NumPy arrays of a floating dtype); otherwise their NumPy code runs.
+
+The kernels do the same IEEE operations as the NumPy code they replace (maximum with NaN
+propagating as np.maximum does, `g * 1` / `g * 0` for the ReLU mask), so they give the same
+numbers; the one exception is the bias gradient of `bias_relu_grad`, summed in float64 here
+and by a float32 GEMV in NumPy (both within a few float32 ulps of the exact sum).
+"""
+import numpy as np
+
+from ..util import jit, parallel
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def usable(xp, *arrays):
+    """True when the compiled kernels can run on `arrays`: NumPy arrays of one float dtype,
+    with Numba installed and enabled (CuPy arrays always take the xp path)."""
+    if xp is not np or not jit.enabled():
+        return False
+    dtype = arrays[0].dtype
+    return dtype in _FLOATS and all(a.dtype == dtype for a in arrays)
+
+
+# Rows of (n*h*w, c) arrays per piece below which a pass is not split over threads (the
+# parallel module's measured break-even for simple passes, in elements).
+def _split_rows(rows, channels, fn):
+    parallel.split(fn, rows, max(1, parallel.MIN_ITEMS // max(channels, 1)))
+
+
+# --- max pooling ---------------------------------------------------------------------------
+
+@jit.kernel
+def _max_pool_loop(x, out, kh, kw, sh, sw, top, left):
+    """out[n, oy, ox, c] = max of x over the window (padding ignored)."""
+    h, w, c = x.shape[1], x.shape[2], x.shape[3]
+    oh, ow = out.shape[1], out.shape[2]
+    for n in range(x.shape[0]):
+        for oy in range(oh):
+            y0 = oy * sh - top
+            ya, yb = max(y0, 0), min(y0 + kh, h)
+            for ox in range(ow):
+                x0 = ox * sw - left
+                xa, xb = max(x0, 0), min(x0 + kw, w)
+                o = out[n, oy, ox]
+                first = True
+                for iy in range(ya, yb):
+                    for ix in range(xa, xb):
+                        v = x[n, iy, ix]
+                        if first:
+                            for k in range(c):
+                                o[k] = v[k]
+                            first = False
+                        else:
+                            for k in range(c):  # np.maximum: a NaN on either side wins
+                                a, b = o[k], v[k]
+                                if not (a >= b or a != a):
+                                    o[k] = b
+
+
+def max_pool(xp, x, ksize, strides, pads, out_hw):
+    """Max pool of NHWC `x` (unpadded; `pads` the window arithmetic's padding)."""
+    n, c = x.shape[0], x.shape[3]
+    out = xp.empty((n, out_hw[0], out_hw[1], c), dtype=x.dtype)
+    x = xp.ascontiguousarray(x)
+    (top, _), (left, _) = pads
+
+    def piece(n0, n1):
+        _max_pool_loop(x[n0:n1], out[n0:n1], ksize[0], ksize[1], strides[0], strides[1], top,
+                       left)
+    parallel.split(piece, n, max(1, parallel.MIN_ITEMS // max(x[0].size, 1)))
+    return out
+
+
+@jit.kernel
+def _max_pool_grad_loop(x, y, dy, dx, found, kh, kw, sh, sw, top, left):
+    """dx for windows that do not overlap: each output's gradient goes to its window's
+    first maximum (row-major window order, as TensorFlow); every other element is 0."""
+    h, w, c = x.shape[1], x.shape[2], x.shape[3]
+    oh, ow = y.shape[1], y.shape[2]
+    for n in range(x.shape[0]):
+        dx[n] = 0
+        for oy in range(oh):
+            y0 = oy * sh - top
+            ya, yb = max(y0, 0), min(y0 + kh, h)
+            for ox in range(ow):
+                x0 = ox * sw - left
+                xa, xb = max(x0, 0), min(x0 + kw, w)
+                ym, g = y[n, oy, ox], dy[n, oy, ox]
+                found[:] = False
+                for iy in range(ya, yb):
+                    for ix in range(xa, xb):
+                        v, d = x[n, iy, ix], dx[n, iy, ix]
+                        for k in range(c):
+                            if v[k] == ym[k] and not found[k]:
+                                d[k] = g[k]
+                                found[k] = True
+
+
+def max_pool_grad(xp, x, y, dy, ksize, strides, pads):
+    """MaxPoolGrad of non-overlapping windows (strides >= ksize) in one pass over dx."""
+    n = x.shape[0]
+    dx = xp.empty(x.shape, dtype=dy.dtype)
+    x, y, dy = (xp.ascontiguousarray(a) for a in (x, y, dy))
+    (top, _), (left, _) = pads
+
+    def piece(n0, n1):
+        found = xp.empty(x.shape[3], dtype=bool)  # per piece: pieces run in parallel
+        _max_pool_grad_loop(x[n0:n1], y[n0:n1], dy[n0:n1], dx[n0:n1], found, ksize[0],
+                            ksize[1], strides[0], strides[1], top, left)
+    parallel.split(piece, n, max(1, parallel.MIN_ITEMS // max(x[0].size, 1)))
+    return dx
+
+
+# --- ReLU gradient, bias + ReLU epilogue, their fused gradient -------------------------------
+
+@jit.kernel
+def _relu_grad_loop(g, y, out):
+    one, zero = g.dtype.type(1), g.dtype.type(0)
+    for i in range(g.size):  # g * (y > 0): 0 * inf is NaN, as there
+        out[i] = g[i] * (one if y[i] > zero else zero)
+
+
+def relu_grad(xp, g, y):
+    """g * (y > 0) in one pass."""
+    out = xp.empty(g.shape, dtype=g.dtype)
+    gf, yf, of = g.reshape(-1), y.reshape(-1), out.reshape(-1)
+
+    def piece(i0, i1):
+        _relu_grad_loop(gf[i0:i1], yf[i0:i1], of[i0:i1])
+    parallel.split(piece, gf.size)
+    return out
+
+
+@jit.kernel
+def _bias_act_loop(z, b, relu):
+    """z += b (rows of z), then max(z, 0) when relu (as np.maximum: NaN kept), in place."""
+    zero = z.dtype.type(0)
+    for r in range(z.shape[0]):
+        row = z[r]
+        for k in range(z.shape[1]):
+            v = row[k] + b[k]
+            if relu and not (v >= zero or v != v):
+                v = zero
+            row[k] = v
+
+
+def bias_act_inplace(z2, b, relu):
+    """z2 (rows, channels) += b, then ReLU when `relu`, in place and one pass."""
+    rows, c = z2.shape
+
+    def piece(r0, r1):
+        _bias_act_loop(z2[r0:r1], b, relu)
+    _split_rows(rows, c, piece)
+
+
+@jit.kernel
+def _bias_relu_grad_loop(dy, y, dz, acc):
+    """dz = dy * (y > 0) and acc += its column sums (in acc's float64)."""
+    one, zero = dy.dtype.type(1), dy.dtype.type(0)
+    for r in range(dy.shape[0]):
+        g, m, d = dy[r], y[r], dz[r]
+        for k in range(dy.shape[1]):
+            v = g[k] * (one if m[k] > zero else zero)
+            d[k] = v
+            acc[k] += v
+
+
+def bias_relu_grad(xp, dy2, y2):
+    """(dy2 * (y2 > 0), its per-channel sum) for (rows, channels) arrays, in one pass."""
+    rows, c = dy2.shape
+    dz = xp.empty(dy2.shape, dtype=dy2.dtype)
+    count = parallel.pieces(rows, max(1, parallel.MIN_ITEMS // max(c, 1)))
+    accs = xp.zeros((count, c), dtype=xp.float64)
+    bounds = [rows * i // count for i in range(count + 1)]
+
+    def piece(p0, p1):
+        for p in range(p0, p1):
+            i, j = bounds[p], bounds[p + 1]
+            _bias_relu_grad_loop(dy2[i:j], y2[i:j], dz[i:j], accs[p])
+    parallel.split(piece, count, 1)
+    return dz, accs.sum(axis=0).astype(dy2.dtype)

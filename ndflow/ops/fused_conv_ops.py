@@ -1,0 +1,126 @@
+"""FusedConv2D: a 2-D convolution, its bias add and its activation as one op (NHWC).
+
+Keras' `Conv2D(activation="relu")` computes relu(conv2d(x, w) + b); as three ops the bias
+add and the ReLU each read and write the whole output once more, after it has left the
+cache. TensorFlow's grappler rewrites that chain into one `_FusedConv2D`; here the layer
+emits this op itself. Its kernel adds the bias and applies the activation to each chunk of
+the convolution's output right after the chunk's GEMM (still in cache). Its gradient is
+fused the same way: `BiasReluGrad` masks the output gradient with y > 0 and sums the bias
+gradient in the same pass, then the ordinary Conv2DBackpropInput / Conv2DBackpropFilter
+take the masked gradient. Both are registered ops with gradients of their own, so
+higher-order and graph-mode gradients work as for the unfused chain.
+"""
+from ..framework.registry import ALL, execute, op
+from ..framework.tensor_shape import TensorShape
+from . import array_ops as A
+from . import conv_kernels_jit as K
+from .conv_ops import (BIAS_ADD, BIAS_ADD_GRAD, CONV2D_BACKPROP_FILTER, CONV2D_BACKPROP_INPUT,
+                       _check_bias, _check_depth, _check_rank, _conv2d_infer, _conv_forward,
+                       _dims)
+from .nn_ops import RELU_GRAD
+
+ACTIVATIONS = ("", "Relu")
+_NO = {}
+_NHWC = {"data_format": "NHWC"}
+
+
+def _fused_infer(ts, attrs):
+    _, w, b = ts
+    _check_bias("FusedConv2D", (None, None, None, (_dims(w) or [None] * 4)[3]), _dims(b),
+                "NHWC")
+    return _conv2d_infer(ts[:2], dict(attrs, data_format="NHWC"))
+
+
+def _epilogue(xp, b, relu):
+    """Adds `b` to a (rows, channels) chunk and applies the ReLU, in place."""
+    if K.usable(xp, b):
+        return lambda rows: K.bias_act_inplace(rows, b, relu)
+
+    def finish(rows):
+        xp.add(rows, b, out=rows)
+        if relu:
+            xp.maximum(rows, 0, out=rows)
+    return finish
+
+
+@op("FusedConv2D", unify=ALL, infer=_fused_infer)
+def FUSED_CONV2D(xp, x, w, b, strides, padding, dilations, activation):
+    """activation(conv2d(x, w) + b) for NHWC `x`, HWIO `w` and `b` of the output depth."""
+    _check_rank("FusedConv2D", "input", x.shape, 4)
+    _check_rank("FusedConv2D", "filter", w.shape, 4)
+    _check_depth("FusedConv2D", x.shape, w.shape, x.shape[3], w.shape[2])
+    _check_bias("FusedConv2D", (None, None, None, w.shape[3]), b.shape, "NHWC")
+    return _conv_forward(xp, x, w, strides, padding, dilations, "FusedConv2D",
+                         _epilogue(xp, b, activation == "Relu"))
+
+
+def _bias_relu_grad_infer(ts, attrs):
+    dims = _dims(ts[0])
+    depth = dims[-1] if dims else None
+    return [(ts[0].shape, ts[0].dtype), (TensorShape([depth]), ts[0].dtype)]
+
+
+@op("BiasReluGrad", multi_output=True, unify=ALL, grad_inputs=(0,),
+    infer=_bias_relu_grad_infer)
+def BIAS_RELU_GRAD(xp, dy, y):
+    """(dy * (y > 0), its sum over every axis but the last): the gradients of relu(z) at
+    the pre-activation z and at a bias added along the last axis, from one pass over dy."""
+    c = dy.shape[-1] if dy.ndim else 1
+    dy2, y2 = dy.reshape(-1, c), y.reshape(-1, c)
+    if dy.shape == y.shape and K.usable(xp, dy, y):
+        dz, db = K.bias_relu_grad(xp, dy2, y2)
+        return dz.reshape(dy.shape), db
+    dz = dy2 * (y2 > 0)
+    return dz.reshape(dy.shape), xp.ones(dz.shape[0], dtype=dz.dtype) @ dz
+
+
+def _conv_attrs(op_):
+    return {"strides": op_.attrs["strides"], "padding": op_.attrs["padding"],
+            "dilations": op_.attrs["dilations"], "data_format": "NHWC"}
+
+
+@FUSED_CONV2D.gradient
+def _fused_conv2d_grad(op_, dy, *, needs=(True, True, True)):
+    x, w, _ = op_.inputs
+    if op_.attrs["activation"] == "Relu":
+        dz, db = execute(BIAS_RELU_GRAD, (dy, op_.outputs[0]), _NO)
+    else:
+        dz, db = dy, execute(BIAS_ADD_GRAD, (dy,), _NHWC)
+    attrs = _conv_attrs(op_)
+    return [execute(CONV2D_BACKPROP_INPUT, (A.shape(x), w, dz), attrs) if needs[0] else None,
+            execute(CONV2D_BACKPROP_FILTER, (x, A.shape(w), dz), attrs) if needs[1] else None,
+            db]
+
+
+@BIAS_RELU_GRAD.gradient
+def _bias_relu_grad_grad(op_, ddz, ddb):
+    # both outputs are linear in dy through the same mask: d/d dy = mask * (ddz + ddb)
+    dy, y = op_.inputs
+    if ddz is None and ddb is None:
+        return [None, None]
+    if ddb is not None:
+        ddz = execute(BIAS_ADD, (A.zeros_like(dy) if ddz is None else ddz, ddb), _NHWC)
+    return [execute(RELU_GRAD, (ddz, y), _NO), None]
+
+
+def fused_conv2d(x, w, b, strides, padding, dilations=(1, 1), activation=""):
+    """activation(conv2d(x, w) + b) as one FusedConv2D op (NHWC; what Keras' Conv2D emits).
+
+    Args:
+      x: A 4-D NHWC tensor.
+      w: A (height, width, in_channels, out_channels) filter.
+      b: A 1-D bias of out_channels.
+      strides: (stride_h, stride_w).
+      padding: "SAME", "VALID", or ((top, bottom), (left, right)).
+      dilations: (rate_h, rate_w).
+      activation: "" (none) or "Relu".
+
+    Returns:
+      The NHWC output `Tensor`.
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"fused_conv2d: activation must be one of {ACTIVATIONS}. "
+                         f"Received: activation={activation!r}")
+    attrs = {"strides": tuple(int(s) for s in strides), "padding": padding,
+             "dilations": tuple(int(d) for d in dilations), "activation": activation}
+    return execute(FUSED_CONV2D, (x, w, b), attrs)
