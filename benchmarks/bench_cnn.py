@@ -19,6 +19,8 @@ def main():
     p.add_argument("--images", type=int, default=5000)
     p.add_argument("--jit", default=None, help="sets NDFLOW_JIT before ndflow is imported")
     p.add_argument("--threads", type=int, default=1, help="BLAS threads (threadpoolctl)")
+    p.add_argument("--profile", type=int, default=0,
+                   help="print this many cProfile rows (CPU clock) of the timed steps")
     args = p.parse_args()
     if args.jit is not None:
         os.environ["NDFLOW_JIT"] = args.jit
@@ -45,8 +47,16 @@ def main():
     model.fit(x_tr[:bs], y_tr[:bs], batch_size=bs, epochs=1, verbose=0, shuffle=False)
     n = args.steps * bs
     t0, w0 = time.process_time(), time.perf_counter()
-    hist = model.fit(x_tr[bs:bs + n], y_tr[bs:bs + n], batch_size=bs, epochs=1, verbose=0,
-                     shuffle=False)
+    if args.profile:
+        import cProfile
+        import pstats
+        profiler = cProfile.Profile(time.process_time)
+        hist = profiler.runcall(model.fit, x_tr[bs:bs + n], y_tr[bs:bs + n], batch_size=bs,
+                                epochs=1, verbose=0, shuffle=False)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
+    else:
+        hist = model.fit(x_tr[bs:bs + n], y_tr[bs:bs + n], batch_size=bs, epochs=1,
+                         verbose=0, shuffle=False)
     step_cpu = (time.process_time() - t0) / args.steps
     step_wall = (time.perf_counter() - w0) / args.steps
     model.predict(x_te[:C.PREDICT_BATCH], batch_size=C.PREDICT_BATCH, verbose=0)

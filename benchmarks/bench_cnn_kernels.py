@@ -28,6 +28,11 @@ def cases(batch, rng):
             np, x, w, b, (1, 1), "SAME", (1, 1), "Relu")
         out[f"{name} unfused conv, +b, relu"] = lambda x=x, w=w, b=b: N.RELU.kernel(
             np, C._conv_forward(np, x, w, (1, 1), "SAME", (1, 1)) + b)
+        out[f"{name} filter grad"] = lambda x=x, dy=dy: C._conv_filter_grad(
+            np, x, dy, (3, 3), (1, 1), "SAME", (1, 1), "Conv2DBackpropFilter")
+        if c > 1:
+            out[f"{name} input grad"] = lambda dy=dy, w=w, hw=hw: C._conv_input_grad(
+                np, dy, w, (hw, hw), (1, 1), "SAME", (1, 1), "Conv2DBackpropInput")
         out[f"{name} relu grad"] = lambda dy=dy, y=y: N.RELU_GRAD.kernel(np, dy, y)
         out[f"{name} bias+relu grad (fused)"] = lambda dy=dy, y=y: F.BIAS_RELU_GRAD.kernel(
             np, dy, y)

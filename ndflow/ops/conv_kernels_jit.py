@@ -35,6 +35,12 @@ def _split_rows(rows, channels, fn):
     parallel.split(fn, rows, max(1, parallel.MIN_ITEMS // max(channels, 1)))
 
 
+def _split_images(x, fn):
+    """fn(n0, n1) over pieces of the batch of NHWC `x` (pieces of at least MIN_ITEMS)."""
+    per_image = x.shape[1] * x.shape[2] * x.shape[3]
+    parallel.split(fn, x.shape[0], max(1, parallel.MIN_ITEMS // max(per_image, 1)))
+
+
 # --- max pooling ---------------------------------------------------------------------------
 
 @jit.kernel
@@ -75,7 +81,7 @@ def max_pool(xp, x, ksize, strides, pads, out_hw):
     def piece(n0, n1):
         _max_pool_loop(x[n0:n1], out[n0:n1], ksize[0], ksize[1], strides[0], strides[1], top,
                        left)
-    parallel.split(piece, n, max(1, parallel.MIN_ITEMS // max(x[0].size, 1)))
+    _split_images(x, piece)
     return out
 
 
@@ -115,7 +121,7 @@ def max_pool_grad(xp, x, y, dy, ksize, strides, pads):
         found = xp.empty(x.shape[3], dtype=bool)  # per piece: pieces run in parallel
         _max_pool_grad_loop(x[n0:n1], y[n0:n1], dy[n0:n1], dx[n0:n1], found, ksize[0],
                             ksize[1], strides[0], strides[1], top, left)
-    parallel.split(piece, n, max(1, parallel.MIN_ITEMS // max(x[0].size, 1)))
+    _split_images(x, piece)
     return dx
 
 

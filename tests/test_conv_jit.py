@@ -1,0 +1,172 @@
+"""The compiled CNN kernels (ndflow/ops/conv_kernels_jit.py) against the NumPy ones, and
+FusedConv2D / BiasReluGrad against the unfused ops, with the jit on and off.
+
+Every test runs twice: `jit` is the compiled path (skipped without Numba) and `numpy` the
+fallback. The kernels that do the same float operations must agree exactly; the bias
+gradient (float64 sums in the compiled kernel, a float32 GEMV in NumPy) to a tolerance.
+"""
+import numpy as np
+import pytest
+
+import ndflow as tf
+from ndflow.ops import conv_kernels_jit as K
+from ndflow.ops import fused_conv_ops as F
+from ndflow.ops import nn_ops, pooling_ops as P
+from ndflow.util import jit
+
+
+@pytest.fixture(params=[True, False], ids=["jit", "numpy"])
+def path(request):
+    if request.param and not jit.available():
+        pytest.skip("numba is not installed (the 'jit' extra)")
+    with jit.use_jit(request.param):
+        yield request.param
+
+
+def _data(shape, seed=0, dtype=np.float32):
+    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+
+
+def _numpy(fn, *args):
+    with jit.use_jit(False):
+        return fn(*args)
+
+
+POOLS = [((2, 2), (2, 2), "VALID", (3, 8, 8, 5)), ((2, 2), (2, 2), "SAME", (2, 7, 9, 3)),
+         ((3, 3), (3, 3), "SAME", (2, 8, 7, 4)), ((3, 3), (2, 2), "SAME", (2, 9, 9, 3)),
+         ((2, 3), (1, 2), "VALID", (1, 6, 7, 2)), ((2, 2), (2, 2), "VALID", (0, 4, 4, 2)),
+         ((2, 2), (2, 2), "VALID", (2, 7, 7, 3))]
+
+
+@pytest.mark.parametrize("ksize,strides,padding,shape", POOLS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_pool_and_grad_match_numpy(path, ksize, strides, padding, shape, dtype):
+    x = np.maximum(_data(shape, 1, dtype), 0)  # ties at 0: the first maximum takes it
+    y = P._max_pool_nhwc(np, x, ksize, strides, padding)
+    np.testing.assert_array_equal(y, _numpy(P._max_pool_nhwc, np, x, ksize, strides, padding))
+    assert y.dtype == dtype
+    dy = _data(y.shape, 2, dtype)
+    dx = P._max_pool_grad_nhwc(np, x, y, dy, ksize, strides, padding)
+    expected = _numpy(P._max_pool_grad_nhwc, np, x, y, dy, ksize, strides, padding)
+    np.testing.assert_array_equal(dx, expected)
+
+
+def test_max_pool_propagates_nan(path):
+    x = _data((1, 4, 4, 2))
+    x[0, 1, 1, 0] = np.nan
+    y = P._max_pool_nhwc(np, x, (2, 2), (2, 2), "VALID")
+    assert np.isnan(y[0, 0, 0, 0]) and not np.isnan(y[0, 0, 0, 1])
+    dx = P._max_pool_grad_nhwc(np, x, y, np.ones_like(y), (2, 2), (2, 2), "VALID")
+    np.testing.assert_array_equal(
+        dx, _numpy(P._max_pool_grad_nhwc, np, x, y, np.ones_like(y), (2, 2), (2, 2), "VALID"))
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (2, 40, 40, 8)])  # below / above the jit size
+def test_relu_grad_matches_numpy(path, shape):
+    g, y = _data(shape, 3), np.maximum(_data(shape, 4), 0)
+    g.flat[:3] = [np.inf, -np.inf, np.nan]
+    y.flat[:3] = 0
+    with np.errstate(invalid="ignore"):  # inf * 0
+        np.testing.assert_array_equal(nn_ops.RELU_GRAD.kernel(np, g, y), g * (y > 0))
+
+
+@pytest.mark.parametrize("relu", [True, False])
+def test_bias_act_epilogue_matches_numpy(relu):
+    if not jit.available():
+        pytest.skip("numba is not installed (the 'jit' extra)")
+    z, b = _data((700, 24), 5), _data(24, 6)
+    z[0, 0] = np.nan
+    expected = z + b
+    if relu:
+        expected = np.maximum(expected, 0)
+    with jit.use_jit(True):
+        K.bias_act_inplace(z, b, relu)
+    np.testing.assert_array_equal(z, expected)
+
+
+@pytest.mark.parametrize("shape", [(4, 6, 6, 8), (64, 28, 28, 32)])
+def test_bias_relu_grad(path, shape):
+    dy, y = _data(shape, 7), np.maximum(_data(shape, 8), 0)
+    dz, db = F.BIAS_RELU_GRAD.kernel(np, dy, y)
+    np.testing.assert_array_equal(dz, dy * (y > 0))
+    exact = (dy.astype(np.float64) * (y > 0)).reshape(-1, shape[-1]).sum(axis=0)
+    assert db.dtype == np.float32
+    scale = np.abs(dz).reshape(-1, shape[-1]).sum(axis=0).max()  # float32 sums' error scale
+    np.testing.assert_allclose(db, exact, rtol=1e-5, atol=1e-6 * scale)
+
+
+CONVS = [((1, 1), "SAME", (1, 1), (2, 9, 9, 3), (3, 3, 3, 8)),
+         ((2, 1), "VALID", (1, 2), (2, 8, 9, 16), (2, 3, 16, 5)),
+         ((1, 1), "VALID", (1, 1), (3, 5, 5, 4), (1, 1, 4, 6)),
+         ((1, 1), "SAME", (1, 1), (40, 14, 14, 32), (3, 3, 32, 64))]
+
+
+@pytest.mark.parametrize("strides,padding,dilations,xs,ws", CONVS)
+@pytest.mark.parametrize("activation", ["Relu", ""])
+def test_fused_conv2d_matches_the_unfused_ops(path, strides, padding, dilations, xs, ws,
+                                              activation):
+    x, w, b = _data(xs, 9), _data(ws, 10) * 0.3, _data(ws[3], 11)
+    xt, wt, bt = tf.constant(x), tf.constant(w), tf.constant(b)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([xt, wt, bt])
+        fused = F.fused_conv2d(xt, wt, bt, strides, padding, dilations, activation)
+        plain = tf.nn.conv2d(xt, wt, strides, padding, dilations=dilations) + bt
+        if activation:
+            plain = tf.nn.relu(plain)
+    np.testing.assert_array_equal(fused.numpy(), plain.numpy())
+    dy = tf.constant(_data(fused.shape.as_list(), 12))
+    got = tape.gradient(fused, [xt, wt, bt], output_gradients=dy)
+    want = tape.gradient(plain, [xt, wt, bt], output_gradients=dy)
+    np.testing.assert_array_equal(got[0].numpy(), want[0].numpy())
+    np.testing.assert_array_equal(got[1].numpy(), want[1].numpy())
+    np.testing.assert_allclose(got[2].numpy(), want[2].numpy(), rtol=1e-5, atol=1e-4)
+
+
+def test_fused_conv2d_inside_a_function(path):
+    x, w, b = _data((2, 6, 6, 3), 13), _data((3, 3, 3, 4), 14), _data(4, 15)
+
+    @tf.function
+    def step(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = F.fused_conv2d(x, w, b, (1, 1), "SAME", activation="Relu")
+            loss = tf.reduce_sum(y * y)
+        return y, tape.gradient(loss, x)
+
+    y, gx = step(tf.constant(x))
+    yt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(yt)
+        ref = tf.nn.relu(tf.nn.conv2d(yt, w, 1, "SAME") + b)
+        loss = tf.reduce_sum(ref * ref)
+    np.testing.assert_array_equal(y.numpy(), ref.numpy())
+    np.testing.assert_allclose(gx.numpy(), tape.gradient(loss, yt).numpy(), rtol=1e-5,
+                               atol=1e-5)
+
+
+def test_fused_conv2d_rejects_a_bad_bias_or_activation():
+    x, w = np.zeros((1, 4, 4, 2), np.float32), np.zeros((3, 3, 2, 3), np.float32)
+    with pytest.raises((ValueError, tf.errors.InvalidArgumentError)):
+        F.fused_conv2d(x, w, np.zeros(4, np.float32), (1, 1), "SAME")
+    with pytest.raises(ValueError, match="activation"):
+        F.fused_conv2d(x, w, np.zeros(3, np.float32), (1, 1), "SAME", activation="Tanh")
+
+
+def test_keras_conv2d_emits_one_fused_op_when_it_can(path):
+    from ndflow import keras
+    x = _data((2, 8, 8, 3), 16)
+    for activation, fused in (("relu", True), (None, True), ("tanh", False)):
+        layer = keras.layers.Conv2D(4, 3, padding="same", activation=activation)
+        layer.build((None, 8, 8, 3))
+        layer.bias.assign(_data(4, 17))
+
+        @tf.function
+        def run(x):
+            return layer(x)
+        out = run(tf.constant(x))
+        ops = {op.op_def.name for op in run.get_concrete_function(
+            tf.TensorSpec([2, 8, 8, 3], tf.float32)).graph.get_operations()}
+        assert ("FusedConv2D" in ops) == fused, (activation, ops)
+        ref = tf.nn.conv2d(x, layer.kernel, 1, "SAME") + layer.bias
+        ref = {"relu": tf.nn.relu, None: lambda t: t, "tanh": tf.tanh}[activation](ref)
+        np.testing.assert_allclose(out.numpy(), ref.numpy(), rtol=1e-6, atol=1e-6)
