@@ -125,6 +125,37 @@ def max_pool_grad(xp, x, y, dy, ksize, strides, pads):
     return dx
 
 
+# --- col2im ---------------------------------------------------------------------------------
+
+@jit.kernel
+def _col2im_loop(dcols, dx, top, left, dh, dw):
+    """dx = 0, then dcols[n, oy, ox, i, j] added at dx[n, oy + i*dh - top, ox + j*dw - left]
+    offset (i, j) by offset in row-major order (stride 1)."""
+    n, oh, ow, kh, kw, c = dcols.shape
+    h, w = dx.shape[1], dx.shape[2]
+    for b in range(n):
+        dx[b] = 0
+        for i in range(kh):
+            for j in range(kw):
+                for oy in range(oh):
+                    iy = oy + i * dh - top
+                    if iy < 0 or iy >= h:
+                        continue
+                    for ox in range(ow):
+                        ix = ox + j * dw - left
+                        if ix < 0 or ix >= w:
+                            continue
+                        src, dst = dcols[b, oy, ox, i, j], dx[b, iy, ix]
+                        for k in range(c):
+                            dst[k] += src[k]
+
+
+def col2im_stride1(dcols, dx, top, left, dilations):
+    """Adds the patch gradients `dcols` (n, oh, ow, kh, kw, c) back into NHWC `dx` (n images,
+    overwritten) for a stride-1 convolution padded by (top, left)."""
+    _col2im_loop(dcols, dx, top, left, dilations[0], dilations[1])
+
+
 # --- ReLU gradient, bias + ReLU epilogue, their fused gradient -------------------------------
 
 @jit.kernel
