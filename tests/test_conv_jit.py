@@ -170,3 +170,33 @@ def test_keras_conv2d_emits_one_fused_op_when_it_can(path):
         ref = tf.nn.conv2d(x, layer.kernel, 1, "SAME") + layer.bias
         ref = {"relu": tf.nn.relu, None: lambda t: t, "tanh": tf.tanh}[activation](ref)
         np.testing.assert_allclose(out.numpy(), ref.numpy(), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("padding,dilations", [("SAME", (1, 1)), ("VALID", (1, 1)),
+                                               ("SAME", (2, 1)), (((2, 0), (1, 3)), (1, 1))])
+def test_conv_input_grad_of_both_paths(path, padding, dilations):
+    from ndflow.ops import conv_ops as C
+    w = _data((3, 3, 8, 6), 18)
+    oh, ow, _ = C._geometry("t", 9, 7, (3, 3), (1, 1), dilations, padding)
+    dy = _data((20, oh, ow, 6), 19)
+    dx = C._conv_input_grad(np, dy, w, (9, 7), (1, 1), padding, dilations, "t")
+    exact = C._conv_input_grad(np, dy.astype(np.float64), w.astype(np.float64), (9, 7),
+                               (1, 1), padding, dilations, "t")
+    assert dx.dtype == np.float32 and dx.shape == (20, 9, 7, 8)
+    np.testing.assert_allclose(dx, exact, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("threads", ["1", "2", "3"])
+def test_numpy_kernels_split_over_threads_give_the_same_numbers(monkeypatch, threads):
+    monkeypatch.setenv("NDFLOW_NUM_THREADS", threads)
+    g, y = _data((8, 64, 64, 4), 20), np.maximum(_data((8, 64, 64, 4), 21), 0)
+    x = np.maximum(_data((16, 28, 28, 32), 22), 0)
+    with jit.use_jit(False):
+        np.testing.assert_array_equal(nn_ops.RELU_GRAD.kernel(np, g, y), g * (y > 0))
+        p = P._max_pool_nhwc(np, x, (2, 2), (2, 2), "VALID")
+        dp = _data(p.shape, 23)
+        got = P._max_pool_grad_nhwc(np, x, p, dp, (2, 2), (2, 2), "VALID")
+    monkeypatch.setenv("NDFLOW_NUM_THREADS", "1")
+    with jit.use_jit(False):
+        np.testing.assert_array_equal(
+            got, P._max_pool_grad_nhwc(np, x, p, dp, (2, 2), (2, 2), "VALID"))

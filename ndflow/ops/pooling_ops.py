@@ -12,6 +12,7 @@ from ..framework.errors import InvalidArgumentError
 from ..framework.registry import ALL, execute, op
 from ..framework.tensor import TensorLike
 from ..framework.tensor_shape import TensorShape
+from ..util import parallel
 from . import array_ops as A
 from . import conv_kernels_jit as K
 from .join_ops import stack as join_stack
@@ -104,10 +105,18 @@ def _max_pool_grad_nhwc(xp, x, y, dy, ksize, strides, padding):
     tiled = (y.shape[1] * ksize[0], y.shape[2] * ksize[1]) == tuple(x.shape[1:3])
     dx = (xp.empty if tiled else xp.zeros)(x.shape, dtype=dy.dtype)
     step = max(1, POOL_BLOCK_BYTES // max(x[:1].nbytes, 1))
-    for i in range(0, n, step):
-        b = slice(i, i + step)
-        for rows, cols, hit in _argmax_hits(xp, x[b], y[b], ksize, strides):
-            xp.multiply(dy[b], hit, out=dx[b, rows, cols])
+
+    def blocks(first, last):  # blocks first:last, each with its own masks (thread-safe)
+        for i in range(first * step, min(last * step, n), step):
+            b = slice(i, i + step)
+            for rows, cols, hit in _argmax_hits(xp, x[b], y[b], ksize, strides):
+                xp.multiply(dy[b], hit, out=dx[b, rows, cols])
+    count = -(-n // step)
+    if xp is np:  # NumPy releases the GIL in ufunc loops: blocks on every core
+        per_block = step * x.shape[1] * x.shape[2] * x.shape[3]
+        parallel.split(blocks, count, 1 + 2 * parallel.MIN_ITEMS // max(per_block, 1))
+    else:
+        blocks(0, count)
     return _crop(dx, pads, h, w)
 
 
