@@ -5,6 +5,8 @@ Every test runs twice: `jit` is the compiled path (skipped without Numba) and `n
 fallback. The kernels that do the same float operations must agree exactly; the bias
 gradient (float64 sums in the compiled kernel, a float32 GEMV in NumPy) to a tolerance.
 """
+import functools
+
 import numpy as np
 import pytest
 
@@ -98,7 +100,9 @@ def test_bias_relu_grad(path, shape):
 CONVS = [((1, 1), "SAME", (1, 1), (2, 9, 9, 3), (3, 3, 3, 8)),
          ((2, 1), "VALID", (1, 2), (2, 8, 9, 16), (2, 3, 16, 5)),
          ((1, 1), "VALID", (1, 1), (3, 5, 5, 4), (1, 1, 4, 6)),
-         ((1, 1), "SAME", (1, 1), (40, 14, 14, 32), (3, 3, 32, 64))]
+         ((1, 1), "SAME", (1, 1), (40, 14, 14, 32), (3, 3, 32, 64)),
+         ((1, 1), "SAME", (1, 1), (9, 28, 28, 1), (3, 3, 1, 32)),  # the direct 3x3 kernel
+         ((1, 1), "VALID", (1, 1), (2, 6, 7, 1), (3, 3, 1, 5))]
 
 
 @pytest.mark.parametrize("strides,padding,dilations,xs,ws", CONVS)
@@ -113,12 +117,15 @@ def test_fused_conv2d_matches_the_unfused_ops(path, strides, padding, dilations,
         plain = tf.nn.conv2d(xt, wt, strides, padding, dilations=dilations) + bt
         if activation:
             plain = tf.nn.relu(plain)
-    np.testing.assert_array_equal(fused.numpy(), plain.numpy())
+    check = np.testing.assert_array_equal
+    if path and ws[:3] == (3, 3, 1):  # taps summed in order, not by BLAS: rounding differs
+        check = functools.partial(np.testing.assert_allclose, rtol=1e-5, atol=1e-5)
+    check(fused.numpy(), plain.numpy())
     dy = tf.constant(_data(fused.shape.as_list(), 12))
     got = tape.gradient(fused, [xt, wt, bt], output_gradients=dy)
     want = tape.gradient(plain, [xt, wt, bt], output_gradients=dy)
-    np.testing.assert_array_equal(got[0].numpy(), want[0].numpy())
-    np.testing.assert_array_equal(got[1].numpy(), want[1].numpy())
+    check(got[0].numpy(), want[0].numpy())
+    check(got[1].numpy(), want[1].numpy())
     np.testing.assert_allclose(got[2].numpy(), want[2].numpy(), rtol=1e-5, atol=1e-4)
 
 

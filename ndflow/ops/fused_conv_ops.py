@@ -16,7 +16,7 @@ from . import array_ops as A
 from . import conv_kernels_jit as K
 from .conv_ops import (BIAS_ADD, BIAS_ADD_GRAD, CONV2D_BACKPROP_FILTER, CONV2D_BACKPROP_INPUT,
                        _check_bias, _check_depth, _check_rank, _conv2d_infer, _conv_forward,
-                       _dims)
+                       _dims, _geometry, _pad)
 from .nn_ops import RELU_GRAD
 
 ACTIVATIONS = ("", "Relu")
@@ -50,6 +50,11 @@ def FUSED_CONV2D(xp, x, w, b, strides, padding, dilations, activation):
     _check_rank("FusedConv2D", "filter", w.shape, 4)
     _check_depth("FusedConv2D", x.shape, w.shape, x.shape[3], w.shape[2])
     _check_bias("FusedConv2D", (None, None, None, w.shape[3]), b.shape, "NHWC")
+    if w.shape[:3] == (3, 3, 1) and strides == dilations == (1, 1) and \
+            K.usable(xp, x, w, b):  # W5's first layer: one compiled pass
+        oh, ow, pads = _geometry("FusedConv2D", x.shape[1], x.shape[2], (3, 3), strides,
+                                 dilations, padding)
+        return K.conv3x3_c1(xp, _pad(xp, x, pads), w, b, (oh, ow), activation == "Relu")
     return _conv_forward(xp, x, w, strides, padding, dilations, "FusedConv2D",
                          _epilogue(xp, b, activation == "Relu"))
 

@@ -15,6 +15,8 @@ _rng = np.random.default_rng(11)
 _X = _rng.uniform(-1, 1, (2, 4, 5, 3))
 _W = _rng.uniform(-1, 1, (3, 3, 3, 4))
 _B = np.array([0.3, -0.2, 0.1, 0.05])
+_X1 = _rng.uniform(-1, 1, (2, 6, 5, 1))  # one input channel: the direct 3x3 kernel
+_W1 = _rng.uniform(-1, 1, (3, 3, 1, 4))
 
 
 def _relu_conv(x, w, b):
@@ -42,5 +44,6 @@ SAMPLES = [
     Sample("FusedConv2D", lambda x, w, b: fused_conv2d(x, w, b, (1, 1), "SAME",
                                                        activation="Relu"),
            inputs=[_X, _W, _B], second_order=True),
+    Sample("FusedConv2D", _relu_conv, inputs=[_X1, _W1, _B], second_order=True),
     Sample("BiasReluGrad", _bias_relu_grad, shapes=[(2, 4, 5, 4)], second_order=True),
 ]
