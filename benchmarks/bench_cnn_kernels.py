@@ -41,6 +41,11 @@ def cases(batch, rng):
         out[f"{name} max_pool"] = lambda y=y: P._max_pool_nhwc(np, y, (2, 2), (2, 2), "VALID")
         out[f"{name} max_pool grad"] = lambda y=y, p=p, dp=dp: P._max_pool_grad_nhwc(
             np, y, p, dp, (2, 2), (2, 2), "VALID")
+        out[f"{name} pool grad, bias+relu grad"] = lambda y=y, p=p, dp=dp: \
+            F.BIAS_RELU_GRAD.kernel(np, P._max_pool_grad_nhwc(np, y, p, dp, (2, 2), (2, 2),
+                                                              "VALID"), y)
+        out[f"{name} pool+bias+relu grad (fused)"] = lambda y=y, p=p, dp=dp: \
+            F.MAX_POOL_BIAS_RELU_GRAD.kernel(np, y, p, dp, (2, 2), (2, 2), "VALID")
     return out
 
 

@@ -207,3 +207,42 @@ def test_numpy_kernels_split_over_threads_give_the_same_numbers(monkeypatch, thr
     with jit.use_jit(False):
         np.testing.assert_array_equal(
             got, P._max_pool_grad_nhwc(np, x, p, dp, (2, 2), (2, 2), "VALID"))
+
+
+@pytest.mark.parametrize("padding,shape", [("VALID", (4, 8, 8, 16)), ("SAME", (3, 7, 9, 5)),
+                                           ("VALID", (2, 7, 7, 3)), ("VALID", (0, 4, 4, 2))])
+def test_max_pool_bias_relu_grad_is_the_two_ops(path, padding, shape):
+    y = np.maximum(_data(shape, 24), 0)
+    pooled = P._max_pool_nhwc(np, y, (2, 2), (2, 2), padding)
+    dp = _data(pooled.shape, 25)
+    dz, db = F.MAX_POOL_BIAS_RELU_GRAD.kernel(np, y, pooled, dp, (2, 2), (2, 2), padding)
+    with jit.use_jit(False):
+        d = P._max_pool_grad_nhwc(np, y, pooled, dp, (2, 2), (2, 2), padding)
+        want_dz, want_db = F.BIAS_RELU_GRAD.kernel(np, d, y)
+    np.testing.assert_array_equal(dz, want_dz)
+    np.testing.assert_allclose(db, want_db, rtol=1e-5, atol=1e-5)
+
+
+def test_keras_relu_conv_then_max_pool_trains_without_max_pool_grad(path):
+    from ndflow import keras
+    from ndflow.framework import plan as plan_module
+    model = keras.Sequential([keras.layers.Input(shape=(8, 8, 1)),
+                              keras.layers.Conv2D(4, 3, padding="same", activation="relu"),
+                              keras.layers.MaxPooling2D(2), keras.layers.Flatten(),
+                              keras.layers.Dense(3)])
+    model.compile(optimizer="sgd",
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    plans = []
+    original = plan_module.Plan._generate
+
+    def spy(self, *args):
+        plans.append(self)
+        return original(self, *args)
+    x, y = _data((16, 8, 8, 1), 26), np.arange(16) % 3
+    plan_module.Plan._generate = spy
+    try:
+        model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    finally:
+        plan_module.Plan._generate = original
+    names = {op.op_def.name for p in plans for op in p.ops}
+    assert {"FusedConv2D", "MaxPoolBiasReluGrad"} <= names and "MaxPoolGrad" not in names

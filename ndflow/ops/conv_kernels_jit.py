@@ -125,6 +125,63 @@ def max_pool_grad(xp, x, y, dy, ksize, strides, pads):
     return dx
 
 
+@jit.kernel
+def _pool_relu_grad_loop(x, y, dy, dz, acc, found, kh, kw, sh, sw, top, left, tiled):
+    """dz = (max-pool gradient of dy routed to each window's first maximum) * (x > 0), 0
+    elsewhere, for windows apart; acc += its per-channel sums. `x` is the ReLU's output.
+    Branch-free selects per channel, so the channel loops vectorise; no zero fill when the
+    windows tile the input (every element is then written once)."""
+    h, w, c = x.shape[1], x.shape[2], x.shape[3]
+    oh, ow = y.shape[1], y.shape[2]
+    one, zero = dz.dtype.type(1), dz.dtype.type(0)
+    for n in range(x.shape[0]):
+        if not tiled:
+            dz[n] = 0
+        for oy in range(oh):
+            y0 = oy * sh - top
+            ya, yb = max(y0, 0), min(y0 + kh, h)
+            for ox in range(ow):
+                x0 = ox * sw - left
+                xa, xb = max(x0, 0), min(x0 + kw, w)
+                ym, g = y[n, oy, ox], dy[n, oy, ox]
+                for k in range(c):
+                    found[k] = False
+                for iy in range(ya, yb):
+                    for ix in range(xa, xb):
+                        v, d = x[n, iy, ix], dz[n, iy, ix]
+                        for k in range(c):
+                            hit = (v[k] == ym[k]) > found[k]  # equal, not found before
+                            found[k] = found[k] | hit
+                            t = g[k] * (one if hit & (v[k] > zero) else zero)
+                            d[k] = t
+                            acc[k] += t
+
+
+def max_pool_relu_grad(xp, x, y, dy, ksize, strides, pads):
+    """(dz, db) of relu -> max pool (windows apart) in one pass: the max-pool gradient, the
+    ReLU mask and the bias gradient (float64 sums) without the intermediate gradient."""
+    n, c = x.shape[0], x.shape[3]
+    dz = xp.empty(x.shape, dtype=dy.dtype)
+    x, y, dy = (xp.ascontiguousarray(a) for a in (x, y, dy))
+    (top, _), (left, _) = pads
+    per_image = x.shape[1] * x.shape[2] * c
+    tiled = (top, left) == (0, 0) and \
+        (y.shape[1] * strides[0], y.shape[2] * strides[1]) == tuple(x.shape[1:3]) and \
+        tuple(strides) == tuple(ksize)
+    count = parallel.pieces(n, max(1, parallel.MIN_ITEMS // max(per_image, 1)))
+    accs = xp.zeros((count, c), dtype=xp.float64)
+    bounds = [n * i // count for i in range(count + 1)]
+
+    def piece(p0, p1):
+        found = xp.empty(c, dtype=bool)
+        for p in range(p0, p1):
+            i, j = bounds[p], bounds[p + 1]
+            _pool_relu_grad_loop(x[i:j], y[i:j], dy[i:j], dz[i:j], accs[p], found, ksize[0],
+                                 ksize[1], strides[0], strides[1], top, left, tiled)
+    parallel.split(piece, count, 1)
+    return dz, accs.sum(axis=0).astype(dy.dtype)
+
+
 # --- direct 3x3 convolution of one input channel ----------------------------------------------
 
 @jit.kernel

@@ -11,6 +11,7 @@ take the masked gradient. Both are registered ops with gradients of their own, s
 higher-order and graph-mode gradients work as for the unfused chain.
 """
 from ..framework.registry import ALL, execute, op
+from ..framework.tensor import EagerTensor
 from ..framework.tensor_shape import TensorShape
 from . import array_ops as A
 from . import conv_kernels_jit as K
@@ -18,6 +19,7 @@ from .conv_ops import (BIAS_ADD, BIAS_ADD_GRAD, CONV2D_BACKPROP_FILTER, CONV2D_B
                        _check_bias, _check_depth, _check_rank, _conv2d_infer, _conv_forward,
                        _dims, _geometry, _pad)
 from .nn_ops import RELU_GRAD
+from .pooling_ops import MAX_POOL_GRAD, MAX_POOL_GRAD_GRAD, _max_pool_grad_nhwc
 
 ACTIVATIONS = ("", "Relu")
 _NO = {}
@@ -84,11 +86,61 @@ def _conv_attrs(op_):
             "dilations": op_.attrs["dilations"], "data_format": "NHWC"}
 
 
+def _pool_relu_grad_infer(ts, attrs):
+    dims = _dims(ts[0])
+    return [(ts[0].shape, ts[2].dtype), (TensorShape([dims[-1] if dims else None]), ts[2].dtype)]
+
+
+@op("MaxPoolBiasReluGrad", multi_output=True, unify=ALL, grad_inputs=(2,),
+    infer=_pool_relu_grad_infer)
+def MAX_POOL_BIAS_RELU_GRAD(xp, y, pooled, dpooled, ksize, strides, padding):
+    """BiasReluGrad(MaxPoolGrad(y, pooled, dpooled), y) for NHWC `y`, a ReLU's output that
+    is max-pooled into `pooled`: one pass over y and dz, where the two ops make four (the
+    gradient of relu -> max pool of a FusedConv2D, W5's two layers)."""
+    _, _, pads = _geometry("MaxPoolBiasReluGrad", y.shape[1], y.shape[2], ksize, strides,
+                           (1, 1), padding)
+    if strides[0] >= ksize[0] and strides[1] >= ksize[1] and pooled.shape == dpooled.shape \
+            and K.usable(xp, y, pooled, dpooled):
+        return K.max_pool_relu_grad(xp, y, pooled, dpooled, ksize, strides, pads)
+    d = _max_pool_grad_nhwc(xp, y, pooled, dpooled, ksize, strides, padding)
+    return BIAS_RELU_GRAD.kernel(xp, d, y)
+
+
+def _pooled_relu_grad(op_, dy):
+    """When `dy` is the graph's max-pool gradient of this op's (ReLU) output alone, the op
+    computing (dz, db) from the pool's gradient directly (the MaxPoolGrad node is then left
+    unused and pruned from plans); None otherwise (and always eagerly: it has run)."""
+    if isinstance(dy, EagerTensor):
+        return None
+    src = getattr(dy, "op", None)
+    if src is None or src.op_def is not MAX_POOL_GRAD or \
+            src.inputs[0] is not op_.outputs[0] or src.attrs["data_format"] != "NHWC":
+        return None
+    attrs = {k: src.attrs[k] for k in ("ksize", "strides", "padding")}
+    return execute(MAX_POOL_BIAS_RELU_GRAD, tuple(src.inputs), attrs)
+
+
+@MAX_POOL_BIAS_RELU_GRAD.gradient
+def _max_pool_bias_relu_grad_grad(op_, ddz, ddb):
+    # linear in dpooled: the ReLU mask, then the gather at each window's first maximum
+    y, pooled, _ = op_.inputs
+    if ddz is None and ddb is None:
+        return [None, None, None]
+    if ddb is not None:
+        ddz = execute(BIAS_ADD, (A.zeros_like(y) if ddz is None else ddz, ddb), _NHWC)
+    g = execute(RELU_GRAD, (ddz, y), _NO)
+    attrs = dict({k: op_.attrs[k] for k in ("ksize", "strides", "padding")},
+                 data_format="NHWC")
+    return [None, None, execute(MAX_POOL_GRAD_GRAD, (y, pooled, g), attrs)]
+
+
 @FUSED_CONV2D.gradient
 def _fused_conv2d_grad(op_, dy, *, needs=(True, True, True)):
     x, w, _ = op_.inputs
     if op_.attrs["activation"] == "Relu":
-        dz, db = execute(BIAS_RELU_GRAD, (dy, op_.outputs[0]), _NO)
+        fused = _pooled_relu_grad(op_, dy)
+        dz, db = fused if fused is not None else \
+            execute(BIAS_RELU_GRAD, (dy, op_.outputs[0]), _NO)
     else:
         dz, db = dy, execute(BIAS_ADD_GRAD, (dy,), _NHWC)
     attrs = _conv_attrs(op_)
@@ -129,3 +181,25 @@ def fused_conv2d(x, w, b, strides, padding, dilations=(1, 1), activation=""):
     attrs = {"strides": tuple(int(s) for s in strides), "padding": padding,
              "dilations": tuple(int(d) for d in dilations), "activation": activation}
     return execute(FUSED_CONV2D, (x, w, b), attrs)
+
+
+def max_pool_bias_relu_grad(y, pooled, dpooled, ksize, strides, padding):
+    """(dz, db): the gradients at the pre-activation and the bias of relu -> max pool (NHWC),
+    given the ReLU's output `y`, the pool's output `pooled` and its gradient `dpooled`.
+
+    What FusedConv2D's gradient computes in graphs where its ReLU output is max-pooled.
+
+    Args:
+      y: The ReLU's output (the pool's input), NHWC.
+      pooled: The max pool of `y`.
+      dpooled: The gradient of `pooled`.
+      ksize: (height, width) of the pool's window.
+      strides: (height, width) of its step.
+      padding: "SAME" or "VALID".
+
+    Returns:
+      (dz shaped like `y`, db of `y`'s depth).
+    """
+    attrs = {"ksize": tuple(int(k) for k in ksize), "strides": tuple(int(s) for s in strides),
+             "padding": str(padding).upper()}
+    return execute(MAX_POOL_BIAS_RELU_GRAD, (y, pooled, dpooled), attrs)

@@ -7,7 +7,7 @@ Inputs stay away from the ReLU's kink through the fixed pre-activations below.
 import numpy as np
 
 import ndflow as tf
-from ndflow.ops.fused_conv_ops import fused_conv2d
+from ndflow.ops.fused_conv_ops import fused_conv2d, max_pool_bias_relu_grad
 
 from .spec import Sample
 
@@ -36,6 +36,18 @@ def _bias_relu_grad(dy):
 
 
 
+# a ReLU's output with distinct values (and zeros), and its 2x2 max pool
+_Y = np.maximum(_rng.permutation(np.arange(2 * 6 * 5 * 3) - 40.0).reshape(2, 6, 5, 3) / 10, 0)
+_POOLED_VALID = _Y[:, :6, :4].reshape(2, 3, 2, 2, 2, 3).max(axis=(2, 4))
+_POOLED_SAME = np.pad(_Y, ((0, 0), (0, 0), (0, 1), (0, 0)), constant_values=-np.inf) \
+    .reshape(2, 3, 2, 3, 2, 3).max(axis=(2, 4))
+
+
+def _pool_relu_grad(pooled, padding):
+    return lambda dp: max_pool_bias_relu_grad(tf.constant(_Y), tf.constant(pooled), dp,
+                                              (2, 2), (2, 2), padding)
+
+
 SAMPLES = [
     Sample("FusedConv2D", lambda x, w, b: fused_conv2d(x, w, b, (1, 1), "SAME"),
            shapes=[(2, 5, 5, 3), (3, 3, 3, 2), (2,)], second_order=True),
@@ -45,5 +57,9 @@ SAMPLES = [
                                                        activation="Relu"),
            inputs=[_X, _W, _B], second_order=True),
     Sample("FusedConv2D", _relu_conv, inputs=[_X1, _W1, _B], second_order=True),
+    Sample("MaxPoolBiasReluGrad", _pool_relu_grad(_POOLED_VALID, "VALID"),
+           shapes=[(2, 3, 2, 3)]),
+    Sample("MaxPoolBiasReluGrad", _pool_relu_grad(_POOLED_SAME, "SAME"),
+           shapes=[(2, 3, 3, 3)]),
     Sample("BiasReluGrad", _bias_relu_grad, shapes=[(2, 4, 5, 4)], second_order=True),
 ]
