@@ -246,3 +246,39 @@ def test_keras_relu_conv_then_max_pool_trains_without_max_pool_grad(path):
         plan_module.Plan._generate = original
     names = {op.op_def.name for p in plans for op in p.ops}
     assert {"FusedConv2D", "MaxPoolBiasReluGrad"} <= names and "MaxPoolGrad" not in names
+
+
+def test_keras_inference_pools_inside_the_convolution(path, monkeypatch):
+    from ndflow import keras
+    monkeypatch.setattr(F, "BLOCK_BYTES", 1 << 12)  # several blocks
+    model = keras.Sequential([keras.layers.Input(shape=(9, 9, 1)),
+                              keras.layers.Conv2D(4, 3, padding="same", activation="relu"),
+                              keras.layers.MaxPooling2D(2),
+                              keras.layers.Conv2D(6, 3, padding="same", activation="relu"),
+                              keras.layers.MaxPooling2D(2, padding="same"),
+                              keras.layers.Flatten(), keras.layers.Dense(3)])
+    x = _data((20, 9, 9, 1), 27)
+
+    @tf.function
+    def infer(x):
+        return model(x, training=False)
+    out = infer(tf.constant(x))
+    ops = [op.op_def.name for op in infer.get_concrete_function(
+        tf.TensorSpec([20, 9, 9, 1], tf.float32)).graph.get_operations()]
+    assert ops.count("FusedConv2DMaxPool") == 2 and "MaxPool" not in ops
+    ref = model(x, training=True)  # eager: the unfused ops
+    np.testing.assert_allclose(out.numpy(), ref.numpy(), rtol=1e-5, atol=1e-6)
+    xt = tf.constant(x)
+
+    @tf.function
+    def grads(x):  # the inference graph is differentiable (the convolution recomputed)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            loss = tf.reduce_sum(model(x, training=False) ** 2)
+        return tape.gradient(loss, [x] + model.trainable_variables)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        loss = tf.reduce_sum(model(xt, training=True) ** 2)
+    want = tape.gradient(loss, [xt] + model.trainable_variables)
+    for g, r in zip(grads(xt), want):
+        np.testing.assert_allclose(g.numpy(), r.numpy(), rtol=1e-4, atol=1e-5)

@@ -19,7 +19,7 @@ from .conv_ops import (BIAS_ADD, BIAS_ADD_GRAD, CONV2D_BACKPROP_FILTER, CONV2D_B
                        _check_bias, _check_depth, _check_rank, _conv2d_infer, _conv_forward,
                        _dims, _geometry, _pad)
 from .nn_ops import RELU_GRAD
-from .pooling_ops import MAX_POOL_GRAD, MAX_POOL_GRAD_GRAD, _max_pool_grad_nhwc
+from .pooling_ops import MAX_POOL_GRAD, MAX_POOL_GRAD_GRAD, _max_pool_grad_nhwc, _max_pool_nhwc
 
 ACTIVATIONS = ("", "Relu")
 _NO = {}
@@ -77,7 +77,7 @@ def BIAS_RELU_GRAD(xp, dy, y):
     if dy.shape == y.shape and K.usable(xp, dy, y):
         dz, db = K.bias_relu_grad(xp, dy2, y2)
         return dz.reshape(dy.shape), db
-    dz = dy2 * (y2 > 0)
+    dz = RELU_GRAD.kernel(xp, dy2, y2)  # (large: split over the cores)
     return dz.reshape(dy.shape), xp.ones(dz.shape[0], dtype=dz.dtype) @ dz
 
 
@@ -203,3 +203,90 @@ def max_pool_bias_relu_grad(y, pooled, dpooled, ksize, strides, padding):
     attrs = {"ksize": tuple(int(k) for k in ksize), "strides": tuple(int(s) for s in strides),
              "padding": str(padding).upper()}
     return execute(MAX_POOL_BIAS_RELU_GRAD, (y, pooled, dpooled), attrs)
+
+
+# --- inference: the convolution and the max pool after it, a block of images at a time ------
+
+BLOCK_BYTES = 1 << 21  # convolution output per block: pooled while in cache, never stored
+
+
+def _conv_pool_infer(ts, attrs):
+    from .pooling_ops import _pool_infer_dims
+    (shape, dtype), = _fused_infer(ts, attrs)
+    pool = {"ksize": attrs["ksize"], "strides": attrs["pool_strides"],
+            "padding": attrs["pool_padding"], "data_format": "NHWC"}
+    return [(TensorShape(_pool_infer_dims("MaxPool", shape.dims, pool)), dtype)]
+
+
+@op("FusedConv2DMaxPool", unify=ALL, infer=_conv_pool_infer)
+def FUSED_CONV2D_MAX_POOL(xp, x, w, b, strides, padding, dilations, activation, ksize,
+                          pool_strides, pool_padding):
+    """max_pool(activation(conv2d(x, w) + b)) for NHWC `x`, a block of images at a time:
+    the convolution's output (W6's largest array: 100 MB for a 1000-image batch of W5's
+    first layer) is pooled while in cache and never stored whole."""
+    n = x.shape[0]
+    oh, ow, _ = _geometry("FusedConv2DMaxPool", x.shape[1], x.shape[2], w.shape[:2], strides,
+                          dilations, padding)
+    ph, pw, _ = _geometry("FusedConv2DMaxPool", oh, ow, ksize, pool_strides, (1, 1),
+                          pool_padding)
+    out = xp.empty((n, ph, pw, w.shape[3]), dtype=xp.result_type(x.dtype, w.dtype))
+    step = max(1, BLOCK_BYTES // max(oh * ow * w.shape[3] * out.dtype.itemsize, 1))
+    for i in range(0, n, step):
+        y = FUSED_CONV2D.kernel(xp, x[i:i + step], w, b, strides, padding, dilations,
+                                activation)
+        out[i:i + step] = _max_pool_nhwc(xp, y, ksize, pool_strides, pool_padding)
+    return out
+
+
+@FUSED_CONV2D_MAX_POOL.gradient
+def _fused_conv2d_max_pool_grad(op_, dy, *, needs=(True, True, True)):
+    # an inference fusion keeps no activations: the convolution's output is recomputed
+    x, w, b = op_.inputs
+    attrs = _conv_attrs(op_)
+    y = execute(FUSED_CONV2D, (x, w, b), {k: op_.attrs[k] for k in
+                                           ("strides", "padding", "dilations", "activation")})
+    pool = {"ksize": op_.attrs["ksize"], "strides": op_.attrs["pool_strides"],
+            "padding": op_.attrs["pool_padding"]}
+    if op_.attrs["activation"] == "Relu":
+        dz, db = execute(MAX_POOL_BIAS_RELU_GRAD, (y, op_.outputs[0], dy), pool)
+    else:
+        dz = execute(MAX_POOL_GRAD, (y, op_.outputs[0], dy), dict(pool, data_format="NHWC"))
+        db = execute(BIAS_ADD_GRAD, (dz,), _NHWC)
+    return [execute(CONV2D_BACKPROP_INPUT, (A.shape(x), w, dz), attrs) if needs[0] else None,
+            execute(CONV2D_BACKPROP_FILTER, (x, A.shape(w), dz), attrs) if needs[1] else None,
+            db]
+
+
+def fused_conv2d_max_pool(x, w, b, strides, padding, dilations, activation, ksize,
+                          pool_strides, pool_padding):
+    """max_pool2d(fused_conv2d(x, w, b, ...), ksize, pool_strides, pool_padding) as one op
+    (NHWC; what Keras' MaxPooling2D emits after a Conv2D in inference graphs).
+
+    Args:
+      x, w, b, strides, padding, dilations, activation: As for `fused_conv2d`.
+      ksize: (height, width) of the pool's window.
+      pool_strides: (height, width) of the pool's step.
+      pool_padding: "SAME" or "VALID".
+
+    Returns:
+      The pooled NHWC `Tensor`.
+    """
+    attrs = {"strides": tuple(int(s) for s in strides), "padding": padding,
+             "dilations": tuple(int(d) for d in dilations), "activation": activation,
+             "ksize": tuple(int(k) for k in ksize),
+             "pool_strides": tuple(int(s) for s in pool_strides),
+             "pool_padding": str(pool_padding).upper()}
+    return execute(FUSED_CONV2D_MAX_POOL, (x, w, b), attrs)
+
+
+def fuse_max_pool(y, ksize, strides, padding):
+    """The FusedConv2DMaxPool computing max_pool2d(y) (NHWC) when `y` is the output of a
+    FusedConv2D in a graph that nothing uses yet, so the convolution's output need not be
+    stored; None otherwise (eager tensors: the convolution has run already)."""
+    op_ = getattr(y, "op", None)
+    if isinstance(y, EagerTensor) or op_ is None or \
+            getattr(op_, "op_def", None) is not FUSED_CONV2D or y.consumers():
+        return None
+    a = op_.attrs
+    return fused_conv2d_max_pool(*op_.inputs, a["strides"], a["padding"], a["dilations"],
+                                 a["activation"], ksize, strides, padding)

@@ -7,7 +7,8 @@ Inputs stay away from the ReLU's kink through the fixed pre-activations below.
 import numpy as np
 
 import ndflow as tf
-from ndflow.ops.fused_conv_ops import fused_conv2d, max_pool_bias_relu_grad
+from ndflow.ops.fused_conv_ops import (fused_conv2d, fused_conv2d_max_pool,
+                                       max_pool_bias_relu_grad)
 
 from .spec import Sample
 
@@ -57,6 +58,18 @@ SAMPLES = [
                                                        activation="Relu"),
            inputs=[_X, _W, _B], second_order=True),
     Sample("FusedConv2D", _relu_conv, inputs=[_X1, _W1, _B], second_order=True),
+    Sample("FusedConv2DMaxPool",
+           lambda x, w, b: fused_conv2d_max_pool(x, w, b, (1, 1), "SAME", (1, 1), "Relu",
+                                                 (2, 2), (2, 2), "VALID"),
+           inputs=[_X, _W, _B]),
+    Sample("FusedConv2DMaxPool",
+           lambda x, w, b: fused_conv2d_max_pool(x, w, b, (1, 1), "VALID", (1, 1), "",
+                                                 (2, 2), (1, 1), "SAME"),
+           shapes=[(2, 5, 6, 2), (2, 2, 2, 3), (3,)]),
+    Sample("FusedConv2DMaxPool",
+           lambda x, w, b: fused_conv2d_max_pool(x, w, b, (1, 1), "SAME", (1, 1), "Relu",
+                                                 (2, 2), (2, 2), "SAME"),
+           inputs=[_X1, _W1, _B]),
     Sample("MaxPoolBiasReluGrad", _pool_relu_grad(_POOLED_VALID, "VALID"),
            shapes=[(2, 3, 2, 3)]),
     Sample("MaxPoolBiasReluGrad", _pool_relu_grad(_POOLED_SAME, "SAME"),
