@@ -282,3 +282,24 @@ def test_keras_inference_pools_inside_the_convolution(path, monkeypatch):
     want = tape.gradient(loss, [xt] + model.trainable_variables)
     for g, r in zip(grads(xt), want):
         np.testing.assert_allclose(g.numpy(), r.numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("strides,padding,dilations,xs,ws", CONVS + [
+    ((2, 2), "SAME", (1, 1), (3, 9, 8, 8), (3, 3, 8, 4)),
+    ((1, 2), ((1, 2), (0, 1)), (2, 1), (2, 9, 9, 12), (2, 3, 12, 5))])
+def test_conv_forward_and_filter_grad_equal_on_both_paths(strides, padding, dilations, xs,
+                                                          ws):
+    """The compiled patches (padding written as zeros) are the NumPy ones: same GEMMs."""
+    if not jit.available():
+        pytest.skip("numba is not installed (the 'jit' extra)")
+    from ndflow.ops import conv_ops as C
+    x, w = _data(xs, 28), _data(ws, 29)
+    outs = []
+    for on in (True, False):
+        with jit.use_jit(on):
+            y = C._conv_forward(np, x, w, strides, padding, dilations)
+            dw = C._conv_filter_grad(np, x, _data(y.shape, 30), ws[:2], strides, padding,
+                                     dilations, "t")
+            outs.append((y, dw))
+    np.testing.assert_array_equal(outs[0][0], outs[1][0])
+    np.testing.assert_array_equal(outs[0][1], outs[1][1])

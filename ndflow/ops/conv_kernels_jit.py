@@ -229,6 +229,37 @@ def conv3x3_c1(xp, x_padded, w, b, out_hw, relu):
     return out
 
 
+# --- im2col -----------------------------------------------------------------------------------
+
+@jit.kernel
+def _im2col_loop(x, cols, sh, sw, dh, dw, top, left):
+    """cols[n, oy, ox, i, j] = x[n, oy*sh + i*dh - top, ox*sw + j*dw - left] (0 outside)."""
+    h, w, c = x.shape[1], x.shape[2], x.shape[3]
+    oh, ow, kh, kw = cols.shape[1], cols.shape[2], cols.shape[3], cols.shape[4]
+    zero = cols.dtype.type(0)
+    for n in range(x.shape[0]):
+        for oy in range(oh):
+            for ox in range(ow):
+                for i in range(kh):
+                    iy = oy * sh + i * dh - top
+                    for j in range(kw):
+                        ix = ox * sw + j * dw - left
+                        dst = cols[n, oy, ox, i, j]
+                        if iy < 0 or iy >= h or ix < 0 or ix >= w:
+                            for k in range(c):
+                                dst[k] = zero
+                        else:
+                            src = x[n, iy, ix]
+                            for k in range(c):
+                                dst[k] = src[k]
+
+
+def im2col(x, cols, strides, dilations, pads):
+    """Fills the patches `cols` (n, oh, ow, kh, kw, c) of unpadded NHWC `x` in one pass."""
+    (top, _), (left, _) = pads
+    _im2col_loop(x, cols, strides[0], strides[1], dilations[0], dilations[1], top, left)
+
+
 # --- col2im ---------------------------------------------------------------------------------
 
 @jit.kernel

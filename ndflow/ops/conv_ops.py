@@ -176,6 +176,26 @@ def _im2col(xp, x, ksize, out_hw, strides, dilations):
     return cols.reshape(rows, ksize[0] * ksize[1] * c)
 
 
+def _patches(xp, x, ksize, out_hw, strides, dilations, pads, scratch):
+    """The (rows, kh*kw*C) patch matrix of a chunk of unpadded NHWC `x`. Compiled (where
+    Numba is enabled): one pass writing the patches, zeros for the padding, into a buffer
+    reused across a kernel's chunks (`scratch`, a list holding it), instead of a padded
+    copy of the chunk and then the strided copy; the same values either way."""
+    n, _, _, c = x.shape
+    (kh, kw), (oh, ow) = ksize, out_hw
+    if (kh, kw) != (1, 1) and c >= 8 and _K.usable(xp, x):  # (fewer: block copies win)
+        size = n * oh * ow * kh * kw * c
+        if not scratch or scratch[0].size < size:
+            scratch[:] = [xp.empty(size, dtype=x.dtype)]
+        cols = scratch[0][:size].reshape(n, oh, ow, kh, kw, c)
+        _K.im2col(x, cols, strides, dilations, pads)
+        return cols.reshape(n * oh * ow, kh * kw * c)
+    xs = _pad(xp, x, pads)
+    if (kh, kw) == (1, 1):
+        return xs[:, ::strides[0], ::strides[1]].reshape(-1, c)
+    return _im2col(xp, xs, ksize, out_hw, strides, dilations)
+
+
 def _offsets(ksize, out_hw, strides, dilations=(1, 1)):
     """For each window offset (i, j): the (rows, cols) slices of the padded input it reads."""
     for i in range(ksize[0]):
@@ -237,12 +257,9 @@ def _conv_forward(xp, x, w, strides, pads, dilations, op_name="Conv2D", epilogue
     out = xp.empty((n, oh, ow, o), dtype=xp.result_type(x.dtype, w.dtype))
     rows = out.reshape(n * oh * ow, o)
     per_image = oh * ow
+    scratch = []
     for part in _batch_chunks(n, per_image * kh * kw * c * x.dtype.itemsize, per_image):
-        xs = _pad(xp, x[part], pads)
-        if (kh, kw) == (1, 1):
-            cols = xs[:, ::strides[0], ::strides[1]].reshape(-1, c)
-        else:
-            cols = _im2col(xp, xs, (kh, kw), (oh, ow), strides, dilations)
+        cols = _patches(xp, x[part], (kh, kw), (oh, ow), strides, dilations, pads, scratch)
         chunk = rows[part.start * per_image:part.stop * per_image]
         xp.matmul(cols, wmat, out=chunk)
         if epilogue is not None:
@@ -363,12 +380,9 @@ def _conv_filter_grad(xp, x, dy, k_hw, strides, pads, dilations, op_name):
     if (kh, kw) == (1, 1) and strides == (1, 1) and pads == ((0, 0), (0, 0)):
         return (x.reshape(n * per_image, c).T @ dy2).reshape(1, 1, c, o)
     dw = None
+    scratch = []
     for part in _batch_chunks(n, per_image * k * x.dtype.itemsize, per_image):
-        xs = _pad(xp, x[part], pads)
-        if (kh, kw) == (1, 1):
-            cols = xs[:, ::strides[0], ::strides[1]].reshape(-1, c)
-        else:
-            cols = _im2col(xp, xs, (kh, kw), (oh, ow), strides, dilations)
+        cols = _patches(xp, x[part], (kh, kw), (oh, ow), strides, dilations, pads, scratch)
         d = dy2[part.start * per_image:part.stop * per_image]
         if c < 8:
             # Few channels: a (kh*kw*c, o) result summed over N*OH*OW rows. One GEMM of
