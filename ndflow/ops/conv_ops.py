@@ -177,13 +177,13 @@ def _im2col(xp, x, ksize, out_hw, strides, dilations):
 
 
 def _patches(xp, x, ksize, out_hw, strides, dilations, pads, scratch):
-    """The (rows, kh*kw*C) patch matrix of a chunk of unpadded NHWC `x`. Compiled (where
-    Numba is enabled): one pass writing the patches, zeros for the padding, into a buffer
-    reused across a kernel's chunks (`scratch`, a list holding it), instead of a padded
-    copy of the chunk and then the strided copy; the same values either way."""
+    """The (rows, kh*kw*C) patch matrix of a chunk of unpadded NHWC `x`. Compiled (when
+    `scratch` is a list, from `_patch_scratch`): one pass writing the patches, zeros for the
+    padding, into a buffer reused across a kernel's chunks (held in `scratch`), instead of
+    a padded copy of the chunk and then the strided copy; the same values either way."""
     n, _, _, c = x.shape
     (kh, kw), (oh, ow) = ksize, out_hw
-    if (kh, kw) != (1, 1) and c >= 8 and _K.usable(xp, x):  # (fewer: block copies win)
+    if scratch is not None:
         size = n * oh * ow * kh * kw * c
         if not scratch or scratch[0].size < size:
             scratch[:] = [xp.empty(size, dtype=x.dtype)]
@@ -194,6 +194,13 @@ def _patches(xp, x, ksize, out_hw, strides, dilations, pads, scratch):
     if (kh, kw) == (1, 1):
         return xs[:, ::strides[0], ::strides[1]].reshape(-1, c)
     return _im2col(xp, xs, ksize, out_hw, strides, dilations)
+
+
+def _patch_scratch(xp, x, ksize):
+    """[] (a holder for `_patches`' reused buffer) when the compiled im2col runs for these
+    arrays, else None: decided once per kernel call, not per chunk."""
+    compiled = tuple(ksize) != (1, 1) and x.shape[3] >= 8 and _K.usable(xp, x)
+    return [] if compiled else None  # (fewer than 8 channels: the block copies win)
 
 
 def _offsets(ksize, out_hw, strides, dilations=(1, 1)):
@@ -257,7 +264,7 @@ def _conv_forward(xp, x, w, strides, pads, dilations, op_name="Conv2D", epilogue
     out = xp.empty((n, oh, ow, o), dtype=xp.result_type(x.dtype, w.dtype))
     rows = out.reshape(n * oh * ow, o)
     per_image = oh * ow
-    scratch = []
+    scratch = _patch_scratch(xp, x, (kh, kw))
     for part in _batch_chunks(n, per_image * kh * kw * c * x.dtype.itemsize, per_image):
         cols = _patches(xp, x[part], (kh, kw), (oh, ow), strides, dilations, pads, scratch)
         chunk = rows[part.start * per_image:part.stop * per_image]
@@ -380,7 +387,7 @@ def _conv_filter_grad(xp, x, dy, k_hw, strides, pads, dilations, op_name):
     if (kh, kw) == (1, 1) and strides == (1, 1) and pads == ((0, 0), (0, 0)):
         return (x.reshape(n * per_image, c).T @ dy2).reshape(1, 1, c, o)
     dw = None
-    scratch = []
+    scratch = _patch_scratch(xp, x, (kh, kw))
     for part in _batch_chunks(n, per_image * k * x.dtype.itemsize, per_image):
         cols = _patches(xp, x[part], (kh, kw), (oh, ow), strides, dilations, pads, scratch)
         d = dy2[part.start * per_image:part.stop * per_image]
