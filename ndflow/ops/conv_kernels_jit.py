@@ -85,14 +85,22 @@ def max_pool(xp, x, ksize, strides, pads, out_hw):
     return out
 
 
+def _tiles(x, y, ksize, strides, top, left):
+    """Whether the windows cover the input exactly once (every gradient element written)."""
+    return (top, left) == (0, 0) and tuple(strides) == tuple(ksize) and \
+        (y.shape[1] * strides[0], y.shape[2] * strides[1]) == tuple(x.shape[1:3])
+
+
 @jit.kernel
-def _max_pool_grad_loop(x, y, dy, dx, found, kh, kw, sh, sw, top, left):
+def _max_pool_grad_loop(x, y, dy, dx, found, kh, kw, sh, sw, top, left, tiled):
     """dx for windows that do not overlap: each output's gradient goes to its window's
     first maximum (row-major window order, as TensorFlow); every other element is 0."""
     h, w, c = x.shape[1], x.shape[2], x.shape[3]
     oh, ow = y.shape[1], y.shape[2]
+    one, zero = dx.dtype.type(1), dx.dtype.type(0)
     for n in range(x.shape[0]):
-        dx[n] = 0
+        if not tiled:
+            dx[n] = 0
         for oy in range(oh):
             y0 = oy * sh - top
             ya, yb = max(y0, 0), min(y0 + kh, h)
@@ -100,14 +108,15 @@ def _max_pool_grad_loop(x, y, dy, dx, found, kh, kw, sh, sw, top, left):
                 x0 = ox * sw - left
                 xa, xb = max(x0, 0), min(x0 + kw, w)
                 ym, g = y[n, oy, ox], dy[n, oy, ox]
-                found[:] = False
+                for k in range(c):
+                    found[k] = False
                 for iy in range(ya, yb):
                     for ix in range(xa, xb):
                         v, d = x[n, iy, ix], dx[n, iy, ix]
-                        for k in range(c):
-                            if v[k] == ym[k] and not found[k]:
-                                d[k] = g[k]
-                                found[k] = True
+                        for k in range(c):  # branch-free selects: the loop vectorises
+                            hit = (v[k] == ym[k]) > found[k]  # equal, not found before
+                            found[k] = found[k] | hit
+                            d[k] = g[k] * (one if hit else zero)
 
 
 def max_pool_grad(xp, x, y, dy, ksize, strides, pads):
@@ -116,11 +125,12 @@ def max_pool_grad(xp, x, y, dy, ksize, strides, pads):
     dx = xp.empty(x.shape, dtype=dy.dtype)
     x, y, dy = (xp.ascontiguousarray(a) for a in (x, y, dy))
     (top, _), (left, _) = pads
+    tiled = _tiles(x, y, ksize, strides, top, left)
 
     def piece(n0, n1):
         found = xp.empty(x.shape[3], dtype=bool)  # per piece: pieces run in parallel
         _max_pool_grad_loop(x[n0:n1], y[n0:n1], dy[n0:n1], dx[n0:n1], found, ksize[0],
-                            ksize[1], strides[0], strides[1], top, left)
+                            ksize[1], strides[0], strides[1], top, left, tiled)
     _split_images(x, piece)
     return dx
 
@@ -165,9 +175,7 @@ def max_pool_relu_grad(xp, x, y, dy, ksize, strides, pads):
     x, y, dy = (xp.ascontiguousarray(a) for a in (x, y, dy))
     (top, _), (left, _) = pads
     per_image = x.shape[1] * x.shape[2] * c
-    tiled = (top, left) == (0, 0) and \
-        (y.shape[1] * strides[0], y.shape[2] * strides[1]) == tuple(x.shape[1:3]) and \
-        tuple(strides) == tuple(ksize)
+    tiled = _tiles(x, y, ksize, strides, top, left)
     count = parallel.pieces(n, max(1, parallel.MIN_ITEMS // max(per_image, 1)))
     accs = xp.zeros((count, c), dtype=xp.float64)
     bounds = [n * i // count for i in range(count + 1)]
