@@ -8,10 +8,12 @@ compiled by Numba on first use (`ndflow.util.jit`), `nogil` so `ndflow.util.para
 runs pieces of it on every core. Callers use them only when `usable(xp, ...)` says so (Numba
 installed and enabled, NumPy arrays of a floating dtype); otherwise their NumPy code runs.
 
-The kernels do the same IEEE operations as the NumPy code they replace (maximum with NaN
-propagating as np.maximum does, `g * 1` / `g * 0` for the ReLU mask), so they give the same
-numbers; the one exception is the bias gradient of `bias_relu_grad`, summed in float64 here
-and by a float32 GEMV in NumPy (both within a few float32 ulps of the exact sum).
+The elementwise kernels do the same IEEE operations as the NumPy code they replace
+(maximum with NaN propagating as np.maximum does, `g * 1` / `g * 0` for the ReLU mask), and
+im2col writes the same patches, so they give the same numbers. Three round differently, to
+float32 tolerance (tests/test_conv_jit.py): bias gradients are summed in float64 here and
+by a float32 GEMV in NumPy; the direct 3x3 one-channel convolution sums its taps in order
+where BLAS blocks them; the stride-1 input gradient's GEMM has another shape (conv_ops).
 """
 import numpy as np
 
