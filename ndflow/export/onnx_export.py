@@ -8,7 +8,7 @@ initializers, and each op into one or a few ONNX nodes (built with `onnx.helper`
 
 from ..framework.tensor import TensorSpec
 from ..util.atomic import atomic_write_bytes
-from . import onnx_ops, onnx_rnn  # noqa: F401  (onnx_rnn registers its converters)
+from . import onnx_fused_conv, onnx_ops, onnx_rnn  # noqa: F401  (they register converters)
 
 MIN_OPSET = 13
 

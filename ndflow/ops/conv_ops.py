@@ -22,6 +22,7 @@ from ..framework.tensor import EagerTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
 from . import array_ops as A
 from .join_ops import stack
+from . import conv_kernels_jit as _K
 
 
 # --- argument normalisation (TensorFlow's accepted forms) -------------------------------------
@@ -175,6 +176,33 @@ def _im2col(xp, x, ksize, out_hw, strides, dilations):
     return cols.reshape(rows, ksize[0] * ksize[1] * c)
 
 
+def _patches(xp, x, ksize, out_hw, strides, dilations, pads, scratch):
+    """The (rows, kh*kw*C) patch matrix of a chunk of unpadded NHWC `x`. Compiled (when
+    `scratch` is a list, from `_patch_scratch`): one pass writing the patches, zeros for the
+    padding, into a buffer reused across a kernel's chunks (held in `scratch`), instead of
+    a padded copy of the chunk and then the strided copy; the same values either way."""
+    n, _, _, c = x.shape
+    (kh, kw), (oh, ow) = ksize, out_hw
+    if scratch is not None:
+        size = n * oh * ow * kh * kw * c
+        if not scratch or scratch[0].size < size:
+            scratch[:] = [xp.empty(size, dtype=x.dtype)]
+        cols = scratch[0][:size].reshape(n, oh, ow, kh, kw, c)
+        _K.im2col(x, cols, strides, dilations, pads)
+        return cols.reshape(n * oh * ow, kh * kw * c)
+    xs = _pad(xp, x, pads)
+    if (kh, kw) == (1, 1):
+        return xs[:, ::strides[0], ::strides[1]].reshape(-1, c)
+    return _im2col(xp, xs, ksize, out_hw, strides, dilations)
+
+
+def _patch_scratch(xp, x, ksize):
+    """[] (a holder for `_patches`' reused buffer) when the compiled im2col runs for these
+    arrays, else None: decided once per kernel call, not per chunk."""
+    compiled = tuple(ksize) != (1, 1) and x.shape[3] >= 8 and _K.usable(xp, x)
+    return [] if compiled else None  # (fewer than 8 channels: the block copies win)
+
+
 def _offsets(ksize, out_hw, strides, dilations=(1, 1)):
     """For each window offset (i, j): the (rows, cols) slices of the padded input it reads."""
     for i in range(ksize[0]):
@@ -218,26 +246,31 @@ def _batch_chunks(n, bytes_per_image, rows_per_image):
     return [slice(i, min(i + step, n)) for i in range(0, n, step)]
 
 
-def _conv_forward(xp, x, w, strides, pads, dilations, op_name="Conv2D"):
+def _conv_forward(xp, x, w, strides, pads, dilations, op_name="Conv2D", epilogue=None):
     """Cross-correlation of NHWC `x` with HWIO `w`: im2col patches times the filter matrix,
     a chunk of images at a time (each chunk's patches are written and read in cache), the
-    GEMMs writing straight into the output."""
+    GEMMs writing straight into the output. `epilogue(rows)`, when given, finishes each
+    chunk's (rows, o) output in place while it is still in cache (FusedConv2D's bias add
+    and activation)."""
     n, h, wd, c = x.shape
     kh, kw, _, o = w.shape
     oh, ow, pads = _geometry(op_name, h, wd, (kh, kw), strides, dilations, pads)
     wmat = w.reshape(kh * kw * c, o)
     if (kh, kw) == (1, 1) and strides == (1, 1) and pads == ((0, 0), (0, 0)):
-        return (x.reshape(n * oh * ow, c) @ wmat).reshape(n, oh, ow, o)
+        rows = x.reshape(n * oh * ow, c) @ wmat
+        if epilogue is not None:
+            epilogue(rows)
+        return rows.reshape(n, oh, ow, o)
     out = xp.empty((n, oh, ow, o), dtype=xp.result_type(x.dtype, w.dtype))
     rows = out.reshape(n * oh * ow, o)
     per_image = oh * ow
+    scratch = _patch_scratch(xp, x, (kh, kw))
     for part in _batch_chunks(n, per_image * kh * kw * c * x.dtype.itemsize, per_image):
-        xs = _pad(xp, x[part], pads)
-        if (kh, kw) == (1, 1):
-            cols = xs[:, ::strides[0], ::strides[1]].reshape(-1, c)
-        else:
-            cols = _im2col(xp, xs, (kh, kw), (oh, ow), strides, dilations)
-        xp.matmul(cols, wmat, out=rows[part.start * per_image:part.stop * per_image])
+        cols = _patches(xp, x[part], (kh, kw), (oh, ow), strides, dilations, pads, scratch)
+        chunk = rows[part.start * per_image:part.stop * per_image]
+        xp.matmul(cols, wmat, out=chunk)
+        if epilogue is not None:
+            epilogue(chunk)
     return out
 
 
@@ -253,6 +286,8 @@ def _conv_input_grad(xp, dy, w, in_hw, strides, pads, dilations, op_name):
             f"{op_name}: the gradient's spatial size {(oh, ow)} does not match the size "
             f"{(oh2, ow2)} that a convolution of an input of size {(h, wd)} produces.")
     dy2 = dy.reshape(n * oh * ow, o)
+    if strides == (1, 1) and c >= 8 and (kh, kw) != (1, 1) and _K.usable(xp, dy2, w):
+        return _input_grad_stride1_cols(xp, dy2, w, (n, oh, ow), in_hw, pads, dilations)
     if strides == (1, 1) and c >= 8:
         dx = xp.empty((n, h, wd, c), dtype=dy.dtype)
         per_image = oh * ow
@@ -274,6 +309,33 @@ def _conv_input_grad(xp, dy, w, in_hw, strides, pads, dilations, op_name):
             xp.matmul(dy2, w[k // kw, k % kw].T, out=part)
             dx[:, rows, cols] += part.reshape(n, oh, ow, c)
     return _crop(dx, pads, h, wd)
+
+
+def _input_grad_stride1_cols(xp, dy2, w, out_nhw, in_hw, pads, dilations):
+    """Stride-1 input gradient with the compiled col2im, a chunk of images at a time: one
+    GEMM gives the chunk's patch gradients (rows, kh*kw*c) in cache (a wide product: 1.7x
+    the rate of the kh*kw narrow per-offset GEMMs on W5's second layer), then one compiled
+    pass adds them back into the chunk's dx. W5's conv2 input gradient: 17.6 -> 13.2 ms (1
+    thread CPU). The same additions in NumPy (kh*kw strided adds) measured slower than
+    `_input_grad_stride1`, which the NumPy path keeps; the two round differently (the GEMMs
+    differ), within float32 tolerance."""
+    n, oh, ow = out_nhw
+    kh, kw, c, o = w.shape
+    h, wd = in_hw
+    per_image = oh * ow
+    wt = w.reshape(kh * kw * c, o).T
+    dx = xp.empty((n, h, wd, c), dtype=dy2.dtype)
+    parts = _batch_chunks(n, per_image * kh * kw * c * dy2.dtype.itemsize, per_image)
+    if not parts:
+        return dx
+    buf = xp.empty(((parts[0].stop - parts[0].start) * per_image, kh * kw * c), dy2.dtype)
+    (top, _), (left, _) = pads
+    for part in parts:
+        m = part.stop - part.start
+        dcols = buf[:m * per_image]
+        xp.matmul(dy2[part.start * per_image:part.stop * per_image], wt, out=dcols)
+        _K.col2im_stride1(dcols.reshape(m, oh, ow, kh, kw, c), dx[part], top, left, dilations)
+    return dx
 
 
 def _input_grad_stride1(xp, dy2, w, out_nhw, in_hw, pads, dilations, dx):
@@ -325,12 +387,9 @@ def _conv_filter_grad(xp, x, dy, k_hw, strides, pads, dilations, op_name):
     if (kh, kw) == (1, 1) and strides == (1, 1) and pads == ((0, 0), (0, 0)):
         return (x.reshape(n * per_image, c).T @ dy2).reshape(1, 1, c, o)
     dw = None
+    scratch = _patch_scratch(xp, x, (kh, kw))
     for part in _batch_chunks(n, per_image * k * x.dtype.itemsize, per_image):
-        xs = _pad(xp, x[part], pads)
-        if (kh, kw) == (1, 1):
-            cols = xs[:, ::strides[0], ::strides[1]].reshape(-1, c)
-        else:
-            cols = _im2col(xp, xs, (kh, kw), (oh, ow), strides, dilations)
+        cols = _patches(xp, x[part], (kh, kw), (oh, ow), strides, dilations, pads, scratch)
         d = dy2[part.start * per_image:part.stop * per_image]
         if c < 8:
             # Few channels: a (kh*kw*c, o) result summed over N*OH*OW rows. One GEMM of
@@ -782,3 +841,5 @@ export_many("v1.nn", {
     "conv2d_backprop_input": conv2d_backprop_input,
     "conv2d_backprop_filter": conv2d_backprop_filter,
 })
+
+from . import fused_conv_ops  # noqa: E402,F401  (FusedConv2D: registered with the conv ops)

@@ -12,7 +12,9 @@ from ..framework.errors import InvalidArgumentError
 from ..framework.registry import ALL, execute, op
 from ..framework.tensor import TensorLike
 from ..framework.tensor_shape import TensorShape
+from ..util import parallel
 from . import array_ops as A
+from . import conv_kernels_jit as K
 from .join_ops import stack as join_stack
 from .conv_ops import (_check_rank, _crop, _data_format_1d, _data_format_2d, _dims,
                        _from_nhwc, _from_nhwc_dims, _geometry, _nhwc_shape, _offsets, _one_d,
@@ -57,6 +59,8 @@ def _separable(xp, x, ksize, strides, out_hw, combine):
 
 def _max_pool_nhwc(xp, x, ksize, strides, padding):
     oh, ow, pads = _pool_setup("MaxPool", x, ksize, strides, padding)
+    if K.usable(xp, x) and oh and ow:  # one compiled pass, padding skipped
+        return K.max_pool(xp, x, ksize, strides, pads, (oh, ow))
     x = _pad(xp, x, pads, _lowest(x.dtype))
     return _separable(xp, x, ksize, strides, (oh, ow), xp.maximum)
 
@@ -86,6 +90,9 @@ POOL_BLOCK_BYTES = 1 << 19  # input per batch block of the max-pool gradient: st
 def _max_pool_grad_nhwc(xp, x, y, dy, ksize, strides, padding):
     n, h, w, c = x.shape
     _, _, pads = _pool_setup("MaxPoolGrad", x, ksize, strides, padding)
+    if strides[0] >= ksize[0] and strides[1] >= ksize[1] and K.usable(xp, x, y, dy) and \
+            y.shape == dy.shape:  # windows apart: one compiled pass writing every dx
+        return K.max_pool_grad(xp, x, y, dy, ksize, strides, pads)
     x = _pad(xp, x, pads, _lowest(x.dtype))
     if strides[0] < ksize[0] or strides[1] < ksize[1]:  # overlapping windows
         dx = xp.zeros(x.shape, dtype=dy.dtype)
@@ -98,10 +105,18 @@ def _max_pool_grad_nhwc(xp, x, y, dy, ksize, strides, padding):
     tiled = (y.shape[1] * ksize[0], y.shape[2] * ksize[1]) == tuple(x.shape[1:3])
     dx = (xp.empty if tiled else xp.zeros)(x.shape, dtype=dy.dtype)
     step = max(1, POOL_BLOCK_BYTES // max(x[:1].nbytes, 1))
-    for i in range(0, n, step):
-        b = slice(i, i + step)
-        for rows, cols, hit in _argmax_hits(xp, x[b], y[b], ksize, strides):
-            xp.multiply(dy[b], hit, out=dx[b, rows, cols])
+
+    def blocks(first, last):  # blocks first:last, each with its own masks (thread-safe)
+        for i in range(first * step, min(last * step, n), step):
+            b = slice(i, i + step)
+            for rows, cols, hit in _argmax_hits(xp, x[b], y[b], ksize, strides):
+                xp.multiply(dy[b], hit, out=dx[b, rows, cols])
+    count = -(-n // step)
+    if xp is np:  # NumPy releases the GIL in ufunc loops: blocks on every core
+        per_block = step * x.shape[1] * x.shape[2] * x.shape[3]
+        parallel.split(blocks, count, 1 + 2 * parallel.MIN_ITEMS // max(per_block, 1))
+    else:
+        blocks(0, count)
     return _crop(dx, pads, h, w)
 
 

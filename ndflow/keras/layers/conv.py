@@ -2,7 +2,7 @@
 conv ops)."""
 import numpy as np
 
-from ...ops import array_ops, conv_ops, join_ops
+from ...ops import array_ops, conv_ops, fused_conv_ops, join_ops
 from .. import activations, backend, constraints, initializers, regularizers
 from .base import InputSpec, Layer, shape_tuple
 
@@ -197,6 +197,29 @@ class Conv2D(_Conv):
     TensorShape([1, 26, 26, 8])
     """
     rank = 2
+
+    def call(self, inputs):
+        if not self._fusable(inputs):
+            return super().call(inputs)
+        # one FusedConv2D op (TensorFlow's remapper makes the same _FusedConv2D): the bias
+        # and ReLU are applied to each chunk of the output while it is in cache
+        inputs = array_ops.convert_to_tensor(inputs)
+        return fused_conv_ops.fused_conv2d(
+            inputs, self.kernel, self.bias, self.strides, self.padding.upper(),
+            self.dilation_rate, "Relu" if self.activation is activations.relu else "")
+
+    def _fusable(self, inputs):
+        """Whether `call` is conv2d + bias + (relu or nothing) that FusedConv2D computes:
+        channels last, one group, the layer's own convolution (not overridden)."""
+        if self.bias is None or self.groups != 1 or self.data_format != "channels_last" or \
+                self.activation not in (activations.relu, activations.linear) or \
+                type(self).convolution_op is not _Conv.convolution_op or \
+                type(self)._conv is not Conv2D._conv:
+            return False
+        dtype = getattr(inputs, "dtype", None)
+        return dtype is not None and getattr(dtype, "is_floating", False) and \
+            dtype == self.kernel.dtype == self.bias.dtype and \
+            len(shape_tuple(inputs) or ()) == 4
 
     def _conv(self, x, w):
         return conv_ops.conv2d(x, w, strides=list(self.strides), padding=self.padding.upper(),

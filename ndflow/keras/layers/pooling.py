@@ -1,5 +1,5 @@
 """Pooling: Max/AveragePooling1D/2D/3D and the global poolings."""
-from ...ops import math_ops, pooling_ops
+from ...ops import fused_conv_ops, math_ops, pooling_ops
 from .. import backend
 from .base import InputSpec, Layer
 
@@ -77,6 +77,16 @@ class MaxPooling2D(_Pooling):
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
                  **kwargs):
         super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+    def call(self, inputs, training=None):
+        if training is False and self.data_format == "channels_last":
+            # inference after a Conv2D: one op pools the convolution's output block by
+            # block, so it is never stored whole (W6)
+            fused = fused_conv_ops.fuse_max_pool(inputs, self.pool_size, self.strides,
+                                                 self.padding.upper())
+            if fused is not None:
+                return fused
+        return super().call(inputs)
 
 
 class AveragePooling2D(_Pooling):
