@@ -1,0 +1,78 @@
+"""The fused Adam's two kernels, the compiled loop (Numba) and the chunked NumPy passes,
+give the same float32 numbers bit for bit, inline or split across threads."""
+import numpy as np
+import pytest
+
+import ndflow as tf
+from ndflow.ops import optimizer_ops
+from ndflow.util import jit
+
+needs_numba = pytest.mark.skipif(not jit.available(), reason="numba is not installed")
+
+# several CHUNKs, a chunk spanning small variables, a scalar, an odd length
+SHAPES = [(300, 257), (7,), (), (40, 3), (70001,), (10,)]
+
+
+def _run(use_jit, steps=4, shapes=SHAPES, seed=0, transpose=False):
+    rng = np.random.default_rng(seed)
+    variables = [tf.Variable(rng.standard_normal(s).astype(np.float32)) for s in shapes]
+    slots = [[tf.Variable(np.zeros(s, np.float32)) for s in shapes] for _ in range(2)]
+    state = optimizer_ops.FlatState(variables, slots)
+    lr = tf.constant(np.float32(1e-3))
+    for t in range(1, steps + 1):
+        grads = []
+        for s in shapes:
+            g = (rng.standard_normal(s) * 10.0 ** rng.integers(-8, 4)).astype(np.float32)
+            if t == 1 and g.size:
+                g.flat[0] = 0.0  # v stays exactly 0 there: the denominator is epsilon alone
+            if transpose and len(s) == 2:  # a non-contiguous gradient array
+                g = np.ascontiguousarray(g.T).T
+            grads.append(tf.constant(g))
+        b1p, b2p = (tf.constant(np.float32(b ** t)) for b in (0.9, 0.999))
+        with jit.use_jit(use_jit):
+            optimizer_ops.fused_adam(state, grads, lr, 0.9, 0.999, 1e-7, b1p, b2p)
+    return [v.numpy() for v in variables] + [s.numpy() for group in slots for s in group]
+
+
+def _assert_same(a, b):
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+
+
+@needs_numba
+@pytest.mark.parametrize("transpose", [False, True])
+def test_compiled_kernel_matches_the_numpy_passes_bitwise(transpose):
+    _assert_same(_run(True, transpose=transpose), _run(False, transpose=transpose))
+
+
+@pytest.mark.parametrize("use_jit", [False, pytest.param(True, marks=needs_numba)],
+                         ids=["numpy", "numba"])
+def test_split_across_threads_matches_inline(use_jit, monkeypatch):
+    inline = _run(use_jit)
+    # small pieces, so that every variable above a few elements is split
+    monkeypatch.setenv("NDFLOW_NUM_THREADS", "3")
+    monkeypatch.setattr(optimizer_ops, "SPLIT_ITEMS", 1000)
+    monkeypatch.setattr(optimizer_ops, "CHUNK", 977)
+    _assert_same(_run(use_jit), inline)
+
+
+@needs_numba
+def test_compiled_kernel_is_not_used_for_float64():
+    # the fused op only takes float32 (Adam._update_all); the kernel's scalars follow the
+    # buffer's dtype, so a float64 state would still compute in float64, as NumPy does
+    shapes = [(5, 3), (3,)]
+    rng = np.random.default_rng(1)
+    out = []
+    for use_jit in (False, True):
+        variables = [tf.Variable(rng.standard_normal(s)) for s in shapes]
+        slots = [[tf.Variable(np.zeros(s)) for s in shapes] for _ in range(2)]
+        state = optimizer_ops.FlatState(variables, slots)
+        grads = [tf.constant(np.ones(s)) for s in shapes]
+        with jit.use_jit(use_jit):
+            optimizer_ops.fused_adam(state, grads, tf.constant(0.1, tf.float64), 0.9, 0.999,
+                                     1e-7, tf.constant(0.9, tf.float64),
+                                     tf.constant(0.999, tf.float64))
+        out.append([v.numpy() for v in variables])
+        rng = np.random.default_rng(1)
+    _assert_same(*out)
