@@ -5,6 +5,11 @@
 Prints process CPU microseconds per update (median over rounds of the per-round mean), the
 two paths interleaved round by round, and the first-call compile time of the kernel. Run it
 with OPENBLAS_NUM_THREADS=1 NDFLOW_NUM_THREADS=1 for single-core numbers.
+
+    python -m benchmarks.bench_adam --w4 fit|loop [--max-batches 400]
+
+runs the runner's W4 cell in this process and prints its process CPU milliseconds per
+training step (start a fresh process per measurement; NDFLOW_JIT=0 for the NumPy path).
 """
 import argparse
 import statistics
@@ -39,7 +44,11 @@ def main(argv=None):
     p.add_argument("--rounds", type=int, default=7)
     p.add_argument("--calls", type=int, default=30)
     p.add_argument("--jit", choices=("both", "on", "off"), default="both")
+    p.add_argument("--w4", choices=("fit", "loop"), default=None)
+    p.add_argument("--max-batches", type=int, default=400)
     args = p.parse_args(argv)
+    if args.w4:
+        return w4_cpu(args.w4, args.max_batches)
     from ndflow.util import jit
     modes = {"both": [False, True], "on": [True], "off": [False]}[args.jit]
     if True in modes and not jit.available():
@@ -67,6 +76,26 @@ def main(argv=None):
     for (name, mode), ts in times.items():
         print(f"  fused Adam {name:20s} {'numba' if mode else 'numpy':5s} "
               f"median {1e6 * statistics.median(ts):8.1f} us   min {1e6 * min(ts):8.1f} us")
+
+
+def w4_cpu(variant, max_batches):
+    """The runner's W4 cell with its clock counting this process's CPU time."""
+    from benchmarks import common as C
+    from benchmarks.child import run_cell
+
+    class CpuClock:
+        def __enter__(self):
+            self.start = time.process_time()
+            return self
+
+        def __exit__(self, *exc):
+            self.seconds = time.process_time() - self.start
+
+    C.Clock = CpuClock
+    result = run_cell("ndflow", "W4", variant, False, max_batches)
+    steps = 60000 // C.MLP_BATCH  # the value is seconds per (extrapolated) full epoch
+    print(f"W4 {variant}: {1e3 * result['value'] / steps:.3f} CPU ms/step "
+          f"({result.get('accuracy')})")
 
 
 if __name__ == "__main__":

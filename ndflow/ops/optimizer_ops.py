@@ -103,16 +103,16 @@ class FlatState:
         return rows
 
     def chunk_grads(self, flats, first, last, gathered):
-        """Yields (lo, hi, gradient chunk) for chunks first..last-1: slices of the flat
-        gradients themselves, gathered into `gathered` only where a chunk spans several
-        small variables."""
+        """Yields (lo, hi, pieces, gradient chunk) for chunks first..last-1 (`pieces` as in
+        `_chunk_plan`): slices of the flat gradients themselves, gathered into `gathered`
+        only where a chunk spans several small variables."""
         for lo, hi, pieces in self.chunks[first:last]:
             if len(pieces) == 1:
                 i, a, b = pieces[0]
-                yield lo, hi, flats[i][a:b]
+                yield lo, hi, pieces, flats[i][a:b]
             else:
-                yield lo, hi, np.concatenate([flats[i][a:b] for i, a, b in pieces],
-                                             out=gathered[:hi - lo])
+                yield lo, hi, pieces, np.concatenate([flats[i][a:b] for i, a, b in pieces],
+                                                     out=gathered[:hi - lo])
 
 
 def _chunk_plan(offsets, chunk):
@@ -129,7 +129,8 @@ def _chunk_plan(offsets, chunk):
 
 @op("FusedAdamUpdate", uses_store=True, side_effect=True, differentiable=False,
     infer=lambda ts, a: [])
-def FUSED_ADAM(xp, store, *inputs, state, beta_1, beta_2, epsilon):
+def FUSED_ADAM(xp, store, *inputs, state, beta_1, beta_2, epsilon, decays=None,
+               weight_decay=None):
     n = len(state.variables)
     grads, (lr, beta1_power, beta2_power) = inputs[:n], inputs[n:]
     m_flat, v_flat = (b.writable(store) for b in state.slot_buffers)
@@ -138,16 +139,26 @@ def FUSED_ADAM(xp, store, *inputs, state, beta_1, beta_2, epsilon):
     # float32 scalars: the NumPy passes cast Python floats to the arrays' float32 (NEP 50)
     dtype = state.dtype.type
     c1, c2, eps, alpha = dtype(1.0 - beta_1), dtype(1.0 - beta_2), dtype(epsilon), dtype(alpha)
+    # AdamW: p - p * (lr * weight_decay) first, as update_rules.decoupled_weight_decay does
+    decay = dtype(lr * weight_decay) if decays else dtype(0.0)
+    decays = decays or (False,) * n
     flats = [xp.ravel(g) for g in grads]
     if xp is np and jit.enabled():
-        _adam_compiled(state.offsets, flats, m_flat, v_flat, p_flat, c1, c2, eps, alpha)
+        _adam_compiled(state.offsets, flats, m_flat, v_flat, p_flat, c1, c2, eps, alpha,
+                       decays, decay)
         return
 
     def update(first, last):  # chunks first..last-1, on this piece's own scratch
         step_, denom_, gathered = state.scratch(first)
-        for lo, hi, g in state.chunk_grads(flats, first, last, gathered):
+        for lo, hi, pieces, g in state.chunk_grads(flats, first, last, gathered):
             m, v, p = m_flat[lo:hi], v_flat[lo:hi], p_flat[lo:hi]
             step, denom = step_[:hi - lo], denom_[:hi - lo]
+            for i, a, b in pieces:
+                if decays[i]:                 # p - p * decay
+                    start = state.offsets[i] + a
+                    piece = p_flat[start:start + b - a]
+                    xp.multiply(piece, decay, out=step[:b - a])
+                    piece -= step[:b - a]
             xp.subtract(g, m, out=step)       # m + (g - m) * (1 - beta_1)
             step *= c1
             m += step
@@ -165,32 +176,42 @@ def FUSED_ADAM(xp, store, *inputs, state, beta_1, beta_2, epsilon):
 
 
 @jit.kernel
-def _adam_loop(g, m, v, p, c1, c2, epsilon, alpha):
-    """The Adam rule in one pass over one variable's gradient and slices, in place: the
-    NumPy passes' float32 operations in their order, element by element."""
+def _adam_loop(g, m, v, p, c1, c2, epsilon, alpha, decayed, decay):
+    """The Adam rule in one pass over one variable's gradient and slices, in place (AdamW's
+    decay first where `decayed`): the NumPy passes' float32 operations in their order,
+    element by element."""
     for i in range(g.size):
         gi = g[i]
         mi = m[i] + (gi - m[i]) * c1
         vi = v[i] + (gi * gi - v[i]) * c2
         m[i] = mi
         v[i] = vi
+        pi = p[i]
+        if decayed:
+            pi = pi - pi * decay
         # np.divide rather than `/`: Numba's `/` tests for a zero divisor (to raise
         # ZeroDivisionError), which keeps the loop from vectorising; the ufunc divides as
         # IEEE and NumPy do
-        p[i] = p[i] - np.divide(mi * alpha, np.sqrt(vi) + epsilon)
+        p[i] = pi - np.divide(mi * alpha, np.sqrt(vi) + epsilon)
 
 
-def _adam_compiled(offsets, flats, m_flat, v_flat, p_flat, c1, c2, epsilon, alpha):
+def _adam_compiled(offsets, flats, m_flat, v_flat, p_flat, c1, c2, epsilon, alpha, decays,
+                   decay):
     """`_adam_loop` over each variable's slices; a large variable is split across cores."""
-    for g, lo, hi in zip(flats, offsets, offsets[1:]):
+    for g, lo, hi, decayed in zip(flats, offsets, offsets[1:], decays):
         m, v, p = m_flat[lo:hi], v_flat[lo:hi], p_flat[lo:hi]
         if parallel.pieces(hi - lo, SPLIT_ITEMS) == 1:
-            _adam_loop(g, m, v, p, c1, c2, epsilon, alpha)
+            _adam_loop(g, m, v, p, c1, c2, epsilon, alpha, decayed, decay)
         else:
-            parallel.split(lambda a, b, g=g, m=m, v=v, p=p: _adam_loop(
-                g[a:b], m[a:b], v[a:b], p[a:b], c1, c2, epsilon, alpha), hi - lo, SPLIT_ITEMS)
+            parallel.split(lambda a, b, g=g, m=m, v=v, p=p, d=decayed: _adam_loop(
+                g[a:b], m[a:b], v[a:b], p[a:b], c1, c2, epsilon, alpha, d, decay),
+                hi - lo, SPLIT_ITEMS)
 
 
-def fused_adam(state, grads, lr, beta_1, beta_2, epsilon, beta1_power, beta2_power):
+def fused_adam(state, grads, lr, beta_1, beta_2, epsilon, beta1_power, beta2_power,
+               decays=None, weight_decay=None):
+    """Adam over every variable of `state` at once; with `decays` (a bool per variable) and
+    `weight_decay`, AdamW's decoupled decay first on the variables marked."""
     return execute(FUSED_ADAM, tuple(grads) + (lr, beta1_power, beta2_power),
-                   {"state": state, "beta_1": beta_1, "beta_2": beta_2, "epsilon": epsilon})
+                   {"state": state, "beta_1": beta_1, "beta_2": beta_2, "epsilon": epsilon,
+                    "decays": decays, "weight_decay": weight_decay})

@@ -49,8 +49,10 @@ class Adam(Optimizer):
         R.adam(var, grad, slots["momentum"], slots["velocity"], lr, self.beta_1, self.beta_2,
                self.epsilon, beta1_power, beta2_power, slots.get("velocity_hat"))
 
-    def _update_all(self, grads, variables, lr, step):
-        # One fused op for all variables when they are plain float32 eager variables.
+    def _update_all(self, grads, variables, lr, step, decays=None):
+        # One fused op for all variables when they are plain float32 eager variables (with
+        # AdamW's decay inside it: a decay assigned beforehand would replace every variable's
+        # value, and the flat buffers would then copy themselves at every step).
         if self.amsgrad or type(self)._update is not Adam._update or not variables or any(
                 v.graph is not None or v.dtype != dtypes.float32 or g.dtype != dtypes.float32
                 for g, v in zip(grads, variables)):
@@ -65,7 +67,8 @@ class Adam(Optimizer):
         from ...ops.optimizer_ops import fused_adam
         beta1_power, beta2_power = step
         fused_adam(state, grads, _cast(lr, dtypes.float32), self.beta_1, self.beta_2,
-                   self.epsilon, beta1_power, beta2_power)
+                   self.epsilon, beta1_power, beta2_power,
+                   decays=decays and tuple(decays), weight_decay=self.weight_decay)
         return True
 
     def get_config(self):

@@ -235,12 +235,12 @@ class Optimizer:
         self.build(variables)
         grads = self._clip(grads)
         lr = self._current_learning_rate()
-        if self.weight_decay:
-            for var in variables:
-                if self._decays(var):
-                    R.decoupled_weight_decay(var, _cast(lr, var.dtype), self.weight_decay)
+        decays = [self._decays(var) for var in variables] if self.weight_decay else None
         step = self._prepare_step()
-        if not self._update_all(grads, variables, lr, step):
+        if not self._update_all(grads, variables, lr, step, decays):
+            for var, decayed in zip(variables, decays or ()):
+                if decayed:
+                    R.decoupled_weight_decay(var, _cast(lr, var.dtype), self.weight_decay)
             for grad, var in zip(grads, variables):
                 if grad.dtype != var.dtype:
                     grad = A.cast(grad, var.dtype)
@@ -277,9 +277,11 @@ class Optimizer:
     def _update(self, grad, var, slots, lr, step):
         raise NotImplementedError
 
-    def _update_all(self, grads, variables, lr, step):
+    def _update_all(self, grads, variables, lr, step, decays=None):
         """Optimizers with a fused rule update every variable at once here and return True;
-        the default updates them one by one through `_update`."""
+        the default updates them one by one through `_update`. `decays`: None, or for each
+        variable whether the decoupled weight decay applies to it first (a fused rule that
+        returns True applies it itself)."""
         return False
 
     def _clip(self, grads):
