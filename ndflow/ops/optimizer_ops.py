@@ -91,15 +91,16 @@ class FlatState:
         self.slot_buffers = [FlatBuffer(list(s), self.offsets, self.shapes)
                              for s in slot_lists]
         self.chunks = _chunk_plan(self.offsets, CHUNK)
-        self._scratch = {}  # first chunk of a parallel piece -> its (3, CHUNK) scratch
+        self._width = max((hi - lo for lo, hi, _ in self.chunks), default=0)
+        # first chunk of a piece of the update -> its scratch rows
+        self._scratch = {0: np.empty((3, self._width), self.dtype)}
 
     def scratch(self, first):
         """Reused scratch rows (step, denominator, gathered gradients) for the piece of the
         update that starts at chunk `first` (each thread of a split update has its own)."""
         rows = self._scratch.get(first)
         if rows is None:
-            width = max((hi - lo for lo, hi, _ in self.chunks), default=0)
-            rows = self._scratch[first] = np.empty((3, width), self.dtype)
+            rows = self._scratch[first] = np.empty((3, self._width), self.dtype)
         return rows
 
     def chunk_grads(self, flats, first, last, gathered):
@@ -141,11 +142,11 @@ def FUSED_ADAM(xp, store, *inputs, state, beta_1, beta_2, epsilon, decays=None,
     c1, c2, eps, alpha = dtype(1.0 - beta_1), dtype(1.0 - beta_2), dtype(epsilon), dtype(alpha)
     # AdamW: p - p * (lr * weight_decay) first, as update_rules.decoupled_weight_decay does
     decay = dtype(lr * weight_decay) if decays else dtype(0.0)
-    decays = decays or (False,) * n
+    decays = decays if decays and any(decays) else None
     flats = [xp.ravel(g) for g in grads]
     if xp is np and jit.enabled():
         _adam_compiled(state.offsets, flats, m_flat, v_flat, p_flat, c1, c2, eps, alpha,
-                       decays, decay)
+                       decays or (False,) * n, decay)
         return
 
     def update(first, last):  # chunks first..last-1, on this piece's own scratch
@@ -153,7 +154,7 @@ def FUSED_ADAM(xp, store, *inputs, state, beta_1, beta_2, epsilon, decays=None,
         for lo, hi, pieces, g in state.chunk_grads(flats, first, last, gathered):
             m, v, p = m_flat[lo:hi], v_flat[lo:hi], p_flat[lo:hi]
             step, denom = step_[:hi - lo], denom_[:hi - lo]
-            for i, a, b in pieces:
+            for i, a, b in pieces if decays else ():
                 if decays[i]:                 # p - p * decay
                     start = state.offsets[i] + a
                     piece = p_flat[start:start + b - a]
@@ -172,7 +173,11 @@ def FUSED_ADAM(xp, store, *inputs, state, beta_1, beta_2, epsilon, decays=None,
             step /= denom
             p -= step
 
-    parallel.split(update, len(state.chunks), min_size=max(1, SPLIT_ITEMS // CHUNK))
+    count, min_chunks = len(state.chunks), max(1, SPLIT_ITEMS // CHUNK)
+    if parallel.pieces(count, min_chunks) == 1:
+        update(0, count)
+    else:
+        parallel.split(update, count, min_chunks)
 
 
 @jit.kernel
