@@ -6,10 +6,12 @@ Prints process CPU microseconds per update (median over rounds of the per-round 
 two paths interleaved round by round, and the first-call compile time of the kernel. Run it
 with OPENBLAS_NUM_THREADS=1 NDFLOW_NUM_THREADS=1 for single-core numbers.
 
-    python -m benchmarks.bench_adam --w4 fit|loop [--max-batches 400]
+    python -m benchmarks.bench_adam --w4 fit|loop|jax [--max-batches 400]
 
-runs the runner's W4 cell in this process and prints its process CPU milliseconds per
-training step (start a fresh process per measurement; NDFLOW_JIT=0 for the NumPy path).
+runs the runner's W4 cell (ndflow fit or loop, or jax/jit) in this process and prints its
+process CPU milliseconds per training step (start a fresh process per measurement; with
+OPENBLAS_NUM_THREADS=1 and the runner's --threads 1 XLA_FLAGS for JAX; NDFLOW_JIT=0 for
+the NumPy path).
 """
 import argparse
 import statistics
@@ -44,7 +46,7 @@ def main(argv=None):
     p.add_argument("--rounds", type=int, default=7)
     p.add_argument("--calls", type=int, default=30)
     p.add_argument("--jit", choices=("both", "on", "off"), default="both")
-    p.add_argument("--w4", choices=("fit", "loop"), default=None)
+    p.add_argument("--w4", choices=("fit", "loop", "jax"), default=None)
     p.add_argument("--max-batches", type=int, default=400)
     args = p.parse_args(argv)
     if args.w4:
@@ -92,9 +94,10 @@ def w4_cpu(variant, max_batches):
             self.seconds = time.process_time() - self.start
 
     C.Clock = CpuClock
-    result = run_cell("ndflow", "W4", variant, False, max_batches)
+    cell = ("jax", "jit") if variant == "jax" else ("ndflow", variant)
+    result = run_cell(cell[0], "W4", cell[1], False, max_batches)
     steps = 60000 // C.MLP_BATCH  # the value is seconds per (extrapolated) full epoch
-    print(f"W4 {variant}: {1e3 * result['value'] / steps:.3f} CPU ms/step "
+    print(f"W4 {'/'.join(cell)}: {1e3 * result['value'] / steps:.3f} CPU ms/step "
           f"({result.get('accuracy')})")
 
 

@@ -25,6 +25,7 @@ import sys
 
 import numpy as np
 
+from ..framework.errors import InvalidArgumentError
 from ..framework.registry import execute, op
 from ..util import jit, parallel
 
@@ -144,6 +145,11 @@ def FUSED_ADAM(xp, store, *inputs, state, beta_1, beta_2, epsilon, decays=None,
     decay = dtype(lr * weight_decay) if decays else dtype(0.0)
     decays = decays if decays and any(decays) else None
     flats = [xp.ravel(g) for g in grads]
+    if any(g.size != size for g, size in zip(flats, state.sizes)):  # the loops trust sizes
+        raise InvalidArgumentError(
+            f"FusedAdamUpdate: each gradient must have its variable's shape. Received: "
+            f"gradient shapes {[tuple(g.shape) for g in grads]} for variable shapes "
+            f"{state.shapes}")
     if xp is np and jit.enabled():
         _adam_compiled(state.offsets, flats, m_flat, v_flat, p_flat, c1, c2, eps, alpha,
                        decays or (False,) * n, decay)

@@ -76,3 +76,27 @@ def test_compiled_kernel_is_not_used_for_float64():
         out.append([v.numpy() for v in variables])
         rng = np.random.default_rng(1)
     _assert_same(*out)
+
+
+def test_a_gradient_that_broadcasts_takes_the_per_variable_rule():
+    # the fused loops walk each gradient over its variable's slice: one of another shape
+    # (here broadcasting to the variable) would update part of it, so it is not fused
+    from ndflow import keras
+    v = tf.Variable([1.0, 2.0, 3.0])
+    opt = keras.optimizers.Adam(0.1)
+    opt.apply_gradients([(tf.constant([1.0]), v)])
+    np.testing.assert_allclose(v.numpy(), [0.9, 1.9, 2.9], rtol=1e-5)
+    assert not opt._fused_states
+
+
+@pytest.mark.parametrize("use_jit", [False, pytest.param(True, marks=needs_numba)],
+                         ids=["numpy", "numba"])
+def test_a_gradient_of_another_size_is_refused(use_jit):
+    variables = [tf.Variable(np.ones((4,), np.float32))]
+    slots = [[tf.Variable(np.zeros((4,), np.float32))] for _ in range(2)]
+    state = optimizer_ops.FlatState(variables, slots)
+    one = tf.constant(np.float32(0.5))
+    with jit.use_jit(use_jit), pytest.raises(tf.errors.InvalidArgumentError,
+                                             match="variable's shape"):
+        optimizer_ops.fused_adam(state, [tf.ones((5,))], one, 0.9, 0.999, 1e-7, one, one)
+    np.testing.assert_array_equal(variables[0].numpy(), np.ones(4, np.float32))

@@ -12,6 +12,14 @@ def beta_powers(optimizer, *betas):
     return [M.pow(float(beta), t) for beta in betas]
 
 
+def _same_shape(grad, var):
+    """Whether the gradient's static shape is known and is the variable's."""
+    if grad.shape.rank is None:
+        return False
+    shape = grad.shape.as_list()
+    return None not in shape and shape == var.shape.as_list()
+
+
 class Adam(Optimizer):
     """Adam: adaptive moment estimation.
 
@@ -55,8 +63,8 @@ class Adam(Optimizer):
         # value, and the flat buffers would then copy themselves at every step).
         if self.amsgrad or type(self)._update is not Adam._update or not variables or any(
                 v.graph is not None or v.dtype != dtypes.float32 or g.dtype != dtypes.float32
-                for g, v in zip(grads, variables)):
-            return False
+                or not _same_shape(g, v) for g, v in zip(grads, variables)):
+            return False  # (a gradient that broadcasts to its variable takes the rule too)
         key = tuple(id(v) for v in variables)
         state = self._fused_states.get(key)
         if state is None:
