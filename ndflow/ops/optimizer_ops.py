@@ -144,12 +144,7 @@ def FUSED_ADAM(xp, store, *inputs, state, beta_1, beta_2, epsilon, decays=None,
     # AdamW: p - p * (lr * weight_decay) first, as update_rules.decoupled_weight_decay does
     decay = dtype(lr * weight_decay) if decays else dtype(0.0)
     decays = decays if decays and any(decays) else None
-    flats = [xp.ravel(g) for g in grads]
-    if any(g.size != size for g, size in zip(flats, state.sizes)):  # the loops trust sizes
-        raise InvalidArgumentError(
-            f"FusedAdamUpdate: each gradient must have its variable's shape. Received: "
-            f"gradient shapes {[tuple(g.shape) for g in grads]} for variable shapes "
-            f"{state.shapes}")
+    flats = _checked_flats(xp, state, grads)
     if xp is np and jit.enabled():
         _adam_compiled(state.offsets, flats, m_flat, v_flat, p_flat, c1, c2, eps, alpha,
                        decays or (False,) * n, decay)
@@ -179,11 +174,7 @@ def FUSED_ADAM(xp, store, *inputs, state, beta_1, beta_2, epsilon, decays=None,
             step /= denom
             p -= step
 
-    count, min_chunks = len(state.chunks), max(1, SPLIT_ITEMS // CHUNK)
-    if parallel.pieces(count, min_chunks) == 1:
-        update(0, count)
-    else:
-        parallel.split(update, count, min_chunks)
+    _split_chunks(state, update)
 
 
 @jit.kernel
@@ -210,13 +201,97 @@ def _adam_compiled(offsets, flats, m_flat, v_flat, p_flat, c1, c2, epsilon, alph
                    decay):
     """`_adam_loop` over each variable's slices; a large variable is split across cores."""
     for g, lo, hi, decayed in zip(flats, offsets, offsets[1:], decays):
-        m, v, p = m_flat[lo:hi], v_flat[lo:hi], p_flat[lo:hi]
-        if parallel.pieces(hi - lo, SPLIT_ITEMS) == 1:
-            _adam_loop(g, m, v, p, c1, c2, epsilon, alpha, decayed, decay)
+        _split(lambda a, b, g=g, m=m_flat[lo:hi], v=v_flat[lo:hi], p=p_flat[lo:hi], d=decayed:
+               _adam_loop(g[a:b], m[a:b], v[a:b], p[a:b], c1, c2, epsilon, alpha, d, decay),
+               hi - lo)
+
+
+def _checked_flats(xp, state, grads):
+    """The gradients as flat arrays, each of its variable's size (the loops trust sizes)."""
+    flats = [xp.ravel(g) for g in grads]
+    if any(g.size != size for g, size in zip(flats, state.sizes)):
+        raise InvalidArgumentError(
+            f"Fused optimizer update: each gradient must have its variable's shape. "
+            f"Received: gradient shapes {[tuple(g.shape) for g in grads]} for variable "
+            f"shapes {state.shapes}")
+    return flats
+
+
+def _split(fn, n):
+    """fn(start, stop) over range(n): in pieces across the cores when n is large."""
+    if parallel.pieces(n, SPLIT_ITEMS) == 1:
+        fn(0, n)
+    else:
+        parallel.split(fn, n, SPLIT_ITEMS)
+
+
+def _split_chunks(state, update):
+    """update(first, last) over the state's chunks, in pieces across the cores when the
+    buffer is large."""
+    count, min_chunks = len(state.chunks), max(1, SPLIT_ITEMS // CHUNK)
+    if parallel.pieces(count, min_chunks) == 1:
+        update(0, count)
+    else:
+        parallel.split(update, count, min_chunks)
+
+
+@op("FusedSGDUpdate", uses_store=True, side_effect=True, differentiable=False,
+    infer=lambda ts, a: [])
+def FUSED_SGD(xp, store, *inputs, state, momentum, nesterov):
+    """Keras SGD over every variable of `state`: p - lr*g, or with momentum v = v*m - lr*g
+    and p + v (Nesterov: p + (v*m - lr*g)), as update_rules.sgd / keras_sgd_momentum."""
+    n = len(state.variables)
+    grads, lr = inputs[:n], inputs[n]
+    v_flat = state.slot_buffers[0].writable(store) if momentum else None
+    p_flat = state.params.writable(store)
+    dtype = state.dtype.type
+    lr, mom = dtype(lr), dtype(momentum)
+    flats = _checked_flats(xp, state, grads)
+    if xp is np and jit.enabled():
+        for g, lo, hi in zip(flats, state.offsets, state.offsets[1:]):
+            v = v_flat[lo:hi] if momentum else p_flat[:0]  # (not read without momentum)
+            _split(lambda a, b, g=g, v=v, p=p_flat[lo:hi]: _sgd_loop(
+                g[a:b], v[a:b], p[a:b], lr, mom, bool(momentum), bool(nesterov)), hi - lo)
+        return
+
+    def update(first, last):
+        step_, lr_g_, gathered = state.scratch(first)
+        for lo, hi, _, g in state.chunk_grads(flats, first, last, gathered):
+            p, step, lr_g = p_flat[lo:hi], step_[:hi - lo], lr_g_[:hi - lo]
+            xp.multiply(g, lr, out=lr_g)          # lr * g
+            if not momentum:
+                p -= lr_g                         # p - lr * g
+                continue
+            v = v_flat[lo:hi]
+            v *= mom                              # v * m - lr * g
+            v -= lr_g
+            if nesterov:
+                xp.multiply(v, mom, out=step)     # p + (v * m - lr * g)
+                step -= lr_g
+                p += step
+            else:
+                p += v
+
+    _split_chunks(state, update)
+
+
+@jit.kernel
+def _sgd_loop(g, v, p, lr, momentum, with_momentum, nesterov):
+    """Keras SGD in one pass over one variable (the NumPy passes' operations, in order)."""
+    for i in range(g.size):
+        lr_g = lr * g[i]
+        if with_momentum:
+            vi = v[i] * momentum - lr_g
+            v[i] = vi
+            p[i] = p[i] + (vi * momentum - lr_g if nesterov else vi)
         else:
-            parallel.split(lambda a, b, g=g, m=m, v=v, p=p, d=decayed: _adam_loop(
-                g[a:b], m[a:b], v[a:b], p[a:b], c1, c2, epsilon, alpha, d, decay),
-                hi - lo, SPLIT_ITEMS)
+            p[i] = p[i] - lr_g
+
+
+def fused_sgd(state, grads, lr, momentum, nesterov):
+    """Keras SGD (with optional momentum) over every variable of `state` at once."""
+    return execute(FUSED_SGD, tuple(grads) + (lr,),
+                   {"state": state, "momentum": momentum, "nesterov": nesterov})
 
 
 def fused_adam(state, grads, lr, beta_1, beta_2, epsilon, beta1_power, beta2_power,

@@ -12,14 +12,6 @@ def beta_powers(optimizer, *betas):
     return [M.pow(float(beta), t) for beta in betas]
 
 
-def _same_shape(grad, var):
-    """Whether the gradient's static shape is known and is the variable's."""
-    if grad.shape.rank is None:
-        return False
-    shape = grad.shape.as_list()
-    return None not in shape and shape == var.shape.as_list()
-
-
 class Adam(Optimizer):
     """Adam: adaptive moment estimation.
 
@@ -41,7 +33,6 @@ class Adam(Optimizer):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
         self.amsgrad = bool(amsgrad)
-        self._fused_states = {}  # ids of the variables updated together -> FlatState
 
     def _slot_groups(self):
         groups = [[("momentum", 0.0), ("velocity", 0.0)]]
@@ -58,20 +49,14 @@ class Adam(Optimizer):
                self.epsilon, beta1_power, beta2_power, slots.get("velocity_hat"))
 
     def _update_all(self, grads, variables, lr, step, decays=None):
-        # One fused op for all variables when they are plain float32 eager variables (with
-        # AdamW's decay inside it: a decay assigned beforehand would replace every variable's
-        # value, and the flat buffers would then copy themselves at every step).
-        if self.amsgrad or type(self)._update is not Adam._update or not variables or any(
-                v.graph is not None or v.dtype != dtypes.float32 or g.dtype != dtypes.float32
-                or not _same_shape(g, v) for g, v in zip(grads, variables)):
-            return False  # (a gradient that broadcasts to its variable takes the rule too)
-        key = tuple(id(v) for v in variables)
-        state = self._fused_states.get(key)
+        # One fused op for all variables (with AdamW's decay inside it: a decay assigned
+        # beforehand would replace every variable's value, and the flat buffers would then
+        # copy themselves at every step).
+        if self.amsgrad or type(self)._update is not Adam._update:
+            return False
+        state = self._flat_state(grads, variables, ["momentum", "velocity"])
         if state is None:
-            from ...ops.optimizer_ops import FlatState
-            state = FlatState(variables, [[self._slots[v]["momentum"] for v in variables],
-                                          [self._slots[v]["velocity"] for v in variables]])
-            self._fused_states[key] = state
+            return False
         from ...ops.optimizer_ops import fused_adam
         beta1_power, beta2_power = step
         fused_adam(state, grads, _cast(lr, dtypes.float32), self.beta_1, self.beta_2,

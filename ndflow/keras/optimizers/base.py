@@ -105,6 +105,7 @@ class Optimizer:
         self._learning_rate = self._make_learning_rate(learning_rate)
         self._slots = {}        # variable -> {slot name: slot Variable}
         self._tracked = []      # variables in build order
+        self._fused_states = {}  # ids of variables updated by one fused op -> FlatState
         self.built = False
 
     # --- learning rate ----------------------------------------------------------------------
@@ -284,6 +285,23 @@ class Optimizer:
         returns True applies it itself)."""
         return False
 
+    def _flat_state(self, grads, variables, slot_names):
+        """The flat buffers (`ndflow.ops.optimizer_ops.FlatState`) of one fused update of
+        `variables` and their slots `slot_names`, or None where no fused op may update them:
+        only plain float32 eager variables, each gradient of its variable's static shape (a
+        gradient that broadcasts to its variable takes the per-variable rule)."""
+        if not variables or any(
+                v.graph is not None or v.dtype != dtypes.float32 or g.dtype != dtypes.float32
+                or not _same_shape(g, v) for g, v in zip(grads, variables)):
+            return None
+        key = tuple(id(v) for v in variables)
+        state = self._fused_states.get(key)
+        if state is None:
+            from ...ops.optimizer_ops import FlatState
+            state = self._fused_states[key] = FlatState(
+                variables, [[self._slots[v][name] for v in variables] for name in slot_names])
+        return state
+
     def _clip(self, grads):
         if self.clipnorm:
             return [_clip_by_norm(g, float(self.clipnorm)) for g in grads]
@@ -324,6 +342,14 @@ class Optimizer:
 
 def _cast(lr, dtype):
     return lr if lr.dtype == dtype else A.cast(lr, dtype)
+
+
+def _same_shape(grad, var):
+    """Whether the gradient's static shape is known and is the variable's."""
+    if grad.shape.rank is None:
+        return False
+    shape = grad.shape.as_list()
+    return None not in shape and shape == var.shape.as_list()
 
 
 def _snake(name):

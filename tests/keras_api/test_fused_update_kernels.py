@@ -1,5 +1,5 @@
-"""The fused Adam's two kernels, the compiled loop (Numba) and the chunked NumPy passes,
-give the same float32 numbers bit for bit, inline or split across threads."""
+"""The fused optimizer updates' two kernels, the compiled loops (Numba) and the chunked
+NumPy passes, give the same float32 numbers bit for bit, inline or split across threads."""
 import numpy as np
 import pytest
 
@@ -13,10 +13,24 @@ needs_numba = pytest.mark.skipif(not jit.available(), reason="numba is not insta
 SHAPES = [(300, 257), (7,), (), (40, 3), (70001,), (10,)]
 
 
-def _run(use_jit, steps=4, shapes=SHAPES, seed=0, transpose=False):
+# (slot count, the update given state, grads, lr and the step number)
+RULES = {
+    "adam": (2, lambda st, g, lr, t: optimizer_ops.fused_adam(
+        st, g, lr, 0.9, 0.999, 1e-7, *(tf.constant(np.float32(b ** t)) for b in (0.9, 0.999)))),
+    "adamw": (2, lambda st, g, lr, t: optimizer_ops.fused_adam(
+        st, g, lr, 0.9, 0.999, 1e-7, *(tf.constant(np.float32(b ** t)) for b in (0.9, 0.999)),
+        decays=(True, False) * 3, weight_decay=0.2)),
+    "sgd": (0, lambda st, g, lr, t: optimizer_ops.fused_sgd(st, g, lr, 0.0, False)),
+    "momentum": (1, lambda st, g, lr, t: optimizer_ops.fused_sgd(st, g, lr, 0.9, False)),
+    "nesterov": (1, lambda st, g, lr, t: optimizer_ops.fused_sgd(st, g, lr, 0.8, True)),
+}
+
+
+def _run(use_jit, steps=4, shapes=SHAPES, seed=0, transpose=False, rule="adam"):
     rng = np.random.default_rng(seed)
     variables = [tf.Variable(rng.standard_normal(s).astype(np.float32)) for s in shapes]
-    slots = [[tf.Variable(np.zeros(s, np.float32)) for s in shapes] for _ in range(2)]
+    n_slots, update = RULES[rule]
+    slots = [[tf.Variable(np.zeros(s, np.float32)) for s in shapes] for _ in range(n_slots)]
     state = optimizer_ops.FlatState(variables, slots)
     lr = tf.constant(np.float32(1e-3))
     for t in range(1, steps + 1):
@@ -28,9 +42,8 @@ def _run(use_jit, steps=4, shapes=SHAPES, seed=0, transpose=False):
             if transpose and len(s) == 2:  # a non-contiguous gradient array
                 g = np.ascontiguousarray(g.T).T
             grads.append(tf.constant(g))
-        b1p, b2p = (tf.constant(np.float32(b ** t)) for b in (0.9, 0.999))
         with jit.use_jit(use_jit):
-            optimizer_ops.fused_adam(state, grads, lr, 0.9, 0.999, 1e-7, b1p, b2p)
+            update(state, grads, lr, t)
     return [v.numpy() for v in variables] + [s.numpy() for group in slots for s in group]
 
 
@@ -41,20 +54,23 @@ def _assert_same(a, b):
 
 
 @needs_numba
+@pytest.mark.parametrize("rule", sorted(RULES))
 @pytest.mark.parametrize("transpose", [False, True])
-def test_compiled_kernel_matches_the_numpy_passes_bitwise(transpose):
-    _assert_same(_run(True, transpose=transpose), _run(False, transpose=transpose))
+def test_compiled_kernel_matches_the_numpy_passes_bitwise(transpose, rule):
+    _assert_same(_run(True, transpose=transpose, rule=rule),
+                 _run(False, transpose=transpose, rule=rule))
 
 
+@pytest.mark.parametrize("rule", sorted(RULES))
 @pytest.mark.parametrize("use_jit", [False, pytest.param(True, marks=needs_numba)],
                          ids=["numpy", "numba"])
-def test_split_across_threads_matches_inline(use_jit, monkeypatch):
-    inline = _run(use_jit)
+def test_split_across_threads_matches_inline(use_jit, rule, monkeypatch):
+    inline = _run(use_jit, rule=rule)
     # small pieces, so that every variable above a few elements is split
     monkeypatch.setenv("NDFLOW_NUM_THREADS", "3")
     monkeypatch.setattr(optimizer_ops, "SPLIT_ITEMS", 1000)
     monkeypatch.setattr(optimizer_ops, "CHUNK", 977)
-    _assert_same(_run(use_jit), inline)
+    _assert_same(_run(use_jit, rule=rule), inline)
 
 
 @needs_numba
@@ -97,6 +113,6 @@ def test_a_gradient_of_another_size_is_refused(use_jit):
     state = optimizer_ops.FlatState(variables, slots)
     one = tf.constant(np.float32(0.5))
     with jit.use_jit(use_jit), pytest.raises(tf.errors.InvalidArgumentError,
-                                             match="variable's shape"):
+                                             match="its variable.s shape"):
         optimizer_ops.fused_adam(state, [tf.ones((5,))], one, 0.9, 0.999, 1e-7, one, one)
     np.testing.assert_array_equal(variables[0].numpy(), np.ones(4, np.float32))
