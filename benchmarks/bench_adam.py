@@ -35,7 +35,7 @@ def cases(rng):
         state = optimizer_ops.FlatState(variables, slots)
         grads = [tf.constant(rng.standard_normal(s).astype(np.float32)) for s in shapes]
         n = sum(int(np.prod(s)) for s in shapes)
-        out[f"{name} ({n} params)"] = (lambda st=state, g=grads: optimizer_ops.fused_adam(
+        out[f"Adam {name} ({n} params)"] = (lambda st=state, g=grads: optimizer_ops.fused_adam(
             st, g, lr, 0.9, 0.999, 1e-7, b1p, b2p))
     return out
 
@@ -76,7 +76,7 @@ def main(argv=None):
                         f()
                     times[name, mode].append((time.process_time() - start) / args.calls)
     for (name, mode), ts in times.items():
-        print(f"  fused Adam {name:20s} {'numba' if mode else 'numpy':5s} "
+        print(f"  fused {name:32s} {'numba' if mode else 'numpy':5s} "
               f"median {1e6 * statistics.median(ts):8.1f} us   min {1e6 * min(ts):8.1f} us")
 
 

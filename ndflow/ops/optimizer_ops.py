@@ -235,65 +235,6 @@ def _split_chunks(state, update):
         parallel.split(update, count, min_chunks)
 
 
-@op("FusedSGDUpdate", uses_store=True, side_effect=True, differentiable=False,
-    infer=lambda ts, a: [])
-def FUSED_SGD(xp, store, *inputs, state, momentum, nesterov):
-    """Keras SGD over every variable of `state`: p - lr*g, or with momentum v = v*m - lr*g
-    and p + v (Nesterov: p + (v*m - lr*g)), as update_rules.sgd / keras_sgd_momentum."""
-    n = len(state.variables)
-    grads, lr = inputs[:n], inputs[n]
-    v_flat = state.slot_buffers[0].writable(store) if momentum else None
-    p_flat = state.params.writable(store)
-    dtype = state.dtype.type
-    lr, mom = dtype(lr), dtype(momentum)
-    flats = _checked_flats(xp, state, grads)
-    if xp is np and jit.enabled():
-        for g, lo, hi in zip(flats, state.offsets, state.offsets[1:]):
-            v = v_flat[lo:hi] if momentum else p_flat[:0]  # (not read without momentum)
-            _split(lambda a, b, g=g, v=v, p=p_flat[lo:hi]: _sgd_loop(
-                g[a:b], v[a:b], p[a:b], lr, mom, bool(momentum), bool(nesterov)), hi - lo)
-        return
-
-    def update(first, last):
-        step_, lr_g_, gathered = state.scratch(first)
-        for lo, hi, _, g in state.chunk_grads(flats, first, last, gathered):
-            p, step, lr_g = p_flat[lo:hi], step_[:hi - lo], lr_g_[:hi - lo]
-            xp.multiply(g, lr, out=lr_g)          # lr * g
-            if not momentum:
-                p -= lr_g                         # p - lr * g
-                continue
-            v = v_flat[lo:hi]
-            v *= mom                              # v * m - lr * g
-            v -= lr_g
-            if nesterov:
-                xp.multiply(v, mom, out=step)     # p + (v * m - lr * g)
-                step -= lr_g
-                p += step
-            else:
-                p += v
-
-    _split_chunks(state, update)
-
-
-@jit.kernel
-def _sgd_loop(g, v, p, lr, momentum, with_momentum, nesterov):
-    """Keras SGD in one pass over one variable (the NumPy passes' operations, in order)."""
-    for i in range(g.size):
-        lr_g = lr * g[i]
-        if with_momentum:
-            vi = v[i] * momentum - lr_g
-            v[i] = vi
-            p[i] = p[i] + (vi * momentum - lr_g if nesterov else vi)
-        else:
-            p[i] = p[i] - lr_g
-
-
-def fused_sgd(state, grads, lr, momentum, nesterov):
-    """Keras SGD (with optional momentum) over every variable of `state` at once."""
-    return execute(FUSED_SGD, tuple(grads) + (lr,),
-                   {"state": state, "momentum": momentum, "nesterov": nesterov})
-
-
 def fused_adam(state, grads, lr, beta_1, beta_2, epsilon, beta1_power, beta2_power,
                decays=None, weight_decay=None):
     """Adam over every variable of `state` at once; with `decays` (a bool per variable) and

@@ -87,36 +87,3 @@ def test_fused_adamw_updates_in_place():
     (state,) = opt._fused_states.values()
     assert state.params.copies == 1 and [b.copies for b in state.slot_buffers] == [1, 1]
 
-
-SGD_OPTIONS = [{}, {"momentum": 0.9}, {"momentum": 0.7, "nesterov": True}]
-
-
-@pytest.mark.parametrize("compiled", [True, False])
-@pytest.mark.parametrize("options", SGD_OPTIONS, ids=["plain", "momentum", "nesterov"])
-def test_fused_sgd_matches_per_variable_rule_bitwise(compiled, options):
-    def make():
-        return keras.optimizers.SGD(learning_rate=0.05, **options)
-    for a, b in zip(_train(True, compiled=compiled, make_optimizer=make),
-                    _train(False, compiled=compiled, make_optimizer=make)):
-        np.testing.assert_array_equal(a, b)
-
-
-@pytest.mark.parametrize("options", SGD_OPTIONS, ids=["plain", "momentum", "nesterov"])
-def test_fused_sgd_updates_in_place_and_sees_assignments(options):
-    def make():
-        return keras.optimizers.SGD(learning_rate=0.05, **options)
-    for a, b in zip(_train(True, reassign_at=2, make_optimizer=make),
-                    _train(False, reassign_at=2, make_optimizer=make)):
-        np.testing.assert_array_equal(a, b)
-    v = tf.Variable(np.ones((4, 3), np.float32))
-    opt = make()
-
-    @tf.function
-    def step():
-        opt.apply_gradients([(tf.ones((4, 3)), v)])
-
-    for _ in range(4):
-        step()
-    (state,) = opt._fused_states.values()
-    assert state.params.copies == 1 and [b.copies for b in state.slot_buffers] == \
-        [1] * len(state.slot_buffers)

@@ -1,5 +1,6 @@
-"""The fused optimizer updates' two kernels, the compiled loops (Numba) and the chunked
-NumPy passes, give the same float32 numbers bit for bit, inline or split across threads."""
+"""The fused Adam (and AdamW) update's two kernels, the compiled loop (Numba) and the
+chunked NumPy passes, give the same float32 numbers bit for bit, inline or split across
+threads."""
 import numpy as np
 import pytest
 
@@ -20,9 +21,6 @@ RULES = {
     "adamw": (2, lambda st, g, lr, t: optimizer_ops.fused_adam(
         st, g, lr, 0.9, 0.999, 1e-7, *(tf.constant(np.float32(b ** t)) for b in (0.9, 0.999)),
         decays=(True, False) * 3, weight_decay=0.2)),
-    "sgd": (0, lambda st, g, lr, t: optimizer_ops.fused_sgd(st, g, lr, 0.0, False)),
-    "momentum": (1, lambda st, g, lr, t: optimizer_ops.fused_sgd(st, g, lr, 0.9, False)),
-    "nesterov": (1, lambda st, g, lr, t: optimizer_ops.fused_sgd(st, g, lr, 0.8, True)),
 }
 
 

@@ -1,8 +1,7 @@
 """SGD with optional momentum and Nesterov momentum (Keras 3 rule: v = m*v - lr*g)."""
-from ...framework import dtypes
 from ...framework.errors import InvalidArgumentError
 from ...ops import update_rules as R
-from .base import Optimizer, _cast
+from .base import Optimizer
 
 
 class SGD(Optimizer):
@@ -42,17 +41,6 @@ class SGD(Optimizer):
             R.keras_sgd_momentum(var, grad, slots["momentum"], lr, self.momentum, self.nesterov)
         else:
             R.sgd(var, grad, lr)
-
-    def _update_all(self, grads, variables, lr, step, decays=None):
-        # One fused op for all variables (the decay, when set, is assigned before it).
-        if decays or type(self)._update is not SGD._update:
-            return False
-        state = self._flat_state(grads, variables, ["momentum"] if self.momentum else [])
-        if state is None:
-            return False
-        from ...ops.optimizer_ops import fused_sgd
-        fused_sgd(state, grads, _cast(lr, dtypes.float32), self.momentum, self.nesterov)
-        return True
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
