@@ -32,8 +32,13 @@ from ..util import jit, parallel
 # Elements per update chunk: six float32 operands of 128 KiB stay in a 2 MiB L2 cache,
 # which measured 35-46% faster than whole-buffer passes on W4/W5's 267k/422k parameters.
 CHUNK = 32768
-# Elements below which an update runs on one core (parallel.split's break-even size).
+# Elements below which an update runs on one core: the NumPy passes split at
+# parallel.split's break-even size; the compiled loop, a memory-bound single pass (~0.4 ns
+# an element), only for variables of a million elements or more, where a second core's
+# memory bandwidth can outweigh handing a piece to it (on W4's 235k-element kernel it
+# would save at most ~45 of its ~90 us).
 SPLIT_ITEMS = parallel.MIN_ITEMS
+SPLIT_ITEMS_COMPILED = 1 << 19
 
 _getrefcount = getattr(sys, "getrefcount", None)
 if getattr(sys, "_is_gil_enabled", lambda: True)() is False:
@@ -203,7 +208,7 @@ def _adam_compiled(offsets, flats, m_flat, v_flat, p_flat, c1, c2, epsilon, alph
     for g, lo, hi, decayed in zip(flats, offsets, offsets[1:], decays):
         _split(lambda a, b, g=g, m=m_flat[lo:hi], v=v_flat[lo:hi], p=p_flat[lo:hi], d=decayed:
                _adam_loop(g[a:b], m[a:b], v[a:b], p[a:b], c1, c2, epsilon, alpha, d, decay),
-               hi - lo)
+               hi - lo, SPLIT_ITEMS_COMPILED)
 
 
 def _checked_flats(xp, state, grads):
@@ -217,12 +222,12 @@ def _checked_flats(xp, state, grads):
     return flats
 
 
-def _split(fn, n):
+def _split(fn, n, min_size):
     """fn(start, stop) over range(n): in pieces across the cores when n is large."""
-    if parallel.pieces(n, SPLIT_ITEMS) == 1:
+    if parallel.pieces(n, min_size) == 1:
         fn(0, n)
     else:
-        parallel.split(fn, n, SPLIT_ITEMS)
+        parallel.split(fn, n, min_size)
 
 
 def _split_chunks(state, update):

@@ -67,6 +67,7 @@ def test_split_across_threads_matches_inline(use_jit, rule, monkeypatch):
     # small pieces, so that every variable above a few elements is split
     monkeypatch.setenv("NDFLOW_NUM_THREADS", "3")
     monkeypatch.setattr(optimizer_ops, "SPLIT_ITEMS", 1000)
+    monkeypatch.setattr(optimizer_ops, "SPLIT_ITEMS_COMPILED", 1000)
     monkeypatch.setattr(optimizer_ops, "CHUNK", 977)
     _assert_same(_run(use_jit, rule=rule), inline)
 
