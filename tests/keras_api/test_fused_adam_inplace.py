@@ -2,10 +2,21 @@
 observe a later update: a value that escaped (an eager read, a NumPy view of it, a
 tf.function output, a slot read) makes that buffer copy first (copy on write)."""
 import numpy as np
+import pytest
 
 import ndflow as tf
 from ndflow import keras
 from ndflow.ops import optimizer_ops
+from ndflow.util import jit
+
+
+@pytest.fixture(autouse=True, params=[False, True], ids=["numpy", "numba"])
+def kernel_path(request):
+    """Every test runs the NumPy passes and the compiled kernel."""
+    if request.param and not jit.available():
+        pytest.skip("numba is not installed: the compiled kernel cannot run")
+    with jit.use_jit(request.param):
+        yield request.param
 
 
 def _setup(seed=0):

@@ -33,7 +33,6 @@ class Adam(Optimizer):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
         self.amsgrad = bool(amsgrad)
-        self._fused_states = {}  # ids of the variables updated together -> FlatState
 
     def _slot_groups(self):
         groups = [[("momentum", 0.0), ("velocity", 0.0)]]
@@ -49,23 +48,20 @@ class Adam(Optimizer):
         R.adam(var, grad, slots["momentum"], slots["velocity"], lr, self.beta_1, self.beta_2,
                self.epsilon, beta1_power, beta2_power, slots.get("velocity_hat"))
 
-    def _update_all(self, grads, variables, lr, step):
-        # One fused op for all variables when they are plain float32 eager variables.
-        if self.amsgrad or type(self)._update is not Adam._update or not variables or any(
-                v.graph is not None or v.dtype != dtypes.float32 or g.dtype != dtypes.float32
-                for g, v in zip(grads, variables)):
+    def _update_all(self, grads, variables, lr, step, decays=None):
+        # One fused op for all variables (with AdamW's decay inside it: a decay assigned
+        # beforehand would replace every variable's value, and the flat buffers would then
+        # copy themselves at every step).
+        if self.amsgrad or type(self)._update is not Adam._update:
             return False
-        key = tuple(id(v) for v in variables)
-        state = self._fused_states.get(key)
+        state = self._flat_state(grads, variables, ["momentum", "velocity"])
         if state is None:
-            from ...ops.optimizer_ops import FlatState
-            state = FlatState(variables, [[self._slots[v]["momentum"] for v in variables],
-                                          [self._slots[v]["velocity"] for v in variables]])
-            self._fused_states[key] = state
+            return False
         from ...ops.optimizer_ops import fused_adam
         beta1_power, beta2_power = step
         fused_adam(state, grads, _cast(lr, dtypes.float32), self.beta_1, self.beta_2,
-                   self.epsilon, beta1_power, beta2_power)
+                   self.epsilon, beta1_power, beta2_power,
+                   decays=decays and tuple(decays), weight_decay=self.weight_decay)
         return True
 
     def get_config(self):

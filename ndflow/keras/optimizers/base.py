@@ -105,6 +105,7 @@ class Optimizer:
         self._learning_rate = self._make_learning_rate(learning_rate)
         self._slots = {}        # variable -> {slot name: slot Variable}
         self._tracked = []      # variables in build order
+        self._fused_states = {}  # ids of variables updated by one fused op -> FlatState
         self.built = False
 
     # --- learning rate ----------------------------------------------------------------------
@@ -235,12 +236,12 @@ class Optimizer:
         self.build(variables)
         grads = self._clip(grads)
         lr = self._current_learning_rate()
-        if self.weight_decay:
-            for var in variables:
-                if self._decays(var):
-                    R.decoupled_weight_decay(var, _cast(lr, var.dtype), self.weight_decay)
+        decays = [self._decays(var) for var in variables] if self.weight_decay else None
         step = self._prepare_step()
-        if not self._update_all(grads, variables, lr, step):
+        if not self._update_all(grads, variables, lr, step, decays):
+            for var, decayed in zip(variables, decays or ()):
+                if decayed:
+                    R.decoupled_weight_decay(var, _cast(lr, var.dtype), self.weight_decay)
             for grad, var in zip(grads, variables):
                 if grad.dtype != var.dtype:
                     grad = A.cast(grad, var.dtype)
@@ -277,10 +278,29 @@ class Optimizer:
     def _update(self, grad, var, slots, lr, step):
         raise NotImplementedError
 
-    def _update_all(self, grads, variables, lr, step):
+    def _update_all(self, grads, variables, lr, step, decays=None):
         """Optimizers with a fused rule update every variable at once here and return True;
-        the default updates them one by one through `_update`."""
+        the default updates them one by one through `_update`. `decays`: None, or for each
+        variable whether the decoupled weight decay applies to it first (a fused rule that
+        returns True applies it itself)."""
         return False
+
+    def _flat_state(self, grads, variables, slot_names):
+        """The flat buffers (`ndflow.ops.optimizer_ops.FlatState`) of one fused update of
+        `variables` and their slots `slot_names`, or None where no fused op may update them:
+        only plain float32 eager variables, each gradient of its variable's static shape (a
+        gradient that broadcasts to its variable takes the per-variable rule)."""
+        if not variables or any(
+                v.graph is not None or v.dtype != dtypes.float32 or g.dtype != dtypes.float32
+                or not _same_shape(g, v) for g, v in zip(grads, variables)):
+            return None
+        key = tuple(id(v) for v in variables)
+        state = self._fused_states.get(key)
+        if state is None:
+            from ...ops.optimizer_ops import FlatState
+            state = self._fused_states[key] = FlatState(
+                variables, [[self._slots[v][name] for v in variables] for name in slot_names])
+        return state
 
     def _clip(self, grads):
         if self.clipnorm:
@@ -322,6 +342,14 @@ class Optimizer:
 
 def _cast(lr, dtype):
     return lr if lr.dtype == dtype else A.cast(lr, dtype)
+
+
+def _same_shape(grad, var):
+    """Whether the gradient's static shape is known and is the variable's."""
+    if grad.shape.rank is None:
+        return False
+    shape = grad.shape.as_list()
+    return None not in shape and shape == var.shape.as_list()
 
 
 def _snake(name):
