@@ -280,3 +280,13 @@ def test_cell_get_initial_state_takes_inputs_or_keywords_as_tf_keras_2_did():
         return cell.get_initial_state(seq)[0]
 
     assert symbolic_batch(tf.ones((5, 7, 2))).shape == (5, 4)
+
+
+def test_a_sub_model_from_an_input_layers_input_as_keras_io_ocr_builds_it():
+    image = keras.Input((4,), name="image")
+    hidden = keras.layers.Dense(3, name="dense2")(image)
+    model = keras.Model(image, keras.layers.Dense(1)(hidden))
+    layer = model.get_layer(name="image")
+    assert layer.input is image and layer.output is image
+    sub = keras.Model(layer.input, model.get_layer(name="dense2").output)
+    assert sub.predict(np.ones((2, 4), np.float32), verbose=0).shape == (2, 3)

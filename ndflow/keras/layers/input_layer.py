@@ -67,6 +67,12 @@ class InputLayer(Layer):
     def batch_shape(self):
         return self._batch_shape
 
+    @property
+    def input(self):
+        """The input tensor itself (an input layer's input is its output, as in Keras):
+        `keras.Model(model.get_layer("image").input, ...)` builds a sub-model."""
+        return self._nd_output
+
     def call(self, inputs=None):
         return inputs
 
