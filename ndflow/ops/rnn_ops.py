@@ -22,6 +22,7 @@ derivatives through a fused recurrence come back unconnected.
 """
 from ..framework.registry import execute, op
 from ..framework.tensor_shape import TensorShape
+from . import rnn_kernels_jit as K
 from .array_ops import zeros_like
 
 _NO = {}
@@ -83,6 +84,9 @@ def LSTM_SEQUENCE(xp, xw, h0, c0, recurrent_kernel, bias, *mask, keep_gates=True
     bias_rows[...] = bias
     ig, tc = xp.empty((batch, n), dtype), xp.empty((batch, n), dtype)
     dropped = ~mask[0][:, :, None] if mask else None
+    if not mask and K.usable(xp, xw, h0, c0, recurrent_kernel, bias):
+        _lstm_forward_jit(xp, xw, h0, c0, recurrent_kernel, bias, hs, cs, gates, scratch, z)
+        return [hs, cs, gates]
     h, c = h0, c0
     for t in range(steps):
         gm = gates[t] if keep_gates else scratch
@@ -109,6 +113,28 @@ def LSTM_SEQUENCE(xp, xw, h0, c0, recurrent_kernel, bias, *mask, keep_gates=True
             xp.copyto(h_new, h, where=dropped[t])
         h, c = h_new, c_new
     return [hs, cs, gates]
+
+
+def _lstm_forward_jit(xp, xw, h0, c0, recurrent_kernel, bias, hs, cs, gates, scratch, z):
+    """LSTM_SEQUENCE's loop (no mask) with the arithmetic passes compiled (rnn_kernels_jit),
+    the same numbers: per step the GEMM, one pass for the gate inputs (projection, bias,
+    gate-major copy and the sigmoids' halving), NumPy's SIMD tanh over the four gates, the
+    sigmoids finished and the cell state in two passes, NumPy's tanh of it and the product
+    with o."""
+    half = xw.dtype.type(0.5)
+    tc = xp.empty_like(h0)
+    h, c = h0, c0
+    for t in range(len(xw)):
+        gm = scratch if scratch is not None else gates[t]
+        xp.matmul(h, recurrent_kernel, out=z)
+        K.lstm_gate_inputs(z, xw[t], bias, gm, half)
+        xp.tanh(gm, out=gm)
+        K.sigmoid_finish(gm[:2], half)
+        K.sigmoid_finish(gm[3], half)
+        K.lstm_cell_state(gm, c, cs[t])
+        xp.tanh(cs[t], out=tc)
+        xp.multiply(tc, gm[3], out=hs[t])
+        h, c = hs[t], cs[t]
 
 
 def _lstm_grad_infer(ts, attrs):
@@ -140,6 +166,18 @@ def LSTM_SEQUENCE_GRAD(xp, h0, c0, recurrent_kernel, hs, cs, gates, g_hs, g_cs, 
     pass_h, pass_c = (xp.empty((batch, n), dtype) for _ in range(2)) if mask else (None, None)
     dropped = ~mask[0][:, :, None] if mask else None
     u_t = xp.ascontiguousarray(recurrent_kernel.T)
+    if not mask and K.usable(xp, gates, h0, c0, u_t, hs, cs, g_hs, g_cs):
+        row_sum = xp.empty(width, dtype)
+        for t in range(steps - 1, -1, -1):
+            if g_cs.ndim:
+                dc += g_cs[t]
+            xp.tanh(cs[t], out=tc)
+            gm, dz = gates[t], d_z[t]
+            K.lstm_output_grad(dh, g_hs[t], dc, gm, tc, dz)
+            K.lstm_cell_grad(dc, gm, cs[t - 1] if t else c0, dz)
+            K.add_row_sum(d_b, dz, row_sum)
+            xp.matmul(dz, u_t, out=dh)
+        return [d_z, dh, dc, _recurrent_kernel_grad(xp, h0, hs, d_z), d_b]
     for t in range(steps - 1, -1, -1):
         dh += g_hs[t]
         if g_cs.ndim:  # a 0-d g_cs: no gradient reaches the cell states (the usual case)
