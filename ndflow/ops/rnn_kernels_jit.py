@@ -43,10 +43,9 @@ def lstm_gate_inputs(z, xw_t, bias, gm, half):
 
 @jit.kernel
 def sigmoid_finish(v, half):
-    """In place over a contiguous block: v * 1/2 + 1/2 (after tanh(x / 2))."""
-    flat = v.reshape(-1)
-    for j in range(flat.size):
-        flat[j] = flat[j] * half + half
+    """In place over a flat block: v * 1/2 + 1/2 (after tanh(x / 2))."""
+    for j in range(v.size):
+        v[j] = v[j] * half + half
 
 
 @jit.kernel
