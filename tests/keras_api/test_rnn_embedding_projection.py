@@ -1,0 +1,84 @@
+"""Embedding -> LSTM / GRU / SimpleRNN in a graph: the recurrent layer's input projection is
+looked up in the projected table (`table @ kernel + bias`, ndflow/keras/layers/rnn/fused.py
+`_projected_lookup`) instead of a GEMM over every timestep. Values and gradients equal the
+eager run (which projects every timestep) to float rounding."""
+import numpy as np
+import pytest
+
+import ndflow as tf
+from ndflow import keras
+from ndflow.util import jit
+
+
+@pytest.fixture(params=[True, False], ids=["jit", "numpy"])
+def jit_mode(request):
+    if request.param and not jit.available():
+        pytest.skip("numba is not installed")
+    with jit.use_jit(request.param):
+        yield request.param
+
+
+def _model(layer, mask_zero=False):
+    model = keras.Sequential([keras.Input((9,), dtype="int32"),
+                              keras.layers.Embedding(6, 4, mask_zero=mask_zero), layer,
+                              keras.layers.Dense(3)])
+    rng = np.random.default_rng(5)
+    model.set_weights([rng.uniform(-0.5, 0.5, w.shape).astype(np.float32)
+                       for w in model.get_weights()])
+    return model
+
+
+def _loss_and_grads(model, x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(tf.square(model(x, training=True)))
+    return [loss] + tape.gradient(loss, model.trainable_variables)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: keras.layers.LSTM(5, return_sequences=True),
+    lambda: keras.layers.GRU(5),
+    lambda: keras.layers.GRU(5, reset_after=False, return_sequences=True),
+    lambda: keras.layers.SimpleRNN(5),
+], ids=["lstm", "gru", "gru_v1", "simple_rnn"])
+@pytest.mark.parametrize("mask_zero", [False, True])
+def test_graph_run_equals_eager(jit_mode, make, mask_zero):
+    model = _model(make(), mask_zero)
+    ids = np.random.default_rng(1).integers(0, 6, (7, 9)).astype(np.int32)
+    ids[:, -2:] = 0  # padding at the end: masked when mask_zero
+    eager = _loss_and_grads(model, tf.constant(ids))
+    graph_fn = tf.function(lambda x: _loss_and_grads(model, x))
+    graph = graph_fn(tf.constant(ids))
+    for e, g in zip(eager, graph):
+        np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=2e-5, atol=2e-6)
+
+
+def test_the_graph_looks_up_the_projected_table():
+    model = _model(keras.layers.LSTM(5))
+    seen = set()
+    from ndflow.ops import embedding_ops
+    real = embedding_ops.gather_rows
+
+    def spy(*args, **kwargs):
+        seen.add("gather_rows")
+        return real(*args, **kwargs)
+
+    embedding_ops.gather_rows = spy
+    try:
+        tf.function(lambda x: model(x, training=True))(tf.constant(np.zeros((2, 9), np.int32)))
+    finally:
+        embedding_ops.gather_rows = real
+    assert seen == {"gather_rows"}
+
+
+def test_a_large_table_keeps_the_timestep_projection():
+    """More table rows than ids: projecting the table would cost more than the GEMM."""
+    model = keras.Sequential([keras.Input((3,), dtype="int32"),
+                              keras.layers.Embedding(500, 4), keras.layers.LSTM(2)])
+    from ndflow.ops import embedding_ops
+    real, calls = embedding_ops.gather_rows, []
+    embedding_ops.gather_rows = lambda *a, **k: calls.append(1) or real(*a, **k)
+    try:
+        tf.function(lambda x: model(x))(tf.constant(np.zeros((2, 3), np.int32)))
+    finally:
+        embedding_ops.gather_rows = real
+    assert not calls
