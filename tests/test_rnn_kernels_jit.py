@@ -86,3 +86,20 @@ def test_lstm_layer_gradients_match_the_cell_loop(jit_mode):
         results.append([y.numpy()] + [g.numpy() for g in grads])
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-6)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_jit_gru_inference_equals_numpy(dtype):
+    rng = np.random.default_rng(4)
+    steps, batch, units = 6, 5, 7
+    xw = (rng.standard_normal((steps, batch, 3 * units)) * 1.5).astype(dtype)
+    h0 = rng.standard_normal((batch, units)).astype(dtype)
+    kernel = np.asfortranarray((rng.standard_normal((units, 3 * units)) / 2).astype(dtype))
+    bias = (rng.standard_normal(3 * units) * 0.3).astype(dtype)
+    states = []
+    for flag in (False, True):
+        with jit.use_jit(flag):
+            states.append(rnn_ops.GRU_SEQUENCE.kernel(np, xw, h0, kernel, bias,
+                                                      reset_after=True, keep_gates=False)[0])
+    np.testing.assert_array_equal(states[0], states[1])

@@ -106,3 +106,49 @@ def add_row_sum(d_b, dz, row_sum):
             row_sum[col] = row_sum[col] + r[col]
     for col in range(width):
         d_b[col] = d_b[col] + row_sum[col]
+
+
+# --- GRU (reset_after, states only: inference) ---------------------------------------------
+
+@jit.kernel
+def gru_gate_inputs(inner, bias, xw_t, zr, rec, half):
+    """zr[k] = ((inner[:, k] + bias[k]) + xw_t[:, k]) * 1/2 for z and r (the caller runs the
+    tanh), and rec = inner[:, h] + bias[h], the recurrent projection of h~'s block."""
+    batch, width = inner.shape
+    n = width // 3
+    for k in range(2):
+        lo, hi = k * n, (k + 1) * n
+        bias_k = bias[lo:hi]
+        for b in range(batch):
+            ir, xr, out = inner[b, lo:hi], xw_t[b, lo:hi], zr[k, b]
+            for j in range(n):
+                out[j] = ((ir[j] + bias_k[j]) + xr[j]) * half
+    bias_h = bias[2 * n:]
+    for b in range(batch):
+        ir, out = inner[b, 2 * n:], rec[b]
+        for j in range(n):
+            out[j] = ir[j] + bias_h[j]
+
+
+@jit.kernel
+def gru_candidate_inputs(zr, rec, xw_t, hh, half):
+    """After the tanh: z and r finished in place (t * 1/2 + 1/2), hh = r * rec + xw_t[:, h]
+    (the caller runs its tanh)."""
+    _, batch, n = zr.shape
+    for b in range(batch):
+        z, r, rr, xr, out = zr[0, b], zr[1, b], rec[b], xw_t[b, 2 * n:], hh[b]
+        for j in range(n):
+            z[j] = z[j] * half + half
+            r_j = r[j] * half + half
+            r[j] = r_j
+            out[j] = r_j * rr[j] + xr[j]
+
+
+@jit.kernel
+def gru_state(h, hh, z, h_new):
+    """h_new = (h - h~) * z + h~ (= z * h + (1 - z) * h~)."""
+    batch, n = h.shape
+    for b in range(batch):
+        hr, cr, zr_, out = h[b], hh[b], z[b], h_new[b]
+        for j in range(n):
+            out[j] = (hr[j] - cr[j]) * zr_[j] + cr[j]

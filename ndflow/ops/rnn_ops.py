@@ -364,6 +364,18 @@ def _gru_forward(xp, xw, h0, recurrent_kernel, recurrent_bias, mask, reset_after
         rh = xp.empty((batch, n), dtype)
     dropped = ~mask[0][:, :, None] if mask else None
     h = h0
+    if reset_after and not mask and K.usable(xp, xw, h0, recurrent_kernel, recurrent_bias):
+        half, rec = dtype.type(0.5), xp.empty((batch, n), dtype)
+        for t in range(steps):
+            # the loop below, its arithmetic passes compiled (rnn_kernels_jit), same numbers
+            xp.matmul(h, recurrent_kernel, out=inner)
+            K.gru_gate_inputs(inner, recurrent_bias, xw[t], zr, rec, half)
+            xp.tanh(zr, out=zr)
+            K.gru_candidate_inputs(zr, rec, xw[t], hh, half)
+            xp.tanh(hh, out=hh)
+            K.gru_state(h, hh, z, hs[t])
+            h = hs[t]
+        return hs
     for t in range(steps):
         if reset_after:
             xp.matmul(h, recurrent_kernel, out=inner)
