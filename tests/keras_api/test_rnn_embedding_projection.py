@@ -70,6 +70,38 @@ def test_the_graph_looks_up_the_projected_table():
     assert seen == {"gather_rows"}
 
 
+def _uses_gather_rows(model, x, training):
+    from ndflow.ops import embedding_ops
+    real, calls = embedding_ops.gather_rows, []
+    embedding_ops.gather_rows = lambda *a, **k: calls.append(1) or real(*a, **k)
+    try:
+        tf.function(lambda x: model(x, training=training))(tf.constant(x))
+    finally:
+        embedding_ops.gather_rows = real
+    return bool(calls)
+
+
+def test_inference_keeps_the_timestep_projection():
+    """An inference graph keeps x @ kernel, which ONNX export reads as the LSTM's W."""
+    model = _model(keras.layers.LSTM(5))
+    x = np.zeros((2, 9), np.int32)
+    assert _uses_gather_rows(model, x, training=True)
+    assert not _uses_gather_rows(model, x, training=False)
+
+
+def test_small_vocabulary_model_exports_to_onnx(tmp_path):
+    pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    import onnxruntime
+    model = _model(keras.layers.LSTM(5, return_sequences=True))
+    path = tmp_path / "lm.onnx"
+    tf.export.onnx(model, path)
+    x = np.random.default_rng(2).integers(0, 6, (3, 9)).astype(np.int32)
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    got, = session.run(None, {session.get_inputs()[0].name: x})
+    np.testing.assert_allclose(got, model(x, training=False).numpy(), atol=1e-5)
+
+
 def test_a_large_table_keeps_the_timestep_projection():
     """More table rows than ids: projecting the table would cost more than the GEMM."""
     model = keras.Sequential([keras.Input((3,), dtype="int32"),

@@ -27,7 +27,9 @@ def _projected_lookup(x, kernel, bias):
     over every timestep, and in the gradient one scatter-add of the rows' gradients and two
     small GEMMs instead of the kernel's and the embedding's GEMMs over every timestep and
     the embedding's scatter-add (W7: 6,400 ids of a 65-row table). Values equal to float
-    rounding (the same products summed in another order). None when it does not apply."""
+    rounding (the same products summed in another order). None when it does not apply.
+    Taken in training only (where the gradient's savings are): an inference graph keeps
+    the plain projection, which ONNX export reads as the recurrent op's input kernel."""
     found = embedding_ops.embedding_lookup_of(x)
     if found is None:
         return None
@@ -46,7 +48,7 @@ def _projected_lookup(x, kernel, bias):
     return _with_static_shape(xw, [x.shape[1], x.shape[0], kernel.shape[-1]])
 
 
-def _time_major_projection(x, kernel, bias):
+def _time_major_projection(x, kernel, bias, training=False):
     """(time, batch, gates * units) = x_t @ kernel + bias for every t, as one GEMM (or as
     rows of a projected embedding table, `_projected_lookup`).
 
@@ -54,7 +56,7 @@ def _time_major_projection(x, kernel, bias):
     appended to x: NumPy's broadcasting add over (time * batch, gates * units) costs
     more than half the GEMM itself, the extra row almost nothing (and the bias gradient
     comes out of the kernel-gradient GEMM)."""
-    xw = _projected_lookup(x, kernel, bias)
+    xw = _projected_lookup(x, kernel, bias) if training else None
     if xw is not None:
         return xw
     xt = ndflow.transpose(x, [1, 0, 2])
@@ -89,7 +91,7 @@ def keeps_gates(training):
 
 def lstm(x, h0, c0, kernel, recurrent_kernel, bias=None, mask=None, keep_gates=True):
     """(hs, cs) time-major for a batch-major x of shape (batch, time, features)."""
-    xw = _time_major_projection(x, kernel, None)
+    xw = _time_major_projection(x, kernel, None, training=keep_gates)
     if bias is None:
         bias = ndflow.zeros(ndflow.shape(recurrent_kernel)[-1:], dtype=x.dtype)
     hs, cs = rnn_ops.lstm_sequence(xw, h0, c0, recurrent_kernel, bias, _time_major_mask(mask),
@@ -107,16 +109,16 @@ def gru(x, h0, kernel, recurrent_kernel, bias=None, mask=None, reset_after=True,
         input_bias, recurrent_bias = bias[0], bias[1]
     if recurrent_bias is None:
         recurrent_bias = ndflow.zeros(ndflow.shape(recurrent_kernel)[-1:], dtype=x.dtype)
-    xw = _time_major_projection(x, kernel, input_bias)
+    xw = _time_major_projection(x, kernel, input_bias, training=keep_gates)
     hs = rnn_ops.gru_sequence(xw, h0, recurrent_kernel, recurrent_bias,
                               _time_major_mask(mask), reset_after=reset_after,
                               keep_gates=keep_gates)
     return _with_static_shape(hs, [x.shape[1], x.shape[0], recurrent_kernel.shape[0]])
 
 
-def simple_rnn(x, h0, kernel, recurrent_kernel, bias=None, mask=None):
+def simple_rnn(x, h0, kernel, recurrent_kernel, bias=None, mask=None, training=True):
     """hs time-major for a tanh SimpleRNN."""
-    xw = _time_major_projection(x, kernel, bias)
+    xw = _time_major_projection(x, kernel, bias, training=training)
     hs = rnn_ops.simple_rnn_sequence(xw, h0, recurrent_kernel, _time_major_mask(mask))
     return _with_static_shape(hs, [x.shape[1], x.shape[0], recurrent_kernel.shape[0]])
 
@@ -177,7 +179,8 @@ def fused_loop(layer, x, states, mask, training):
                  reset_after=cell.reset_after, keep_gates=keep)
         new_states = [hs[-1]]
     else:
-        hs = simple_rnn(x, states[0], cell.kernel, cell.recurrent_kernel, cell.bias, mask)
+        hs = simple_rnn(x, states[0], cell.kernel, cell.recurrent_kernel, cell.bias, mask,
+                        training=keep)
         new_states = [hs[-1]]
     last, seq = sequence_outputs(layer, hs, mask)
     return last, seq, new_states
