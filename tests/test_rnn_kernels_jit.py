@@ -103,3 +103,21 @@ def test_jit_gru_inference_equals_numpy(dtype):
             states.append(rnn_ops.GRU_SEQUENCE.kernel(np, xw, h0, kernel, bias,
                                                       reset_after=True, keep_gates=False)[0])
     np.testing.assert_array_equal(states[0], states[1])
+
+
+@pytest.mark.parametrize("flag", [False, True], ids=["numpy", "jit"])
+def test_lstm_lookup_equals_the_gathered_projections(flag):
+    """`lookup`: step t reads rows ids[t] of a table; the same numbers as the projections
+    gathered beforehand, on both paths."""
+    if flag and not jit.available():
+        pytest.skip("numba is not installed")
+    xw, h0, c0, kernel, bias, g_hs, _ = _inputs(np.float32)
+    table = xw[0, :4]                                 # (4 rows, 4 units)
+    ids = np.random.default_rng(9).integers(0, 4, xw.shape[:2]).astype(np.int32)
+    with jit.use_jit(flag):
+        looked_up = FORWARD(np, table, h0, c0, kernel, bias, ids.T.copy().T, lookup=True)
+        gathered = FORWARD(np, table[ids], h0, c0, kernel, bias)
+    for a, b in zip(looked_up, gathered):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="not in"):
+        FORWARD(np, table, h0, c0, kernel, bias, ids + 4, lookup=True)

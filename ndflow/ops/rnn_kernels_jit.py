@@ -42,6 +42,22 @@ def lstm_gate_inputs(z, xw_t, bias, gm, half):
 
 
 @jit.kernel
+def lstm_gate_inputs_rows(z, table, ids_t, bias, gm, half):
+    """lstm_gate_inputs with xw_t = table[ids_t] (rows of a projected table)."""
+    batch, width = z.shape
+    n = width // 4
+    one = half + half
+    for k in range(4):
+        scale = one if k == 2 else half
+        lo, hi = k * n, (k + 1) * n
+        bias_k = bias[lo:hi]
+        for b in range(batch):
+            zr, xr, out = z[b, lo:hi], table[ids_t[b], lo:hi], gm[k, b]
+            for j in range(n):
+                out[j] = ((zr[j] + xr[j]) + bias_k[j]) * scale
+
+
+@jit.kernel
 def sigmoid_finish(v, half):
     """In place over a flat block: v * 1/2 + 1/2 (after tanh(x / 2))."""
     for j in range(v.size):
@@ -59,15 +75,15 @@ def lstm_cell_state(gm, c, c_new):
 
 
 @jit.kernel
-def lstm_output_grad(dh, g_h, dc, gm, tc, dz):
-    """Through h = o * tanh(c): the gradient of o into dz's o block, and dc (in place)
-    plus the part reaching c. dh + g_h is the gradient reaching h (dh is left as is)."""
+def lstm_output_grad(dh, dc, gm, tc, dz):
+    """Through h = o * tanh(c), dh the gradient reaching h: the gradient of o into dz's o
+    block, and dc (in place) plus the part reaching c."""
     batch, n = dh.shape
     for b in range(batch):
-        dhr, ghr, dcr, o, t = dh[b], g_h[b], dc[b], gm[3, b], tc[b]
+        dhr, dcr, o, t = dh[b], dc[b], gm[3, b], tc[b]
         d_o = dz[b, 3 * n:]
         for j in range(n):
-            a = (dhr[j] + ghr[j]) * o[j]
+            a = dhr[j] * o[j]
             p = a * t[j]
             d_o[j] = p - p * o[j]
             dcr[j] = (dcr[j] + a) - p * t[j]

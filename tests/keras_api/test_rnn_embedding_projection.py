@@ -52,41 +52,29 @@ def test_graph_run_equals_eager(jit_mode, make, mask_zero):
         np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=2e-5, atol=2e-6)
 
 
-def test_the_graph_looks_up_the_projected_table():
-    model = _model(keras.layers.LSTM(5))
-    seen = set()
-    from ndflow.ops import embedding_ops
-    real = embedding_ops.gather_rows
-
-    def spy(*args, **kwargs):
-        seen.add("gather_rows")
-        return real(*args, **kwargs)
-
-    embedding_ops.gather_rows = spy
-    try:
-        tf.function(lambda x: model(x, training=True))(tf.constant(np.zeros((2, 9), np.int32)))
-    finally:
-        embedding_ops.gather_rows = real
-    assert seen == {"gather_rows"}
-
-
-def _uses_gather_rows(model, x, training):
-    from ndflow.ops import embedding_ops
-    real, calls = embedding_ops.gather_rows, []
-    embedding_ops.gather_rows = lambda *a, **k: calls.append(1) or real(*a, **k)
+def _uses_projected_table(model, x, training):
+    from ndflow.keras.layers.rnn import fused
+    real, found = fused._projected_lookup, []
+    fused._projected_lookup = lambda *a: found.append(real(*a)) or found[-1]
     try:
         tf.function(lambda x: model(x, training=training))(tf.constant(x))
     finally:
-        embedding_ops.gather_rows = real
-    return bool(calls)
+        fused._projected_lookup = real
+    return any(f is not None for f in found)
+
+
+@pytest.mark.parametrize("make", [lambda: keras.layers.LSTM(5), lambda: keras.layers.GRU(5),
+                                  lambda: keras.layers.SimpleRNN(5)])
+def test_training_graphs_look_up_the_projected_table(make):
+    assert _uses_projected_table(_model(make()), np.zeros((2, 9), np.int32), True)
 
 
 def test_inference_keeps_the_timestep_projection():
     """An inference graph keeps x @ kernel, which ONNX export reads as the LSTM's W."""
     model = _model(keras.layers.LSTM(5))
     x = np.zeros((2, 9), np.int32)
-    assert _uses_gather_rows(model, x, training=True)
-    assert not _uses_gather_rows(model, x, training=False)
+    assert _uses_projected_table(model, x, training=True)
+    assert not _uses_projected_table(model, x, training=False)
 
 
 def test_small_vocabulary_model_exports_to_onnx(tmp_path):
@@ -106,11 +94,4 @@ def test_a_large_table_keeps_the_timestep_projection():
     """More table rows than ids: projecting the table would cost more than the GEMM."""
     model = keras.Sequential([keras.Input((3,), dtype="int32"),
                               keras.layers.Embedding(500, 4), keras.layers.LSTM(2)])
-    from ndflow.ops import embedding_ops
-    real, calls = embedding_ops.gather_rows, []
-    embedding_ops.gather_rows = lambda *a, **k: calls.append(1) or real(*a, **k)
-    try:
-        tf.function(lambda x: model(x))(tf.constant(np.zeros((2, 3), np.int32)))
-    finally:
-        embedding_ops.gather_rows = real
-    assert not calls
+    assert not _uses_projected_table(model, np.zeros((2, 3), np.int32), True)

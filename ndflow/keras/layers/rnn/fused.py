@@ -21,15 +21,16 @@ def standard_activations(cell):
 
 
 def _projected_lookup(x, kernel, bias):
-    """x_t @ kernel + bias time-major when x is a lookup of table rows (an Embedding's
-    output) and the table has no more rows than the lookup has ids: the rows of
-    `table @ kernel + bias` at the ids. One small GEMM and a row gather instead of a GEMM
-    over every timestep, and in the gradient one scatter-add of the rows' gradients and two
-    small GEMMs instead of the kernel's and the embedding's GEMMs over every timestep and
-    the embedding's scatter-add (W7: 6,400 ids of a 65-row table). Values equal to float
+    """(table @ kernel + bias, time-major ids) when x is a lookup of table rows (an
+    Embedding's output) and the table has no more rows than the lookup has ids: then
+    x_t @ kernel + bias are the rows of the projected table at the ids. One small GEMM
+    and a row lookup (in the LSTM op itself, or `gather_rows`) instead of a GEMM over every
+    timestep; in the gradient one scatter-add of the rows' gradients and two small GEMMs
+    instead of the kernel's and the embedding's GEMMs over every timestep and the
+    embedding's np.add.at (W7: 6,400 ids of a 65-row table). Values equal to float
     rounding (the same products summed in another order). None when it does not apply.
-    Taken in training only (where the gradient's savings are): an inference graph keeps
-    the plain projection, which ONNX export reads as the recurrent op's input kernel."""
+    Used in training only (where the gradient's savings are): an inference graph keeps the
+    plain projection, which ONNX export reads as the recurrent op's input kernel."""
     found = embedding_ops.embedding_lookup_of(x)
     if found is None:
         return None
@@ -44,8 +45,7 @@ def _projected_lookup(x, kernel, bias):
     projected = ndflow.matmul(table, kernel)
     if bias is not None:
         projected = projected + bias
-    xw = embedding_ops.gather_rows(projected, ndflow.transpose(ids))
-    return _with_static_shape(xw, [x.shape[1], x.shape[0], kernel.shape[-1]])
+    return projected, ndflow.transpose(ids)
 
 
 def _time_major_projection(x, kernel, bias, training=False):
@@ -56,9 +56,10 @@ def _time_major_projection(x, kernel, bias, training=False):
     appended to x: NumPy's broadcasting add over (time * batch, gates * units) costs
     more than half the GEMM itself, the extra row almost nothing (and the bias gradient
     comes out of the kernel-gradient GEMM)."""
-    xw = _projected_lookup(x, kernel, bias) if training else None
-    if xw is not None:
-        return xw
+    found = _projected_lookup(x, kernel, bias) if training else None
+    if found is not None:
+        xw = embedding_ops.gather_rows(*found)
+        return _with_static_shape(xw, [x.shape[1], x.shape[0], kernel.shape[-1]])
     xt = ndflow.transpose(x, [1, 0, 2])
     dims = ndflow.shape(xt)
     if bias is not None:
@@ -91,11 +92,15 @@ def keeps_gates(training):
 
 def lstm(x, h0, c0, kernel, recurrent_kernel, bias=None, mask=None, keep_gates=True):
     """(hs, cs) time-major for a batch-major x of shape (batch, time, features)."""
-    xw = _time_major_projection(x, kernel, None, training=keep_gates)
+    found = _projected_lookup(x, kernel, None) if keep_gates else None
+    if found is not None:  # the op reads the projected table's rows itself
+        xw, ids = found
+    else:
+        xw, ids = _time_major_projection(x, kernel, None), None
     if bias is None:
         bias = ndflow.zeros(ndflow.shape(recurrent_kernel)[-1:], dtype=x.dtype)
     hs, cs = rnn_ops.lstm_sequence(xw, h0, c0, recurrent_kernel, bias, _time_major_mask(mask),
-                                   keep_gates=keep_gates)
+                                   keep_gates=keep_gates, ids=ids)
     units = recurrent_kernel.shape[0]
     dims = [x.shape[1], x.shape[0], units]
     return _with_static_shape(hs, dims), _with_static_shape(cs, dims)
