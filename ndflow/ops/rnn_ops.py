@@ -19,6 +19,12 @@ activations use the general loop.
 
 The gradient ops have no gradient of their own (as TensorFlow's BlockLSTMGrad): second
 derivatives through a fused recurrence come back unconnected.
+
+With Numba installed (`ndflow.util.jit`), the LSTM's per-step arithmetic and the GRU's
+inference steps run as a few compiled passes (`rnn_kernels_jit`) around NumPy's GEMM and
+SIMD tanh, with the same numbers as the NumPy code. The LSTM op can also read its input
+projections as rows of a projected embedding table (`lookup`), which the layers use in
+training when an Embedding feeds the LSTM (keras/layers/rnn/fused.py).
 """
 from ..framework.errors import InvalidArgumentError
 from ..framework.registry import execute, op

@@ -7,6 +7,9 @@ It computes what the cell loop computes (same weights, gate orders and masking, 
 equal to float rounding) and is taken with tanh / sigmoid activations and no recurrent
 dropout in training; anything else (user subclasses of the cells, other activations,
 recurrent dropout, stacked cells) runs the general loop of `RNN`.
+
+In training, an input that is a lookup in a small table (an Embedding's output) is
+projected as the table (`_projected_lookup`): `table @ kernel`, then its rows at the ids.
 """
 import ndflow
 from ....framework.context import state
