@@ -19,10 +19,19 @@ activations use the general loop.
 
 The gradient ops have no gradient of their own (as TensorFlow's BlockLSTMGrad): second
 derivatives through a fused recurrence come back unconnected.
+
+With Numba installed (`ndflow.util.jit`), the LSTM's per-step arithmetic and the GRU's
+inference steps run as a few compiled passes (`rnn_kernels_jit`) around NumPy's GEMM and
+SIMD tanh, with the same numbers as the NumPy code. The LSTM op can also read its input
+projections as rows of a projected embedding table (`lookup`), which the layers use in
+training when an Embedding feeds the LSTM (keras/layers/rnn/fused.py).
 """
+from ..framework.errors import InvalidArgumentError
 from ..framework.registry import execute, op
 from ..framework.tensor_shape import TensorShape
+from . import rnn_kernels_jit as K
 from .array_ops import zeros_like
+from .embedding_ops import GATHER_ROWS_GRAD
 
 _NO = {}
 
@@ -51,25 +60,47 @@ def _c_order(xp, a):
 # --- LSTM ----------------------------------------------------------------------------------
 
 def _lstm_infer(ts, attrs):
-    time, batch, _ = _dims(ts[0])
+    if attrs.get("lookup"):  # ts[5]: the (time, batch) ids of the table ts[0]
+        time, batch = list(ts[5].shape.dims) if ts[5].shape.rank == 2 else [None, None]
+    else:
+        time, batch, _ = _dims(ts[0])
     units = ts[1].shape.dims[-1] if ts[1].shape.rank else None
     seq = TensorShape([time, batch, units])
     gates = TensorShape([time, 4, batch, units] if attrs.get("keep_gates", True) else [0])
     return [(seq, ts[0].dtype)] * 2 + [(gates, ts[0].dtype)]
 
 
+def _lookup_ids(xp, table, ids):
+    rows = table.shape[0]
+    if ids.size and (ids.min() < 0 or ids.max() >= rows):
+        bad = ids[(ids < 0) | (ids >= rows)].reshape(-1)[0]
+        raise InvalidArgumentError(f"LSTMSequence: ids contain {int(bad)}, which is not in "
+                                   f"[0, {rows}) (the rows of the projected table).")
+    return xp.ascontiguousarray(ids)
+
+
 @op("LSTMSequence", multi_output=True, infer=_lstm_infer)
-def LSTM_SEQUENCE(xp, xw, h0, c0, recurrent_kernel, bias, *mask, keep_gates=True):
+def LSTM_SEQUENCE(xp, xw, h0, c0, recurrent_kernel, bias, *mask, keep_gates=True,
+                  lookup=False):
     """(hs, cs, gates): the states after every step and, gate-major `(time, 4, batch,
     units)` so that every block is contiguous, the activations i, f, c~, o
     (`keep_gates=False`, for inference: no gates, an empty array).
+
+    With `lookup`, xw is a projected table `(rows, 4 units)` and the first input after the
+    bias the `(time, batch)` ids of its rows (step t's projections are `xw[ids[t]]`, read
+    row by row from the table, which stays in cache, instead of a `(time, batch, 4 units)`
+    array made beforehand).
 
     Per step: one GEMM into a (batch, 4 units) block, the input projection and the bias
     (repeated per row once: NumPy's broadcasting loops are 2-3x slower than same-shape
     ones) added, one copy to the gate-major blocks, then every operation on contiguous
     blocks with scalars: sigmoid(x) as 0.5 * tanh(x / 2) + 0.5 (equal to float rounding),
     one tanh over all four blocks."""
-    steps, batch, width = xw.shape
+    if lookup:
+        ids, mask = _lookup_ids(xp, xw, mask[0]), mask[1:]
+        (steps, batch), width = ids.shape, xw.shape[1]
+    else:
+        ids, (steps, batch, width) = None, xw.shape
     recurrent_kernel = _c_order(xp, recurrent_kernel)
     n = width // 4
     dtype = xw.dtype
@@ -83,11 +114,16 @@ def LSTM_SEQUENCE(xp, xw, h0, c0, recurrent_kernel, bias, *mask, keep_gates=True
     bias_rows[...] = bias
     ig, tc = xp.empty((batch, n), dtype), xp.empty((batch, n), dtype)
     dropped = ~mask[0][:, :, None] if mask else None
+    if not mask and K.usable(xp, xw, h0, c0, recurrent_kernel, bias):
+        _lstm_forward_jit(xp, xw, ids, h0, c0, recurrent_kernel, bias, hs, cs, gates, scratch,
+                          z)
+        return [hs, cs, gates]
+    rows = xp.empty_like(z) if lookup else None
     h, c = h0, c0
     for t in range(steps):
         gm = gates[t] if keep_gates else scratch
         xp.matmul(h, recurrent_kernel, out=z)
-        z += xw[t]
+        z += xp.take(xw, ids[t], axis=0, out=rows) if lookup else xw[t]
         z += bias_rows
         xp.copyto(gm, z_gm)
         sig_if, sig_o = gm[:2], gm[3]
@@ -109,6 +145,31 @@ def LSTM_SEQUENCE(xp, xw, h0, c0, recurrent_kernel, bias, *mask, keep_gates=True
             xp.copyto(h_new, h, where=dropped[t])
         h, c = h_new, c_new
     return [hs, cs, gates]
+
+
+def _lstm_forward_jit(xp, xw, ids, h0, c0, recurrent_kernel, bias, hs, cs, gates, scratch, z):
+    """LSTM_SEQUENCE's loop (no mask) with the arithmetic passes compiled (rnn_kernels_jit),
+    the same numbers: per step the GEMM, one pass for the gate inputs (projection, bias,
+    gate-major copy and the sigmoids' halving), NumPy's SIMD tanh over the four gates, the
+    sigmoids finished and the cell state in two passes, NumPy's tanh of it and the product
+    with o."""
+    half = xw.dtype.type(0.5)
+    tc = xp.empty_like(h0)
+    h, c = h0, c0
+    for t in range(len(hs)):
+        gm = scratch if scratch is not None else gates[t]
+        xp.matmul(h, recurrent_kernel, out=z)
+        if ids is None:
+            K.lstm_gate_inputs(z, xw[t], bias, gm, half)
+        else:
+            K.lstm_gate_inputs_rows(z, xw, ids[t], bias, gm, half)
+        xp.tanh(gm, out=gm)
+        K.sigmoid_finish(gm[:2].reshape(-1), half)
+        K.sigmoid_finish(gm[3].reshape(-1), half)
+        K.lstm_cell_state(gm, c, cs[t])
+        xp.tanh(cs[t], out=tc)
+        xp.multiply(tc, gm[3], out=hs[t])
+        h, c = hs[t], cs[t]
 
 
 def _lstm_grad_infer(ts, attrs):
@@ -140,6 +201,19 @@ def LSTM_SEQUENCE_GRAD(xp, h0, c0, recurrent_kernel, hs, cs, gates, g_hs, g_cs, 
     pass_h, pass_c = (xp.empty((batch, n), dtype) for _ in range(2)) if mask else (None, None)
     dropped = ~mask[0][:, :, None] if mask else None
     u_t = xp.ascontiguousarray(recurrent_kernel.T)
+    if not mask and K.usable(xp, gates, h0, c0, u_t, hs, cs, g_hs, g_cs):
+        row_sum = xp.empty(width, dtype)
+        for t in range(steps - 1, -1, -1):
+            dh += g_hs[t]  # NumPy's loop: g_hs is often a strided (batch-major) view
+            if g_cs.ndim:
+                dc += g_cs[t]
+            xp.tanh(cs[t], out=tc)
+            gm, dz = gates[t], d_z[t]
+            K.lstm_output_grad(dh, dc, gm, tc, dz)
+            K.lstm_cell_grad(dc, gm, cs[t - 1] if t else c0, dz)
+            K.add_row_sum(d_b, dz, row_sum)
+            xp.matmul(dz, u_t, out=dh)
+        return [d_z, dh, dc, _recurrent_kernel_grad(xp, h0, hs, d_z), d_b]
     for t in range(steps - 1, -1, -1):
         dh += g_hs[t]
         if g_cs.ndim:  # a 0-d g_cs: no gradient reaches the cell states (the usual case)
@@ -204,33 +278,46 @@ def _zeros_for(g, like):
 def _lstm_sequence_grad(op, g_hs, g_cs, g_gates):
     h0, c0, kernel = op.inputs[1:4]
     hs, cs, gates = op.outputs
+    lookup = op.attrs.get("lookup", False)
     if not op.attrs.get("keep_gates", True):  # an inference run: compute the gates again
-        gates = execute(LSTM_SEQUENCE, tuple(op.inputs), _NO)[2]
+        gates = execute(LSTM_SEQUENCE, tuple(op.inputs), {"lookup": True} if lookup else _NO)[2]
     if g_cs is None:
         g_cs = zeros_like(cs[0, 0, 0])
     inputs = (h0, c0, kernel, hs, cs, gates, _zeros_for(g_hs, hs), g_cs)
-    grads = execute(LSTM_SEQUENCE_GRAD, inputs + tuple(op.inputs[5:]), _NO)
-    return list(grads) + [None] * (len(op.inputs) - 5)
+    mask = tuple(op.inputs[6:] if lookup else op.inputs[5:])
+    grads = list(execute(LSTM_SEQUENCE_GRAD, inputs + mask, _NO))
+    if lookup:  # the rows' gradients summed into the table's: one pass, no GEMM
+        table, ids = op.inputs[0], op.inputs[5]
+        grads[0] = execute(GATHER_ROWS_GRAD, (grads[0], table, ids), _NO)
+        grads.append(None)
+    return grads + [None] * len(mask)
 
 
-def lstm_sequence(xw, h0, c0, recurrent_kernel, bias, mask=None, keep_gates=True, name=None):
+def lstm_sequence(xw, h0, c0, recurrent_kernel, bias, mask=None, keep_gates=True, ids=None,
+                  name=None):
     """Runs an LSTM (Keras gate order i, f, c, o; tanh and sigmoid) over time.
 
     Args:
-        xw: `(time, batch, 4 * units)` input projections `x_t @ kernel`.
+        xw: `(time, batch, 4 * units)` input projections `x_t @ kernel`; with `ids`, a
+            `(rows, 4 * units)` table of projections (an embedding table times the kernel).
         h0, c0: `(batch, units)` initial states.
         recurrent_kernel: `(units, 4 * units)`.
         bias: `(4 * units,)` (zeros for a layer without bias).
         mask: Optional `(time, batch)` boolean tensor; `False` keeps the previous states.
         keep_gates: Whether the op keeps every step's gates for its gradient (`False`
             for inference: a gradient, if one is asked for, runs the forward pass again).
+        ids: Optional `(time, batch)` integer rows of the table `xw`: step t's input
+            projections are `xw[ids[t]]`.
         name: Optional op name.
 
     Returns:
         `(hs, cs)`: the `(time, batch, units)` hidden and cell states after every step.
     """
-    inputs = (xw, h0, c0, recurrent_kernel, bias) + (() if mask is None else (mask,))
-    attrs = _NO if keep_gates else {"keep_gates": False}
+    inputs = (xw, h0, c0, recurrent_kernel, bias) + (() if ids is None else (ids,)) + \
+        (() if mask is None else (mask,))
+    attrs = {} if keep_gates else {"keep_gates": False}
+    if ids is not None:
+        attrs["lookup"] = True
     hs, cs, _ = execute(LSTM_SEQUENCE, inputs, attrs, name)
     return hs, cs
 
@@ -326,6 +413,18 @@ def _gru_forward(xp, xw, h0, recurrent_kernel, recurrent_bias, mask, reset_after
         rh = xp.empty((batch, n), dtype)
     dropped = ~mask[0][:, :, None] if mask else None
     h = h0
+    if reset_after and not mask and K.usable(xp, xw, h0, recurrent_kernel, recurrent_bias):
+        half, rec = dtype.type(0.5), xp.empty((batch, n), dtype)
+        for t in range(steps):
+            # the loop below, its arithmetic passes compiled (rnn_kernels_jit), same numbers
+            xp.matmul(h, recurrent_kernel, out=inner)
+            K.gru_gate_inputs(inner, recurrent_bias, xw[t], zr, rec, half)
+            xp.tanh(zr, out=zr)
+            K.gru_candidate_inputs(zr, rec, xw[t], hh, half)
+            xp.tanh(hh, out=hh)
+            K.gru_state(h, hh, z, hs[t])
+            h = hs[t]
+        return hs
     for t in range(steps):
         if reset_after:
             xp.matmul(h, recurrent_kernel, out=inner)

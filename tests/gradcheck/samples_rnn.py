@@ -41,6 +41,20 @@ def _lstm_layer_path(x, k, rk, b, h0, c0):
     return [tf.sin(hs), cs[-1]]
 
 
+# (time 4, batch 3) rows of a 5-row projected table; rows 1 and 3 repeat
+_IDS = [[1, 0, 3], [3, 1, 1], [4, 3, 2], [1, 1, 0]]
+
+
+def _lstm_lookup(masked, keep_gates=True):
+    """The op reading its projections as rows of a table (`ids`): the table's gradient
+    sums the rows' gradients."""
+    def fn(table, h0, c0, u, b):
+        mask = _mask_tb() if masked else None
+        return list(rnn_ops.lstm_sequence(table, h0, c0, u, b, mask=mask, ids=tf.constant(_IDS),
+                                          keep_gates=keep_gates))
+    return fn
+
+
 def _gru(reset_after, masked):
     def fn(xw, h0, u, b):
         mask = _mask_tb() if masked else None
@@ -75,6 +89,10 @@ def _simple_layer_path(x, k, rk, b, h0):
 _T, _B, _U, _F = 4, 3, 2, 3
 
 SAMPLES = [
+    Sample("LSTMSequence", _lstm_lookup(False),
+           shapes=[(5, 4 * _U), (_B, _U), (_B, _U), (_U, 4 * _U), (4 * _U,)]),
+    Sample("LSTMSequence", _lstm_lookup(True, keep_gates=False),
+           shapes=[(5, 4 * _U), (_B, _U), (_B, _U), (_U, 4 * _U), (4 * _U,)]),
     Sample("LSTMSequence", _lstm,
            shapes=[(_T, _B, 4 * _U), (_B, _U), (_B, _U), (_U, 4 * _U), (4 * _U,)]),
     Sample("LSTMSequence", _lstm_masked,

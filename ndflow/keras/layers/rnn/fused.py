@@ -7,10 +7,13 @@ It computes what the cell loop computes (same weights, gate orders and masking, 
 equal to float rounding) and is taken with tanh / sigmoid activations and no recurrent
 dropout in training; anything else (user subclasses of the cells, other activations,
 recurrent dropout, stacked cells) runs the general loop of `RNN`.
+
+In training, an input that is a lookup in a small table (an Embedding's output) is
+projected as the table (`_projected_lookup`): `table @ kernel`, then its rows at the ids.
 """
 import ndflow
 from ....framework.context import state
-from ....ops import rnn_ops
+from ....ops import embedding_ops, rnn_ops
 from ... import activations
 
 
@@ -20,13 +23,46 @@ def standard_activations(cell):
             is activations.sigmoid)
 
 
-def _time_major_projection(x, kernel, bias):
-    """(time, batch, gates * units) = x_t @ kernel + bias for every t, as one GEMM.
+def _projected_lookup(x, kernel, bias):
+    """(table @ kernel + bias, time-major ids) when x is a lookup of table rows (an
+    Embedding's output) and the table has no more rows than the lookup has ids: then
+    x_t @ kernel + bias are the rows of the projected table at the ids. One small GEMM
+    and a row lookup (in the LSTM op itself, or `gather_rows`) instead of a GEMM over every
+    timestep; in the gradient one scatter-add of the rows' gradients and two small GEMMs
+    instead of the kernel's and the embedding's GEMMs over every timestep and the
+    embedding's np.add.at (W7: 6,400 ids of a 65-row table). Values equal to float
+    rounding (the same products summed in another order). None when it does not apply.
+    Used in training only (where the gradient's savings are): an inference graph keeps the
+    plain projection, which ONNX export reads as the recurrent op's input kernel."""
+    found = embedding_ops.embedding_lookup_of(x)
+    if found is None:
+        return None
+    table, ids = found
+    rows = table.shape.dims[0]
+    known = [d for d in ids.shape.dims if d is not None]
+    tokens = 1
+    for d in known:
+        tokens *= d
+    if rows is None or not known or rows > tokens or table.dtype != kernel.dtype:
+        return None
+    projected = ndflow.matmul(table, kernel)
+    if bias is not None:
+        projected = projected + bias
+    return projected, ndflow.transpose(ids)
+
+
+def _time_major_projection(x, kernel, bias, training=False):
+    """(time, batch, gates * units) = x_t @ kernel + bias for every t, as one GEMM (or as
+    rows of a projected embedding table, `_projected_lookup`).
 
     The bias rides in the GEMM as one more row of the kernel against a column of ones
     appended to x: NumPy's broadcasting add over (time * batch, gates * units) costs
     more than half the GEMM itself, the extra row almost nothing (and the bias gradient
     comes out of the kernel-gradient GEMM)."""
+    found = _projected_lookup(x, kernel, bias) if training else None
+    if found is not None:
+        xw = embedding_ops.gather_rows(*found)
+        return _with_static_shape(xw, [x.shape[1], x.shape[0], kernel.shape[-1]])
     xt = ndflow.transpose(x, [1, 0, 2])
     dims = ndflow.shape(xt)
     if bias is not None:
@@ -59,11 +95,15 @@ def keeps_gates(training):
 
 def lstm(x, h0, c0, kernel, recurrent_kernel, bias=None, mask=None, keep_gates=True):
     """(hs, cs) time-major for a batch-major x of shape (batch, time, features)."""
-    xw = _time_major_projection(x, kernel, None)
+    found = _projected_lookup(x, kernel, None) if keep_gates else None
+    if found is not None:  # the op reads the projected table's rows itself
+        xw, ids = found
+    else:
+        xw, ids = _time_major_projection(x, kernel, None), None
     if bias is None:
         bias = ndflow.zeros(ndflow.shape(recurrent_kernel)[-1:], dtype=x.dtype)
     hs, cs = rnn_ops.lstm_sequence(xw, h0, c0, recurrent_kernel, bias, _time_major_mask(mask),
-                                   keep_gates=keep_gates)
+                                   keep_gates=keep_gates, ids=ids)
     units = recurrent_kernel.shape[0]
     dims = [x.shape[1], x.shape[0], units]
     return _with_static_shape(hs, dims), _with_static_shape(cs, dims)
@@ -77,16 +117,16 @@ def gru(x, h0, kernel, recurrent_kernel, bias=None, mask=None, reset_after=True,
         input_bias, recurrent_bias = bias[0], bias[1]
     if recurrent_bias is None:
         recurrent_bias = ndflow.zeros(ndflow.shape(recurrent_kernel)[-1:], dtype=x.dtype)
-    xw = _time_major_projection(x, kernel, input_bias)
+    xw = _time_major_projection(x, kernel, input_bias, training=keep_gates)
     hs = rnn_ops.gru_sequence(xw, h0, recurrent_kernel, recurrent_bias,
                               _time_major_mask(mask), reset_after=reset_after,
                               keep_gates=keep_gates)
     return _with_static_shape(hs, [x.shape[1], x.shape[0], recurrent_kernel.shape[0]])
 
 
-def simple_rnn(x, h0, kernel, recurrent_kernel, bias=None, mask=None):
+def simple_rnn(x, h0, kernel, recurrent_kernel, bias=None, mask=None, training=True):
     """hs time-major for a tanh SimpleRNN."""
-    xw = _time_major_projection(x, kernel, bias)
+    xw = _time_major_projection(x, kernel, bias, training=training)
     hs = rnn_ops.simple_rnn_sequence(xw, h0, recurrent_kernel, _time_major_mask(mask))
     return _with_static_shape(hs, [x.shape[1], x.shape[0], recurrent_kernel.shape[0]])
 
@@ -147,7 +187,8 @@ def fused_loop(layer, x, states, mask, training):
                  reset_after=cell.reset_after, keep_gates=keep)
         new_states = [hs[-1]]
     else:
-        hs = simple_rnn(x, states[0], cell.kernel, cell.recurrent_kernel, cell.bias, mask)
+        hs = simple_rnn(x, states[0], cell.kernel, cell.recurrent_kernel, cell.bias, mask,
+                        training=keep)
         new_states = [hs[-1]]
     last, seq = sequence_outputs(layer, hs, mask)
     return last, seq, new_states
