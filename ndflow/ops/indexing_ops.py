@@ -8,6 +8,7 @@ from ..framework.errors import InvalidArgumentError
 from ..framework.registry import execute, fallback_infer, op
 from ..framework.tensor import EagerTensor, SymbolicTensor, TensorLike
 from ..framework.tensor_shape import TensorShape
+from . import row_scatter
 from .array_ops import _static_ints, convert_to_tensor
 
 _NO = {}
@@ -370,6 +371,8 @@ def GATHER(xp, params, indices, axis, batch_dims):
 
 @op("GatherGrad", grad_inputs=(0,), infer=lambda ts, a: [(ts[1].shape, ts[0].dtype)])
 def GATHER_GRAD(xp, g, params, indices, axis, batch_dims):
+    if batch_dims == 0 and axis == 0:  # an embedding's gradient: the exact fast row sum
+        return row_scatter.sum_rows(xp, g, xp.asarray(indices), params.shape[0])
     out = xp.zeros(params.shape, dtype=g.dtype)
     if batch_dims == 0:
         xp.add.at(out, (_slice(None),) * axis + (indices,), g)
