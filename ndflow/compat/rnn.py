@@ -335,16 +335,12 @@ class MultiRNNCell(RNNCell):
         return out
 
 
-class DropoutWrapper(RNNCell):
-    """Dropout on the inputs, outputs and state of `cell` (keep probabilities)."""
+class Wrapper(RNNCell):
+    """A cell around `cell`, with its state: subclasses change the inputs or the outputs."""
 
-    def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0,
-                 variational_recurrent=False, input_size=None, dtype=None, seed=None,
-                 dropout_state_filter_visitor=None):
-        super().__init__()
+    def __init__(self, cell, name=None):
+        super().__init__(name=name)
         self._cell = cell
-        self._keep = (input_keep_prob, output_keep_prob, state_keep_prob)
-        self._seed = seed
 
     @property
     def state_size(self):
@@ -356,6 +352,20 @@ class DropoutWrapper(RNNCell):
 
     def zero_state(self, batch_size, dtype):
         return self._cell.zero_state(batch_size, dtype)
+
+    def _cells(self):
+        return self._cell._cells()
+
+
+class DropoutWrapper(Wrapper):
+    """Dropout on the inputs, outputs and state of `cell` (keep probabilities)."""
+
+    def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0,
+                 variational_recurrent=False, input_size=None, dtype=None, seed=None,
+                 dropout_state_filter_visitor=None):
+        super().__init__(cell)
+        self._keep = (input_keep_prob, output_keep_prob, state_keep_prob)
+        self._seed = seed
 
     def _drop(self, x, keep):
         if isinstance(keep, (int, float)) and keep >= 1.0:
@@ -370,9 +380,6 @@ class DropoutWrapper(RNNCell):
             new_state = _pack(new_state, [self._drop(s, self._keep[2])
                                           for s in _flatten(new_state)])
         return out, new_state
-
-    def _cells(self):
-        return self._cell._cells()
 
 
 @contextlib.contextmanager

@@ -10,32 +10,10 @@ and `GRUCell`.
 """
 import ndflow
 from . import variable_scope as _vs
-from .rnn import GRUCell, LSTMCell, RNNCell, _flatten, _pack, _var
+from .rnn import GRUCell, LSTMCell, Wrapper, _flatten, _pack, _var
 
 
-class _Wrapper(RNNCell):
-    """A cell around `cell`: same state; subclasses change inputs or outputs."""
-
-    def __init__(self, cell, name=None):
-        super().__init__(name=name)
-        self._cell = cell
-
-    @property
-    def state_size(self):
-        return self._cell.state_size
-
-    @property
-    def output_size(self):
-        return self._cell.output_size
-
-    def zero_state(self, batch_size, dtype):
-        return self._cell.zero_state(batch_size, dtype)
-
-    def _cells(self):
-        return self._cell._cells()
-
-
-class ResidualWrapper(_Wrapper):
+class ResidualWrapper(Wrapper):
     """Adds the inputs to the wrapped cell's outputs: `output = inputs + cell(inputs)`.
 
     Args:
@@ -56,7 +34,7 @@ class ResidualWrapper(_Wrapper):
         return _pack(out, outs), new_state
 
 
-class DeviceWrapper(_Wrapper):
+class DeviceWrapper(Wrapper):
     """Runs the wrapped cell on `device` (ndflow places ops itself: the device is recorded)."""
 
     def __init__(self, cell, device):
@@ -67,7 +45,7 @@ class DeviceWrapper(_Wrapper):
         return self._cell(inputs, state, scope)
 
 
-class _Projecting(_Wrapper):
+class _Projecting(Wrapper):
     """Shared by the wrappers that own variables: they live under the wrapper's scope."""
 
     def __call__(self, inputs, state, scope=None):
