@@ -102,7 +102,7 @@ class Plan:
                 in_shapes = [self._shapes.get(id(t), t.shape) for t in op.inputs]
                 kernel = _bind(op, self.store, xp, in_shapes)
                 value = _fold(op, kernel, in_shapes, [names[id(t)] for t in op.inputs],
-                              namespace, fetched, xp)
+                              namespace, xp)
             if value is not None:  # a constant, or an op computed once here
                 cname = f"c{next(counter)}"
                 namespace[cname] = value
@@ -130,7 +130,9 @@ class Plan:
             if dead:
                 lines.append(f"    del {', '.join(dead)}")
         params = ", ".join(f"f{i}" for i in range(len(self.feeds)))
-        rets = "".join(names[id(t)] + ", " for t in self.fetches)
+        # a constant (or a value folded from constants) goes out as a copy: callers may write
+        rets = "".join(n + (".copy(), " if n[0] == "c" else ", ")
+                       for n in (names[id(t)] for t in self.fetches))
         src = f"def plan({params}):\n" + "\n".join(lines) + f"\n    return ({rets})\n"
         filename = f"<ndflow-plan-{next(_plan_ids)}>"
         exec(compile(src, filename, "exec"), namespace)  # our own generated code
@@ -176,13 +178,12 @@ _SHAPE_ONLY = {"OnesLike": 0, "ZerosLike": 0, "Shape": 0, "Size": 0, "Rank": 0, 
                "MeanGrad": 1}
 
 
-def _fold(op, kernel, shapes, names, namespace, fetched, xp):
+def _fold(op, kernel, shapes, names, namespace, xp):
     """The value of a pure op whose inputs are all constants (or, for a shape-only input, of a
     known shape), computed once when the plan is built; None when the op runs at each call."""
     op_def = op.op_def
     if op_def.stateful or not op_def.plain or op_def.multi_output or not names \
-            or len(op.outputs) != 1 or id(op.outputs[0]) in fetched \
-            or op.outputs[0].dtype._np is None:  # (a TensorArray's list: it is rebuilt)
+            or len(op.outputs) != 1 or op.outputs[0].dtype._np is None:  # (a TensorArray's list: it is rebuilt)
         return None
     shape_only = _SHAPE_ONLY.get(op_def.name)
     args = []
@@ -194,7 +195,8 @@ def _fold(op, kernel, shapes, names, namespace, fetched, xp):
         else:
             return None
     try:
-        return kernel(*args)
+        value = kernel(*args)
+        return value if hasattr(value, "copy") else None  # (fetched, it goes out as a copy)
     except Exception:  # noqa: BLE001 - the op then runs (and reports its error) at each call
         return None
 
