@@ -538,13 +538,28 @@ def _bind_sigmoid(xp, operation, store, shapes):
     dtype = operation.inputs[0].dtype.as_numpy_dtype
     if not shapes[0].rank or dtype not in (np.float16, np.float32, np.float64):
         return functools.partial(_sigmoid_kernel, xp)  # (a 0-d input: NumPy gives scalars)
-    exp, negative, reciprocal, one = xp.exp, xp.negative, xp.reciprocal, dtype(1)
+    exp, negative, reciprocal, one = xp.exp, xp.negative, xp.reciprocal, xp.asarray(1, dtype)
 
     def sigmoid(x):  # the kernel's operations, minus its asarray and int conversion
         out = exp(negative(x))
         out += one
         return reciprocal(out, out)
     return sigmoid
+
+
+@SIGMOID_GRAD.bind_to
+def _bind_sigmoid_grad(xp, operation, store, shapes):
+    dtype = operation.inputs[0].dtype.as_numpy_dtype
+    if not shapes[0].rank or dtype not in (np.float16, np.float32, np.float64):
+        return functools.partial(SIGMOID_GRAD.kernel, xp)
+    subtract, one = xp.subtract, xp.asarray(1, dtype)  # (a 0-d array: the cheapest operand)
+
+    def sigmoid_grad(y, g):  # the kernel's operations, with its 1 converted once
+        out = subtract(one, y)
+        out *= y
+        out *= g
+        return out
+    return sigmoid_grad
 
 
 TANH.gradient(lambda op, g: [execute(TANH_GRAD, (op.outputs[0], g), _NO)])
