@@ -74,7 +74,8 @@ def main():
     for dt, kind, shapes in rows:
         print(f"{dt:8.2f}  {kind:28s} {shapes}")
     timed = sum(r[0] for r in rows if not math.isnan(r[0]))
-    print(f"{len(rows)} lines, {timed:.1f} us in the timed ones; whole plan {total:.1f} us/call CPU")
+    print(f"{len(rows)} lines, {timed:.1f} us in the timed ones; "
+          f"whole plan {total:.1f} us/call CPU")
 
 
 if __name__ == "__main__":

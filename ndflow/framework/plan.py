@@ -182,8 +182,9 @@ def _fold(op, kernel, shapes, names, namespace, xp):
     """The value of a pure op whose inputs are all constants (or, for a shape-only input, of a
     known shape), computed once when the plan is built; None when the op runs at each call."""
     op_def = op.op_def
+    # (not for a TensorArray's list, a variant: list ops rebuild it)
     if op_def.stateful or not op_def.plain or op_def.multi_output or not names \
-            or len(op.outputs) != 1 or op.outputs[0].dtype._np is None:  # (a TensorArray's list: it is rebuilt)
+            or len(op.outputs) != 1 or op.outputs[0].dtype._np is None:
         return None
     shape_only = _SHAPE_ONLY.get(op_def.name)
     args = []
