@@ -278,11 +278,7 @@ class GradientTape:
         if self._recording and (var in self._watched_vars
                                 or (self._watch_accessed and var._trainable)):
             self._watched_vars[var] = None  # (a key already there keeps its place)
-            reads = self._var_reads.get(var)
-            if reads is None:
-                self._var_reads[var] = [t]
-            else:
-                reads.append(t)
+            self._var_reads.setdefault(var, []).append(t)
             self._tracked.add(id(t))
 
     def watched_variables(self):
@@ -342,12 +338,7 @@ class GradientTape:
 
     def _source_grad(self, source, grads, unconnected):
         if isinstance(source, Variable):
-            reads = self._var_reads.get(source, ())
-            if len(reads) == 1:  # (the common case: one read)
-                g = grads.get(id(reads[0]))
-            else:
-                parts = [grads[id(r)] for r in reads if id(r) in grads]
-                g = (parts[0] if len(parts) == 1 else _op("AddN")(*parts)) if parts else None
+            g = _read_grads(self._var_reads.get(source, ()), grads)
             if g is None and unconnected not in ("none", None):
                 return _zeros_like(source.read_value())
             return g
@@ -378,6 +369,14 @@ class GradientTape:
             shape = target_value.shape + tuple(s.shape.as_list())
             out.append(constant(np.stack(rows[i]).reshape(shape)))
         return nest.pack_sequence_as(sources, out)
+
+
+def _read_grads(reads, grads):
+    """A variable's gradient: the sum of its reads' gradients (None when none has one)."""
+    if len(reads) == 1:  # (the common case: one read)
+        return grads.get(id(reads[0]))
+    parts = [grads[id(r)] for r in reads if id(r) in grads]
+    return (parts[0] if len(parts) == 1 else _op("AddN")(*parts)) if parts else None
 
 
 def _as_tensor_like(value, like):
@@ -417,8 +416,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
         out = []
         for x in flat_xs:
             if isinstance(x, Variable):
-                parts = [grads[id(r)] for r in graph._var_reads.get(x, ()) if id(r) in grads]
-                g = (parts[0] if len(parts) == 1 else _op("AddN")(*parts)) if parts else None
+                g = _read_grads(graph._var_reads.get(x, ()), grads)
                 if g is None and unconnected_gradients not in ("none", None):
                     g = _zeros_like(x.read_value())
             else:

@@ -162,8 +162,10 @@ def execute(op, inputs, attrs=_NO_ATTRS, name=None):
             return result
         if state.tapes:
             return _execute_taped(op, inputs, attrs, name)
-        if op.unify is ALL and _weak_scalars(inputs, arrays=True) is not None:
-            return _execute_weak(op, inputs, attrs)
+        if op.unify is ALL:
+            out = _execute_weak(op, inputs, attrs)
+            if out is not None:
+                return out
         arrays = _eager_arrays(op, inputs, unpack=True)
         if arrays is None:  # a symbolic input, or a composite that runs the op itself
             return _execute_graph(op, inputs, attrs, name, _graph_of(inputs))
@@ -253,10 +255,9 @@ def _eager_arrays(op, inputs, unpack=False):
     return values
 
 
-def _weak_scalars(inputs, arrays=False):
+def _weak_scalars(inputs):
     """`inputs` (eager tensors and Python numbers) with each Python float or int made a 0-d
-    array of the tensors' floating dtype, as TensorFlow's weak typing converts it; else None.
-    `arrays`: only the dtype is returned (or None)."""
+    array of the tensors' floating dtype, as TensorFlow's weak typing converts it; else None."""
     dtype = None
     for x in inputs:
         c = x.__class__
@@ -267,27 +268,28 @@ def _weak_scalars(inputs, arrays=False):
             return None
     if dtype is None or dtype.kind != "f":
         return None
-    if arrays:
-        return dtype
-    out = []
-    for x in inputs:
-        out.append(x if x.__class__ is EagerTensor else EagerTensor(np.asarray(x, dtype)))
-    return out
+    return [x if x.__class__ is EagerTensor else EagerTensor(np.asarray(x, dtype)) for x in inputs]
 
 
 def _execute_weak(op, inputs, attrs):
     """Eagerly with no tape: an op of eager tensors of one floating dtype and Python numbers,
-    which NumPy keeps weakly typed (NEP 50) as TensorFlow does."""
-    arrays, dts = [], []
+    which NumPy keeps weakly typed (NEP 50) as TensorFlow does; None for other inputs."""
+    arrays, dtype = [], None
     for x in inputs:
-        if x.__class__ is EagerTensor:
-            arrays.append(x._value)
-            dts.append(x._value.dtype)
-        else:
+        c = x.__class__
+        if c is EagerTensor:
+            v = x._value
+            arrays.append(v)
+            if dtype is None:
+                dtype = v.dtype
+        elif c is float or c is int:
             arrays.append(x)
-            dts.append(None)
+        else:
+            return None
+    if dtype is None or dtype.kind != "f":
+        return None
     if len(arrays) > 2:  # (two inputs, one of them a number: a single dtype)
-        _check_same_dtype(op, dts)
+        _check_same_dtype(op, [getattr(a, "dtype", None) for a in arrays])
     out = run_kernel(op, arrays, attrs)
     return [EagerTensor(o) for o in out] if op.multi_output else EagerTensor(out)
 

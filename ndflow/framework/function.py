@@ -111,8 +111,11 @@ class Function:
         if concrete is None:
             concrete = self._trace(args, kwargs)
             self._cache[key] = concrete
-        arrays = [_arg_array(t) for t in tensors]
-        return nest.pack_sequence_as(concrete.structured_outputs, concrete._call_flat(arrays))
+        outputs = concrete._call_flat([_arg_array(t) for t in tensors])
+        structure = concrete.structured_outputs
+        if structure.__class__ is SymbolicTensor:  # one tensor: no structure to rebuild
+            return outputs[0]
+        return nest.pack_sequence_as(structure, outputs)
 
     def _signature(self, args, kwargs):
         if self.input_signature is not None:

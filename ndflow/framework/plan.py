@@ -82,9 +82,7 @@ class Plan:
 
     def _generate(self, fed_ids, xp):
         namespace = {"__name__": __name__}  # kernels' warnings attributed to ndflow
-        names = {}
-        for t, i in fed_ids.items():
-            names[t] = f"f{i}"
+        names = {t: f"f{i}" for t, i in fed_ids.items()}
         # where each tensor is used last, to free intermediates early
         last_use = {}
         for step, op in enumerate(self.ops):
@@ -96,22 +94,25 @@ class Plan:
         counter = itertools.count()
         for step, op in enumerate(self.ops):
             op_def = op.op_def
-            if op_def is CONST:
-                cname = f"c{next(counter)}"
-                namespace[cname] = op.attrs["value"]
-                names[id(op.outputs[0])] = cname
-                continue
             if op_def.kernel is None:  # NoOp: ordering only
                 continue
+            if op_def is CONST:
+                value = op.attrs["value"]
+            else:
+                in_shapes = [self._shapes.get(id(t), t.shape) for t in op.inputs]
+                kernel = _bind(op, self.store, xp, in_shapes)
+                value = _fold(op, kernel, in_shapes, [names[id(t)] for t in op.inputs],
+                              namespace, xp)
+            if value is not None:  # a constant, or an op computed once here
+                cname = f"c{next(counter)}"
+                namespace[cname] = value
+                names[id(op.outputs[0])] = cname
+                continue
             kname = f"k{next(counter)}"
-            in_shapes = [self._shapes.get(id(t), t.shape) for t in op.inputs]
-            namespace[kname] = _bind(op, self.store, xp, in_shapes)
+            namespace[kname] = kernel
             args = ", ".join(names[id(t)] for t in op.inputs)
-            outs = []
-            for o in op.outputs:
-                vname = f"v{next(counter)}"
-                names[id(o)] = vname
-                outs.append(vname)
+            outs = [f"v{next(counter)}" for _ in op.outputs]
+            names.update(zip(map(id, op.outputs), outs))
             call = f"{kname}({args})"
             if not outs:
                 line = f"    {call}"
@@ -129,7 +130,9 @@ class Plan:
             if dead:
                 lines.append(f"    del {', '.join(dead)}")
         params = ", ".join(f"f{i}" for i in range(len(self.feeds)))
-        rets = "".join(names[id(t)] + ", " for t in self.fetches)
+        # a constant (or a value folded from constants) goes out as a copy: callers may write
+        rets = "".join(n + (".copy(), " if n[0] == "c" else ", ")
+                       for n in (names[id(t)] for t in self.fetches))
         src = f"def plan({params}):\n" + "\n".join(lines) + f"\n    return ({rets})\n"
         filename = f"<ndflow-plan-{next(_plan_ids)}>"
         exec(compile(src, filename, "exec"), namespace)  # our own generated code
@@ -154,9 +157,7 @@ class Plan:
             tb = tb.tb_next
         if op is None:
             return InvalidArgumentError(str(error))
-        shapes = []
-        for t in op.inputs:
-            shapes.append(str(t.shape))
+        shapes = [str(t.shape) for t in op.inputs]
         return InvalidArgumentError(
             f"{op.type} '{op.name}' failed: {error} (input shapes: {', '.join(shapes)})", op=op)
 
@@ -170,6 +171,35 @@ def _bind(op, store, xp, in_shapes):
         return op_def.fast
     lead = op_def.leading_args(xp, store, lambda: store.generator(op))
     return functools.partial(op_def.kernel, *lead, **attrs)
+
+
+# inputs whose kernels read only the shape and dtype (a gradient seed, a mean's gradient)
+_SHAPE_ONLY = {"OnesLike": 0, "ZerosLike": 0, "Shape": 0, "Size": 0, "Rank": 0, "SumGrad": 1,
+               "MeanGrad": 1}
+
+
+def _fold(op, kernel, shapes, names, namespace, xp):
+    """The value of a pure op whose inputs are all constants (or, for a shape-only input, of a
+    known shape), computed once when the plan is built; None when the op runs at each call."""
+    op_def = op.op_def
+    # (not for a TensorArray's list, a variant: list ops rebuild it)
+    if op_def.stateful or not op_def.plain or op_def.multi_output or not names \
+            or len(op.outputs) != 1 or op.outputs[0].dtype._np is None:
+        return None
+    shape_only = _SHAPE_ONLY.get(op_def.name)
+    args = []
+    for i, (t, name, shape) in enumerate(zip(op.inputs, names, shapes)):
+        if name.startswith("c"):
+            args.append(namespace[name])
+        elif i == shape_only and shape.is_fully_defined() and t.dtype._np is not None:
+            args.append(xp.empty(shape.as_list(), t.dtype._np))
+        else:
+            return None
+    try:
+        value = kernel(*args)
+        return value if hasattr(value, "copy") else None  # (fetched, it goes out as a copy)
+    except Exception:  # noqa: BLE001 - the op then runs (and reports its error) at each call
+        return None
 
 
 def _missing_feed(t):

@@ -119,10 +119,7 @@ class BaseSession:
     def _as_fetch(self, x):
         if isinstance(x, str):
             x = self.graph.as_graph_element(x)
-        if isinstance(x, Operation):
-            self._check_graph(x.graph, x.name)
-            return x
-        if isinstance(x, SymbolicTensor):
+        if isinstance(x, (Operation, SymbolicTensor)):
             self._check_graph(x.graph, x.name)
             return x
         if isinstance(x, Variable):
@@ -158,15 +155,12 @@ class BaseSession:
                 if not isinstance(key, SymbolicTensor):
                     raise TypeError(f"Cannot interpret feed_dict key {key!r} as a Tensor: feed "
                                     "keys must be placeholders or other graph tensors.")
-            tensors.append(self._own_feed(key))
+            if key.graph is not self.graph:
+                raise ValueError(f"Cannot interpret feed_dict key as Tensor: Tensor {key.name} "
+                                 "is not an element of this graph.")
+            tensors.append(key)
             values.append(_feed_value(key, value))
         return tensors, values
-
-    def _own_feed(self, key):
-        if key.graph is not self.graph:
-            raise ValueError(f"Cannot interpret feed_dict key as Tensor: Tensor {key.name} is "
-                             "not an element of this graph.")
-        return key
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         feed_list = list(feed_list or [])

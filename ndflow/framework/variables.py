@@ -396,7 +396,11 @@ def _bind_write(combine):
         else:
             def write(value):
                 store[var] = value
-        if combine is None:
+        if combine is not None and not checked and _eager(var, store):
+            def run(delta):  # (the common update, in one frame)
+                var._value = value = combine(var._value, delta)
+                return value
+        elif combine is None:
             def run(value):
                 write(value)
                 return value

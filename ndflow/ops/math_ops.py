@@ -533,6 +533,35 @@ def _sigmoid_grad_grad(op, gg):
     return [gg * g * (1.0 - 2.0 * y), execute(SIGMOID_GRAD, (y, gg), _NO)]
 
 
+@SIGMOID.bind_to
+def _bind_sigmoid(xp, operation, store, shapes):
+    dtype = operation.inputs[0].dtype.as_numpy_dtype
+    if not shapes[0].rank or dtype not in (np.float16, np.float32, np.float64):
+        return functools.partial(_sigmoid_kernel, xp)  # (a 0-d input: NumPy gives scalars)
+    exp, negative, reciprocal, one = xp.exp, xp.negative, xp.reciprocal, xp.asarray(1, dtype)
+
+    def sigmoid(x):  # the kernel's operations, minus its asarray and int conversion
+        out = exp(negative(x))
+        out += one
+        return reciprocal(out, out)
+    return sigmoid
+
+
+@SIGMOID_GRAD.bind_to
+def _bind_sigmoid_grad(xp, operation, store, shapes):
+    dtype = operation.inputs[0].dtype.as_numpy_dtype
+    if not shapes[0].rank or dtype not in (np.float16, np.float32, np.float64):
+        return functools.partial(SIGMOID_GRAD.kernel, xp)
+    subtract, one = xp.subtract, xp.asarray(1, dtype)  # (a 0-d array: the cheapest operand)
+
+    def sigmoid_grad(y, g):  # the kernel's operations, with its 1 converted once
+        out = subtract(one, y)
+        out *= y
+        out *= g
+        return out
+    return sigmoid_grad
+
+
 TANH.gradient(lambda op, g: [execute(TANH_GRAD, (op.outputs[0], g), _NO)])
 SIGMOID.gradient(lambda op, g: [execute(SIGMOID_GRAD, (op.outputs[0], g), _NO)])
 
@@ -1400,6 +1429,8 @@ def _bind_sum(xp, operation, store, shapes):
                             operation.inputs[0].dtype.as_numpy_dtype)
         if fast is not None:
             return fast
+        reduce, keep = xp.add.reduce, attrs["keepdims"]
+        return lambda x: reduce(x, axis, None, None, keep)  # (positional: no kwargs parsing)
     return functools.partial(xp.add.reduce, axis=axis, keepdims=attrs["keepdims"])
 
 
@@ -1413,6 +1444,10 @@ def _bind_mean(xp, operation, store, shapes):
     keep = operation.attrs["keepdims"]
     n = max(_count(x_shape, axes), 1)
     reduce = xp.add.reduce
+    dtype = x.dtype.as_numpy_dtype
+    if dtype in (np.float32, np.float64) and n < 2 ** 24:
+        n = dtype(n)  # the same division as by the int, without converting it at each call
+        return lambda x: reduce(x, axes, None, None, keep) / n
     divide = xp.true_divide
 
     def mean(x):
