@@ -95,3 +95,10 @@ def test_kernel_compiles_on_first_call_and_matches_python():
     scaled_add.python(x, y, np.float32(0.5), python)
     np.testing.assert_array_equal(compiled, python)
     assert scaled_add.__name__ == "scaled_add"
+
+
+def test_splitting_is_off_unless_asked_for(monkeypatch):
+    monkeypatch.delenv("NDFLOW_NUM_THREADS", raising=False)
+    assert parallel.num_threads() == 1 and parallel.pieces(10**7) == 1
+    monkeypatch.setenv("NDFLOW_NUM_THREADS", "all")
+    assert parallel.num_threads() >= 1

@@ -10,9 +10,13 @@ the calling thread and the others on a small pool of worker threads, and returns
 are done. Work below `min_size` items per piece runs inline: handing a piece to another
 thread costs tens of microseconds, more than half of a small pass saves.
 
-Settings: `NDFLOW_NUM_THREADS` (default: the CPUs this process may run on) caps the pieces;
-`NDFLOW_NUM_THREADS=1` turns splitting off. A call made from a worker thread runs inline, so
-kernels that split never wait on the pool they run in.
+Splitting is off by default (`NDFLOW_NUM_THREADS` unset or 1): measured on the 2-core
+machine of PERFORMANCE.md, with OpenBLAS's own threads busy-waiting between products, pieces
+on a second thread did not pay (W4's NumPy-path fit 2.93 against 2.25 s/epoch unsplit; W5 and
+W6 within a noise of 20-50%), so the rule is "only where a core is otherwise idle": set
+`NDFLOW_NUM_THREADS=N` (or `all`) where BLAS runs single-threaded or there are cores to
+spare. A call made from a worker thread runs inline, so kernels that split never wait on the
+pool they run in.
 """
 import os
 import threading
@@ -27,17 +31,21 @@ _in_worker = threading.local()
 
 
 def num_threads():
-    """The most pieces `split` cuts work into: NDFLOW_NUM_THREADS, else the usable CPUs."""
+    """The most pieces `split` cuts work into: NDFLOW_NUM_THREADS (default 1: no splitting;
+    "all": the CPUs this process may run on)."""
     setting = os.environ.get("NDFLOW_NUM_THREADS", "").strip()
-    if setting:
+    if not setting:
+        return 1
+    if setting == "all":
         try:
-            return max(1, int(setting))
-        except ValueError:
-            raise ValueError(f"NDFLOW_NUM_THREADS must be a positive integer, got {setting!r}")
+            return len(os.sched_getaffinity(0))
+        except AttributeError:  # pragma: no cover - not Linux
+            return os.cpu_count() or 1
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+        return max(1, int(setting))
+    except ValueError:
+        raise ValueError(f"NDFLOW_NUM_THREADS must be a positive integer or 'all', got "
+                         f"{setting!r}") from None
 
 
 def _mark_worker():
