@@ -127,7 +127,8 @@ def _bind_matmul(xp, operation, store, shapes):
         return functools.partial(MATMUL.kernel, xp, **operation.attrs)
     # ndarray.dot: NumPy 2's np.dot goes through a Python-level dispatcher first (one more
     # Python call per product, ~11 of W1's 54 per tf.function step); same BLAS, same numbers
-    dot = np.ndarray.dot if xp is np else xp.dot
+    # (CuPy's ndarray has the same method)
+    dot = xp.ndarray.dot
     if not ta and not tb:
         return dot
     if ta and tb:
