@@ -91,6 +91,8 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
     pair = _seed_pair(seed)
     if pair is None:
         return tf.nn.dropout(inputs, rate=rate, noise_shape=noise_shape)
-    shape = noise_shape if noise_shape is not None else tf.shape(inputs)
+    shape = tf.shape(inputs)
+    if noise_shape is not None:  # None entries take the input's size, as in Keras
+        shape = tf.stack([shape[i] if d is None else d for i, d in enumerate(noise_shape)])
     keep = tf.random.stateless_uniform(shape, pair, dtype=inputs.dtype) >= rate
     return inputs * tf.cast(keep, inputs.dtype) * (1.0 / (1.0 - rate))

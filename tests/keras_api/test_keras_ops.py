@@ -105,6 +105,14 @@ def test_multi_output_ops_equal_keras():
     np.testing.assert_allclose(_np(var), k.ops.convert_to_numpy(kv), rtol=1e-5)
 
 
+def test_nonzero_and_one_argument_where_equal_keras():
+    k = reference_keras()
+    for got, want in zip(ops.where(I % 3 == 0), k.ops.where(I % 3 == 0)):
+        np.testing.assert_array_equal(_np(got), k.ops.convert_to_numpy(want))
+    for got, want in zip(ops.nonzero(I > 7), k.ops.nonzero(I > 7)):
+        np.testing.assert_array_equal(_np(got), k.ops.convert_to_numpy(want))
+
+
 def test_shape_control_flow_and_updates():
     assert ops.shape(F) == (2, 3, 4)
     assert ops.while_loop(lambda i: i < 5, lambda i: i + 2, 0).numpy() == 6

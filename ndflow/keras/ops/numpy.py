@@ -233,10 +233,17 @@ def clip(x, x_min, x_max):
 
 
 def where(condition, x1=None, x2=None):
-    if x1 is None and x2 is None:
-        return tf.where(tf.cast(condition, "bool"))
+    if x1 is None and x2 is None:  # NumPy's nonzero: one index vector per dimension
+        return nonzero(condition)
     x1, x2 = _promote(x1, x2)
     return tf.where(tf.cast(condition, "bool"), x1, x2)
+
+
+def nonzero(x):
+    """The indices of the nonzero elements: a tuple of one int32 vector per dimension."""
+    x = tensor(x)
+    found = tf.cast(tf.where(tf.not_equal(x, tf.zeros_like(x))), "int32")
+    return tuple(found[:, i] for i in range(x.shape.rank))
 
 
 def isnan(x):
