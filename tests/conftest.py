@@ -3,6 +3,7 @@ import pytest
 
 import ndflow  # noqa: F401  (registers every op)
 from ndflow.framework import context
+from ndflow.util import jit
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -26,3 +27,13 @@ def _fresh_state():
     np.random.seed(1234)
     yield
     context.reset()
+
+
+@pytest.fixture(params=[True, False], ids=["jit", "numpy"])
+def jit_mode(request):
+    """Runs a test on both kernel paths: the compiled one (skipped without Numba, the 'jit'
+    extra) and the NumPy one; the value is True on the compiled path."""
+    if request.param and not jit.available():
+        pytest.skip("numba is not installed (the 'jit' extra)")
+    with jit.use_jit(request.param):
+        yield request.param

@@ -17,14 +17,6 @@ from ndflow.ops import nn_ops, pooling_ops as P
 from ndflow.util import jit
 
 
-@pytest.fixture(params=[True, False], ids=["jit", "numpy"])
-def path(request):
-    if request.param and not jit.available():
-        pytest.skip("numba is not installed (the 'jit' extra)")
-    with jit.use_jit(request.param):
-        yield request.param
-
-
 def _data(shape, seed=0, dtype=np.float32):
     return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
 
@@ -42,7 +34,7 @@ POOLS = [((2, 2), (2, 2), "VALID", (3, 8, 8, 5)), ((2, 2), (2, 2), "SAME", (2, 7
 
 @pytest.mark.parametrize("ksize,strides,padding,shape", POOLS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_max_pool_and_grad_match_numpy(path, ksize, strides, padding, shape, dtype):
+def test_max_pool_and_grad_match_numpy(jit_mode, ksize, strides, padding, shape, dtype):
     x = np.maximum(_data(shape, 1, dtype), 0)  # ties at 0: the first maximum takes it
     y = P._max_pool_nhwc(np, x, ksize, strides, padding)
     np.testing.assert_array_equal(y, _numpy(P._max_pool_nhwc, np, x, ksize, strides, padding))
@@ -53,7 +45,7 @@ def test_max_pool_and_grad_match_numpy(path, ksize, strides, padding, shape, dty
     np.testing.assert_array_equal(dx, expected)
 
 
-def test_max_pool_propagates_nan(path):
+def test_max_pool_propagates_nan(jit_mode):
     x = _data((1, 4, 4, 2))
     x[0, 1, 1, 0] = np.nan
     y = P._max_pool_nhwc(np, x, (2, 2), (2, 2), "VALID")
@@ -64,7 +56,7 @@ def test_max_pool_propagates_nan(path):
 
 
 @pytest.mark.parametrize("shape", [(3, 5), (2, 40, 40, 8)])  # below / above the jit size
-def test_relu_grad_matches_numpy(path, shape):
+def test_relu_grad_matches_numpy(jit_mode, shape):
     g, y = _data(shape, 3), np.maximum(_data(shape, 4), 0)
     g.flat[:3] = [np.inf, -np.inf, np.nan]
     y.flat[:3] = 0
@@ -87,7 +79,7 @@ def test_bias_act_epilogue_matches_numpy(relu):
 
 
 @pytest.mark.parametrize("shape", [(4, 6, 6, 8), (64, 28, 28, 32)])
-def test_bias_relu_grad(path, shape):
+def test_bias_relu_grad(jit_mode, shape):
     dy, y = _data(shape, 7), np.maximum(_data(shape, 8), 0)
     dz, db = F.BIAS_RELU_GRAD.kernel(np, dy, y)
     np.testing.assert_array_equal(dz, dy * (y > 0))
@@ -107,7 +99,7 @@ CONVS = [((1, 1), "SAME", (1, 1), (2, 9, 9, 3), (3, 3, 3, 8)),
 
 @pytest.mark.parametrize("strides,padding,dilations,xs,ws", CONVS)
 @pytest.mark.parametrize("activation", ["Relu", ""])
-def test_fused_conv2d_matches_the_unfused_ops(path, strides, padding, dilations, xs, ws,
+def test_fused_conv2d_matches_the_unfused_ops(jit_mode, strides, padding, dilations, xs, ws,
                                               activation):
     x, w, b = _data(xs, 9), _data(ws, 10) * 0.3, _data(ws[3], 11)
     xt, wt, bt = tf.constant(x), tf.constant(w), tf.constant(b)
@@ -118,7 +110,7 @@ def test_fused_conv2d_matches_the_unfused_ops(path, strides, padding, dilations,
         if activation:
             plain = tf.nn.relu(plain)
     check = np.testing.assert_array_equal
-    if path and ws[:3] == (3, 3, 1):  # taps summed in order, not by BLAS: rounding differs
+    if jit_mode and ws[:3] == (3, 3, 1):  # taps summed in order, not by BLAS: rounding differs
         check = functools.partial(np.testing.assert_allclose, rtol=1e-5, atol=1e-5)
     check(fused.numpy(), plain.numpy())
     dy = tf.constant(_data(fused.shape.as_list(), 12))
@@ -129,7 +121,7 @@ def test_fused_conv2d_matches_the_unfused_ops(path, strides, padding, dilations,
     np.testing.assert_allclose(got[2].numpy(), want[2].numpy(), rtol=1e-5, atol=1e-4)
 
 
-def test_fused_conv2d_inside_a_function(path):
+def test_fused_conv2d_inside_a_function(jit_mode):
     x, w, b = _data((2, 6, 6, 3), 13), _data((3, 3, 3, 4), 14), _data(4, 15)
 
     @tf.function
@@ -159,7 +151,7 @@ def test_fused_conv2d_rejects_a_bad_bias_or_activation():
         F.fused_conv2d(x, w, np.zeros(3, np.float32), (1, 1), "SAME", activation="Tanh")
 
 
-def test_keras_conv2d_emits_one_fused_op_when_it_can(path):
+def test_keras_conv2d_emits_one_fused_op_when_it_can(jit_mode):
     from ndflow import keras
     x = _data((2, 8, 8, 3), 16)
     for activation, fused in (("relu", True), (None, True), ("tanh", False)):
@@ -181,7 +173,7 @@ def test_keras_conv2d_emits_one_fused_op_when_it_can(path):
 
 @pytest.mark.parametrize("padding,dilations", [("SAME", (1, 1)), ("VALID", (1, 1)),
                                                ("SAME", (2, 1)), (((2, 0), (1, 3)), (1, 1))])
-def test_conv_input_grad_of_both_paths(path, padding, dilations):
+def test_conv_input_grad_of_both_paths(jit_mode, padding, dilations):
     from ndflow.ops import conv_ops as C
     w = _data((3, 3, 8, 6), 18)
     oh, ow, _ = C._geometry("t", 9, 7, (3, 3), (1, 1), dilations, padding)
@@ -211,7 +203,7 @@ def test_numpy_kernels_split_over_threads_give_the_same_numbers(monkeypatch, thr
 
 @pytest.mark.parametrize("padding,shape", [("VALID", (4, 8, 8, 16)), ("SAME", (3, 7, 9, 5)),
                                            ("VALID", (2, 7, 7, 3)), ("VALID", (0, 4, 4, 2))])
-def test_max_pool_bias_relu_grad_is_the_two_ops(path, padding, shape):
+def test_max_pool_bias_relu_grad_is_the_two_ops(jit_mode, padding, shape):
     y = np.maximum(_data(shape, 24), 0)
     pooled = P._max_pool_nhwc(np, y, (2, 2), (2, 2), padding)
     dp = _data(pooled.shape, 25)
@@ -223,7 +215,7 @@ def test_max_pool_bias_relu_grad_is_the_two_ops(path, padding, shape):
     np.testing.assert_allclose(db, want_db, rtol=1e-5, atol=1e-5)
 
 
-def test_keras_relu_conv_then_max_pool_trains_without_max_pool_grad(path):
+def test_keras_relu_conv_then_max_pool_trains_without_max_pool_grad(jit_mode):
     from ndflow import keras
     from ndflow.framework import plan as plan_module
     model = keras.Sequential([keras.layers.Input(shape=(8, 8, 1)),
@@ -248,7 +240,7 @@ def test_keras_relu_conv_then_max_pool_trains_without_max_pool_grad(path):
     assert {"FusedConv2D", "MaxPoolBiasReluGrad"} <= names and "MaxPoolGrad" not in names
 
 
-def test_keras_inference_pools_inside_the_convolution(path, monkeypatch):
+def test_keras_inference_pools_inside_the_convolution(jit_mode, monkeypatch):
     from ndflow import keras
     monkeypatch.setattr(F, "BLOCK_BYTES", 1 << 12)  # several blocks
     model = keras.Sequential([keras.layers.Input(shape=(9, 9, 1)),

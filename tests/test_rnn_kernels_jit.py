@@ -56,14 +56,6 @@ def test_jit_lstm_inference_and_fortran_kernel_equal_numpy():
             np.testing.assert_array_equal(a, b)
 
 
-@pytest.fixture(params=[True, False], ids=["jit", "numpy"])
-def jit_mode(request):
-    if request.param and not jit.available():
-        pytest.skip("numba is not installed")
-    with jit.use_jit(request.param):
-        yield request.param
-
-
 def test_lstm_layer_gradients_match_the_cell_loop(jit_mode):
     """The fused layer (either path) against the general cell loop, values and gradients."""
     rng = np.random.default_rng(3)

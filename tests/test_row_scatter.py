@@ -4,15 +4,6 @@ import numpy as np
 import pytest
 
 from ndflow.ops.row_scatter import sum_rows
-from ndflow.util import jit
-
-
-@pytest.fixture(params=[True, False], ids=["jit", "numpy"])
-def jit_mode(request):
-    if request.param and not jit.available():
-        pytest.skip("numba is not installed")
-    with jit.use_jit(request.param):
-        yield request.param
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

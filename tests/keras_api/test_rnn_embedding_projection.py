@@ -7,15 +7,6 @@ import pytest
 
 import ndflow as tf
 from ndflow import keras
-from ndflow.util import jit
-
-
-@pytest.fixture(params=[True, False], ids=["jit", "numpy"])
-def jit_mode(request):
-    if request.param and not jit.available():
-        pytest.skip("numba is not installed")
-    with jit.use_jit(request.param):
-        yield request.param
 
 
 def _model(layer, mask_zero=False):
