@@ -4,16 +4,10 @@ import pytest
 
 import ndflow as tf
 from ndflow import keras
-from ndflow.util import jit
 
 
-@pytest.fixture(autouse=True, params=[False, True], ids=["numpy", "numba"])
-def kernel_path(request):
-    """Every test runs the NumPy passes and the compiled kernel."""
-    if request.param and not jit.available():
-        pytest.skip("numba is not installed: the compiled kernel cannot run")
-    with jit.use_jit(request.param):
-        yield request.param
+# every test runs the NumPy passes and the compiled kernel (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("jit_mode")
 
 
 def _train(fused, steps=5, compiled=True, reassign_at=None, make_optimizer=None):
