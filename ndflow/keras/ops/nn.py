@@ -115,18 +115,15 @@ def binary_crossentropy(target, output, from_logits=False):
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    target, output = tensor(target, "float32"), as_float(output)
-    if from_logits:
-        return -tf.reduce_sum(target * tf.nn.log_softmax(output, axis=axis), axis=axis)
-    output = output / tf.reduce_sum(output, axis=axis, keepdims=True)
-    output = tf.clip_by_value(output, 1e-7, 1.0 - 1e-7)
-    return -tf.reduce_sum(target * tf.math.log(output), axis=axis)
+    from .. import losses
+    return losses.categorical_crossentropy(target, as_float(output), from_logits=from_logits,
+                                           axis=axis)
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    depth = tensor(output).shape[axis]
-    return categorical_crossentropy(one_hot(target, depth, axis=axis), output, from_logits,
-                                    axis)
+    from .. import losses
+    return losses.sparse_categorical_crossentropy(target, as_float(output),
+                                                  from_logits=from_logits, axis=axis)
 
 
 def _padding(padding):
