@@ -1499,12 +1499,9 @@ def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
     if not greedy:
         raise NotImplementedError("K.ctc_decode: only greedy=True is supported (no beam "
                                   "search yet).")
-    from ..ops.ctc_ops import ctc_greedy_decoder
+    from ..ops.ctc_ops import ctc_greedy_decoder, padded_decoding
     tf = _tf()
     y_pred = tf.convert_to_tensor(y_pred)
     logits = tf.math.log(tf.transpose(y_pred, [1, 0, 2]) + epsilon())
     decoded, log_prob = ctc_greedy_decoder(logits, tf.reshape(input_length, [-1]))
-    sparse = decoded[0]
-    shape = tf.cast(tf.shape(y_pred)[:2], tf.int64)
-    full = tf.SparseTensor(sparse.indices, sparse.values, shape)
-    return [tf.sparse.to_dense(full, default_value=-1)], log_prob
+    return [padded_decoding(decoded[0], tf.shape(y_pred)[:2])], log_prob

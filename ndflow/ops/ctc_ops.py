@@ -77,8 +77,9 @@ def _check(logits, labels, label_length, logit_length, blank):
 def CTC_LOSS(xp, logits, labels, label_length, logit_length, blank, impossible="inf",
              collapse_repeated=False):
     """(loss [batch], d loss / d logits [time, batch, classes]) for time-major logits, on the
-    host (a dynamic program over frames, as TensorFlow's CPU kernel). `impossible`: what a labelling too long for its frames gives: "inf" (TF2), "zero"
-    (TF1's ignore_longer_outputs_than_inputs) or "error" (TF1's default)."""
+    host (a dynamic program over frames, as TensorFlow's CPU kernel). `impossible`: what a
+    labelling too long for its frames gives: "inf" (TF2), "zero" (TF1's
+    ignore_longer_outputs_than_inputs) or "error" (TF1's default)."""
     logits_np, labels = np.asarray(logits), np.asarray(labels).astype(np.int64)
     label_length = np.asarray(label_length).astype(np.int64).reshape(-1)
     if collapse_repeated:
@@ -327,6 +328,16 @@ def ctc_greedy_decoder(inputs, sequence_length, merge_repeated=True, blank_index
     lengths = cast(convert_to_tensor(sequence_length), dtypes.int32)
     indices, values, shape, scores = execute(CTC_GREEDY_DECODER, (logits, lengths), attrs)
     return [SparseTensor(indices, values, shape)], scores
+
+
+def padded_decoding(decoded, batch_and_frames):
+    """A decoder's SparseTensor as dense `[batch, frames]` int64 labels padded with -1 (the
+    form Keras's ctc_decode returns); `batch_and_frames` is a shape-[2] tensor."""
+    from . import sparse_ops
+    from .array_ops import cast
+    from .sparse_tensor import SparseTensor
+    full = SparseTensor(decoded.indices, decoded.values, cast(batch_and_frames, dtypes.int64))
+    return sparse_ops.to_dense(full, default_value=-1)
 
 
 from ..util.export import export_many  # noqa: E402

@@ -178,21 +178,16 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
     if strategy != "greedy":
         raise NotImplementedError("keras.ops.ctc_decode: only strategy='greedy' is supported "
                                   "(no beam search yet).")
-    from ...ops.ctc_ops import ctc_greedy_decoder
+    from ...ops.ctc_ops import ctc_greedy_decoder, padded_decoding
     inputs = as_float(inputs)
-    frames = tf.shape(inputs)[1]
     decoded, scores = ctc_greedy_decoder(tf.transpose(inputs, [1, 0, 2]), sequence_lengths,
                                          merge_repeated=merge_repeated, blank_index=mask_index)
-    sparse = decoded[0]
-    full = tf.SparseTensor(sparse.indices, sparse.values,
-                           tf.stack([tf.cast(tf.shape(inputs)[0], "int64"),
-                                     tf.cast(frames, "int64")]))
-    dense = tf.cast(tf.sparse.to_dense(full, default_value=-1), "int32")
-    return tf.expand_dims(dense, 0), scores
+    dense = padded_decoding(decoded[0], tf.shape(inputs)[:2])
+    return tf.expand_dims(tf.cast(dense, "int32"), 0), scores
 
 
-__all__ = ["ctc_loss", "ctc_decode", "relu", "relu6", "sigmoid", "softplus", "softsign", "silu", "swish", "log_sigmoid",
-           "leaky_relu", "hard_sigmoid", "hard_silu", "hard_swish", "elu", "selu", "gelu",
+__all__ = ["ctc_loss", "ctc_decode", "relu", "relu6", "sigmoid", "softplus", "softsign", "silu",
+           "swish", "log_sigmoid", "leaky_relu", "hard_sigmoid", "hard_silu", "hard_swish", "elu", "selu", "gelu",
            "softmax", "log_softmax", "one_hot", "multi_hot", "moments", "batch_normalization",
            "normalize", "binary_crossentropy", "categorical_crossentropy",
            "sparse_categorical_crossentropy", "conv", "depthwise_conv", "max_pool",
