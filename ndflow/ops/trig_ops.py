@@ -1,28 +1,24 @@
 """Inverse trigonometric and hyperbolic functions: tf.math.asin, acos, atan, atan2, sinh,
 cosh, asinh, acosh, atanh (also at the top level, as in TensorFlow 2)."""
 from ..framework.registry import execute
-from .math_ops import (_REAL, _SAME, _binary, _elementwise_doc, _unary, add, multiply,
-                       reciprocal, sqrt, square, subtract)
+from .math_ops import (_REAL, _SAME, _UNARY_DOCS, _binary, _u, _unary, add, multiply,
+                       reciprocal, rsqrt, square, subtract)
 
 _NO = {}
 
 
-def _rsqrt_of(value):
-    return reciprocal(sqrt(value))
-
-
 ASIN = _unary("Asin", lambda xp, x: xp.arcsin(x),
-              lambda op, g: [g * _rsqrt_of(subtract(1.0, square(op.inputs[0])))])
+              lambda op, g: [g * rsqrt(subtract(1.0, square(op.inputs[0])))])
 ACOS = _unary("Acos", lambda xp, x: xp.arccos(x),
-              lambda op, g: [-g * _rsqrt_of(subtract(1.0, square(op.inputs[0])))])
+              lambda op, g: [-g * rsqrt(subtract(1.0, square(op.inputs[0])))])
 ATAN = _unary("Atan", lambda xp, x: xp.arctan(x),
               lambda op, g: [g * reciprocal(add(1.0, square(op.inputs[0])))])
 SINH = _unary("Sinh", lambda xp, x: xp.sinh(x), lambda op, g: [g * cosh(op.inputs[0])])
 COSH = _unary("Cosh", lambda xp, x: xp.cosh(x), lambda op, g: [g * sinh(op.inputs[0])])
 ASINH = _unary("Asinh", lambda xp, x: xp.arcsinh(x),
-               lambda op, g: [g * _rsqrt_of(add(square(op.inputs[0]), 1.0))])
+               lambda op, g: [g * rsqrt(add(square(op.inputs[0]), 1.0))])
 ACOSH = _unary("Acosh", lambda xp, x: xp.arccosh(x),
-               lambda op, g: [g * _rsqrt_of(subtract(square(op.inputs[0]), 1.0))])
+               lambda op, g: [g * rsqrt(subtract(square(op.inputs[0]), 1.0))])
 ATANH = _unary("Atanh", lambda xp, x: xp.arctanh(x),
                lambda op, g: [g * reciprocal(subtract(1.0, square(op.inputs[0])))])
 
@@ -35,7 +31,7 @@ def _atan2_grad(op, g):
 
 ATAN2 = _binary("Atan2", lambda xp, y, x: xp.arctan2(y, x), _atan2_grad)
 
-_DOCS = {
+_DOCS = {  # (summary, formula, gradient), in math_ops' docstring template
     "Asin": ("Inverse sine of `x` elementwise, in [-pi/2, pi/2].", "arcsin(x)",
              "`dy / sqrt(1 - x**2)`."),
     "Acos": ("Inverse cosine of `x` elementwise, in [0, pi].", "arccos(x)",
@@ -53,18 +49,11 @@ _DOCS = {
 }
 
 
-def _public(opdef):
-    def fn(x, name=None):
-        return execute(opdef, (x,), _NO, name)
-    fn.__name__ = opdef.name.lower()
-    summary, formula, grad = _DOCS[opdef.name]
-    fn.__doc__ = _elementwise_doc(fn.__name__, summary, formula, _REAL, _SAME, grad)
-    return fn
-
-
-asin, acos, atan = _public(ASIN), _public(ACOS), _public(ATAN)
-sinh, cosh = _public(SINH), _public(COSH)
-asinh, acosh, atanh = _public(ASINH), _public(ACOSH), _public(ATANH)
+_UNARY_DOCS.update({name: (summary, formula, _REAL, _SAME, grad, None)
+                    for name, (summary, formula, grad) in _DOCS.items()})
+asin, acos, atan = _u(ASIN), _u(ACOS), _u(ATAN)
+sinh, cosh = _u(SINH), _u(COSH)
+asinh, acosh, atanh = _u(ASINH), _u(ACOSH), _u(ATANH)
 
 
 def atan2(y, x, name=None):
