@@ -20,9 +20,9 @@ from .queues import (V1_FIFOQueue as FIFOQueue, V1_PaddingFIFOQueue as PaddingFI
 class _Epochs:
     """The values a producer enqueues, one epoch per run, `num_epochs` per Session."""
 
-    def __init__(self, arrays, num_epochs, shuffle, seed):
+    def __init__(self, arrays, num_epochs, shuffle, seed, range_limit=False):
         self.arrays = arrays  # None entries: tensors the enqueue op gets as inputs
-        self.range_limit = False  # arrays[0] is a limit: each epoch is arange(limit)
+        self.range_limit = range_limit  # arrays[0] is a limit: each epoch is arange(limit)
         self.num_epochs = num_epochs
         self.shuffle = shuffle
         from ..framework import random_seed
@@ -93,8 +93,7 @@ def _producer(arrays, num_epochs, shuffle, seed, capacity, name, range_limit=Fal
     q = FIFOQueue(capacity, [d for d, _ in specs], [s for _, s in specs], name=name)
     fed = tuple(a for a in arrays if isinstance(a, TensorLike))
     epochs = _Epochs([None if isinstance(a, TensorLike) else a for a in arrays], num_epochs,
-                     shuffle, seed)
-    epochs.range_limit = range_limit
+                     shuffle, seed, range_limit)
     with building_graph(_graph()):
         enqueue = execute(INPUT_PRODUCER_ENQUEUE, fed, {"queue": q, "epochs": epochs},
                           name + "_enqueue")
