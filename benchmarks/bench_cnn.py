@@ -32,15 +32,8 @@ def main():
     k = keras()
     (x_tr, y_tr), (x_te, _) = load_mnist()
     x_tr, x_te = C.scale(x_tr).reshape(-1, 28, 28, 1), C.scale(x_te).reshape(-1, 28, 28, 1)
-    model = k.Sequential([k.layers.Input(shape=(28, 28, 1)),
-                          k.layers.Conv2D(32, 3, padding="same", activation="relu"),
-                          k.layers.MaxPooling2D(2),
-                          k.layers.Conv2D(64, 3, padding="same", activation="relu"),
-                          k.layers.MaxPooling2D(2),
-                          k.layers.Flatten(),
-                          k.layers.Dense(128, activation="relu"),
-                          k.layers.Dense(10)])
-    model.set_weights(C.cnn_weights())
+    from benchmarks.tf_workloads import cnn_model
+    model = cnn_model(k)  # the runner's W5/W6 model and weights
     model.compile(optimizer=k.optimizers.Adam(**C.ADAM),
                   loss=k.losses.SparseCategoricalCrossentropy(from_logits=True))
     bs = C.CNN_BATCH

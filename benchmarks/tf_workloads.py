@@ -9,6 +9,20 @@ import numpy as np
 from benchmarks import common as C
 
 
+def cnn_model(k):
+    """W5/W6's Keras CNN with the shared initial weights (k: a Keras module)."""
+    model = k.Sequential([k.layers.Input(shape=(28, 28, 1)),
+                          k.layers.Conv2D(32, 3, padding="same", activation="relu"),
+                          k.layers.MaxPooling2D(2),
+                          k.layers.Conv2D(64, 3, padding="same", activation="relu"),
+                          k.layers.MaxPooling2D(2),
+                          k.layers.Flatten(),
+                          k.layers.Dense(128, activation="relu"),
+                          k.layers.Dense(10)])
+    model.set_weights(C.cnn_weights())
+    return model
+
+
 def build(tf, get_keras, load_mnist, v1=None):
     """The workload functions closed over the framework module `tf`; `load_mnist()` gives
     the uint8 arrays ((x_train, y_train), (x_test, y_test))."""
@@ -149,18 +163,6 @@ def build(tf, get_keras, load_mnist, v1=None):
                               k.layers.Dense(100, activation="relu"),
                               k.layers.Dense(10)])
         model.set_weights(C.mlp_weights())
-        return model
-
-    def cnn_model(k):
-        model = k.Sequential([k.layers.Input(shape=(28, 28, 1)),
-                              k.layers.Conv2D(32, 3, padding="same", activation="relu"),
-                              k.layers.MaxPooling2D(2),
-                              k.layers.Conv2D(64, 3, padding="same", activation="relu"),
-                              k.layers.MaxPooling2D(2),
-                              k.layers.Flatten(),
-                              k.layers.Dense(128, activation="relu"),
-                              k.layers.Dense(10)])
-        model.set_weights(C.cnn_weights())
         return model
 
     def compile_model(k, model):
