@@ -1490,18 +1490,23 @@ def ctc_batch_cost(y_true, y_pred, input_length, label_length):
 
 
 def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
-    """Greedy decoding of softmax outputs `[batch, frames, classes]` (blank: the last class).
+    """Decodes softmax outputs `[batch, frames, classes]` (blank: the last class): the best
+    path (`greedy`) or the `top_paths` best labellings of a beam search of `beam_width`
+    prefixes over their log probabilities (repeated labels of a beam merged, as tf.keras 2).
 
     Returns:
-      `([decoded], log_prob)`: decoded `[batch, frames]` labels padded with -1, and
-      `[batch, 1]` scores.
+      `(decoded, log_prob)`: a list of `[batch, frames]` labels padded with -1 (one per
+      path), and `[batch, top_paths]` scores (`[batch, 1]` for greedy: minus the sum of each
+      frame's best log probability).
     """
-    if not greedy:
-        raise NotImplementedError("K.ctc_decode: only greedy=True is supported (no beam "
-                                  "search yet).")
+    from ..ops.ctc_beam_search import ctc_beam_search_decoder_v1
     from ..ops.ctc_ops import ctc_greedy_decoder, padded_decoding
     tf = _tf()
     y_pred = tf.convert_to_tensor(y_pred)
     logits = tf.math.log(tf.transpose(y_pred, [1, 0, 2]) + epsilon())
-    decoded, log_prob = ctc_greedy_decoder(logits, tf.reshape(input_length, [-1]))
-    return [padded_decoding(decoded[0], tf.shape(y_pred)[:2])], log_prob
+    lengths = tf.reshape(input_length, [-1])
+    if greedy:
+        decoded, log_prob = ctc_greedy_decoder(logits, lengths)
+    else:
+        decoded, log_prob = ctc_beam_search_decoder_v1(logits, lengths, beam_width, top_paths)
+    return [padded_decoding(d, tf.shape(y_pred)[:2]) for d in decoded], log_prob

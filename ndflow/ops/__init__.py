@@ -13,6 +13,7 @@ from . import normalization_ops, scatter_ops  # noqa: F401  (lrn, batch norms; s
 from . import rnn_ops  # noqa: F401  (fused LSTM/GRU sequences)
 from . import candidate_sampling_ops  # noqa: F401  (sampled_softmax_loss, nce_loss)
 from . import ctc_ops  # noqa: F401  (tf.nn.ctc_loss, ctc_greedy_decoder)
+from . import ctc_beam_search  # noqa: F401  (tf.nn.ctc_beam_search_decoder)
 from . import embedding_ops  # noqa: F401  (tf.nn.embedding_lookup)
 from . import indexed_slices  # noqa: F401  (tf.IndexedSlices)
 from . import string_ops  # noqa: F401  (tf.strings kernels)

@@ -169,21 +169,40 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
 
 def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
                merge_repeated=True, mask_index=0):
-    """Greedy CTC decoding of `[batch, frames, classes]` scores.
+    """CTC decoding of `[batch, frames, classes]` scores, greedy or by beam search.
+
+    `mask_index` is the blank; `merge_repeated` applies to greedy decoding (beam search
+    merges repeats by the CTC rule only). Beam search treats the scores as logits.
 
     Returns:
-      `(decoded, scores)`: `[1, batch, frames]` int32 labels padded with -1, and
-      `[batch, 1]` minus the sum of each frame's best score.
+      `(decoded, scores)`: `[top_paths, batch, frames]` int32 labels padded with -1 (one
+      path for greedy), and `[batch, top_paths]` scores: minus the sum of each frame's best
+      score (greedy) or the log probabilities of the paths (beam search).
     """
-    if strategy != "greedy":
-        raise NotImplementedError("keras.ops.ctc_decode: only strategy='greedy' is supported "
-                                  "(no beam search yet).")
+    from ...ops.ctc_beam_search import ctc_beam_search_decoder
     from ...ops.ctc_ops import ctc_greedy_decoder, padded_decoding
     inputs = as_float(inputs)
-    decoded, scores = ctc_greedy_decoder(tf.transpose(inputs, [1, 0, 2]), sequence_lengths,
-                                         merge_repeated=merge_repeated, blank_index=mask_index)
-    dense = padded_decoding(decoded[0], tf.shape(inputs)[:2])
-    return tf.expand_dims(tf.cast(dense, "int32"), 0), scores
+    time_major = tf.transpose(inputs, [1, 0, 2])
+    if strategy == "greedy":
+        decoded, scores = ctc_greedy_decoder(time_major, sequence_lengths,
+                                             merge_repeated=merge_repeated,
+                                             blank_index=mask_index)
+    elif strategy == "beam_search":
+        classes = inputs.shape[-1]
+        if mask_index is not None:  # the decoder's blank is the last class
+            mask_index %= classes
+            time_major = tf.concat([time_major[..., :mask_index], time_major[..., mask_index + 1:],
+                                    time_major[..., mask_index:mask_index + 1]], axis=-1)
+        decoded, scores = ctc_beam_search_decoder(time_major, sequence_lengths, beam_width,
+                                                  top_paths)
+    else:
+        raise ValueError(f"keras.ops.ctc_decode: strategy must be 'greedy' or 'beam_search', "
+                         f"got {strategy!r}.")
+    dense = tf.cast(tf.stack([padded_decoding(d, tf.shape(inputs)[:2]) for d in decoded]),
+                    "int32")
+    if strategy == "beam_search" and mask_index is not None:  # labels back to their columns
+        dense = tf.where(dense >= mask_index, dense + 1, dense)
+    return dense, scores
 
 
 __all__ = ["ctc_loss", "ctc_decode", "relu", "relu6", "sigmoid", "softplus", "softsign", "silu",
