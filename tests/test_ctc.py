@@ -72,8 +72,38 @@ def test_tf1_sparse_labels_in_a_session():
     _close(values[0], [5.507010, 5.336080, 4.190010])
     _close(values[1], [3.978530, 5.336080, 4.190010])
     assert values[2].tolist() == [0.0, 0.0, 0.0] and values[3].shape == (6, 3, 5)
-    with pytest.raises(NotImplementedError, match="ctc_merge_repeated"):
-        v1.nn.ctc_loss(sparse, LOGITS, LOGIT_LENGTH, ctc_merge_repeated=False)
+
+
+def test_tf1_simplified_topology_and_repeats_that_do_not_fit_equal_tensorflow():
+    from ndflow.ops.ctc_ops import ctc_loss_v1
+    x = tf.constant(np.random.default_rng(0).standard_normal((6, 3, 5)).astype(np.float32))
+    labels = tf.sparse.from_dense(np.array([[1, 1, 2], [3, 3, 0], [1, 2, 1]], np.int32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = ctc_loss_v1(labels, x, [6, 4, 5], ctc_merge_repeated=False)
+    _close(loss, [5.416375, 5.270612, 4.728254])
+    _close(tape.gradient(loss, x).numpy()[:, 0],
+           [[0.20237, -0.59295, 0.3386, 0.1982, -0.14623],
+            [0.07837, -0.09408, 0.11879, 0.24599, -0.34906],
+            [0.07309, -0.32291, 0.16129, 0.3445, -0.25597],
+            [0.03334, -0.36777, 0.19853, 0.27652, -0.14062],
+            [0.07473, 0.02339, -0.12791, 0.07041, -0.04062],
+            [0.02265, 0.04378, 0.13761, 0.0891, -0.29315]], atol=1e-4)
+    _close(ctc_loss_v1(labels, x, [6, 4, 5], ctc_merge_repeated=False,
+                       preprocess_collapse_repeated=True), [5.409673, 6.072572, 4.728254])
+    # Three frames hold the labels 1 1 2 only without the blank between the 1s: TensorFlow
+    # gives an infinite loss (not its "not enough time" error, which counts labels only),
+    # ignore_longer_outputs_than_inputs or not; the simplified topology fits them.
+    _close(ctc_loss_v1(labels, x, [3, 4, 5]), [np.inf, 4.947068, 3.747926])
+    _close(ctc_loss_v1(labels, x, [3, 4, 5], ignore_longer_outputs_than_inputs=True),
+           [np.inf, 4.947068, 3.747926])
+    _close(ctc_loss_v1(labels, x, [3, 4, 5], ctc_merge_repeated=False),
+           [5.979555, 5.270612, 4.728254])
+    _close(ctc_loss_v1(labels, x, [2, 4, 5], ctc_merge_repeated=False,
+                       ignore_longer_outputs_than_inputs=True), [0.0, 5.270612, 4.728254])
+    for merge in (True, False):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"required: 3, available: 2"):
+            ctc_loss_v1(labels, x, [2, 4, 5], ctc_merge_repeated=merge)
 
 
 def test_greedy_decoder_equals_tensorflow():

@@ -75,11 +75,14 @@ def _check(logits, labels, label_length, logit_length, blank):
 
 @op("CTCLoss", multi_output=True, infer=_ctc_infer, grad_inputs=(0,), host=True)
 def CTC_LOSS(xp, logits, labels, label_length, logit_length, blank, impossible="inf",
-             collapse_repeated=False):
+             collapse_repeated=False, merge_repeated=True):
     """(loss [batch], d loss / d logits [time, batch, classes]) for time-major logits, on the
     host (a dynamic program over frames, as TensorFlow's CPU kernel). `impossible`: what a
-    labelling too long for its frames gives: "inf" (TF2), "zero" (TF1's
-    ignore_longer_outputs_than_inputs) or "error" (TF1's default)."""
+    labelling with more labels than frames gives: "inf" (TF2), "zero" (TF1's
+    ignore_longer_outputs_than_inputs) or "error" (TF1's default); one that fits only
+    without its separating blanks has an infinite loss in every mode, as in TensorFlow.
+    `merge_repeated=False` is TF1's simplified topology: every frame of a label emits it
+    (only blanks last several frames), and a label may follow an equal one directly."""
     logits_np, labels = np.asarray(logits), np.asarray(labels).astype(np.int64)
     label_length = np.asarray(label_length).astype(np.int64).reshape(-1)
     if collapse_repeated:
@@ -97,7 +100,9 @@ def CTC_LOSS(xp, logits, labels, label_length, logit_length, blank, impossible="
     position = np.arange(width)[None, :]
     valid = position < ext_len[:, None]
     skip = np.zeros((batch, width), bool)  # s may come from s - 2 (a label unlike s - 2's)
-    skip[:, 2:] = (position[:, 2:] % 2 == 1) & (ext[:, 2:] != ext[:, :-2])
+    skip[:, 2:] = (position[:, 2:] % 2 == 1) & ((ext[:, 2:] != ext[:, :-2]) | (
+        not merge_repeated))
+    stay = (position % 2 == 0) | merge_repeated  # a state may last several frames
     emit = np.take_along_axis(logp, np.broadcast_to(ext, (steps, batch, width)), axis=2)
     emit = np.where(valid[None], emit, -np.inf)
 
@@ -106,14 +111,14 @@ def CTC_LOSS(xp, logits, labels, label_length, logit_length, blank, impossible="
         alpha[0, :, :2] = emit[0, :, :2]
     for t in range(1, steps):
         prev = alpha[t - 1]
-        alpha[t] = _logsumexp3(prev, _shift(prev, 1),
+        alpha[t] = _logsumexp3(np.where(stay, prev, -np.inf), _shift(prev, 1),
                                np.where(skip, _shift(prev, 2), -np.inf)) + emit[t]
     beta = np.full((steps, batch, width), -np.inf)
     rows = np.arange(batch)
     last = logit_length - 1
     for t in range(steps - 1, -1, -1):
         nxt = beta[t + 1] if t + 1 < steps else np.full((batch, width), -np.inf)
-        step = _logsumexp3(nxt, _unshift(nxt, 1),
+        step = _logsumexp3(np.where(stay, nxt, -np.inf), _unshift(nxt, 1),
                            np.where(_unshift(skip, 2), _unshift(nxt, 2), -np.inf)) + emit[t]
         start = np.full((batch, width), -np.inf)
         start[rows, ext_len - 1] = emit[t, rows, ext_len - 1]
@@ -130,16 +135,17 @@ def CTC_LOSS(xp, logits, labels, label_length, logit_length, blank, impossible="
         end[rows, ext_len - 1],
         np.where(ext_len >= 2, end[rows, np.maximum(ext_len - 2, 0)], -np.inf))[alive]
     final[~alive & (label_length == 0)] = 0.0  # no frames, no labels: probability one
-    possible = np.isfinite(final)
-    if impossible == "error" and not possible.all():
-        b = int(np.flatnonzero(~possible)[0])
-        needed = int(label_length[b] + (labels[b, 1:label_length[b]] ==
-                                        labels[b, :max(label_length[b] - 1, 0)]).sum())
+    too_long = label_length > logit_length
+    if impossible == "error" and too_long.any():
+        b = int(np.flatnonzero(too_long)[0])
         raise InvalidArgumentError(f"ctc_loss: not enough time for target transition "
-                                   f"sequence (required: {needed}, available: "
+                                   f"sequence (required: {int(label_length[b])}, available: "
                                    f"{int(logit_length[b])}) in batch {b}; pass "
                                    "ignore_longer_outputs_than_inputs=True to skip it.")
-    loss = np.where(possible, -final, 0.0 if impossible == "zero" else np.inf)
+    possible = np.isfinite(final)
+    loss = np.where(possible, -final, np.inf)
+    if impossible == "zero":
+        loss[too_long] = 0.0
     with np.errstate(invalid="ignore", over="ignore"):
         occupancy = np.exp(alpha + beta - emit - final[None, :, None])
     occupancy = np.where(np.isfinite(occupancy), occupancy, 0.0)
@@ -202,11 +208,12 @@ def _dense_labels(labels, label_length):
 
 
 def _run(logits, labels, label_length, logit_length, blank, impossible, name,
-         collapse_repeated=False):
+         collapse_repeated=False, merge_repeated=True):
     from .array_ops import cast, convert_to_tensor
     ints = [cast(convert_to_tensor(v), dtypes.int32) for v in (labels, label_length,
                                                                 logit_length)]
-    attrs = {"blank": blank, "impossible": impossible, "collapse_repeated": collapse_repeated}
+    attrs = {"blank": blank, "impossible": impossible, "collapse_repeated": collapse_repeated,
+             "merge_repeated": merge_repeated}
     return execute(CTC_LOSS, (logits, *ints), attrs, name)[0]
 
 
@@ -255,7 +262,9 @@ def ctc_loss_v1(labels, inputs=None, sequence_length=None, preprocess_collapse_r
       inputs: Logits `[time, batch, classes]` (`[batch, time, classes]` if not time_major).
       sequence_length: `[batch]` frame counts.
       preprocess_collapse_repeated: Merge repeated labels before computing the loss.
-      ctc_merge_repeated: Must be True (the standard CTC topology).
+      ctc_merge_repeated: True for the standard CTC topology; False for TF1's simplified
+        one, where repeated frames of a label are repeated labels (no blank needed
+        between equal labels).
       ignore_longer_outputs_than_inputs: Give 0 (and no gradient) for labellings that cannot
         fit their frames instead of raising.
       time_major: The layout of `inputs`.
@@ -264,14 +273,12 @@ def ctc_loss_v1(labels, inputs=None, sequence_length=None, preprocess_collapse_r
     Returns:
       A `[batch]` tensor of losses.
     """
-    if not ctc_merge_repeated:
-        raise NotImplementedError("ctc_loss: ctc_merge_repeated=False is not supported.")
     logits = _float_logits(logits if inputs is None else inputs, time_major)
     dense, lengths = _dense_labels(labels, None)
     blank = _blank(-1, logits, -1)
     return _run(logits, dense, lengths, sequence_length, blank,
                 "zero" if ignore_longer_outputs_than_inputs else "error", None,
-                bool(preprocess_collapse_repeated))
+                bool(preprocess_collapse_repeated), bool(ctc_merge_repeated))
 
 
 def _greedy_infer(ts, attrs):
