@@ -30,12 +30,16 @@ class Optimizer:
     def get_name(self):
         return self._name
 
-    def _slot(self, var, slot_name, initial=0.0):
+    def _slot(self, var, slot_name, initial=0.0, suffix=None):
+        """The slot `slot_name` of `var`, made on first use as the variable
+        `<var>/<suffix or optimizer name>` (made unique in a graph, as TF1's `w/Adam`,
+        `w/Adam_1`)."""
         key = (slot_name, var)
         s = self._slots.get(key)
         if s is None:
             s = _make_like(var, lambda: array_ops.constant(initial, var.dtype,
-                                                           shape=var.shape.as_list()), slot_name)
+                                                           shape=var.shape.as_list()),
+                           suffix or self._name)
             self._slots[key] = s
         return s
 
@@ -161,7 +165,7 @@ class MomentumOptimizer(Optimizer):
         self._lr, self._momentum, self._nesterov = learning_rate, momentum, use_nesterov
 
     def _apply_dense(self, grad, var):
-        return R.momentum(var, grad, self._slot(var, "Momentum"), _hyper(self._lr),
+        return R.momentum(var, grad, self._slot(var, "momentum"), _hyper(self._lr),
                           _hyper(self._momentum), self._nesterov)
 
 
@@ -243,9 +247,9 @@ class RMSPropOptimizer(Optimizer):
         self._eps, self._centered = epsilon, centered
 
     def _apply_dense(self, grad, var):
-        mom = self._slot(var, "momentum") if self._momentum else None
+        rms = self._slot(var, "rms", 1.0)  # TF1's order: rms, mg, momentum (always made)
         mg = self._slot(var, "mg") if self._centered else None
-        return R.rmsprop(var, grad, self._slot(var, "rms", 1.0), mom, _hyper(self._lr),
+        return R.rmsprop(var, grad, rms, self._slot(var, "momentum"), _hyper(self._lr),
                          _hyper(self._decay), _hyper(self._momentum), _hyper(self._eps), mg)
 
 
@@ -264,4 +268,4 @@ class AdagradOptimizer(Optimizer):
         self._lr, self._init = learning_rate, initial_accumulator_value
 
     def _apply_dense(self, grad, var):
-        return R.adagrad(var, grad, self._slot(var, "Adagrad", self._init), _hyper(self._lr))
+        return R.adagrad(var, grad, self._slot(var, "accumulator", self._init), _hyper(self._lr))

@@ -56,13 +56,13 @@ class FtrlOptimizer(Optimizer):
         self._l1, self._l2 = float(l1_regularization_strength), float(l2_regularization_strength)
         self._shrink = float(l2_shrinkage_regularization_strength)
         self._beta = 0.0 if beta is None else float(beta)
-        self._accum_name, self._linear_name = accum_name or "Ftrl", linear_name or "Ftrl_1"
+        self._accum_name, self._linear_name = accum_name or name, linear_name or name + "_1"
 
     def _apply_dense(self, grad, var):
         lr = _hyper(self._lr)
         l2 = self._l2 + self._beta / (2.0 * lr)
-        accum = self._slot(var, self._accum_name, self._init)
-        linear = self._slot(var, self._linear_name)
+        accum = self._slot(var, "accum", self._init, self._accum_name)
+        linear = self._slot(var, "linear", 0.0, self._linear_name)
         shrunk = grad + var * (2.0 * self._shrink) if self._shrink else grad
         new_accum = accum + M.square(grad)
         if self._power == -0.5:
@@ -102,7 +102,7 @@ class ProximalAdagradOptimizer(Optimizer):
         self._l1, self._l2 = float(l1_regularization_strength), float(l2_regularization_strength)
 
     def _apply_dense(self, grad, var):
-        accum = self._slot(var, "ProximalAdagrad", self._init)
+        accum = self._slot(var, "accumulator", self._init)
         new_accum = accum + M.square(grad)
         lr = _hyper(self._lr) * M.rsqrt(new_accum)
         prox = var - lr * grad

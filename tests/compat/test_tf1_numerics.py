@@ -159,6 +159,37 @@ def test_optimizer_steps_match_tf1(name):
                                        err_msg=f"{name} step {step}")
 
 
+def test_slot_names_and_slot_variable_names_are_tf1s():
+    # TensorFlow 1.15 / tf.compat.v1 in 2.21: get_slot_names() and the slot variables made,
+    # in order, for one variable `w` (names made unique within the graph).
+    expected = [
+        (lambda: tf.train.AdamOptimizer(0.1), ["m", "v"],
+         ["beta1_power:0", "beta2_power:0", "w/Adam:0", "w/Adam_1:0"]),
+        (lambda: tf.train.MomentumOptimizer(0.1, 0.9), ["momentum"], ["w/Momentum:0"]),
+        (lambda: tf.train.RMSPropOptimizer(0.1), ["momentum", "rms"],
+         ["w/RMSProp:0", "w/RMSProp_1:0"]),
+        (lambda: tf.train.RMSPropOptimizer(0.1, momentum=0.9, centered=True),
+         ["mg", "momentum", "rms"], ["w/RMSProp_2:0", "w/RMSProp_3:0", "w/RMSProp_4:0"]),
+        (lambda: tf.train.AdagradOptimizer(0.1), ["accumulator"], ["w/Adagrad:0"]),
+        (lambda: tf.train.AdadeltaOptimizer(), ["accum", "accum_update"],
+         ["w/Adadelta:0", "w/Adadelta_1:0"]),
+        (lambda: tf.train.FtrlOptimizer(0.1), ["accum", "linear"], ["w/Ftrl:0", "w/Ftrl_1:0"]),
+        (lambda: tf.train.ProximalAdagradOptimizer(0.1), ["accumulator"],
+         ["w/ProximalAdagrad:0"]),
+    ]
+    with tf.Graph().as_default():
+        w = tf.Variable(tf.zeros([2, 2]), name="w")
+        loss = tf.reduce_sum(w * w)
+        for make, slot_names, variables in expected:
+            before = len(tf.global_variables())
+            optimizer = make()
+            optimizer.minimize(loss)
+            assert optimizer.get_slot_names() == slot_names
+            assert [v.name for v in tf.global_variables()[before:]] == variables
+            assert {optimizer.get_slot(w, n).name for n in slot_names} == set(
+                variables[-len(slot_names):])
+
+
 def test_ftrl_rejects_bad_arguments():
     with pytest.raises(ValueError, match="l1_regularization_strength"):
         tf.train.FtrlOptimizer(0.1, l1_regularization_strength=-1.0)
