@@ -154,7 +154,7 @@ def __getattr__(name):  # keras loads on first use so `import ndflow` stays ligh
     if name == "lookup":  # tf.lookup tables (ndflow/lookup)
         import importlib
         return importlib.import_module(".lookup", __name__)
-    if name in ("ragged", "strings"):
+    if name in ("ragged", "strings", "experimental"):
         import importlib
         return importlib.import_module("." + name, __name__)
     if name == "nest":  # tf.nest: flatten, map_structure, pack_sequence_as, ...

@@ -331,8 +331,8 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
 
 
 def _static_shape(shape):
-    if isinstance(shape, EagerTensor):
-        return tuple(int(d) for d in shape._value)
+    if isinstance(shape, EagerTensor):  # a 0-d shape is one dimension, as in TensorFlow
+        return tuple(int(d) for d in np.reshape(shape._value, -1))
     if isinstance(shape, TensorShape):
         return tuple(shape.as_list())
     if isinstance(shape, SymbolicTensor):
@@ -426,6 +426,8 @@ def _filled(shape, value, dtype, name):
     if _is_symbolic_shape(shape):  # [batch_size, units] with batch_size = tf.shape(x)[0]
         shape = _shape_as_tensor(shape)
     if isinstance(shape, TensorLike) and not isinstance(shape, EagerTensor):
+        if shape.shape.rank == 0:  # tf.zeros(tf.shape(x)[0]): one dimension
+            shape = reshape(shape, [1])
         return fill(shape, cast(value, dtype) if isinstance(value, TensorLike) else
                     np.asarray(value, dtype._np), name=name)
     arr = np.full(_static_shape(shape), value, dtype=dtype._np)

@@ -55,6 +55,9 @@ def dispatch_op(op, inputs, attrs, name):
     if n == "Pack":
         from .ragged_factory import stack
         return stack(list(inputs), attrs["axis"])
+    if n == "Shape":
+        from .dynamic_ragged_shape import DynamicRaggedShape
+        return DynamicRaggedShape(inputs[0], attrs["out_type"])
     raise TypeError(f"{n}: this op does not support RaggedTensor inputs in ndflow (got "
                     f"{[type(x).__name__ for x in inputs]}); apply it to rt.flat_values with "
                     "tf.ragged.map_flat_values, or convert with rt.to_tensor().")
