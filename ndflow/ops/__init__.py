@@ -15,6 +15,8 @@ from . import candidate_sampling_ops  # noqa: F401  (sampled_softmax_loss, nce_l
 from . import ctc_ops  # noqa: F401  (tf.nn.ctc_loss, ctc_greedy_decoder)
 from . import ctc_beam_search  # noqa: F401  (tf.nn.ctc_beam_search_decoder)
 from . import linalg_matrix_ops  # noqa: F401  (tf.linalg.inv, det, solve, cholesky, svd...)
+from . import manip_ops  # noqa: F401  (tf.roll, tf.nn.space_to_depth / depth_to_space)
+from . import histogram_ops  # noqa: F401  (histogram_fixed_width, searchsorted, confusion_matrix)
 from . import embedding_ops  # noqa: F401  (tf.nn.embedding_lookup)
 from . import indexed_slices  # noqa: F401  (tf.IndexedSlices)
 from . import string_ops  # noqa: F401  (tf.strings kernels)

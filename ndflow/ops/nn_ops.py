@@ -529,8 +529,29 @@ def dropout_v1(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=N
     return dropout(x, rate=rate, noise_shape=noise_shape, seed=seed, name=name)
 
 
+def atrous_conv2d(value, filters, rate, padding, name=None):
+    """tf.nn.atrous_conv2d: a 2-D convolution of NHWC `value` with HWIO `filters` whose taps
+    are `rate` pixels apart (a dilated convolution, stride 1).
+
+    Args:
+      value: A 4-D `Tensor` `[batch, height, width, in_channels]`.
+      filters: A 4-D `Tensor` `[filter_height, filter_width, in_channels, out_channels]`.
+      rate: A positive int: the spacing of the filter taps.
+      padding: "SAME" or "VALID".
+      name: A name for the operation (optional).
+
+    Returns:
+      A 4-D `Tensor` of `value`'s dtype.
+    """
+    from .conv_ops import conv2d
+    if int(rate) < 1:
+        raise ValueError(f"atrous_conv2d: rate must be a positive int, got {rate}.")
+    return conv2d(value, filters, 1, padding, dilations=int(rate), name=name)
+
+
 from ..util.export import export_many  # noqa: E402
 
+export_many("nn", {"atrous_conv2d": atrous_conv2d})
 export_many("nn", {
     "relu": relu, "softmax": softmax, "log_softmax": log_softmax, "sigmoid": sigmoid,
     "tanh": tanh, "softmax_cross_entropy_with_logits": softmax_cross_entropy_with_logits_v2,
