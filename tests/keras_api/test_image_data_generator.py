@@ -341,3 +341,48 @@ def test_cats_vs_dogs_program(tmp_path, capsys):
     assert train_generator.class_indices == {"cats": 0, "dogs": 1}
     assert len(history.history["loss"]) == 8
     assert val_acc[-1] >= 0.9, out  # colour survives every augmentation: an easy task
+
+
+def test_keras_docs_cifar_style_loop_and_float_steps():
+    # the Keras 2 docs example: fit the statistics, then model.fit on flow with a float
+    # steps_per_epoch (len(x_train) / 32), and the manual loop that breaks out of flow
+    from ndflow import keras
+    keras.utils.set_random_seed(0)
+    x_train = cases_module.images(n=16, h=8, w=6, seed=7)
+    y_train = keras.utils.to_categorical(np.arange(16) % 2, 2)
+    datagen = ImageDataGenerator(featurewise_center=True, featurewise_std_normalization=True,
+                                 rotation_range=20, width_shift_range=0.2,
+                                 height_shift_range=0.2, horizontal_flip=True,
+                                 validation_split=0.25)
+    datagen.fit(x_train)
+    model = keras.models.Sequential([keras.layers.Flatten(input_shape=(8, 6, 3)),
+                                     keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    history = model.fit(datagen.flow(x_train, y_train, batch_size=4, subset="training"),
+                        validation_data=datagen.flow(x_train, y_train, batch_size=2,
+                                                     subset="validation"),
+                        steps_per_epoch=len(x_train) * 0.75 / 4, epochs=2, verbose=0)
+    assert len(history.history["val_loss"]) == 2
+    batches = 0
+    for x_batch, y_batch in datagen.flow(x_train, y_train, batch_size=8):
+        assert x_batch.shape == (8, 8, 6, 3) and abs(float(x_batch.mean())) < 1.0
+        model.fit(x_batch, y_batch, verbose=0)
+        batches += 1
+        if batches >= len(x_train) / 8:
+            break
+    assert batches == 2
+
+
+def test_dtype_and_channels_first_flow():
+    x = cases_module.images(n=3, h=5, w=4).transpose(0, 3, 1, 2)
+    gen = ImageDataGenerator(data_format="channels_first", dtype="float64", rotation_range=10,
+                             brightness_range=(0.5, 1.0))
+    batch = gen.flow(x, batch_size=3, seed=0)[0]
+    assert batch.shape == (3, 3, 5, 4) and batch.dtype == np.float64
+    # brightness on channels-first images works on the channels-last pixels (Keras 2 would
+    # read the width as the channels here)
+    params = gen.get_random_transform(x.shape[1:], seed=4)
+    warped = ImageDataGenerator(rotation_range=10).apply_transform(
+        x[0].transpose(1, 2, 0), dict(params, brightness=None))
+    want = kimage.apply_brightness_shift(warped, params["brightness"], False)
+    np.testing.assert_array_equal(gen.apply_transform(x[0], params).transpose(1, 2, 0), want)
