@@ -122,7 +122,7 @@ def apply_channel_shift(x, intensity, channel_axis=0):
     return np.moveaxis(out, 0, channel_axis)
 
 
-def apply_brightness_shift(x, brightness, scale=True, channel_axis=2):
+def apply_brightness_shift(x, brightness, scale=True):
     """Scales the brightness of an image by `brightness` (1: unchanged), as Keras does
     through an 8-bit PIL image and `ImageEnhance.Brightness`.
 
@@ -133,10 +133,10 @@ def apply_brightness_shift(x, brightness, scale=True, channel_axis=2):
     False). Written in NumPy: same numbers as Pillow, without needing it.
 
     Args:
-      x: A 3-D image array.
+      x: A 3-D image array, any number of channels (ImageDataGenerator moves channels-first
+        images' channels last first; Keras 2 read their width as the channels).
       brightness: The brightness factor.
       scale: Whether to return the result in 0..255 instead of the input's range.
-      channel_axis: 2 (channels last) or 0. Keras 2 always assumed channels last here.
 
     Returns:
       The adjusted image, float (floatx).
