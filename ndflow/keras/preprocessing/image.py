@@ -1,7 +1,13 @@
-"""keras.preprocessing.image: the keras.utils image helpers, and `smart_resize`."""
+"""keras.preprocessing.image: the keras.utils image helpers, `smart_resize`, and Keras 2's
+ImageDataGenerator with its iterators and transform functions (image_generator.py)."""
 from ...ops import array_ops
 from ..layers.preprocessing_image import _smart_resize
 from ..utils.image_utils import array_to_img, img_to_array, load_img, save_img  # noqa: F401
+from .image_generator import (DataFrameIterator, DirectoryIterator,  # noqa: F401
+                              ImageDataGenerator, Iterator, NumpyArrayIterator,
+                              apply_affine_transform, apply_brightness_shift,
+                              apply_channel_shift, random_brightness, random_channel_shift,
+                              random_rotation, random_shear, random_shift, random_zoom)
 
 
 def smart_resize(x, size, interpolation="bilinear", data_format="channels_last"):
@@ -37,3 +43,4 @@ def smart_resize(x, size, interpolation="bilinear", data_format="channels_last")
     if data_format == "channels_first":
         out = array_ops.transpose(out, (0, 3, 1, 2))
     return out if rank == 4 else out[0]
+
