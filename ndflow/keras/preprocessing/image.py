@@ -1,13 +1,15 @@
 """keras.preprocessing.image: the keras.utils image helpers, `smart_resize`, and Keras 2's
-ImageDataGenerator with its iterators and transform functions (image_generator.py)."""
+ImageDataGenerator (image_generator.py) with its iterators (image_iterators.py) and
+transform functions (image_transforms.py)."""
 from ...ops import array_ops
 from ..layers.preprocessing_image import _smart_resize
 from ..utils.image_utils import array_to_img, img_to_array, load_img, save_img  # noqa: F401
-from .image_generator import (DataFrameIterator, DirectoryIterator,  # noqa: F401
-                              ImageDataGenerator, Iterator, NumpyArrayIterator,
-                              apply_affine_transform, apply_brightness_shift,
-                              apply_channel_shift, random_brightness, random_channel_shift,
-                              random_rotation, random_shear, random_shift, random_zoom)
+from .image_generator import ImageDataGenerator  # noqa: F401
+from .image_iterators import (DataFrameIterator, DirectoryIterator, Iterator,  # noqa: F401
+                              NumpyArrayIterator)
+from .image_transforms import (apply_affine_transform, apply_brightness_shift,  # noqa: F401
+                               apply_channel_shift, random_brightness, random_channel_shift,
+                               random_rotation, random_shear, random_shift, random_zoom)
 
 
 def smart_resize(x, size, interpolation="bilinear", data_format="channels_last"):
