@@ -140,6 +140,12 @@ class test:
         return gpu_available()
 
     @staticmethod
+    def gpu_device_name():
+        """The name of the GPU ndflow would use ("/device:GPU:0"), or "" without one."""
+        from .framework.device import gpu_available
+        return "/device:GPU:0" if gpu_available() else ""
+
+    @staticmethod
     def is_built_with_cuda():
         """Tells whether ndflow was built with CUDA: always False (GPUs are reached through
         CuPy, installed separately)."""

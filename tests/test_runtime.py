@@ -86,6 +86,9 @@ def test_config_lists_the_devices_the_runtime_has():
     assert [d.device_type for d in tf.config.list_physical_devices("CPU")] == ["CPU"]
     assert ("GPU" in [d.device_type for d in tf.config.list_physical_devices()]) == \
         device.gpu_available()
+    # Colab notebooks' checks
+    assert tf.test.gpu_device_name() == ("/device:GPU:0" if device.gpu_available() else "")
+    assert tf.test.is_gpu_available() == device.gpu_available()
 
 
 def test_reset_forgets_graphs_sessions_seeds_tapes_and_learning_phase():

@@ -138,6 +138,14 @@ def test_keras2_module_paths():
     assert "Conv2D" in conv.__all__
     with pytest.raises(AttributeError):
         conv.NotALayer  # noqa: B018
+    # TF 2.3-2.5's path for the preprocessing layers
+    from ndflow.keras.layers.experimental import preprocessing
+    from ndflow.keras.layers.experimental.preprocessing import Rescaling, TextVectorization
+    assert (Rescaling, TextVectorization, preprocessing.RandomFlip,
+            keras.layers.experimental.preprocessing.Normalization) == (
+        layers.Rescaling, layers.TextVectorization, layers.RandomFlip, layers.Normalization)
+    with pytest.raises(AttributeError, match="not implemented in ndflow yet"):
+        preprocessing.RandomHeight  # noqa: B018
 
 
 def test_backend_functions():

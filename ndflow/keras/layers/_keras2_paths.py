@@ -38,6 +38,13 @@ KERAS2_MODULES = {
                              "ReLU"),
     "noise": ("GaussianNoise", "GaussianDropout", "AlphaDropout"),
     "wrappers": ("Wrapper", "TimeDistributed", "Bidirectional"),
+    # TF 2.3-2.5: `from tensorflow.keras.layers.experimental import preprocessing`
+    "experimental.preprocessing": (
+        "Rescaling", "Normalization", "Resizing", "CenterCrop", "RandomFlip", "RandomRotation",
+        "RandomZoom", "RandomTranslation", "RandomContrast", "RandomCrop", "RandomHeight",
+        "RandomWidth", "TextVectorization", "StringLookup", "IntegerLookup",
+        "CategoryEncoding", "Hashing", "Discretization", "PreprocessingLayer"),
+    "experimental": ("EinsumDense", "RandomFourierFeatures", "SyncBatchNormalization"),
 }
 
 
