@@ -760,13 +760,18 @@ class AUC(Metric):
 
 # --- lookup ------------------------------------------------------------------------------------
 
+# Defined in their own modules (they subclass Metric, defined above).
+from .iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU  # noqa: E402
+from .fbeta_metrics import F1Score, FBetaScore  # noqa: E402
+
 _CLASSES = {c.__name__: c for c in (
     Mean, Sum, Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
     TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, MeanSquaredError,
     MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Hinge,
     KLDivergence, LogCoshError, BinaryCrossentropy, CategoricalCrossentropy,
     SparseCategoricalCrossentropy, RootMeanSquaredError, Precision, Recall, AUC,
-    TruePositives, FalsePositives, TrueNegatives, FalseNegatives)}
+    TruePositives, FalsePositives, TrueNegatives, FalseNegatives, IoU, MeanIoU, BinaryIoU,
+    OneHotIoU, OneHotMeanIoU, FBetaScore, F1Score)}
 _ALIASES = {
     "accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccuracy,
     "categorical_accuracy": CategoricalAccuracy,
