@@ -119,6 +119,9 @@ def test_generator_sequence_and_steps_per_epoch():
     assert seq.epochs_ended == 3
     assert int(model.optimizer.iterations.numpy()) == 6 + 12
     assert np.isfinite(model.evaluate(seq, verbose=0))
+    with pytest.warns(UserWarning, match="ran out of data: steps=6 but the Sequence has 4"):
+        model.fit(seq, steps_per_epoch=6, epochs=1, verbose=0)  # 4 batches are run
+    assert int(model.optimizer.iterations.numpy()) == 6 + 12 + 4
     assert model.predict(x, batch_size=10, verbose=0).shape == (64, 1)
     with pytest.raises(ValueError, match="`y` argument is not supported"):
         model.fit(seq, y, verbose=0)

@@ -260,6 +260,11 @@ class SequenceAdapter(GeneratorAdapter):
     def __init__(self, sequence, steps=None, class_weight=None):
         super().__init__(sequence, steps, class_weight)
         n = len(sequence)
+        if steps is not None and int(steps) > n:  # Keras warns too, then uses what there is
+            warnings.warn(f"Your input ran out of data: steps={int(steps)} but the Sequence "
+                          f"has {n} batches; each epoch uses {n}. Make sure that your dataset "
+                          "or generator can generate at least `steps_per_epoch * epochs` "
+                          "batches.", UserWarning)
         self.steps = n if steps is None else min(int(steps), n)
 
     def epoch(self, rng=None):
