@@ -92,7 +92,7 @@ class MeanIoU(IoU):
     >>> from ndflow import keras
     >>> m = keras.metrics.MeanIoU(num_classes=2)
     >>> float(m([0, 0, 1, 1], [0, 1, 0, 1]))
-    0.3333333134651184
+    0.3333333432674408
     """
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
                  sparse_y_true=True, sparse_y_pred=True, axis=-1):
