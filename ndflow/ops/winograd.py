@@ -1,0 +1,253 @@
+"""Winograd F(2x2, 3x3): a stride-1 3x3 convolution (NHWC) with 2.25x fewer multiplications.
+
+The output is cut into 2x2 tiles; each reads a 4x4 input window d. With the constant
+matrices B (4x4), G (4x3) and A (4x2) of F(2x2, 3x3), a tile's output is
+A^T [(G g G^T) . (B^T d B)] A, where g is the 3x3 filter and `.` multiplies elementwise; over
+channels the 16 elementwise products become 16 GEMMs, (tiles x Cin) @ (Cin x Cout), of 16
+multiplications where im2col's GEMM makes 36 per output tile. The transforms are additions
+only: the input's B^T d B (one compiled pass: NHWC input -> [16, tiles, Cin], zeros where
+the window leaves the input) and the output's A^T m A fused with the bias add and ReLU (one
+compiled pass back to NHWC). The filter's G g G^T is computed per call (3x3xCinxCout).
+
+It rounds differently from im2col + GEMM (the transforms add and subtract inputs before
+the products): tests/test_winograd.py compares both against a float64 reference.
+"""
+import numpy as np
+
+from ..util import jit, parallel
+
+# G of F(2x2, 3x3): the filter transform (exact in binary floating point).
+_G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
+
+
+def filter_transform(xp, w):
+    """U[4*a + b] = (G w G^T)[a, b] for HWIO 3x3 `w`: shape (16, Cin, Cout), w's dtype.
+
+    Computed in float64 and rounded once."""
+    g = xp.asarray(_G)
+    u = xp.einsum("ai,ijco,bj->abco", g, w.astype(xp.float64), g)
+    return xp.ascontiguousarray(u.reshape(16, w.shape[2], w.shape[3]).astype(w.dtype))
+
+
+@jit.kernel
+def _input_transform_loop(x, v, tmp, top, left, th, tw):
+    """v[4*a + b, (n*th + ty)*tw + tx, :] = (B^T d B)[a, b] for the 4x4 window d of x at
+    (2*ty - top, 2*tx - left), zeros outside x."""
+    h, w, c = x.shape[1], x.shape[2], x.shape[3]
+    zero = v.dtype.type(0)
+    for n in range(x.shape[0]):
+        for ty in range(th):
+            y0 = 2 * ty - top
+            for tx in range(tw):
+                x0 = 2 * tx - left
+                t = (n * th + ty) * tw + tx
+                for i in range(4):
+                    iy = y0 + i
+                    for j in range(4):
+                        ix = x0 + j
+                        d = tmp[4 * i + j]
+                        if iy < 0 or iy >= h or ix < 0 or ix >= w:
+                            for k in range(c):
+                                d[k] = zero
+                        else:
+                            s = x[n, iy, ix]
+                            for k in range(c):
+                                d[k] = s[k]
+                for j in range(4):  # rows: B^T d (column j)
+                    d0, d1, d2, d3 = tmp[j], tmp[4 + j], tmp[8 + j], tmp[12 + j]
+                    for k in range(c):
+                        a0, a1, a2, a3 = d0[k], d1[k], d2[k], d3[k]
+                        d0[k] = a0 - a2
+                        d1[k] = a1 + a2
+                        d2[k] = a2 - a1
+                        d3[k] = a1 - a3
+                for i in range(4):  # columns: (B^T d) B, into v
+                    r0, r1, r2, r3 = tmp[4 * i], tmp[4 * i + 1], tmp[4 * i + 2], tmp[4 * i + 3]
+                    o0, o1 = v[4 * i, t], v[4 * i + 1, t]
+                    o2, o3 = v[4 * i + 2, t], v[4 * i + 3, t]
+                    for k in range(c):
+                        a0, a1, a2, a3 = r0[k], r1[k], r2[k], r3[k]
+                        o0[k] = a0 - a2
+                        o1[k] = a1 + a2
+                        o2[k] = a2 - a1
+                        o3[k] = a1 - a3
+
+
+@jit.kernel
+def _output_transform_loop(m, b, out, th, tw, relu):
+    """out[n, 2*ty + p, 2*tx + q] = (A^T m_t A)[p, q] + b, ReLU when `relu`, for each tile t
+    (outputs past out's edge dropped)."""
+    oh, ow, c = out.shape[1], out.shape[2], out.shape[3]
+    zero = out.dtype.type(0)
+    for n in range(out.shape[0]):
+        for ty in range(th):
+            for tx in range(tw):
+                t = (n * th + ty) * tw + tx
+                y0, x0 = 2 * ty, 2 * tx
+                two_y, two_x = y0 + 1 < oh, x0 + 1 < ow
+                m0, m1, m2, m3 = m[0, t], m[1, t], m[2, t], m[3, t]
+                m4, m5, m6, m7 = m[4, t], m[5, t], m[6, t], m[7, t]
+                m8, m9, m10, m11 = m[8, t], m[9, t], m[10, t], m[11, t]
+                m12, m13, m14, m15 = m[12, t], m[13, t], m[14, t], m[15, t]
+                p00, p01 = out[n, y0, x0], out[n, y0, x0 + 1 if two_x else x0]
+                p10 = out[n, y0 + 1 if two_y else y0, x0]
+                p11 = out[n, y0 + 1 if two_y else y0, x0 + 1 if two_x else x0]
+                for k in range(c):
+                    # rows: s = A^T m (2x4), then columns: s A (2x2)
+                    s00 = m0[k] + m4[k] + m8[k]
+                    s01 = m1[k] + m5[k] + m9[k]
+                    s02 = m2[k] + m6[k] + m10[k]
+                    s03 = m3[k] + m7[k] + m11[k]
+                    s10 = m4[k] - m8[k] - m12[k]
+                    s11 = m5[k] - m9[k] - m13[k]
+                    s12 = m6[k] - m10[k] - m14[k]
+                    s13 = m7[k] - m11[k] - m15[k]
+                    y00 = s00 + s01 + s02 + b[k]
+                    y01 = s01 - s02 - s03 + b[k]
+                    y10 = s10 + s11 + s12 + b[k]
+                    y11 = s11 - s12 - s13 + b[k]
+                    if relu:
+                        y00 = y00 if (y00 >= zero or y00 != y00) else zero
+                        y01 = y01 if (y01 >= zero or y01 != y01) else zero
+                        y10 = y10 if (y10 >= zero or y10 != y10) else zero
+                        y11 = y11 if (y11 >= zero or y11 != y11) else zero
+                    # written last to first: a clamped (edge) duplicate keeps the valid value
+                    p11[k] = y11
+                    p10[k] = y10
+                    p01[k] = y01
+                    p00[k] = y00
+
+
+TILE_ROWS = 196  # tiles per block (4 of W5's 14x14 images): its [16, tiles, C] arrays,
+# ~1.2 MB for conv2, are written, multiplied and read back in the L2 cache (measured: 1-8
+# images per block within noise, 16 images 1.5x slower, 128 in one block 2x)
+
+
+def _blocks(n, per_image):
+    step = max(1, min(n, TILE_ROWS // max(per_image, 1)))
+    return step, [(i, min(n, i + step)) for i in range(0, n, step)]
+
+
+def conv3x3(xp, x, w, pads, out_hw, bias=None, relu=False, images=None, u=None):
+    """relu?(conv2d(x, w, stride 1) + bias) of NHWC `x` and HWIO 3x3 `w` by Winograd
+    F(2x2, 3x3), a block of images at a time (blocks split over the cores when
+    NDFLOW_NUM_THREADS allows: the transforms are nogil kernels, the GEMMs BLAS).
+
+    Args:
+      x: (n, h, w, cin) unpadded input.
+      w: (3, 3, cin, cout) filter.
+      pads: ((top, bottom), (left, right)) zero padding (only top and left are read: the
+        output size gives the rest).
+      out_hw: (oh, ow) output size.
+      bias: (cout,) or None.
+      relu: Whether to apply a ReLU after the bias.
+      images: images per block (default: TILE_ROWS tiles' worth).
+      u: The filter transform, when already computed.
+
+    Returns:
+      The (n, oh, ow, cout) output.
+    """
+    n, c = x.shape[0], x.shape[3]
+    o = w.shape[3]
+    oh, ow = out_hw
+    th, tw = -(-oh // 2), -(-ow // 2)
+    (top, _), (left, _) = pads
+    u = filter_transform(xp, w) if u is None else u
+    b = xp.zeros(o, dtype=x.dtype) if bias is None else bias
+    out = xp.empty((n, oh, ow, o), dtype=x.dtype)
+    x = xp.ascontiguousarray(x)
+    step, blocks = _blocks(n, th * tw)
+    if images is not None:
+        step = max(1, min(n, images))
+        blocks = [(i, min(n, i + step)) for i in range(0, n, step)]
+
+    def piece(p0, p1):
+        v = xp.empty((16, step * th * tw, c), dtype=x.dtype)  # per piece: run in parallel
+        m = xp.empty((16, step * th * tw, o), dtype=x.dtype)
+        tmp = xp.empty((16, c), dtype=x.dtype)
+        for i, j in blocks[p0:p1]:
+            rows = (j - i) * th * tw
+            vi, mi = v[:, :rows], m[:, :rows]
+            _input_transform_loop(x[i:j], vi, tmp, top, left, th, tw)
+            xp.matmul(vi, u, out=mi)
+            _output_transform_loop(mi, b, out[i:j], th, tw, relu)
+    parallel.split(piece, len(blocks), 2)
+    return out
+
+
+def input_grad(xp, dy, w, pads, in_hw, images=None):
+    """The input gradient of a stride-1 3x3 convolution padded by `pads`, by Winograd: a
+    3x3 convolution of `dy` with the flipped filter, its channels swapped (the window that
+    reached input row r from output row r + top - i now reads dy at r - (2 - top) + i')."""
+    (top, bottom), (left, right) = pads
+    wt = w[::-1, ::-1].transpose(0, 1, 3, 2)
+    return conv3x3(xp, dy, wt, ((2 - top, 2 - bottom), (2 - left, 2 - right)), in_hw,
+                   images=images)
+
+
+@jit.kernel
+def _output_grad_loop(dy, dm, zeros, th, tw):
+    """dm[4*a + b, t] = (A dy_t A^T)[a, b], the adjoint of the output transform, for the
+    2x2 tile dy_t of each tile t (`zeros`, a row of c zeros, past dy's edge)."""
+    oh, ow, c = dy.shape[1], dy.shape[2], dy.shape[3]
+    for n in range(dy.shape[0]):
+        for ty in range(th):
+            for tx in range(tw):
+                t = (n * th + ty) * tw + tx
+                y0, x0 = 2 * ty, 2 * tx
+                two_y, two_x = y0 + 1 < oh, x0 + 1 < ow
+                g00 = dy[n, y0, x0]
+                g01 = dy[n, y0, x0 + 1] if two_x else zeros
+                g10 = dy[n, y0 + 1, x0] if two_y else zeros
+                g11 = dy[n, y0 + 1, x0 + 1] if two_x and two_y else zeros
+                d0, d1, d2, d3 = dm[0, t], dm[1, t], dm[2, t], dm[3, t]
+                d4, d5, d6, d7 = dm[4, t], dm[5, t], dm[6, t], dm[7, t]
+                d8, d9, d10, d11 = dm[8, t], dm[9, t], dm[10, t], dm[11, t]
+                d12, d13, d14, d15 = dm[12, t], dm[13, t], dm[14, t], dm[15, t]
+                for k in range(c):
+                    g0, g1, g2, g3 = g00[k], g01[k], g10[k], g11[k]
+                    # rows: A (4x2) dy_t, then columns: (A dy_t) A^T
+                    r10, r11 = g0 + g2, g1 + g3
+                    r20, r21 = g0 - g2, g1 - g3
+                    d0[k], d1[k], d2[k], d3[k] = g0, g0 + g1, g0 - g1, -g1
+                    d4[k], d5[k], d6[k], d7[k] = r10, r10 + r11, r10 - r11, -r11
+                    d8[k], d9[k], d10[k], d11[k] = r20, r20 + r21, r20 - r21, -r21
+                    d12[k], d13[k], d14[k], d15[k] = -g2, -g2 - g3, g3 - g2, g3
+
+
+def filter_grad(xp, x, dy, pads, images=None):
+    """The filter gradient of a stride-1 3x3 convolution of NHWC `x` padded by `pads`, whose
+    output gradient is `dy`, by Winograd: per tile the adjoints of the output transform (A
+    dy_t A^T) and of the products (16 GEMMs V^T dM summed over tiles), then G^T dU G (in
+    float64, rounded once)."""
+    n, c = x.shape[0], x.shape[3]
+    oh, ow, o = dy.shape[1], dy.shape[2], dy.shape[3]
+    th, tw = -(-oh // 2), -(-ow // 2)
+    (top, _), (left, _) = pads
+    x, dy = xp.ascontiguousarray(x), xp.ascontiguousarray(dy)
+    step, blocks = _blocks(n, th * tw)
+    if images is not None:
+        step = max(1, min(n, images))
+        blocks = [(i, min(n, i + step)) for i in range(0, n, step)]
+    count = parallel.pieces(len(blocks), 2)
+    bounds = [len(blocks) * i // count for i in range(count + 1)]
+    sums = xp.zeros((count, 16, c, o), dtype=x.dtype)
+
+    def piece(p0, p1):
+        v = xp.empty((16, step * th * tw, c), dtype=x.dtype)
+        dm = xp.empty((16, step * th * tw, o), dtype=x.dtype)
+        tmp = xp.empty((16, c), dtype=x.dtype)
+        zeros = xp.zeros(o, dtype=x.dtype)
+        part = xp.empty((16, c, o), dtype=x.dtype)
+        for p in range(p0, p1):
+            for i, j in blocks[bounds[p]:bounds[p + 1]]:
+                rows = (j - i) * th * tw
+                vi, dmi = v[:, :rows], dm[:, :rows]
+                _input_transform_loop(x[i:j], vi, tmp, top, left, th, tw)
+                _output_grad_loop(dy[i:j], dmi, zeros, th, tw)
+                xp.matmul(vi.transpose(0, 2, 1), dmi, out=part)
+                sums[p] += part
+    parallel.split(piece, count, 1)
+    du = sums.sum(axis=0, dtype=xp.float64) if count > 1 else sums[0].astype(xp.float64)
+    g = xp.asarray(_G)
+    return xp.einsum("ai,abco,bj->ijco", g, du.reshape(4, 4, c, o), g).astype(x.dtype)
