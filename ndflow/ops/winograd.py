@@ -74,9 +74,11 @@ def _input_transform_loop(x, v, tmp, top, left, th, tw):
 
 
 @jit.kernel
-def _output_transform_loop(m, b, out, th, tw, relu):
+def _output_transform_loop(m, b, out, tmp, th, tw, relu):
     """out[n, 2*ty + p, 2*tx + q] = (A^T m_t A)[p, q] + b, ReLU when `relu`, for each tile t
-    (outputs past out's edge dropped)."""
+    (outputs past out's edge dropped). Two passes through the (8, c) scratch `tmp` (rows,
+    then columns): each loop touches a few arrays and vectorises, 2x faster measured than
+    one loop over all 16 inputs, with the same additions in the same order."""
     oh, ow, c = out.shape[1], out.shape[2], out.shape[3]
     zero = out.dtype.type(0)
     for n in range(out.shape[0]):
@@ -85,37 +87,24 @@ def _output_transform_loop(m, b, out, th, tw, relu):
                 t = (n * th + ty) * tw + tx
                 y0, x0 = 2 * ty, 2 * tx
                 two_y, two_x = y0 + 1 < oh, x0 + 1 < ow
-                m0, m1, m2, m3 = m[0, t], m[1, t], m[2, t], m[3, t]
-                m4, m5, m6, m7 = m[4, t], m[5, t], m[6, t], m[7, t]
-                m8, m9, m10, m11 = m[8, t], m[9, t], m[10, t], m[11, t]
-                m12, m13, m14, m15 = m[12, t], m[13, t], m[14, t], m[15, t]
-                p00, p01 = out[n, y0, x0], out[n, y0, x0 + 1 if two_x else x0]
-                p10 = out[n, y0 + 1 if two_y else y0, x0]
-                p11 = out[n, y0 + 1 if two_y else y0, x0 + 1 if two_x else x0]
-                for k in range(c):
-                    # rows: s = A^T m (2x4), then columns: s A (2x2)
-                    s00 = m0[k] + m4[k] + m8[k]
-                    s01 = m1[k] + m5[k] + m9[k]
-                    s02 = m2[k] + m6[k] + m10[k]
-                    s03 = m3[k] + m7[k] + m11[k]
-                    s10 = m4[k] - m8[k] - m12[k]
-                    s11 = m5[k] - m9[k] - m13[k]
-                    s12 = m6[k] - m10[k] - m14[k]
-                    s13 = m7[k] - m11[k] - m15[k]
-                    y00 = s00 + s01 + s02 + b[k]
-                    y01 = s01 - s02 - s03 + b[k]
-                    y10 = s10 + s11 + s12 + b[k]
-                    y11 = s11 - s12 - s13 + b[k]
-                    if relu:
-                        y00 = y00 if (y00 >= zero or y00 != y00) else zero
-                        y01 = y01 if (y01 >= zero or y01 != y01) else zero
-                        y10 = y10 if (y10 >= zero or y10 != y10) else zero
-                        y11 = y11 if (y11 >= zero or y11 != y11) else zero
-                    # written last to first: a clamped (edge) duplicate keeps the valid value
-                    p11[k] = y11
-                    p10[k] = y10
-                    p01[k] = y01
-                    p00[k] = y00
+                for j in range(4):  # rows: A^T m (2x4)
+                    a0, a1, a2, a3 = m[j, t], m[4 + j, t], m[8 + j, t], m[12 + j, t]
+                    s0, s1 = tmp[j], tmp[4 + j]
+                    for k in range(c):
+                        s0[k] = a0[k] + a1[k] + a2[k]
+                        s1[k] = a1[k] - a2[k] - a3[k]
+                for p in range(2 if two_y else 1):  # columns: (A^T m) A, + b, ReLU
+                    u0, u1, u2, u3 = tmp[4 * p], tmp[4 * p + 1], tmp[4 * p + 2], tmp[4 * p + 3]
+                    q0 = out[n, y0 + p, x0]
+                    q1 = out[n, y0 + p, x0 + 1 if two_x else x0]
+                    for k in range(c):
+                        z0 = u0[k] + u1[k] + u2[k] + b[k]
+                        z1 = u1[k] - u2[k] - u3[k] + b[k]
+                        if relu:
+                            z0 = z0 if (z0 >= zero or z0 != z0) else zero
+                            z1 = z1 if (z1 >= zero or z1 != z1) else zero
+                        q1[k] = z1  # then q0: at the edge (q1 is q0) the valid value stays
+                        q0[k] = z0
 
 
 TILE_ROWS = 196  # tiles per block (4 of W5's 14x14 images): its [16, tiles, C] arrays,
@@ -164,13 +153,13 @@ def conv3x3(xp, x, w, pads, out_hw, bias=None, relu=False, images=None, u=None):
     def piece(p0, p1):
         v = xp.empty((16, step * th * tw, c), dtype=x.dtype)  # per piece: run in parallel
         m = xp.empty((16, step * th * tw, o), dtype=x.dtype)
-        tmp = xp.empty((16, c), dtype=x.dtype)
+        tmp, tmp_out = xp.empty((16, c), dtype=x.dtype), xp.empty((8, o), dtype=x.dtype)
         for i, j in blocks[p0:p1]:
             rows = (j - i) * th * tw
             vi, mi = v[:, :rows], m[:, :rows]
             _input_transform_loop(x[i:j], vi, tmp, top, left, th, tw)
             xp.matmul(vi, u, out=mi)
-            _output_transform_loop(mi, b, out[i:j], th, tw, relu)
+            _output_transform_loop(mi, b, out[i:j], tmp_out, th, tw, relu)
     parallel.split(piece, len(blocks), 2)
     return out
 
@@ -186,33 +175,49 @@ def input_grad(xp, dy, w, pads, in_hw, images=None):
 
 
 @jit.kernel
-def _output_grad_loop(dy, dm, zeros, th, tw):
+def _output_grad_loop(dy, dm, tmp, th, tw):
     """dm[4*a + b, t] = (A dy_t A^T)[a, b], the adjoint of the output transform, for the
-    2x2 tile dy_t of each tile t (`zeros`, a row of c zeros, past dy's edge)."""
+    2x2 tile dy_t of each tile t (zeros past dy's edge); two passes through the (8, c)
+    scratch `tmp`, as `_output_transform_loop`."""
     oh, ow, c = dy.shape[1], dy.shape[2], dy.shape[3]
+    zero = dm.dtype.type(0)
     for n in range(dy.shape[0]):
         for ty in range(th):
             for tx in range(tw):
                 t = (n * th + ty) * tw + tx
                 y0, x0 = 2 * ty, 2 * tx
                 two_y, two_x = y0 + 1 < oh, x0 + 1 < ow
-                g00 = dy[n, y0, x0]
-                g01 = dy[n, y0, x0 + 1] if two_x else zeros
-                g10 = dy[n, y0 + 1, x0] if two_y else zeros
-                g11 = dy[n, y0 + 1, x0 + 1] if two_x and two_y else zeros
-                d0, d1, d2, d3 = dm[0, t], dm[1, t], dm[2, t], dm[3, t]
-                d4, d5, d6, d7 = dm[4, t], dm[5, t], dm[6, t], dm[7, t]
-                d8, d9, d10, d11 = dm[8, t], dm[9, t], dm[10, t], dm[11, t]
-                d12, d13, d14, d15 = dm[12, t], dm[13, t], dm[14, t], dm[15, t]
-                for k in range(c):
-                    g0, g1, g2, g3 = g00[k], g01[k], g10[k], g11[k]
-                    # rows: A (4x2) dy_t, then columns: (A dy_t) A^T
-                    r10, r11 = g0 + g2, g1 + g3
-                    r20, r21 = g0 - g2, g1 - g3
-                    d0[k], d1[k], d2[k], d3[k] = g0, g0 + g1, g0 - g1, -g1
-                    d4[k], d5[k], d6[k], d7[k] = r10, r10 + r11, r10 - r11, -r11
-                    d8[k], d9[k], d10[k], d11[k] = r20, r20 + r21, r20 - r21, -r21
-                    d12[k], d13[k], d14[k], d15[k] = -g2, -g2 - g3, g3 - g2, g3
+                for q in range(2):  # rows: A dy_t (4x2), column q
+                    r0, r1, r2, r3 = tmp[q], tmp[2 + q], tmp[4 + q], tmp[6 + q]
+                    if q == 1 and not two_x:
+                        for k in range(c):
+                            r0[k] = zero
+                            r1[k] = zero
+                            r2[k] = zero
+                            r3[k] = zero
+                    elif two_y:
+                        g0, g1 = dy[n, y0, x0 + q], dy[n, y0 + 1, x0 + q]
+                        for k in range(c):
+                            r0[k] = g0[k]
+                            r1[k] = g0[k] + g1[k]
+                            r2[k] = g0[k] - g1[k]
+                            r3[k] = -g1[k]
+                    else:
+                        g0 = dy[n, y0, x0 + q]
+                        for k in range(c):
+                            r0[k] = g0[k]
+                            r1[k] = g0[k]
+                            r2[k] = g0[k]
+                            r3[k] = zero
+                for i in range(4):  # columns: (A dy_t) A^T, into dm
+                    u0, u1 = tmp[2 * i], tmp[2 * i + 1]
+                    d0, d1, d2, d3 = dm[4 * i, t], dm[4 * i + 1, t], dm[4 * i + 2, t], \
+                        dm[4 * i + 3, t]
+                    for k in range(c):
+                        d0[k] = u0[k]
+                        d1[k] = u0[k] + u1[k]
+                        d2[k] = u0[k] - u1[k]
+                        d3[k] = -u1[k]
 
 
 def filter_grad(xp, x, dy, pads, images=None):
@@ -236,15 +241,14 @@ def filter_grad(xp, x, dy, pads, images=None):
     def piece(p0, p1):
         v = xp.empty((16, step * th * tw, c), dtype=x.dtype)
         dm = xp.empty((16, step * th * tw, o), dtype=x.dtype)
-        tmp = xp.empty((16, c), dtype=x.dtype)
-        zeros = xp.zeros(o, dtype=x.dtype)
+        tmp, tmp_out = xp.empty((16, c), dtype=x.dtype), xp.empty((8, o), dtype=x.dtype)
         part = xp.empty((16, c, o), dtype=x.dtype)
         for p in range(p0, p1):
             for i, j in blocks[bounds[p]:bounds[p + 1]]:
                 rows = (j - i) * th * tw
                 vi, dmi = v[:, :rows], dm[:, :rows]
                 _input_transform_loop(x[i:j], vi, tmp, top, left, th, tw)
-                _output_grad_loop(dy[i:j], dmi, zeros, th, tw)
+                _output_grad_loop(dy[i:j], dmi, tmp_out, th, tw)
                 xp.matmul(vi.transpose(0, 2, 1), dmi, out=part)
                 sums[p] += part
     parallel.split(piece, count, 1)
