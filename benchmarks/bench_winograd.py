@@ -27,6 +27,16 @@ import time
 import numpy as np
 
 
+def numpy_path(fn):
+    """`fn` run with the jit off (the NumPy kernels)."""
+    from ndflow.util import jit
+
+    def run():
+        with jit.use_jit(False):
+            return fn()
+    return run
+
+
 def today(fn):
     """`fn` run with the Winograd path turned off (today's im2col + GEMM kernels)."""
     from ndflow.ops import conv_ops as C
@@ -38,6 +48,63 @@ def today(fn):
         finally:
             C.WINOGRAD_MIN_CHANNELS = saved
     return run
+
+
+def numpy_conv3x3(x, w, b, images=4):
+    """A NumPy-only Winograd forward (SAME, even sizes; relu(conv + b)), to measure whether
+    the NumPy path could use Winograd too: ufunc passes over strided window views."""
+    from ndflow.ops import winograd as W
+    n, h, wd, c = x.shape
+    o = w.shape[3]
+    th, tw = h // 2, wd // 2
+    u = W.filter_transform(np, w)
+    out = np.empty((n, h, wd, o), np.float32)
+    xs = np.zeros((n, h + 2, wd + 2, c), np.float32)
+    xs[:, 1:-1, 1:-1] = x
+    step = images
+    t = np.empty((4, step, th, tw, 4, c), np.float32)
+    v = np.empty((16, step * th * tw, c), np.float32)
+    m = np.empty((16, step * th * tw, o), np.float32)
+    s = np.empty((2, 4, step * th * tw, o), np.float32)
+    for i in range(0, n, step):
+        k = min(n, i + step) - i
+        blk = xs[i:i + k]
+        sn, sh, sw, sc = blk.strides
+        d = np.lib.stride_tricks.as_strided(blk, (k, th, tw, 4, 4, c),
+                                            (sn, 2 * sh, 2 * sw, sh, sw, sc))
+        tk = t[:, :k]
+        np.subtract(d[:, :, :, 0], d[:, :, :, 2], out=tk[0])
+        np.add(d[:, :, :, 1], d[:, :, :, 2], out=tk[1])
+        np.subtract(d[:, :, :, 2], d[:, :, :, 1], out=tk[2])
+        np.subtract(d[:, :, :, 1], d[:, :, :, 3], out=tk[3])
+        rows = k * th * tw
+        vk = v[:, :rows].reshape(4, 4, k, th, tw, c)
+        np.subtract(tk[:, :, :, :, 0], tk[:, :, :, :, 2], out=vk[:, 0])
+        np.add(tk[:, :, :, :, 1], tk[:, :, :, :, 2], out=vk[:, 1])
+        np.subtract(tk[:, :, :, :, 2], tk[:, :, :, :, 1], out=vk[:, 2])
+        np.subtract(tk[:, :, :, :, 1], tk[:, :, :, :, 3], out=vk[:, 3])
+        mk = m[:, :rows]
+        np.matmul(v[:, :rows], u, out=mk)
+        m4 = mk.reshape(4, 4, rows, o)
+        sk = s[:, :, :rows]
+        np.add(m4[0], m4[1], out=sk[0])
+        sk[0] += m4[2]
+        np.subtract(m4[1], m4[2], out=sk[1])
+        sk[1] -= m4[3]
+        y = out[i:i + k].reshape(k, th, 2, tw, 2, o)
+        for p in range(2):
+            q0 = y[:, :, p, :, 0].reshape(k, th, tw, o)
+            q1 = y[:, :, p, :, 1].reshape(k, th, tw, o)
+            sp = sk[p].reshape(4, k, th, tw, o)
+            np.add(sp[0], sp[1], out=q0)
+            q0 += sp[2]
+            q0 += b
+            np.maximum(q0, 0, out=q0)
+            np.subtract(sp[1], sp[2], out=q1)
+            q1 -= sp[3]
+            q1 += b
+            np.maximum(q1, 0, out=q1)
+    return out
 
 
 def cases(batch, rng, chunks, hw=14, c=32, o=64):
@@ -53,6 +120,9 @@ def cases(batch, rng, chunks, hw=14, c=32, o=64):
     ref_dw = C._conv_filter_grad(np, x64, dy64, (3, 3), (1, 1), "SAME", (1, 1), "t")
     out = {"fwd today": (today(lambda: F.FUSED_CONV2D.kernel(np, x, w, b, (1, 1), "SAME",
                                                              (1, 1), "Relu")), ref_fwd)}
+    out["fwd numpy today"] = (numpy_path(today(out["fwd today"][0])), ref_fwd)
+    for k in chunks if hw % 2 == 0 else ():
+        out[f"fwd numpy winograd x{k}"] = (lambda k=k: numpy_conv3x3(x, w, b, k), ref_fwd)
     for k in chunks:
         out[f"fwd winograd x{k}"] = (lambda k=k: W.conv3x3(np, x, w, same, (hw, hw), b, True,
                                                            images=k), ref_fwd)
@@ -98,12 +168,18 @@ def main():
     parser.add_argument("--calls", type=int, default=3)
     parser.add_argument("--chunks", default="2,4,8")
     parser.add_argument("--only", default="")
+    parser.add_argument("--shape", default="14,32,64",
+                        help="height (= width), in and out channels of the convolution")
+    parser.add_argument("--wall", action="store_true",
+                        help="wall-clock time (for thread counts above 1) instead of CPU")
     args = parser.parse_args()
     if args.workload:
         return cell(args.workload, bool(args.winograd), args.max_batches)
     from ndflow.util import jit
     chunks = [int(k) for k in args.chunks.split(",")]
-    work = {k: v for k, v in cases(args.batch, np.random.default_rng(0), chunks).items()
+    hw, c, o = (int(v) for v in args.shape.split(","))
+    work = {k: v for k, v in cases(args.batch, np.random.default_rng(0), chunks, hw, c,
+                                   o).items()
             if args.only in k}
     times = {k: [] for k in work}
     with jit.use_jit(True):
@@ -114,12 +190,13 @@ def main():
             err = np.abs(y - ref).max()
             print(f"{name:24s} first call {first:6.2f} s  max abs err {err:.2e}  "
                   f"rel {err / np.abs(ref).max():.2e}")
+        clock = time.perf_counter if args.wall else time.process_time
         for _ in range(args.rounds):
             for name, (fn, _) in work.items():
-                t = time.process_time()
+                t = clock()
                 for _ in range(args.calls):
                     fn()
-                times[name].append((time.process_time() - t) / args.calls * 1e3)
+                times[name].append((clock() - t) / args.calls * 1e3)
     for name, ts in times.items():
         print(f"{name:24s} {statistics.median(ts):7.2f} ms  (min {min(ts):.2f})")
 
