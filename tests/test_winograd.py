@@ -51,7 +51,9 @@ SHAPES = [(4, 14, 14, 32, 64, "SAME"), (2, 7, 9, 16, 24, "SAME"), (3, 8, 5, 24, 
 
 
 @pytest.mark.parametrize("n,h,w,c,o,padding", SHAPES)
-def test_forward_and_gradients_match_reference(jit_mode, n, h, w, c, o, padding):
+def test_forward_and_gradients_match_reference(jit_mode, n, h, w, c, o, padding,
+                                               monkeypatch):
+    monkeypatch.setattr(C, "WINOGRAD_MIN_ROWS", 0)  # small shapes take Winograd too
     x = _data((n, h, w, c), 0)
     k = _data((3, 3, c, o), 1, (2.0 / (9 * c)) ** 0.5)
     b = _data((o,), 2, 0.1)
@@ -59,7 +61,7 @@ def test_forward_and_gradients_match_reference(jit_mode, n, h, w, c, o, padding)
     y64 = C._conv_forward(np, x.astype(np.float64), k.astype(np.float64), *attrs)
     dy = _data(y64.shape, 3)
     x64, k64, dy64 = x.astype(np.float64), k.astype(np.float64), dy.astype(np.float64)
-    assert C._winograd(np, (3, 3), (1, 1), (1, 1), padding, c, o, x, k) == jit_mode
+    assert C._winograd(np, (3, 3), (1, 1), (1, 1), padding, c, o, n * h * w, x, k) == jit_mode
 
     conv = lambda: C.CONV2D.kernel(np, x, k, *attrs, "NHWC")  # noqa: E731
     _check(conv(), y64, _today(conv))
@@ -73,7 +75,8 @@ def test_forward_and_gradients_match_reference(jit_mode, n, h, w, c, o, padding)
     _check(dw(), C._conv_filter_grad(np, x64, dy64, (3, 3), *attrs, "t"), _today(dw))
 
 
-def test_nchw_and_the_public_functions(jit_mode):
+def test_nchw_and_the_public_functions(jit_mode, monkeypatch):
+    monkeypatch.setattr(C, "WINOGRAD_MIN_ROWS", 0)
     x = _data((2, 16, 6, 7), 4)  # NCHW
     k = _data((3, 3, 16, 16), 5, 0.1)
     ref = C._conv_forward(np, x.astype(np.float64).transpose(0, 2, 3, 1),
@@ -96,12 +99,19 @@ def test_nchw_and_the_public_functions(jit_mode):
 
 
 @pytest.mark.parametrize("case", ["float64", "few channels", "stride 2", "dilation 2",
-                                  "explicit padding", "5x5"])
+                                  "explicit padding", "5x5", "few rows",
+                                  "few rows for the filter"])
 def test_other_convolutions_keep_im2col(case):
     x, k = _data((1, 8, 8, 16), 0), _data((3, 3, 16, 16), 1)
     args = {"ksize": (3, 3), "strides": (1, 1), "dilations": (1, 1), "padding": "SAME",
-            "c": 16, "o": 16, "arrays": (x, k)}
-    if case == "float64":
+            "c": 16, "o": 16, "rows": 1024, "arrays": (x, k)}
+    kw = {}
+    if case == "few rows":
+        args["rows"] = 1023
+    elif case == "few rows for the filter":  # 7x7x512x512 at batch 8: 392 rows
+        args.update(c=512, o=512, rows=512 * 512 // 16 - 1)
+        kw["filter_grad"] = True
+    elif case == "float64":
         args["arrays"] = (x.astype(np.float64), k.astype(np.float64))
     elif case == "few channels":
         args["o"] = 8
@@ -115,9 +125,12 @@ def test_other_convolutions_keep_im2col(case):
         args["ksize"] = (5, 5)
     arrays = args.pop("arrays")
     with jit.use_jit(True):
-        assert not C._winograd(np, *args.values(), *arrays)
+        assert not C._winograd(np, *args.values(), *arrays, **kw)
+        if jit.available() and case.startswith("few rows"):  # one more row: Winograd
+            args["rows"] += 1
+            assert C._winograd(np, *args.values(), *arrays, **kw)
     with jit.use_jit(False):  # the NumPy path never takes it
-        assert not C._winograd(np, (3, 3), (1, 1), (1, 1), "SAME", 16, 16, x, k)
+        assert not C._winograd(np, (3, 3), (1, 1), (1, 1), "SAME", 16, 16, 1 << 20, x, k)
 
 
 def test_blocks_split_over_threads_give_the_same_numbers(monkeypatch):

@@ -248,18 +248,23 @@ def _batch_chunks(n, bytes_per_image, rows_per_image):
 
 
 WINOGRAD_MIN_CHANNELS = 16  # Winograd F(2x2, 3x3) from this many input and output channels
+WINOGRAD_MIN_ROWS = 1024  # and this many output positions (n * oh * ow) a call
 
 
-def _winograd(xp, ksize, strides, dilations, padding, c, o, *arrays):
+def _winograd(xp, ksize, strides, dilations, padding, c, o, rows, *arrays, filter_grad=False):
     """Whether a convolution's kernels run as Winograd F(2x2, 3x3) (ndflow/ops/winograd.py):
     3x3, stride 1, no dilation, SAME or VALID, c in and o out channels both at least
     WINOGRAD_MIN_CHANNELS, float32 NumPy `arrays` with the jit on (float64 and the NumPy
-    path keep im2col + GEMM). W5's second layer (batch 128, 1 thread CPU): forward 12.9 ->
-    ~9 ms, input gradient 13.1 -> ~8.5, filter gradient 14 -> ~10.5
+    path keep im2col + GEMM: a NumPy Winograd measured no faster), and `rows` output
+    positions at least WINOGRAD_MIN_ROWS (a filter gradient: c*o/16 too), below which the
+    filter's transforms and the 16 small GEMMs cost more than they save (7x7x512x512 at
+    batch 8: filter gradient 21 -> 47 ms). W5's second layer (batch 128, 1 thread CPU):
+    forward 11.4 -> 7.8 ms, input gradient 11.8 -> 7.7, filter gradient 12.2 -> 8.7
     (benchmarks/bench_winograd.py)."""
     return isinstance(padding, str) and tuple(ksize) == (3, 3) and \
         tuple(strides) == (1, 1) == tuple(dilations) and \
         min(c, o) >= WINOGRAD_MIN_CHANNELS and arrays[0].dtype == np.float32 and \
+        rows >= max(WINOGRAD_MIN_ROWS, c * o // 16 if filter_grad else 0) and \
         _K.usable(xp, *arrays)
 
 
@@ -271,10 +276,11 @@ def _conv_forward(xp, x, w, strides, pads, dilations, op_name="Conv2D", epilogue
     and activation)."""
     n, h, wd, c = x.shape
     kh, kw, _, o = w.shape
-    if epilogue is None and _winograd(xp, (kh, kw), strides, dilations, pads, c, o, x, w):
-        oh, ow, pads = _geometry(op_name, h, wd, (kh, kw), strides, dilations, pads)
-        return _W.conv3x3(xp, x, w, pads, (oh, ow))
-    oh, ow, pads = _geometry(op_name, h, wd, (kh, kw), strides, dilations, pads)
+    oh, ow, padding = _geometry(op_name, h, wd, (kh, kw), strides, dilations, pads)
+    if epilogue is None and _winograd(xp, (kh, kw), strides, dilations, pads, c, o,
+                                      n * oh * ow, x, w):
+        return _W.conv3x3(xp, x, w, padding, (oh, ow))
+    pads = padding
     wmat = w.reshape(kh * kw * c, o)
     if (kh, kw) == (1, 1) and strides == (1, 1) and pads == ((0, 0), (0, 0)):
         rows = x.reshape(n * oh * ow, c) @ wmat
@@ -305,7 +311,7 @@ def _conv_input_grad(xp, dy, w, in_hw, strides, padding, dilations, op_name):
         raise InvalidArgumentError(
             f"{op_name}: the gradient's spatial size {(oh, ow)} does not match the size "
             f"{(oh2, ow2)} that a convolution of an input of size {(h, wd)} produces.")
-    if _winograd(xp, (kh, kw), strides, dilations, padding, c, o, dy, w):
+    if _winograd(xp, (kh, kw), strides, dilations, padding, c, o, n * oh * ow, dy, w):
         return _W.input_grad(xp, dy, w, pads, in_hw)
     dy2 = dy.reshape(n * oh * ow, o)
     if strides == (1, 1) and c >= 8 and (kh, kw) != (1, 1) and _K.usable(xp, dy2, w):
@@ -404,7 +410,8 @@ def _conv_filter_grad(xp, x, dy, k_hw, strides, padding, dilations, op_name):
         raise InvalidArgumentError(
             f"{op_name}: the gradient's spatial size {tuple(dy.shape[1:3])} does not match "
             f"the convolution output size {(oh, ow)} of input shape {tuple(x.shape)}.")
-    if _winograd(xp, (kh, kw), strides, dilations, padding, c, o, x, dy):
+    if _winograd(xp, (kh, kw), strides, dilations, padding, c, o, n * oh * ow, x, dy,
+                 filter_grad=True):
         return _W.filter_grad(xp, x, dy, pads)
     per_image, k = oh * ow, kh * kw * c
     dy2 = dy.reshape(n * per_image, o)

@@ -58,10 +58,10 @@ def FUSED_CONV2D(xp, x, w, b, strides, padding, dilations, activation):
         oh, ow, pads = _geometry("FusedConv2D", x.shape[1], x.shape[2], (3, 3), strides,
                                  dilations, padding)
         return K.conv3x3_c1(xp, _pad(xp, x, pads), w, b, (oh, ow), activation == "Relu")
-    if _winograd(xp, w.shape[:2], strides, dilations, padding, w.shape[2], w.shape[3], x, w,
-                 b):  # the bias and ReLU in Winograd's output transform
-        oh, ow, pads = _geometry("FusedConv2D", x.shape[1], x.shape[2], (3, 3), strides,
-                                 dilations, padding)
+    oh, ow, pads = _geometry("FusedConv2D", x.shape[1], x.shape[2], w.shape[:2], strides,
+                             dilations, padding)
+    if _winograd(xp, w.shape[:2], strides, dilations, padding, w.shape[2], w.shape[3],
+                 x.shape[0] * oh * ow, x, w, b):  # bias and ReLU in its output transform
         return W.conv3x3(xp, x, w, pads, (oh, ow), b, activation == "Relu")
     return _conv_forward(xp, x, w, strides, padding, dilations, "FusedConv2D",
                          _epilogue(xp, b, activation == "Relu"))
