@@ -122,20 +122,20 @@ def cases(batch, rng, chunks, hw=14, c=32, o=64):
                                                              (1, 1), "Relu")), ref_fwd)}
     out["fwd numpy today"] = (numpy_path(today(out["fwd today"][0])), ref_fwd)
     for k in chunks if hw % 2 == 0 else ():
-        out[f"fwd numpy winograd x{k}"] = (lambda k=k: numpy_conv3x3(x, w, b, k), ref_fwd)
+        out[f"fwd numpy winograd x{k}"] = (lambda k=k: numpy_conv3x3(x, w, b, k or 4), ref_fwd)
     for k in chunks:
         out[f"fwd winograd x{k}"] = (lambda k=k: W.conv3x3(np, x, w, same, (hw, hw), b, True,
-                                                           images=k), ref_fwd)
+                                                           images=k or None), ref_fwd)
     out["dx today"] = (today(lambda: C._conv_input_grad(np, dy, w, (hw, hw), (1, 1), "SAME",
                                                         (1, 1), "t")), ref_dx)
     for k in chunks:
         out[f"dx winograd x{k}"] = (lambda k=k: W.input_grad(np, dy, w, same, (hw, hw),
-                                                             images=k), ref_dx)
+                                                             images=k or None), ref_dx)
     out["dw today"] = (today(lambda: C._conv_filter_grad(np, x, dy, (3, 3), (1, 1), "SAME",
                                                          (1, 1), "t")), ref_dw)
     for k in chunks:
-        out[f"dw winograd x{k}"] = (lambda k=k: W.filter_grad(np, x, dy, same, images=k),
-                                    ref_dw)
+        out[f"dw winograd x{k}"] = (lambda k=k: W.filter_grad(np, x, dy, same,
+                                                              images=k or None), ref_dw)
     return out
 
 
@@ -166,7 +166,8 @@ def main():
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--calls", type=int, default=3)
-    parser.add_argument("--chunks", default="2,4,8")
+    parser.add_argument("--chunks", default="2,4,8",
+                        help="images per block (0: the default, winograd.TILE_ROWS tiles)")
     parser.add_argument("--only", default="")
     parser.add_argument("--shape", default="14,32,64",
                         help="height (= width), in and out channels of the convolution")
