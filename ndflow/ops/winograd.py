@@ -118,6 +118,11 @@ TILE_ROWS = 196  # tiles per block (4 of W5's 14x14 images): its [16, tiles, C] 
 # images per block within noise, 16 images 1.5x slower, 128 in one block 2x)
 
 
+def _rows(buffer, rows, channels):
+    """The first 16 x rows x channels elements of a flat buffer, as a C-contiguous array."""
+    return buffer[:16 * rows * channels].reshape(16, rows, channels)
+
+
 def _blocks(n, per_image):
     step = max(1, min(n, TILE_ROWS // max(per_image, 1)))
     return step, [(i, min(n, i + step)) for i in range(0, n, step)]
@@ -157,12 +162,13 @@ def conv3x3(xp, x, w, pads, out_hw, bias=None, relu=False, images=None, u=None):
         blocks = [(i, min(n, i + step)) for i in range(0, n, step)]
 
     def piece(p0, p1):
-        v = xp.empty((16, step * th * tw, c), dtype=x.dtype)  # per piece: run in parallel
-        m = xp.empty((16, step * th * tw, o), dtype=x.dtype)
+        v = xp.empty(16 * step * th * tw * c, dtype=x.dtype)  # per piece: run in parallel
+        m = xp.empty(16 * step * th * tw * o, dtype=x.dtype)
         tmp, tmp_out = xp.empty((16, c), dtype=x.dtype), xp.empty((8, o), dtype=x.dtype)
         for i, j in blocks[p0:p1]:
             rows = (j - i) * th * tw
-            vi, mi = v[:, :rows], m[:, :rows]
+            # contiguous views of the buffers (a strided one would compile the kernels again)
+            vi, mi = _rows(v, rows, c), _rows(m, rows, o)
             _input_transform_loop(x[i:j], vi, tmp, top, left, th, tw)
             xp.matmul(vi, u, out=mi)
             _output_transform_loop(mi, b, out[i:j], tmp_out, th, tw, relu)
@@ -244,14 +250,14 @@ def filter_grad(xp, x, dy, pads, images=None):
     sums = xp.zeros((count, 16, c, o), dtype=x.dtype)
 
     def piece(p0, p1):
-        v = xp.empty((16, step * th * tw, c), dtype=x.dtype)
-        dm = xp.empty((16, step * th * tw, o), dtype=x.dtype)
+        v = xp.empty(16 * step * th * tw * c, dtype=x.dtype)
+        dm = xp.empty(16 * step * th * tw * o, dtype=x.dtype)
         tmp, tmp_out = xp.empty((16, c), dtype=x.dtype), xp.empty((8, o), dtype=x.dtype)
         part = xp.empty((16, c, o), dtype=x.dtype)
         for p in range(p0, p1):
             for i, j in blocks[bounds[p]:bounds[p + 1]]:
                 rows = (j - i) * th * tw
-                vi, dmi = v[:, :rows], dm[:, :rows]
+                vi, dmi = _rows(v, rows, c), _rows(dm, rows, o)
                 _input_transform_loop(x[i:j], vi, tmp, top, left, th, tw)
                 _output_grad_loop(dy[i:j], dmi, tmp_out, th, tw)
                 xp.matmul(vi.transpose(0, 2, 1), dmi, out=part)
