@@ -15,9 +15,10 @@ from ..framework.tensor import EagerTensor
 from ..framework.tensor_shape import TensorShape
 from . import array_ops as A
 from . import conv_kernels_jit as K
+from . import winograd as W
 from .conv_ops import (BIAS_ADD, BIAS_ADD_GRAD, CONV2D_BACKPROP_FILTER, CONV2D_BACKPROP_INPUT,
                        _check_bias, _check_depth, _check_rank, _conv2d_infer, _conv_forward,
-                       _dims, _geometry, _pad)
+                       _dims, _geometry, _pad, _winograd)
 from .nn_ops import RELU_GRAD
 from .pooling_ops import MAX_POOL_GRAD, MAX_POOL_GRAD_GRAD, _max_pool_grad_nhwc, _max_pool_nhwc
 
@@ -57,6 +58,11 @@ def FUSED_CONV2D(xp, x, w, b, strides, padding, dilations, activation):
         oh, ow, pads = _geometry("FusedConv2D", x.shape[1], x.shape[2], (3, 3), strides,
                                  dilations, padding)
         return K.conv3x3_c1(xp, _pad(xp, x, pads), w, b, (oh, ow), activation == "Relu")
+    oh, ow, pads = _geometry("FusedConv2D", x.shape[1], x.shape[2], w.shape[:2], strides,
+                             dilations, padding)
+    if _winograd(xp, w.shape[:2], strides, dilations, padding, w.shape[2], w.shape[3],
+                 x.shape[0] * oh * ow, x, w, b):  # bias and ReLU in its output transform
+        return W.conv3x3(xp, x, w, pads, (oh, ow), b, activation == "Relu")
     return _conv_forward(xp, x, w, strides, padding, dilations, "FusedConv2D",
                          _epilogue(xp, b, activation == "Relu"))
 
