@@ -236,6 +236,16 @@ def uniform_int(key, counter, count, minval, maxval, dtype):
     return (draw + np.uint32(int(minval) & 0xFFFFFFFF)).view(np.int32).astype(dtype)
 
 
+def full_int(key, counter, count, dtype):
+    """`count` integers over the whole range of `dtype` (uniform_full_int): one word each,
+    or two for 64-bit types (the first word the low half)."""
+    dtype = np.dtype(dtype)
+    if dtype.itemsize == 8:
+        w = words(key, counter, 2 * count).astype(np.uint64)
+        return (w[0::2] | (w[1::2] << _S32)).astype(dtype)
+    return words(key, counter, count).astype(dtype)
+
+
 def shuffle_permutation(key, counter, n):
     """TensorFlow's RandomShuffle order of `n` rows: a forward Fisher-Yates walk that
     swaps row i with row i + word_i % (n - i), using n - 1 words."""
