@@ -469,7 +469,22 @@ def squared_difference(x, y, name=None):
 # --- unary -----------------------------------------------------------------------------------
 
 NEG = _unary("Neg", lambda xp, x: xp.negative(x), lambda op, g: [-g])
-ABS = _unary("Abs", lambda xp, x: xp.abs(x), lambda op, g: [g * sign(op.inputs[0])])
+def _abs_grad(op, g):
+    x = op.inputs[0]
+    if x.dtype.is_complex:  # TF's convention for complex z: dL/dRe + i dL/dIm = dy * z / |z|
+        from .complex_ops import complex as _complex
+        return [divide_no_nan(_complex(g, zeros_like(g)) * x, _complex(op.outputs[0],
+                                                                        zeros_like(g)))]
+    return [g * sign(x)]
+
+
+def _abs_infer(ts, attrs):  # |complex64| is float32
+    dtype = ts[0].dtype
+    return [(ts[0].shape, {"complex64": dtypes.float32, "complex128": dtypes.float64}.get(
+        dtype.name, dtype))]
+
+
+ABS = _unary("Abs", lambda xp, x: xp.abs(x), _abs_grad, infer=_abs_infer)
 SIGN = _unary("Sign", lambda xp, x: xp.sign(x), lambda op, g: [zeros_like(g)])
 SQUARE = _unary("Square", lambda xp, x: xp.square(x), lambda op, g: [g * (2.0 * op.inputs[0])])
 SQRT = _unary("Sqrt", lambda xp, x: xp.sqrt(x), lambda op, g: [g / (2.0 * op.outputs[0])])

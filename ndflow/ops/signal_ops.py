@@ -1,0 +1,715 @@
+"""tf.signal: discrete Fourier transforms (fft, rfft and their inverses in 1, 2 and 3
+dimensions, fftshift), framing (frame, overlap_and_add), windows (hann, hamming), short-time
+Fourier transforms (stft, inverse_stft), mel filterbanks, DCTs and MFCCs.
+
+The transforms run NumPy's FFT (in double precision) and return TensorFlow's dtypes:
+complex64 from float32/complex64 input, complex128 from float64/complex128, and the
+inverse real transforms float32/float64. Gradients use TensorFlow's convention for a real
+loss of complex values (the gradient for `z = x + iy` is `dL/dx + i dL/dy`), so a linear
+transform's gradient is its adjoint: `fft`'s is `n * ifft(dy)`, `rfft`'s the real part of
+the zero-extended `n * ifft`, `irfft`'s `rfft(dy) / n` with the doubled middle bins.
+Everything else (stft, dct, mfccs) is composed from those ops, so it is differentiable.
+"""
+import math
+
+import numpy as np
+
+from ..framework import dtypes
+from ..framework.errors import InvalidArgumentError
+from ..framework.registry import execute, op
+from ..framework.tensor_shape import TensorShape
+from .array_ops import cast, convert_to_tensor, reshape, shape, transpose
+from .indexing_ops import gather, slice as slice_
+from .join_ops import pad, tile
+from .linalg_ops import tensordot
+from .math_ops import reduce_prod, reduce_sum, square
+from .complex_ops import complex_dtype, real, real_dtype
+
+_NO = {}
+
+
+# --- Fourier transforms -----------------------------------------------------------------------
+
+def _inner(rank):
+    return tuple(range(-rank, 0))
+
+
+def _check_rank(x_shape, rank, name):
+    if x_shape.rank is not None and x_shape.rank < rank:
+        raise InvalidArgumentError(f"{name}: input must have rank at least {rank}. "
+                                   f"Received: shape {x_shape}")
+
+
+def _c2c(name, rank, inverse):
+    fn_name = "ifftn" if inverse else "fftn"
+
+    def kernel(xp, x):
+        if x.ndim < rank:
+            raise InvalidArgumentError(f"{name}: input must have rank at least {rank}. "
+                                       f"Received: shape {x.shape}")
+        return getattr(xp.fft, fn_name)(x, axes=_inner(rank)).astype(x.dtype, copy=False)
+
+    def infer(ts, attrs):
+        _check_rank(ts[0].shape, rank, name)
+        if not ts[0].dtype.is_complex:
+            raise InvalidArgumentError(f"{name}: input must be complex64 or complex128. "
+                                       f"Received: dtype={ts[0].dtype.name}")
+        return [(ts[0].shape, ts[0].dtype)]
+    return op(name, infer=infer)(kernel)
+
+
+FFT, IFFT = _c2c("FFT", 1, False), _c2c("IFFT", 1, True)
+FFT2D, IFFT2D = _c2c("FFT2D", 2, False), _c2c("IFFT2D", 2, True)
+FFT3D, IFFT3D = _c2c("FFT3D", 3, False), _c2c("IFFT3D", 3, True)
+_C2C = {(1, False): FFT, (1, True): IFFT, (2, False): FFT2D, (2, True): IFFT2D,
+        (3, False): FFT3D, (3, True): IFFT3D}
+
+
+def _inner_size(x, rank, dtype):
+    """The number of elements in the inner `rank` dimensions of `x`, as a `dtype` scalar."""
+    return cast(reduce_prod(shape(x)[-rank:]), dtype)
+
+
+def _c2c_grad(rank, inverse):
+    def grad(op, g):
+        n = _inner_size(g, rank, g.dtype)
+        adjoint = execute(_C2C[(rank, not inverse)], (g,), _NO)
+        return [adjoint / n if inverse else adjoint * n]
+    return grad
+
+
+for (_rank, _inv), _opdef in _C2C.items():
+    _opdef.gradient(_c2c_grad(_rank, _inv))
+
+
+def _fit(x, dims, rank):
+    """`x` cropped or zero-padded at the end of each of its inner `rank` axes to `dims`."""
+    shape = x.shape.as_list()
+    lead = len(shape) - rank
+    if any(d is None for d in shape[lead:]):
+        raise InvalidArgumentError("tf.signal gradients need static inner dimensions. "
+                                   f"Received: shape {x.shape}")
+    inner = shape[lead:]
+    if any(have > want for have, want in zip(inner, dims)):
+        x = slice_(x, [0] * len(shape), [-1] * lead + [min(h, w) for h, w in zip(inner, dims)])
+    if any(have < want for have, want in zip(inner, dims)):
+        x = pad(x, [[0, 0]] * lead + [[0, max(w - h, 0)] for h, w in zip(inner, dims)])
+    return x
+
+
+def _rfft_infer(name, rank):
+    def infer(ts, attrs):
+        _check_rank(ts[0].shape, rank, name)
+        if not ts[0].dtype.is_floating:
+            raise InvalidArgumentError(f"{name}: input must be float32 or float64. "
+                                       f"Received: dtype={ts[0].dtype.name}")
+        fl = list(attrs["fft_length"])
+        dims = ts[0].shape.as_list()[:-rank] if ts[0].shape.rank is not None else None
+        shape = TensorShape(None if dims is None else dims + fl[:-1] + [fl[-1] // 2 + 1])
+        return [(shape, complex_dtype(ts[0].dtype))]
+    return infer
+
+
+def _irfft_infer(name, rank):
+    def infer(ts, attrs):
+        _check_rank(ts[0].shape, rank, name)
+        if not ts[0].dtype.is_complex:
+            raise InvalidArgumentError(f"{name}: input must be complex64 or complex128. "
+                                       f"Received: dtype={ts[0].dtype.name}")
+        dims = ts[0].shape.as_list()[:-rank] if ts[0].shape.rank is not None else None
+        shape = TensorShape(None if dims is None else dims + list(attrs["fft_length"]))
+        return [(shape, real_dtype(ts[0].dtype))]
+    return infer
+
+
+def _rfft_kernel(rank):
+    def kernel(xp, x, fft_length):
+        out = xp.fft.rfftn(x, s=fft_length, axes=_inner(rank)) if any(fft_length) else \
+            xp.zeros(x.shape[:-rank] + tuple(fft_length[:-1]) + (fft_length[-1] // 2 + 1,))
+        return out.astype(np.complex64 if x.dtype == np.float32 else np.complex128, copy=False)
+    return kernel
+
+
+def _irfft_kernel(rank):
+    def kernel(xp, x, fft_length):
+        if not all(fft_length):
+            out = xp.zeros(x.shape[:-rank] + tuple(fft_length))
+        else:
+            out = xp.fft.irfftn(x, s=fft_length, axes=_inner(rank))
+        return out.astype(np.float32 if x.dtype == np.complex64 else np.float64, copy=False)
+    return kernel
+
+
+_RFFT, _IRFFT = {}, {}
+for _rank, _suffix in ((1, ""), (2, "2D"), (3, "3D")):
+    _RFFT[_rank] = op("RFFT" + _suffix, infer=_rfft_infer("RFFT" + _suffix, _rank))(
+        _rfft_kernel(_rank))
+    _IRFFT[_rank] = op("IRFFT" + _suffix, infer=_irfft_infer("IRFFT" + _suffix, _rank))(
+        _irfft_kernel(_rank))
+
+
+def _rfft_grad(rank):
+    def grad(op, g):
+        fl = list(op.get_attr("fft_length"))
+        full = _fit(g, fl, rank)  # the half spectrum zero-extended to the full one
+        n = float(np.prod(fl))
+        gx = real(execute(_C2C[(rank, True)], (full,), _NO)) * cast(n, real_dtype(g.dtype))
+        return [_fit(gx, op.inputs[0].shape.as_list()[-rank:], rank)]
+    return grad
+
+
+def _irfft_grad(rank):
+    def grad(op, g):
+        fl = list(op.get_attr("fft_length"))
+        half = fl[-1] // 2 + 1
+        mask = np.full(half, 2.0)  # the bins the inverse counts twice (their mirrored twins)
+        mask[0] = 1.0
+        if fl[-1] % 2 == 0:
+            mask[-1] = 1.0
+        mask /= float(np.prod(fl))
+        dtype = complex_dtype(g.dtype)
+        gw = execute(_RFFT[rank], (g,), {"fft_length": tuple(fl)}) * cast(mask, dtype)
+        return [_fit(gw, op.inputs[0].shape.as_list()[-rank:], rank)]
+    return grad
+
+
+for _rank in (1, 2, 3):
+    _RFFT[_rank].gradient(_rfft_grad(_rank))
+    _IRFFT[_rank].gradient(_irfft_grad(_rank))
+RFFT, IRFFT = _RFFT[1], _IRFFT[1]
+
+
+def _fft_lengths(x, fft_length, rank, inverse):
+    """fft_length as a tuple of ints: given, or the input's inner dimensions (for an inverse
+    real transform, the last one is 2 * (n - 1))."""
+    if fft_length is None:
+        dims = x.shape.as_list()[-rank:]
+        if any(d is None for d in dims):
+            raise InvalidArgumentError("fft_length must be given when the input's inner "
+                                       f"dimensions are unknown. Received: shape {x.shape}")
+        if inverse:
+            dims[-1] = 2 * (dims[-1] - 1)
+        return tuple(int(d) for d in dims)
+    lengths = np.asarray(fft_length.numpy() if hasattr(fft_length, "numpy") else fft_length)
+    lengths = tuple(int(v) for v in lengths.reshape(-1))
+    if len(lengths) != rank or any(v < 0 for v in lengths):
+        raise InvalidArgumentError(f"fft_length must hold {rank} non-negative lengths. "
+                                   f"Received: fft_length={list(lengths)}")
+    return lengths
+
+
+def _public_c2c(rank, inverse, tf_name):
+    def fn(input, name=None):  # noqa: A002
+        x = convert_to_tensor(input)
+        if not x.dtype.is_complex:
+            raise InvalidArgumentError(f"{tf_name}: input must be complex64 or complex128. "
+                                       f"Received: dtype={x.dtype.name}")
+        return execute(_C2C[(rank, inverse)], (x,), _NO, name)
+    what = "inverse " if inverse else ""
+    axes = "innermost dimension" if rank == 1 else f"{rank} innermost dimensions"
+    fn.__name__ = tf_name
+    fn.__doc__ = (f"The {what}discrete Fourier transform over the {axes} of a complex "
+                  f"`input`.\n\n    Args:\n      input: A `complex64` or `complex128` "
+                  f"`Tensor` of rank >= {rank}.\n      name: A name for the operation "
+                  f"(optional).\n\n    Returns:\n      A `Tensor` of the shape and dtype of "
+                  f"`input`{' (scaled by 1/n)' if inverse else ''}.\n\n    Gradient: "
+                  f"{'fft(dy) / n' if inverse else 'n * ifft(dy)'} over the same axes, n the "
+                  f"number of transformed elements.\n")
+    return fn
+
+
+def _public_rfft(rank, inverse, tf_name):
+    opdef = (_IRFFT if inverse else _RFFT)[rank]
+
+    def fn(input_tensor, fft_length=None, name=None):
+        x = convert_to_tensor(input_tensor)
+        if inverse and not x.dtype.is_complex:
+            raise InvalidArgumentError(f"{tf_name}: input must be complex64 or complex128. "
+                                       f"Received: dtype={x.dtype.name}")
+        if not inverse and not x.dtype.is_floating:
+            raise InvalidArgumentError(f"{tf_name}: input must be float32 or float64. "
+                                       f"Received: dtype={x.dtype.name}")
+        lengths = _fft_lengths(x, fft_length, rank, inverse)
+        return execute(opdef, (x,), {"fft_length": lengths}, name)
+    axes = "innermost dimension" if rank == 1 else f"{rank} innermost dimensions"
+    fn.__name__ = tf_name
+    if inverse:
+        fn.__doc__ = (f"The inverse of `rfft{'' if rank == 1 else f'{rank}d'}`: the real "
+                      f"signal whose half spectrum over the {axes} is `input_tensor`.\n\n"
+                      "    Args:\n      input_tensor: A `complex64` or `complex128` `Tensor`."
+                      "\n      fft_length: The output's inner lengths (a list of "
+                      f"{rank}); the innermost input dimension is cropped or zero-padded to "
+                      "`fft_length[-1] // 2 + 1`, the others to `fft_length`. Default: the "
+                      "input's, with the innermost `2 * (n - 1)`.\n      name: A name for "
+                      "the operation (optional).\n\n    Returns:\n      A `float32` "
+                      "(`float64` for `complex128`) `Tensor`. The imaginary parts of the bins "
+                      "without a mirrored twin (0 and, for even lengths, n / 2) are ignored."
+                      "\n\n    Gradient: `rfft(dy) / n`, doubled on the bins that stand for "
+                      "two.\n")
+    else:
+        fn.__doc__ = (f"The discrete Fourier transform of a real signal over its {axes}, "
+                      "keeping the non-negative frequencies of the innermost one.\n\n"
+                      "    Args:\n      input_tensor: A `float32` or `float64` `Tensor`.\n"
+                      f"      fft_length: The transform's lengths (a list of {rank}); the "
+                      "input is cropped or zero-padded to them. Default: the input's inner "
+                      "dimensions.\n      name: A name for the operation (optional).\n\n"
+                      "    Returns:\n      A `complex64` (`complex128` for `float64`) "
+                      "`Tensor` whose innermost dimension is `fft_length[-1] // 2 + 1`.\n\n"
+                      "    Gradient: the real part of `n * ifft` of the zero-extended `dy`.\n")
+    return fn
+
+
+fft, ifft = _public_c2c(1, False, "fft"), _public_c2c(1, True, "ifft")
+fft2d, ifft2d = _public_c2c(2, False, "fft2d"), _public_c2c(2, True, "ifft2d")
+fft3d, ifft3d = _public_c2c(3, False, "fft3d"), _public_c2c(3, True, "ifft3d")
+rfft, irfft = _public_rfft(1, False, "rfft"), _public_rfft(1, True, "irfft")
+rfft2d, irfft2d = _public_rfft(2, False, "rfft2d"), _public_rfft(2, True, "irfft2d")
+rfft3d, irfft3d = _public_rfft(3, False, "rfft3d"), _public_rfft(3, True, "irfft3d")
+
+
+def _roll(x, shift, axis):
+    n = x.shape.as_list()[axis]
+    if n is None:
+        raise InvalidArgumentError(f"fftshift needs static dimensions. Received: {x.shape}")
+    return gather(x, (np.arange(n) - shift) % max(n, 1), axis=axis) if n else x
+
+
+def _shift(x, axes, sign):
+    x = convert_to_tensor(x)
+    rank = x.shape.rank
+    axes = range(rank) if axes is None else ([axes] if np.ndim(axes) == 0 else list(axes))
+    for a in axes:
+        a = int(a) % rank
+        x = _roll(x, sign * (x.shape.as_list()[a] // 2), a)
+    return x
+
+
+def fftshift(x, axes=None, name=None):
+    """Moves the zero-frequency bin to the centre of the spectrum: rolls each of `axes`
+    (default all) by `n // 2`. The inverse is `ifftshift`."""
+    return _shift(x, axes, 1)
+
+
+def ifftshift(x, axes=None, name=None):
+    """The inverse of `fftshift`: rolls each of `axes` (default all) by `-(n // 2)`."""
+    return _shift(x, axes, -1)
+
+
+# --- framing ----------------------------------------------------------------------------------
+
+def _frame_infer(ts, attrs):
+    shape, length, step = ts[0].shape, attrs["frame_length"], attrs["frame_step"]
+    if shape.rank is None:
+        return [(TensorShape(None), ts[0].dtype)]
+    n = shape.as_list()[-1]
+    frames = None if n is None else max(0, 1 + (n - length) // step)
+    return [(TensorShape(shape.as_list()[:-1] + [frames, length]), ts[0].dtype)]
+
+
+@op("SignalFrame", infer=_frame_infer)
+def FRAME(xp, x, frame_length, frame_step):
+    """[..., n] -> [..., frames, frame_length], frames = max(0, 1 + (n - length) // step)."""
+    frames = max(0, 1 + (x.shape[-1] - frame_length) // frame_step)
+    index = frame_step * xp.arange(frames)[:, None] + xp.arange(frame_length)[None, :]
+    return x[..., index]
+
+
+def _overlap_infer(ts, attrs):
+    shape = ts[0].shape
+    if shape.rank is None:
+        return [(TensorShape(None), ts[0].dtype)]
+    frames, length = shape.as_list()[-2:]
+    n = None if frames is None or length is None else _overlap_length(frames, length,
+                                                                     attrs["frame_step"])
+    return [(TensorShape(shape.as_list()[:-2] + [n]), ts[0].dtype)]
+
+
+def _overlap_length(frames, length, step):
+    return 0 if frames == 0 else (frames - 1) * step + length
+
+
+@op("SignalOverlapAndAdd", infer=_overlap_infer)
+def OVERLAP_AND_ADD(xp, frames, frame_step):
+    """[..., frames, length] -> [..., (frames - 1) * step + length], overlapping parts summed
+    (one slice-add per frame_step-wide piece of a frame, not one per frame)."""
+    *lead, count, length = frames.shape
+    pieces = -(-length // frame_step)
+    padded = xp.zeros(tuple(lead) + (count, pieces * frame_step), frames.dtype)
+    padded[..., :length] = frames
+    padded = padded.reshape(tuple(lead) + (count, pieces, frame_step))
+    out = xp.zeros(tuple(lead) + ((count + pieces - 1) * frame_step,), frames.dtype)
+    for j in range(pieces):
+        out[..., j * frame_step:(j + count) * frame_step] += padded[..., :, j, :].reshape(
+            tuple(lead) + (count * frame_step,))
+    return out[..., :_overlap_length(count, length, frame_step)]
+
+
+@FRAME.gradient
+def _frame_grad(op, g):
+    step = op.get_attr("frame_step")
+    summed = execute(OVERLAP_AND_ADD, (g,), {"frame_step": step})
+    n = op.inputs[0].shape.as_list()[-1]
+    return [_fit(summed, [n], 1)]
+
+
+@OVERLAP_AND_ADD.gradient
+def _overlap_grad(op, g):
+    length = op.inputs[0].shape.as_list()[-1]
+    return [execute(FRAME, (g,), {"frame_length": length,
+                                  "frame_step": op.get_attr("frame_step")})]
+
+
+def _static_int(value, what):
+    value = value.numpy() if hasattr(value, "numpy") else value
+    if np.ndim(value) != 0:
+        raise InvalidArgumentError(f"{what} must be a scalar. Received: {what}={value!r}")
+    return int(value)
+
+
+def _to_last(x, axis):
+    rank = x.shape.rank
+    axis = axis % rank
+    if axis == rank - 1:
+        return x, None
+    perm = [i for i in range(rank) if i != axis] + [axis]
+    return transpose(x, perm), axis
+
+
+def frame(signal, frame_length, frame_step, pad_end=False, pad_value=0, axis=-1, name=None):
+    """Slices `signal` along `axis` into frames of `frame_length` samples, `frame_step`
+    apart (they overlap when the step is shorter).
+
+    Args:
+      signal: A `Tensor` of shape `[..., samples, ...]`.
+      frame_length: The number of samples per frame (an int).
+      frame_step: The number of samples between frame starts (an int).
+      pad_end: Whether to pad the end of `signal` with `pad_value` so that every sample
+        is in a frame: then there are `ceil(samples / frame_step)` frames; otherwise
+        `max(0, 1 + (samples - frame_length) // frame_step)`.
+      pad_value: The value padding uses.
+      axis: The axis to frame.
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `signal.shape[:axis] + [frames, frame_length] +
+      signal.shape[axis + 1:]`.
+
+    Gradient: the frames' gradients summed back onto the samples they came from.
+
+    Example:
+
+    >>> ndflow.signal.frame([1, 2, 3, 4, 5], 3, 2).numpy()
+    array([[1, 2, 3],
+           [3, 4, 5]], dtype=int32)
+    """
+    x = convert_to_tensor(signal)
+    length = _static_int(frame_length, "frame_length")
+    step = _static_int(frame_step, "frame_step")
+    if length <= 0 or step <= 0:
+        raise InvalidArgumentError(f"frame_length and frame_step must be positive. Received: "
+                                   f"frame_length={length}, frame_step={step}")
+    if x.shape.rank is None or x.shape.rank == 0:
+        raise InvalidArgumentError(f"frame: signal must have rank >= 1. Received: {x.shape}")
+    x, moved = _to_last(x, _static_int(axis, "axis"))
+    if pad_end:
+        n = x.shape.as_list()[-1]
+        if n is None:
+            raise InvalidArgumentError("frame(pad_end=True) needs a static number of samples.")
+        frames = -(-n // step)
+        extra = max(0, length + step * (frames - 1) - n)
+        if extra:
+            x = pad(x, [[0, 0]] * (x.shape.rank - 1) + [[0, extra]],
+                    constant_values=pad_value)
+    out = execute(FRAME, (x,), {"frame_length": length, "frame_step": step}, name)
+    if moved is not None:  # frames and frame_length back at the framed axis
+        rank = out.shape.rank
+        perm = list(range(moved)) + [rank - 2, rank - 1] + list(range(moved, rank - 2))
+        out = transpose(out, perm)
+    return out
+
+
+def overlap_and_add(signal, frame_step, name=None):
+    """Sums overlapping frames back into a signal: the inverse layout of `frame`.
+
+    Args:
+      signal: A `Tensor` of shape `[..., frames, frame_length]`.
+      frame_step: The number of samples between frame starts (an int).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of shape `[..., (frames - 1) * frame_step + frame_length]`.
+
+    Gradient: `frame(dy, frame_length, frame_step)`.
+    """
+    x = convert_to_tensor(signal)
+    step = _static_int(frame_step, "frame_step")
+    if step <= 0:
+        raise InvalidArgumentError(f"frame_step must be positive. Received: {step}")
+    if x.shape.rank is None or x.shape.rank < 2:
+        raise InvalidArgumentError(f"overlap_and_add: signal must have rank >= 2. "
+                                   f"Received: {x.shape}")
+    return execute(OVERLAP_AND_ADD, (x,), {"frame_step": step}, name)
+
+
+# --- windows ----------------------------------------------------------------------------------
+
+def _raised_cosine(window_length, periodic, dtype, a, b):
+    n = _static_int(window_length, "window_length")
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise ValueError(f"window dtype must be floating point. Received: dtype={dtype.name}")
+    if n == 1:
+        return convert_to_tensor(np.ones(1, dtype._np))
+    # TensorFlow's periodic window divides by n only for even lengths; odd lengths are
+    # always symmetric (denominator n - 1)
+    denominator = n - 1 + (1 if periodic and n % 2 == 0 else 0)
+    count = np.arange(n, dtype=np.float64)
+    return convert_to_tensor((a - b * np.cos(2.0 * np.pi * count / max(denominator, 1)))
+                             .astype(dtype._np))
+
+
+def hann_window(window_length, periodic=True, dtype=dtypes.float32, name=None):
+    """A Hann window of `window_length` samples: `0.5 - 0.5 cos(2 pi n / N)`.
+
+    `periodic=True` (for spectral analysis) uses `N = window_length` for even lengths;
+    otherwise, and for every odd length (as TensorFlow does), `N = window_length - 1`.
+    Returns a `Tensor` of `dtype` (floating point)."""
+    return _raised_cosine(window_length, periodic, dtype, 0.5, 0.5)
+
+
+def hamming_window(window_length, periodic=True, dtype=dtypes.float32, name=None):
+    """A Hamming window of `window_length` samples: `0.54 - 0.46 cos(2 pi n / N)`, `N` as in
+    `hann_window`. Returns a `Tensor` of `dtype` (floating point)."""
+    return _raised_cosine(window_length, periodic, dtype, 0.54, 0.46)
+
+
+# --- short-time Fourier transforms --------------------------------------------------------
+
+def _default_fft_length(frame_length):
+    return 1 << max(0, int(math.ceil(math.log2(frame_length)))) if frame_length > 0 else 0
+
+
+def stft(signals, frame_length, frame_step, fft_length=None, window_fn=hann_window,
+         pad_end=False, name=None):
+    """The short-time Fourier transform of real `signals`: windowed frames, each rfft'd.
+
+    Args:
+      signals: A `float32`/`float64` `Tensor` of shape `[..., samples]`.
+      frame_length: Samples per frame (an int).
+      frame_step: Samples between frame starts (an int).
+      fft_length: The FFT length (frames are zero-padded to it). Default: the smallest
+        power of 2 holding `frame_length`.
+      window_fn: `window_fn(frame_length, dtype=...)` gives the window; None for none.
+      pad_end: Whether to pad the end of `signals` with zeros (see `frame`).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `complex64` (`complex128` for `float64`) `Tensor` of shape
+      `[..., frames, fft_length // 2 + 1]`.
+
+    Gradient: through `frame`, the window product and `rfft`.
+    """
+    x = convert_to_tensor(signals)
+    if not x.dtype.is_floating:
+        raise InvalidArgumentError(f"stft: signals must be float32 or float64. Received: "
+                                   f"dtype={x.dtype.name}")
+    length = _static_int(frame_length, "frame_length")
+    fft_length = _default_fft_length(length) if fft_length is None else \
+        _static_int(fft_length, "fft_length")
+    framed = frame(x, length, frame_step, pad_end=pad_end)
+    if window_fn is not None:
+        framed = framed * window_fn(length, dtype=x.dtype)
+    return rfft(framed, [fft_length], name=name)
+
+
+def inverse_stft_window_fn(frame_step, forward_window_fn=hann_window, name=None):
+    """A window function for `inverse_stft` that undoes `forward_window_fn`'s weighting:
+    the forward window divided by the sum of its squares over the frames that overlap
+    each sample (perfect reconstruction for windows whose squares overlap-add to a
+    constant)."""
+    step = _static_int(frame_step, "frame_step")
+
+    def inverse_window_fn(frame_length, dtype):
+        length = _static_int(frame_length, "frame_length")
+        window = convert_to_tensor(forward_window_fn(length, dtype=dtype))
+        overlaps = -(-length // step)
+        squares = pad(square(window), [[0, overlaps * step - length]])
+        denominator = reduce_sum(reshape(squares, [overlaps, step]), 0, keepdims=True)
+        denominator = reshape(tile(denominator, [overlaps, 1]), [overlaps * step])
+        return window / denominator[:length]
+    return inverse_window_fn
+
+
+def inverse_stft(stfts, frame_length, frame_step, fft_length=None, window_fn=hann_window,
+                 name=None):
+    """Rebuilds signals from `stft` output: each frame irfft'd, cut (or zero-padded) to
+    `frame_length`, windowed by `window_fn` and overlap-added.
+
+    For reconstruction, pass `window_fn=inverse_stft_window_fn(frame_step)` (with the
+    forward window). Returns a `float32` (`float64` for `complex128`) `Tensor` of shape
+    `[..., (frames - 1) * frame_step + frame_length]`."""
+    z = convert_to_tensor(stfts)
+    length = _static_int(frame_length, "frame_length")
+    fft_length = _default_fft_length(length) if fft_length is None else \
+        _static_int(fft_length, "fft_length")
+    frames = irfft(z, [fft_length])
+    if length < fft_length:
+        frames = frames[..., :length]
+    elif length > fft_length:
+        frames = pad(frames, [[0, 0]] * (frames.shape.rank - 1) + [[0, length - fft_length]])
+    if window_fn is not None:
+        frames = frames * window_fn(length, dtype=frames.dtype)
+    return overlap_and_add(frames, frame_step, name=name)
+
+
+# --- mel filterbanks, DCT, MFCCs ------------------------------------------------------------
+
+_MEL_BREAK_HZ, _MEL_HIGH_Q = 700.0, 1127.0
+
+
+def _hertz_to_mel(hz):
+    return _MEL_HIGH_Q * np.log1p(np.asarray(hz, np.float64) / _MEL_BREAK_HZ)
+
+
+def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129, sample_rate=8000,
+                                lower_edge_hertz=125.0, upper_edge_hertz=3800.0,
+                                dtype=dtypes.float32, name=None):
+    """A `[num_spectrogram_bins, num_mel_bins]` matrix that maps linear-frequency magnitude
+    bins (of an rfft of length `2 * (num_spectrogram_bins - 1)`) to mel bands: triangular
+    filters evenly spaced on the HTK mel scale `1127 ln(1 + f / 700)` between the edges.
+    The DC bin's row is zero. Multiply a spectrogram by it with `tensordot(..., 1)`."""
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise ValueError(f"dtype must be a floating point type. Received: {dtype.name}")
+    mels, bins = int(num_mel_bins), int(num_spectrogram_bins)
+    rate = float(sample_rate.numpy() if hasattr(sample_rate, "numpy") else sample_rate)
+    lower, upper = float(lower_edge_hertz), float(upper_edge_hertz)
+    if mels <= 0:
+        raise ValueError(f"num_mel_bins must be positive. Received: {mels}")
+    if rate <= 0.0:
+        raise ValueError(f"sample_rate must be positive. Received: {rate}")
+    if lower < 0.0:
+        raise ValueError(f"lower_edge_hertz must be non-negative. Received: {lower}")
+    if lower >= upper:
+        raise ValueError(f"lower_edge_hertz {lower} >= upper_edge_hertz {upper}")
+    if upper > rate / 2:
+        raise ValueError(f"upper_edge_hertz must not be larger than the Nyquist frequency "
+                         f"(sample_rate / 2). Received: {upper} for sample_rate: {rate}")
+    spectrogram_mel = _hertz_to_mel(np.linspace(0.0, rate / 2, bins)[1:])[:, None]
+    edges = np.linspace(_hertz_to_mel(lower), _hertz_to_mel(upper), mels + 2)
+    low, centre, high = edges[:-2], edges[1:-1], edges[2:]
+    rising = (spectrogram_mel - low) / (centre - low)
+    falling = (high - spectrogram_mel) / (high - centre)
+    weights = np.maximum(0.0, np.minimum(rising, falling))
+    weights = np.concatenate([np.zeros((1, mels)), weights], axis=0)
+    return convert_to_tensor(weights.astype(dtype._np))
+
+
+def _dct_basis(n_in, dct_type, norm):
+    """The `[n, n]` matrix `B` with `dct(x) = x @ B` (in float64)."""
+    n = n_in
+    i = np.arange(n, dtype=np.float64)[:, None]   # input index
+    k = np.arange(n, dtype=np.float64)[None, :]   # output index
+    if dct_type == 1:
+        basis = 2.0 * np.cos(np.pi * i * k / max(n - 1, 1))
+        basis[0, :] = 1.0
+        basis[-1, :] = (-1.0) ** np.arange(n)
+    elif dct_type == 2:
+        basis = 2.0 * np.cos(np.pi * k * (2.0 * i + 1.0) / (2.0 * n))
+        if norm == "ortho":
+            basis[:, 0] *= np.sqrt(1.0 / (4.0 * n))
+            basis[:, 1:] *= np.sqrt(1.0 / (2.0 * n))
+    elif dct_type == 3:
+        basis = 2.0 * np.cos(np.pi * i * (2.0 * k + 1.0) / (2.0 * n))
+        basis[0, :] = 1.0
+        if norm == "ortho":
+            basis[0, :] /= np.sqrt(n)
+            basis[1:, :] *= np.sqrt(1.0 / (2.0 * n))
+    else:
+        basis = 2.0 * np.cos(np.pi * (2.0 * i + 1.0) * (2.0 * k + 1.0) / (4.0 * n))
+        if norm == "ortho":
+            basis *= np.sqrt(1.0 / (2.0 * n))
+    return basis
+
+
+def dct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002
+    """The discrete cosine transform of types I-IV over the innermost axis.
+
+    Args:
+      input: A `float32` or `float64` `Tensor` `[..., samples]`.
+      type: 1, 2 (the default; the DCT of MFCCs), 3 (the inverse of 2, up to scale) or 4.
+      n: The transform length: the input is cropped or zero-padded to it (default: as is).
+      axis: Must be -1 (the innermost axis), as in TensorFlow.
+      norm: None (unscaled) or "ortho" (orthonormal basis; not for type 1).
+      name: A name for the operation (optional).
+
+    Returns:
+      A `Tensor` of `input`'s dtype, shape `[..., n]`.
+
+    Gradient: the transpose of the (constant) DCT matrix applied to `dy`.
+    """
+    x = convert_to_tensor(input)
+    if not x.dtype.is_floating:
+        raise InvalidArgumentError(f"dct: input must be float32 or float64. Received: "
+                                   f"dtype={x.dtype.name}")
+    if type not in (1, 2, 3, 4):
+        raise ValueError(f"Types I, II, III and IV (I)DCT are supported. Received: {type}")
+    if axis != -1:
+        raise NotImplementedError(f"axis must be -1. Received: axis={axis}")
+    if norm not in (None, "ortho"):
+        raise ValueError(f"Unknown normalization. Expected None or 'ortho', got: {norm}")
+    if type == 1 and norm == "ortho":
+        raise ValueError("Normalization is not supported for the Type-I DCT.")
+    if n is not None:
+        n = _static_int(n, "n")
+        if n < 1:
+            raise ValueError(f"n should be a positive integer or None. Received: {n}")
+        x = _fit(x, [n], 1)
+    size = x.shape.as_list()[-1]
+    if size is None:
+        raise InvalidArgumentError("dct needs a static innermost dimension.")
+    if type == 1 and size < 2:
+        raise ValueError("The Type-I DCT requires the dimension to be greater than one.")
+    basis = convert_to_tensor(_dct_basis(size, type, norm).astype(x.dtype._np))
+    return tensordot(x, basis, 1)
+
+
+def idct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002
+    """The inverse of `dct(type=type, norm=norm)`: the DCT of the inverse type (I->I,
+    II->III, III->II, IV->IV), scaled by `0.5 / N` (`0.5 / (N - 1)` for type I) when
+    `norm` is None."""
+    inverse_type = {1: 1, 2: 3, 3: 2, 4: 4}.get(type)
+    if inverse_type is None:
+        raise ValueError(f"Types I, II, III and IV (I)DCT are supported. Received: {type}")
+    if norm == "ortho":
+        return dct(input, inverse_type, n, axis, norm, name)
+    x = convert_to_tensor(input)
+    size = _static_int(n, "n") if n is not None else x.shape.as_list()[-1]
+    scale = 0.5 / ((size - 1) if type == 1 else size)
+    return dct(x, inverse_type, n, axis, norm, name) * scale
+
+
+def mfccs_from_log_mel_spectrograms(log_mel_spectrograms, name=None):
+    """Mel-frequency cepstral coefficients of `[..., num_mel_bins]` log-magnitude mel
+    spectrograms: their type-II DCT scaled by `1 / sqrt(2 * num_mel_bins)` (every
+    coefficient, as TensorFlow does, which differs from `norm="ortho"` only in the first).
+    Keep the first few (e.g. `[..., :13]`) for speech features."""
+    x = convert_to_tensor(log_mel_spectrograms)
+    bins = x.shape.as_list()[-1] if x.shape.rank else None
+    if bins is None:
+        raise InvalidArgumentError("mfccs_from_log_mel_spectrograms needs a static number of "
+                                   "mel bins.")
+    return dct(x, type=2) * cast(1.0 / math.sqrt(2.0 * bins), x.dtype)
+
+
+from ..util.export import export_many  # noqa: E402
+
+export_many("signal", {
+    "fft": fft, "ifft": ifft, "fft2d": fft2d, "ifft2d": ifft2d, "fft3d": fft3d,
+    "ifft3d": ifft3d, "rfft": rfft, "irfft": irfft, "rfft2d": rfft2d, "irfft2d": irfft2d,
+    "rfft3d": rfft3d, "irfft3d": irfft3d, "fftshift": fftshift, "ifftshift": ifftshift,
+    "frame": frame, "overlap_and_add": overlap_and_add, "hann_window": hann_window,
+    "hamming_window": hamming_window, "stft": stft, "inverse_stft": inverse_stft,
+    "inverse_stft_window_fn": inverse_stft_window_fn,
+    "linear_to_mel_weight_matrix": linear_to_mel_weight_matrix, "dct": dct, "idct": idct,
+    "mfccs_from_log_mel_spectrograms": mfccs_from_log_mel_spectrograms})
