@@ -83,12 +83,12 @@ for (_rank, _inv), _opdef in _C2C.items():
 
 
 def _fit(x, dims, rank):
-    """`x` cropped or zero-padded at the end of each of its inner `rank` axes to `dims`."""
+    """`x` cropped or zero-padded at the end of each of its inner `rank` axes to `dims`
+    (static shapes; for dct's `n`)."""
     shape = x.shape.as_list()
     lead = len(shape) - rank
     if any(d is None for d in shape[lead:]):
-        raise InvalidArgumentError("tf.signal gradients need static inner dimensions. "
-                                   f"Received: shape {x.shape}")
+        raise InvalidArgumentError(f"Expected static inner dimensions. Received: {x.shape}")
     inner = shape[lead:]
     if any(have > want for have, want in zip(inner, dims)):
         x = slice_(x, [0] * len(shape), [-1] * lead + [min(h, w) for h, w in zip(inner, dims)])
@@ -97,99 +97,126 @@ def _fit(x, dims, rank):
     return x
 
 
-def _rfft_infer(name, rank):
+def _fit_array(xp, a, dims):
+    """Array `a` cropped or zero-padded at the end of its last `len(dims)` axes to `dims`."""
+    lead = a.ndim - len(dims)
+    a = a[(Ellipsis,) + tuple(slice(0, d) for d in dims)]
+    widths = [(0, 0)] * lead + [(0, d - s) for s, d in zip(a.shape[lead:], dims)]
+    return xp.pad(a, widths) if any(w for _, w in widths) else a
+
+
+def _lengths(shape, fft_length, rank, inverse):
+    """The transform lengths: `fft_length`, or (None) the input's inner dimensions, whose
+    innermost is `2 * (n - 1)` for an inverse real transform."""
+    if fft_length is not None:
+        return tuple(fft_length)
+    dims = list(shape[-rank:])
+    if inverse and dims[-1] is not None:
+        dims[-1] = 2 * (dims[-1] - 1)
+    return tuple(dims)
+
+
+def _complex_of(a):
+    return np.complex64 if a.dtype in (np.float32, np.complex64) else np.complex128
+
+
+def _real_of(a):
+    return np.float32 if a.dtype in (np.float32, np.complex64) else np.float64
+
+
+def _rfftn(xp, x, lengths, rank):
+    if not all(lengths):
+        return xp.zeros(x.shape[:-rank] + tuple(lengths[:-1]) + (lengths[-1] // 2 + 1,),
+                        _complex_of(x))
+    return xp.fft.rfftn(x, s=lengths, axes=_inner(rank)).astype(_complex_of(x), copy=False)
+
+
+def _irfftn(xp, w, lengths, rank):
+    if not all(lengths):
+        return xp.zeros(w.shape[:-rank] + tuple(lengths), _real_of(w))
+    return xp.fft.irfftn(w, s=lengths, axes=_inner(rank)).astype(_real_of(w), copy=False)
+
+
+def _check_dtype(t, name, complex_input):
+    ok = t.dtype.is_complex if complex_input else t.dtype.is_floating
+    if not ok:
+        raise InvalidArgumentError(f"{name}: input must be "
+                                   f"{'complex64 or complex128' if complex_input else 'float32 or float64'}."
+                                   f" Received: dtype={t.dtype.name}")
+
+
+def _real_infer(name, rank, inverse):
     def infer(ts, attrs):
-        _check_rank(ts[0].shape, rank, name)
-        if not ts[0].dtype.is_floating:
-            raise InvalidArgumentError(f"{name}: input must be float32 or float64. "
-                                       f"Received: dtype={ts[0].dtype.name}")
-        fl = list(attrs["fft_length"])
-        dims = ts[0].shape.as_list()[:-rank] if ts[0].shape.rank is not None else None
-        shape = TensorShape(None if dims is None else dims + fl[:-1] + [fl[-1] // 2 + 1])
-        return [(shape, complex_dtype(ts[0].dtype))]
+        x = ts[0]
+        _check_rank(x.shape, rank, name)
+        _check_dtype(x, name, inverse)
+        if x.shape.rank is None:
+            return [(TensorShape(None), real_dtype(x.dtype) if inverse else
+                     complex_dtype(x.dtype))]
+        dims = x.shape.as_list()
+        lengths = list(_lengths(dims, attrs["fft_length"], rank, inverse))
+        if inverse:
+            return [(TensorShape(dims[:-rank] + lengths), real_dtype(x.dtype))]
+        last = None if lengths[-1] is None else lengths[-1] // 2 + 1
+        return [(TensorShape(dims[:-rank] + lengths[:-1] + [last]), complex_dtype(x.dtype))]
     return infer
 
 
-def _irfft_infer(name, rank):
-    def infer(ts, attrs):
-        _check_rank(ts[0].shape, rank, name)
-        if not ts[0].dtype.is_complex:
-            raise InvalidArgumentError(f"{name}: input must be complex64 or complex128. "
-                                       f"Received: dtype={ts[0].dtype.name}")
-        dims = ts[0].shape.as_list()[:-rank] if ts[0].shape.rank is not None else None
-        shape = TensorShape(None if dims is None else dims + list(attrs["fft_length"]))
-        return [(shape, real_dtype(ts[0].dtype))]
-    return infer
+def _like_second(ts, attrs):  # a gradient op: the shape and dtype of the forward input
+    return [(ts[1].shape, ts[1].dtype)]
 
 
-def _rfft_kernel(rank):
-    def kernel(xp, x, fft_length):
-        out = xp.fft.rfftn(x, s=fft_length, axes=_inner(rank)) if any(fft_length) else \
-            xp.zeros(x.shape[:-rank] + tuple(fft_length[:-1]) + (fft_length[-1] // 2 + 1,))
-        return out.astype(np.complex64 if x.dtype == np.float32 else np.complex128, copy=False)
-    return kernel
+def _real_ops(rank, suffix):
+    """RFFT<suffix>, IRFFT<suffix> and their gradient ops. Each gradient op takes the
+    forward input too (for its shape, known only at run time in a graph with unknown
+    dimensions) and is the adjoint of its forward op, so the gradient of a gradient op
+    is the forward op again."""
+    @op("RFFT" + suffix, infer=_real_infer("RFFT" + suffix, rank, False))
+    def forward(xp, x, fft_length):
+        return _rfftn(xp, x, _lengths(x.shape, fft_length, rank, False), rank)
 
+    @op("IRFFT" + suffix, infer=_real_infer("IRFFT" + suffix, rank, True))
+    def inverse(xp, w, fft_length):
+        return _irfftn(xp, w, _lengths(w.shape, fft_length, rank, True), rank)
 
-def _irfft_kernel(rank):
-    def kernel(xp, x, fft_length):
-        if not all(fft_length):
-            out = xp.zeros(x.shape[:-rank] + tuple(fft_length))
-        else:
-            out = xp.fft.irfftn(x, s=fft_length, axes=_inner(rank))
-        return out.astype(np.float32 if x.dtype == np.complex64 else np.float64, copy=False)
-    return kernel
+    @op("RFFT" + suffix + "Grad", infer=_like_second, grad_inputs=(0,))
+    def forward_grad(xp, g, x, fft_length):
+        """Re(n * ifft) of the half spectrum zero-extended to the full one."""
+        lengths = _lengths(x.shape, fft_length, rank, False)
+        full = _fit_array(xp, g, lengths)
+        gx = xp.real(xp.fft.ifftn(full, axes=_inner(rank))) * float(np.prod(lengths)) \
+            if all(lengths) else xp.zeros(full.shape)
+        return xp.ascontiguousarray(_fit_array(xp, gx, x.shape[-rank:])).astype(x.dtype)
+
+    @op("IRFFT" + suffix + "Grad", infer=_like_second, grad_inputs=(0,))
+    def inverse_grad(xp, g, w, fft_length):
+        """rfft(dy) / n, doubled on the bins that stand for two (their mirrored twins)."""
+        lengths = _lengths(w.shape, fft_length, rank, True)
+        half = lengths[-1] // 2 + 1
+        mask = xp.full(half, 2.0)
+        mask[0] = 1.0
+        if lengths[-1] % 2 == 0:
+            mask[-1] = 1.0
+        gw = _rfftn(xp, g, lengths, rank) * (mask / max(float(np.prod(lengths)), 1.0))
+        return xp.ascontiguousarray(_fit_array(xp, gw, w.shape[-rank:])).astype(w.dtype)
+
+    forward.gradient(lambda op, g: [execute(forward_grad, (g, op.inputs[0]), op.attrs)])
+    inverse.gradient(lambda op, g: [execute(inverse_grad, (g, op.inputs[0]), op.attrs)])
+    forward_grad.gradient(lambda op, g: [execute(forward, (g,), op.attrs), None])
+    inverse_grad.gradient(lambda op, g: [execute(inverse, (g,), op.attrs), None])
+    return forward, inverse
 
 
 _RFFT, _IRFFT = {}, {}
 for _rank, _suffix in ((1, ""), (2, "2D"), (3, "3D")):
-    _RFFT[_rank] = op("RFFT" + _suffix, infer=_rfft_infer("RFFT" + _suffix, _rank))(
-        _rfft_kernel(_rank))
-    _IRFFT[_rank] = op("IRFFT" + _suffix, infer=_irfft_infer("IRFFT" + _suffix, _rank))(
-        _irfft_kernel(_rank))
-
-
-def _rfft_grad(rank):
-    def grad(op, g):
-        fl = list(op.get_attr("fft_length"))
-        full = _fit(g, fl, rank)  # the half spectrum zero-extended to the full one
-        n = float(np.prod(fl))
-        gx = real(execute(_C2C[(rank, True)], (full,), _NO)) * cast(n, real_dtype(g.dtype))
-        return [_fit(gx, op.inputs[0].shape.as_list()[-rank:], rank)]
-    return grad
-
-
-def _irfft_grad(rank):
-    def grad(op, g):
-        fl = list(op.get_attr("fft_length"))
-        half = fl[-1] // 2 + 1
-        mask = np.full(half, 2.0)  # the bins the inverse counts twice (their mirrored twins)
-        mask[0] = 1.0
-        if fl[-1] % 2 == 0:
-            mask[-1] = 1.0
-        mask /= float(np.prod(fl))
-        dtype = complex_dtype(g.dtype)
-        gw = execute(_RFFT[rank], (g,), {"fft_length": tuple(fl)}) * cast(mask, dtype)
-        return [_fit(gw, op.inputs[0].shape.as_list()[-rank:], rank)]
-    return grad
-
-
-for _rank in (1, 2, 3):
-    _RFFT[_rank].gradient(_rfft_grad(_rank))
-    _IRFFT[_rank].gradient(_irfft_grad(_rank))
+    _RFFT[_rank], _IRFFT[_rank] = _real_ops(_rank, _suffix)
 RFFT, IRFFT = _RFFT[1], _IRFFT[1]
 
 
-def _fft_lengths(x, fft_length, rank, inverse):
-    """fft_length as a tuple of ints: given, or the input's inner dimensions (for an inverse
-    real transform, the last one is 2 * (n - 1))."""
+def _fft_lengths(fft_length, rank):
+    """A given fft_length as a tuple of ints (None stays None: the input's lengths)."""
     if fft_length is None:
-        dims = x.shape.as_list()[-rank:]
-        if any(d is None for d in dims):
-            raise InvalidArgumentError("fft_length must be given when the input's inner "
-                                       f"dimensions are unknown. Received: shape {x.shape}")
-        if inverse:
-            dims[-1] = 2 * (dims[-1] - 1)
-        return tuple(int(d) for d in dims)
+        return None
     lengths = np.asarray(fft_length.numpy() if hasattr(fft_length, "numpy") else fft_length)
     lengths = tuple(int(v) for v in lengths.reshape(-1))
     if len(lengths) != rank or any(v < 0 for v in lengths):
@@ -229,8 +256,8 @@ def _public_rfft(rank, inverse, tf_name):
         if not inverse and not x.dtype.is_floating:
             raise InvalidArgumentError(f"{tf_name}: input must be float32 or float64. "
                                        f"Received: dtype={x.dtype.name}")
-        lengths = _fft_lengths(x, fft_length, rank, inverse)
-        return execute(opdef, (x,), {"fft_length": lengths}, name)
+        _check_rank(x.shape, rank, tf_name)
+        return execute(opdef, (x,), {"fft_length": _fft_lengths(fft_length, rank)}, name)
     axes = "innermost dimension" if rank == 1 else f"{rank} innermost dimensions"
     fn.__name__ = tf_name
     if inverse:
@@ -297,66 +324,89 @@ def ifftshift(x, axes=None, name=None):
 
 # --- framing ----------------------------------------------------------------------------------
 
+def _frame_count(n, length, step, pad_end):
+    if n is None:
+        return None
+    return -(-n // step) if pad_end else max(0, 1 + (n - length) // step)
+
+
 def _frame_infer(ts, attrs):
-    shape, length, step = ts[0].shape, attrs["frame_length"], attrs["frame_step"]
+    shape = ts[0].shape
     if shape.rank is None:
         return [(TensorShape(None), ts[0].dtype)]
-    n = shape.as_list()[-1]
-    frames = None if n is None else max(0, 1 + (n - length) // step)
-    return [(TensorShape(shape.as_list()[:-1] + [frames, length]), ts[0].dtype)]
+    frames = _frame_count(shape.as_list()[-1], attrs["frame_length"], attrs["frame_step"],
+                          attrs["pad_end"])
+    return [(TensorShape(shape.as_list()[:-1] + [frames, attrs["frame_length"]]),
+             ts[0].dtype)]
+
+
+def _frame_array(xp, x, length, step, pad_end=False, pad_value=0):
+    n = x.shape[-1]
+    frames = _frame_count(n, length, step, pad_end)
+    extra = max(0, length + step * (frames - 1) - n) if pad_end else 0
+    if extra:
+        x = xp.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, extra)], constant_values=pad_value)
+    index = step * xp.arange(frames)[:, None] + xp.arange(length)[None, :]
+    return x[..., index]
+
+
+def _overlap_array(xp, frames, step):
+    """[..., frames, length] -> [..., (frames - 1) * step + length], overlapping parts summed
+    (one slice-add per step-wide piece of a frame, not one per frame)."""
+    *lead, count, length = frames.shape
+    lead = tuple(lead)
+    pieces = max(1, -(-length // step))
+    padded = xp.zeros(lead + (count, pieces * step), frames.dtype)
+    padded[..., :length] = frames
+    padded = padded.reshape(lead + (count, pieces, step))
+    out = xp.zeros(lead + ((count + pieces - 1) * step,), frames.dtype)
+    for j in range(pieces):
+        out[..., j * step:(j + count) * step] += padded[..., :, j, :].reshape(
+            lead + (count * step,))
+    return out[..., :0 if count == 0 else (count - 1) * step + length]
 
 
 @op("SignalFrame", infer=_frame_infer)
-def FRAME(xp, x, frame_length, frame_step):
-    """[..., n] -> [..., frames, frame_length], frames = max(0, 1 + (n - length) // step)."""
-    frames = max(0, 1 + (x.shape[-1] - frame_length) // frame_step)
-    index = frame_step * xp.arange(frames)[:, None] + xp.arange(frame_length)[None, :]
-    return x[..., index]
+def FRAME(xp, x, frame_length, frame_step, pad_end, pad_value):
+    """[..., n] -> [..., frames, frame_length] (the end padded with pad_value first when
+    pad_end)."""
+    return _frame_array(xp, x, frame_length, frame_step, pad_end, pad_value)
+
+
+@op("SignalFrameGrad", infer=_like_second, grad_inputs=(0,))
+def FRAME_GRAD(xp, g, x, frame_length, frame_step, pad_end):
+    """The frames' gradients summed back onto the samples (the padding's dropped)."""
+    return xp.ascontiguousarray(_fit_array(xp, _overlap_array(xp, g, frame_step),
+                                           (x.shape[-1],)))
 
 
 def _overlap_infer(ts, attrs):
     shape = ts[0].shape
     if shape.rank is None:
         return [(TensorShape(None), ts[0].dtype)]
-    frames, length = shape.as_list()[-2:]
-    n = None if frames is None or length is None else _overlap_length(frames, length,
-                                                                     attrs["frame_step"])
+    count, length = shape.as_list()[-2:]
+    n = None if count is None or length is None else \
+        0 if count == 0 else (count - 1) * attrs["frame_step"] + length
     return [(TensorShape(shape.as_list()[:-2] + [n]), ts[0].dtype)]
-
-
-def _overlap_length(frames, length, step):
-    return 0 if frames == 0 else (frames - 1) * step + length
 
 
 @op("SignalOverlapAndAdd", infer=_overlap_infer)
 def OVERLAP_AND_ADD(xp, frames, frame_step):
-    """[..., frames, length] -> [..., (frames - 1) * step + length], overlapping parts summed
-    (one slice-add per frame_step-wide piece of a frame, not one per frame)."""
-    *lead, count, length = frames.shape
-    pieces = -(-length // frame_step)
-    padded = xp.zeros(tuple(lead) + (count, pieces * frame_step), frames.dtype)
-    padded[..., :length] = frames
-    padded = padded.reshape(tuple(lead) + (count, pieces, frame_step))
-    out = xp.zeros(tuple(lead) + ((count + pieces - 1) * frame_step,), frames.dtype)
-    for j in range(pieces):
-        out[..., j * frame_step:(j + count) * frame_step] += padded[..., :, j, :].reshape(
-            tuple(lead) + (count * frame_step,))
-    return out[..., :_overlap_length(count, length, frame_step)]
+    return _overlap_array(xp, frames, frame_step)
 
 
-@FRAME.gradient
-def _frame_grad(op, g):
-    step = op.get_attr("frame_step")
-    summed = execute(OVERLAP_AND_ADD, (g,), {"frame_step": step})
-    n = op.inputs[0].shape.as_list()[-1]
-    return [_fit(summed, [n], 1)]
+@op("SignalOverlapAndAddGrad", infer=_like_second, grad_inputs=(0,))
+def OVERLAP_AND_ADD_GRAD(xp, g, frames, frame_step):
+    """The signal's gradient cut back into the frames' layout."""
+    return _frame_array(xp, g, frames.shape[-1], frame_step)
 
 
-@OVERLAP_AND_ADD.gradient
-def _overlap_grad(op, g):
-    length = op.inputs[0].shape.as_list()[-1]
-    return [execute(FRAME, (g,), {"frame_length": length,
-                                  "frame_step": op.get_attr("frame_step")})]
+FRAME.gradient(lambda op, g: [execute(FRAME_GRAD, (g, op.inputs[0]), {
+    k: op.attrs[k] for k in ("frame_length", "frame_step", "pad_end")})])
+FRAME_GRAD.gradient(lambda op, g: [execute(FRAME, (g,), dict(op.attrs, pad_value=0)), None])
+OVERLAP_AND_ADD.gradient(
+    lambda op, g: [execute(OVERLAP_AND_ADD_GRAD, (g, op.inputs[0]), op.attrs)])
+OVERLAP_AND_ADD_GRAD.gradient(lambda op, g: [execute(OVERLAP_AND_ADD, (g,), op.attrs), None])
 
 
 def _static_int(value, what):
@@ -364,6 +414,11 @@ def _static_int(value, what):
     if np.ndim(value) != 0:
         raise InvalidArgumentError(f"{what} must be a scalar. Received: {what}={value!r}")
     return int(value)
+
+
+def _scalar(value):
+    value = value.numpy() if hasattr(value, "numpy") else value
+    return np.asarray(value).item()
 
 
 def _to_last(x, axis):
@@ -411,16 +466,9 @@ def frame(signal, frame_length, frame_step, pad_end=False, pad_value=0, axis=-1,
     if x.shape.rank is None or x.shape.rank == 0:
         raise InvalidArgumentError(f"frame: signal must have rank >= 1. Received: {x.shape}")
     x, moved = _to_last(x, _static_int(axis, "axis"))
-    if pad_end:
-        n = x.shape.as_list()[-1]
-        if n is None:
-            raise InvalidArgumentError("frame(pad_end=True) needs a static number of samples.")
-        frames = -(-n // step)
-        extra = max(0, length + step * (frames - 1) - n)
-        if extra:
-            x = pad(x, [[0, 0]] * (x.shape.rank - 1) + [[0, extra]],
-                    constant_values=pad_value)
-    out = execute(FRAME, (x,), {"frame_length": length, "frame_step": step}, name)
+    out = execute(FRAME, (x,), {"frame_length": length, "frame_step": step,
+                                "pad_end": bool(pad_end),
+                                "pad_value": _scalar(pad_value)}, name)
     if moved is not None:  # frames and frame_length back at the framed axis
         rank = out.shape.rank
         perm = list(range(moved)) + [rank - 2, rank - 1] + list(range(moved, rank - 2))
