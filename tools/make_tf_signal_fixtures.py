@@ -1,5 +1,5 @@
-"""Writes tests/fixtures/tf_signal.npz: TensorFlow's results for the tf.signal and complex
-ops ndflow implements (tests/tf_signal/test_against_tf.py compares them).
+"""Writes tests/fixtures/tf_signal.npz: TensorFlow's results for the tf.signal, complex and
+tf.audio ops ndflow implements (tests/tf_signal/test_against_tf.py compares them).
 
     /work/tfref/bin/python tools/make_tf_signal_fixtures.py
 Each case is named; a result is stored as `<name>`, a list of gradients as `<name>.<i>`.

@@ -1,6 +1,8 @@
 """Cases run by both TensorFlow (tools/make_tf_signal_fixtures.py) and ndflow
 (test_against_tf.py): `cases(tf)` maps a name to a function of the given module. A
 function returns an array, or a list of arrays (gradients, one per source)."""
+import struct
+
 import numpy as np
 
 
@@ -14,6 +16,49 @@ def _grad(tf, fn, *xs):
 def _weighted(tf, z, w):
     """A real loss of a complex tensor that sees both of its parts."""
     return tf.reduce_sum(tf.math.real(z) * w) + tf.reduce_sum(tf.math.imag(z) * (w * w))
+
+
+def _wav(channels, frames, rate=8000, extra=b""):
+    """A 16-bit PCM WAV file (with an optional chunk before the data) and its samples."""
+    samples = (np.arange(frames * channels, dtype=np.int64) * 2654435761 % 65536 - 32768)
+    payload = samples.astype("<i2").tobytes()
+    fmt = struct.pack("<HHIIHH", 1, channels, rate, rate * 2 * channels, 2 * channels, 16)
+    body = b"WAVEfmt " + struct.pack("<I", 16) + fmt + extra + b"data" + struct.pack(
+        "<I", len(payload)) + payload
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def _bytes(t):
+    return np.frombuffer(t.numpy(), np.uint8)
+
+
+def audio_cases(tf):
+    rng = np.random.RandomState(3)
+    stereo, mono = _wav(2, 7, 16000), _wav(1, 5, 44100, extra=b"LIST" + struct.pack(
+        "<I", 4) + b"abcd")
+    tones = np.concatenate([np.sin(np.arange(50) / 3.0)[:, None] * 0.9,
+                            rng.uniform(-1.2, 1.2, (50, 1))], axis=1).astype(np.float32)
+    halves = (np.array([0.5, 1.5, 2.5, -2.5, -1.5, 3276.5, -0.5], np.float32) / 32768.0)
+    a = tf.audio
+    return {
+        "wav_stereo": lambda: a.decode_wav(stereo)[0],
+        "wav_stereo_rate": lambda: a.decode_wav(stereo)[1],
+        "wav_stereo_to_mono": lambda: a.decode_wav(stereo, desired_channels=1)[0],
+        "wav_stereo_to_3": lambda: a.decode_wav(stereo, desired_channels=3)[0],
+        "wav_stereo_cut": lambda: a.decode_wav(stereo, desired_samples=4)[0],
+        "wav_stereo_padded": lambda: a.decode_wav(stereo, 2, 10)[0],
+        "wav_mono_list_chunk": lambda: a.decode_wav(mono)[0],
+        "wav_mono_to_stereo": lambda: a.decode_wav(mono, desired_channels=2)[0],
+        "wav_mono_rate": lambda: a.decode_wav(mono)[1],
+        "encode_wav": lambda: _bytes(a.encode_wav(tones, 16000)),
+        "encode_wav_rounding": lambda: _bytes(a.encode_wav(halves[:, None], 8000)),
+        "encode_wav_empty": lambda: _bytes(a.encode_wav(np.zeros((0, 2), np.float32), 22050)),
+        "encode_decode": lambda: a.decode_wav(a.encode_wav(tones, 16000))[0],
+        "confusion_matrix": lambda: tf.math.confusion_matrix([1, 2, 4, 0, 2], [2, 2, 4, 0, 1]),
+        "confusion_matrix_weighted": lambda: tf.math.confusion_matrix(
+            np.array([0, 1, 1]), np.array([1, 1, 0]), num_classes=3, weights=[0.5, 2.0, 1.5],
+            dtype=tf.float32),
+    }
 
 
 def cases(tf):
@@ -148,4 +193,5 @@ def cases(tf):
         "grad_abs_complex": lambda: _grad(tf, lambda a, b: tf.reduce_sum(tf.abs(
             tf.complex(a, b)) * w9), re, im),
     }
+    c.update(audio_cases(tf))
     return c
