@@ -184,7 +184,7 @@ def _real_ops(rank, suffix):
         """Re(n * ifft) of the half spectrum zero-extended to the full one."""
         lengths = _lengths(x.shape, fft_length, rank, False)
         full = _fit_array(xp, g, lengths)
-        gx = xp.real(xp.fft.ifftn(full, axes=_inner(rank))) * float(np.prod(lengths)) \
+        gx = xp.real(xp.fft.ifftn(full, axes=_inner(rank))) * float(math.prod(lengths)) \
             if all(lengths) else xp.zeros(full.shape)
         return xp.ascontiguousarray(_fit_array(xp, gx, x.shape[-rank:])).astype(x.dtype)
 
@@ -197,7 +197,7 @@ def _real_ops(rank, suffix):
         mask[0] = 1.0
         if lengths[-1] % 2 == 0:
             mask[-1] = 1.0
-        gw = _rfftn(xp, g, lengths, rank) * (mask / max(float(np.prod(lengths)), 1.0))
+        gw = _rfftn(xp, g, lengths, rank) * (mask / max(float(math.prod(lengths)), 1.0))
         return xp.ascontiguousarray(_fit_array(xp, gw, w.shape[-rank:])).astype(w.dtype)
 
     forward.gradient(lambda op, g: [execute(forward_grad, (g, op.inputs[0]), op.attrs)])

@@ -246,7 +246,7 @@ def _audio_loader(output_sequence_length):
     """path -> float32 audio [samples, channels] decoded by tf.audio.decode_wav (cut or
     zero-padded to output_sequence_length). A file that is not a 16-bit PCM WAV gives an
     InvalidArgumentError naming it."""
-    from ...audio.wav import DECODE_WAV
+    from ...ops.wav_ops import DECODE_WAV
     from ...framework.errors import InvalidArgumentError
     samples = -1 if output_sequence_length is None else int(output_sequence_length)
 
@@ -268,9 +268,9 @@ def _audio_batches(output_sequence_length, ragged, labelled):
     or, with a fixed output_sequence_length, plain ones."""
     def prepare(ds, batch_size):
         if ragged:
-            from ...ragged import RaggedTensor
-            ds = ds.map((lambda x, *y: (RaggedTensor.from_tensor(x),) + y) if labelled else
-                        RaggedTensor.from_tensor)
+            import ndflow  # (tf.RaggedTensor lives above the keras layer)
+            to_ragged = ndflow.RaggedTensor.from_tensor
+            ds = ds.map((lambda x, *y: (to_ragged(x),) + y) if labelled else to_ragged)
         if batch_size is None:
             return ds
         if output_sequence_length is None and not ragged:

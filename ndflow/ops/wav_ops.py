@@ -16,7 +16,7 @@ from ..framework import dtypes
 from ..framework.errors import InvalidArgumentError
 from ..framework.registry import execute, op
 from ..framework.tensor_shape import TensorShape
-from ..ops.array_ops import convert_to_tensor
+from .array_ops import convert_to_tensor
 
 _PCM, _EXTENSIBLE = 1, 0xFFFE
 _INT32_MAX = 2 ** 31 - 1
@@ -114,9 +114,9 @@ def DECODE_WAV(xp, contents, desired_channels, desired_samples):
     return audio, np.asarray(rate, np.int32)
 
 
-@op("EncodeWav", host=True, differentiable=False,
-    infer=lambda ts, a: [(TensorShape([]), dtypes.string)])
-def ENCODE_WAV(xp, audio, sample_rate):
+def wav_bytes(audio, sample_rate):
+    """16-bit PCM WAV bytes of float audio [samples, channels] (TensorFlow's encoding:
+    clipped to [-1, 1], scaled by 32768, rounded half away from zero, 1.0 -> 32767)."""
     audio = np.asarray(audio, np.float32)
     if audio.ndim != 2:
         raise InvalidArgumentError(f"encode_wav: audio must be 2-D [samples, channels]. "
@@ -127,15 +127,20 @@ def ENCODE_WAV(xp, audio, sample_rate):
         raise InvalidArgumentError(f"encode_wav: bad sample rate {rate} or channel count "
                                    f"{channels}.")
     scaled = np.clip(np.nan_to_num(audio, nan=0.0), -1.0, 1.0).astype(np.float64) * 32768.0
-    values = np.clip(np.trunc(scaled + np.copysign(0.5, scaled)), -32768, 32767)  # half away
+    values = np.clip(np.trunc(scaled + np.copysign(0.5, scaled)), -32768, 32767)
     payload = values.astype("<i2").tobytes()
     if len(payload) + 36 > 0xFFFFFFFF:
         raise InvalidArgumentError("encode_wav: the audio is too long for a WAV file (4 GiB).")
-    header = b"RIFF" + struct.pack("<I", 36 + len(payload)) + b"WAVEfmt " + struct.pack(
+    return b"RIFF" + struct.pack("<I", 36 + len(payload)) + b"WAVEfmt " + struct.pack(
         "<IHHIIHH", 16, _PCM, channels, rate, rate * channels * 2, channels * 2, 16) + \
-        b"data" + struct.pack("<I", len(payload))
+        b"data" + struct.pack("<I", len(payload)) + payload
+
+
+@op("EncodeWav", host=True, differentiable=False,
+    infer=lambda ts, a: [(TensorShape([]), dtypes.string)])
+def ENCODE_WAV(xp, audio, sample_rate):
     out = np.empty((), dtype=object)
-    out[()] = header + payload
+    out[()] = wav_bytes(audio, sample_rate)
     return out
 
 
