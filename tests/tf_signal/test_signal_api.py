@@ -9,6 +9,7 @@ from ndflow.framework.errors import InvalidArgumentError
 s = tf.signal
 RNG = np.random.RandomState(0)
 X = RNG.randn(2, 400).astype(np.float32)
+X1000 = RNG.uniform(-1, 1, (2, 1000)).astype(np.float32)
 
 
 def test_round_trips():
@@ -88,3 +89,20 @@ def test_static_shapes():
 def test_argument_errors(call, error):
     with pytest.raises(error):
         call()
+
+
+def test_tf1_session_mfcc_pipeline():
+    import ndflow.compat.v1 as v1
+    graph = v1.Graph()
+    with graph.as_default():
+        x = v1.placeholder(v1.float32, [None, 1000])
+        spec = v1.abs(v1.signal.stft(x, 255, 128))
+        mel = v1.tensordot(spec, v1.signal.linear_to_mel_weight_matrix(20, 129, 8000), 1)
+        mfccs = v1.signal.mfccs_from_log_mel_spectrograms(v1.log(mel + 1e-6))[..., :13]
+        grad = v1.gradients(v1.reduce_sum(mfccs), x)[0]
+        decoded, rate = v1.audio.decode_wav(v1.audio.encode_wav(v1.transpose(x[:1]), 8000))
+        assert spec.shape.as_list() == [None, 6, 129] and mfccs.shape.as_list() == [None, 6, 13]
+        with v1.Session() as sess:
+            out, g, d, r = sess.run([mfccs, grad, decoded, rate], {x: X1000})
+    assert out.shape == (2, 6, 13) and g.shape == (2, 1000)
+    assert np.isfinite(g).all() and d.shape == (1000, 1) and r == 8000
