@@ -1,6 +1,7 @@
 """tf.signal: discrete Fourier transforms (fft, rfft and their inverses in 1, 2 and 3
-dimensions, fftshift), framing (frame, overlap_and_add), windows (hann, hamming), short-time
-Fourier transforms (stft, inverse_stft), mel filterbanks, DCTs and MFCCs.
+dimensions, fftshift), framing (frame, overlap_and_add), windows (hann, hamming, kaiser,
+kaiser-bessel-derived, vorbis), short-time Fourier transforms (stft, inverse_stft), MDCTs,
+mel filterbanks, DCTs and MFCCs.
 
 The transforms run NumPy's FFT (in double precision) and return TensorFlow's dtypes:
 complex64 from float32/complex64 input, complex128 from float64/complex128, and the
@@ -531,6 +532,107 @@ def hamming_window(window_length, periodic=True, dtype=dtypes.float32, name=None
     return _raised_cosine(window_length, periodic, dtype, 0.54, 0.46)
 
 
+def _window_dtype(dtype):
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise ValueError(f"window dtype must be floating point. Received: dtype={dtype.name}")
+    return dtype
+
+
+def _kaiser(n, beta):
+    if n == 1:
+        return np.ones(1)
+    ratio = 2.0 * np.arange(n, dtype=np.float64) / max(n - 1, 1) - 1.0
+    return np.i0(beta * np.sqrt(np.maximum(0.0, 1.0 - ratio * ratio))) / np.i0(beta)
+
+
+def kaiser_window(window_length, beta=12.0, dtype=dtypes.float32, name=None):
+    """A Kaiser window of `window_length` samples: `I0(beta sqrt(1 - (2n / (N - 1) - 1)**2))
+    / I0(beta)` (I0 the modified Bessel function of order 0). Larger `beta` narrows it."""
+    dtype = _window_dtype(dtype)
+    n = _static_int(window_length, "window_length")
+    return convert_to_tensor(_kaiser(n, float(beta)).astype(dtype._np))
+
+
+def kaiser_bessel_derived_window(window_length, beta=12.0, dtype=dtypes.float32, name=None):
+    """The Kaiser-Bessel-derived window (for MDCTs): the square roots of the normalised
+    running sums of a Kaiser window of `window_length // 2 + 1` samples, mirrored, so that
+    `w[n]**2 + w[n + N/2]**2 == 1`. Its length is `2 * (window_length // 2)`."""
+    dtype = _window_dtype(dtype)
+    half = _static_int(window_length, "window_length") // 2
+    sums = np.cumsum(_kaiser(half + 1, float(beta)))
+    rising = np.sqrt(sums[:half] / sums[-1])
+    return convert_to_tensor(np.concatenate([rising, rising[::-1]]).astype(dtype._np))
+
+
+def vorbis_window(window_length, dtype=dtypes.float32, name=None):
+    """The Vorbis power-complementary window: `sin(pi / 2 * sin(pi (n + 0.5) / N)**2)`."""
+    dtype = _window_dtype(dtype)
+    n = _static_int(window_length, "window_length")
+    inner = np.sin(np.pi * (np.arange(n, dtype=np.float64) + 0.5) / max(n, 1))
+    return convert_to_tensor(np.sin(np.pi / 2.0 * inner * inner).astype(dtype._np))
+
+
+def _mdct_basis(half, dtype):
+    """`[2 * half, half]`: cos(pi / half * (n + 1/2 + half / 2) * (k + 1/2))."""
+    n = np.arange(2 * half, dtype=np.float64)[:, None]
+    k = np.arange(half, dtype=np.float64)[None, :]
+    return np.cos(np.pi / half * (n + 0.5 + half / 2.0) * (k + 0.5)).astype(dtype._np)
+
+
+def _mdct_norm(norm):
+    if norm not in (None, "ortho"):
+        raise ValueError(f"norm must be None or 'ortho'. Received: norm={norm!r}")
+
+
+def mdct(signals, frame_length, window_fn=vorbis_window, pad_end=False, norm=None,
+         name=None):
+    """The modified discrete cosine transform of real `signals`: frames of `frame_length`
+    samples (a multiple of 4), `frame_length // 2` apart, windowed by `window_fn` (none:
+    scaled by `1 / sqrt(2)`), each mapped to `frame_length // 2` coefficients.
+
+    Returns `[..., frames, frame_length // 2]`, scaled by 2 (`norm=None`) or by
+    `sqrt(2 / (frame_length / 2))` (`norm="ortho"`), as TensorFlow scales them."""
+    _mdct_norm(norm)
+    x = convert_to_tensor(signals)
+    if not x.dtype.is_floating:
+        raise InvalidArgumentError(f"mdct: signals must be float32 or float64. Received: "
+                                   f"dtype={x.dtype.name}")
+    length = _static_int(frame_length, "frame_length")
+    if length % 4:
+        raise ValueError(f"The frame length must be a multiple of 4. Received: {length}")
+    half = length // 2
+    framed = frame(x, length, half, pad_end=pad_end)
+    if window_fn is not None:
+        framed = framed * window_fn(length, dtype=x.dtype)
+    else:
+        framed = framed * cast(1.0 / math.sqrt(2.0), x.dtype)
+    scale = 2.0 if norm is None else math.sqrt(2.0 / half)
+    return tensordot(framed, convert_to_tensor(_mdct_basis(half, x.dtype) * scale), 1)
+
+
+def inverse_mdct(mdcts, window_fn=vorbis_window, norm=None, name=None):
+    """Signals rebuilt from `mdct` coefficients `[..., frames, N]`: each frame's inverse
+    transform (`2 N` samples), windowed by `window_fn` (none: scaled by `1 / sqrt(2)`) and
+    overlap-added `N` apart. Scaled by `1 / N` (`norm=None`) or `sqrt(2 / N)` ("ortho"), so
+    it inverts `mdct` with the same window and norm for power-complementary windows."""
+    _mdct_norm(norm)
+    z = convert_to_tensor(mdcts)
+    if not z.dtype.is_floating:
+        raise InvalidArgumentError(f"inverse_mdct: mdcts must be float32 or float64. "
+                                   f"Received: dtype={z.dtype.name}")
+    half = z.shape.as_list()[-1] if z.shape.rank else None
+    if half is None:
+        raise InvalidArgumentError("inverse_mdct needs a static innermost dimension.")
+    scale = 1.0 / half if norm is None else math.sqrt(2.0 / half)
+    frames = tensordot(z, convert_to_tensor(_mdct_basis(half, z.dtype).T * scale), 1)
+    if window_fn is not None:
+        frames = frames * window_fn(2 * half, dtype=z.dtype)
+    else:
+        frames = frames * cast(1.0 / math.sqrt(2.0), z.dtype)
+    return overlap_and_add(frames, half, name=name)
+
+
 # --- short-time Fourier transforms --------------------------------------------------------
 
 def _default_fft_length(frame_length):
@@ -756,7 +858,9 @@ export_many("signal", {
     "ifft3d": ifft3d, "rfft": rfft, "irfft": irfft, "rfft2d": rfft2d, "irfft2d": irfft2d,
     "rfft3d": rfft3d, "irfft3d": irfft3d, "fftshift": fftshift, "ifftshift": ifftshift,
     "frame": frame, "overlap_and_add": overlap_and_add, "hann_window": hann_window,
-    "hamming_window": hamming_window, "stft": stft, "inverse_stft": inverse_stft,
+    "hamming_window": hamming_window, "kaiser_window": kaiser_window,
+    "kaiser_bessel_derived_window": kaiser_bessel_derived_window,
+    "vorbis_window": vorbis_window, "mdct": mdct, "inverse_mdct": inverse_mdct, "stft": stft, "inverse_stft": inverse_stft,
     "inverse_stft_window_fn": inverse_stft_window_fn,
     "linear_to_mel_weight_matrix": linear_to_mel_weight_matrix, "dct": dct, "idct": idct,
     "mfccs_from_log_mel_spectrograms": mfccs_from_log_mel_spectrograms})
