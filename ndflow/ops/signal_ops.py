@@ -24,7 +24,7 @@ from .indexing_ops import gather, slice as slice_
 from .join_ops import pad, tile
 from .linalg_ops import tensordot
 from .math_ops import reduce_prod, reduce_sum, square
-from .complex_ops import complex_dtype, real, real_dtype
+from .complex_ops import complex_dtype, real_dtype
 
 _NO = {}
 
@@ -52,9 +52,7 @@ def _c2c(name, rank, inverse):
 
     def infer(ts, attrs):
         _check_rank(ts[0].shape, rank, name)
-        if not ts[0].dtype.is_complex:
-            raise InvalidArgumentError(f"{name}: input must be complex64 or complex128. "
-                                       f"Received: dtype={ts[0].dtype.name}")
+        _check_dtype(ts[0], name, True)
         return [(ts[0].shape, ts[0].dtype)]
     return op(name, infer=infer)(kernel)
 
@@ -141,9 +139,9 @@ def _irfftn(xp, w, lengths, rank):
 def _check_dtype(t, name, complex_input):
     ok = t.dtype.is_complex if complex_input else t.dtype.is_floating
     if not ok:
-        raise InvalidArgumentError(f"{name}: input must be "
-                                   f"{'complex64 or complex128' if complex_input else 'float32 or float64'}."
-                                   f" Received: dtype={t.dtype.name}")
+        wanted = "complex64 or complex128" if complex_input else "float32 or float64"
+        raise InvalidArgumentError(f"{name}: input must be {wanted}. Received: "
+                                   f"dtype={t.dtype.name}")
 
 
 def _real_infer(name, rank, inverse):
@@ -229,9 +227,7 @@ def _fft_lengths(fft_length, rank):
 def _public_c2c(rank, inverse, tf_name):
     def fn(input, name=None):  # noqa: A002
         x = convert_to_tensor(input)
-        if not x.dtype.is_complex:
-            raise InvalidArgumentError(f"{tf_name}: input must be complex64 or complex128. "
-                                       f"Received: dtype={x.dtype.name}")
+        _check_dtype(x, tf_name, True)
         return execute(_C2C[(rank, inverse)], (x,), _NO, name)
     what = "inverse " if inverse else ""
     axes = "innermost dimension" if rank == 1 else f"{rank} innermost dimensions"
@@ -251,12 +247,7 @@ def _public_rfft(rank, inverse, tf_name):
 
     def fn(input_tensor, fft_length=None, name=None):
         x = convert_to_tensor(input_tensor)
-        if inverse and not x.dtype.is_complex:
-            raise InvalidArgumentError(f"{tf_name}: input must be complex64 or complex128. "
-                                       f"Received: dtype={x.dtype.name}")
-        if not inverse and not x.dtype.is_floating:
-            raise InvalidArgumentError(f"{tf_name}: input must be float32 or float64. "
-                                       f"Received: dtype={x.dtype.name}")
+        _check_dtype(x, tf_name, inverse)
         _check_rank(x.shape, rank, tf_name)
         return execute(opdef, (x,), {"fft_length": _fft_lengths(fft_length, rank)}, name)
     axes = "innermost dimension" if rank == 1 else f"{rank} innermost dimensions"
@@ -504,9 +495,7 @@ def overlap_and_add(signal, frame_step, name=None):
 
 def _raised_cosine(window_length, periodic, dtype, a, b):
     n = _static_int(window_length, "window_length")
-    dtype = dtypes.as_dtype(dtype)
-    if not dtype.is_floating:
-        raise ValueError(f"window dtype must be floating point. Received: dtype={dtype.name}")
+    dtype = _window_dtype(dtype)
     if n == 1:
         return convert_to_tensor(np.ones(1, dtype._np))
     # TensorFlow's periodic window divides by n only for even lengths; odd lengths are
@@ -860,7 +849,8 @@ export_many("signal", {
     "frame": frame, "overlap_and_add": overlap_and_add, "hann_window": hann_window,
     "hamming_window": hamming_window, "kaiser_window": kaiser_window,
     "kaiser_bessel_derived_window": kaiser_bessel_derived_window,
-    "vorbis_window": vorbis_window, "mdct": mdct, "inverse_mdct": inverse_mdct, "stft": stft, "inverse_stft": inverse_stft,
+    "vorbis_window": vorbis_window, "mdct": mdct, "inverse_mdct": inverse_mdct, "stft": stft,
+    "inverse_stft": inverse_stft,
     "inverse_stft_window_fn": inverse_stft_window_fn,
     "linear_to_mel_weight_matrix": linear_to_mel_weight_matrix, "dct": dct, "idct": idct,
     "mfccs_from_log_mel_spectrograms": mfccs_from_log_mel_spectrograms})
