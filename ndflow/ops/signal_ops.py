@@ -3,9 +3,10 @@ dimensions, fftshift), framing (frame, overlap_and_add), windows (hann, hamming,
 kaiser-bessel-derived, vorbis), short-time Fourier transforms (stft, inverse_stft), MDCTs,
 mel filterbanks, DCTs and MFCCs.
 
-The transforms run NumPy's FFT (in double precision) and return TensorFlow's dtypes:
-complex64 from float32/complex64 input, complex128 from float64/complex128, and the
-inverse real transforms float32/float64. Gradients use TensorFlow's convention for a real
+The transforms run the array module's FFT (NumPy 2's computes float32/complex64 input in
+single precision, as TensorFlow does; older NumPy in double precision) and return
+TensorFlow's dtypes: complex64 from float32/complex64 input, complex128 from
+float64/complex128, and the inverse real transforms float32/float64. Gradients use TensorFlow's convention for a real
 loss of complex values (the gradient for `z = x + iy` is `dL/dx + i dL/dy`), so a linear
 transform's gradient is its adjoint: `fft`'s is `n * ifft(dy)`, `rfft`'s the real part of
 the zero-extended `n * ifft`, `irfft`'s `rfft(dy) / n` with the doubled middle bins.
