@@ -27,7 +27,7 @@ def main():
             out[name] = np.asarray(result)
     path = os.path.join(ROOT, "tests", "fixtures", "tf_signal.npz")
     tmp = path + ".tmp.npz"
-    np.savez(tmp, **out)
+    np.savez_compressed(tmp, **out)
     os.replace(tmp, path)
     print(f"wrote {len(out)} arrays to {path}")
 
