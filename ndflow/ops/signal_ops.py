@@ -24,7 +24,8 @@ from .array_ops import cast, convert_to_tensor, reshape, shape, transpose
 from .indexing_ops import gather, slice as slice_
 from .join_ops import pad, tile
 from .linalg_ops import tensordot
-from .math_ops import reduce_prod, reduce_sum, square
+from .creation_ops import range as range_
+from .math_ops import floormod, reduce_prod, reduce_sum, square
 from .complex_ops import complex_dtype, real_dtype
 
 _NO = {}
@@ -287,20 +288,25 @@ rfft2d, irfft2d = _public_rfft(2, False, "rfft2d"), _public_rfft(2, True, "irfft
 rfft3d, irfft3d = _public_rfft(3, False, "rfft3d"), _public_rfft(3, True, "irfft3d")
 
 
-def _roll(x, shift, axis):
-    n = x.shape.as_list()[axis]
-    if n is None:
-        raise InvalidArgumentError(f"fftshift needs static dimensions. Received: {x.shape}")
-    return gather(x, (np.arange(n) - shift) % max(n, 1), axis=axis) if n else x
-
-
 def _shift(x, axes, sign):
+    """Rolls each of `axes` by `sign * (n // 2)`: a gather with a constant permutation when
+    the size is static, one computed at run time (floormod of a range) when it is not."""
     x = convert_to_tensor(x)
     rank = x.shape.rank
+    if rank is None:
+        raise InvalidArgumentError("fftshift/ifftshift need an input of known rank.")
     axes = range(rank) if axes is None else ([axes] if np.ndim(axes) == 0 else list(axes))
     for a in axes:
         a = int(a) % rank
-        x = _roll(x, sign * (x.shape.as_list()[a] // 2), a)
+        n = x.shape.as_list()[a]
+        if n is None:
+            size = shape(x)[a]
+            index = floormod(range_(size) - sign * (size // 2), size)
+        elif n == 0:
+            continue
+        else:
+            index = (np.arange(n) - sign * (n // 2)) % n
+        x = gather(x, index, axis=a)
     return x
 
 

@@ -52,6 +52,13 @@ def test_stft_in_a_graph_with_unknown_dimensions():
     np.testing.assert_allclose(got.numpy(), tf.abs(s.stft(X, 255, 128)).numpy(), rtol=1e-6)
 
     @tf.function(input_signature=[tf.TensorSpec([None, None], tf.float32)])
+    def shifted(x):
+        return s.ifftshift(s.fftshift(x, axes=1) * 2.0, axes=-1), s.fftshift(x)
+    back, centred = shifted(tf.constant(X[:, :9]))
+    np.testing.assert_allclose(back.numpy(), 2.0 * X[:, :9])
+    np.testing.assert_allclose(centred.numpy(), s.fftshift(X[:, :9]).numpy())
+
+    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.float32)])
     def framed(x):
         return s.frame(x, 50, 30, pad_end=True, axis=-1)
     assert framed(tf.constant(X)).shape == (2, 14, 50)
