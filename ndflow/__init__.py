@@ -13,6 +13,8 @@ Namespaces:
     random        random draws, seeds, stateless and Generator-based sampling
     train         checkpoints, TF1 optimizers (in compat.v1.train), learning-rate decay
     image         resizing, colour conversions, crops and flips, boxes
+    signal        FFTs, frames, windows, stft, mel filterbanks, DCT and MFCCs
+    audio         WAV decoding and encoding
     strings       string ops (split, join, regex, unicode, hashing)
     sparse        SparseTensor and its ops
     ragged        RaggedTensor and its ops
@@ -154,7 +156,7 @@ class test:
 
 def __getattr__(name):  # keras loads on first use so `import ndflow` stays light
     if name in ("keras", "summary", "plotting", "export", "autograph", "compat", "data", "io",
-                "sparse", "sets", "distribute", "image"):
+                "sparse", "sets", "distribute", "image", "signal", "audio"):
         import importlib
         return importlib.import_module("." + name, __name__)
     if name == "lookup":  # tf.lookup tables (ndflow/lookup)

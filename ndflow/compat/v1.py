@@ -76,6 +76,8 @@ sparse = _namespace("sparse", _EXPORTS.get("sparse", {}), _EXPORTS.get("v1.spars
 sets = _namespace("sets", _EXPORTS.get("sets", {}), _EXPORTS.get("v1.sets", {}))
 ragged = _namespace("ragged", _EXPORTS.get("ragged", {}), _EXPORTS.get("v1.ragged", {}))
 strings = _namespace("strings", _EXPORTS.get("strings", {}))
+signal = _namespace("signal", _EXPORTS.get("signal", {}))  # tf.compat.v1.signal, tf.audio
+audio = _namespace("audio", _EXPORTS.get("audio", {}))
 from ndflow import lookup as _lookup_pkg  # noqa: E402  (tf.compat.v1.lookup)
 lookup = _namespace("lookup", _EXPORTS.get("lookup", {}))
 lookup.experimental = _namespace("lookup.experimental", _EXPORTS.get("lookup.experimental", {}))

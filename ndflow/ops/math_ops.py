@@ -39,11 +39,24 @@ def _unary(name, kernel, grad=None, differentiable=True, infer=unary, fast=None)
 
 ADD = _binary("AddV2", lambda xp, x, y: xp.add(x, y), lambda op, g: [g, g])
 SUB = _binary("Sub", lambda xp, x, y: xp.subtract(x, y), lambda op, g: [g, -g])
-MUL = _binary("Mul", lambda xp, x, y: xp.multiply(x, y),
-              lambda op, g: [g * op.inputs[1], g * op.inputs[0]])
-DIV = _binary("RealDiv", lambda xp, x, y: xp.true_divide(x, y),
-              lambda op, g: [g / op.inputs[1],
-                             -g * op.outputs[0] / op.inputs[1]])
+def _mul_grad(op, g):
+    x, y = op.inputs
+    if x.dtype.is_complex:  # TF's convention: the gradient for z is dL/dRe z + i dL/dIm z
+        from .complex_ops import conj
+        return [g * conj(y), g * conj(x)]
+    return [g * y, g * x]
+
+
+def _div_grad(op, g):
+    x, y = op.inputs
+    if x.dtype.is_complex:
+        from .complex_ops import conj
+        return [g / conj(y), -g * conj(op.outputs[0] / y)]
+    return [g / y, -g * op.outputs[0] / y]
+
+
+MUL = _binary("Mul", lambda xp, x, y: xp.multiply(x, y), _mul_grad)
+DIV = _binary("RealDiv", lambda xp, x, y: xp.true_divide(x, y), _div_grad)
 def _check_int_divisor(y):
     """TensorFlow's integer FloorDiv/FloorMod raise on a zero divisor (NumPy gives 0)."""
     if not hasattr(y, "dtype"):  # a Python scalar kept weak by dispatch (`x % 3`)
@@ -469,7 +482,22 @@ def squared_difference(x, y, name=None):
 # --- unary -----------------------------------------------------------------------------------
 
 NEG = _unary("Neg", lambda xp, x: xp.negative(x), lambda op, g: [-g])
-ABS = _unary("Abs", lambda xp, x: xp.abs(x), lambda op, g: [g * sign(op.inputs[0])])
+def _abs_grad(op, g):
+    x = op.inputs[0]
+    if x.dtype.is_complex:  # TF's convention for complex z: dL/dRe + i dL/dIm = dy * z / |z|
+        from .complex_ops import complex as _complex, imag as _imag, real as _real
+        r = op.outputs[0]
+        return [_complex(divide_no_nan(g * _real(x), r), divide_no_nan(g * _imag(x), r))]
+    return [g * sign(x)]
+
+
+def _abs_infer(ts, attrs):  # |complex64| is float32
+    dtype = ts[0].dtype
+    return [(ts[0].shape, {"complex64": dtypes.float32, "complex128": dtypes.float64}.get(
+        dtype.name, dtype))]
+
+
+ABS = _unary("Abs", lambda xp, x: xp.abs(x), _abs_grad, infer=_abs_infer)
 SIGN = _unary("Sign", lambda xp, x: xp.sign(x), lambda op, g: [zeros_like(g)])
 SQUARE = _unary("Square", lambda xp, x: xp.square(x), lambda op, g: [g * (2.0 * op.inputs[0])])
 SQRT = _unary("Sqrt", lambda xp, x: xp.sqrt(x), lambda op, g: [g / (2.0 * op.outputs[0])])

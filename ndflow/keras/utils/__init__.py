@@ -27,6 +27,7 @@ _LAZY = {
     "custom_object_scope": ".saving",
     "CustomObjectScope": ".saving",
     "image_dataset_from_directory": ".utils.directory_datasets",
+    "audio_dataset_from_directory": ".utils.directory_datasets",
     "text_dataset_from_directory": ".utils.directory_datasets",
     "timeseries_dataset_from_array": ".utils.timeseries",
     "load_img": ".utils.image_utils",

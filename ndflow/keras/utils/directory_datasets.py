@@ -1,6 +1,7 @@
-"""keras.utils.image_dataset_from_directory and text_dataset_from_directory: a folder with
-one sub-folder per class becomes a tf.data.Dataset of (batch, labels). Images are decoded
-and resized with Pillow (`pip install pillow`)."""
+"""keras.utils.image_dataset_from_directory, text_dataset_from_directory and
+audio_dataset_from_directory: a folder with one sub-folder per class becomes a
+tf.data.Dataset of (batch, labels). Images are decoded and resized with Pillow (`pip
+install pillow`); WAV files by tf.audio.decode_wav."""
 import os
 
 import numpy as np
@@ -147,14 +148,17 @@ def _image_loader(image_size, channels, interpolation, crop_to_aspect_ratio,
     return load
 
 
-def _finish(parts, make, batch_size, shuffle, seed, class_names):
+def _batch(ds, batch_size):
+    return ds if batch_size is None else ds.batch(batch_size)
+
+
+def _finish(parts, make, batch_size, shuffle, seed, class_names, prepare=_batch):
     out = []
     for paths, labels in parts:
         ds = make(paths, labels)
         if shuffle:
             ds = ds.shuffle(buffer_size=(batch_size or 1) * 8, seed=seed)
-        if batch_size is not None:
-            ds = ds.batch(batch_size)
+        ds = prepare(ds, batch_size)
         ds.class_names = class_names
         ds.file_paths = list(paths)
         out.append(ds)
@@ -163,9 +167,10 @@ def _finish(parts, make, batch_size, shuffle, seed, class_names):
 
 def _from_directory(directory, labels, label_mode, class_names, formats, make_loader, spec,
                     batch_size, shuffle, seed, validation_split, subset, follow_links,
-                    verbose):
+                    verbose, prepare=_batch):
     """What the *_dataset_from_directory functions share: index the files, split them,
-    and make (shuffled, batched) datasets whose elements `make_loader()`'s function loads."""
+    and make (shuffled, batched) datasets whose elements `make_loader()`'s function loads
+    (`prepare(dataset, batch_size)` batches them; by default with `batch`)."""
     _check_split_seed(validation_split, shuffle, seed)
     if seed is None and shuffle:
         seed = int(np.random.randint(1e6))
@@ -183,7 +188,7 @@ def _from_directory(directory, labels, label_mode, class_names, formats, make_lo
         values = _label_values(idx, label_mode, max(len(names), int(idx.max(initial=0)) + 1))
         return _LoadDataset(TensorSliceDataset((encoded, values)), load, spec)
     parts = _split(paths, index, validation_split, subset, seed)
-    return _finish(parts, make, batch_size, shuffle, seed, names)
+    return _finish(parts, make, batch_size, shuffle, seed, names, prepare)
 
 
 def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
@@ -235,3 +240,87 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int",
                            lambda: load, TensorSpec(TensorShape([]), dtypes.string),
                            batch_size, shuffle, seed, validation_split, subset, follow_links,
                            verbose)
+
+
+def _audio_loader(output_sequence_length):
+    """path -> float32 audio [samples, channels] decoded by tf.audio.decode_wav (cut or
+    zero-padded to output_sequence_length). A file that is not a 16-bit PCM WAV gives an
+    InvalidArgumentError naming it."""
+    from ...ops.wav_ops import DECODE_WAV
+    from ...framework.errors import InvalidArgumentError
+    samples = -1 if output_sequence_length is None else int(output_sequence_length)
+
+    def load(path):
+        path = path.decode("utf-8") if isinstance(path, bytes) else path
+        with open(path, "rb") as f:
+            data = f.read()
+        try:
+            audio, _ = DECODE_WAV.kernel(np, data, desired_channels=-1,
+                                         desired_samples=samples)
+        except InvalidArgumentError as e:
+            raise InvalidArgumentError(f"{path}: {e}") from None
+        return audio
+    return load
+
+
+def _audio_batches(output_sequence_length, ragged, labelled):
+    """Keras's audio batching: ragged batches, padded ones (to the batch's longest file)
+    or, with a fixed output_sequence_length, plain ones."""
+    def prepare(ds, batch_size):
+        if ragged:
+            import ndflow  # (tf.RaggedTensor lives above the keras layer)
+            to_ragged = ndflow.RaggedTensor.from_tensor
+            ds = ds.map((lambda x, *y: (to_ragged(x),) + y) if labelled else to_ragged)
+        if batch_size is None:
+            return ds
+        if output_sequence_length is None and not ragged:
+            return ds.padded_batch(batch_size)
+        return ds.batch(batch_size)
+    return prepare
+
+
+def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
+                                 class_names=None, batch_size=32, sampling_rate=None,
+                                 output_sequence_length=None, ragged=False, shuffle=True,
+                                 seed=None, validation_split=None, subset=None,
+                                 follow_links=False, verbose=True):
+    """A dataset of (audio, labels) batches from `directory/<class>/<*.wav files>`: audio
+    float32 [batch, samples, channels] in [-1, 1) (16-bit PCM WAV files, decoded by
+    tf.audio.decode_wav).
+
+    Without `output_sequence_length` each batch is zero-padded to its longest file; with
+    it, every file is cut or zero-padded to that many samples. `ragged=True` gives ragged
+    batches instead of padded ones. `sampling_rate` would resample, which Keras does with
+    tensorflow-io; ndflow has no resampler and raises ImportError, as Keras does without
+    tensorflow-io. `labels`, `label_mode`, `class_names`, `validation_split` and `subset`
+    ("training", "validation" or "both") work as in image_dataset_from_directory."""
+    if labels not in ("inferred", None):
+        if not isinstance(labels, (list, tuple)):
+            raise ValueError(f"The `labels` argument should be a list/tuple of integer labels,"
+                             f" of the same size as the number of audio files in the target "
+                             f'directory, "inferred" or None. Received: labels={labels}')
+        if class_names:
+            raise ValueError(f'You can only pass `class_names` if `labels="inferred"`. '
+                             f"Received: labels={labels}, and class_names={class_names}")
+    if label_mode not in ("int", "categorical", "binary", None):
+        raise ValueError(f'`label_mode` argument must be one of "int", "categorical", '
+                         f'"binary", or None. Received: label_mode={label_mode}')
+    if ragged and output_sequence_length is not None:
+        raise ValueError("Cannot set both `ragged` and `output_sequence_length`")
+    if sampling_rate is not None:
+        if not isinstance(sampling_rate, int) or isinstance(sampling_rate, bool):
+            raise ValueError(f"`sampling_rate` should have an integer value. Received: "
+                             f"sampling_rate={sampling_rate}")
+        if sampling_rate <= 0:
+            raise ValueError(f"`sampling_rate` should be higher than 0. Received: "
+                             f"sampling_rate={sampling_rate}")
+        raise ImportError("To use the argument `sampling_rate`, Keras resamples with "
+                          "tensorflow-io, which ndflow does not include; resample the files "
+                          "beforehand (or leave `sampling_rate=None`).")
+    if labels is None or label_mode is None:
+        labels, label_mode = None, None
+    spec = TensorSpec(TensorShape([output_sequence_length, None]), dtypes.float32)
+    return _from_directory(directory, labels, label_mode, class_names, (".wav",),
+                           lambda: _audio_loader(output_sequence_length), spec, batch_size,
+                           shuffle, seed, validation_split, subset, follow_links, verbose,
+                           _audio_batches(output_sequence_length, ragged, label_mode is not None))
