@@ -3,7 +3,7 @@ from . import array_ops, indexing_ops, join_ops, creation_ops, sort_ops  # noqa:
 from . import math_ops, scan_ops, clip_ops, linalg_ops  # noqa: F401
 from . import trig_ops  # noqa: F401  (asin, atan2, sinh, ...)
 from . import complex_ops, signal_ops  # noqa: F401  (tf.complex, real, imag; tf.signal)
-from . import confusion_matrix_ops, wav_ops  # noqa: F401  (confusion_matrix; tf.audio)
+from . import wav_ops  # noqa: F401  (tf.audio)
 from . import matrix_band_ops  # noqa: F401  (tf.linalg.band_part)
 from . import nn_ops, activation_ops, conv_ops, pooling_ops  # noqa: F401
 from . import depthwise_conv_ops, image_resize_ops, image_transform_ops  # noqa: F401

@@ -39,6 +39,8 @@ def _unary(name, kernel, grad=None, differentiable=True, infer=unary, fast=None)
 
 ADD = _binary("AddV2", lambda xp, x, y: xp.add(x, y), lambda op, g: [g, g])
 SUB = _binary("Sub", lambda xp, x, y: xp.subtract(x, y), lambda op, g: [g, -g])
+
+
 def _mul_grad(op, g):
     x, y = op.inputs
     if x.dtype.is_complex:  # TF's convention: the gradient for z is dL/dRe z + i dL/dIm z
@@ -57,6 +59,8 @@ def _div_grad(op, g):
 
 MUL = _binary("Mul", lambda xp, x, y: xp.multiply(x, y), _mul_grad)
 DIV = _binary("RealDiv", lambda xp, x, y: xp.true_divide(x, y), _div_grad)
+
+
 def _check_int_divisor(y):
     """TensorFlow's integer FloorDiv/FloorMod raise on a zero divisor (NumPy gives 0)."""
     if not hasattr(y, "dtype"):  # a Python scalar kept weak by dispatch (`x % 3`)
@@ -482,6 +486,8 @@ def squared_difference(x, y, name=None):
 # --- unary -----------------------------------------------------------------------------------
 
 NEG = _unary("Neg", lambda xp, x: xp.negative(x), lambda op, g: [-g])
+
+
 def _abs_grad(op, g):
     x = op.inputs[0]
     if x.dtype.is_complex:  # TF's convention for complex z: dL/dRe + i dL/dIm = dy * z / |z|
