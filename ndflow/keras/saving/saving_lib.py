@@ -191,10 +191,14 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
             f"extension, e.g. model.save('{path.rstrip('/')}.keras'). Received: "
             f"filepath={path}, save_format={save_format}")
     if save_format == "h5" or path.endswith((".h5", ".hdf5")):
-        raise ValueError(
-            "Saving a whole model to a Keras 2 style `.h5` file is not supported by ndflow. "
-            "Use the Keras 3 format: model.save('model.keras'); for weights only, "
-            f"model.save_weights('model.weights.h5'). Received: filepath={path}")
+        if path.endswith(".weights.h5"):
+            raise ValueError("save_model: a `.weights.h5` path is for weights only; use "
+                             f"model.save_weights('{path}'), or a `.h5` path for the whole "
+                             f"model. Received: filepath={path}")
+        _check_overwrite(path, overwrite)
+        from . import legacy_h5_model
+        legacy_h5_model.save_model(model, path, include_optimizer)
+        return
     if not path.endswith(".keras"):
         raise ValueError("Invalid filepath extension for saving: use a `.keras` extension "
                          f"(the Keras 3 format). Received: filepath={path}")
@@ -616,11 +620,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     >>> model = keras.models.load_model("model.keras") # doctest: +SKIP
     """
     path = os.fspath(filepath)
-    if path.endswith((".h5", ".hdf5")) and not os.path.isdir(path):
-        if os.path.exists(path):
-            raise ValueError(f"'{path}': whole models saved in the Keras 2 `.h5` format are not "
-                             "supported by ndflow; use the Keras 3 `.keras` format. (For a "
-                             "`.weights.h5` file, build the model and call load_weights.)")
+    if not os.path.isdir(path) and (path.endswith((".h5", ".hdf5")) or _is_hdf5(path)):
+        return _load_h5_model(path, custom_objects, compile, safe_mode)
     if not os.path.isdir(path) and not path.endswith(".keras") and os.path.isdir(
             os.path.join(path, "variables")):
         raise ValueError(f"'{path}' is a TensorFlow SavedModel directory, which ndflow (like "
@@ -668,6 +669,43 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     finally:
         model_file.close()
     return model
+
+
+def _is_hdf5(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read(8) == _HDF5_SIGNATURE
+    except OSError:
+        return False
+
+
+def _load_h5_model(path, custom_objects, compile, safe_mode):
+    """load_model for a Keras 2 style whole-model `.h5` file (legacy_h5_model.py)."""
+    from . import legacy_h5_model
+    if not os.path.exists(path):
+        raise NotFoundError(f"File not found: filepath={path}. Please ensure the file is an "
+                            "accessible `.h5` or `.keras` file.")
+    h5file = _open_h5(path, path, os.path.getsize(path))
+    try:
+        try:
+            whole = legacy_h5_model.is_model_file(h5file)
+        except _H5_ERRORS as e:
+            raise DataLossError(f"Cannot load '{path}': the HDF5 file is corrupted ({e}).") \
+                from e
+        if not whole:
+            raise ValueError(f"'{path}' holds weights only (no model_config), so it is not a "
+                             "whole-model file: build the model and call "
+                             "model.load_weights() on it.")
+        try:
+            return legacy_h5_model.load_model(path, h5file, os.path.getsize(path),
+                                              custom_objects, compile, safe_mode)
+        except (DataLossError, ResourceExhaustedError, TypeError, ValueError):
+            raise
+        except _H5_ERRORS as e:
+            raise DataLossError(f"Cannot load '{path}' (Keras 2 `.h5` model file): the HDF5 "
+                                f"file is corrupted ({type(e).__name__}: {e}).") from e
+    finally:
+        h5file.close()
 
 
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):

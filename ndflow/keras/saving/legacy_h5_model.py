@@ -1,0 +1,461 @@
+"""Whole models in the legacy HDF5 format of Keras 2 (`model.save("m.h5")`), read and written.
+
+Layout (one HDF5 file): root attributes `model_config` (JSON of the Keras 2 config:
+`{"class_name", "config"}` at every level, no "module" keys, dtypes as strings, Functional
+nodes as lists `[layer, node_index, tensor_index, kwargs]`), `training_config` (JSON of the
+compile arguments, optimizer under `optimizer_config`) when compiled, `keras_version` and
+`backend`; group `model_weights` in the layout legacy_h5.py reads (layer_names /
+weight_names); group `optimizer_weights` with a `weight_names` attribute listing the
+optimizer's variables in order (Keras 2: iteration then the slots; Keras 3 writes its
+learning rate after the iteration too).
+
+Reading converts the Keras 2 config to the Keras 3 form serialization_lib rebuilds, so
+exactly the same classes are reachable as from a `.keras` file (registered ones, those in
+custom_objects, ndflow's Keras). A Keras 2 `Lambda` holding marshalled bytecode is refused:
+ndflow never executes code from a file.
+"""
+import io
+import json
+import os
+import warnings
+
+import numpy as np
+
+from ...framework.errors import DataLossError, ResourceExhaustedError
+from . import keras_compat, legacy_h5, object_registration, serialization_lib
+
+_MAX_ATTR_JSON = 64 << 20
+_ATTR_CHUNK = 60_000  # HDF5 keeps attributes in the 64 KiB object header
+
+# Keras 2 layer arguments ndflow's layers do not take, with the values that mean "unused".
+_KERAS2_NEUTRAL = {"time_major": (False,), "renorm_clipping": (None,), "fused": (None, True),
+                   "virtual_batch_size": (None,), "adjustment": (None,),
+                   "input_length": (None,), "ragged": (False,), "optional": (False,)}
+# Keras 2 optimizer arguments with no meaning for ndflow's optimizers.
+_KERAS2_OPTIMIZER_DROP = ("jit_compile", "is_legacy_optimizer")
+
+
+def is_model_file(h5file):
+    """Whether an open HDF5 file holds a whole Keras 2 style model (not only weights)."""
+    return "model_config" in h5file.attrs
+
+
+def _error(path, message):
+    return DataLossError(f"Cannot load '{path}' (Keras 2 `.h5` model file): {message}")
+
+
+def _json_attr(h5file, name, path):
+    if name not in h5file.attrs:
+        return None
+    raw = h5file.attrs[name]
+    if isinstance(raw, np.ndarray) and raw.shape == ():
+        raw = raw[()]
+    if isinstance(raw, (bytes, np.bytes_)):
+        raw = bytes(raw)
+        if len(raw) > _MAX_ATTR_JSON:
+            raise _error(path, f"its {name} attribute is {len(raw)} bytes, too large.")
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _error(path, f"its {name} attribute is not UTF-8 text.") from None
+    if not isinstance(raw, str):
+        raise _error(path, f"its {name} attribute holds {type(raw).__name__} data, "
+                           "expected JSON text.")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise _error(path, f"its {name} attribute is not valid JSON ({e}).") from None
+    except RecursionError:
+        raise _error(path, f"its {name} attribute is nested too deeply.") from None
+    if not isinstance(value, dict):
+        raise _error(path, f"its {name} attribute is not a JSON object.")
+    from .saving_lib import _check_config
+    _check_config(value, f"{path} ({name})")
+    return value
+
+
+# --- Keras 2 config -> the Keras 3 form serialization_lib rebuilds -----------------------------
+
+def _keras_tensor(ref):
+    return {"class_name": "__keras_tensor__", "config": {"keras_history": list(ref[:3])}}
+
+
+def _node_from_keras2(node, where):
+    """A Keras 2 node (a list of inbound `[layer, node, tensor, kwargs]`) as a Keras 3 one."""
+    if isinstance(node, dict):
+        return node  # already Keras 3
+    if not isinstance(node, list) or not node:
+        raise ValueError(f"{where}: an inbound node must be a non-empty list. Received: "
+                         f"{str(node)[:200]}")
+    refs = []
+    for entry in node:
+        if not (isinstance(entry, list) and len(entry) in (3, 4) and isinstance(entry[0], str)
+                and isinstance(entry[1], int) and isinstance(entry[2], int)):
+            raise ValueError(f"{where}: an inbound entry must be [layer name, node index, "
+                             f"tensor index, kwargs]. Received: {str(entry)[:200]}")
+        refs.append(entry)
+    kwargs = refs[0][3] if len(refs[0]) == 4 and isinstance(refs[0][3], dict) else {}
+    tensors = [_keras_tensor(r) for r in refs]
+    return {"args": [tensors[0] if len(tensors) == 1 else tensors], "kwargs": kwargs}
+
+
+def _strip_keras2_layer_args(inner):
+    out = {k: v for k, v in inner.items()
+           if not (k in _KERAS2_NEUTRAL and any(v is n or (v == n and type(v) is type(n))
+                                                for n in _KERAS2_NEUTRAL[k]))}
+    if out.get("renorm") is False:
+        out.pop("renorm_momentum", None)
+    if isinstance(out.get("axis"), list) and len(out["axis"]) == 1 and \
+            "moving_mean_initializer" in out:  # BatchNormalization: Keras 3 takes an int
+        out["axis"] = out["axis"][0]
+    return out
+
+
+def _lambda_from_keras2(inner, safe_mode):
+    kind = inner.get("function_type")
+    function = inner.get("function")
+    if kind == "lambda" or isinstance(function, list):
+        serialization_lib.raise_for_lambda(safe_mode)  # bytecode: never executed
+    if kind == "function" and isinstance(function, str):
+        inner = dict(inner, function={"class_name": "function", "config": function,
+                                      "registered_name": function})
+    for key in ("function_type", "module", "output_shape_type", "output_shape_module"):
+        inner.pop(key, None)
+    if isinstance(inner.get("output_shape"), list) and inner.get("output_shape") and \
+            isinstance(inner["output_shape"][0], str):
+        raise ValueError("A Lambda layer's output_shape is stored as Python bytecode; it is "
+                         "never executed. Pass a shape tuple instead and save again.")
+    return inner
+
+
+def from_keras2(config, custom_objects=None, safe_mode=True):
+    """The Keras 3 form of a (nested) Keras 2 config; a Keras 3 config passes unchanged."""
+    custom_objects = custom_objects or {}
+    if isinstance(config, list):
+        return [from_keras2(c, custom_objects, safe_mode) for c in config]
+    if not isinstance(config, dict):
+        return config
+    if "class_name" not in config or "config" not in config:
+        return {k: from_keras2(v, custom_objects, safe_mode) for k, v in config.items()}
+    out = dict(config)
+    name = out["class_name"]
+    if isinstance(name, str) and name.startswith("Custom>") and \
+            object_registration.get_registered_object(name, custom_objects) is None:
+        out["class_name"] = name = name[len("Custom>"):]  # tf_keras's built-in optimizers
+    inner = out["config"]
+    if isinstance(inner, dict):
+        if name == "Lambda":
+            inner = _lambda_from_keras2(dict(inner), safe_mode)
+        inner = _strip_keras2_layer_args(inner)
+        if isinstance(inner.get("layers"), list) and "input_layers" in inner:  # Functional
+            layers = []
+            for entry in inner["layers"]:
+                entry = dict(entry)
+                nodes = entry.get("inbound_nodes") or []
+                where = f"layer '{entry.get('name', '?')}'"
+                entry["inbound_nodes"] = [_node_from_keras2(n, where) for n in nodes]
+                layers.append(entry)
+            inner = dict(inner, layers=layers)
+        out["config"] = {k: from_keras2(v, custom_objects, safe_mode) for k, v in inner.items()}
+    return out
+
+
+def _metric_from_keras2(metric):
+    if isinstance(metric, dict) and metric.get("class_name") == "MeanMetricWrapper":
+        inner = metric.get("config") or {}
+        name, fn = inner.get("name"), inner.get("fn")
+        return name if name in ("accuracy", "acc") or not isinstance(fn, str) else fn
+    return metric
+
+
+def _loss_from_keras2(loss):
+    if isinstance(loss, dict) and "class_name" in loss and isinstance(loss.get("config"), dict):
+        inner = {k: v for k, v in loss["config"].items() if k != "fn"}
+        if inner.get("reduction") == "auto":
+            inner["reduction"] = "sum_over_batch_size"
+        return dict(loss, config=inner)
+    if isinstance(loss, dict):
+        return {k: _loss_from_keras2(v) for k, v in loss.items()}
+    if isinstance(loss, list):
+        return [_loss_from_keras2(v) for v in loss]
+    return loss
+
+
+def _metrics_from_keras2(metrics, outputs):
+    if isinstance(metrics, dict):
+        return {k: _metrics_from_keras2(v, 1) for k, v in metrics.items()}
+    if not isinstance(metrics, list):
+        return metrics
+    converted = [[_metric_from_keras2(m) for m in per] if isinstance(per, list)
+                 else _metric_from_keras2(per) for per in metrics]
+    if outputs == 1 and len(converted) == 1 and isinstance(converted[0], list):
+        return converted[0]  # Keras 2 keeps one list per output
+    return converted
+
+
+def compile_config_from_keras2(training_config, outputs, custom_objects=None):
+    """ndflow's compile_config from a Keras 2 (or Keras 3 legacy) `training_config`."""
+    optimizer = training_config.get("optimizer_config")
+    if isinstance(optimizer, dict) and isinstance(optimizer.get("config"), dict):
+        inner = {k: v for k, v in optimizer["config"].items()
+                 if k not in _KERAS2_OPTIMIZER_DROP}
+        optimizer = dict(optimizer, config=inner)
+    config = {"optimizer": optimizer,
+              "loss": _loss_from_keras2(training_config.get("loss")),
+              "metrics": _metrics_from_keras2(training_config.get("metrics"), outputs),
+              "weighted_metrics": _metrics_from_keras2(
+                  training_config.get("weighted_metrics"), outputs),
+              "loss_weights": training_config.get("loss_weights")}
+    config = {k: v for k, v in config.items() if v is not None}
+    return keras_compat.strip_neutral_extras(from_keras2(config, custom_objects))
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def _wrap(e, path):
+    if isinstance(e, KeyError):
+        return _error(path, f"its model_config lacks the key {e.args[0] if e.args else '?'!r} "
+                            "needed to rebuild the model.")
+    if isinstance(e, (IndexError, AttributeError, RecursionError, OverflowError, LookupError)):
+        return _error(path, f"its model_config is malformed ({type(e).__name__}: {e}).")
+    message = f"Cannot load '{path}' (Keras 2 `.h5` model file): {e}"
+    try:
+        return type(e)(message)
+    except Exception:
+        return DataLossError(message)
+
+
+def _load_optimizer_weights(model, h5file, path):
+    """Assigns the file's optimizer variables when they line up with the optimizer's (by
+    position and shape, as Keras does); otherwise warns and leaves the fresh state."""
+    import h5py
+    group = h5file.get("optimizer_weights")
+    optimizer = getattr(model, "optimizer", None)
+    if not isinstance(group, h5py.Group) or optimizer is None:
+        return
+    names = legacy_h5._names_attr(group, "weight_names", path)
+    values = []
+    for name in names:
+        dataset = group.get(name)
+        if not isinstance(dataset, h5py.Dataset) or dataset.dtype.kind not in "biuf":
+            raise _error(path, f"optimizer weight '{name}' is missing or not numeric.")
+        values.append(np.asarray(dataset[()]))
+    if not values:
+        return
+    if not getattr(optimizer, "built", True) and model.trainable_variables:
+        optimizer.build(model.trainable_variables)
+    variables = list(optimizer.variables)
+    lr = getattr(optimizer, "_learning_rate", None)
+    if len(values) == len(variables) - 1 and any(v is lr for v in variables):
+        variables = [v for v in variables if v is not lr]  # Keras 2 keeps no lr variable
+    problem = None
+    if len(values) != len(variables):
+        problem = (f"the optimizer has {len(variables)} variables but the file holds "
+                   f"{len(values)}")
+    else:
+        for variable, value in zip(variables, values):
+            if tuple(variable.shape.as_list()) != tuple(value.shape):
+                problem = (f"variable {variable.name} has shape "
+                           f"{tuple(variable.shape.as_list())} but the file's holds "
+                           f"{tuple(value.shape)}")
+                break
+    if problem is not None:
+        warnings.warn(f"Loading '{path}': the saved optimizer state was not restored "
+                      f"({problem}); the optimizer starts from a fresh state.", stacklevel=4)
+        return
+    for variable, value in zip(variables, values):
+        variable.assign(value.astype(variable.dtype._np, copy=False))
+
+
+def load_model(path, h5file, size, custom_objects=None, compile=True, safe_mode=True):
+    """Rebuilds the model of an open Keras 2 style `.h5` file (see the module docstring)."""
+    from . import saving_lib
+    config = _json_attr(h5file, "model_config", path)
+    if config is None or "class_name" not in config:
+        raise _error(path, "its model_config does not describe a Keras model (expected "
+                           "a JSON object with 'class_name').")
+    training_config = _json_attr(h5file, "training_config", path) if compile else None
+    budget = 2 * size + (1 << 20)  # the weights and optimizer slots are all in the file
+    with object_registration.CustomObjectScope(custom_objects), \
+            serialization_lib.SafeModeScope(safe_mode), \
+            saving_lib._weight_budget(budget, path):
+        try:
+            config = keras_compat.strip_neutral_extras(
+                from_keras2(config, custom_objects, safe_mode))
+            model = serialization_lib.deserialize_keras_object(
+                config, custom_objects=custom_objects, safe_mode=safe_mode)
+        except (DataLossError, ResourceExhaustedError):
+            raise
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError, LookupError,
+                RecursionError, OverflowError) as e:
+            raise _wrap(e, path) from e
+    saving_lib._check_model(model, "load_model")
+    if "model_weights" not in h5file:
+        raise _error(path, "it has no model_weights group.")
+    legacy_h5.load_weights(model, h5file["model_weights"], path)
+    if training_config is not None:
+        outputs = len(getattr(model, "outputs", None) or [None])
+        compile_config = compile_config_from_keras2(training_config, outputs, custom_objects)
+        serialization_lib.compile_from_config(model, compile_config, custom_objects,
+                                              safe_mode)
+        if getattr(model, "optimizer", None) is not None:
+            _load_optimizer_weights(model, h5file, path)
+    elif compile and "optimizer_weights" in h5file:
+        warnings.warn(f"Loading '{path}': it holds no training configuration, so the model "
+                      "is not compiled and its optimizer state is not loaded.", stacklevel=3)
+    return model
+
+
+# --- ndflow's Keras 3 config -> Keras 2 form --------------------------------------------------
+
+def _history(value):
+    config = value.get("config") or {}
+    return list(config.get("keras_history") or [])[:3]
+
+
+def _is_tensor_ref(value):
+    return isinstance(value, dict) and value.get("class_name") == "__keras_tensor__"
+
+
+def _node_to_keras2(node, where):
+    args, kwargs = node.get("args") or [], dict(node.get("kwargs") or {})
+    if not args:
+        raise ValueError(f"{where}: a node without inputs cannot be written in the Keras 2 "
+                         "format.")
+    first = args[0]
+    tensors = first if isinstance(first, list) else [first]
+    if not all(_is_tensor_ref(t) for t in tensors) or len(args) > 1:
+        raise ValueError(f"{where}: the Keras 2 `.h5` format stores a layer call on one "
+                         "tensor or one list of tensors; this call passes other positional "
+                         "arguments. Save the model as `.keras` instead.")
+    for key, value in kwargs.items():
+        if _is_tensor_ref(value) or (isinstance(value, list) and any(map(_is_tensor_ref,
+                                                                         value))):
+            raise ValueError(f"{where}: the call passes a tensor as keyword argument "
+                             f"'{key}', which the Keras 2 `.h5` format cannot store. Save the "
+                             "model as `.keras` instead.")
+    return [_history(t) + [kwargs] for t in tensors]
+
+
+def to_keras2(config):
+    """The Keras 2 form of a (nested) Keras 3 config written by serialize_keras_object."""
+    if isinstance(config, list):
+        return [to_keras2(c) for c in config]
+    if not isinstance(config, dict):
+        return config
+    if "class_name" not in config or "config" not in config:
+        return {k: to_keras2(v) for k, v in config.items()}
+    name, inner = config["class_name"], config["config"]
+    if name == "function":
+        return inner  # Keras 2 names a function by its (registered) name
+    if name in ("DTypePolicy", "FloatDTypePolicy") and isinstance(inner, dict):
+        return inner.get("name")
+    if name.startswith("__"):
+        return config  # __numpy__, __bytes__...: the same in both
+    if isinstance(inner, dict):
+        inner = dict(inner)
+        if name == "InputLayer" and "batch_shape" in inner:
+            inner["batch_input_shape"] = inner.pop("batch_shape")
+        if name == "Lambda" and isinstance(inner.get("function"), str):
+            inner["function_type"] = "function"
+        if isinstance(inner.get("layers"), list) and "input_layers" in inner:
+            layers = []
+            for entry in inner["layers"]:
+                entry = {k: v for k, v in entry.items() if k != "build_config"}
+                where = f"layer '{entry.get('name', '?')}'"
+                entry["inbound_nodes"] = [_node_to_keras2(n, where)
+                                          for n in entry.get("inbound_nodes") or []]
+                layers.append(entry)
+            inner["layers"] = layers
+        inner = {k: to_keras2(v) for k, v in inner.items()}
+    return {"class_name": config.get("registered_name") or name, "config": inner}
+
+
+def _training_config(model):
+    compile_config = model.get_compile_config() if hasattr(model, "get_compile_config") \
+        else None
+    if not compile_config:
+        return None
+    plain = keras_compat.strip_neutral_extras(
+        serialization_lib.serialize_keras_object(compile_config))
+    optimizer = to_keras2(plain.get("optimizer"))
+    if isinstance(optimizer, str):
+        optimizer = {"class_name": optimizer, "config": {}}
+    return {"loss": to_keras2(plain.get("loss")), "metrics": to_keras2(plain.get("metrics")),
+            "weighted_metrics": to_keras2(plain.get("weighted_metrics")),
+            "loss_weights": plain.get("loss_weights"), "optimizer_config": optimizer}
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+def _set_names(group, attr, names):
+    """Writes a list of names as UTF-8 byte strings, split into attr0, attr1... when too
+    large for one attribute (as Keras does)."""
+    data = np.array([n.encode("utf8") for n in names], dtype=object).astype("S") \
+        if names else np.array([], dtype="S1")
+    if data.nbytes <= _ATTR_CHUNK:
+        group.attrs[attr] = data
+        return
+    chunks = int(np.ceil(data.nbytes / _ATTR_CHUNK))
+    for i, part in enumerate(np.array_split(data, chunks)):
+        group.attrs[f"{attr}{i}"] = part
+
+
+def _unique(name, used):
+    candidate, i = name, 1
+    while candidate in used:
+        candidate, i = f"{name}_{i}", i + 1
+    used.add(candidate)
+    return candidate
+
+
+def _write_variables(group, variables, prefix=""):
+    names, used = [], set()
+    for variable in variables:
+        name = _unique(prefix + variable.name, used)
+        group.create_dataset(name, data=np.asarray(variable.numpy()))
+        names.append(name)
+    _set_names(group, "weight_names", names)
+
+
+def model_bytes(model, include_optimizer=True):
+    """The bytes of a Keras 2 style `.h5` file holding `model` (see the module docstring)."""
+    from .. import __version__
+    from . import weights_store
+    from .saving_lib import _h5py
+    config = to_keras2(keras_compat.strip_neutral_extras(
+        serialization_lib.serialize_keras_object(model)))
+    training = _training_config(model)
+    buffer = io.BytesIO()
+    with _h5py().File(buffer, "w", libver=("v108", "v108")) as h5file:
+        h5file.attrs["keras_version"] = str(__version__)
+        h5file.attrs["backend"] = "tensorflow"
+        h5file.attrs["model_config"] = json.dumps(config)
+        weights = h5file.create_group("model_weights")
+        weights.attrs["keras_version"] = str(__version__)
+        weights.attrs["backend"] = "tensorflow"
+        layers = list(model.layers)
+        _set_names(weights, "layer_names", [layer.name for layer in layers])
+        for layer in layers:
+            _write_variables(weights.create_group(layer.name),
+                             legacy_h5._legacy_weights(layer), f"{layer.name}/"
+                             if not any(v.name.startswith(layer.name + "/")
+                                        for v in legacy_h5._legacy_weights(layer)) else "")
+        optimizer = getattr(model, "optimizer", None)
+        if training is not None:
+            h5file.attrs["training_config"] = json.dumps(training)
+            if include_optimizer and optimizer is not None and \
+                    getattr(optimizer, "built", False):
+                lr = getattr(optimizer, "_learning_rate", None)
+                _write_variables(h5file.create_group("optimizer_weights"),
+                                 [v for v in optimizer.variables if v is not lr])
+        h5file.attrs[weights_store.CHECKSUM_ATTR] = np.bytes_(
+            weights_store.weights_digest(h5file).encode("ascii"))
+    return buffer.getvalue()
+
+
+def save_model(model, path, include_optimizer=True):
+    """Writes `model` to `path` in the Keras 2 `.h5` format, atomically."""
+    from ...util.atomic import atomic_write
+    data = model_bytes(model, include_optimizer)
+    atomic_write(os.fspath(path), lambda f: f.write(data))
