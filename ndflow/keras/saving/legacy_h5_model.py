@@ -100,9 +100,7 @@ def _node_from_keras2(node, where):
 
 
 def _strip_keras2_layer_args(inner):
-    out = {k: v for k, v in inner.items()
-           if not (k in _KERAS2_NEUTRAL and any(v is n or (v == n and type(v) is type(n))
-                                                for n in _KERAS2_NEUTRAL[k]))}
+    out = _drop_neutral(inner, _KERAS2_NEUTRAL)
     if out.get("renorm") is False:
         out.pop("renorm_momentum", None)
     if isinstance(out.get("axis"), list) and len(out["axis"]) == 1 and \
@@ -361,14 +359,34 @@ def to_keras2(config):
         if isinstance(inner.get("layers"), list) and "input_layers" in inner:
             layers = []
             for entry in inner["layers"]:
-                entry = {k: v for k, v in entry.items() if k != "build_config"}
                 where = f"layer '{entry.get('name', '?')}'"
-                entry["inbound_nodes"] = [_node_to_keras2(n, where)
-                                          for n in entry.get("inbound_nodes") or []]
+                nodes = [_node_to_keras2(n, where) for n in entry.get("inbound_nodes") or []]
+                entry = to_keras2({k: v for k, v in entry.items()
+                                   if k not in ("build_config", "inbound_nodes")})
+                entry["inbound_nodes"] = nodes
                 layers.append(entry)
+            inner = {k: to_keras2(v) for k, v in inner.items() if k != "layers"}
             inner["layers"] = layers
-        inner = {k: to_keras2(v) for k, v in inner.items()}
-    return {"class_name": config.get("registered_name") or name, "config": inner}
+        else:
+            inner = {k: to_keras2(v) for k, v in inner.items()}
+    out = {"class_name": config.get("registered_name") or name, "config": inner}
+    for key in ("name", "inbound_nodes"):  # a Functional's layer entries
+        if key in config:
+            out[key] = config[key]
+    return out
+
+
+# Optimizer arguments of Keras >= 2.11 that the older optimizers do not take. tf_keras
+# rebuilds a config without `is_legacy_optimizer: false` as its older optimizer, and Keras 3
+# refuses that flag, so a file both can read leaves these out when they are unused.
+_WRITE_NEUTRAL_OPTIMIZER = {"weight_decay": (None,), "use_ema": (False,),
+                            "ema_momentum": (0.99,), "ema_overwrite_frequency": (None,)}
+
+
+def _drop_neutral(config, table):
+    return {k: v for k, v in config.items()
+            if not (k in table and any(v is n or (v == n and type(v) is type(n))
+                                       for n in table[k]))}
 
 
 def _training_config(model):
@@ -381,7 +399,17 @@ def _training_config(model):
     optimizer = to_keras2(plain.get("optimizer"))
     if isinstance(optimizer, str):
         optimizer = {"class_name": optimizer, "config": {}}
-    return {"loss": to_keras2(plain.get("loss")), "metrics": to_keras2(plain.get("metrics")),
+    if isinstance(optimizer, dict) and isinstance(optimizer.get("config"), dict):
+        inner = _drop_neutral(optimizer["config"], _WRITE_NEUTRAL_OPTIMIZER)
+        if "use_ema" not in inner:  # unused: its settings mean nothing
+            inner.pop("ema_momentum", None)
+            inner.pop("ema_overwrite_frequency", None)
+        optimizer["config"] = inner
+    loss = to_keras2(plain.get("loss"))
+    if isinstance(loss, dict) and loss.get("class_name") == "SparseCategoricalCrossentropy" \
+            and isinstance(loss.get("config"), dict):
+        loss["config"] = _drop_neutral(loss["config"], {"axis": (-1,)})
+    return {"loss": loss, "metrics": to_keras2(plain.get("metrics")),
             "weighted_metrics": to_keras2(plain.get("weighted_metrics")),
             "loss_weights": plain.get("loss_weights"), "optimizer_config": optimizer}
 
@@ -446,9 +474,8 @@ def model_bytes(model, include_optimizer=True):
             h5file.attrs["training_config"] = json.dumps(training)
             if include_optimizer and optimizer is not None and \
                     getattr(optimizer, "built", False):
-                lr = getattr(optimizer, "_learning_rate", None)
                 _write_variables(h5file.create_group("optimizer_weights"),
-                                 [v for v in optimizer.variables if v is not lr])
+                                 list(optimizer.variables))
         h5file.attrs[weights_store.CHECKSUM_ATTR] = np.bytes_(
             weights_store.weights_digest(h5file).encode("ascii"))
     return buffer.getvalue()
