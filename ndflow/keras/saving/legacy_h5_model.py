@@ -446,13 +446,14 @@ def _write_variables(group, variables, prefix=""):
     _set_names(group, "weight_names", names)
 
 
-def model_bytes(model, include_optimizer=True):
+def model_bytes(model, include_optimizer=True, path="model.h5"):
     """The bytes of a Keras 2 style `.h5` file holding `model` (see the module docstring)."""
     from .. import __version__
     from . import weights_store
-    from .saving_lib import _h5py
-    config = to_keras2(keras_compat.strip_neutral_extras(
-        serialization_lib.serialize_keras_object(model)))
+    from .saving_lib import _h5py, _warn_for_lambdas
+    config = serialization_lib.serialize_keras_object(model)
+    _warn_for_lambdas(config, path)
+    config = to_keras2(keras_compat.strip_neutral_extras(config))
     training = _training_config(model)
     buffer = io.BytesIO()
     with _h5py().File(buffer, "w", libver=("v108", "v108")) as h5file:
@@ -484,5 +485,5 @@ def model_bytes(model, include_optimizer=True):
 def save_model(model, path, include_optimizer=True):
     """Writes `model` to `path` in the Keras 2 `.h5` format, atomically."""
     from ...util.atomic import atomic_write
-    data = model_bytes(model, include_optimizer)
+    data = model_bytes(model, include_optimizer, path)
     atomic_write(os.fspath(path), lambda f: f.write(data))
