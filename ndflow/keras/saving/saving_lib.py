@@ -693,9 +693,9 @@ def _load_h5_model(path, custom_objects, compile, safe_mode):
             raise DataLossError(f"Cannot load '{path}': the HDF5 file is corrupted ({e}).") \
                 from e
         if not whole:
-            raise ValueError(f"'{path}' holds weights only (no model_config), so it is not a "
-                             "whole-model file: build the model and call "
-                             "model.load_weights() on it.")
+            raise ValueError(f"'{path}' holds weights only in the Keras 2 `.h5` layout (no "
+                             "model_config), so it is not a whole-model file: build the "
+                             "model and call model.load_weights() on it.")
         try:
             return legacy_h5_model.load_model(path, h5file, os.path.getsize(path),
                                               custom_objects, compile, safe_mode)
