@@ -265,13 +265,48 @@ def _load_optimizer_weights(model, h5file, path):
         variable.assign(value.astype(variable.dtype._np, copy=False))
 
 
+_CONFIG_DIGEST_ATTR = "ndflow_config_sha256"
+
+
+def _config_digest(*texts):
+    import hashlib
+    digest = hashlib.sha256()
+    for text in texts:
+        data = (text or "").encode("utf-8", "surrogateescape")
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
+def _attr_text(h5file, name):
+    raw = h5file.attrs.get(name)
+    if isinstance(raw, (bytes, np.bytes_)):
+        return bytes(raw).decode("utf-8", "replace")
+    return raw if isinstance(raw, str) else None
+
+
+def _check_config_digest(h5file, path):
+    """Files ndflow wrote carry a digest of their JSON attributes (the weights' checksum
+    covers only datasets): a changed config is refused instead of rebuilt silently."""
+    if _CONFIG_DIGEST_ATTR not in h5file.attrs:
+        return
+    stored = h5file.attrs[_CONFIG_DIGEST_ATTR]
+    stored = bytes(stored).decode("ascii", "replace") if isinstance(
+        stored, (bytes, np.bytes_)) else str(stored)
+    texts = [_attr_text(h5file, n) for n in ("model_config", "training_config")]
+    if stored != _config_digest(*texts):
+        raise _error(path, "its model_config/training_config do not match the digest ndflow "
+                           "stored with them (the file is corrupted).")
+
+
 def load_model(path, h5file, size, custom_objects=None, compile=True, safe_mode=True):
     """Rebuilds the model of an open Keras 2 style `.h5` file (see the module docstring)."""
     from . import saving_lib
+    _check_config_digest(h5file, path)
     config = _json_attr(h5file, "model_config", path)
-    if config is None or "class_name" not in config:
+    if config is None or not isinstance(config.get("class_name"), str) or \
+            not isinstance(config.get("config"), dict):
         raise _error(path, "its model_config does not describe a Keras model (expected "
-                           "a JSON object with 'class_name').")
+                           "a JSON object with 'class_name' and 'config').")
     training_config = _json_attr(h5file, "training_config", path) if compile else None
     budget = 2 * size + (1 << 20)  # the weights and optimizer slots are all in the file
     with object_registration.CustomObjectScope(custom_objects), \
@@ -287,7 +322,10 @@ def load_model(path, h5file, size, custom_objects=None, compile=True, safe_mode=
         except (TypeError, ValueError, KeyError, AttributeError, IndexError, LookupError,
                 RecursionError, OverflowError) as e:
             raise _wrap(e, path) from e
-    saving_lib._check_model(model, "load_model")
+    try:
+        saving_lib._check_model(model, "load_model")
+    except TypeError as e:
+        raise _error(path, f"its model_config does not rebuild a model ({e}).") from None
     if "model_weights" not in h5file:
         raise _error(path, "it has no model_weights group.")
     legacy_h5.load_weights(model, h5file["model_weights"], path)
@@ -477,6 +515,8 @@ def model_bytes(model, include_optimizer=True, path="model.h5"):
                     getattr(optimizer, "built", False):
                 _write_variables(h5file.create_group("optimizer_weights"),
                                  list(optimizer.variables))
+        h5file.attrs[_CONFIG_DIGEST_ATTR] = np.bytes_(_config_digest(
+            h5file.attrs["model_config"], h5file.attrs.get("training_config")).encode("ascii"))
         h5file.attrs[weights_store.CHECKSUM_ATTR] = np.bytes_(
             weights_store.weights_digest(h5file).encode("ascii"))
     return buffer.getvalue()

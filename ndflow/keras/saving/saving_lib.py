@@ -699,8 +699,15 @@ def _load_h5_model(path, custom_objects, compile, safe_mode):
         try:
             return legacy_h5_model.load_model(path, h5file, os.path.getsize(path),
                                               custom_objects, compile, safe_mode)
-        except (DataLossError, ResourceExhaustedError, TypeError, ValueError):
+        except (DataLossError, ResourceExhaustedError):
             raise
+        except UnicodeError as e:  # h5py decoding a corrupted string attribute
+            raise DataLossError(f"Cannot load '{path}' (Keras 2 `.h5` model file): a string "
+                                f"in the file is corrupted ({e}).") from e
+        except (TypeError, ValueError) as e:
+            if path in str(e):
+                raise
+            raise _with_file(e, path) from e
         except _H5_ERRORS as e:
             raise DataLossError(f"Cannot load '{path}' (Keras 2 `.h5` model file): the HDF5 "
                                 f"file is corrupted ({type(e).__name__}: {e}).") from e
