@@ -152,14 +152,20 @@ def test_written_layout_matches_keras(kind, tmp_path):
         reference = json.loads(k2.attrs["model_config"])
         training = json.loads(ours.attrs["training_config"])
     assert config["class_name"] == reference["class_name"]
-    for node in walk(config):  # Keras 2 form: no module keys, plain dtype names
-        assert "module" not in node and "registered_name" not in node
+    assert set(config) == set(reference) == {"class_name", "config"}
+    for node in walk(config):  # Keras 2 form: plain dtype names
         if "dtype" in node:
             assert isinstance(node["dtype"], str)
     mine = config["config"]["layers"]
     theirs = reference["config"]["layers"]
     assert [(a["class_name"], a["config"]["name"]) for a in mine] == \
         [(b["class_name"], b["config"]["name"]) for b in theirs]
+    for a, b in zip(mine, theirs):  # layer entries without module keys; nested objects
+        assert set(a) == set(b)     # (initializers...) with them, as tf_keras writes
+        for key, value in b["config"].items():
+            if isinstance(value, dict) and "class_name" in value:
+                assert set(a["config"][key]) == set(value), key
+                assert a["config"][key]["module"] == value["module"]
     assert mine[0]["config"]["batch_input_shape"] == theirs[0]["config"]["batch_input_shape"]
     if kind == "cnn":
         for a, b in zip(mine, theirs):

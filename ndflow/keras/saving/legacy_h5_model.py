@@ -80,7 +80,42 @@ def _keras_tensor(ref):
     return {"class_name": "__keras_tensor__", "config": {"keras_history": list(ref[:3])}}
 
 
-def _node_from_keras2(node, where):
+_MODEL_CLASS_NAMES = ("Sequential", "Functional", "Model")
+
+
+def _skips_first_node(entries):
+    """Names of nested models whose own input node Keras 2 leaves out of the config: a
+    model built on an InputLayer numbers its calls in the outer model from 1, not 0."""
+    found = set()
+    for entry in entries:
+        inner = entry.get("config") if isinstance(entry, dict) else None
+        layers = inner.get("layers") if isinstance(inner, dict) else None
+        if entry.get("class_name") in _MODEL_CLASS_NAMES and isinstance(layers, list) and \
+                layers and isinstance(layers[0], dict) and \
+                layers[0].get("class_name") == "InputLayer":
+            found.add(entry.get("name", inner.get("name")))
+    return found
+
+
+def _shift_ref(ref, skips, delta):
+    if isinstance(ref, list) and len(ref) >= 3 and ref[0] in skips and \
+            isinstance(ref[1], int) and ref[1] + delta >= 0:
+        return [ref[0], ref[1] + delta] + list(ref[2:])
+    return ref
+
+
+def _shift_refs(refs, skips, delta):
+    """Output/input layer references of a Functional config, node indices moved."""
+    if isinstance(refs, list) and refs and isinstance(refs[0], str):
+        return _shift_ref(refs, skips, delta)
+    if isinstance(refs, list):
+        return [_shift_refs(r, skips, delta) for r in refs]
+    if isinstance(refs, dict):
+        return {k: _shift_refs(v, skips, delta) for k, v in refs.items()}
+    return refs
+
+
+def _node_from_keras2(node, where, skips=()):
     """A Keras 2 node (a list of inbound `[layer, node, tensor, kwargs]`) as a Keras 3 one."""
     if isinstance(node, dict):
         return node  # already Keras 3
@@ -93,7 +128,7 @@ def _node_from_keras2(node, where):
                 and isinstance(entry[1], int) and isinstance(entry[2], int)):
             raise ValueError(f"{where}: an inbound entry must be [layer name, node index, "
                              f"tensor index, kwargs]. Received: {str(entry)[:200]}")
-        refs.append(entry)
+        refs.append(_shift_ref(entry, skips, -1))
     kwargs = refs[0][3] if len(refs[0]) == 4 and isinstance(refs[0][3], dict) else {}
     tensors = [_keras_tensor(r) for r in refs]
     return {"args": [tensors[0] if len(tensors) == 1 else tensors], "kwargs": kwargs}
@@ -146,14 +181,19 @@ def from_keras2(config, custom_objects=None, safe_mode=True):
             inner = _lambda_from_keras2(dict(inner), safe_mode)
         inner = _strip_keras2_layer_args(inner)
         if isinstance(inner.get("layers"), list) and "input_layers" in inner:  # Functional
+            entries = [e for e in inner["layers"] if isinstance(e, dict)]
+            keras2 = any(isinstance(n, list) for e in entries
+                         for n in (e.get("inbound_nodes") or []))
+            skips = _skips_first_node(entries) if keras2 else set()
             layers = []
-            for entry in inner["layers"]:
+            for entry in entries:
                 entry = dict(entry)
                 nodes = entry.get("inbound_nodes") or []
                 where = f"layer '{entry.get('name', '?')}'"
-                entry["inbound_nodes"] = [_node_from_keras2(n, where) for n in nodes]
+                entry["inbound_nodes"] = [_node_from_keras2(n, where, skips) for n in nodes]
                 layers.append(entry)
-            inner = dict(inner, layers=layers)
+            inner = dict(inner, layers=layers,
+                         output_layers=_shift_refs(inner.get("output_layers"), skips, -1))
         out["config"] = {k: from_keras2(v, custom_objects, safe_mode) for k, v in inner.items()}
     return out
 
@@ -353,7 +393,7 @@ def _is_tensor_ref(value):
     return isinstance(value, dict) and value.get("class_name") == "__keras_tensor__"
 
 
-def _node_to_keras2(node, where):
+def _node_to_keras2(node, where, skips=()):
     args, kwargs = node.get("args") or [], dict(node.get("kwargs") or {})
     if not args:
         raise ValueError(f"{where}: a node without inputs cannot be written in the Keras 2 "
@@ -370,17 +410,22 @@ def _node_to_keras2(node, where):
             raise ValueError(f"{where}: the call passes a tensor as keyword argument "
                              f"'{key}', which the Keras 2 `.h5` format cannot store. Save the "
                              "model as `.keras` instead.")
-    return [_history(t) + [kwargs] for t in tensors]
+    return [_shift_ref(_history(t), skips, 1) + [kwargs] for t in tensors]
 
 
-def to_keras2(config):
-    """The Keras 2 form of a (nested) Keras 3 config written by serialize_keras_object."""
+def to_keras2(config, nested=False):
+    """The Keras 2 form of a (nested) Keras 3 config written by serialize_keras_object.
+
+    As tf_keras writes it: the model and the entries of its layer list carry only
+    class_name (the registered name for a custom class) and config; objects nested in a
+    layer's config (initializers, a wrapped layer...) keep `module` and `registered_name`,
+    which Keras 3's reader needs to find a wrapped layer's class."""
     if isinstance(config, list):
-        return [to_keras2(c) for c in config]
+        return [to_keras2(c, nested) for c in config]
     if not isinstance(config, dict):
         return config
     if "class_name" not in config or "config" not in config:
-        return {k: to_keras2(v) for k, v in config.items()}
+        return {k: to_keras2(v, nested) for k, v in config.items()}
     name, inner = config["class_name"], config["config"]
     if name == "function":
         return inner  # Keras 2 names a function by its (registered) name
@@ -396,17 +441,24 @@ def to_keras2(config):
             inner["function_type"] = "function"
         if isinstance(inner.get("layers"), list) and "input_layers" in inner:
             layers = []
+            skips = _skips_first_node(inner["layers"])
             for entry in inner["layers"]:
                 where = f"layer '{entry.get('name', '?')}'"
-                nodes = [_node_to_keras2(n, where) for n in entry.get("inbound_nodes") or []]
+                nodes = [_node_to_keras2(n, where, skips)
+                         for n in entry.get("inbound_nodes") or []]
                 entry = to_keras2({k: v for k, v in entry.items()
                                    if k not in ("build_config", "inbound_nodes")})
                 entry["inbound_nodes"] = nodes
                 layers.append(entry)
-            inner = {k: to_keras2(v) for k, v in inner.items() if k != "layers"}
+            inner = {k: to_keras2(v, True) for k, v in inner.items() if k != "layers"}
             inner["layers"] = layers
+            inner["output_layers"] = _shift_refs(inner.get("output_layers"), skips, 1)
         else:
-            inner = {k: to_keras2(v) for k, v in inner.items()}
+            model = name in _MODEL_CLASS_NAMES
+            inner = {k: to_keras2(v, not (model and k == "layers")) for k, v in inner.items()}
+    if nested and "module" in config:
+        return {"module": config["module"], "class_name": name, "config": inner,
+                "registered_name": config.get("registered_name")}
     out = {"class_name": config.get("registered_name") or name, "config": inner}
     for key in ("name", "inbound_nodes"):  # a Functional's layer entries
         if key in config:
