@@ -1,4 +1,5 @@
-"""`.keras` files (Keras 3's format) and `.weights.h5` files: writing and reading.
+"""`.keras` files (Keras 3's format) and `.weights.h5` files: writing and reading (whole
+models in Keras 2's `.h5` format: legacy_h5_model.py, reached from save_model/load_model).
 
 A `.keras` file is a zip (members stored, not deflated, like Keras) of `metadata.json`,
 `config.json` (the model's Keras config with build_config and compile_config) and
@@ -176,7 +177,9 @@ def _check_model(model, what):
 
 
 def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
-    """Saves `model` as a Keras 3 `.keras` file (zipped=False: a directory of its parts)."""
+    """Saves `model` as a Keras 3 `.keras` file (zipped=False: a directory of its parts), or
+    with a `.h5`/`.hdf5` path or save_format="h5" as a Keras 2 style HDF5 file that Keras 3
+    and tf_keras read (legacy_h5_model.py)."""
     _check_model(model, "save_model")
     save_format = kwargs.pop("save_format", None)
     include_optimizer = kwargs.pop("include_optimizer", True)
@@ -424,9 +427,8 @@ def _open_zip(path):
     with open(path, "rb") as f:
         head = f.read(8)
     if head == _HDF5_SIGNATURE:
-        raise ValueError(f"'{path}' is an HDF5 file, not a `.keras` zip: whole models saved in "
-                         "the Keras 2 `.h5` format are not supported by ndflow. Load it with "
-                         "Keras and save it again as `.keras`, or use "
+        raise ValueError(f"'{path}' is an HDF5 file, not a `.keras` zip: give it a `.h5` "
+                         "extension to load it as a Keras 2 style model file, or use "
                          "model.load_weights() for a `.weights.h5` file.")
     if not zipfile.is_zipfile(path):
         raise DataLossError(f"Cannot load '{path}': it is not a zip archive, so not a `.keras` "
@@ -591,7 +593,8 @@ def _load_assets(model, model_file):
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a model saved in a `.keras` file (ndflow's or Keras 3's).
+    """Loads a model saved in a `.keras` file (ndflow's or Keras 3's), or in a Keras 2 style
+    whole-model `.h5` file (`model.save("m.h5")` of Keras 2, tf_keras, Keras 3 or ndflow).
 
     Restores the architecture, the weights and, when `compile`, the training configuration
     and optimizer state. Stored code is never executed: a Lambda layer's lambda cannot be
@@ -599,7 +602,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     and functions, those in `custom_objects`, or Keras's own serializable objects.
 
     Args:
-      filepath: the `.keras` file (or directory written with `zipped=False`).
+      filepath: the `.keras` file (or directory written with `zipped=False`), or a `.h5` /
+        `.hdf5` whole-model file.
       custom_objects: dict of name -> class or function used by the config.
       compile: whether to compile the model from its saved training configuration.
       safe_mode: Keras's flag for lambda deserialization (ndflow refuses lambdas always).
@@ -609,10 +613,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
     Raises:
       NotFoundError: the file does not exist.
-      DataLossError: the file is truncated, corrupted or not a `.keras` file (the message
+      DataLossError: the file is truncated, corrupted or not a model file (the message
         names the file and what is wrong); nothing is allocated from sizes it merely claims.
       TypeError: the config names a class or function that cannot be found.
-      ValueError: a Keras 2 `.h5` file or SavedModel directory, or a stored lambda.
+      ValueError: a weights-only `.h5` file, a SavedModel directory, or a stored lambda
+        (including a Keras 2 Lambda layer's marshalled bytecode, never executed).
 
     Example:
 
