@@ -411,3 +411,41 @@ def test_optimizer_state_that_does_not_fit_warns(tmp_path):
     assert int(model.optimizer.iterations.numpy()) == 0
     np.testing.assert_allclose(model.predict(model_input("k2_mlp"), verbose=0),
                                PRED["k2_mlp"], rtol=1e-5, atol=1e-6)
+
+
+def test_older_keras2_config_forms(tmp_path):
+    """Keras <= 2.2 wrote a Sequential as its bare layer list (the input shape on the first
+    layer), nested objects without module keys, `Model` for Functional models, optimizer
+    configs with `lr`/`decay`, and "acc" for accuracy."""
+    path = copy(tmp_path, "k2_mlp", "old.h5")
+    with h5py.File(path, "r+") as f:
+        layers = json.loads(f.attrs["model_config"])["config"]["layers"]
+        shape = layers[0]["config"]["batch_input_shape"]
+        layers = layers[1:]
+        layers[0]["config"]["batch_input_shape"] = shape
+        for layer in layers:
+            for value in layer["config"].values():
+                if isinstance(value, dict):
+                    value.pop("module", None)
+                    value.pop("registered_name", None)
+        f.attrs["model_config"] = json.dumps({"class_name": "Sequential", "config": layers})
+        training = json.loads(f.attrs["training_config"])
+        training["metrics"] = ["acc"]
+        training["optimizer_config"] = {"class_name": "Adam", "config": {
+            "lr": 0.01, "beta_1": 0.9, "beta_2": 0.999, "decay": 0.0, "epsilon": 1e-7,
+            "amsgrad": False}}
+        f.attrs["training_config"] = json.dumps(training)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", message=".*`lr` argument is deprecated")
+        model = keras.models.load_model(path)
+    np.testing.assert_allclose(model.predict(model_input("k2_mlp"), verbose=0),
+                               PRED["k2_mlp"], rtol=1e-5, atol=1e-6)
+    assert float(model.optimizer.learning_rate.numpy()) == pytest.approx(0.01)
+    assert int(model.optimizer.iterations.numpy()) == 1
+    model.fit(model_input("k2_mlp"), np.eye(3)[[0, 1, 2, 0, 1]], verbose=0)
+    assert "acc" in model.metrics_names
+    path = copy(tmp_path, "k2_cnn", "old_cnn.h5")
+    edit_config(path, lambda c: c.update(class_name="Model"))
+    np.testing.assert_allclose(load(path).predict(model_input("k2_cnn"), verbose=0),
+                               PRED["k2_cnn"], rtol=1e-5, atol=1e-6)

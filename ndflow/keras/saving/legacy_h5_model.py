@@ -176,6 +176,8 @@ def from_keras2(config, custom_objects=None, safe_mode=True):
             object_registration.get_registered_object(name, custom_objects) is None:
         out["class_name"] = name = name[len("Custom>"):]  # tf_keras's built-in optimizers
     inner = out["config"]
+    if name == "Sequential" and isinstance(inner, list):
+        inner = {"layers": inner}  # Keras <= 2.2.2 stored a Sequential as its layer list
     if isinstance(inner, dict):
         if name == "Lambda":
             inner = _lambda_from_keras2(dict(inner), safe_mode)
@@ -344,7 +346,7 @@ def load_model(path, h5file, size, custom_objects=None, compile=True, safe_mode=
     _check_config_digest(h5file, path)
     config = _json_attr(h5file, "model_config", path)
     if config is None or not isinstance(config.get("class_name"), str) or \
-            not isinstance(config.get("config"), dict):
+            not isinstance(config.get("config"), (dict, list)):
         raise _error(path, "its model_config does not describe a Keras model (expected "
                            "a JSON object with 'class_name' and 'config').")
     training_config = _json_attr(h5file, "training_config", path) if compile else None
