@@ -449,3 +449,19 @@ def test_older_keras2_config_forms(tmp_path):
     edit_config(path, lambda c: c.update(class_name="Model"))
     np.testing.assert_allclose(load(path).predict(model_input("k2_cnn"), verbose=0),
                                PRED["k2_cnn"], rtol=1e-5, atol=1e-6)
+
+
+def test_pre_2_11_optimizer_slots_are_not_paired_wrongly(tmp_path):
+    """TF's legacy optimizers name the step `iter:0` and list every m before every v; with
+    several slots per variable ndflow warns instead of guessing the pairing."""
+    path = copy(tmp_path, "k2_mlp", "legacy.h5")
+    with h5py.File(path, "r+") as f:
+        group = f["optimizer_weights"]
+        names = [n.decode() if isinstance(n, bytes) else n for n in group.attrs["weight_names"]]
+        group["Adam/iter:0"] = group["iteration:0"][()]
+        del group["iteration:0"]
+        group.attrs["weight_names"] = np.array(
+            [b"Adam/iter:0"] + [n.encode() for n in names[1:]])
+    with pytest.warns(UserWarning, match="pre-2.11"):
+        model = keras.models.load_model(path)
+    assert int(model.optimizer.iterations.numpy()) == 0

@@ -289,7 +289,13 @@ def _load_optimizer_weights(model, h5file, path):
     if len(values) == len(variables) - 1 and any(v is lr for v in variables):
         variables = [v for v in variables if v is not lr]  # Keras 2 keeps no lr variable
     problem = None
-    if len(values) != len(variables):
+    legacy = any(n.split("/")[-1] == "iter:0" for n in names)
+    if legacy and len(values) - 1 > len(model.trainable_variables):
+        # TF's pre-2.11 optimizers list each slot for all variables in turn (every m, then
+        # every v), ndflow per variable: equal shapes could pair the wrong arrays
+        problem = ("it was saved by a pre-2.11 (`legacy`) optimizer whose slots are "
+                   "ordered differently")
+    elif len(values) != len(variables):
         problem = (f"the optimizer has {len(variables)} variables but the file holds "
                    f"{len(values)}")
     else:
