@@ -1,13 +1,18 @@
 """Whole models in the legacy HDF5 format of Keras 2 (`model.save("m.h5")`), read and written.
 
-Layout (one HDF5 file): root attributes `model_config` (JSON of the Keras 2 config:
-`{"class_name", "config"}` at every level, no "module" keys, dtypes as strings, Functional
-nodes as lists `[layer, node_index, tensor_index, kwargs]`), `training_config` (JSON of the
-compile arguments, optimizer under `optimizer_config`) when compiled, `keras_version` and
-`backend`; group `model_weights` in the layout legacy_h5.py reads (layer_names /
-weight_names); group `optimizer_weights` with a `weight_names` attribute listing the
-optimizer's variables in order (Keras 2: iteration then the slots; Keras 3 writes its
-learning rate after the iteration too).
+Layout (one HDF5 file): root attributes `model_config` (JSON of the Keras 2 config: the
+model and its layer entries as `{"class_name", "config"}` without "module" keys, dtypes as
+strings, InputLayer's `batch_input_shape`, Functional nodes as lists `[layer, node_index,
+tensor_index, kwargs]`), `training_config` (JSON of the compile arguments, the optimizer
+under `optimizer_config`) when compiled, `keras_version` and `backend`; group
+`model_weights` in the layout legacy_h5.py reads (layer_names / weight_names); group
+`optimizer_weights` whose `weight_names` attribute lists the optimizer's variables in order
+(Keras 2: the iteration, then the slots; Keras 3, and ndflow when writing, put the learning
+rate after the iteration, so Keras 3 restores ndflow's optimizer state and tf_keras starts
+a fresh one, with its warning).
+
+ndflow's own files also carry checksums (the weights' and the JSON attributes'), which
+Keras ignores.
 
 Reading converts the Keras 2 config to the Keras 3 form serialization_lib rebuilds, so
 exactly the same classes are reachable as from a `.keras` file (registered ones, those in
