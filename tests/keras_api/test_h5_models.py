@@ -465,3 +465,11 @@ def test_pre_2_11_optimizer_slots_are_not_paired_wrongly(tmp_path):
     with pytest.warns(UserWarning, match="pre-2.11"):
         model = keras.models.load_model(path)
     assert int(model.optimizer.iterations.numpy()) == 0
+
+
+def test_config_claiming_huge_weights_allocates_nothing(tmp_path):
+    from ndflow.framework.errors import ResourceExhaustedError
+    path = copy(tmp_path, "k2_mlp", "huge.h5")
+    edit_config(path, lambda c: c["config"]["layers"][1]["config"].update(units=10 ** 9))
+    with pytest.raises(ResourceExhaustedError, match="huge.h5"):
+        keras.models.load_model(path)
