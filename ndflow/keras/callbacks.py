@@ -314,8 +314,8 @@ class ModelCheckpoint(Callback):
     `ckpt_{epoch:02d}-{val_loss:.2f}.keras`. Only rank 0 writes in distributed training.
 
     Args:
-      filepath: Where to save: a `.keras` path (whole model) or `.weights.h5` with
-        `save_weights_only`.
+      filepath: Where to save: a `.keras` or Keras 2 style `.h5` path (whole model), or
+        `.weights.h5` with `save_weights_only`.
       monitor: The logged quantity to watch (default "val_loss").
       mode: "min", "max" or "auto" (max for names with acc, auc, precision, recall or f1,
         else min).

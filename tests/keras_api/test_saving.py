@@ -357,10 +357,12 @@ def test_weights_file_not_hdf5(tmp_path):
         sequential().load_weights(path)
 
 
-def test_keras2_h5_and_savedmodel_are_refused(tmp_path):
+def test_keras2_h5_weights_and_savedmodel_are_refused(tmp_path):
+    # whole-model `.h5` files are read and written (tests/keras_api/test_h5_models.py)
     model = sequential()
-    with pytest.raises(ValueError, match="Keras 2"):
-        model.save(tmp_path / "m.h5")
+    model.save(tmp_path / "m.h5")
+    assert len(keras.models.load_model(tmp_path / "m.h5").get_weights()) == \
+        len(model.get_weights())
     with pytest.raises(ValueError, match="SavedModel"):
         model.save(tmp_path / "m", save_format="tf")
     with h5py.File(tmp_path / "legacy.h5", "w") as f:  # what Keras 2 writes: layer_names

@@ -185,19 +185,20 @@ class Model(Trainer, Layer):
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         """Saves the whole model (architecture, weights, optimizer state) to a `.keras` file.
 
-        The Keras 3 format (a zip of the JSON config and HDF5 weights), readable by Keras 3; the
-        file
-        is written to a temporary name and renamed, so a crash leaves no half-written file.
+        The Keras 3 format (a zip of the JSON config and HDF5 weights), readable by Keras 3; a
+        `.h5`/`.hdf5` path (or `save_format="h5"`) writes Keras 2's whole-model HDF5 file
+        instead, readable by Keras 3 and tf_keras. The file is written to a temporary name and
+        renamed, so a crash leaves no half-written file.
 
         Args:
-          filepath: A path ending in `.keras`.
+          filepath: A path ending in `.keras`, `.h5` or `.hdf5`.
           overwrite: Whether an existing file may be replaced.
           zipped: False writes a directory of the parts instead of a zip.
           **kwargs: `include_optimizer` (default True); Keras 2's `save_format`/`options`.
 
         Raises:
-          ValueError: For another extension (SavedModel directories and whole-model `.h5` files
-            are not supported, as in Keras 3).
+          ValueError: For another extension (SavedModel directories are not supported, as in
+            Keras 3).
         """
         from .. import saving
         if zipped is not None:

@@ -1,5 +1,5 @@
-"""keras.saving: `.keras` model files, `.weights.h5` weights, and the registry of custom
-objects that saved configs refer to."""
+"""keras.saving: `.keras` model files (and Keras 2 style whole-model `.h5` files),
+`.weights.h5` weights, and the registry of custom objects that saved configs refer to."""
 from .object_registration import (CustomObjectScope, custom_object_scope, get_custom_objects,
                                   get_registered_name, get_registered_object,
                                   register_keras_serializable)

@@ -1,4 +1,5 @@
-"""`.keras` files (Keras 3's format) and `.weights.h5` files: writing and reading.
+"""`.keras` files (Keras 3's format) and `.weights.h5` files: writing and reading (whole
+models in Keras 2's `.h5` format: legacy_h5_model.py, reached from save_model/load_model).
 
 A `.keras` file is a zip (members stored, not deflated, like Keras) of `metadata.json`,
 `config.json` (the model's Keras config with build_config and compile_config) and
@@ -176,7 +177,9 @@ def _check_model(model, what):
 
 
 def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
-    """Saves `model` as a Keras 3 `.keras` file (zipped=False: a directory of its parts)."""
+    """Saves `model` as a Keras 3 `.keras` file (zipped=False: a directory of its parts), or
+    with a `.h5`/`.hdf5` path or save_format="h5" as a Keras 2 style HDF5 file that Keras 3
+    and tf_keras read (legacy_h5_model.py)."""
     _check_model(model, "save_model")
     save_format = kwargs.pop("save_format", None)
     include_optimizer = kwargs.pop("include_optimizer", True)
@@ -191,10 +194,14 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
             f"extension, e.g. model.save('{path.rstrip('/')}.keras'). Received: "
             f"filepath={path}, save_format={save_format}")
     if save_format == "h5" or path.endswith((".h5", ".hdf5")):
-        raise ValueError(
-            "Saving a whole model to a Keras 2 style `.h5` file is not supported by ndflow. "
-            "Use the Keras 3 format: model.save('model.keras'); for weights only, "
-            f"model.save_weights('model.weights.h5'). Received: filepath={path}")
+        if path.endswith(".weights.h5"):
+            raise ValueError("save_model: a `.weights.h5` path is for weights only; use "
+                             f"model.save_weights('{path}'), or a `.h5` path for the whole "
+                             f"model. Received: filepath={path}")
+        _check_overwrite(path, overwrite)
+        from . import legacy_h5_model
+        legacy_h5_model.save_model(model, path, include_optimizer)
+        return
     if not path.endswith(".keras"):
         raise ValueError("Invalid filepath extension for saving: use a `.keras` extension "
                          f"(the Keras 3 format). Received: filepath={path}")
@@ -420,9 +427,8 @@ def _open_zip(path):
     with open(path, "rb") as f:
         head = f.read(8)
     if head == _HDF5_SIGNATURE:
-        raise ValueError(f"'{path}' is an HDF5 file, not a `.keras` zip: whole models saved in "
-                         "the Keras 2 `.h5` format are not supported by ndflow. Load it with "
-                         "Keras and save it again as `.keras`, or use "
+        raise ValueError(f"'{path}' is an HDF5 file, not a `.keras` zip: give it a `.h5` "
+                         "extension to load it as a Keras 2 style model file, or use "
                          "model.load_weights() for a `.weights.h5` file.")
     if not zipfile.is_zipfile(path):
         raise DataLossError(f"Cannot load '{path}': it is not a zip archive, so not a `.keras` "
@@ -587,7 +593,8 @@ def _load_assets(model, model_file):
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a model saved in a `.keras` file (ndflow's or Keras 3's).
+    """Loads a model saved in a `.keras` file (ndflow's or Keras 3's), or in a Keras 2 style
+    whole-model `.h5` file (`model.save("m.h5")` of Keras 2, tf_keras, Keras 3 or ndflow).
 
     Restores the architecture, the weights and, when `compile`, the training configuration
     and optimizer state. Stored code is never executed: a Lambda layer's lambda cannot be
@@ -595,7 +602,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     and functions, those in `custom_objects`, or Keras's own serializable objects.
 
     Args:
-      filepath: the `.keras` file (or directory written with `zipped=False`).
+      filepath: the `.keras` file (or directory written with `zipped=False`), or a `.h5` /
+        `.hdf5` whole-model file.
       custom_objects: dict of name -> class or function used by the config.
       compile: whether to compile the model from its saved training configuration.
       safe_mode: Keras's flag for lambda deserialization (ndflow refuses lambdas always).
@@ -605,10 +613,11 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
     Raises:
       NotFoundError: the file does not exist.
-      DataLossError: the file is truncated, corrupted or not a `.keras` file (the message
+      DataLossError: the file is truncated, corrupted or not a model file (the message
         names the file and what is wrong); nothing is allocated from sizes it merely claims.
       TypeError: the config names a class or function that cannot be found.
-      ValueError: a Keras 2 `.h5` file or SavedModel directory, or a stored lambda.
+      ValueError: a weights-only `.h5` file, a SavedModel directory, or a stored lambda
+        (including a Keras 2 Lambda layer's marshalled bytecode, never executed).
 
     Example:
 
@@ -616,11 +625,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     >>> model = keras.models.load_model("model.keras") # doctest: +SKIP
     """
     path = os.fspath(filepath)
-    if path.endswith((".h5", ".hdf5")) and not os.path.isdir(path):
-        if os.path.exists(path):
-            raise ValueError(f"'{path}': whole models saved in the Keras 2 `.h5` format are not "
-                             "supported by ndflow; use the Keras 3 `.keras` format. (For a "
-                             "`.weights.h5` file, build the model and call load_weights.)")
+    if not os.path.isdir(path) and (path.endswith((".h5", ".hdf5")) or _is_hdf5(path)):
+        return _load_h5_model(path, custom_objects, compile, safe_mode)
     if not os.path.isdir(path) and not path.endswith(".keras") and os.path.isdir(
             os.path.join(path, "variables")):
         raise ValueError(f"'{path}' is a TensorFlow SavedModel directory, which ndflow (like "
@@ -668,6 +674,50 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     finally:
         model_file.close()
     return model
+
+
+def _is_hdf5(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read(8) == _HDF5_SIGNATURE
+    except OSError:
+        return False
+
+
+def _load_h5_model(path, custom_objects, compile, safe_mode):
+    """load_model for a Keras 2 style whole-model `.h5` file (legacy_h5_model.py)."""
+    from . import legacy_h5_model
+    if not os.path.exists(path):
+        raise NotFoundError(f"File not found: filepath={path}. Please ensure the file is an "
+                            "accessible `.h5` or `.keras` file.")
+    h5file = _open_h5(path, path, os.path.getsize(path))
+    try:
+        try:
+            whole = legacy_h5_model.is_model_file(h5file)
+        except _H5_ERRORS as e:
+            raise DataLossError(f"Cannot load '{path}': the HDF5 file is corrupted ({e}).") \
+                from e
+        if not whole:
+            raise ValueError(f"'{path}' holds weights only in the Keras 2 `.h5` layout (no "
+                             "model_config), so it is not a whole-model file: build the "
+                             "model and call model.load_weights() on it.")
+        try:
+            return legacy_h5_model.load_model(path, h5file, os.path.getsize(path),
+                                              custom_objects, compile, safe_mode)
+        except (DataLossError, ResourceExhaustedError):
+            raise
+        except UnicodeError as e:  # h5py decoding a corrupted string attribute
+            raise DataLossError(f"Cannot load '{path}' (Keras 2 `.h5` model file): a string "
+                                f"in the file is corrupted ({e}).") from e
+        except (TypeError, ValueError) as e:
+            if path in str(e):
+                raise
+            raise _with_file(e, path) from e
+        except _H5_ERRORS as e:
+            raise DataLossError(f"Cannot load '{path}' (Keras 2 `.h5` model file): the HDF5 "
+                                f"file is corrupted ({type(e).__name__}: {e}).") from e
+    finally:
+        h5file.close()
 
 
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
