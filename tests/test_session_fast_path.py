@@ -93,3 +93,24 @@ def test_a_run_that_fails_leaves_the_variables_unchanged():
             with pytest.raises(tf.errors.InvalidArgumentError):
                 sess.run(z, {x: np.array([5], np.int32)})
             assert sess.run(v) == 3.0
+
+
+def test_variable_updates_check_initialization_and_shapes():
+    with tf.Graph().as_default():
+        v = v1.Variable(np.zeros(2, np.float32))
+        add = v1.assign_add(v, tf.ones(2))
+        sub = v1.assign_sub(v, tf.ones(2))
+        p = v1.placeholder(tf.float32, [None])
+        assign = v1.assign(v, p)
+        with v1.Session() as sess:
+            with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized"):
+                sess.run(add)
+            sess.run(v.initializer)
+            for _ in range(2):
+                sess.run([add, add.op])
+            sess.run(sub)
+            np.testing.assert_array_equal(sess.run(v), [1.0, 1.0])
+            sess.run(assign, {p: np.array([5.0, 6.0], np.float32)})
+            np.testing.assert_array_equal(sess.run(v), [5.0, 6.0])
+            with pytest.raises(tf.errors.InvalidArgumentError, match="Cannot assign"):
+                sess.run(assign, {p: np.zeros(3, np.float32)})

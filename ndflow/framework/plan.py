@@ -8,6 +8,7 @@ tf.function build a plan once per signature and call it afterwards.
 import collections
 import functools
 import itertools
+import operator
 import traceback
 
 from .errors import InvalidArgumentError, OpError
@@ -21,20 +22,14 @@ _plan_ids = itertools.count()
 def needed_ops(fetch_tensors, target_ops, fed_ids):
     """Operations needed to compute the fetches and run the targets, sorted by creation."""
     seen = set()
-    order = []
     stack = [t.op for t in fetch_tensors if id(t) not in fed_ids] + list(target_ops)
     while stack:
         op = stack.pop()
-        if op in seen:
-            continue
-        seen.add(op)
-        order.append(op)
-        for t in op.inputs:
-            if id(t) not in fed_ids:
-                stack.append(t.op)
-        stack.extend(op.control_inputs)
-    order.sort(key=lambda o: o._id)
-    return order
+        if op not in seen:
+            seen.add(op)
+            stack.extend(t.op for t in op.inputs if id(t) not in fed_ids)
+            stack.extend(op.control_inputs)
+    return sorted(seen, key=lambda o: o._id)
 
 
 class _Spec:
@@ -120,13 +115,17 @@ class Plan:
                 namespace[kname := f"k{next(counter)}"] = kernel
                 outs = [f"v{next(counter)}" for _ in op.outputs]
                 names.update(zip(map(id, op.outputs), outs))
+                call = f"{kname}({', '.join(args)})"
+                if kernel.__class__ is functools.partial and kernel.func in _READS and \
+                        len(kernel.args) == 2 and not args and not kernel.keywords:
+                    namespace[kname], namespace[kname + "a"] = kernel.args  # read inline:
+                    call = _READS[kernel.func].format(kname, kernel.args[1])  # no call
                 lhs = ", ".join(outs) + ("," if op_def.multi_output and len(outs) == 1 else "")
-                lines.append(f"    {lhs + ' = ' if outs else ''}{kname}({', '.join(args)})")
+                lines.append(f"    {lhs + ' = ' if outs else ''}{call}")
                 line_ops[len(lines) + 1] = op
             dead = sorted({names[id(t)] for t in op.inputs if names[id(t)][0] == "v" and (
                 r := root.get(id(t), id(t))) not in fetched and last_use.get(r) == step})
-            if dead:
-                lines.append(f"    del {', '.join(dead)}")
+            lines += [f"    del {', '.join(dead)}"] if dead else []
         params = ", ".join(f"f{i}" for i in range(len(self.feeds)))
         # a constant (or a value folded from constants) goes out as a copy: callers may write
         rets = "".join(n + (".copy(), " if n[0] == "c" else ", ")
@@ -190,6 +189,8 @@ def _bind(op, store, xp, in_shapes):
 
 
 _KEYWORD_OUT = ("maximum", "minimum")
+# kernels that read a value (a variable's): the plan line reads it the same way, inline
+_READS = {getattr: "{0}.{1}", operator.getitem: "{0}[{0}a]"}
 
 
 # inputs whose kernels read only the shape and dtype (a gradient seed, a mean's gradient)
