@@ -51,18 +51,14 @@ def _pack_if_nested_tensors(value):
 
 
 def _has_tensor(v):
-    if isinstance(v, TensorLike):
-        return True
-    return isinstance(v, (list, tuple)) and any(_has_tensor(x) for x in v)
+    return isinstance(v, TensorLike) or isinstance(v, (list, tuple)) and any(map(_has_tensor, v))
 
 
 def _group_dtype(op, dts, positions):
     """dtype that the python values at `positions` adopt (first tensor dtype of the group)."""
     unify = op.unify
-    for i, d in enumerate(dts):
-        if d is not None and (unify is ALL or i in unify):
-            return d
-    return None
+    return next((d for i, d in enumerate(dts) if d is not None and (unify is ALL or i in unify)),
+                None)
 
 
 def _coerce_pending(op, values, pending, dts, weak):

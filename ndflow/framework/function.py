@@ -201,14 +201,8 @@ class Function:
                 new_flat.append(p)
             t_args, t_kwargs = nest.pack_sequence_as((args, kwargs), new_flat)
             outputs = self._traced_function()(*t_args, **t_kwargs)
-            flat_out = []
-            for o in nest.flatten(outputs):
-                if o is None:
-                    flat_out.append(None)
-                elif isinstance(o, Variable):
-                    flat_out.append(o.read_value())
-                else:
-                    flat_out.append(convert_to_tensor(o))
+            flat_out = [None if o is None else o.read_value() if isinstance(o, Variable)
+                        else convert_to_tensor(o) for o in nest.flatten(outputs)]
         fetches = [o for o in flat_out if o is not None]
         targets = [op for op in graph._ops if op.op_def.side_effect]
         plan = Plan(fetches, placeholders, targets, state.device.store)
@@ -237,14 +231,10 @@ def _flat_key(args):
     key = []
     for a in args:
         c = a.__class__
-        if c is EagerTensor:
-            v = a._value
-        elif c is np.ndarray:
-            v = a
-        else:
+        if c is not EagerTensor and c is not np.ndarray:
             return None
-        key.append(v.shape)
-        key.append(v.dtype)
+        v = a._value if c is EagerTensor else a
+        key += (v.shape, v.dtype)
     return tuple(key)
 
 

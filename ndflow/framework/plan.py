@@ -5,8 +5,11 @@ ops in creation order (always a topological order), each a call of its kernel bo
 to its attributes, with every intermediate dropped after its last use. Session.run and
 tf.function build a plan once per signature and call it afterwards.
 """
+import collections
 import functools
 import itertools
+import operator
+import traceback
 
 from .errors import InvalidArgumentError, OpError
 from .registry import CONST
@@ -19,20 +22,14 @@ _plan_ids = itertools.count()
 def needed_ops(fetch_tensors, target_ops, fed_ids):
     """Operations needed to compute the fetches and run the targets, sorted by creation."""
     seen = set()
-    order = []
     stack = [t.op for t in fetch_tensors if id(t) not in fed_ids] + list(target_ops)
     while stack:
         op = stack.pop()
-        if op in seen:
-            continue
-        seen.add(op)
-        order.append(op)
-        for t in op.inputs:
-            if id(t) not in fed_ids:
-                stack.append(t.op)
-        stack.extend(op.control_inputs)
-    order.sort(key=lambda o: o._id)
-    return order
+        if op not in seen:
+            seen.add(op)
+            stack.extend(t.op for t in op.inputs if id(t) not in fed_ids)
+            stack.extend(op.control_inputs)
+    return sorted(seen, key=lambda o: o._id)
 
 
 class _Spec:
@@ -56,11 +53,8 @@ def refine_shapes(ops, feeds, feed_shapes):
         if not any(id(t) in shapes for t in op.inputs) or not op.outputs:
             continue
         specs = [_Spec(shapes.get(id(t), t.shape), t.dtype, t.op) for t in op.inputs]
-        op_def = op.op_def
-        if op_def.infer is not None:
-            out = op_def.infer(specs, op.attrs)
-        else:
-            out = fallback_infer(op_def, specs, op.attrs)
+        infer = op.op_def.infer or functools.partial(fallback_infer, op.op_def)
+        out = infer(specs, op.attrs)
         for o, (shape, _) in zip(op.outputs, out):
             shapes[id(o)] = shape
     return shapes
@@ -71,9 +65,7 @@ class Plan:
         fed_ids = {id(t): i for i, t in enumerate(feeds)}
         self.ops = needed_ops(fetches, targets, fed_ids)
         self._shapes = refine_shapes(self.ops, feeds, feed_shapes) if feed_shapes else {}
-        self.fetches = list(fetches)
-        self.feeds = list(feeds)
-        self.store = store
+        self.fetches, self.feeds, self.store = list(fetches), list(feeds), store
         self.has_side_effects = any(op.op_def.side_effect for op in self.ops)
         for op in self.ops:
             if op.op_def.name == "Placeholder":
@@ -83,52 +75,57 @@ class Plan:
     def _generate(self, fed_ids, xp):
         namespace = {"__name__": __name__}  # kernels' warnings attributed to ndflow
         names = {t: f"f{i}" for t, i in fed_ids.items()}
-        # where each tensor is used last, to free intermediates early
-        last_use = {}
+        # where each tensor is used last (to free intermediates early) and how often
+        last_use, uses = {}, collections.Counter(  # (reading only the shape is no use here)
+            id(t) for op in self.ops for i, t in enumerate(op.inputs)
+            if i != _SHAPE_ONLY.get(op.op_def.name))
         for step, op in enumerate(self.ops):
-            for t in op.inputs:
-                last_use[id(t)] = step
+            last_use.update((id(t), step) for t in op.inputs)
         fetched = {id(t) for t in self.fetches}
-        lines = []
-        line_ops = {}
-        counter = itertools.count()
+        # root: a passed-on value (see forward) -> the tensor whose value it is; fresh: values
+        # that are new arrays no other value shares (see _reusable)
+        root, fresh, lines, line_ops, counter = {}, set(), [], {}, itertools.count()
         for step, op in enumerate(self.ops):
             op_def = op.op_def
             if op_def.kernel is None:  # NoOp: ordering only
                 continue
+            in_shapes = [self._shapes.get(id(t), t.shape) for t in op.inputs]
+            args = [names[id(t)] for t in op.inputs]
             if op_def is CONST:
                 value = op.attrs["value"]
             else:
-                in_shapes = [self._shapes.get(id(t), t.shape) for t in op.inputs]
                 kernel = _bind(op, self.store, xp, in_shapes)
-                value = _fold(op, kernel, in_shapes, [names[id(t)] for t in op.inputs],
-                              namespace, xp)
+                value = _fold(op, kernel, in_shapes, args, namespace, xp)
             if value is not None:  # a constant, or an op computed once here
-                cname = f"c{next(counter)}"
+                names[id(op.outputs[0])] = cname = f"c{next(counter)}"
                 namespace[cname] = value
-                names[id(op.outputs[0])] = cname
                 continue
-            kname = f"k{next(counter)}"
-            namespace[kname] = kernel
-            args = ", ".join(names[id(t)] for t in op.inputs)
-            outs = [f"v{next(counter)}" for _ in op.outputs]
-            names.update(zip(map(id, op.outputs), outs))
-            call = f"{kname}({args})"
-            if not outs:
-                line = f"    {call}"
-            elif op_def.multi_output:
-                line = f"    {', '.join(outs)}, = {call}" if len(outs) == 1 else \
-                    f"    {', '.join(outs)} = {call}"
+            if kernel is forward:  # the value is the first input's: passed on, no call
+                out = id(op.outputs[0])
+                root[out] = t = root.get(id(op.inputs[0]), id(op.inputs[0]))
+                names[out] = args[0]  # (freed after its own and the input's last use)
+                last_use[t] = max(last_use.get(t, -1), last_use.get(out, -1))
+                fetched.update((t,) if out in fetched else ())
+                fresh.update((out,) if t in fresh and uses[t] == 1 and t not in fetched else ())
             else:
-                line = f"    {outs[0]} = {call}"
-            lines.append(line)
-            line_ops[len(lines) + 1] = op
-            dead = [names[id(t)] for t in op.inputs
-                    if last_use.get(id(t)) == step and id(t) not in fetched
-                    and names[id(t)].startswith("v")]
-            dead = sorted(set(dead))
-            if dead:
-                lines.append(f"    del {', '.join(dead)}")
+                if getattr(kernel, "nout", 0) == 1 and getattr(kernel, "nin", 0) == len(args):
+                    args += self._reusable(op, kernel, in_shapes, args, fresh, uses, fetched)
+                elif op_def.name in ("MatMul", "Sum"):  # (their binders' results are new)
+                    fresh.update(map(id, op.outputs))
+                namespace[kname := f"k{next(counter)}"] = kernel
+                outs = [f"v{next(counter)}" for _ in op.outputs]
+                names.update(zip(map(id, op.outputs), outs))
+                call = f"{kname}({', '.join(args)})"
+                if kernel.__class__ is functools.partial and kernel.func in _READS and \
+                        len(kernel.args) == 2 and not args and not kernel.keywords:
+                    namespace[kname], namespace[kname + "a"] = kernel.args  # read inline:
+                    call = _READS[kernel.func].format(kname, kernel.args[1])  # no call
+                lhs = ", ".join(outs) + ("," if op_def.multi_output and len(outs) == 1 else "")
+                lines.append(f"    {lhs + ' = ' if outs else ''}{call}")
+                line_ops[len(lines) + 1] = op
+            dead = sorted({names[id(t)] for t in op.inputs if names[id(t)][0] == "v" and (
+                r := root.get(id(t), id(t))) not in fetched and last_use.get(r) == step})
+            lines += [f"    del {', '.join(dead)}"] if dead else []
         params = ", ".join(f"f{i}" for i in range(len(self.feeds)))
         # a constant (or a value folded from constants) goes out as a copy: callers may write
         rets = "".join(n + (".copy(), " if n[0] == "c" else ", ")
@@ -140,6 +137,21 @@ class Plan:
         self._filename = filename
         return namespace["plan"], line_ops
 
+    def _reusable(self, op, kernel, in_shapes, args, fresh, uses, fetched):
+        """For a kernel that takes an out buffer after its inputs, as a ufunc does: [the input]
+        whose buffer it can write into (a new array of the output's shape and dtype that
+        nothing else reads or shares), or []. Notes the output as a new array."""
+        out = op.outputs[0]
+        shape = self._shapes.get(id(out), out.shape)
+        if op.op_def.stateful or not shape.rank:  # (a 0-d result can be a NumPy scalar)
+            return []
+        fresh.add(id(out))
+        # (NumPy 2.4 deprecates a positional out for maximum and minimum only)
+        keyword = "out=" if getattr(kernel, "__name__", "") in _KEYWORD_OUT else ""
+        return [keyword + a for t, a, s in zip(op.inputs, args, in_shapes) if id(t) in fresh
+                and uses[id(t)] == 1 and id(t) not in fetched and s == shape and
+                shape.is_fully_defined() and t.dtype == out.dtype][:1]
+
     def __call__(self, *feeds):
         try:
             return self._fn(*feeds)
@@ -149,17 +161,20 @@ class Plan:
             raise self._explain(e) from e
 
     def _explain(self, error):
-        tb = error.__traceback__
-        op = None
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename == self._filename:
-                op = self._line_ops.get(tb.tb_lineno)
-            tb = tb.tb_next
+        lines = [n for f, n in traceback.walk_tb(error.__traceback__)
+                 if f.f_code.co_filename == self._filename]  # the plan's line that failed
+        op = self._line_ops.get(lines[-1]) if lines else None
         if op is None:
             return InvalidArgumentError(str(error))
         shapes = [str(t.shape) for t in op.inputs]
         return InvalidArgumentError(
             f"{op.type} '{op.name}' failed: {error} (input shapes: {', '.join(shapes)})", op=op)
+
+
+def forward(x, *_):
+    """A binder's kernel for an op that passes its first input on unchanged at the shapes
+    bound (a plan then uses that value and makes no call)."""
+    return x
 
 
 def _bind(op, store, xp, in_shapes):
@@ -173,9 +188,14 @@ def _bind(op, store, xp, in_shapes):
     return functools.partial(op_def.kernel, *lead, **attrs)
 
 
+_KEYWORD_OUT = ("maximum", "minimum")
+# kernels that read a value (a variable's): the plan line reads it the same way, inline
+_READS = {getattr: "{0}.{1}", operator.getitem: "{0}[{0}a]"}
+
+
 # inputs whose kernels read only the shape and dtype (a gradient seed, a mean's gradient)
 _SHAPE_ONLY = {"OnesLike": 0, "ZerosLike": 0, "Shape": 0, "Size": 0, "Rank": 0, "SumGrad": 1,
-               "MeanGrad": 1}
+               "MeanGrad": 1, "SumToLike": 1}
 
 
 def _fold(op, kernel, shapes, names, namespace, xp):

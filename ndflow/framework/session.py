@@ -28,9 +28,7 @@ class _SessionStore(RandomStreams, dict):
             "initializer first (e.g. sess.run(tf.global_variables_initializer())).")
 
     def read(self, var):
-        if var._graph is None:
-            return var._value
-        return self[var]
+        return var._value if var._graph is None else self[var]
 
     def write(self, var, value):
         if var._graph is None:
@@ -50,6 +48,7 @@ class BaseSession:
         self.graph = graph if graph is not None else get_default_graph()
         self._store = _SessionStore(state.device)
         self._plans = {}
+        self._fast = {}  # see run
         self._fetches = {}  # fetched leaves (names, ids) -> their resolution (see _resolve_fetches)
         self._closed = False
         self._var_fetch = {}
@@ -61,6 +60,19 @@ class BaseSession:
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        # A repeated run (the same graph elements, fed NumPy arrays of the dtypes and shapes
+        # checked at an earlier run) is one lookup. The entry keeps the ids in its key alive.
+        c, feeds = fetches.__class__, feed_dict or {}
+        try:
+            values = [*feeds.values()]
+            key = (c, *(map(id, fetches) if c is list or c is tuple else (id(fetches),)),
+                   *map(id, feeds), *[(v.__class__, v.dtype, v.shape) for v in values])
+            plan, positions, pack, _ = self._fast[key]
+        except (KeyError, AttributeError, TypeError):
+            return self._run(fetches, feed_dict)
+        return self._execute(plan, positions, values, pack)
+
+    def _run(self, fetches, feed_dict):
         flat_sequence = _is_flat_sequence(fetches)  # [train_op, loss]: no tf.nest walk
         nested = flat_sequence or nest.is_nested(fetches)
         leaves = fetches if flat_sequence else nest.flatten(fetches) if nested else [fetches]
@@ -80,26 +92,35 @@ class BaseSession:
             plan = Plan(tensors, feed_tensors, targets, self._store, feed_shapes=feed_shapes)
             plan.copy_out = [i for i, t in enumerate(tensors) if t.op.type == "ReadVariable"]
             self._plans[key] = plan
-        if plan.has_side_effects:
-            snapshot = dict(self._store)
-            try:
-                values = plan(*feed_values)
-            except BaseException:
+        c, feeds = fetches.__class__, feed_dict or {}
+        pack = c if flat_sequence else fetches if nested else None
+        if (flat_sequence or c in _FETCH_LEAVES) and all(  # then, the fast path's entry
+                k.__class__ is SymbolicTensor and v.__class__ is np.ndarray and v is f
+                for (k, v), f in zip(feeds.items(), feed_values)):
+            self._fast[(c, *map(id, leaves), *map(id, feeds), *[
+                (v.__class__, v.dtype, v.shape) for v in feed_values])] = plan, positions, pack, (
+                tuple(leaves), tuple(feeds))
+        return self._execute(plan, positions, feed_values, pack)
+
+    def _execute(self, plan, positions, feed_values, pack):
+        """Runs a plan; its values at the fetch positions, packed as `pack` says: list or tuple
+        (a flat sequence), None (a single fetch) or the nested structure to fill."""
+        snapshot = dict(self._store) if plan.has_side_effects else None
+        try:
+            values = plan(*feed_values)
+        except BaseException:
+            if snapshot is not None:  # a failed run changes no variable
                 self._store.clear()
                 self._store.update(snapshot)
-                raise
-        else:
-            values = plan(*feed_values)
-        if plan.copy_out:
-            values = list(values)
-            for i in plan.copy_out:
-                values[i] = np.array(values[i], copy=True)
+            raise
+        if plan.copy_out:  # (a variable's value: the caller may write into what it gets)
+            values = [np.array(v, copy=True) if i in plan.copy_out else v
+                      for i, v in enumerate(values)]
         results = [None if p is None else _to_numpy(values[p]) for p in positions]
-        if not nested:
+        if pack is None:
             return results[0]
-        if flat_sequence:
-            return results if fetches.__class__ is list else tuple(results)
-        return nest.pack_sequence_as(fetches, results, numpy=True)
+        return results if pack is list else tuple(results) if pack is tuple else \
+            nest.pack_sequence_as(pack, results, numpy=True)
 
     def _resolve_fetches(self, leaves):
         """(position of each leaf's value or None for ops, unique tensors, target ops)."""
@@ -172,9 +193,8 @@ class BaseSession:
     # --- lifetime -------------------------------------------------------------------------
     def close(self):
         self._closed = True
-        self._plans.clear()
-        self._fetches.clear()
-        self._store.clear()
+        for cache in (self._plans, self._fast, self._fetches, self._store):
+            cache.clear()
 
     def as_default(self):
         return _DefaultSession(self)
@@ -302,6 +322,4 @@ def _feed_value(t, value):
 
 
 def _to_numpy(v):
-    if isinstance(v, np.ndarray):
-        return v[()] if v.ndim == 0 else v
-    return v
+    return v[()] if isinstance(v, np.ndarray) and v.ndim == 0 else v

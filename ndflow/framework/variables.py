@@ -8,6 +8,7 @@ so reads and writes happen in program order.
 import enum
 import functools
 import itertools
+import operator
 
 import numpy as np
 
@@ -29,8 +30,7 @@ _uids = itertools.count()
 # --- the state ops -------------------------------------------------------------------------
 
 def _var_spec(ts, attrs):
-    v = attrs["var"]
-    return [(v.shape, v.dtype)]
+    return [(attrs["var"].shape, attrs["var"].dtype)]
 
 
 @op("ReadVariable", uses_store=True, differentiable=False, infer=_var_spec)
@@ -377,40 +377,38 @@ def _bind_read(xp, operation, store, shapes=None):
     var = operation.attrs["var"]
     if _eager(var, store):
         return functools.partial(getattr, var, "_value")
-    return functools.partial(store.__getitem__, var)  # missing: FailedPreconditionError
+    return functools.partial(operator.getitem, store, var)  # missing: FailedPreconditionError
 
 
 def _bind_write(combine):
     def binder(xp, operation, store, shapes):
         var = operation.attrs["var"]
-        delta_shape = shapes[0]
-        checked = not _static_shape_matches(var, delta_shape)
-        if _eager(var, store):
+        checked = not _static_shape_matches(var, shapes[0])
+        eager = _eager(var, store)
+        if combine is not None and not checked:  # the common update, in one frame
+            if eager:
+                def run(delta):
+                    var._value = value = combine(var._value, delta)
+                    return value
+            else:
+                def run(delta):  # (a missing value: FailedPreconditionError)
+                    store[var] = value = combine(store[var], delta)
+                    return value
+            return run
+        if eager:
             def write(value):
                 if checked:
                     var._check_assign_shape(value)
                 var._value = value
-        elif checked:
-            def write(value):
-                store.write(var, value)
         else:
-            def write(value):
-                store[var] = value
-        if combine is not None and not checked and _eager(var, store):
-            def run(delta):  # (the common update, in one frame)
-                var._value = value = combine(var._value, delta)
-                return value
-        elif combine is None:
-            def run(value):
-                write(value)
-                return value
-        else:
-            read = _bind_read(xp, operation, store)
+            write = functools.partial(store.write, var) if checked else \
+                functools.partial(operator.setitem, store, var)
+        read = _bind_read(xp, operation, store)
 
-            def run(delta):
-                value = combine(read(), delta)
-                write(value)
-                return value
+        def run(delta):
+            value = delta if combine is None else combine(read(), delta)
+            write(value)
+            return value
         return run
     return binder
 

@@ -8,6 +8,7 @@ import numpy as np
 from ..framework import dtypes
 from ..framework.errors import InvalidArgumentError
 from ..framework.graph import graph_for_building
+from ..framework.plan import forward
 from ..framework.registry import CONST, constant_in_graph, execute, get_op, op
 from ..framework.shape_fns import broadcast_shape, unary
 from ..framework.tensor import EagerTensor, SymbolicTensor, TensorLike
@@ -948,9 +949,11 @@ def _bind_sum_to_like(xp, operation, store, shapes):
         return functools.partial(SUM_TO_LIKE.kernel, xp)
     g_shape, x_shape = tuple(g_shape.as_list()), tuple(x_shape.as_list())
     if g_shape == x_shape:
-        return lambda g, x: g
+        return forward  # (the plan passes g on)
     lead = len(g_shape) - len(x_shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, d in enumerate(x_shape)
                                       if d == 1 and g_shape[i + lead] != 1)
-    reduce, reshape = xp.add.reduce, xp.reshape
-    return lambda g, x: reshape(reduce(g, axis=axes), x_shape)
+    reduce = xp.add.reduce
+    if len(axes) == lead and x_shape:  # leading axes only: the sum has x's shape already
+        return lambda g, x: reduce(g, axes, None, None, False)
+    return lambda g, x: reduce(g, axes, None, None, False).reshape(x_shape)

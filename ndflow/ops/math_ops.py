@@ -574,10 +574,12 @@ def _bind_sigmoid(xp, operation, store, shapes):
         return functools.partial(_sigmoid_kernel, xp)  # (a 0-d input: NumPy gives scalars)
     exp, negative, reciprocal, one = xp.exp, xp.negative, xp.reciprocal, xp.asarray(1, dtype)
 
-    def sigmoid(x):  # the kernel's operations, minus its asarray and int conversion
-        out = exp(negative(x))
+    def sigmoid(x, out=None):  # the kernel's operations, minus its asarray and int conversion
+        out = negative(x, out)
+        exp(out, out)
         out += one
         return reciprocal(out, out)
+    sigmoid.nin = sigmoid.nout = 1  # as a ufunc's: a plan may pass x's own buffer as out
     return sigmoid
 
 
