@@ -741,7 +741,12 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
                   average_across_batch=True, sum_over_timesteps=False, sum_over_batch=False,
                   softmax_loss_function=None, name=None):
     """tf.contrib.seq2seq.sequence_loss: weighted softmax cross-entropy of
-    `[batch, time, classes]` logits against `[batch, time]` targets."""
+    `[batch, time, classes]` logits against `[batch, time]` targets.
+
+    `average_across_*` divide the weighted sums by the summed weights; TensorFlow Addons'
+    `sum_over_*` sum over the axis and divide by the number of nonzero weights. With no flag
+    set the `[batch, time]` weighted losses are returned.
+    """
     if softmax_loss_function is None:
         ce = ndflow.nn.sparse_softmax_cross_entropy_with_logits(labels=targets, logits=logits)
     else:
@@ -750,6 +755,17 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
     ce = ce * weights
     if average_across_timesteps and average_across_batch:
         return ndflow.reduce_sum(ce) / ndflow.reduce_sum(weights)
+    if sum_over_timesteps or sum_over_batch:   # tfa's: divided by the nonzero weights
+        axis = None if sum_over_timesteps and sum_over_batch else \
+            (1 if sum_over_timesteps else 0)
+        count = ndflow.reduce_sum(ndflow.cast(ndflow.not_equal(weights, 0), ce.dtype), axis)
+        total = ndflow.reduce_sum(ce, axis)
+        total = ndflow.math.divide_no_nan(total, count)
+        if average_across_batch and axis == 1:
+            return ndflow.reduce_mean(total)
+        if average_across_timesteps and axis == 0:
+            return ndflow.reduce_mean(total)
+        return total
     if average_across_batch:
         return ndflow.reduce_sum(ce, axis=0) / ndflow.reduce_sum(weights, axis=0)
     if average_across_timesteps:

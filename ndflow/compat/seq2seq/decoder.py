@@ -124,7 +124,14 @@ def _batch_major(x):
     rank = x.shape.rank
     if rank is None or rank < 2:
         return x
-    return ndflow.transpose(x, [1, 0] + list(range(2, rank)))
+    y = ndflow.transpose(x, [1, 0] + list(range(2, rank)))
+    # Copied C-contiguous: an eager transpose is a strided view, and ndflow's fused
+    # sparse_softmax_cross_entropy_with_logits loses the labels' -1 in its gradient on
+    # such logits (reshape of its non-contiguous backprop copies; see the report).
+    out = ndflow.reshape(ndflow.reshape(y, [-1]), ndflow.shape(y))
+    if hasattr(out, "set_shape"):
+        out.set_shape(y.shape)
+    return out
 
 
 def dynamic_decode(decoder, output_time_major=False, impute_finished=False,
@@ -150,12 +157,21 @@ def dynamic_decode(decoder, output_time_major=False, impute_finished=False,
         raise TypeError(f"Expected decoder to be of type Decoder. Received: {decoder!r}")
     from .. import variable_scope as vs
     with vs.variable_scope(scope or "decoder"):
-        return _decode(decoder, output_time_major, impute_finished, maximum_iterations,
-                       kwargs)
+        return decode(decoder, output_time_major, impute_finished, maximum_iterations,
+                      kwargs)
 
 
-def _decode(decoder, output_time_major, impute_finished, maximum_iterations, kwargs):
-    finished, inputs, state = decoder.initialize(**kwargs)
+def decode(decoder, output_time_major, impute_finished, maximum_iterations, init_kwargs):
+    """`dynamic_decode` outside any variable scope (the Keras decoders' loop).
+    `init_kwargs` go to `decoder.initialize`; TensorFlow Addons' `decoder_init_input` and
+    `decoder_init_kwargs` among them are passed as its arguments."""
+    kwargs = dict(init_kwargs)
+    if "decoder_init_input" in kwargs or "decoder_init_kwargs" in kwargs:
+        finished, inputs, state = decoder.initialize(kwargs.pop("decoder_init_input", None),
+                                                     **kwargs.pop("decoder_init_kwargs", {}),
+                                                     **kwargs)
+    else:
+        finished, inputs, state = decoder.initialize(**kwargs)
     if maximum_iterations is not None:
         maximum_iterations = ndflow.convert_to_tensor(maximum_iterations, dtype=ndflow.int32)
         finished = ndflow.logical_or(finished, ndflow.less_equal(maximum_iterations, 0))

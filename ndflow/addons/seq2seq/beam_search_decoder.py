@@ -1,0 +1,42 @@
+"""tfa.seq2seq.beam_search_decoder: `BeamSearchDecoder` as a Keras layer, `tile_batch`,
+`gather_tree`."""
+from ...compat.seq2seq import beam_search as _core
+from ...compat.seq2seq.beam_search import (BeamSearchDecoderOutput,  # noqa: F401
+                                           BeamSearchDecoderState, FinalBeamSearchDecoderOutput,
+                                           gather_tree, tile_batch)
+from .decoder import BaseDecoder
+
+
+class BeamSearchDecoder(BaseDecoder, _core.BeamSearchDecoder):
+    """tfa.seq2seq.BeamSearchDecoder: beam search over `cell`.
+
+    Called as `decoder(embedding, start_tokens=..., end_token=..., initial_state=...)`
+    (`embedding` None when `embedding_fn` is given; `initial_state` tiled with
+    `tile_batch`), it returns `(FinalBeamSearchDecoderOutput, final_state, lengths)`.
+
+    Args:
+      cell: A Keras RNN cell.
+      beam_width: int, the beams kept per example.
+      embedding_fn: Optional function of ids giving the next inputs.
+      output_layer: Optional layer giving the logits.
+      length_penalty_weight: float, as in TF1's `BeamSearchDecoder`.
+      **kwargs: `BaseDecoder`'s (`maximum_iterations`...) and Layer's.
+    """
+
+    def __init__(self, cell, beam_width, embedding_fn=None, output_layer=None,
+                 length_penalty_weight=0.0, coverage_penalty_weight=0.0,
+                 reorder_tensor_arrays=True, **kwargs):
+        BaseDecoder.__init__(self, **kwargs)
+        _core.BeamSearchDecoder.__init__(self, cell, None, None, None, None, beam_width,
+                                         output_layer, length_penalty_weight,
+                                         coverage_penalty_weight)
+        self._embedding_fn = embedding_fn
+        self.cell, self.output_layer = cell, output_layer
+
+    def initialize(self, decoder_init_input=None, decoder_init_kwargs=None, **kwargs):
+        kwargs = dict(decoder_init_kwargs or {}, **kwargs)
+        embedding = self._embedding_fn if self._embedding_fn is not None else \
+            decoder_init_input
+        self._setup(embedding, kwargs["start_tokens"], kwargs["end_token"],
+                    kwargs["initial_state"])
+        return _core.BeamSearchDecoder.initialize(self)

@@ -1,0 +1,286 @@
+"""tf.contrib.seq2seq: decoding checked against dynamic_rnn and a hand-unrolled greedy loop,
+attention scores against NumPy, beam search against a brute-force search."""
+import itertools
+
+import numpy as np
+import pytest
+
+import ndflow.compat.v1 as tf
+
+s2s = tf.contrib.seq2seq
+
+
+@pytest.fixture
+def graph():
+    with tf.Graph().as_default() as g:
+        yield g
+
+
+def _run(fetches, feed=None):
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        return sess.run(fetches, feed)
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+def test_training_helper_decoding_is_dynamic_rnn_with_its_gradients(graph):
+    x = tf.constant(np.random.default_rng(0).standard_normal((3, 5, 4)), tf.float32)
+    lengths = tf.constant([5, 2, 4])
+    cell = tf.nn.rnn_cell.BasicLSTMCell(6)
+    with tf.variable_scope("dec"):
+        decoder = s2s.BasicDecoder(cell, s2s.TrainingHelper(x, lengths),
+                                   cell.zero_state(3, tf.float32))
+        out, state, seq_lengths = s2s.dynamic_decode(decoder, impute_finished=True)
+    with tf.variable_scope("dec/decoder", reuse=True):
+        ref, ref_state = tf.nn.dynamic_rnn(cell, x, lengths, dtype=tf.float32)
+    assert [v.name for v in tf.trainable_variables()] == [
+        "dec/decoder/basic_lstm_cell/kernel:0", "dec/decoder/basic_lstm_cell/bias:0"]
+    assert out.rnn_output.shape.as_list() == [3, None, 6]
+    weights = tf.trainable_variables()
+    grads = tf.gradients(tf.reduce_sum(tf.sin(out.rnn_output)), weights)
+    ref_grads = tf.gradients(tf.reduce_sum(tf.sin(ref)), weights)
+    got = _run([out.rnn_output, state, seq_lengths, ref, ref_state, grads, ref_grads])
+    np.testing.assert_allclose(got[0], got[3], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[1].h, got[4].h, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[1].c, got[4].c, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(got[2], [5, 2, 4])
+    for g, r in zip(got[5], got[6]):
+        assert np.abs(g).max() > 0
+        np.testing.assert_allclose(g, r, rtol=1e-4, atol=1e-5)
+
+
+def test_training_helper_time_major_and_sample_ids(graph):
+    x = np.random.default_rng(1).standard_normal((4, 2, 3)).astype(np.float32)
+    cell = tf.nn.rnn_cell.BasicRNNCell(5)
+    helper = s2s.TrainingHelper(tf.constant(x), [4, 3], time_major=True)
+    decoder = s2s.BasicDecoder(cell, helper, cell.zero_state(2, tf.float32))
+    out, _, lengths = s2s.dynamic_decode(decoder, output_time_major=True)
+    rnn_out, ids, lens = _run([out.rnn_output, out.sample_id, lengths])
+    assert rnn_out.shape == (4, 2, 5)
+    np.testing.assert_array_equal(ids, rnn_out.argmax(-1))
+    np.testing.assert_array_equal(lens, [4, 3])
+
+
+def test_greedy_decoding_is_the_argmax_loop_unrolled_by_hand(graph):
+    vocab, start, end = 7, 1, 0
+    emb = tf.constant(np.random.default_rng(2).standard_normal((vocab, 3)), tf.float32)
+    cell = tf.nn.rnn_cell.GRUCell(8)
+    layer = tf.layers.Dense(vocab)
+    init = tf.constant(np.random.default_rng(3).standard_normal((2, 8)), tf.float32)
+    decoder = s2s.BasicDecoder(cell, s2s.GreedyEmbeddingHelper(emb, tf.fill([2], start), end),
+                               init, output_layer=layer)
+    out, state, lengths = s2s.dynamic_decode(decoder, maximum_iterations=6)
+    # the same cell and layer, stepped in Python
+    tok_ph, h_ph = tf.placeholder(tf.int32, [2]), tf.placeholder(tf.float32, [2, 8])
+    step_out, step_h = cell(tf.nn.embedding_lookup(emb, tok_ph), h_ph)
+    logits = layer(step_out)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        ids, lens = sess.run([out.sample_id, lengths])
+        tok, h = np.full([2], start), sess.run(init)
+        expected, done = [], np.zeros(2, bool)
+        for _ in range(6):
+            lv, h = sess.run([logits, step_h], {tok_ph: tok, h_ph: h})
+            tok = lv.argmax(-1)
+            expected.append(tok)
+            done |= tok == end
+            if done.all():
+                break
+    np.testing.assert_array_equal(ids, np.stack(expected, 1))
+    assert ids.shape[1] == lens.max()
+
+
+def test_sample_embedding_helper_draws_valid_ids(graph):
+    emb = tf.constant(np.eye(5), tf.float32)
+    cell = tf.nn.rnn_cell.BasicRNNCell(5)
+    helper = s2s.SampleEmbeddingHelper(emb, tf.fill([4], 1), 0, softmax_temperature=2.0,
+                                       seed=3)
+    out, _, lengths = s2s.dynamic_decode(s2s.BasicDecoder(
+        cell, helper, cell.zero_state(4, tf.float32)), maximum_iterations=5)
+    ids, lens = _run([out.sample_id, lengths])
+    assert ids.shape == (4, lens.max()) and ids.min() >= 0 and ids.max() < 5
+
+
+def _bahdanau_np(keys, query, wq, v, mask, g=None, b=None):
+    inner = keys + (query @ wq)[:, None, :]
+    if g is not None:
+        v = g * v / np.sqrt((v ** 2).sum())
+        inner = inner + b
+    score = (v * np.tanh(inner)).sum(-1)
+    return _softmax(np.where(mask, score, -np.inf))
+
+
+@pytest.mark.parametrize("normalize", [False, True])
+def test_bahdanau_alignments_match_numpy_and_mask_the_memory(graph, normalize):
+    rng = np.random.default_rng(4)
+    memory = rng.standard_normal((2, 5, 3)).astype(np.float32)
+    query = rng.standard_normal((2, 4)).astype(np.float32)
+    mech = s2s.BahdanauAttention(6, memory, memory_sequence_length=[5, 3],
+                                 normalize=normalize)
+    align, _ = mech(tf.constant(query), mech.initial_alignments(2, tf.float32))
+    names = {v.name.split("/")[-2] + "/" + v.name.split("/")[-1]: v
+             for v in tf.trainable_variables()}
+    fetch = {k: v for k, v in names.items()}
+    fetch.update(align=align, keys=mech.keys, values=mech.values)
+    got = _run(fetch)
+    mask = np.arange(5)[None] < np.array([5, 3])[:, None]
+    masked = memory * mask[..., None]
+    np.testing.assert_allclose(got["values"], masked)
+    np.testing.assert_allclose(got["keys"], masked @ got["memory_layer/kernel:0"],
+                               rtol=1e-5, atol=1e-6)
+    extra = {}
+    if normalize:
+        extra = dict(g=got["BahdanauAttention/attention_g:0"],
+                     b=got["BahdanauAttention/attention_b:0"])
+    expected = _bahdanau_np(got["keys"], query, got["query_layer/kernel:0"],
+                            got["BahdanauAttention/attention_v:0"], mask, **extra)
+    np.testing.assert_allclose(got["align"], expected, rtol=1e-5, atol=1e-6)
+    assert np.all(got["align"][1, 3:] == 0)
+
+
+@pytest.mark.parametrize("scale", [False, True])
+def test_luong_attention_wrapper_step_matches_numpy(graph, scale):
+    rng = np.random.default_rng(5)
+    memory = rng.standard_normal((2, 4, 3)).astype(np.float32)
+    inputs = rng.standard_normal((2, 2)).astype(np.float32)
+    mech = s2s.LuongAttention(5, memory, memory_sequence_length=[2, 4], scale=scale)
+    cell = tf.nn.rnn_cell.BasicRNNCell(5)
+    wrapper = s2s.AttentionWrapper(cell, mech, attention_layer_size=3, alignment_history=True)
+    state = wrapper.zero_state(2, tf.float32)
+    assert wrapper.output_size == 3
+    out, new_state = wrapper(tf.constant(inputs), state)
+    out2, state2 = wrapper(tf.constant(inputs), new_state)
+    variables = {v.name: v for v in tf.trainable_variables()}
+    got = _run(dict(out=out, out2=out2, align=new_state.alignments, time=state2.time,
+                    history=state2.alignment_history.stack(), **variables))
+    k = {n.split("/")[-2] + "/" + n.split("/")[-1]: v for n, v in got.items() if ":" in n}
+    cell_in = np.concatenate([inputs, np.zeros((2, 3), np.float32)], 1)
+    h = np.tanh(np.concatenate([cell_in, np.zeros((2, 5))], 1) @ k["basic_rnn_cell/kernel:0"]
+                + k["basic_rnn_cell/bias:0"])
+    keys = memory @ k["memory_layer/kernel:0"]
+    score = np.einsum("bd,btd->bt", h, keys)
+    if scale:
+        score = score * k["LuongAttention/attention_g:0"]
+    mask = np.arange(4)[None] < np.array([2, 4])[:, None]
+    align = _softmax(np.where(mask, score, -np.inf))
+    context = np.einsum("bt,btd->bd", align, memory)
+    attention = np.concatenate([h, context], 1) @ k["attention_layer/kernel:0"]
+    np.testing.assert_allclose(got["align"], align, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got["out"], attention, rtol=1e-5, atol=1e-6)
+    assert got["time"] == 2 and got["history"].shape == (2, 2, 4)
+    np.testing.assert_allclose(got["history"][0], align, rtol=1e-5, atol=1e-6)
+
+
+def test_gather_tree_follows_parents_and_pads_after_the_end_token(graph):
+    step_ids = np.array([[[2, 5, 3]], [[6, 1, 4]], [[7, 8, 0]]], np.int32)   # [3, 1, 3]
+    parents = np.array([[[0, 0, 0]], [[2, 1, 0]], [[1, 2, 0]]], np.int32)
+    out = _run(s2s.gather_tree(step_ids, parents, [3], 0))
+    # beam 0: t2 id 7 from beam 1 -> t1 id 1 from beam 1 -> t0 id 5
+    np.testing.assert_array_equal(out[:, 0, 0], [5, 1, 7])
+    np.testing.assert_array_equal(out[:, 0, 1], [2, 4, 8])
+    np.testing.assert_array_equal(out[:, 0, 2], [3, 6, 0])
+    short = _run(s2s.gather_tree(step_ids, parents, [2], 0))
+    np.testing.assert_array_equal(short[2, 0], [0, 0, 0])
+
+
+class _BigramCell:
+    """A fixed 'cell': the logits are row `previous token` of `table` (the inputs are the
+    one-hot embedding of the previous token); the state passes through."""
+
+    output_size = 4
+
+    def __init__(self, table):
+        self._table = tf.constant(table)
+
+    def __call__(self, inputs, state):
+        return tf.matmul(inputs, self._table), state
+
+
+def _log_softmax(z):
+    return z - np.log(np.exp(z).sum(-1, keepdims=True))
+
+
+def _brute_force(table, start, end, steps):
+    """Every sequence of `steps` ids (only `end` after `end`) with its log-probability."""
+    lp = _log_softmax(table)
+    found = {}
+    for seq in itertools.product(range(table.shape[0]), repeat=steps):
+        score, prev, ended = 0.0, start, False
+        for tok in seq:
+            if ended:
+                if tok != end:
+                    break
+                continue
+            score += lp[prev, tok]
+            prev, ended = tok, tok == end
+        else:
+            found[seq] = score
+    return sorted(found.items(), key=lambda kv: -kv[1])
+
+
+def test_beam_search_keeps_the_top_k_sequences_of_a_brute_force_search(graph):
+    rng = np.random.default_rng(6)
+    vocab, beams, steps = 4, 4, 2          # beams >= vocab ** (steps - 1): the search is exact
+    table = (2 * rng.standard_normal((vocab, vocab))).astype(np.float32)
+    start, end = 1, 0
+    cell = _BigramCell(table)
+    decoder = s2s.BeamSearchDecoder(cell, np.eye(vocab, dtype=np.float32),
+                                    tf.fill([1], start), end, tf.zeros([beams, 1]), beams)
+    out, state, _ = s2s.dynamic_decode(decoder, maximum_iterations=steps)
+    ids, scores, log_probs = _run([out.predicted_ids, out.beam_search_decoder_output.scores,
+                                   state.log_probs])
+    best = _brute_force(table, start, end, steps)[:beams]
+    got = [tuple(ids[0, :, k]) for k in range(beams)]
+    assert got == [seq for seq, _ in best]
+    np.testing.assert_allclose(log_probs[0], [s for _, s in best], rtol=1e-5)
+    np.testing.assert_allclose(scores[0, -1], log_probs[0], rtol=1e-6)
+
+
+def test_beam_search_with_length_penalty_ranks_by_the_penalized_score(graph):
+    rng = np.random.default_rng(7)
+    table = (2 * rng.standard_normal((3, 3))).astype(np.float32)
+    decoder = s2s.BeamSearchDecoder(_BigramCell(table), np.eye(3, dtype=np.float32),
+                                    tf.fill([1], 1), 0, tf.zeros([9, 1]), 9,
+                                    length_penalty_weight=1.0)
+    out, state, _ = s2s.dynamic_decode(decoder, maximum_iterations=3)
+    scores, log_probs, lengths = _run([out.beam_search_decoder_output.scores,
+                                       state.log_probs, state.lengths])
+    penalty = ((5.0 + lengths[0]) / 6.0) ** 1.0
+    np.testing.assert_allclose(scores[0, -1], log_probs[0] / penalty, rtol=1e-5)
+    assert np.all(np.diff(scores[0, -1]) <= 1e-6)
+
+
+def test_beam_width_one_with_attention_is_greedy_decoding(graph):
+    rng = np.random.default_rng(8)
+    vocab, units = 6, 5
+    emb = tf.constant(rng.standard_normal((vocab, 3)), tf.float32)
+    memory = tf.constant(rng.standard_normal((2, 4, 3)), tf.float32)
+    lengths = tf.constant([4, 2])
+    cell = tf.nn.rnn_cell.BasicLSTMCell(units)
+    mech = s2s.BahdanauAttention(units, memory, memory_sequence_length=lengths)
+    wrapper = s2s.AttentionWrapper(cell, mech, attention_layer_size=units)
+    layer = tf.layers.Dense(vocab)
+    greedy = s2s.BasicDecoder(wrapper, s2s.GreedyEmbeddingHelper(emb, tf.fill([2], 1), 0),
+                              wrapper.zero_state(2, tf.float32), output_layer=layer)
+    g_out, _, _ = s2s.dynamic_decode(greedy, maximum_iterations=5)
+    beam = s2s.BeamSearchDecoder(wrapper, emb, tf.fill([2], 1), 0,
+                                 wrapper.zero_state(2, tf.float32), 1, output_layer=layer)
+    b_out, _, _ = s2s.dynamic_decode(beam, maximum_iterations=5)
+    g_ids, b_ids = _run([g_out.sample_id, b_out.predicted_ids])
+    assert b_ids.shape[2] == 1
+    for row in range(2):   # equal up to and including the first end token
+        g, b = g_ids[row], b_ids[row, :, 0]
+        stop = next((i for i, t in enumerate(g) if t == 0), len(g) - 1) + 1
+        np.testing.assert_array_equal(b[:stop], g[:stop])
+
+
+def test_tile_batch_repeats_each_example(graph):
+    x = tf.constant([[1, 2], [3, 4]])
+    tiled = s2s.tile_batch((x, tf.constant([5, 6])), 2)
+    a, b = _run(list(tiled))
+    np.testing.assert_array_equal(a, [[1, 2], [1, 2], [3, 4], [3, 4]])
+    np.testing.assert_array_equal(b, [5, 5, 6, 6])
