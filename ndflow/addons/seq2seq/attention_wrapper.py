@@ -63,6 +63,10 @@ class AttentionMechanism(Layer):
         """Sets the memory (`[batch, max_time, depth]`) the mechanism attends over."""
         if any_keras_tensor((memory, memory_sequence_length, memory_mask)):
             self._nd_deferred = (memory, memory_sequence_length, memory_mask)
+            # what an initial state needs, as Keras tensors until the model runs
+            self._values = memory
+            self._steps = memory.shape[1] if memory.shape[1] is not None else \
+                ndflow.shape(memory)[1]
             return
         self._set_memory(memory, memory_sequence_length, memory_mask)
 

@@ -67,9 +67,7 @@ class ScoreMixin:
 
     def initial_alignments(self, batch_size, dtype):
         """Zeros `[batch_size, max_time]`."""
-        return ndflow.zeros(ndflow.stack([batch_size, self._steps]) if not isinstance(
-            batch_size, int) or not isinstance(self._steps, int)
-            else [batch_size, self._steps], dtype=dtype)
+        return _zeros(batch_size, self._steps, dtype)
 
     def initial_state(self, batch_size, dtype):
         return self.initial_alignments(batch_size, dtype)
@@ -81,6 +79,14 @@ class ScoreMixin:
             score = ndflow.where(self._mask, score, fill)
         alignments = self._probability_fn(score, state)
         return alignments, alignments
+
+
+def _zeros(batch_size, size, dtype):
+    """Zeros `[batch_size, size]`, keeping `size` static when it is an int."""
+    if isinstance(batch_size, int) and isinstance(size, int):
+        return ndflow.zeros([batch_size, size], dtype=dtype)
+    out = ndflow.zeros(ndflow.stack([batch_size, size]), dtype=dtype)
+    return ndflow.reshape(out, [-1, size]) if isinstance(size, int) else out
 
 
 def _softmax_of_score(score, _state):
@@ -195,8 +201,7 @@ class WrapperMixin:
         if cell_state is None:
             cell_state = self._cell_zero_state(batch_size, dtype)
         size = self._attention_size()
-        attention = ndflow.zeros([batch_size, size] if isinstance(batch_size, int) else
-                                 ndflow.stack([batch_size, size]), dtype=dtype)
+        attention = _zeros(batch_size, size, dtype)
         history = self._one([ndflow.TensorArray(dtype, size=0, dynamic_size=True)
                              for _ in self._mechanisms]) if self._alignment_history else ()
         return AttentionWrapperState(

@@ -1,0 +1,166 @@
+"""ndflow.addons.seq2seq (TensorFlow Addons' tfa.seq2seq): the Keras decoders eagerly, in
+tf.function and in Functional models; Keras attention checked against NumPy."""
+import numpy as np
+import pytest
+
+import ndflow as tf
+import ndflow.addons as tfa
+from ndflow import keras
+
+
+def _decode(decoder, cell, x, lengths):
+    return decoder(x, initial_state=cell.get_initial_state(batch_size=2, dtype=tf.float32),
+                   sequence_length=lengths)
+
+
+def test_basic_decoder_eager_equals_tf_function_and_keras_rnn():
+    cell = keras.layers.LSTMCell(4)
+    decoder = tfa.seq2seq.BasicDecoder(cell, tfa.seq2seq.TrainingSampler(),
+                                       impute_finished=True)
+    x = tf.constant(np.random.default_rng(0).standard_normal((2, 5, 3)), tf.float32)
+    lengths = tf.constant([5, 3])
+    out, state, seq_len = _decode(decoder, cell, x, lengths)
+    graph_out, graph_state, _ = tf.function(lambda v: _decode(decoder, cell, v, lengths))(x)
+    np.testing.assert_allclose(out.rnn_output.numpy(), graph_out.rnn_output.numpy(),
+                               rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(seq_len.numpy(), [5, 3])
+    # the same cell in keras.layers.RNN over the same inputs
+    rnn = keras.layers.RNN(cell, return_sequences=True, return_state=True)
+    mask = tf.sequence_mask(lengths, 5)
+    ref, h, c = rnn(x, mask=mask)
+    got = out.rnn_output.numpy()
+    np.testing.assert_allclose(got[0], ref.numpy()[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[1, :3], ref.numpy()[1, :3], rtol=1e-5, atol=1e-6)
+    assert np.all(got[1, 3:] == 0)
+    np.testing.assert_allclose(state[0].numpy(), h.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(graph_state[1].numpy(), c.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_training_sampler_gradients_reach_the_cell_and_output_layer():
+    cell, dense = keras.layers.GRUCell(4), keras.layers.Dense(3)
+    decoder = tfa.seq2seq.BasicDecoder(cell, tfa.seq2seq.TrainingSampler(), output_layer=dense)
+    x = tf.constant(np.random.default_rng(1).standard_normal((2, 4, 3)), tf.float32)
+    with tf.GradientTape() as tape:
+        out, _, _ = _decode(decoder, cell, x, tf.constant([4, 2]))
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=tf.zeros([2, 4], tf.int32), logits=out.rnn_output))
+    grads = tape.gradient(loss, decoder.trainable_weights)
+    assert len(decoder.trainable_weights) == 5
+    assert all(g is not None and float(tf.reduce_max(tf.abs(g))) > 0 for g in grads)
+    # the fused loss's gradient through the decoder equals the composed one
+    with tf.GradientTape() as tape:
+        out, _, _ = _decode(decoder, cell, x, tf.constant([4, 2]))
+        ref = -tf.reduce_mean(tf.nn.log_softmax(out.rnn_output)[:, :, 0])
+    for g, r in zip(grads, tape.gradient(ref, decoder.trainable_weights)):
+        np.testing.assert_allclose(g.numpy(), r.numpy(), rtol=1e-4, atol=1e-6)
+
+
+def test_dynamic_decode_function_with_decoder_init_kwargs():
+    cell = keras.layers.SimpleRNNCell(3)
+    decoder = tfa.seq2seq.BasicDecoder(cell, tfa.seq2seq.TrainingSampler())
+    x = tf.ones([2, 3, 2])
+    out, _, lengths = tfa.seq2seq.dynamic_decode(
+        decoder, output_time_major=True, decoder_init_input=x,
+        decoder_init_kwargs=dict(initial_state=cell.get_initial_state(batch_size=2,
+                                                                      dtype=tf.float32),
+                                 sequence_length=tf.constant([3, 1])))
+    assert out.rnn_output.shape == (3, 2, 3)
+    np.testing.assert_array_equal(lengths.numpy(), [3, 1])
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+@pytest.mark.parametrize("normalize", [False, True])
+def test_keras_bahdanau_alignments_match_numpy(normalize):
+    rng = np.random.default_rng(2)
+    memory = rng.standard_normal((2, 5, 3)).astype(np.float32)
+    query = rng.standard_normal((2, 4)).astype(np.float32)
+    mech = tfa.seq2seq.BahdanauAttention(6, normalize=normalize)
+    mech.setup_memory(memory, memory_sequence_length=[5, 2])
+    align, _ = mech([tf.constant(query), mech.initial_alignments(2, tf.float32)])
+    w = {v.name.split("/")[-1].split(":")[0]: v.numpy() for v in mech.weights}
+    mask = np.arange(5)[None] < np.array([5, 2])[:, None]
+    keys = (memory * mask[..., None]) @ mech.memory_layer.kernel.numpy()
+    v = w["attention_v"]
+    inner = keys + (query @ mech.query_layer.kernel.numpy())[:, None]
+    if normalize:
+        v = w["attention_g"] * v / np.sqrt((v ** 2).sum())
+        inner = inner + w["attention_b"]
+    expected = _softmax(np.where(mask, (v * np.tanh(inner)).sum(-1), -np.inf))
+    np.testing.assert_allclose(align.numpy(), expected, rtol=1e-5, atol=1e-6)
+    assert np.all(align.numpy()[1, 2:] == 0)
+
+
+def test_attention_wrapper_initial_state_clone_and_alignment_history():
+    memory = tf.constant(np.random.default_rng(3).standard_normal((2, 4, 5)), tf.float32)
+    mech = tfa.seq2seq.LuongAttention(5, memory, memory_sequence_length=[4, 3])
+    cell = tfa.seq2seq.AttentionWrapper(keras.layers.LSTMCell(5), mech, attention_layer_size=6,
+                                        alignment_history=True)
+    encoder_state = [tf.ones([2, 5]), tf.zeros([2, 5])]
+    init = cell.get_initial_state(batch_size=2, dtype=tf.float32).clone(
+        cell_state=encoder_state)
+    decoder = tfa.seq2seq.BasicDecoder(cell, tfa.seq2seq.TrainingSampler())
+    out, state, _ = decoder(tf.ones([2, 3, 4]), initial_state=init,
+                            sequence_length=tf.constant([3, 3]))
+    assert out.rnn_output.shape == (2, 3, 6) and cell.output_size == 6
+    history = state.alignment_history.stack().numpy()
+    assert history.shape == (3, 2, 4)
+    np.testing.assert_allclose(history.sum(-1), 1.0, rtol=1e-5)
+    assert np.all(history[:, 1, 3] == 0)
+
+
+def test_functional_model_with_attention_over_keras_tensor_memory_trains():
+    tf.random.set_seed(3)
+    rng = np.random.default_rng(4)
+    vocab, length = 7, 4
+    enc_in = keras.layers.Input(shape=[None], dtype="int32")
+    dec_in = keras.layers.Input(shape=[None], dtype="int32")
+    lengths = keras.layers.Input(shape=[], dtype="int32")
+    emb = keras.layers.Embedding(vocab, 8)
+    encoder = keras.layers.LSTM(16, return_sequences=True, return_state=True)
+    enc_out, h, c = encoder(emb(enc_in))
+    mech = tfa.seq2seq.attention_wrapper.LuongAttention(16, enc_out,
+                                                        memory_sequence_length=lengths)
+    cell = tfa.seq2seq.attention_wrapper.AttentionWrapper(keras.layers.LSTMCell(16), mech,
+                                                          attention_layer_size=16)
+    decoder = tfa.seq2seq.BasicDecoder(cell, tfa.seq2seq.TrainingSampler(),
+                                       output_layer=keras.layers.Dense(vocab))
+    # the initial state from the encoder's Keras tensors: built inside the call
+    outputs, _, _ = decoder(emb(dec_in), initial_state=cell.get_initial_state(
+        inputs=h, dtype=tf.float32).clone(cell_state=[h, c]), sequence_length=lengths)
+    model = keras.Model([enc_in, dec_in, lengths], keras.layers.Activation("softmax")(
+        outputs.rnn_output))
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=keras.optimizers.Adam(0.02))
+    src = rng.integers(3, vocab, (512, length)).astype(np.int32)
+    tgt = src[:, ::-1].copy()
+    dec = np.concatenate([np.ones((512, 1), np.int32), tgt[:, :-1]], 1)
+    lens = np.full([512], length, np.int32)
+    lens[:8] = 2   # a shorter memory for a few examples
+    hist = model.fit([src, dec, lens], tgt, epochs=6, batch_size=64, verbose=0)
+    assert hist.history["loss"][-1] < 0.5 * hist.history["loss"][0]
+    # the model equals the same layers run eagerly on real tensors
+    x = [tf.constant(src[:6]), tf.constant(dec[:6]), tf.constant(lens[:6])]
+    got = model(x).numpy()
+    memory, h0, c0 = encoder(emb(x[0]))
+    mech.setup_memory(memory, memory_sequence_length=x[2])
+    out, _, _ = decoder(emb(x[1]), initial_state=cell.get_initial_state(
+        batch_size=6, dtype=tf.float32).clone(cell_state=[h0, c0]), sequence_length=x[2])
+    np.testing.assert_allclose(got, tf.nn.softmax(out.rnn_output).numpy(), rtol=1e-5,
+                               atol=1e-6)
+    assert got.shape == (6, 2, vocab)   # the TrainingSampler stops at the longest length
+
+
+def test_sequence_loss_keras_class_and_flags():
+    logits = tf.constant(np.random.default_rng(5).standard_normal((2, 3, 4)), tf.float32)
+    targets = tf.constant([[1, 2, 0], [3, 0, 0]])
+    weights = tf.constant([[1.0, 1.0, 1.0], [1.0, 0.0, 0.0]])
+    ce = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=targets, logits=logits).numpy()
+    w = weights.numpy()
+    full = tfa.seq2seq.SequenceLoss()(targets, logits, sample_weight=weights)
+    np.testing.assert_allclose(full.numpy(), (ce * w).sum() / 4, rtol=1e-6)
+    per_step = tfa.seq2seq.sequence_loss(logits, targets, weights, average_across_timesteps=False,
+                                         average_across_batch=False)
+    np.testing.assert_allclose(per_step.numpy(), ce * w, rtol=1e-6)
