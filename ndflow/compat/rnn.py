@@ -747,6 +747,10 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
     `sum_over_*` sum over the axis and divide by the number of nonzero weights. With no flag
     set the `[batch, time]` weighted losses are returned.
     """
+    if (average_across_timesteps and sum_over_timesteps) or (average_across_batch and
+                                                            sum_over_batch):
+        raise ValueError("sequence_loss: average_across_* and sum_over_* of the same axis "
+                         "cannot both be set.")
     if softmax_loss_function is None:
         ce = ndflow.nn.sparse_softmax_cross_entropy_with_logits(labels=targets, logits=logits)
     else:
@@ -756,16 +760,13 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
     if average_across_timesteps and average_across_batch:
         return ndflow.reduce_sum(ce) / ndflow.reduce_sum(weights)
     if sum_over_timesteps or sum_over_batch:   # tfa's: divided by the nonzero weights
+        if average_across_timesteps or average_across_batch:
+            raise NotImplementedError("sequence_loss: average_across_* with sum_over_* of "
+                                      "the other axis is not supported.")
         axis = None if sum_over_timesteps and sum_over_batch else \
             (1 if sum_over_timesteps else 0)
         count = ndflow.reduce_sum(ndflow.cast(ndflow.not_equal(weights, 0), ce.dtype), axis)
-        total = ndflow.reduce_sum(ce, axis)
-        total = ndflow.math.divide_no_nan(total, count)
-        if average_across_batch and axis == 1:
-            return ndflow.reduce_mean(total)
-        if average_across_timesteps and axis == 0:
-            return ndflow.reduce_mean(total)
-        return total
+        return ndflow.math.divide_no_nan(ndflow.reduce_sum(ce, axis), count)
     if average_across_batch:
         return ndflow.reduce_sum(ce, axis=0) / ndflow.reduce_sum(weights, axis=0)
     if average_across_timesteps:

@@ -284,3 +284,34 @@ def test_tile_batch_repeats_each_example(graph):
     a, b = _run(list(tiled))
     np.testing.assert_array_equal(a, [[1, 2], [1, 2], [3, 4], [3, 4]])
     np.testing.assert_array_equal(b, [5, 5, 6, 6])
+
+
+def test_two_mechanisms_without_attention_layer_concatenate_their_contexts(graph):
+    rng = np.random.default_rng(9)
+    memory = rng.standard_normal((2, 3, 4)).astype(np.float32)
+    with tf.variable_scope("first"):
+        first = s2s.BahdanauAttention(5, memory)
+    with tf.variable_scope("second"):
+        second = s2s.LuongAttention(5, memory, memory_sequence_length=[3, 1])
+    mechs = [first, second]
+    wrapper = s2s.AttentionWrapper(tf.nn.rnn_cell.BasicRNNCell(5), mechs,
+                                   output_attention=False)
+    state = wrapper.zero_state(2, tf.float32)
+    assert wrapper.output_size == 5 and state.attention.shape.as_list() == [2, 8]
+    out, new = wrapper(tf.ones([2, 3]), state)
+    got = _run(dict(out=out, attention=new.attention, align=new.alignments))
+    assert len(got["align"]) == 2 and got["attention"].shape == (2, 8)
+    for i in range(2):
+        np.testing.assert_allclose(got["attention"][:, 4 * i:4 * i + 4],
+                                   np.einsum("bt,btd->bd", got["align"][i], memory),
+                                   rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got["align"][1][1], [1, 0, 0], atol=1e-7)
+
+
+def test_tf1_decoder_names_and_errors(graph):
+    with pytest.raises(TypeError, match="Decoder"):
+        s2s.dynamic_decode("not a decoder")
+    with pytest.raises(ValueError, match="start_tokens must be a vector"):
+        s2s.GreedyEmbeddingHelper(np.eye(3, dtype=np.float32), [[1]], 0)
+    with pytest.raises(ValueError, match="rank >= 1"):
+        s2s.tile_batch(tf.constant(1.0), 2)

@@ -164,3 +164,10 @@ def test_sequence_loss_keras_class_and_flags():
     per_step = tfa.seq2seq.sequence_loss(logits, targets, weights, average_across_timesteps=False,
                                          average_across_batch=False)
     np.testing.assert_allclose(per_step.numpy(), ce * w, rtol=1e-6)
+    over_time = tfa.seq2seq.sequence_loss(logits, targets, weights, False, False,
+                                          sum_over_timesteps=True)
+    np.testing.assert_allclose(over_time.numpy(), (ce * w).sum(1) / [3, 1], rtol=1e-6)
+    over_batch = tfa.seq2seq.SequenceLoss(sum_over_timesteps=False)(targets, logits, weights)
+    np.testing.assert_allclose(over_batch.numpy(), (ce * w).sum(0) / [2, 1, 1], rtol=1e-6)
+    with pytest.raises(ValueError):
+        tfa.seq2seq.sequence_loss(logits, targets, weights, sum_over_timesteps=True)
