@@ -128,7 +128,7 @@ def test_functional_model_with_attention_over_keras_tensor_memory_trains():
                                                           attention_layer_size=16)
     decoder = tfa.seq2seq.BasicDecoder(cell, tfa.seq2seq.TrainingSampler(),
                                        output_layer=keras.layers.Dense(vocab))
-    # the initial state from the encoder's Keras tensors: built inside the call
+    # the initial state made from the encoder's Keras tensors (Keras tensors too)
     outputs, _, _ = decoder(emb(dec_in), initial_state=cell.get_initial_state(
         inputs=h, dtype=tf.float32).clone(cell_state=[h, c]), sequence_length=lengths)
     model = keras.Model([enc_in, dec_in, lengths], keras.layers.Activation("softmax")(

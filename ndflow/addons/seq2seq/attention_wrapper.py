@@ -7,15 +7,16 @@ memory_sequence_length=None, memory_mask=None)`. In a Functional model the memor
 Keras tensor: the mechanism keeps it, and the decoder layer whose cell holds the mechanism
 takes it as one more input of its call, so the model computes keys from the real memory.
 """
-import math  # noqa: F401  (the initial attention_g is computed in the core)
-
 import ndflow
 from ...compat.seq2seq import attention as _core
-from ...compat.seq2seq.attention import AttentionWrapperState  # noqa: F401
+from ...compat.seq2seq.attention import AttentionWrapperState
 from ...keras import activations, initializers
 from ...keras.layers.base import Layer
 from ...keras.layers.core import Dense
 from ...keras.layers.keras_tensor import any_keras_tensor
+
+__all__ = ["AttentionMechanism", "AttentionWrapper", "AttentionWrapperState",
+           "BahdanauAttention", "LuongAttention"]
 
 
 def _probability(fn):

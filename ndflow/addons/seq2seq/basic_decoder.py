@@ -1,7 +1,9 @@
 """tfa.seq2seq.basic_decoder: `BasicDecoder`, a cell, a sampler and an output layer."""
 from ...compat.seq2seq import decoder as _core
-from ...compat.seq2seq.decoder import BasicDecoderOutput  # noqa: F401
+from ...compat.seq2seq.decoder import BasicDecoderOutput
 from .decoder import BaseDecoder
+
+__all__ = ["BasicDecoder", "BasicDecoderOutput"]
 
 
 class BasicDecoder(BaseDecoder, _core.BasicDecoder):

@@ -1,10 +1,13 @@
 """tfa.seq2seq.beam_search_decoder: `BeamSearchDecoder` as a Keras layer, `tile_batch`,
 `gather_tree`."""
 from ...compat.seq2seq import beam_search as _core
-from ...compat.seq2seq.beam_search import (BeamSearchDecoderOutput,  # noqa: F401
-                                           BeamSearchDecoderState, FinalBeamSearchDecoderOutput,
-                                           gather_tree, tile_batch)
+from ...compat.seq2seq.beam_search import (BeamSearchDecoderOutput, BeamSearchDecoderState,
+                                           FinalBeamSearchDecoderOutput, gather_tree,
+                                           tile_batch)
 from .decoder import BaseDecoder
+
+__all__ = ["BeamSearchDecoder", "BeamSearchDecoderOutput", "BeamSearchDecoderState",
+           "FinalBeamSearchDecoderOutput", "gather_tree", "tile_batch"]
 
 
 class BeamSearchDecoder(BaseDecoder, _core.BeamSearchDecoder):

@@ -1,11 +1,12 @@
 """tfa.seq2seq.decoder: `BaseDecoder`, the Keras layer every decoder layer derives from,
 and `dynamic_decode`."""
 from ...compat.seq2seq import decoder as _core
-from ...compat.seq2seq.attention import AttentionWrapperState  # noqa: F401
 from ...keras.layers.base import Layer
 from ...keras.layers.keras_tensor import any_keras_tensor
 
 Decoder = _core.Decoder
+
+__all__ = ["BaseDecoder", "Decoder", "dynamic_decode"]
 
 
 def dynamic_decode(decoder, output_time_major=False, impute_finished=False,
