@@ -757,8 +757,9 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
         ce = softmax_loss_function(labels=targets, logits=logits)
     weights = ndflow.cast(weights, ce.dtype)
     ce = ce * weights
+    divide = ndflow.math.divide_no_nan   # no weight at all: a zero loss, as TensorFlow
     if average_across_timesteps and average_across_batch:
-        return ndflow.reduce_sum(ce) / ndflow.reduce_sum(weights)
+        return divide(ndflow.reduce_sum(ce), ndflow.reduce_sum(weights))
     if sum_over_timesteps or sum_over_batch:   # tfa's: divided by the nonzero weights
         if average_across_timesteps or average_across_batch:
             raise NotImplementedError("sequence_loss: average_across_* with sum_over_* of "
@@ -766,11 +767,11 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
         axis = None if sum_over_timesteps and sum_over_batch else \
             (1 if sum_over_timesteps else 0)
         count = ndflow.reduce_sum(ndflow.cast(ndflow.not_equal(weights, 0), ce.dtype), axis)
-        return ndflow.math.divide_no_nan(ndflow.reduce_sum(ce, axis), count)
+        return divide(ndflow.reduce_sum(ce, axis), count)
     if average_across_batch:
-        return ndflow.reduce_sum(ce, axis=0) / ndflow.reduce_sum(weights, axis=0)
+        return divide(ndflow.reduce_sum(ce, axis=0), ndflow.reduce_sum(weights, axis=0))
     if average_across_timesteps:
-        return ndflow.reduce_sum(ce, axis=1) / ndflow.reduce_sum(weights, axis=1)
+        return divide(ndflow.reduce_sum(ce, axis=1), ndflow.reduce_sum(weights, axis=1))
     return ce
 
 

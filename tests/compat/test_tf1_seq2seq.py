@@ -246,11 +246,22 @@ def test_beam_search_with_length_penalty_ranks_by_the_penalized_score(graph):
     decoder = s2s.BeamSearchDecoder(_BigramCell(table), np.eye(3, dtype=np.float32),
                                     tf.fill([1], 1), 0, tf.zeros([9, 1]), 9,
                                     length_penalty_weight=1.0)
-    out, state, _ = s2s.dynamic_decode(decoder, maximum_iterations=3)
-    scores, log_probs, lengths = _run([out.beam_search_decoder_output.scores,
-                                       state.log_probs, state.lengths])
-    penalty = ((5.0 + lengths[0]) / 6.0) ** 1.0
-    np.testing.assert_allclose(scores[0, -1], log_probs[0] / penalty, rtol=1e-5)
+    out, state, lengths = s2s.dynamic_decode(decoder, maximum_iterations=3)
+    ids, scores, log_probs, state_lengths, lengths = _run([
+        out.predicted_ids, out.beam_search_decoder_output.scores, state.log_probs,
+        state.lengths, lengths])
+    steps = ids.shape[1]
+    np.testing.assert_array_equal(lengths, state_lengths)
+    for k in range(9):
+        seq = list(ids[0, :, k])
+        end = seq.index(0) if 0 in seq else None
+        # lengths count the tokens up to and including the end token ...
+        assert state_lengths[0, k] == (steps if end is None else end + 1)
+        # ... the penalty of a candidate does not count an end token chosen at that step
+        # (TensorFlow Addons' rule, checked against it in test_addons_seq2seq.py)
+        scored = steps if end is None else (end if end == steps - 1 else end + 1)
+        np.testing.assert_allclose(scores[0, -1, k],
+                                   log_probs[0, k] / ((5.0 + scored) / 6.0), rtol=1e-5)
     assert np.all(np.diff(scores[0, -1]) <= 1e-6)
 
 

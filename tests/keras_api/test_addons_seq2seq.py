@@ -171,3 +171,172 @@ def test_sequence_loss_keras_class_and_flags():
     np.testing.assert_allclose(over_batch.numpy(), (ce * w).sum(0) / [2, 1, 1], rtol=1e-6)
     with pytest.raises(ValueError):
         tfa.seq2seq.sequence_loss(logits, targets, weights, sum_over_timesteps=True)
+
+
+# --- the same cases on TensorFlow Addons (tfa_reference_cases.py), where it is installed ---
+
+def _reference_inputs():
+    rng = np.random.default_rng(10)
+    f = np.float32
+    d = dict(memory=rng.standard_normal((2, 5, 3)).astype(f), memory_len=np.array([5, 3], np.int32),
+             query6=rng.standard_normal((2, 6)).astype(f))
+    for kind in ("bahdanau", "bahdanau_norm", "luong", "luong_scale"):
+        d[f"{kind}/memory_layer/kernel"] = rng.standard_normal((3, 6)).astype(f)
+        if kind.startswith("bahdanau"):
+            d[f"{kind}/query_layer/kernel"] = rng.standard_normal((6, 6)).astype(f)
+            d[f"{kind}/attention_v"] = rng.standard_normal(6).astype(f)
+        if kind.endswith(("norm", "scale")):
+            d[f"{kind}/attention_g"] = np.array(rng.uniform(0.5, 2), f)
+        if kind.endswith("norm"):
+            d[f"{kind}/attention_b"] = rng.standard_normal(6).astype(f)
+    d.update({"dec_inputs": rng.standard_normal((2, 4, 3)).astype(f),
+              "dec_len": np.array([4, 2], np.int32),
+              "att/cell_kernel": 0.5 * rng.standard_normal((3 + 4, 24)).astype(f),
+              "att/cell_recurrent": 0.5 * rng.standard_normal((6, 24)).astype(f),
+              "att/cell_bias": 0.1 * rng.standard_normal(24).astype(f),
+              "att/memory_kernel": rng.standard_normal((3, 6)).astype(f),
+              "att/attention_kernel": rng.standard_normal((6 + 3, 4)).astype(f),
+              "att/dense_kernel": rng.standard_normal((4, 7)).astype(f),
+              "att/dense_bias": rng.standard_normal(7).astype(f)})
+    d.update({"beam/embedding": rng.standard_normal((6, 3)).astype(f),
+              "beam/start": np.array([0, 2], np.int32),
+              "beam/h": rng.standard_normal((2, 5)).astype(f),
+              "beam/c": rng.standard_normal((2, 5)).astype(f),
+              "beam/cell_kernel": rng.standard_normal((3, 20)).astype(f),
+              "beam/cell_recurrent": rng.standard_normal((5, 20)).astype(f),
+              "beam/cell_bias": rng.standard_normal(20).astype(f),
+              "beam/dense_kernel": 2 * rng.standard_normal((5, 6)).astype(f),
+              "beam/dense_bias": rng.standard_normal(6).astype(f),
+              "greedy/cell_kernel": rng.standard_normal((3, 20)).astype(f),
+              "impute/cell_kernel": rng.standard_normal((3, 20)).astype(f)})
+    d.update({"loss/logits": rng.standard_normal((3, 4, 5)).astype(f),
+              "loss/targets": rng.integers(0, 5, (3, 4)).astype(np.int32),
+              "loss/weights": np.array([[1, 1, 0.5, 0], [1, 0, 0, 0], [0, 0, 0, 0]], f)})
+    return d
+
+
+def _mechanism_weights(mech):
+    found = {"memory_layer/kernel": mech.memory_layer.kernel}
+    if mech.query_layer is not None:
+        found["query_layer/kernel"] = mech.query_layer.kernel
+    found.update(mech._nd_weights)
+    return found
+
+
+def _ndflow_cases(d):
+    out = {}
+    for kind in ("bahdanau", "bahdanau_norm", "luong", "luong_scale"):
+        if kind.startswith("bahdanau"):
+            mech = tfa.seq2seq.BahdanauAttention(6, normalize=kind.endswith("norm"))
+        else:
+            mech = tfa.seq2seq.LuongAttention(6, scale=kind.endswith("scale"))
+        mech.setup_memory(d["memory"], memory_sequence_length=d["memory_len"])
+        state = tf.zeros([2, 5])
+        mech([tf.constant(d["query6"]), state])
+        for key, w in _mechanism_weights(mech).items():
+            w.assign(d[f"{kind}/{key}"])
+        mech.setup_memory(d["memory"], memory_sequence_length=d["memory_len"])
+        out[f"{kind}/align"] = mech([tf.constant(d["query6"]), state])[0].numpy()
+    cell = keras.layers.LSTMCell(6)
+    mech = tfa.seq2seq.LuongAttention(6, d["memory"], memory_sequence_length=d["memory_len"])
+    wrapper = tfa.seq2seq.AttentionWrapper(cell, mech, attention_layer_size=4,
+                                           alignment_history=True)
+    dense = keras.layers.Dense(7)
+    decoder = tfa.seq2seq.BasicDecoder(wrapper, tfa.seq2seq.TrainingSampler(),
+                                       output_layer=dense)
+
+    def decode():
+        init = wrapper.get_initial_state(batch_size=2, dtype=tf.float32)
+        return decoder(d["dec_inputs"], initial_state=init, sequence_length=d["dec_len"])
+    decode()
+    cell.set_weights([d["att/cell_kernel"], d["att/cell_recurrent"], d["att/cell_bias"]])
+    mech.memory_layer.kernel.assign(d["att/memory_kernel"])
+    mech.setup_memory(d["memory"], memory_sequence_length=d["memory_len"])
+    wrapper._attention_layers[0].kernel.assign(d["att/attention_kernel"])
+    dense.set_weights([d["att/dense_kernel"], d["att/dense_bias"]])
+    outputs, state, lengths = decode()
+    out["att/rnn_output"] = outputs.rnn_output.numpy()
+    out["att/history"] = state.alignment_history.stack().numpy()
+    out["att/lengths"] = lengths.numpy()
+    for weight in (0.0, 1.0):
+        cell, dense = keras.layers.LSTMCell(5), keras.layers.Dense(6)
+        beam = tfa.seq2seq.BeamSearchDecoder(cell, 3, output_layer=dense,
+                                             length_penalty_weight=weight,
+                                             maximum_iterations=6)
+        init = tfa.seq2seq.tile_batch([tf.constant(d["beam/h"]), tf.constant(d["beam/c"])], 3)
+
+        def search():
+            return beam(tf.constant(d["beam/embedding"]), start_tokens=d["beam/start"],
+                        end_token=1, initial_state=init)
+        search()
+        cell.set_weights([d["beam/cell_kernel"], d["beam/cell_recurrent"], d["beam/cell_bias"]])
+        dense.set_weights([d["beam/dense_kernel"], d["beam/dense_bias"]])
+        final, state, lengths = search()
+        key = f"beam{weight:g}"
+        out[f"{key}/ids"] = final.predicted_ids.numpy()
+        out[f"{key}/scores"] = final.beam_search_decoder_output.scores.numpy()
+        out[f"{key}/parents"] = final.beam_search_decoder_output.parent_ids.numpy()
+        out[f"{key}/state_lengths"] = state.lengths.numpy()
+        out[f"{key}/log_probs"] = state.log_probs.numpy()
+        out[f"{key}/lengths"] = lengths.numpy()
+    # greedy decoding, and teacher forcing with impute_finished
+    for mode in ("greedy", "impute"):
+        cell, dense = keras.layers.LSTMCell(5), keras.layers.Dense(6)
+        if mode == "greedy":
+            decoder = tfa.seq2seq.BasicDecoder(cell, tfa.seq2seq.GreedyEmbeddingSampler(),
+                                               output_layer=dense, maximum_iterations=6)
+            args = (tf.constant(d["beam/embedding"]),)
+            kwargs = dict(start_tokens=d["beam/start"], end_token=1)
+        else:
+            decoder = tfa.seq2seq.BasicDecoder(cell, tfa.seq2seq.TrainingSampler(),
+                                               output_layer=dense, impute_finished=True)
+            args = (d["dec_inputs"],)
+            kwargs = dict(sequence_length=d["dec_len"])
+        init = [tf.constant(d["beam/h"]), tf.constant(d["beam/c"])]
+        decoder(*args, initial_state=init, **kwargs)
+        cell.set_weights([d[f"{mode}/cell_kernel"], d["beam/cell_recurrent"],
+                          d["beam/cell_bias"]])
+        dense.set_weights([d["beam/dense_kernel"], d["beam/dense_bias"]])
+        outputs, state, lengths = decoder(*args, initial_state=init, **kwargs)
+        out[f"{mode}/rnn_output"] = outputs.rnn_output.numpy()
+        out[f"{mode}/sample_id"] = outputs.sample_id.numpy()
+        out[f"{mode}/h"], out[f"{mode}/c"] = state[0].numpy(), state[1].numpy()
+        out[f"{mode}/lengths"] = lengths.numpy()
+    for name, flags in (("sum_both", dict(average_across_timesteps=False,
+                                          average_across_batch=False, sum_over_timesteps=True,
+                                          sum_over_batch=True)),
+                        ("sum_time", dict(average_across_timesteps=False,
+                                          average_across_batch=False,
+                                          sum_over_timesteps=True)),
+                        ("sum_batch", dict(average_across_timesteps=False,
+                                           average_across_batch=False, sum_over_batch=True)),
+                        ("avg_both", {}), ("avg_time", dict(average_across_batch=False)),
+                        ("avg_batch", dict(average_across_timesteps=False))):
+        out[f"loss/{name}"] = tfa.seq2seq.sequence_loss(
+            d["loss/logits"], d["loss/targets"], d["loss/weights"], **flags).numpy()
+    return out
+
+
+def test_matches_tensorflow_addons(tmp_path):
+    """NDFLOW_TFA_PYTHON: a Python with TensorFlow 2, tf_keras and tensorflow_addons
+    (NDFLOW_TFA_PYTHONPATH is added to its path only)."""
+    import os
+    import subprocess
+    python = os.environ.get("NDFLOW_TFA_PYTHON")
+    if not python:
+        pytest.skip("NDFLOW_TFA_PYTHON (a Python with tensorflow_addons) is not set")
+    d = _reference_inputs()
+    np.savez(tmp_path / "in.npz", **d)
+    env = dict(os.environ, PYTHONPATH=os.environ.get("NDFLOW_TFA_PYTHONPATH", ""))
+    script = os.path.join(os.path.dirname(__file__), "tfa_reference_cases.py")
+    subprocess.run([python, script, str(tmp_path / "in.npz"), str(tmp_path / "out.npz")],
+                   check=True, env=env, capture_output=True, timeout=600)
+    ref = dict(np.load(tmp_path / "out.npz"))
+    got = _ndflow_cases(d)
+    assert sorted(got) == sorted(ref)
+    mismatched = []
+    for key in sorted(ref):
+        if got[key].shape != ref[key].shape or not np.allclose(got[key], ref[key], rtol=1e-4,
+                                                               atol=1e-5, equal_nan=True):
+            mismatched.append(f"{key}: ndflow {got[key].tolist()} tfa {ref[key].tolist()}")
+    assert not mismatched, "\n".join(mismatched)

@@ -3,9 +3,12 @@
 
 The cell runs on `batch * beam_width` rows (its initial state tiled with `tile_batch`).
 Each step extends every beam by every token, scores the candidates by their summed
-log-probabilities (divided by the length penalty `((5 + length) / 6) ** weight`), and keeps
-the best `beam_width` per example; a finished beam (one that emitted `end_token`) can only
-be extended by `end_token` at no cost. `gather_tree` then follows the parent pointers back
+log-probabilities (divided by the length penalty `((5 + length) / 6) ** weight`, where, as
+in TensorFlow, a candidate's length does not count an `end_token` chosen at that step), and
+keeps the best `beam_width` per example; a finished beam (one that emitted `end_token`) can
+only be extended by `end_token` at no cost. A beam's `lengths` count its tokens up to and
+including `end_token`; `dynamic_decode` returns them as the sequence lengths. Checked
+against TensorFlow Addons 0.23 (tests/keras_api/tfa_reference_cases.py). `gather_tree` then follows the parent pointers back
 from the last step to spell out each final beam.
 """
 import collections
@@ -203,23 +206,25 @@ class BeamSearchDecoder(Decoder):
                                   off_value=step_lp.dtype.min, dtype=step_lp.dtype)
         step_lp = ndflow.where(done, ndflow.zeros_like(step_lp) + eos_only, step_lp)
         total = ndflow.expand_dims(state.log_probs, 2) + step_lp
-        # a beam's length counts its tokens up to and including end_token
-        new_lengths = ndflow.expand_dims(state.lengths, 2) + ndflow.zeros_like(
-            total, dtype=ndflow.int32) + ndflow.cast(ndflow.logical_not(done), ndflow.int32)
+        alive = ndflow.cast(ndflow.logical_not(done), ndflow.int32)
         scores = total
         if self._length_penalty_weight:
-            penalty = ((5.0 + ndflow.cast(new_lengths, total.dtype)) / 6.0) ** \
-                self._length_penalty_weight
-            scores = total / penalty
+            # as TensorFlow: a candidate's penalty counts its tokens but not end_token
+            grows = 1 - ndflow.one_hot(self._end_token, vocab, dtype=ndflow.int32)
+            scored = ndflow.cast(ndflow.expand_dims(state.lengths, 2) + grows * alive,
+                                 total.dtype)
+            scores = total / ((5.0 + scored) / 6.0) ** self._length_penalty_weight
         flat = [batch, beams * vocab] if isinstance(batch, int) and isinstance(vocab, int) \
             else ndflow.stack([batch, beams * vocab])
         top_scores, index = ndflow.math.top_k(ndflow.reshape(scores, flat), k=beams)
         index = ndflow.cast(index, ndflow.int32)
         words, parents = index % vocab, index // vocab
         log_probs = ndflow.gather(ndflow.reshape(total, flat), index, batch_dims=1)
-        lengths = ndflow.gather(ndflow.reshape(new_lengths, flat), index, batch_dims=1)
-        finished = ndflow.logical_or(ndflow.gather(state.finished, parents, batch_dims=1),
-                                     ndflow.equal(words, self._end_token))
+        # a beam's length counts its tokens up to and including end_token
+        was_done = ndflow.gather(state.finished, parents, batch_dims=1)
+        lengths = ndflow.gather(state.lengths, parents, batch_dims=1) + ndflow.cast(
+            ndflow.logical_not(was_done), ndflow.int32)
+        finished = ndflow.logical_or(was_done, ndflow.equal(words, self._end_token))
         cell_state = nest.map_structure(lambda x: _gather_beams(x, parents, batch, beams),
                                         cell_state)
         next_state = BeamSearchDecoderState(cell_state, log_probs, finished, lengths, ())

@@ -151,7 +151,8 @@ def dynamic_decode(decoder, output_time_major=False, impute_finished=False,
 
     Returns:
       `(final_outputs, final_state, final_sequence_lengths)`: the outputs in the decoder's
-      output structure, the last state, and each example's number of steps (int32).
+      output structure, the last state, and each example's number of steps (int32; a
+      decoder state with `lengths`, the beam search's, gives those instead).
     """
     if not isinstance(decoder, Decoder):
         raise TypeError(f"Expected decoder to be of type Decoder. Received: {decoder!r}")
@@ -207,6 +208,8 @@ def decode(decoder, output_time_major, impute_finished, maximum_iterations, init
         cond, body, (ndflow.constant(0), finished, lengths, inputs, state, tas),
         maximum_iterations=maximum_iterations)
     _, _, lengths, _, final_state, tas = result
+    if hasattr(final_state, "lengths"):   # a beam search keeps its beams' own lengths
+        lengths = final_state.lengths
     outputs = nest.pack_sequence_as(decoder.output_dtype, [ta.stack() for ta in tas])
     if hasattr(decoder, "finalize"):
         outputs, final_state = decoder.finalize(outputs, final_state, lengths)
