@@ -265,13 +265,16 @@ def test_beam_search_with_length_penalty_ranks_by_the_penalized_score(graph):
     assert np.all(np.diff(scores[0, -1]) <= 1e-6)
 
 
-def test_beam_width_one_with_attention_is_greedy_decoding(graph):
+@pytest.mark.parametrize("stacked", [False, True])
+def test_beam_width_one_with_attention_is_greedy_decoding(graph, stacked):
     rng = np.random.default_rng(8)
     vocab, units = 6, 5
     emb = tf.constant(rng.standard_normal((vocab, 3)), tf.float32)
     memory = tf.constant(rng.standard_normal((2, 4, 3)), tf.float32)
     lengths = tf.constant([4, 2])
-    cell = tf.nn.rnn_cell.BasicLSTMCell(units)
+    cell = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.BasicLSTMCell(units),
+                                        tf.nn.rnn_cell.GRUCell(units)]) if stacked \
+        else tf.nn.rnn_cell.BasicLSTMCell(units)
     mech = s2s.BahdanauAttention(units, memory, memory_sequence_length=lengths)
     wrapper = s2s.AttentionWrapper(cell, mech, attention_layer_size=units)
     layer = tf.layers.Dense(vocab)
@@ -326,3 +329,29 @@ def test_tf1_decoder_names_and_errors(graph):
         s2s.GreedyEmbeddingHelper(np.eye(3, dtype=np.float32), [[1]], 0)
     with pytest.raises(ValueError, match="rank >= 1"):
         s2s.tile_batch(tf.constant(1.0), 2)
+
+
+def test_beam_search_over_a_stacked_attention_cell_reorders_its_state(graph):
+    rng = np.random.default_rng(11)
+    beams, units = 3, 4
+    emb = tf.constant(rng.standard_normal((7, 3)), tf.float32)
+    memory = tf.constant(rng.standard_normal((2, 5, 3)), tf.float32)
+    cell = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.BasicLSTMCell(units) for _ in range(2)])
+    mech = s2s.BahdanauAttention(units, s2s.tile_batch(memory, beams),
+                                 memory_sequence_length=s2s.tile_batch(tf.constant([5, 3]), beams),
+                                 normalize=True)
+    wrapper = s2s.AttentionWrapper(cell, mech, attention_layer_size=units)
+    init = wrapper.zero_state(2 * beams, tf.float32)
+    decoder = s2s.BeamSearchDecoder(wrapper, emb, tf.fill([2], 1), 0, init, beams,
+                                    output_layer=tf.layers.Dense(7),
+                                    length_penalty_weight=0.5)
+    out, state, lengths = s2s.dynamic_decode(decoder, maximum_iterations=6)
+    ids, scores, parents, align, lens = _run([
+        out.predicted_ids, out.beam_search_decoder_output.scores,
+        out.beam_search_decoder_output.parent_ids, state.cell_state.alignments, lengths])
+    assert ids.shape == (2, ids.shape[1], beams) and ids.shape[1] <= 6
+    assert lens.shape == (2, beams) and lens.max() <= 6
+    assert parents.min() >= 0 and parents.max() < beams
+    assert np.all(np.diff(scores[:, -1], axis=-1) <= 1e-6)   # best beam first
+    assert align.shape == (2 * beams, 5)
+    np.testing.assert_allclose(align[beams:, 3:], 0, atol=1e-7)   # example 1's memory is 3

@@ -340,3 +340,23 @@ def test_matches_tensorflow_addons(tmp_path):
                                                                atol=1e-5, equal_nan=True):
             mismatched.append(f"{key}: ndflow {got[key].tolist()} tfa {ref[key].tolist()}")
     assert not mismatched, "\n".join(mismatched)
+
+
+def test_public_names_have_docstrings():
+    import inspect
+    import ndflow.compat.v1 as v1
+    missing = []
+    namespaces = [tfa, tfa.seq2seq] + [getattr(tfa.seq2seq, m) for m in (
+        "sampler", "decoder", "basic_decoder", "beam_search_decoder", "attention_wrapper",
+        "loss")]
+    for ns in namespaces:
+        names = getattr(ns, "__all__", None) or [n for n in vars(ns) if not n.startswith("_")]
+        for name in names:
+            obj = getattr(ns, name)
+            if (inspect.isclass(obj) or inspect.isfunction(obj) or inspect.ismodule(obj)) \
+                    and not (obj.__doc__ or "").strip():
+                missing.append(f"{ns.__name__}.{name}")
+    for name, obj in vars(v1.contrib.seq2seq).items():
+        if not (getattr(obj, "__doc__", None) or "").strip():
+            missing.append(f"tf.contrib.seq2seq.{name}")
+    assert not missing
