@@ -355,3 +355,38 @@ def test_beam_search_over_a_stacked_attention_cell_reorders_its_state(graph):
     assert np.all(np.diff(scores[:, -1], axis=-1) <= 1e-6)   # best beam first
     assert align.shape == (2 * beams, 5)
     np.testing.assert_allclose(align[beams:, 3:], 0, atol=1e-7)   # example 1's memory is 3
+
+
+def test_scheduled_inference_and_custom_helpers(graph):
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((2, 4, 3)).astype(np.float32)
+    emb = rng.standard_normal((5, 3)).astype(np.float32)
+    cell = tf.nn.rnn_cell.GRUCell(4)
+    dense = tf.layers.Dense(5, bias_initializer=tf.constant_initializer([0, 0, 0, 60., 0]))
+    init = cell.zero_state(2, tf.float32)
+
+    def decode(helper, **kwargs):
+        return s2s.dynamic_decode(s2s.BasicDecoder(cell, helper, init, output_layer=dense),
+                                  **kwargs)[0]
+    teacher = decode(s2s.TrainingHelper(x, [4, 4]))
+    never = decode(s2s.ScheduledEmbeddingTrainingHelper(x, [4, 4], emb, 0.0, seed=1))
+    always = decode(s2s.ScheduledEmbeddingTrainingHelper(x, [4, 4], emb, 1.0, seed=1))
+    fed = np.concatenate([x[:, :1], np.repeat(emb[3][None, None], 2, 0).repeat(3, 1)], 1)
+    fed_back = decode(s2s.TrainingHelper(fed, [4, 4]))
+    inputs_ta = tf.TensorArray(tf.float32, size=4).unstack(tf.transpose(x, [1, 0, 2]))
+    custom = decode(s2s.CustomHelper(
+        lambda: (tf.zeros([2], tf.bool), inputs_ta.read(0)),
+        lambda time, outputs, state: tf.cast(tf.argmax(outputs, -1), tf.int32),
+        lambda time, outputs, state, sample_ids: (
+            time + 1 >= 4, inputs_ta.read(tf.minimum(time + 1, 3)), state)))
+    inference = decode(s2s.InferenceHelper(
+        lambda outputs: outputs[:, :3], [3], tf.float32, tf.constant(x[:, 0]),
+        lambda sample: tf.zeros([2], tf.bool)), maximum_iterations=3)
+    got = _run([teacher, never, always, fed_back, custom, inference])
+    np.testing.assert_allclose(got[1].rnn_output, got[0].rnn_output, rtol=1e-6)
+    assert np.all(got[1].sample_id == -1) and np.all(got[2].sample_id == 3)
+    np.testing.assert_allclose(got[2].rnn_output, got[3].rnn_output, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got[4].rnn_output, got[0].rnn_output, rtol=1e-6)
+    np.testing.assert_array_equal(got[4].sample_id, got[0].sample_id)
+    assert got[5].sample_id.shape == (2, 3, 3)
+    np.testing.assert_allclose(got[5].sample_id, got[5].rnn_output[:, :, :3])

@@ -15,7 +15,8 @@ from .beam_search_decoder import (BeamSearchDecoder, BeamSearchDecoderOutput,
                                   gather_tree, tile_batch)
 from .decoder import BaseDecoder, Decoder, dynamic_decode
 from .loss import SequenceLoss, sequence_loss
-from .sampler import (GreedyEmbeddingSampler, SampleEmbeddingSampler, Sampler,
+from .sampler import (CustomSampler, GreedyEmbeddingSampler, InferenceSampler,
+                      SampleEmbeddingSampler, Sampler, ScheduledEmbeddingTrainingSampler,
                       TrainingSampler)
 
 __all__ = ["attention_wrapper", "basic_decoder", "beam_search_decoder", "decoder", "loss",
@@ -24,4 +25,5 @@ __all__ = ["attention_wrapper", "basic_decoder", "beam_search_decoder", "decoder
            "BeamSearchDecoder", "BeamSearchDecoderOutput", "BeamSearchDecoderState",
            "FinalBeamSearchDecoderOutput", "gather_tree", "tile_batch", "BaseDecoder",
            "Decoder", "dynamic_decode", "SequenceLoss", "sequence_loss",
-           "GreedyEmbeddingSampler", "SampleEmbeddingSampler", "Sampler", "TrainingSampler"]
+           "GreedyEmbeddingSampler", "SampleEmbeddingSampler", "Sampler", "TrainingSampler",
+           "CustomSampler", "InferenceSampler", "ScheduledEmbeddingTrainingSampler"]

@@ -10,8 +10,9 @@ from .attention import (AttentionWrapper, AttentionWrapperState, BahdanauAttenti
 from .beam_search import (BeamSearchDecoder, BeamSearchDecoderOutput, BeamSearchDecoderState,
                           FinalBeamSearchDecoderOutput, gather_tree, tile_batch)
 from .decoder import BasicDecoder, BasicDecoderOutput, Decoder, dynamic_decode
-from .helpers import (GreedyEmbeddingHelper, SampleEmbeddingHelper, Sampler as Helper,
-                      TrainingHelper)
+from .helpers import (CustomHelper, GreedyEmbeddingHelper, InferenceHelper,
+                      SampleEmbeddingHelper, Sampler as Helper,
+                      ScheduledEmbeddingTrainingHelper, TrainingHelper)
 
 _NAMES = dict(
     AttentionWrapper=AttentionWrapper, AttentionWrapperState=AttentionWrapperState,
@@ -21,7 +22,9 @@ _NAMES = dict(
     BeamSearchDecoderState=BeamSearchDecoderState,
     FinalBeamSearchDecoderOutput=FinalBeamSearchDecoderOutput, Helper=Helper,
     TrainingHelper=TrainingHelper, GreedyEmbeddingHelper=GreedyEmbeddingHelper,
-    SampleEmbeddingHelper=SampleEmbeddingHelper)
+    SampleEmbeddingHelper=SampleEmbeddingHelper, CustomHelper=CustomHelper,
+    InferenceHelper=InferenceHelper,
+    ScheduledEmbeddingTrainingHelper=ScheduledEmbeddingTrainingHelper)
 _FUNCTIONS = dict(dynamic_decode=dynamic_decode, tile_batch=tile_batch,
                   gather_tree=gather_tree)
 # methods that make ops, run by compat.v1 in its default graph (TF1 builds graphs)

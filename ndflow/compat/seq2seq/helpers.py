@@ -165,6 +165,135 @@ class SampleEmbeddingSampler(GreedyEmbeddingSampler):
         return ndflow.cast(ndflow.reshape(ids, [-1]), ndflow.int32)
 
 
+def _batch_of(x):
+    static = x.shape.as_list()[0]
+    return static if static is not None else ndflow.shape(x)[0]
+
+
+class ScheduledEmbeddingTrainingSampler(TrainingSampler):
+    """Scheduled sampling (Bengio et al., 2015): each step, each example reads, with
+    probability `sampling_probability`, the embedding of an id drawn from the outputs
+    instead of the ground truth. The sample id of an example that read the ground truth
+    is -1.
+
+    Args:
+      sampling_probability: float scalar in [0, 1].
+      embedding_fn: Optional function of ids (else `embedding` is given to `initialize`).
+      time_major: As in `TrainingSampler`.
+      seed, scheduling_seed: Optional seeds of the drawn ids and of the choice to draw.
+    """
+
+    def __init__(self, sampling_probability, embedding_fn=None, time_major=False, seed=None,
+                 scheduling_seed=None):
+        super().__init__(time_major)
+        self._probability = sampling_probability
+        self._embedding_fn = embedding_fn
+        self._seed, self._scheduling_seed = seed, scheduling_seed
+
+    def _setup(self, inputs, sequence_length=None, mask=None, embedding=None):
+        self._embed = _embedder(embedding if self._embedding_fn is None
+                                else self._embedding_fn)
+        super()._setup(inputs, sequence_length, mask)
+
+    def sample(self, time, outputs, state):
+        batch = ndflow.shape(outputs)[:1]
+        chosen = ndflow.less(ndflow.random.uniform(batch, seed=self._scheduling_seed),
+                             ndflow.cast(self._probability, ndflow.float32))
+        drawn = ndflow.cast(ndflow.reshape(ndflow.random.categorical(
+            outputs, 1, seed=self._seed), [-1]), ndflow.int32)
+        return ndflow.where(chosen, drawn, ndflow.zeros_like(drawn) - 1)
+
+    def next_inputs(self, time, outputs, state, sample_ids):
+        finished, truth, state = super().next_inputs(time, outputs, state, sample_ids)
+        drawn = self._embed(ndflow.maximum(sample_ids, 0))
+        use = ndflow.reshape(ndflow.greater_equal(sample_ids, 0), [-1] + [1] * (
+            truth.shape.rank - 1))
+        return finished, ndflow.where(use, ndflow.cast(drawn, truth.dtype), truth), state
+
+
+class InferenceSampler(Sampler):
+    """Decoding driven by functions: `sample_fn(outputs)` gives the sample, which is also the
+    next input (through `next_inputs_fn` if given); `end_fn(sample)` says which examples
+    are finished.
+
+    Args:
+      sample_fn: Function of the outputs giving the samples.
+      sample_shape: The shape of one example's sample.
+      sample_dtype: The samples' dtype.
+      end_fn: Function of the samples giving a bool `[batch]` vector.
+      next_inputs_fn: Optional function of the samples giving the next inputs.
+    """
+
+    def __init__(self, sample_fn, sample_shape, sample_dtype, end_fn, next_inputs_fn=None):
+        super().__init__()
+        self._sample_fn, self._end_fn = sample_fn, end_fn
+        self._sample_shape = ndflow.TensorShape(sample_shape)
+        self._sample_dtype = ndflow.as_dtype(sample_dtype)
+        self._next_inputs_fn = next_inputs_fn
+
+    @property
+    def sample_ids_shape(self):
+        return self._sample_shape
+
+    @property
+    def sample_ids_dtype(self):
+        return self._sample_dtype
+
+    def _setup(self, start_inputs):
+        start = ndflow.convert_to_tensor(start_inputs)
+        self._batch_size = _batch_of(start)
+        self._first = (self._end_fn(start), start)
+
+    def sample(self, time, outputs, state):
+        return self._sample_fn(outputs)
+
+    def next_inputs(self, time, outputs, state, sample_ids):
+        inputs = sample_ids if self._next_inputs_fn is None else \
+            self._next_inputs_fn(sample_ids)
+        return self._end_fn(sample_ids), inputs, state
+
+
+class CustomSampler(Sampler):
+    """A sampler made of three functions: `initialize_fn() -> (finished, first_inputs)`,
+    `sample_fn(time, outputs, state) -> sample_ids` and `next_inputs_fn(time, outputs,
+    state, sample_ids) -> (finished, next_inputs, next_state)`.
+
+    Args:
+      initialize_fn, sample_fn, next_inputs_fn: The three functions.
+      sample_ids_shape: Optional shape of one example's sample id (default `[]`).
+      sample_ids_dtype: Optional dtype of the sample ids (default int32).
+    """
+
+    def __init__(self, initialize_fn, sample_fn, next_inputs_fn, sample_ids_shape=None,
+                 sample_ids_dtype=None):
+        super().__init__()
+        self._initialize_fn, self._sample_fn = initialize_fn, sample_fn
+        self._next_inputs_fn = next_inputs_fn
+        self._ids_shape = ndflow.TensorShape(sample_ids_shape or [])
+        self._ids_dtype = ndflow.as_dtype(sample_ids_dtype or ndflow.int32)
+
+    @property
+    def sample_ids_shape(self):
+        return self._ids_shape
+
+    @property
+    def sample_ids_dtype(self):
+        return self._ids_dtype
+
+    def initialize(self, *args, **kwargs):
+        finished, inputs = self._initialize_fn(*args, **kwargs)
+        self._batch_size = _batch_of(ndflow.convert_to_tensor(finished))
+        self._first = (finished, inputs)
+        return self._first
+
+    def sample(self, time, outputs, state):
+        return self._sample_fn(time=time, outputs=outputs, state=state)
+
+    def next_inputs(self, time, outputs, state, sample_ids):
+        return self._next_inputs_fn(time=time, outputs=outputs, state=state,
+                                    sample_ids=sample_ids)
+
+
 # --- TF1 spellings: the data in the constructor ----------------------------------------------
 
 class TrainingHelper(TrainingSampler):
@@ -203,3 +332,33 @@ class SampleEmbeddingHelper(SampleEmbeddingSampler):
                  seed=None):
         super().__init__(None, softmax_temperature, seed)
         self._setup(embedding, start_tokens, end_token)
+
+
+class ScheduledEmbeddingTrainingHelper(ScheduledEmbeddingTrainingSampler):
+    """tf.contrib.seq2seq.ScheduledEmbeddingTrainingHelper: teacher forcing over `inputs`,
+    reading instead, with probability `sampling_probability`, the embedding (`embedding`) of
+    an id drawn from the outputs (see `ScheduledEmbeddingTrainingSampler`)."""
+
+    def __init__(self, inputs, sequence_length, embedding, sampling_probability,
+                 time_major=False, seed=None, scheduling_seed=None, name=None):
+        super().__init__(sampling_probability, None, time_major, seed, scheduling_seed)
+        self._setup(inputs, sequence_length, embedding=embedding)
+
+
+class InferenceHelper(InferenceSampler):
+    """tf.contrib.seq2seq.InferenceHelper: `InferenceSampler` set up on `start_inputs`."""
+
+    def __init__(self, sample_fn, sample_shape, sample_dtype, start_inputs, end_fn,
+                 next_inputs_fn=None):
+        super().__init__(sample_fn, sample_shape, sample_dtype, end_fn, next_inputs_fn)
+        self._setup(start_inputs)
+
+
+class CustomHelper(CustomSampler):
+    """tf.contrib.seq2seq.CustomHelper: a helper made of three functions (see
+    `CustomSampler`); `initialize_fn` is called once, when the decoder starts."""
+
+    def initialize(self, *args, **kwargs):
+        if self._first is None:
+            return super().initialize()
+        return self._first
