@@ -360,3 +360,13 @@ def test_public_names_have_docstrings():
         if not (getattr(obj, "__doc__", None) or "").strip():
             missing.append(f"tf.contrib.seq2seq.{name}")
     assert not missing
+
+
+def test_hardmax_attention_picks_the_best_memory_position():
+    np.testing.assert_array_equal(tfa.seq2seq.hardmax([[1.0, 3.0, 2.0]]).numpy(), [[0, 1, 0]])
+    memory = np.random.default_rng(13).standard_normal((2, 4, 3)).astype(np.float32)
+    mech = tfa.seq2seq.LuongAttention(3, memory, memory_sequence_length=[4, 2],
+                                      probability_fn="hardmax")
+    align, _ = mech([tf.ones([2, 3]), tf.zeros([2, 4])])
+    a = align.numpy()
+    assert np.all(a.sum(-1) == 1) and np.all(a[1, 2:] == 0)

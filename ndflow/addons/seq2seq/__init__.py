@@ -8,7 +8,7 @@ eagerly, in `tf.function` and in Functional models; the attention mechanisms are
 """
 from . import attention_wrapper, basic_decoder, beam_search_decoder, decoder, loss, sampler
 from .attention_wrapper import (AttentionMechanism, AttentionWrapper, AttentionWrapperState,
-                                BahdanauAttention, LuongAttention)
+                                BahdanauAttention, LuongAttention, hardmax)
 from .basic_decoder import BasicDecoder, BasicDecoderOutput
 from .beam_search_decoder import (BeamSearchDecoder, BeamSearchDecoderOutput,
                                   BeamSearchDecoderState, FinalBeamSearchDecoderOutput,
@@ -26,4 +26,4 @@ __all__ = ["attention_wrapper", "basic_decoder", "beam_search_decoder", "decoder
            "FinalBeamSearchDecoderOutput", "gather_tree", "tile_batch", "BaseDecoder",
            "Decoder", "dynamic_decode", "SequenceLoss", "sequence_loss",
            "GreedyEmbeddingSampler", "SampleEmbeddingSampler", "Sampler", "TrainingSampler",
-           "CustomSampler", "InferenceSampler", "ScheduledEmbeddingTrainingSampler"]
+           "CustomSampler", "InferenceSampler", "ScheduledEmbeddingTrainingSampler", "hardmax"]

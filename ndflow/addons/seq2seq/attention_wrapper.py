@@ -9,22 +9,21 @@ takes it as one more input of its call, so the model computes keys from the real
 """
 import ndflow
 from ...compat.seq2seq import attention as _core
-from ...compat.seq2seq.attention import AttentionWrapperState
+from ...compat.seq2seq.attention import AttentionWrapperState, hardmax
 from ...keras import activations, initializers
 from ...keras.layers.base import Layer
 from ...keras.layers.core import Dense
 from ...keras.layers.keras_tensor import any_keras_tensor
 
 __all__ = ["AttentionMechanism", "AttentionWrapper", "AttentionWrapperState",
-           "BahdanauAttention", "LuongAttention"]
+           "BahdanauAttention", "LuongAttention", "hardmax"]
 
 
 def _probability(fn):
     if fn is None or fn == "softmax":
         return lambda score, _state: ndflow.nn.softmax(score)
     if fn == "hardmax":
-        return lambda score, _state: ndflow.one_hot(ndflow.argmax(score, -1),
-                                                    ndflow.shape(score)[-1], dtype=score.dtype)
+        return lambda score, _state: _core.hardmax(score)
     fn = activations.get(fn) if isinstance(fn, str) else fn
     return lambda score, _state: fn(score)
 

@@ -6,7 +6,7 @@
 (BeamSearchDecoder, tile_batch, gather_tree); `sequence_loss` lives with the RNNs.
 """
 from .attention import (AttentionWrapper, AttentionWrapperState, BahdanauAttention,
-                        LuongAttention)
+                        LuongAttention, hardmax)
 from .beam_search import (BeamSearchDecoder, BeamSearchDecoderOutput, BeamSearchDecoderState,
                           FinalBeamSearchDecoderOutput, gather_tree, tile_batch)
 from .decoder import BasicDecoder, BasicDecoderOutput, Decoder, dynamic_decode
@@ -26,7 +26,7 @@ _NAMES = dict(
     InferenceHelper=InferenceHelper,
     ScheduledEmbeddingTrainingHelper=ScheduledEmbeddingTrainingHelper)
 _FUNCTIONS = dict(dynamic_decode=dynamic_decode, tile_batch=tile_batch,
-                  gather_tree=gather_tree)
+                  gather_tree=gather_tree, hardmax=hardmax)
 # methods that make ops, run by compat.v1 in its default graph (TF1 builds graphs)
 _GRAPH_METHODS = ("__init__", "zero_state", "__call__", "initialize", "step", "finalize")
 

@@ -89,6 +89,18 @@ def _zeros(batch_size, size, dtype):
     return ndflow.reshape(out, [-1, size]) if isinstance(size, int) else out
 
 
+def hardmax(logits, name=None):
+    """One-hot of the arg-max along the last axis (ties: the first): a probability_fn for
+    hard attention.
+
+    Example: `hardmax([[1., 3., 2.]])` is `[[0., 1., 0.]]`.
+    """
+    logits = ndflow.convert_to_tensor(logits)
+    depth = logits.shape.as_list()[-1]
+    return ndflow.one_hot(ndflow.argmax(logits, -1), depth if depth is not None
+                          else ndflow.shape(logits)[-1], dtype=logits.dtype)
+
+
 def _softmax_of_score(score, _state):
     return ndflow.nn.softmax(score)
 
