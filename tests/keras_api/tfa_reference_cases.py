@@ -7,6 +7,8 @@ so ndflow and TensorFlow Addons compute the same functions.
 import os
 import sys
 
+import numpy as np
+
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -124,6 +126,28 @@ def run(d):
         out[f"{mode}/sample_id"] = outputs.sample_id.numpy()
         out[f"{mode}/h"], out[f"{mode}/c"] = state[0].numpy(), state[1].numpy()
         out[f"{mode}/lengths"] = lengths.numpy()
+    # beam search over an attention cell keeping its alignment history
+    cell, dense = tf.keras.layers.LSTMCell(6), tf.keras.layers.Dense(6)
+    mech = tfa.seq2seq.LuongAttention(6, tfa.seq2seq.tile_batch(d["memory"], 3),
+                                      memory_sequence_length=tfa.seq2seq.tile_batch(
+                                          d["memory_len"], 3))
+    wrapper = tfa.seq2seq.AttentionWrapper(cell, mech, alignment_history=True)
+    beam = tfa.seq2seq.BeamSearchDecoder(wrapper, 3, output_layer=dense,
+                                         maximum_iterations=5)
+
+    def search():
+        init = wrapper.get_initial_state(batch_size=6, dtype=tf.float32)
+        return beam(tf.constant(d["beam/embedding"]), start_tokens=d["beam/start"], end_token=1,
+                    initial_state=init)
+    search()
+    cell.set_weights([d["hist/cell_kernel"], d["hist/cell_recurrent"], d["att/cell_bias"]])
+    mech.memory_layer.kernel.assign(d["att/memory_kernel"])
+    mech.setup_memory(tfa.seq2seq.tile_batch(d["memory"], 3),
+                      memory_sequence_length=tfa.seq2seq.tile_batch(d["memory_len"], 3))
+    dense.set_weights([d["hist/dense"], d["beam/dense_bias"]])
+    final, state, _ = search()
+    out["hist/ids"] = final.predicted_ids.numpy()
+    out["hist/history"] = np.asarray(state.cell_state.alignment_history)   # sorted, stacked
     # sequence loss flags
     for name, flags in (("sum_both", dict(average_across_timesteps=False,
                                           average_across_batch=False, sum_over_timesteps=True,
@@ -141,6 +165,5 @@ def run(d):
 
 
 if __name__ == "__main__":
-    import numpy as np
     inputs = dict(np.load(sys.argv[1]))
     np.savez(sys.argv[2], **run(inputs))

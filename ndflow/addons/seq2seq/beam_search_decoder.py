@@ -32,7 +32,7 @@ class BeamSearchDecoder(BaseDecoder, _core.BeamSearchDecoder):
         BaseDecoder.__init__(self, **kwargs)
         _core.BeamSearchDecoder.__init__(self, cell, None, None, None, None, beam_width,
                                          output_layer, length_penalty_weight,
-                                         coverage_penalty_weight)
+                                         coverage_penalty_weight, reorder_tensor_arrays)
         self._embedding_fn = embedding_fn
         self.cell, self.output_layer = cell, output_layer
 

@@ -129,6 +129,10 @@ class BeamSearchDecoder(Decoder):
       output_layer: Optional layer giving the logits from the cell's outputs.
       length_penalty_weight: float; the scores are log-probabilities divided by
         `((5 + length) / 6) ** length_penalty_weight` (0 disables it).
+      coverage_penalty_weight: Only 0 (no coverage penalty) is supported.
+      reorder_tensor_arrays: Whether `finalize` replaces each TensorArray of the final cell
+        state (an `AttentionWrapper`'s alignment history) by its stacked tensor reordered
+        along the final beams, as TensorFlow does.
     """
 
     tracks_own_finished = True
@@ -140,6 +144,7 @@ class BeamSearchDecoder(Decoder):
             raise NotImplementedError("BeamSearchDecoder: coverage_penalty_weight is not "
                                       f"supported. Received: {coverage_penalty_weight}")
         self._cell, self._output_layer = cell, output_layer
+        self._reorder_tensor_arrays = reorder_tensor_arrays
         self._beam_width = int(beam_width)
         self._length_penalty_weight = float(length_penalty_weight)
         if embedding is not None:
@@ -237,4 +242,25 @@ class BeamSearchDecoder(Decoder):
         steps = ndflow.shape(outputs.predicted_ids)[0]
         every = ndflow.zeros_like(final_state.lengths[:, 0]) + steps
         ids = gather_tree(outputs.predicted_ids, outputs.parent_ids, every, self._end_token)
+        if self._reorder_tensor_arrays:
+            # the beam each final beam went through at every step (a beam index never
+            # equals beam_width, so gather_tree pads nothing)
+            path = gather_tree(outputs.parent_ids, outputs.parent_ids, every, self._beam_width)
+            cell_state = nest.map_structure(lambda x: self._sort_history(x, path),
+                                            final_state.cell_state)
+            final_state = final_state._replace(cell_state=cell_state)
         return FinalBeamSearchDecoderOutput(ids, outputs), final_state
+
+    def _sort_history(self, ta, path):
+        """A TensorArray of per-step `[batch * beam, ...]` rows (an attention history) as
+        the `[time, batch * beam, ...]` tensor (as TensorFlow returns it) whose row k of every
+        step belongs to final beam k."""
+        if not isinstance(ta, ndflow.TensorArray):
+            return ta
+        stacked = ta.stack()
+        dims = ndflow.shape(stacked)
+        split = ndflow.reshape(stacked, ndflow.concat(
+            [dims[:1], ndflow.cast(ndflow.stack([self._batch, self._beam_width]), dims.dtype),
+             dims[2:]], 0))
+        picked = ndflow.gather(split, path, batch_dims=2)
+        return ndflow.reshape(picked, dims)
