@@ -390,3 +390,14 @@ def test_scheduled_inference_and_custom_helpers(graph):
     np.testing.assert_array_equal(got[4].sample_id, got[0].sample_id)
     assert got[5].sample_id.shape == (2, 3, 3)
     np.testing.assert_allclose(got[5].sample_id, got[5].rnn_output[:, :, :3])
+
+
+def test_beam_search_time_major_and_impute_finished(graph):
+    table = np.random.default_rng(15).standard_normal((4, 4)).astype(np.float32)
+    decoder = s2s.BeamSearchDecoder(_BigramCell(table), np.eye(4, dtype=np.float32),
+                                    tf.fill([2], 1), 0, tf.zeros([6, 1]), 3)
+    batch_major, _, _ = s2s.dynamic_decode(decoder, maximum_iterations=4)
+    time_major, _, _ = s2s.dynamic_decode(decoder, output_time_major=True,
+                                          impute_finished=True, maximum_iterations=4)
+    a, b = _run([batch_major.predicted_ids, time_major.predicted_ids])
+    np.testing.assert_array_equal(a, np.transpose(b, [1, 0, 2]))

@@ -144,7 +144,8 @@ def dynamic_decode(decoder, output_time_major=False, impute_finished=False,
       decoder: A `Decoder` (`BasicDecoder`, `BeamSearchDecoder`).
       output_time_major: If True, outputs are `[time, batch, ...]`; else `[batch, time, ...]`.
       impute_finished: If True, a finished example's outputs are zeros and its state is
-        carried unchanged (its final state is the one of its last step).
+        carried unchanged (its final state is the one of its last step). Ignored by a
+        decoder that tracks its own finished examples (the beam search).
       maximum_iterations: Optional int scalar, the most steps to run.
       parallel_iterations, swap_memory: Accepted for compatibility.
       scope: Optional variable scope (default "decoder").
@@ -180,6 +181,8 @@ def decode(decoder, output_time_major, impute_finished, maximum_iterations, init
         # A graph traces the body once: the first step is built outside it so the cell's
         # variables are made there (its ops are never run unless fetched).
         decoder.step(ndflow.constant(0), inputs, state)
+    # A beam search keeps its own finished beams (its state rows are batch * beam).
+    impute_finished = impute_finished and not decoder.tracks_own_finished
     dtypes = nest.flatten(decoder.output_dtype)
     tas = tuple(ndflow.TensorArray(d, size=0, dynamic_size=True) for d in dtypes)
     lengths = ndflow.zeros_like(finished, dtype=ndflow.int32)
