@@ -435,3 +435,33 @@ def test_beam_search_alignment_history_follows_each_final_beam():
         for b in range(batch):
             np.testing.assert_allclose(history[:, b * beams + k], rerun[:, b], rtol=1e-5,
                                        atol=1e-6)
+
+
+@pytest.mark.parametrize("attention", [False, True])
+def test_functional_decoder_models_save_and_load(tmp_path, attention):
+    vocab = 7
+    enc_in = keras.layers.Input(shape=[None], dtype="int32")
+    dec_in = keras.layers.Input(shape=[None], dtype="int32")
+    lengths = keras.layers.Input(shape=[], dtype="int32")
+    emb = keras.layers.Embedding(vocab, 8)
+    enc_out, h, c = keras.layers.LSTM(16, return_sequences=True, return_state=True)(emb(enc_in))
+    if attention:
+        mech = tfa.seq2seq.LuongAttention(16, enc_out, memory_sequence_length=lengths,
+                                          scale=True)
+        cell = tfa.seq2seq.AttentionWrapper(keras.layers.LSTMCell(16), mech,
+                                            attention_layer_size=16)
+        init = cell.get_initial_state(inputs=h, dtype=tf.float32).clone(cell_state=[h, c])
+    else:
+        cell, init = keras.layers.LSTMCell(16), [h, c]
+    decoder = tfa.seq2seq.BasicDecoder(cell, tfa.seq2seq.TrainingSampler(),
+                                       output_layer=keras.layers.Dense(vocab))
+    outputs, _, _ = decoder(emb(dec_in), initial_state=init, sequence_length=lengths)
+    model = keras.Model([enc_in, dec_in, lengths],
+                        keras.layers.Activation("softmax")(outputs.rnn_output))
+    rng = np.random.default_rng(16)
+    x = [rng.integers(3, vocab, (3, 4)).astype(np.int32),
+         rng.integers(3, vocab, (3, 4)).astype(np.int32), np.array([4, 3, 2], np.int32)]
+    expected = model.predict(x, verbose=0)
+    model.save(tmp_path / "model.keras")
+    loaded = keras.models.load_model(tmp_path / "model.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), expected, rtol=1e-6)

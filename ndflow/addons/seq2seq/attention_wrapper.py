@@ -14,6 +14,8 @@ from ...keras import activations, initializers
 from ...keras.layers.base import Layer
 from ...keras.layers.core import Dense
 from ...keras.layers.keras_tensor import any_keras_tensor
+from ...keras.saving.object_registration import register_keras_serializable
+from .decoder import layer_config, layer_from_config
 
 __all__ = ["AttentionMechanism", "AttentionWrapper", "AttentionWrapperState",
            "BahdanauAttention", "LuongAttention", "hardmax"]
@@ -28,6 +30,7 @@ def _probability(fn):
     return lambda score, _state: fn(score)
 
 
+@register_keras_serializable(package="Addons")
 class AttentionMechanism(Layer):
     """Base class of the Keras attention mechanisms: `alignments, next_state =
     mechanism([query, state])`."""
@@ -38,6 +41,9 @@ class AttentionMechanism(Layer):
         super().__init__(name=name, dtype=dtype, **kwargs)
         self.units = self._units = units
         self._probability_fn = _probability(probability_fn)
+        # a name is saved in configs; a function cannot be (False)
+        self._nd_probability_name = probability_fn or "softmax" if probability_fn is None \
+            or isinstance(probability_fn, str) else False
         self._score_mask_value = float("-inf")
         self._kernel_initializer = initializers.get(kernel_initializer)
         self._nd_weights = {}
@@ -75,9 +81,14 @@ class AttentionMechanism(Layer):
         return self._align(query, state)
 
     def get_config(self):
-        return dict(super().get_config(), units=self.units)
+        if self._nd_probability_name is False:
+            raise NotImplementedError(f"{type(self).__name__}: a config cannot hold a "
+                                      "probability_fn function; give its name.")
+        return dict(super().get_config(), units=self.units,
+                    probability_fn=self._nd_probability_name)
 
 
+@register_keras_serializable(package="Addons")
 class BahdanauAttention(AttentionMechanism, _core.BahdanauScore):
     """tfa.seq2seq.BahdanauAttention: additive attention (see the TF1 class for the maths).
 
@@ -97,7 +108,12 @@ class BahdanauAttention(AttentionMechanism, _core.BahdanauScore):
         super().__init__(units, memory, memory_sequence_length, probability_fn,
                          kernel_initializer, True, dtype, name, **kwargs)
 
+    def get_config(self):
+        return dict(super().get_config(), normalize=self._normalize,
+                    kernel_initializer=initializers.serialize(self._kernel_initializer))
 
+
+@register_keras_serializable(package="Addons")
 class LuongAttention(AttentionMechanism, _core.LuongScore):
     """tfa.seq2seq.LuongAttention: multiplicative attention; the query depth must be
     `units`.
@@ -114,7 +130,11 @@ class LuongAttention(AttentionMechanism, _core.LuongScore):
         super().__init__(units, memory, memory_sequence_length, probability_fn,
                          "glorot_uniform", False, dtype, name, **kwargs)
 
+    def get_config(self):
+        return dict(super().get_config(), scale=self._scale)
 
+
+@register_keras_serializable(package="Addons")
 class AttentionWrapper(Layer, _core.WrapperMixin):
     """tfa.seq2seq.AttentionWrapper: a Keras cell attending over its mechanisms' memory
     after each step of `cell` (see the TF1 class for the step).
@@ -138,6 +158,31 @@ class AttentionWrapper(Layer, _core.WrapperMixin):
                            attention_layer)
         self.cell = cell
         self.mechanisms = self._mechanisms
+        self._nd_config = dict(attention_layer_size=attention_layer_size,
+                               alignment_history=alignment_history,
+                               output_attention=output_attention)
+        self._nd_unserializable = [n for n, v in (
+            ("cell_input_fn", cell_input_fn), ("initial_cell_state", initial_cell_state),
+            ("attention_layer", attention_layer)) if v is not None]
+
+    def get_config(self):
+        if self._nd_unserializable:
+            raise NotImplementedError("AttentionWrapper: a config cannot hold "
+                                      f"{', '.join(self._nd_unserializable)}.")
+        mechanisms = [layer_config(m) for m in self._mechanisms]
+        return dict(super().get_config(), cell=layer_config(self._cell),
+                    attention_mechanism=mechanisms if self._is_multi else mechanisms[0],
+                    **self._nd_config)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        config["cell"] = layer_from_config(config["cell"], custom_objects)
+        mechanisms = config["attention_mechanism"]
+        config["attention_mechanism"] = [layer_from_config(m, custom_objects) for m in
+                                         mechanisms] if isinstance(mechanisms, list) else \
+            layer_from_config(mechanisms, custom_objects)
+        return cls(**config)
 
     def _dense(self, units, name):
         return Dense(units, use_bias=False, name=name, dtype=self.dtype)

@@ -1,11 +1,14 @@
 """tfa.seq2seq.basic_decoder: `BasicDecoder`, a cell, a sampler and an output layer."""
 from ...compat.seq2seq import decoder as _core
 from ...compat.seq2seq.decoder import BasicDecoderOutput
-from .decoder import BaseDecoder
+from ...keras.saving.object_registration import register_keras_serializable
+from . import sampler as _sampler
+from .decoder import BaseDecoder, layer_config, layer_from_config, restore_state
 
 __all__ = ["BasicDecoder", "BasicDecoderOutput"]
 
 
+@register_keras_serializable(package="Addons")
 class BasicDecoder(BaseDecoder, _core.BasicDecoder):
     """tfa.seq2seq.BasicDecoder: steps `cell`, through `output_layer`, with `sampler`
     choosing the ids and next inputs.
@@ -29,6 +32,19 @@ class BasicDecoder(BaseDecoder, _core.BasicDecoder):
     def initialize(self, decoder_init_input=None, decoder_init_kwargs=None, **kwargs):
         """`(finished, first_inputs, initial_state)`: sets the sampler up on the inputs."""
         kwargs = dict(decoder_init_kwargs or {}, **kwargs)
-        self._initial_state = kwargs.pop("initial_state", None)
+        self._initial_state = restore_state(self._cell, kwargs.pop("initial_state", None))
         finished, inputs = self._helper.initialize(decoder_init_input, **kwargs)
         return finished, inputs, self._initial_state
+
+    def get_config(self):
+        return dict(super().get_config(), cell=layer_config(self.cell),
+                    sampler=_sampler.serialize(self.sampler),
+                    output_layer=layer_config(self.output_layer))
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        cell = layer_from_config(config.pop("cell"), custom_objects)
+        sampler = _sampler.deserialize(config.pop("sampler"), custom_objects)
+        output_layer = layer_from_config(config.pop("output_layer", None), custom_objects)
+        return cls(cell, sampler, output_layer, **config)

@@ -4,12 +4,14 @@ from ...compat.seq2seq import beam_search as _core
 from ...compat.seq2seq.beam_search import (BeamSearchDecoderOutput, BeamSearchDecoderState,
                                            FinalBeamSearchDecoderOutput, gather_tree,
                                            tile_batch)
-from .decoder import BaseDecoder
+from ...keras.saving.object_registration import register_keras_serializable
+from .decoder import BaseDecoder, layer_config, layer_from_config, restore_state
 
 __all__ = ["BeamSearchDecoder", "BeamSearchDecoderOutput", "BeamSearchDecoderState",
            "FinalBeamSearchDecoderOutput", "gather_tree", "tile_batch"]
 
 
+@register_keras_serializable(package="Addons")
 class BeamSearchDecoder(BaseDecoder, _core.BeamSearchDecoder):
     """tfa.seq2seq.BeamSearchDecoder: beam search over `cell`.
 
@@ -41,5 +43,21 @@ class BeamSearchDecoder(BaseDecoder, _core.BeamSearchDecoder):
         embedding = self._embedding_fn if self._embedding_fn is not None else \
             decoder_init_input
         self._setup(embedding, kwargs["start_tokens"], kwargs["end_token"],
-                    kwargs["initial_state"])
+                    restore_state(self._cell, kwargs["initial_state"]))
         return _core.BeamSearchDecoder.initialize(self)
+
+    def get_config(self):
+        from .sampler import _layer_config
+        return dict(super().get_config(), cell=layer_config(self.cell),
+                    beam_width=self._beam_width,
+                    embedding_fn=_layer_config(self._embedding_fn, "embedding_fn"),
+                    output_layer=layer_config(self.output_layer),
+                    length_penalty_weight=self._length_penalty_weight,
+                    reorder_tensor_arrays=self._reorder_tensor_arrays)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        for key in ("cell", "embedding_fn", "output_layer"):
+            config[key] = layer_from_config(config.get(key), custom_objects)
+        return cls(**config)
