@@ -401,3 +401,32 @@ def test_beam_search_time_major_and_impute_finished(graph):
                                           impute_finished=True, maximum_iterations=4)
     a, b = _run([batch_major.predicted_ids, time_major.predicted_ids])
     np.testing.assert_array_equal(a, np.transpose(b, [1, 0, 2]))
+
+
+def test_monotonic_attention_modes_agree_and_decode(graph):
+    rng = np.random.default_rng(17)
+    p = tf.constant(rng.uniform(size=(2, 6)), tf.float32)
+    prev = tf.constant(_softmax(rng.standard_normal((2, 6))), tf.float32)
+    one_hot = tf.constant(np.eye(6)[[0, 2]], tf.float32)
+    hard_p = tf.constant((rng.uniform(size=(2, 6)) > 0.5), tf.float32)
+    par, rec, hard = _run([s2s.monotonic_attention(p, prev, "parallel"),
+                           s2s.monotonic_attention(p, prev, "recursive"),
+                           s2s.monotonic_attention(hard_p, one_hot, "hard")])
+    np.testing.assert_allclose(par, rec, rtol=1e-5, atol=1e-7)
+    assert np.all(par.sum(-1) <= 1 + 1e-6)
+    assert np.all(hard.sum(-1) <= 1) and set(np.unique(hard)) <= {0.0, 1.0}
+    memory = tf.constant(rng.standard_normal((2, 4, 3)), tf.float32)
+    with tf.variable_scope("b"):
+        mech = s2s.BahdanauMonotonicAttention(5, memory, memory_sequence_length=[4, 2],
+                                              normalize=True, score_bias_init=-1.0)
+    wrapper = s2s.AttentionWrapper(tf.nn.rnn_cell.GRUCell(5), mech, alignment_history=True)
+    decoder = s2s.BasicDecoder(wrapper, s2s.TrainingHelper(tf.ones([2, 3, 2]), [3, 3]),
+                               wrapper.zero_state(2, tf.float32))
+    _, state, _ = s2s.dynamic_decode(decoder)
+    init, history, bias = _run([mech.initial_alignments(2, tf.float32),
+                                state.alignment_history.stack(),
+                                [v for v in tf.global_variables()
+                                 if "attention_score_bias" in v.name][0]])
+    np.testing.assert_array_equal(init, np.eye(4)[[0, 0]])
+    assert bias == -1.0 and history.shape == (3, 2, 4)
+    assert np.all(history[:, 1, 2:] == 0)   # past the memory length

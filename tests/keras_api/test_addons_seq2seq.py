@@ -189,6 +189,17 @@ def _reference_inputs():
             d[f"{kind}/attention_g"] = np.array(rng.uniform(0.5, 2), f)
         if kind.endswith("norm"):
             d[f"{kind}/attention_b"] = rng.standard_normal(6).astype(f)
+    for kind in ("bmono", "lmono"):
+        d[f"{kind}/memory_layer/kernel"] = rng.standard_normal((3, 6)).astype(f)
+        d[f"{kind}/attention_g"] = np.array(rng.uniform(0.5, 2), f)
+        d[f"{kind}/attention_score_bias"] = np.array(rng.uniform(-1, 1), f)
+        if kind == "bmono":
+            d[f"{kind}/query_layer/kernel"] = rng.standard_normal((6, 6)).astype(f)
+            d[f"{kind}/attention_v"] = rng.standard_normal(6).astype(f)
+            d[f"{kind}/attention_b"] = rng.standard_normal(6).astype(f)
+    soft = np.exp(rng.standard_normal((2, 5)))
+    d["prev_soft"] = (soft / soft.sum(-1, keepdims=True)).astype(f)
+    d["prev_hard"] = np.eye(5, dtype=f)[[1, 0]]
     d.update({"dec_inputs": rng.standard_normal((2, 4, 3)).astype(f),
               "dec_len": np.array([4, 2], np.int32),
               "att/cell_kernel": 0.5 * rng.standard_normal((3 + 4, 24)).astype(f),
@@ -238,6 +249,23 @@ def _ndflow_cases(d):
         mech([tf.constant(d["query6"]), state])
         for key, w in _mechanism_weights(mech).items():
             w.assign(d[f"{kind}/{key}"])
+        mech.setup_memory(d["memory"], memory_sequence_length=d["memory_len"])
+        out[f"{kind}/align"] = mech([tf.constant(d["query6"]), state])[0].numpy()
+    # monotonic attention, in its three modes
+    for kind in ("bmono_parallel", "bmono_recursive", "bmono_hard", "lmono_parallel",
+                 "lmono_recursive", "lmono_hard"):
+        mode = kind.split("_")[1]
+        if kind.startswith("b"):
+            mech = tfa.seq2seq.BahdanauMonotonicAttention(6, normalize=True, mode=mode,
+                                                          score_bias_init=-1.0)
+        else:
+            mech = tfa.seq2seq.LuongMonotonicAttention(6, scale=True, mode=mode,
+                                                       score_bias_init=-1.0)
+        mech.setup_memory(d["memory"], memory_sequence_length=d["memory_len"])
+        state = tf.constant(d["prev_hard"] if mode == "hard" else d["prev_soft"])
+        mech([tf.constant(d["query6"]), state])
+        for key, w in _mechanism_weights(mech).items():
+            w.assign(d[f"{kind[:5]}/{key}"])
         mech.setup_memory(d["memory"], memory_sequence_length=d["memory_len"])
         out[f"{kind}/align"] = mech([tf.constant(d["query6"]), state])[0].numpy()
     cell = keras.layers.LSTMCell(6)

@@ -58,6 +58,23 @@ def run(d):
         mech.setup_memory(d["memory"], memory_sequence_length=d["memory_len"])
         align, _ = mech([query, state])
         out[f"{kind}/align"] = align.numpy()
+    # monotonic attention, in its three modes
+    for kind in ("bmono_parallel", "bmono_recursive", "bmono_hard", "lmono_parallel",
+                 "lmono_recursive", "lmono_hard"):
+        mode = kind.split("_")[1]
+        if kind.startswith("b"):
+            mech = tfa.seq2seq.BahdanauMonotonicAttention(6, normalize=True, mode=mode,
+                                                          score_bias_init=-1.0)
+        else:
+            mech = tfa.seq2seq.LuongMonotonicAttention(6, scale=True, mode=mode,
+                                                       score_bias_init=-1.0)
+        mech.setup_memory(d["memory"], memory_sequence_length=d["memory_len"])
+        state = tf.constant(d["prev_hard"] if mode == "hard" else d["prev_soft"])
+        mech([tf.constant(d["query6"]), state])
+        for key, w in _mechanism_weights(mech).items():
+            w.assign(d[f"{kind[:5]}/{key}"])
+        mech.setup_memory(d["memory"], memory_sequence_length=d["memory_len"])
+        out[f"{kind}/align"] = mech([tf.constant(d["query6"]), state])[0].numpy()
     # an attention decoder with the training sampler
     cell = tf.keras.layers.LSTMCell(6)
     mech = tfa.seq2seq.LuongAttention(6, d["memory"], memory_sequence_length=d["memory_len"])

@@ -8,7 +8,9 @@ eagerly, in `tf.function` and in Functional models; the attention mechanisms are
 """
 from . import attention_wrapper, basic_decoder, beam_search_decoder, decoder, loss, sampler
 from .attention_wrapper import (AttentionMechanism, AttentionWrapper, AttentionWrapperState,
-                                BahdanauAttention, LuongAttention, hardmax)
+                                BahdanauAttention, BahdanauMonotonicAttention,
+                                LuongAttention, LuongMonotonicAttention, hardmax,
+                                monotonic_attention, safe_cumprod)
 from .basic_decoder import BasicDecoder, BasicDecoderOutput
 from .beam_search_decoder import (BeamSearchDecoder, BeamSearchDecoderOutput,
                                   BeamSearchDecoderState, FinalBeamSearchDecoderOutput,
@@ -26,4 +28,6 @@ __all__ = ["attention_wrapper", "basic_decoder", "beam_search_decoder", "decoder
            "FinalBeamSearchDecoderOutput", "gather_tree", "tile_batch", "BaseDecoder",
            "Decoder", "dynamic_decode", "SequenceLoss", "sequence_loss",
            "GreedyEmbeddingSampler", "SampleEmbeddingSampler", "Sampler", "TrainingSampler",
-           "CustomSampler", "InferenceSampler", "ScheduledEmbeddingTrainingSampler", "hardmax"]
+           "CustomSampler", "InferenceSampler", "ScheduledEmbeddingTrainingSampler", "hardmax",
+           "BahdanauMonotonicAttention", "LuongMonotonicAttention", "monotonic_attention",
+           "safe_cumprod"]

@@ -9,7 +9,8 @@ takes it as one more input of its call, so the model computes keys from the real
 """
 import ndflow
 from ...compat.seq2seq import attention as _core
-from ...compat.seq2seq.attention import AttentionWrapperState, hardmax
+from ...compat.seq2seq.attention import (AttentionWrapperState, hardmax,
+                                         monotonic_attention, safe_cumprod)
 from ...keras import activations, initializers
 from ...keras.layers.base import Layer
 from ...keras.layers.core import Dense
@@ -18,7 +19,8 @@ from ...keras.saving.object_registration import register_keras_serializable
 from .decoder import layer_config, layer_from_config
 
 __all__ = ["AttentionMechanism", "AttentionWrapper", "AttentionWrapperState",
-           "BahdanauAttention", "LuongAttention", "hardmax"]
+           "BahdanauAttention", "LuongAttention", "BahdanauMonotonicAttention",
+           "LuongMonotonicAttention", "hardmax", "monotonic_attention", "safe_cumprod"]
 
 
 def _probability(fn):
@@ -129,6 +131,73 @@ class LuongAttention(AttentionMechanism, _core.LuongScore):
         self._scale = scale
         super().__init__(units, memory, memory_sequence_length, probability_fn,
                          "glorot_uniform", False, dtype, name, **kwargs)
+
+    def get_config(self):
+        return dict(super().get_config(), scale=self._scale)
+
+
+class _Monotonic:
+    def _init_keras_monotonic(self, sigmoid_noise, sigmoid_noise_seed, score_bias_init,
+                              mode, score_mask_value):
+        self._init_monotonic(sigmoid_noise, sigmoid_noise_seed, score_bias_init, mode)
+        if score_mask_value is not None:
+            self._score_mask_value = score_mask_value
+        self._nd_monotonic = dict(sigmoid_noise=sigmoid_noise,
+                                  sigmoid_noise_seed=sigmoid_noise_seed,
+                                  score_bias_init=score_bias_init, mode=mode,
+                                  score_mask_value=score_mask_value)
+
+    def get_config(self):
+        config = dict(super().get_config(), **self._nd_monotonic)
+        config.pop("probability_fn")
+        return config
+
+
+@register_keras_serializable(package="Addons")
+class BahdanauMonotonicAttention(_Monotonic, AttentionMechanism, _core.BahdanauMonotonicScore):
+    """tfa.seq2seq.BahdanauMonotonicAttention: Bahdanau's score plus a scalar bias, as
+    monotonic attention (see `monotonic_attention`).
+
+    Args:
+      units, memory, memory_sequence_length, normalize, kernel_initializer: as in
+        `BahdanauAttention`.
+      score_mask_value: The score of masked positions (default -inf).
+      sigmoid_noise: Standard deviation of the noise added to the scores (0: none).
+      sigmoid_noise_seed: Optional seed of that noise.
+      score_bias_init: Initial value of the score bias.
+      mode: "parallel" (default), "recursive" or "hard".
+    """
+
+    def __init__(self, units, memory=None, memory_sequence_length=None, normalize=False,
+                 score_mask_value=None, sigmoid_noise=0.0, sigmoid_noise_seed=None,
+                 score_bias_init=0.0, mode="parallel", kernel_initializer="glorot_uniform",
+                 dtype=None, name="BahdanauMonotonicAttention", **kwargs):
+        self._normalize = normalize
+        AttentionMechanism.__init__(self, units, memory, memory_sequence_length, None,
+                                    kernel_initializer, True, dtype, name, **kwargs)
+        self._init_keras_monotonic(sigmoid_noise, sigmoid_noise_seed, score_bias_init, mode,
+                                   score_mask_value)
+
+    def get_config(self):
+        return dict(super().get_config(), normalize=self._normalize,
+                    kernel_initializer=initializers.serialize(self._kernel_initializer))
+
+
+@register_keras_serializable(package="Addons")
+class LuongMonotonicAttention(_Monotonic, AttentionMechanism, _core.LuongMonotonicScore):
+    """tfa.seq2seq.LuongMonotonicAttention: Luong's score plus a scalar bias, as
+    monotonic attention (arguments as in `BahdanauMonotonicAttention`; `scale` as in
+    `LuongAttention`)."""
+
+    def __init__(self, units, memory=None, memory_sequence_length=None, scale=False,
+                 score_mask_value=None, sigmoid_noise=0.0, sigmoid_noise_seed=None,
+                 score_bias_init=0.0, mode="parallel", dtype=None,
+                 name="LuongMonotonicAttention", **kwargs):
+        self._scale = scale
+        AttentionMechanism.__init__(self, units, memory, memory_sequence_length, None,
+                                    "glorot_uniform", False, dtype, name, **kwargs)
+        self._init_keras_monotonic(sigmoid_noise, sigmoid_noise_seed, score_bias_init, mode,
+                                   score_mask_value)
 
     def get_config(self):
         return dict(super().get_config(), scale=self._scale)

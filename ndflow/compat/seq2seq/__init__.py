@@ -6,7 +6,8 @@
 (BeamSearchDecoder, tile_batch, gather_tree); `sequence_loss` lives with the RNNs.
 """
 from .attention import (AttentionWrapper, AttentionWrapperState, BahdanauAttention,
-                        LuongAttention, hardmax)
+                        BahdanauMonotonicAttention, LuongAttention, LuongMonotonicAttention,
+                        hardmax, monotonic_attention, safe_cumprod)
 from .beam_search import (BeamSearchDecoder, BeamSearchDecoderOutput, BeamSearchDecoderState,
                           FinalBeamSearchDecoderOutput, gather_tree, tile_batch)
 from .decoder import BasicDecoder, BasicDecoderOutput, Decoder, dynamic_decode
@@ -17,6 +18,8 @@ from .helpers import (CustomHelper, GreedyEmbeddingHelper, InferenceHelper,
 _NAMES = dict(
     AttentionWrapper=AttentionWrapper, AttentionWrapperState=AttentionWrapperState,
     BahdanauAttention=BahdanauAttention, LuongAttention=LuongAttention,
+    BahdanauMonotonicAttention=BahdanauMonotonicAttention,
+    LuongMonotonicAttention=LuongMonotonicAttention,
     BasicDecoder=BasicDecoder, BasicDecoderOutput=BasicDecoderOutput, Decoder=Decoder,
     BeamSearchDecoder=BeamSearchDecoder, BeamSearchDecoderOutput=BeamSearchDecoderOutput,
     BeamSearchDecoderState=BeamSearchDecoderState,
@@ -26,7 +29,8 @@ _NAMES = dict(
     InferenceHelper=InferenceHelper,
     ScheduledEmbeddingTrainingHelper=ScheduledEmbeddingTrainingHelper)
 _FUNCTIONS = dict(dynamic_decode=dynamic_decode, tile_batch=tile_batch,
-                  gather_tree=gather_tree, hardmax=hardmax)
+                  gather_tree=gather_tree, hardmax=hardmax,
+                  monotonic_attention=monotonic_attention, safe_cumprod=safe_cumprod)
 # methods that make ops, run by compat.v1 in its default graph (TF1 builds graphs)
 _GRAPH_METHODS = ("__init__", "zero_state", "__call__", "initialize", "step", "finalize")
 

@@ -13,6 +13,8 @@ exactly zero weight.
 import collections
 import math
 
+import numpy as np
+
 import ndflow
 from ...util import nest
 
@@ -96,9 +98,15 @@ def hardmax(logits, name=None):
     Example: `hardmax([[1., 3., 2.]])` is `[[0., 1., 0.]]`.
     """
     logits = ndflow.convert_to_tensor(logits)
-    depth = logits.shape.as_list()[-1]
-    return ndflow.one_hot(ndflow.argmax(logits, -1), depth if depth is not None
-                          else ndflow.shape(logits)[-1], dtype=logits.dtype)
+    return _one_hot_like(logits, ndflow.argmax(logits, -1, output_type=ndflow.int32))
+
+
+def _one_hot_like(x, index):
+    """One-hot rows of `x`'s shape and dtype at `index` (ndflow's one_hot needs a static
+    depth; this works with a dynamic one)."""
+    positions = ndflow.range(ndflow.shape(x)[-1])
+    hot = ndflow.equal(positions, ndflow.expand_dims(index, -1))
+    return ndflow.cast(hot, x.dtype) + ndflow.zeros_like(x)
 
 
 def _softmax_of_score(score, _state):
@@ -138,6 +146,93 @@ class LuongScore(ScoreMixin):
         if self._scale:
             score = score * self._weight("attention_g", [], ndflow.ones_initializer())
         return score
+
+
+def safe_cumprod(x, *args, **kwargs):
+    """`cumprod` computed as `exp(cumsum(log(x)))` with `x` clipped to [tiny, 1], so long
+    products of numbers in (0, 1] neither underflow to 0 early nor give nan gradients.
+    `args` and `kwargs` (axis, exclusive, reverse) go to `cumsum`."""
+    x = ndflow.convert_to_tensor(x)
+    tiny = float(np.finfo(x.dtype.as_numpy_dtype).tiny)
+    return ndflow.exp(ndflow.math.cumsum(ndflow.math.log(ndflow.clip_by_value(x, tiny, 1.0)),
+                                         *args, **kwargs))
+
+
+def monotonic_attention(p_choose_i, previous_attention, mode):
+    """Monotonic attention (Raffel et al., 2017): the probability of attending to each
+    memory position, given the probability `p_choose_i` of stopping there and the previous
+    step's attention, both `[batch, max_time]`.
+
+    Args:
+      p_choose_i: Stopping probabilities in [0, 1].
+      previous_attention: The previous step's attention (initially one-hot at position 0).
+      mode: "recursive" (a loop over positions, exact), "parallel" (cumulative products,
+        exact up to the clipping of `safe_cumprod`) or "hard" (for 0/1 probabilities and
+        a one-hot previous attention).
+
+    Returns:
+      The attention `[batch, max_time]`.
+    """
+    p = ndflow.convert_to_tensor(p_choose_i)
+    previous = ndflow.convert_to_tensor(previous_attention)
+    if mode == "recursive":
+        # q_j = (1 - p_{j-1}) q_{j-1} + a_{j-1}, attention_j = p_j q_j, by a scan over j
+        shifted = ndflow.concat([ndflow.ones_like(p[:, :1]), 1 - p[:, :-1]], 1)
+        q = ndflow.transpose(ndflow.scan(
+            lambda acc, xs: acc * xs[0] + xs[1],
+            (ndflow.transpose(shifted), ndflow.transpose(previous)),
+            initializer=ndflow.zeros_like(p[:, 0])))
+        return p * q
+    if mode == "parallel":
+        cumprod = safe_cumprod(1 - p, axis=1, exclusive=True)
+        return p * cumprod * ndflow.math.cumsum(
+            previous / ndflow.clip_by_value(cumprod, 1e-10, 1.0), axis=1)
+    if mode == "hard":
+        p = p * ndflow.math.cumsum(previous, axis=1)   # nothing before the last position
+        return p * ndflow.math.cumprod(1 - p, axis=1, exclusive=True)
+    raise ValueError(f"mode must be 'recursive', 'parallel' or 'hard'. Received: {mode!r}")
+
+
+class MonotonicMixin:
+    """Monotonic attention over a score: `p_choose_i = sigmoid(score + bias + noise)`
+    (noise `sigmoid_noise * N(0, 1)` when `sigmoid_noise > 0`), then
+    `monotonic_attention`; the initial alignments are one-hot at position 0."""
+
+    def _init_monotonic(self, sigmoid_noise, sigmoid_noise_seed, score_bias_init, mode):
+        if mode not in ("recursive", "parallel", "hard"):
+            raise ValueError("mode must be 'recursive', 'parallel' or 'hard'. Received: "
+                             f"{mode!r}")
+        self._sigmoid_noise, self._noise_seed = sigmoid_noise, sigmoid_noise_seed
+        self._score_bias_init, self._mode = score_bias_init, mode
+        self._probability_fn = self._monotonic_probability
+
+    def _score(self, query):
+        bias = self._weight("attention_score_bias", [],
+                            ndflow.constant_initializer(self._score_bias_init))
+        return super()._score(query) + bias
+
+    def _monotonic_probability(self, score, previous):
+        if self._sigmoid_noise > 0:
+            score = score + self._sigmoid_noise * ndflow.random.normal(
+                ndflow.shape(score), dtype=score.dtype, seed=self._noise_seed)
+        if self._mode == "hard":
+            p_choose = ndflow.cast(score > 0, score.dtype)
+        else:
+            p_choose = ndflow.sigmoid(score)
+        return monotonic_attention(p_choose, previous, self._mode)
+
+    def initial_alignments(self, batch_size, dtype):
+        """One-hot at memory position 0: `[batch_size, max_time]`."""
+        zeros = _zeros(batch_size, self._steps, dtype)
+        return _one_hot_like(zeros, ndflow.zeros_like(zeros[:, 0], dtype=ndflow.int32))
+
+
+class BahdanauMonotonicScore(MonotonicMixin, BahdanauScore):
+    """Bahdanau's score (with `normalize`) plus a learned scalar bias, made monotonic."""
+
+
+class LuongMonotonicScore(MonotonicMixin, LuongScore):
+    """Luong's score (with `scale`) plus a learned scalar bias, made monotonic."""
 
 
 class AttentionWrapperState(collections.namedtuple("AttentionWrapperState", (
@@ -328,6 +423,45 @@ class LuongAttention(_TF1Mechanism, LuongScore):
         self._scale = scale
         self._init_tf1(num_units, memory, memory_sequence_length, probability_fn,
                        score_mask_value, dtype, name, query_layer=False)
+
+
+class BahdanauMonotonicAttention(_TF1Mechanism, BahdanauMonotonicScore):
+    """tf.contrib.seq2seq.BahdanauMonotonicAttention: Bahdanau's score plus a scalar bias,
+    as monotonic attention (see `monotonic_attention`).
+
+    Args:
+      num_units, memory, memory_sequence_length, normalize, score_mask_value: as in
+        `BahdanauAttention`.
+      sigmoid_noise: Standard deviation of the noise added to the scores before the sigmoid
+        (0: none).
+      sigmoid_noise_seed: Optional seed of that noise.
+      score_bias_init: Initial value of the score bias.
+      mode: "parallel" (default), "recursive" or "hard".
+    """
+
+    def __init__(self, num_units, memory, memory_sequence_length=None, normalize=False,
+                 score_mask_value=None, sigmoid_noise=0.0, sigmoid_noise_seed=None,
+                 score_bias_init=0.0, mode="parallel", dtype=None,
+                 name="BahdanauMonotonicAttention"):
+        self._normalize = normalize
+        self._init_tf1(num_units, memory, memory_sequence_length, None, score_mask_value,
+                       dtype, name, query_layer=True)
+        self._init_monotonic(sigmoid_noise, sigmoid_noise_seed, score_bias_init, mode)
+
+
+class LuongMonotonicAttention(_TF1Mechanism, LuongMonotonicScore):
+    """tf.contrib.seq2seq.LuongMonotonicAttention: Luong's score plus a scalar bias, as
+    monotonic attention (arguments as in `BahdanauMonotonicAttention`; `scale` as in
+    `LuongAttention`)."""
+
+    def __init__(self, num_units, memory, memory_sequence_length=None, scale=False,
+                 score_mask_value=None, sigmoid_noise=0.0, sigmoid_noise_seed=None,
+                 score_bias_init=0.0, mode="parallel", dtype=None,
+                 name="LuongMonotonicAttention"):
+        self._scale = scale
+        self._init_tf1(num_units, memory, memory_sequence_length, None, score_mask_value,
+                       dtype, name, query_layer=False)
+        self._init_monotonic(sigmoid_noise, sigmoid_noise_seed, score_bias_init, mode)
 
 
 def _tf1_wrapper_base():
