@@ -430,3 +430,35 @@ def test_monotonic_attention_modes_agree_and_decode(graph):
     np.testing.assert_array_equal(init, np.eye(4)[[0, 0]])
     assert bias == -1.0 and history.shape == (3, 2, 4)
     assert np.all(history[:, 1, 2:] == 0)   # past the memory length
+
+
+def test_coverage_penalty_needs_an_attention_cell_and_penalizes_finished_beams(graph):
+    with pytest.raises(ValueError, match="AttentionWrapper"):
+        s2s.BeamSearchDecoder(_BigramCell(np.eye(3, dtype=np.float32)),
+                              np.eye(3, dtype=np.float32), tf.fill([1], 1), 0,
+                              tf.zeros([3, 1]), 3, coverage_penalty_weight=1.0).initialize()
+    rng = np.random.default_rng(18)
+    memory = tf.constant(rng.standard_normal((1, 4, 3)), tf.float32)
+    emb = np.eye(5, dtype=np.float32)[:, :3]
+    results = []
+    for weight in (0.0, 2.0):
+        with tf.variable_scope(f"w{weight:g}"):
+            mech = s2s.LuongAttention(3, s2s.tile_batch(memory, 3))
+            cell = s2s.AttentionWrapper(tf.nn.rnn_cell.BasicRNNCell(3), mech)
+            decoder = s2s.BeamSearchDecoder(
+                cell, emb, tf.fill([1], 1), 2, cell.zero_state(3, tf.float32), 3,
+                output_layer=tf.layers.Dense(5, bias_initializer=tf.constant_initializer(
+                    [0, 0, 3.0, 0, 0])), coverage_penalty_weight=weight)
+            out, state, _ = s2s.dynamic_decode(decoder, maximum_iterations=4)
+            results.append((out.beam_search_decoder_output.scores, state.log_probs,
+                            state.finished, state.accumulated_attention_probs))
+    (s0, lp0, f0, acc0), (s1, lp1, f1, acc1) = _run(results)
+    assert acc0 == () or np.size(acc0) == 0
+    assert f1.any() and acc1.shape == (1, 3, 4)
+    # a beam finished before the last step scores its log-probability plus the (negative)
+    # coverage penalty; one that finished at the last step, its log-probability
+    penalty = 2.0 * np.log(np.minimum(np.where(acc1 == 0, 1, acc1), 1)).sum(-1)
+    last = s1[:, -1]
+    penalized = np.isclose(last, lp1 + penalty, rtol=1e-5) & (penalty < -1e-3)
+    assert np.all(penalized | np.isclose(last, lp1, rtol=1e-5)) and penalized[f1].any()
+    assert not np.allclose(s0[:, -1], s1[:, -1])

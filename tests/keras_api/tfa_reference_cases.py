@@ -165,6 +165,32 @@ def run(d):
     final, state, _ = search()
     out["hist/ids"] = final.predicted_ids.numpy()
     out["hist/history"] = np.asarray(state.cell_state.alignment_history)   # sorted, stacked
+    # beam search with length and coverage penalties over an attention cell
+    cell, dense = tf.keras.layers.LSTMCell(6), tf.keras.layers.Dense(6)
+    mech = tfa.seq2seq.BahdanauAttention(6, tfa.seq2seq.tile_batch(d["memory"], 3),
+                                         memory_sequence_length=tfa.seq2seq.tile_batch(
+                                             d["memory_len"], 3))
+    wrapper = tfa.seq2seq.AttentionWrapper(cell, mech, attention_layer_size=3)
+    beam = tfa.seq2seq.BeamSearchDecoder(wrapper, 3, output_layer=dense,
+                                         length_penalty_weight=0.3,
+                                         coverage_penalty_weight=0.7, maximum_iterations=6)
+
+    def search():
+        init = wrapper.get_initial_state(batch_size=6, dtype=tf.float32)
+        return beam(tf.constant(d["beam/embedding"]), start_tokens=d["beam/start"], end_token=3,
+                    initial_state=init)
+    search()
+    cell.set_weights([d["hist/cell_kernel"], d["hist/cell_recurrent"], d["att/cell_bias"]])
+    for key, w in _mechanism_weights(mech).items():
+        w.assign(d[f"bahdanau/{key}"])
+    mech.setup_memory(tfa.seq2seq.tile_batch(d["memory"], 3),
+                      memory_sequence_length=tfa.seq2seq.tile_batch(d["memory_len"], 3))
+    wrapper._attention_layers[0].kernel.assign(d["cov/attention_kernel"])
+    dense.set_weights([d["hist/dense"], d["beam/dense_bias"]])
+    final, state, _ = search()
+    out["cov/ids"] = final.predicted_ids.numpy()
+    out["cov/scores"] = final.beam_search_decoder_output.scores.numpy()
+    out["cov/accumulated"] = np.asarray(state.accumulated_attention_probs)
     # sequence loss flags
     for name, flags in (("sum_both", dict(average_across_timesteps=False,
                                           average_across_batch=False, sum_over_timesteps=True,

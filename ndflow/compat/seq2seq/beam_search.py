@@ -129,7 +129,10 @@ class BeamSearchDecoder(Decoder):
       output_layer: Optional layer giving the logits from the cell's outputs.
       length_penalty_weight: float; the scores are log-probabilities divided by
         `((5 + length) / 6) ** length_penalty_weight` (0 disables it).
-      coverage_penalty_weight: Only 0 (no coverage penalty) is supported.
+      coverage_penalty_weight: float; with a cell that is an `AttentionWrapper` (one
+        mechanism), the scores of finished beams get `weight * sum_j log(min(c_j, 1))`,
+        `c_j` the attention memory position j received so far (Wu et al., 2016). 0
+        disables it.
       reorder_tensor_arrays: Whether `finalize` replaces each TensorArray of the final cell
         state (an `AttentionWrapper`'s alignment history) by its stacked tensor reordered
         along the final beams, as TensorFlow does.
@@ -140,9 +143,7 @@ class BeamSearchDecoder(Decoder):
     def __init__(self, cell, embedding, start_tokens, end_token, initial_state, beam_width,
                  output_layer=None, length_penalty_weight=0.0, coverage_penalty_weight=0.0,
                  reorder_tensor_arrays=True):
-        if coverage_penalty_weight:
-            raise NotImplementedError("BeamSearchDecoder: coverage_penalty_weight is not "
-                                      f"supported. Received: {coverage_penalty_weight}")
+        self._coverage_penalty_weight = float(coverage_penalty_weight)
         self._cell, self._output_layer = cell, output_layer
         self._reorder_tensor_arrays = reorder_tensor_arrays
         self._beam_width = int(beam_width)
@@ -184,9 +185,25 @@ class BeamSearchDecoder(Decoder):
         zeros = ndflow.zeros_like(self._start)
         log_probs = ndflow.one_hot(zeros[:, 0], self._beam_width, on_value=0.0,
                                    off_value=float("-inf"), dtype=dtype)
+        coverage = ()
+        if self._coverage_penalty_weight:
+            coverage = ndflow.zeros_like(self._split(self._alignments(self._initial_state)))
         state = BeamSearchDecoderState(self._initial_state, log_probs,
-                                       ndflow.cast(zeros, ndflow.bool), zeros, ())
+                                       ndflow.cast(zeros, ndflow.bool), zeros, coverage)
         return state.finished, self._embed(self._start), state
+
+    def _alignments(self, cell_state):
+        alignments = getattr(cell_state, "alignments", None)
+        if alignments is None or isinstance(alignments, tuple):
+            raise ValueError("coverage_penalty_weight needs the cell to be an "
+                             "AttentionWrapper with one attention mechanism.")
+        return alignments
+
+    def _split(self, x):
+        """`[batch * beam, ...]` -> `[batch, beam, ...]`."""
+        dims = ndflow.shape(x)
+        return ndflow.reshape(x, ndflow.concat([ndflow.cast(ndflow.stack(
+            [self._batch, self._beam_width]), dims.dtype), dims[1:]], 0))
 
     def _merge(self, x):
         dims = ndflow.shape(x)
@@ -219,6 +236,19 @@ class BeamSearchDecoder(Decoder):
             scored = ndflow.cast(ndflow.expand_dims(state.lengths, 2) + grows * alive,
                                  total.dtype)
             scores = total / ((5.0 + scored) / 6.0) ** self._length_penalty_weight
+        coverage = ()
+        if self._coverage_penalty_weight:
+            # Wu et al. (2016): sum_j log(min(attention received by memory position j, 1)),
+            # for the beams already finished (as TensorFlow Addons), whose attention no
+            # longer accumulates; unattended positions (masked memory) count as covered
+            coverage = state.accumulated_attention_probs + self._split(
+                self._alignments(cell_state)) * ndflow.cast(
+                    ndflow.logical_not(done), state.log_probs.dtype)
+            covered = ndflow.where(ndflow.equal(coverage, 0.0), ndflow.ones_like(coverage),
+                                   coverage)
+            penalty = ndflow.reduce_sum(ndflow.math.log(ndflow.minimum(covered, 1.0)), 2)
+            penalty = penalty * ndflow.cast(state.finished, penalty.dtype)
+            scores = scores + ndflow.expand_dims(self._coverage_penalty_weight * penalty, 2)
         flat = [batch, beams * vocab] if isinstance(batch, int) and isinstance(vocab, int) \
             else ndflow.stack([batch, beams * vocab])
         top_scores, index = ndflow.math.top_k(ndflow.reshape(scores, flat), k=beams)
@@ -232,7 +262,10 @@ class BeamSearchDecoder(Decoder):
         finished = ndflow.logical_or(was_done, ndflow.equal(words, self._end_token))
         cell_state = nest.map_structure(lambda x: _gather_beams(x, parents, batch, beams),
                                         cell_state)
-        next_state = BeamSearchDecoderState(cell_state, log_probs, finished, lengths, ())
+        if self._coverage_penalty_weight:
+            coverage = ndflow.gather(coverage, parents, batch_dims=1)
+        next_state = BeamSearchDecoderState(cell_state, log_probs, finished, lengths,
+                                            coverage)
         outputs = BeamSearchDecoderOutput(top_scores, words, parents)
         return outputs, next_state, self._embed(words), finished
 
