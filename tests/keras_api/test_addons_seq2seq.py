@@ -527,3 +527,16 @@ def test_functional_decoder_models_save_and_load(tmp_path, attention):
     model.save(tmp_path / "model.keras")
     loaded = keras.models.load_model(tmp_path / "model.keras")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), expected, rtol=1e-6)
+
+
+def test_sequence_loss_as_the_compiled_loss_and_a_default_initial_state():
+    tf.random.set_seed(5)
+    ids = keras.layers.Input(shape=[None], dtype="int32")
+    decoder = tfa.seq2seq.BasicDecoder(keras.layers.LSTMCell(16), tfa.seq2seq.TrainingSampler(),
+                                       output_layer=keras.layers.Dense(6))
+    outputs, _, _ = decoder(keras.layers.Embedding(6, 8)(ids))   # no initial_state: zeros
+    model = keras.Model(ids, outputs.rnn_output)
+    model.compile(loss=tfa.seq2seq.SequenceLoss(), optimizer=keras.optimizers.Adam(0.02))
+    x = np.random.default_rng(19).integers(0, 6, (256, 5)).astype(np.int32)
+    history = model.fit(x, x, epochs=3, verbose=0)
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]

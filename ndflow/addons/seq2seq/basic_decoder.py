@@ -14,7 +14,8 @@ class BasicDecoder(BaseDecoder, _core.BasicDecoder):
     choosing the ids and next inputs.
 
     Called as `decoder(inputs, initial_state=..., sequence_length=...)` (the sampler's
-    `initialize` arguments after the inputs), it returns
+    `initialize` arguments after the inputs; without `initial_state` the cell starts from
+    its `get_initial_state` zeros), it returns
     `(BasicDecoderOutput(rnn_output, sample_id), final_state, final_sequence_lengths)`.
 
     Args:
@@ -32,9 +33,13 @@ class BasicDecoder(BaseDecoder, _core.BasicDecoder):
     def initialize(self, decoder_init_input=None, decoder_init_kwargs=None, **kwargs):
         """`(finished, first_inputs, initial_state)`: sets the sampler up on the inputs."""
         kwargs = dict(decoder_init_kwargs or {}, **kwargs)
-        self._initial_state = restore_state(self._cell, kwargs.pop("initial_state", None))
+        state = restore_state(self._cell, kwargs.pop("initial_state", None))
         finished, inputs = self._helper.initialize(decoder_init_input, **kwargs)
-        return finished, inputs, self._initial_state
+        if state is None:   # the cell's zeros, as a Keras RNN starts
+            state = self._cell.get_initial_state(batch_size=self._helper.batch_size,
+                                                 dtype=inputs.dtype)
+        self._initial_state = state
+        return finished, inputs, state
 
     def get_config(self):
         return dict(super().get_config(), cell=layer_config(self.cell),
