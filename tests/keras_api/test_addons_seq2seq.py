@@ -376,7 +376,8 @@ def _ndflow_cases(d):
     for key, w in _mechanism_weights(mech).items():
         w.assign(d[f"bahdanau/{key}"])
     mech.setup_memory(tfa.seq2seq.tile_batch(d["memory"], 3),
-                      memory_sequence_length=tfa.seq2seq.tile_batch(tf.constant(d["memory_len"]), 3))
+                      memory_sequence_length=tfa.seq2seq.tile_batch(
+                          tf.constant(d["memory_len"]), 3))
     wrapper._attention_layers[0].kernel.assign(d["cov/attention_kernel"])
     dense.set_weights([d["hist/dense"], d["beam/dense_bias"]])
     final, state, _ = search()

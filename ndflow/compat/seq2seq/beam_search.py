@@ -7,9 +7,9 @@ log-probabilities (divided by the length penalty `((5 + length) / 6) ** weight`,
 in TensorFlow, a candidate's length does not count an `end_token` chosen at that step), and
 keeps the best `beam_width` per example; a finished beam (one that emitted `end_token`) can
 only be extended by `end_token` at no cost. A beam's `lengths` count its tokens up to and
-including `end_token`; `dynamic_decode` returns them as the sequence lengths. Checked
-against TensorFlow Addons 0.23 (tests/keras_api/tfa_reference_cases.py). `gather_tree` then follows the parent pointers back
-from the last step to spell out each final beam.
+including `end_token`; `dynamic_decode` returns them as the sequence lengths.
+`gather_tree` then follows the parent pointers back from the last step to spell out each
+final beam. Checked against TensorFlow Addons 0.23 (tests/keras_api/tfa_reference_cases.py).
 """
 import collections
 
