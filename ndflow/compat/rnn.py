@@ -741,19 +741,37 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
                   average_across_batch=True, sum_over_timesteps=False, sum_over_batch=False,
                   softmax_loss_function=None, name=None):
     """tf.contrib.seq2seq.sequence_loss: weighted softmax cross-entropy of
-    `[batch, time, classes]` logits against `[batch, time]` targets."""
+    `[batch, time, classes]` logits against `[batch, time]` targets.
+
+    `average_across_*` divide the weighted sums by the summed weights; TensorFlow Addons'
+    `sum_over_*` sum over the axis and divide by the number of nonzero weights. With no flag
+    set the `[batch, time]` weighted losses are returned.
+    """
+    if (average_across_timesteps and sum_over_timesteps) or (average_across_batch and
+                                                            sum_over_batch):
+        raise ValueError("sequence_loss: average_across_* and sum_over_* of the same axis "
+                         "cannot both be set.")
     if softmax_loss_function is None:
         ce = ndflow.nn.sparse_softmax_cross_entropy_with_logits(labels=targets, logits=logits)
     else:
         ce = softmax_loss_function(labels=targets, logits=logits)
     weights = ndflow.cast(weights, ce.dtype)
     ce = ce * weights
+    divide = ndflow.math.divide_no_nan   # no weight at all: a zero loss, as TensorFlow
     if average_across_timesteps and average_across_batch:
-        return ndflow.reduce_sum(ce) / ndflow.reduce_sum(weights)
+        return divide(ndflow.reduce_sum(ce), ndflow.reduce_sum(weights))
+    if sum_over_timesteps or sum_over_batch:   # tfa's: divided by the nonzero weights
+        if average_across_timesteps or average_across_batch:
+            raise NotImplementedError("sequence_loss: average_across_* with sum_over_* of "
+                                      "the other axis is not supported.")
+        axis = None if sum_over_timesteps and sum_over_batch else \
+            (1 if sum_over_timesteps else 0)
+        count = ndflow.reduce_sum(ndflow.cast(ndflow.not_equal(weights, 0), ce.dtype), axis)
+        return divide(ndflow.reduce_sum(ce, axis), count)
     if average_across_batch:
-        return ndflow.reduce_sum(ce, axis=0) / ndflow.reduce_sum(weights, axis=0)
+        return divide(ndflow.reduce_sum(ce, axis=0), ndflow.reduce_sum(weights, axis=0))
     if average_across_timesteps:
-        return ndflow.reduce_sum(ce, axis=1) / ndflow.reduce_sum(weights, axis=1)
+        return divide(ndflow.reduce_sum(ce, axis=1), ndflow.reduce_sum(weights, axis=1))
     return ce
 
 

@@ -318,7 +318,10 @@ contrib.rnn = types.SimpleNamespace(static_rnn=nn.static_rnn, **_rnn.rnn_cell._a
 contrib.rnn.__dict__.update(static_bidirectional_rnn=nn.static_bidirectional_rnn, **{
     n: _in_default_graph(getattr(_rnn, n)) for n in ("stack_bidirectional_dynamic_rnn",
                                                        "stack_bidirectional_rnn")})
-contrib.seq2seq = types.SimpleNamespace(sequence_loss=_in_default_graph(_rnn.sequence_loss))
+from ndflow.compat import seq2seq as _seq2seq  # noqa: E402  (tf.contrib.seq2seq)
+
+contrib.seq2seq = types.SimpleNamespace(sequence_loss=_in_default_graph(_rnn.sequence_loss),
+                                        **_seq2seq.tf1_names(_in_default_graph))
 
 from ndflow.compat import app as _app  # noqa: E402  (tf.app.run, tf.flags)
 
