@@ -317,3 +317,21 @@ def test_python_scalars_keep_the_tensor_dtype_on_every_route():
     assert (tf.constant([1, 2]) * 2).dtype == tf.int32
     with pytest.raises(TypeError):
         tf.constant([1, 2]) * 0.5
+
+
+def test_sparse_softmax_cross_entropy_gradient_on_transposed_logits():
+    # The kernel's one-hot subtraction went to a reshape copy of a strided softmax, so the
+    # gradient of transposed (non-contiguous) logits was softmax, not softmax - onehot.
+    z = tf.Variable(np.random.default_rng(0).standard_normal((5, 2, 3)).astype("float32"))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=tf.zeros([2, 5], tf.int32), logits=tf.transpose(z, [1, 0, 2])))
+    grad = tape.gradient(loss, z).numpy()
+    np.testing.assert_allclose(grad.sum(axis=-1), 0.0, atol=1e-6)
+    contiguous = tf.constant(np.ascontiguousarray(np.transpose(z.numpy(), [1, 0, 2])))
+    with tf.GradientTape() as tape:
+        tape.watch(contiguous)
+        loss = tf.reduce_sum(tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=tf.zeros([2, 5], tf.int32), logits=contiguous))
+    np.testing.assert_allclose(np.transpose(grad, [1, 0, 2]),
+                               tape.gradient(loss, contiguous).numpy(), atol=1e-7)

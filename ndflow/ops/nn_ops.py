@@ -272,7 +272,9 @@ def SPARSE_SOFTMAX_XENT(xp, logits, labels):
         raise InvalidArgumentError(f"Received a label value of {bad} which is outside the "
                                    f"valid range of [0, {n}).  Label values: {shown}")
     picked = xp.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
-    backprop = xp.exp(log_probs)
+    # C order, so the reshape below is a view: a transposed input's strided layout (which
+    # ufuncs keep) would make it a copy and the subtraction would be lost
+    backprop = xp.ascontiguousarray(xp.exp(log_probs))
     flat = backprop.reshape(-1, n)
     flat[xp.arange(flat.shape[0]), labels.reshape(-1)] -= 1
     return [-picked, backprop]
