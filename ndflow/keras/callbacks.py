@@ -105,6 +105,8 @@ class CallbackList(Callback):
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None,
                  **params):
         super().__init__()
+        if isinstance(callbacks, Callback):  # `callbacks=EarlyStopping(...)`, as Keras takes
+            callbacks = [callbacks]
         self.callbacks = list(callbacks) if callbacks else []
         for cb in self.callbacks:
             if not isinstance(cb, Callback):

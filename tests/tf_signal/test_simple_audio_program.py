@@ -117,10 +117,7 @@ def test_simple_audio_tutorial(data_dir):
     assert label_names[int(tf.argmax(prediction[0]))] == "go"
 
 
-@pytest.mark.xfail(strict=True, reason="keras.callbacks.CallbackList (ndflow/keras/"
-                   "callbacks.py, outside this change) takes only a list of callbacks; Keras "
-                   "flattens a single one, as the tutorial passes it")
-def test_fit_takes_a_single_callback():
+def test_fit_takes_a_single_callback():  # the tutorial passes one, not a list
     model = models.Sequential([layers.Input((2,)), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     model.fit(np.zeros((4, 2)), np.zeros((4, 1)), epochs=1, verbose=0,
