@@ -121,4 +121,4 @@ def test_fit_takes_a_single_callback():  # the tutorial passes one, not a list
     model = models.Sequential([layers.Input((2,)), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     model.fit(np.zeros((4, 2)), np.zeros((4, 1)), epochs=1, verbose=0,
-              callbacks=tf.keras.callbacks.EarlyStopping(patience=2))
+              callbacks=tf.keras.callbacks.EarlyStopping(monitor="loss", patience=2))
