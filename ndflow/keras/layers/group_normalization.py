@@ -2,7 +2,7 @@
 from ...ops import array_ops, join_ops, math_ops
 from .. import constraints, initializers, regularizers
 from .base import Layer
-from .normalization import _ser
+from .normalization import gamma_beta_config
 
 
 class GroupNormalization(Layer):
@@ -96,11 +96,5 @@ class GroupNormalization(Layer):
         config = super().get_config()
         config.update({
             "groups": self.groups, "axis": self.axis, "epsilon": self.epsilon,
-            "center": self.center, "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": _ser(regularizers, self.beta_regularizer),
-            "gamma_regularizer": _ser(regularizers, self.gamma_regularizer),
-            "beta_constraint": _ser(constraints, self.beta_constraint),
-            "gamma_constraint": _ser(constraints, self.gamma_constraint)})
+            "center": self.center, "scale": self.scale, **gamma_beta_config(self)})
         return config

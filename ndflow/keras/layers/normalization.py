@@ -21,6 +21,17 @@ def _ser(module, obj):
     return None if obj is None else module.serialize(obj)
 
 
+def gamma_beta_config(layer):
+    """The config entries of a layer's `gamma`/`beta` initializers, regularizers and
+    constraints (LayerNormalization, GroupNormalization)."""
+    return {"beta_initializer": initializers.serialize(layer.beta_initializer),
+            "gamma_initializer": initializers.serialize(layer.gamma_initializer),
+            "beta_regularizer": _ser(regularizers, layer.beta_regularizer),
+            "gamma_regularizer": _ser(regularizers, layer.gamma_regularizer),
+            "beta_constraint": _ser(constraints, layer.beta_constraint),
+            "gamma_constraint": _ser(constraints, layer.gamma_constraint)}
+
+
 class Normalization(Layer):
     """(x - mean) / sqrt(variance) per feature; `adapt(data)` learns mean and variance."""
 
@@ -309,13 +320,7 @@ class LayerNormalization(Layer):
         config = super().get_config()
         config.update({
             "axis": self.axis, "epsilon": self.epsilon, "center": self.center,
-            "scale": self.scale, "rms_scaling": self.rms_scaling,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": _ser(regularizers, self.beta_regularizer),
-            "gamma_regularizer": _ser(regularizers, self.gamma_regularizer),
-            "beta_constraint": _ser(constraints, self.beta_constraint),
-            "gamma_constraint": _ser(constraints, self.gamma_constraint)})
+            "scale": self.scale, "rms_scaling": self.rms_scaling, **gamma_beta_config(self)})
         return config
 
 
