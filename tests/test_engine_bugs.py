@@ -335,3 +335,13 @@ def test_sparse_softmax_cross_entropy_gradient_on_transposed_logits():
             labels=tf.zeros([2, 5], tf.int32), logits=contiguous))
     np.testing.assert_allclose(np.transpose(grad, [1, 0, 2]),
                                tape.gradient(loss, contiguous).numpy(), atol=1e-7)
+
+
+def test_stack_of_python_numbers_takes_tensorflows_dtypes():
+    # Python numbers alone were stacked with NumPy's int64/float64 (a silent float64)
+    assert tf.stack([1, 2]).dtype == tf.int32 and tf.stack([1., 2.]).dtype == tf.float32
+    assert tf.stack([tf.constant(1.), 2.]).dtype == tf.float32  # the tensor's dtype
+    assert tf.stack([np.ones(2), np.ones(2)], axis=1).dtype == tf.float64  # NumPy's kept
+    assert tf.stack([np.float64(1.), 2.]).dtype == tf.float64
+    stacked = tf.function(lambda x: tf.stack([tf.shape(x)[0], 3]))(tf.ones([2, 2]))
+    assert stacked.dtype == tf.int32 and stacked.numpy().tolist() == [2, 3]

@@ -65,7 +65,21 @@ def stack(values, axis=0, name="stack"):
     array([[1, 3],
            [2, 4]], dtype=int32)
     """
-    return execute(PACK, tuple(values), {"axis": int(axis)}, name)
+    values = tuple(values)
+    tensors = [v for v in values if isinstance(v, TensorLike)]
+    arrays = [v for v in values if isinstance(v, (np.ndarray, np.generic))]
+    if tensors:  # Python numbers and lists next to tensors take the first tensor's dtype
+        dtype = tensors[0].dtype
+    elif arrays:  # NumPy values keep their dtype, and give it to Python numbers beside them
+        dtype = np.result_type(*arrays)
+    else:  # one dtype for the whole list, as TensorFlow converts it (Python numbers take
+        try:  # int32/float32, not NumPy's 64-bit defaults)
+            dtype = convert_to_tensor(list(values)).dtype
+        except (ValueError, TypeError, InvalidArgumentError):  # shapes differ: Pack says so
+            dtype = None
+    values = tuple(v if isinstance(v, TensorLike) else convert_to_tensor(v, dtype=dtype)
+                   for v in values)
+    return execute(PACK, values, {"axis": int(axis)}, name)
 
 
 def _unstack_infer(ts, attrs):
