@@ -345,3 +345,13 @@ def test_stack_of_python_numbers_takes_tensorflows_dtypes():
     assert tf.stack([np.float64(1.), 2.]).dtype == tf.float64
     stacked = tf.function(lambda x: tf.stack([tf.shape(x)[0], 3]))(tf.ones([2, 2]))
     assert stacked.dtype == tf.int32 and stacked.numpy().tolist() == [2, 3]
+
+
+def test_one_hot_depth_given_as_a_tensor():
+    np.testing.assert_array_equal(tf.one_hot([0, 2], tf.constant(3)).numpy(),
+                                  [[1, 0, 0], [0, 0, 1]])
+    run_time = tf.function(lambda i, x: tf.one_hot(i, tf.shape(x)[0], axis=0, on_value=5,
+                                                   off_value=-1, dtype=tf.int32))
+    np.testing.assert_array_equal(run_time(tf.constant([0, 2]), tf.ones([3])).numpy(),
+                                  tf.one_hot([0, 2], 3, axis=0, on_value=5, off_value=-1,
+                                             dtype=tf.int32).numpy())

@@ -916,9 +916,22 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     dtype = dtypes.as_dtype(dtype)
     on = 1 if on_value is None else _scalar_value(on_value)
     off = 0 if off_value is None else _scalar_value(off_value)
+    axis = -1 if axis is None else int(axis)
+    if isinstance(depth, SymbolicTensor) and depth.op.op_def is not CONST:
+        # a depth known only when the graph runs: compare with range(depth)
+        from .creation_ops import range as _range
+        from .math_ops import cast, equal
+        indices = convert_to_tensor(indices)
+        rank = indices.shape.rank
+        where = axis % (rank + 1) if rank is not None else -1
+        hot = equal(expand_dims(indices, where), reshape(
+            _range(cast(depth, indices.dtype)), [-1] + [1] * ((rank or 0) - where)
+            if where != -1 else [-1]))
+        return where_v2(hot, convert_to_tensor(on, dtype), convert_to_tensor(off, dtype),
+                        name=name)
+    depth = _static_ints(depth, "depth", "one_hot")[0]
     return execute(ONE_HOT, (indices,), {"depth": int(depth), "on_value": on, "off_value": off,
-                                         "axis": -1 if axis is None else int(axis),
-                                         "dtype": dtype}, name)
+                                         "axis": axis, "dtype": dtype}, name)
 
 
 def _scalar_value(v):
