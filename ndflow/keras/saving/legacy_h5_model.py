@@ -348,7 +348,9 @@ def _check_config_digest(h5file, path):
     texts = [_attr_text(h5file, n) for n in ("model_config", "training_config")]
     if stored != _config_digest(*texts):
         raise _error(path, "its model_config/training_config do not match the digest ndflow "
-                           "stored with them (the file is corrupted).")
+                           "stored with them (the file is corrupted, or was edited: delete "
+                           f"the file's {_CONFIG_DIGEST_ATTR!r} attribute to load an edited "
+                           "config).")
 
 
 def load_model(path, h5file, size, custom_objects=None, compile=True, safe_mode=True):
