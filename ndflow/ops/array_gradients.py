@@ -25,6 +25,11 @@ def _array_grad(name):
     return register
 
 
+def _c(xp, v):
+    """`v` conjugated when complex (TensorFlow's convention: dy * conj(f'(z)))."""
+    return xp.conj(v) if v.dtype.kind == "c" else v
+
+
 @_array_grad("AddV2")
 def _add_grad(xp, inputs, outputs, attrs, dy, needs):
     return (dy if needs[0] else None), (dy if needs[1] else None)
@@ -37,15 +42,15 @@ def _sub_grad(xp, inputs, outputs, attrs, dy, needs):
 
 @_array_grad("Mul")
 def _mul_grad(xp, inputs, outputs, attrs, dy, needs):
-    return ((dy * inputs[1]._value if needs[0] else None),
-            (dy * inputs[0]._value if needs[1] else None))
+    return ((dy * _c(xp, inputs[1]._value) if needs[0] else None),
+            (dy * _c(xp, inputs[0]._value) if needs[1] else None))
 
 
 @_array_grad("RealDiv")
 def _div_grad(xp, inputs, outputs, attrs, dy, needs):
-    y = inputs[1]._value
+    y = _c(xp, inputs[1]._value)
     return ((dy / y if needs[0] else None),
-            (xp.negative(dy) * outputs[0]._value / y if needs[1] else None))
+            (xp.negative(dy) * _c(xp, outputs[0]._value) / y if needs[1] else None))
 
 
 @_array_grad("Neg")
@@ -55,22 +60,22 @@ def _neg_grad(xp, inputs, outputs, attrs, dy, needs):
 
 @_array_grad("Log")
 def _log_grad(xp, inputs, outputs, attrs, dy, needs):
-    return (dy / inputs[0]._value,)
+    return (dy / _c(xp, inputs[0]._value),)
 
 
 @_array_grad("Exp")
 def _exp_grad(xp, inputs, outputs, attrs, dy, needs):
-    return (dy * outputs[0]._value,)
+    return (dy * _c(xp, outputs[0]._value),)
 
 
 @_array_grad("Square")
 def _square_grad(xp, inputs, outputs, attrs, dy, needs):
-    return (dy * (2.0 * inputs[0]._value),)
+    return (dy * _c(xp, 2.0 * inputs[0]._value),)
 
 
 @_array_grad("Sqrt")
 def _sqrt_grad(xp, inputs, outputs, attrs, dy, needs):
-    return (dy / (2.0 * outputs[0]._value),)
+    return (dy / _c(xp, 2.0 * outputs[0]._value),)
 
 
 @_array_grad("Sigmoid")
@@ -141,7 +146,7 @@ def _matmul_kernel(xp, x, y, tx, ty):
 
 @_array_grad("MatMul")
 def _matmul_grad(xp, inputs, outputs, attrs, dy, needs):
-    a, b = inputs[0]._value, inputs[1]._value
+    a, b = _c(xp, inputs[0]._value), _c(xp, inputs[1]._value)
     if a.ndim == 2 and b.ndim == 2 and not attrs:  # (the dense layer's case, in line)
         return (dy.dot(b.T) if needs[0] else None), (a.T.dot(dy) if needs[1] else None)
     values = {"a": a, "b": b, "g": dy}

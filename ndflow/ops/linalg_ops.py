@@ -63,6 +63,9 @@ def _mm(a, b, ta=False, tb=False):
 @MATMUL.gradient
 def _matmul_grad(op, g, *, needs=(True, True)):
     a, b = op.inputs
+    if a.dtype.is_complex:  # TensorFlow's convention: the products with the conjugates
+        from .complex_ops import conj
+        a, b = conj(a), conj(b)
     ta, tb = op.attrs.get("transpose_a", False), op.attrs.get("transpose_b", False)
     if not ta and not tb:
         ga, gb = (lambda: _mm(g, b, tb=True)), (lambda: _mm(a, g, ta=True))

@@ -505,20 +505,30 @@ def _abs_infer(ts, attrs):  # |complex64| is float32
 
 ABS = _unary("Abs", lambda xp, x: xp.abs(x), _abs_grad, infer=_abs_infer)
 SIGN = _unary("Sign", lambda xp, x: xp.sign(x), lambda op, g: [zeros_like(g)])
-SQUARE = _unary("Square", lambda xp, x: xp.square(x), lambda op, g: [g * (2.0 * op.inputs[0])])
-SQRT = _unary("Sqrt", lambda xp, x: xp.sqrt(x), lambda op, g: [g / (2.0 * op.outputs[0])])
+def _conj(t):
+    """`t` conjugated when complex: TensorFlow's gradient of a complex op is
+    dy * conj(f'(z))."""
+    if t.dtype.is_complex:
+        from .complex_ops import conj
+        return conj(t)
+    return t
+
+
+SQUARE = _unary("Square", lambda xp, x: xp.square(x),
+                lambda op, g: [g * _conj(2.0 * op.inputs[0])])
+SQRT = _unary("Sqrt", lambda xp, x: xp.sqrt(x), lambda op, g: [g / _conj(2.0 * op.outputs[0])])
 RSQRT = _unary("Rsqrt", lambda xp, x: 1.0 / xp.sqrt(x),
                lambda op, g: [g * (-0.5) * op.outputs[0] * op.outputs[0] * op.outputs[0]])
-EXP = _unary("Exp", lambda xp, x: xp.exp(x), lambda op, g: [g * op.outputs[0]])
+EXP = _unary("Exp", lambda xp, x: xp.exp(x), lambda op, g: [g * _conj(op.outputs[0])])
 EXPM1 = _unary("Expm1", lambda xp, x: xp.expm1(x), lambda op, g: [g * (op.outputs[0] + 1.0)])
-LOG = _unary("Log", lambda xp, x: xp.log(x), lambda op, g: [g / op.inputs[0]])
+LOG = _unary("Log", lambda xp, x: xp.log(x), lambda op, g: [g / _conj(op.inputs[0])])
 LOG1P = _unary("Log1p", lambda xp, x: xp.log1p(x), lambda op, g: [g / (op.inputs[0] + 1.0)])
 SIN = _unary("Sin", lambda xp, x: xp.sin(x), lambda op, g: [g * cos(op.inputs[0])])
 COS = _unary("Cos", lambda xp, x: xp.cos(x), lambda op, g: [-g * sin(op.inputs[0])])
 TAN = _unary("Tan", lambda xp, x: xp.tan(x),
              lambda op, g: [g * (1.0 + op.outputs[0] * op.outputs[0])])
 RECIPROCAL = _unary("Reciprocal", lambda xp, x: xp.reciprocal(x),
-                    lambda op, g: [-g * op.outputs[0] * op.outputs[0]])
+                    lambda op, g: [-g * _conj(op.outputs[0] * op.outputs[0])])
 FLOOR = _unary("Floor", lambda xp, x: xp.floor(x), differentiable=False)
 CEIL = _unary("Ceil", lambda xp, x: xp.ceil(x), differentiable=False)
 ROUND = _unary("Round", lambda xp, x: xp.round(x), differentiable=False)

@@ -59,15 +59,34 @@ def test_mul_and_div_gradients_conjugate_in_graphs():
     np.testing.assert_allclose(gb, -w * np.conj(A / B / B), rtol=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="eager tapes take Mul's array gradient "
-                   "(ndflow/ops/array_gradients.py, outside this change), which does not "
-                   "conjugate complex inputs")
-def test_mul_gradient_conjugates_eagerly():
+def test_complex_gradients_conjugate_eagerly_and_in_graphs():
     a, b = tf.constant(A), tf.constant(B)
     with tf.GradientTape() as tape:
         tape.watch(a)
         loss = tf.reduce_sum(tf.math.real(a * b))
     np.testing.assert_allclose(tape.gradient(loss, a).numpy(), np.conj(B), rtol=1e-6)
+    cases = [(tf.square, lambda z: 2 * z), (tf.exp, np.exp), (tf.math.log, lambda z: 1 / z),
+             (tf.sqrt, lambda z: 0.5 / np.sqrt(z)), (tf.math.reciprocal, lambda z: -1 / z ** 2)]
+    for fn, derivative in cases:  # TensorFlow's convention: dy * conj(f'(z))
+        def grad(z, fn=fn):
+            with tf.GradientTape() as tape:
+                tape.watch(z)
+                value = tf.reduce_sum(tf.math.real(fn(z)))
+            return tape.gradient(value, z)
+        for run in (grad, tf.function(grad)):  # the array gradients, then the graph ones
+            np.testing.assert_allclose(run(a).numpy(), np.conj(derivative(A)), rtol=1e-5,
+                                       err_msg=fn.__name__)
+
+    def matmul_grad(m):
+        with tf.GradientTape() as tape:
+            tape.watch(m)
+            value = tf.reduce_sum(tf.math.real(tf.matmul(m, m)))
+        return tape.gradient(value, m)
+    m = np.array([[1 + 2j, 0.5 - 1j], [-1 + 0.5j, 2 + 0j]], np.complex64)
+    ones = np.ones((2, 2))
+    want = ones @ np.conj(m).T + np.conj(m).T @ ones
+    for run in (matmul_grad, tf.function(matmul_grad)):
+        np.testing.assert_allclose(run(tf.constant(m)).numpy(), want, rtol=1e-5)
 
 
 def test_abs_gradient_is_z_over_abs():
