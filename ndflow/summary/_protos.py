@@ -11,6 +11,7 @@ import numpy as np
 
 from ..framework import dtypes
 from ..framework.errors import InvalidArgumentError
+from ..ops.wav_ops import wav_bytes
 
 
 def tensorboard_protos():
@@ -100,24 +101,10 @@ def audio_summary(tag, audio, sample_rate, max_outputs=3, numbered_tags=None):
         clip = array[i]
         sound = summary_pb2.Summary.Audio(
             sample_rate=rate, num_channels=clip.shape[1], length_frames=clip.shape[0],
-            encoded_audio_string=encode_wav(clip, int(rate)), content_type="audio/wav")
+            encoded_audio_string=wav_bytes(clip, int(rate)), content_type="audio/wav")
         name = numbered_tags(i, count) if numbered_tags else (tag if i == 0 else f"{tag}/{i}")
         values.append(summary_pb2.Summary.Value(tag=name, audio=sound))
     return summary_pb2.Summary(value=values)
-
-
-def encode_wav(samples, sample_rate):
-    """[frames, channels] floats in [-1, 1] as a 16-bit PCM WAV file's bytes."""
-    import io
-    import wave
-    pcm = np.round(np.clip(np.nan_to_num(np.asarray(samples, np.float64)), -1.0, 1.0) * 32767)
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(pcm.shape[1])
-        out.setsampwidth(2)
-        out.setframerate(sample_rate)
-        out.writeframes(pcm.astype("<i2").tobytes())
-    return buffer.getvalue()
 
 
 def text_summary(tag, text):

@@ -84,4 +84,8 @@ def test_tf1_summary_forms_read_back(tmp_path):
     assert sorted(tags["audio"]) == ["sound/audio/0", "sound/audio/1"]
     clip = acc.Audio("sound/audio/1")[0]
     assert clip.sample_rate == 8000 and clip.length_frames == 4 and clip.step == 3
+    import ndflow as tf2  # the clip is TensorFlow's 16-bit encoding of x[1] / 10
+    samples, rate = tf2.audio.decode_wav(clip.encoded_audio_string)
+    assert int(rate) == 8000
+    np.testing.assert_allclose(samples.numpy()[:, 0], np.arange(4, 8) / 10.0, atol=1 / 32768)
     assert acc.Scalars("mean")[0].value == pytest.approx(3.5)
