@@ -116,3 +116,32 @@ def test_plan_binders_match_the_kernels(dtype):
                                    tf.reduce_sum(x, axis=0), sigmoid_grad(tf.sigmoid(x), g))):
         np.testing.assert_array_equal(got.numpy(), want.numpy())
         assert got.dtype == want.dtype
+
+
+def test_variable_reads_and_updates_are_plan_lines_not_calls():
+    """A plan reads and updates a variable in its own line (framework/variables.py _inline):
+    the same values as the kernels, in tf.function and in a Session, and a Session update of
+    a variable with no value still fails as a FailedPreconditionError."""
+    v = tf.Variable([1.0, 2.0])
+
+    @tf.function
+    def step(delta):
+        v.assign_sub(delta)
+        return v.assign_add(delta * 3.0)
+
+    out = step(tf.constant([0.5, 1.0]))
+    np.testing.assert_array_equal(out.numpy(), [2.0, 4.0])
+    np.testing.assert_array_equal(v.numpy(), [2.0, 4.0])
+    source = step.get_concrete_function(tf.constant([0.5, 1.0]))._plan.source
+    assert source.count("v._value = ") == 2, source
+    with tf.Graph().as_default():
+        w = v1.Variable([1.0, 2.0])
+        update = w.assign_add([1.0, 1.0])
+        with v1.Session() as sess:
+            with pytest.raises(tf.errors.FailedPreconditionError):
+                sess.run(update)
+            sess.run(w.initializer)
+            sess.run(update)
+            np.testing.assert_array_equal(sess.run(update), [3.0, 4.0])
+            sources = [plan.source for plan in sess._plans.values()]
+            assert any("s[" in s and "] = " in s for s in sources), sources

@@ -8,7 +8,6 @@ tf.function build a plan once per signature and call it afterwards.
 import collections
 import functools
 import itertools
-import operator
 import traceback
 
 from .errors import InvalidArgumentError, OpError
@@ -116,10 +115,9 @@ class Plan:
                 outs = [f"v{next(counter)}" for _ in op.outputs]
                 names.update(zip(map(id, op.outputs), outs))
                 call = f"{kname}({', '.join(args)})"
-                if kernel.__class__ is functools.partial and kernel.func in _READS and \
-                        len(kernel.args) == 2 and not args and not kernel.keywords:
-                    namespace[kname], namespace[kname + "a"] = kernel.args  # read inline:
-                    call = _READS[kernel.func].format(kname, kernel.args[1])  # no call
+                if (inline := getattr(kernel, "inline", None)) is not None:  # no call: the
+                    namespace.update((kname + k, v) for k, v in inline[1].items())  # line
+                    call = inline[0].format(kname, *args)  # does the kernel's work itself
                 lhs = ", ".join(outs) + ("," if op_def.multi_output and len(outs) == 1 else "")
                 lines.append(f"    {lhs + ' = ' if outs else ''}{call}")
                 line_ops[len(lines) + 1] = op
@@ -189,8 +187,6 @@ def _bind(op, store, xp, in_shapes):
 
 
 _KEYWORD_OUT = ("maximum", "minimum")
-# kernels that read a value (a variable's): the plan line reads it the same way, inline
-_READS = {getattr: "{0}.{1}", operator.getitem: "{0}[{0}a]"}
 
 
 # inputs whose kernels read only the shape and dtype (a gradient seed, a mean's gradient)

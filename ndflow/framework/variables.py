@@ -376,8 +376,17 @@ def _eager(var, store):
 def _bind_read(xp, operation, store, shapes=None):
     var = operation.attrs["var"]
     if _eager(var, store):
-        return functools.partial(getattr, var, "_value")
-    return functools.partial(operator.getitem, store, var)  # missing: FailedPreconditionError
+        return _inline(functools.partial(getattr, var, "_value"), "{0}v._value", v=var)
+    return _inline(functools.partial(operator.getitem, store, var),  # missing: an error
+                   "{0}s[{0}v]", s=store, v=var)
+
+
+def _inline(kernel, template, **names):
+    """The kernel, with what a plan writes in its place: a line (`template` formatted with
+    the kernel's name and its arguments') that does the same with `names` (suffixes of the
+    kernel's name), so that a plan's variable reads and updates make no call."""
+    kernel.inline = (template, names)
+    return kernel
 
 
 def _bind_write(combine):
@@ -390,11 +399,12 @@ def _bind_write(combine):
                 def run(delta):
                     var._value = value = combine(var._value, delta)
                     return value
-            else:
-                def run(delta):  # (a missing value: FailedPreconditionError)
-                    store[var] = value = combine(store[var], delta)
-                    return value
-            return run
+                return _inline(run, "{0}v._value = {0}c({0}v._value, {1})", v=var, c=combine)
+
+            def run(delta):  # (a missing value: FailedPreconditionError)
+                store[var] = value = combine(store[var], delta)
+                return value
+            return _inline(run, "{0}s[{0}v] = {0}c({0}s[{0}v], {1})", s=store, v=var, c=combine)
         if eager:
             def write(value):
                 if checked:
