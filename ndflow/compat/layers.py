@@ -9,12 +9,14 @@ get TF1's names (`dense/kernel:0`), land in the TF1 collections and are shared w
 These are TF1 layers, not Keras layers: they build graph ops of the default graph (or of
 their inputs' graph) and keep no eager state.
 """
+import contextlib
 import re
+import sys
 
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.context import building_graph
+from ..framework.context import building_graph, executing_eagerly
 from ..framework.graph import get_default_graph, graph_for_building
 from ..framework.tensor import SymbolicTensor
 from ..initializers import ones_initializer, zeros_initializer
@@ -38,12 +40,17 @@ def _snake(name):
 
 
 def _graph_of(inputs):
+    """The graph a layer call builds in; None where it runs eagerly (eager inputs under
+    eager execution, as after TF1's `enable_eager_execution()`)."""
     g = graph_for_building()
     if g is not None:
         return g
-    if isinstance(inputs, SymbolicTensor):
-        return inputs.graph
-    return get_default_graph()
+    first = inputs[0] if isinstance(inputs, (list, tuple)) and inputs else inputs
+    if isinstance(first, SymbolicTensor):
+        return first.graph
+    v1 = sys.modules.get("ndflow.compat.v1")  # (it imports this module)
+    eager = executing_eagerly() and v1 is not None and v1._eager_enabled[0]
+    return None if eager else get_default_graph()
 
 
 def _tuple(value, n, arg):
@@ -178,7 +185,7 @@ class Layer:
 
     def __call__(self, inputs, *args, **kwargs):
         g = _graph_of(inputs)
-        with building_graph(g):
+        with building_graph(g) if g is not None else contextlib.nullcontext():
             if self.dtype is None:
                 first = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
                 dt = getattr(first, "dtype", None)

@@ -196,8 +196,10 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
             value = init(shape_list)
     else:
         value = init
-    var = Variable(value, trainable=trainable, name=name, dtype=dtype, collections=collections,
-                   validate_shape=validate_shape, constraint=constraint)
+    # (a graph names it inside the scope's name scope; eagerly there is none: the full name)
+    var = Variable(value, trainable=trainable, name=name if graph_for_building() else full,
+                   dtype=dtype, collections=collections, validate_shape=validate_shape,
+                   constraint=constraint)
     store[full] = var
     reg = regularizer or scope.regularizer
     if reg is not None:

@@ -3,7 +3,9 @@ reuse, UPDATE_OPS, and the values each layer computes."""
 import numpy as np
 import pytest
 
+import ndflow
 import ndflow.compat.v1 as tf
+from ndflow.framework.tensor import EagerTensor
 
 
 @pytest.fixture(autouse=True)
@@ -353,3 +355,39 @@ def test_contrib_layer_norm():
     np.testing.assert_allclose(y2_, (data - m2) / np.sqrt(v2 + 1e-12), rtol=1e-4, atol=1e-5)
     with pytest.raises(ValueError, match="rank"):
         tf.contrib.layers.layer_norm(data, begin_norm_axis=3)
+
+
+@pytest.fixture
+def eager_v1():
+    """compat.v1 in eager mode (enable_eager_execution), put back afterwards."""
+    from ndflow.compat import v1
+    saved = v1._eager_enabled[0]
+    tf.enable_eager_execution()
+    yield
+    v1._eager_enabled[0] = saved
+
+
+def test_layers_run_eagerly_after_enable_eager_execution(eager_v1):
+    """TF 1.x eager programs (tf.enable_eager_execution(), tf.layers, a GradientTape): the
+    layers give eager tensors, their variables keep their scoped names, and training moves
+    the loss."""
+    x = tf.constant(np.linspace(-1, 1, 12, dtype=np.float32).reshape(6, 2))
+    y = tf.constant([[0.0], [1.0], [1.0], [0.0], [1.0], [0.0]])
+    hidden = tf.layers.Dense(8, activation=tf.nn.tanh, name="hidden")
+    out = tf.layers.Dense(1)
+    assert isinstance(out(hidden(x)), EagerTensor)
+    names = [v.name for v in hidden.trainable_variables + out.trainable_variables]
+    assert names == ["hidden/kernel:0", "hidden/bias:0", "dense/kernel:0", "dense/bias:0"]
+    with tf.variable_scope("block"):
+        assert tf.get_variable("w", [2]).name == "block/w:0"
+    pooled = tf.layers.max_pooling2d(tf.layers.conv2d(tf.ones((1, 5, 5, 1)), 2, 3), 2, 1)
+    assert pooled.shape == (1, 2, 2, 2) and isinstance(pooled, EagerTensor)
+    optimizer = tf.train.GradientDescentOptimizer(0.2)
+    variables = hidden.trainable_variables + out.trainable_variables
+    losses = []
+    for _ in range(50):
+        with ndflow.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(out(hidden(x)) - y))
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        losses.append(float(loss))
+    assert losses[-1] < 0.5 * losses[0], losses
