@@ -15,6 +15,8 @@ M = RNG.standard_normal((3, 4)).astype(np.float32)
 V = RNG.standard_normal((4,)).astype(np.float32)
 I = np.arange(12, dtype=np.int32).reshape(3, 4)
 P = np.abs(F) + 0.1
+ONE_HOT = np.eye(4, dtype=np.float32)[[0, 1, 3]]
+UNNORMALISED = (np.abs(M) + 0.1) / (np.abs(M).max() + 1.0)
 
 CASES = [
     ("arange", (5,), {}), ("arange", (1, 7, 2), {}), ("arange", (0.0, 1.0, 0.25), {}),
@@ -63,11 +65,15 @@ CASES = [
     ("logsumexp", (F,), {"axis": -1}), ("erf", (F,), {}), ("rsqrt", (P,), {}),
     ("normalize", (M,), {}), ("norm", (M,), {}), ("norm", (M,), {"axis": 1}),
     ("binary_crossentropy", ((M > 0).astype("float32"), np.abs(np.tanh(M))), {}),
-    ("categorical_crossentropy", (np.eye(4)[[0, 1, 3]], M), {"from_logits": True}),
+    # float32 one-hot targets: TensorFlow's Keras backend refuses float64 targets with float32
+    # outputs, and the reference may be that backend when TensorFlow imported Keras first.
+    ("categorical_crossentropy", (ONE_HOT, M), {"from_logits": True}),
     ("sparse_categorical_crossentropy", (np.array([0, 1, 3]), M), {"from_logits": True}),
     ("categorical_crossentropy",
-     (np.eye(4)[[0, 1, 3]], np.abs(M) / np.abs(M).sum(1, keepdims=True)), {}),
-    ("sparse_categorical_crossentropy", (np.array([0, 1, 3]), np.abs(M) + 0.1), {}),
+     (ONE_HOT, np.abs(M) / np.abs(M).sum(1, keepdims=True)), {}),
+    # Unnormalised probabilities below 1: every backend normalises them alike (values above
+    # 1 are clipped before normalising by the TensorFlow backend, after it by JAX's).
+    ("sparse_categorical_crossentropy", (np.array([0, 1, 3]), UNNORMALISED), {}),
     ("segment_sum", (M, np.array([0, 0, 1])), {"num_segments": 2}),
     ("segment_max", (M, np.array([0, 1, 1])), {"num_segments": 2}),
     ("arcsin", (np.tanh(F),), {}), ("arccos", (np.tanh(M),), {}), ("arctan", (F,), {}),
@@ -151,3 +157,13 @@ def test_ops_in_a_functional_model_and_a_custom_layer():
     total, shape = symbolic(tf.constant(M))
     np.testing.assert_allclose(_np(total), np.where(M > 0, M, 0).sum(0), rtol=1e-6)
     assert tuple(int(s) for s in shape) == (3, 4)
+
+
+def test_crossentropy_with_float64_targets_stays_float32():
+    # Keras' JAX backend computes float64 one-hot targets against float32 outputs in float32
+    # (its TensorFlow backend refuses them); ndflow follows the JAX backend.
+    from_float32 = ops.categorical_crossentropy(ONE_HOT, M, from_logits=True)
+    from_float64 = ops.categorical_crossentropy(ONE_HOT.astype(np.float64), M, from_logits=True)
+    assert ops.convert_to_numpy(from_float64).dtype == np.float32
+    np.testing.assert_allclose(ops.convert_to_numpy(from_float64),
+                               ops.convert_to_numpy(from_float32), rtol=1e-6)
