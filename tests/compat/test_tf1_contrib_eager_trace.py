@@ -15,16 +15,6 @@ from ndflow import keras
 FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "tf1_rest_reference.json")
 
 
-@pytest.fixture
-def eager_v1():
-    """compat.v1 in eager mode (enable_eager_execution), put back afterwards."""
-    from ndflow.compat import v1
-    saved = v1._eager_enabled[0]
-    tf.enable_eager_execution()
-    yield
-    v1._eager_enabled[0] = saved
-
-
 # --- arg_scope -------------------------------------------------------------------------------
 
 def test_arg_scope_sets_defaults_of_contrib_layers():

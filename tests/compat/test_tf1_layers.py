@@ -357,16 +357,6 @@ def test_contrib_layer_norm():
         tf.contrib.layers.layer_norm(data, begin_norm_axis=3)
 
 
-@pytest.fixture
-def eager_v1():
-    """compat.v1 in eager mode (enable_eager_execution), put back afterwards."""
-    from ndflow.compat import v1
-    saved = v1._eager_enabled[0]
-    tf.enable_eager_execution()
-    yield
-    v1._eager_enabled[0] = saved
-
-
 def test_layers_run_eagerly_after_enable_eager_execution(eager_v1):
     """TF 1.x eager programs (tf.enable_eager_execution(), tf.layers, a GradientTape): the
     layers give eager tensors, their variables keep their scoped names, and training moves
