@@ -362,7 +362,9 @@ def test_layers_run_eagerly_after_enable_eager_execution(eager_v1):
     layers give eager tensors, their variables keep their scoped names, and training moves
     the loss."""
     x = tf.constant(np.linspace(-1, 1, 12, dtype=np.float32).reshape(6, 2))
-    y = tf.constant([[0.0], [1.0], [1.0], [0.0], [1.0], [0.0]])
+    # A target the two layers can fit from any initialisation (the global seed's state
+    # depends on which tests ran before), so the loss falls far whatever the start.
+    y = tf.constant(np.linspace(-0.5, 0.5, 6, dtype=np.float32).reshape(6, 1))
     hidden = tf.layers.Dense(8, activation=tf.nn.tanh, name="hidden")
     out = tf.layers.Dense(1)
     assert isinstance(out(hidden(x)), EagerTensor)
@@ -380,4 +382,4 @@ def test_layers_run_eagerly_after_enable_eager_execution(eager_v1):
             loss = tf.reduce_mean(tf.square(out(hidden(x)) - y))
         optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
         losses.append(float(loss))
-    assert losses[-1] < 0.5 * losses[0], losses
+    assert losses[-1] < 0.2 * losses[0], losses
