@@ -16,7 +16,7 @@ import sys
 import numpy as np
 
 from ..framework import dtypes
-from ..framework.context import building_graph, executing_eagerly
+from ..framework.context import building_graph
 from ..framework.graph import get_default_graph, graph_for_building
 from ..framework.tensor import SymbolicTensor
 from ..initializers import ones_initializer, zeros_initializer
@@ -49,8 +49,7 @@ def _graph_of(inputs):
     if isinstance(first, SymbolicTensor):
         return first.graph
     v1 = sys.modules.get("ndflow.compat.v1")  # (it imports this module)
-    eager = executing_eagerly() and v1 is not None and v1._eager_enabled[0]
-    return None if eager else get_default_graph()
+    return None if v1 is not None and v1.executing_eagerly() else get_default_graph()
 
 
 def _tuple(value, n, arg):

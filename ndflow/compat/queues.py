@@ -200,7 +200,7 @@ class QueueBase:
         if not self._tf1:
             return True
         v1 = sys.modules.get("ndflow.compat.v1")
-        return bool(v1 is not None and v1._eager_enabled[0])
+        return bool(v1 is not None and v1.executing_eagerly())
 
     def _op(self, opdef, inputs, attrs, name):
         if self._eager():  # TF2: the op runs at once on the queue
