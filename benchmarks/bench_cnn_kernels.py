@@ -2,7 +2,8 @@
 
     OPENBLAS_NUM_THREADS=1 NDFLOW_NUM_THREADS=1 python -m benchmarks.bench_cnn_kernels
 
-Each kernel runs with the jit on and off (`ndflow.util.jit.use_jit`), interleaved round by
+`--batch 1000 --only infer` times W6's inference convolutions (the FusedConv2DMaxPool
+kernel against the convolution followed by a max pool). Each kernel runs with the jit on and off (`ndflow.util.jit.use_jit`), interleaved round by
 round, `--rounds` rounds of `--calls` calls; prints the median ms per call of each and the
 first-call (compile) seconds of each compiled kernel.
 """
@@ -46,6 +47,12 @@ def cases(batch, rng):
                                                               "VALID"), y)
         out[f"{name} pool+bias+relu grad (fused)"] = lambda y=y, p=p, dp=dp: \
             F.MAX_POOL_BIAS_RELU_GRAD.kernel(np, y, p, dp, (2, 2), (2, 2), "VALID")
+        conv = ((1, 1), "SAME", (1, 1), "Relu")
+        out[f"{name} infer: fused conv, then max_pool"] = lambda x=x, w=w, b=b: \
+            P._max_pool_nhwc(np, F.FUSED_CONV2D.kernel(np, x, w, b, *conv), (2, 2), (2, 2),
+                             "VALID")
+        out[f"{name} infer: FusedConv2DMaxPool"] = lambda x=x, w=w, b=b: \
+            F.FUSED_CONV2D_MAX_POOL.kernel(np, x, w, b, *conv, (2, 2), (2, 2), "VALID")
     return out
 
 

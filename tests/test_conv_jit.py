@@ -298,3 +298,58 @@ def test_conv_forward_and_filter_grad_equal_on_both_paths(strides, padding, dila
             outs.append((y, dw))
     np.testing.assert_array_equal(outs[0][0], outs[1][0])
     np.testing.assert_array_equal(outs[0][1], outs[1][1])
+
+
+# (input shape, output channels, conv padding, pool padding, whether the pool runs inside
+# the convolution's loop): W5's first layer (one channel) and Winograd layers (>= 16
+# channels, >= 1,024 output positions), odd sizes whose last row/column VALID pooling
+# drops, and the cases that keep pooling the stored output (SAME over an odd size: a
+# window past the edge; 3 channels: im2col)
+CONV_POOLS = [((3, 9, 9, 1), 8, "SAME", "VALID", True), ((2, 8, 6, 1), 5, "SAME", "SAME", True),
+              ((2, 10, 10, 1), 4, "VALID", "VALID", True),
+              ((6, 14, 14, 32), 64, "SAME", "VALID", True),  # W6's conv2: two blocks
+              ((17, 9, 7, 16), 24, "SAME", "VALID", True),
+              ((22, 10, 8, 16), 16, "VALID", "SAME", True),
+              ((2, 9, 9, 1), 4, "SAME", "SAME", False),
+              ((21, 7, 7, 16), 16, "SAME", "SAME", False),
+              ((2, 8, 8, 3), 4, "SAME", "VALID", False)]
+
+
+@pytest.mark.parametrize("shape,out_channels,padding,pool_padding,in_loop", CONV_POOLS)
+@pytest.mark.parametrize("activation", ["Relu", ""])
+def test_pooling_inside_the_convolution_gives_the_pooled_output(
+        jit_mode, shape, out_channels, padding, pool_padding, in_loop, activation):
+    """FusedConv2DMaxPool's one-loop kernels (conv1's direct loop, Winograd's output
+    transform) give exactly the max pool of FusedConv2D's output, NaN included."""
+    x = _data(shape, 40)
+    x.flat[::97] = np.nan
+    w, b = _data((3, 3, shape[3], out_channels), 41) * 0.3, _data((out_channels,), 42)
+    conv = dict(strides=(1, 1), padding=padding, dilations=(1, 1), activation=activation)
+    got = F.FUSED_CONV2D_MAX_POOL.kernel(np, x, w, b, ksize=(2, 2), pool_strides=(2, 2),
+                                         pool_padding=pool_padding, **conv)
+    y = F.FUSED_CONV2D.kernel(np, x, w, b, **conv)
+    np.testing.assert_array_equal(got, P._max_pool_nhwc(np, y, (2, 2), (2, 2), pool_padding))
+    assert np.isnan(got).any() and got.dtype == np.float32
+    spied = []
+    original = F._pool_in_kernel
+
+    def spy(*args):
+        spied.append(original(*args))
+        return spied[-1]
+    F._pool_in_kernel = spy
+    try:
+        F.FUSED_CONV2D_MAX_POOL.kernel(np, x, w, b, ksize=(2, 2), pool_strides=(2, 2),
+                                       pool_padding=pool_padding, **conv)
+    finally:
+        F._pool_in_kernel = original
+    assert (spied[0] is not None) == (in_loop and jit_mode)
+
+
+def test_pooling_inside_the_convolution_only_for_two_by_two_windows(jit_mode):
+    x, w, b = _data((2, 9, 9, 1), 43), _data((3, 3, 1, 4), 44), _data((4,), 45)
+    conv = dict(strides=(1, 1), padding="SAME", dilations=(1, 1), activation="Relu")
+    for ksize, strides in (((3, 3), (2, 2)), ((2, 2), (1, 1)), ((3, 3), (3, 3))):
+        got = F.FUSED_CONV2D_MAX_POOL.kernel(np, x, w, b, ksize=ksize, pool_strides=strides,
+                                             pool_padding="VALID", **conv)
+        y = F.FUSED_CONV2D.kernel(np, x, w, b, **conv)
+        np.testing.assert_array_equal(got, P._max_pool_nhwc(np, y, ksize, strides, "VALID"))

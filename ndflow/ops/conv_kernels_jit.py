@@ -223,18 +223,103 @@ def _conv3x3_c1_loop(xp, w2, b, out, relu):
                     row[k] = s
 
 
-def conv3x3_c1(xp, x_padded, w, b, out_hw, relu):
+@jit.kernel
+def _conv3x3_c1_pool_loop(xp, w2, b, out, relu):
+    """out[n, py, px] = the max over the 2x2 window at (2*py, 2*px) of what
+    `_conv3x3_c1_loop` writes there (the same sums, bias and ReLU, then the max pool's
+    comparisons in its window order): the convolution's output is never stored."""
+    ph, pw, o = out.shape[1], out.shape[2], out.shape[3]
+    zero = out.dtype.type(0)
+    for n in range(out.shape[0]):
+        for py in range(ph):
+            y = 2 * py
+            for px in range(pw):
+                x = 2 * px
+                row = out[n, py, px]
+                r0, r1 = xp[n, y], xp[n, y + 1]
+                r2, r3 = xp[n, y + 2], xp[n, y + 3]
+                a0, a1, a2, a3 = r0[x], r0[x + 1], r0[x + 2], r0[x + 3]
+                b0, b1, b2, b3 = r1[x], r1[x + 1], r1[x + 2], r1[x + 3]
+                c0, c1, c2, c3 = r2[x], r2[x + 1], r2[x + 2], r2[x + 3]
+                d0, d1, d2, d3 = r3[x], r3[x + 1], r3[x + 2], r3[x + 3]
+                for k in range(o):
+                    w0, w1, w2k = w2[0, k], w2[1, k], w2[2, k]
+                    w3, w4, w5 = w2[3, k], w2[4, k], w2[5, k]
+                    w6, w7, w8 = w2[6, k], w2[7, k], w2[8, k]
+                    bk = b[k]
+                    # the window's four outputs, in its row-major order
+                    s = a0 * w0
+                    s += a1 * w1
+                    s += a2 * w2k
+                    s += b0 * w3
+                    s += b1 * w4
+                    s += b2 * w5
+                    s += c0 * w6
+                    s += c1 * w7
+                    s += c2 * w8
+                    s = s + bk
+                    t = a1 * w0
+                    t += a2 * w1
+                    t += a3 * w2k
+                    t += b1 * w3
+                    t += b2 * w4
+                    t += b3 * w5
+                    t += c1 * w6
+                    t += c2 * w7
+                    t += c3 * w8
+                    t = t + bk
+                    u = b0 * w0
+                    u += b1 * w1
+                    u += b2 * w2k
+                    u += c0 * w3
+                    u += c1 * w4
+                    u += c2 * w5
+                    u += d0 * w6
+                    u += d1 * w7
+                    u += d2 * w8
+                    u = u + bk
+                    v = b1 * w0
+                    v += b2 * w1
+                    v += b3 * w2k
+                    v += c1 * w3
+                    v += c2 * w4
+                    v += c3 * w5
+                    v += d1 * w6
+                    v += d2 * w7
+                    v += d3 * w8
+                    v = v + bk
+                    if relu:
+                        s = s if (s >= zero or s != s) else zero
+                        t = t if (t >= zero or t != t) else zero
+                        u = u if (u >= zero or u != u) else zero
+                        v = v if (v >= zero or v != v) else zero
+                    # np.maximum's order and NaN rule, as _max_pool_loop
+                    if not (s >= t or s != s):
+                        s = t
+                    if not (s >= u or s != s):
+                        s = u
+                    if not (s >= v or s != s):
+                        s = v
+                    row[k] = s
+
+
+def conv3x3_c1(xp, x_padded, w, b, out_hw, relu, pooled_hw=None):
     """relu?(conv2d(x, w) + b) for a stride-1 3x3 filter over one input channel (W5's first
     layer), from the padded input: one pass writing the output, no patch matrix and no K=9
     GEMM (1.8 against 2.9 ms with im2col + GEMM + epilogue at batch 128). The taps are
-    summed in row-major order, which rounds differently from BLAS (float32 tolerance)."""
+    summed in row-major order, which rounds differently from BLAS (float32 tolerance).
+
+    With `pooled_hw` = (ph, pw), the output is instead its 2x2 stride-2 max pool from the
+    top-left corner (2*ph <= oh, 2*pw <= ow), the same numbers as pooling the output."""
     n = x_padded.shape[0]
-    out = xp.empty((n, out_hw[0], out_hw[1], w.shape[3]), dtype=x_padded.dtype)
+    hw = out_hw if pooled_hw is None else pooled_hw
+    out = xp.empty((n, hw[0], hw[1], w.shape[3]), dtype=x_padded.dtype)
     xs = xp.ascontiguousarray(x_padded[..., 0])
     w2 = xp.ascontiguousarray(w.reshape(9, w.shape[3]))
+    loop = _conv3x3_c1_loop if pooled_hw is None else _conv3x3_c1_pool_loop
 
     def piece(n0, n1):
-        _conv3x3_c1_loop(xs[n0:n1], w2, b, out[n0:n1], relu)
+        loop(xs[n0:n1], w2, b, out[n0:n1], relu)
     _split_images(out, piece)
     return out
 

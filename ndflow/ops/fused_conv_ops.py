@@ -224,6 +224,30 @@ def _conv_pool_infer(ts, attrs):
     return [(TensorShape(_pool_infer_dims("MaxPool", shape.dims, pool)), dtype)]
 
 
+def _pool_in_kernel(xp, x, w, b, strides, padding, dilations, activation, ksize,
+                    pool_strides, conv_geometry, pool_geometry):
+    """The pooled output computed inside the convolution's own compiled loop, when the pool
+    is 2x2 stride 2 from the output's corner and the convolution is W5's first layer (3x3
+    over one channel) or a Winograd one (its 2x2 output tiles are the pool's windows);
+    None otherwise. Same numbers as pooling the FusedConv2D output, and neither the output
+    nor its blocks are stored (W6's CNN, a 1000-image batch, CPU ms at one thread, against
+    the convolution then the pool: conv1 23.4 -> 7.6, conv2 64.9 -> 48.7;
+    `benchmarks/bench_cnn_kernels.py --batch 1000 --only infer`)."""
+    oh, ow, pads = conv_geometry
+    ph, pw, pool_pads = pool_geometry
+    if tuple(ksize) != (2, 2) or tuple(pool_strides) != (2, 2) or \
+            pool_pads[0][0] or pool_pads[1][0] or 2 * ph > oh or 2 * pw > ow or \
+            not ph or not pw:
+        return None
+    relu = activation == "Relu"
+    if w.shape[:3] == (3, 3, 1) and strides == dilations == (1, 1) and K.usable(xp, x, w, b):
+        return K.conv3x3_c1(xp, _pad(xp, x, pads), w, b, (oh, ow), relu, (ph, pw))
+    if _winograd(xp, w.shape[:2], strides, dilations, padding, w.shape[2], w.shape[3],
+                 x.shape[0] * oh * ow, x, w, b):
+        return W.conv3x3(xp, x, w, pads, (oh, ow), b, relu, pooled_hw=(ph, pw))
+    return None
+
+
 @op("FusedConv2DMaxPool", unify=ALL, infer=_conv_pool_infer)
 def FUSED_CONV2D_MAX_POOL(xp, x, w, b, strides, padding, dilations, activation, ksize,
                           pool_strides, pool_padding):
@@ -231,10 +255,14 @@ def FUSED_CONV2D_MAX_POOL(xp, x, w, b, strides, padding, dilations, activation, 
     the convolution's output (W6's largest array: 100 MB for a 1000-image batch of W5's
     first layer) is pooled while in cache and never stored whole."""
     n = x.shape[0]
-    oh, ow, _ = _geometry("FusedConv2DMaxPool", x.shape[1], x.shape[2], w.shape[:2], strides,
-                          dilations, padding)
-    ph, pw, _ = _geometry("FusedConv2DMaxPool", oh, ow, ksize, pool_strides, (1, 1),
-                          pool_padding)
+    oh, ow, pads = _geometry("FusedConv2DMaxPool", x.shape[1], x.shape[2], w.shape[:2],
+                             strides, dilations, padding)
+    ph, pw, pool_pads = _geometry("FusedConv2DMaxPool", oh, ow, ksize, pool_strides, (1, 1),
+                                  pool_padding)
+    pooled = _pool_in_kernel(xp, x, w, b, strides, padding, dilations, activation, ksize,
+                             pool_strides, (oh, ow, pads), (ph, pw, pool_pads))
+    if pooled is not None:
+        return pooled
     out = xp.empty((n, ph, pw, w.shape[3]), dtype=xp.result_type(x.dtype, w.dtype))
     step = max(1, BLOCK_BYTES // max(oh * ow * w.shape[3] * out.dtype.itemsize, 1))
     for i in range(0, n, step):

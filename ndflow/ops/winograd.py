@@ -113,6 +113,45 @@ def _output_transform_loop(m, b, out, tmp, th, tw, relu):
                         q0[k] = z0
 
 
+@jit.kernel
+def _output_pool_loop(m, b, out, tmp, th, tw, relu):
+    """out[n, ty, tx] = the 2x2 max pool of tile t's outputs: what `_output_transform_loop`
+    writes at (2*ty + p, 2*tx + q), then the max pool's comparisons in its window order
+    (the tiles are the pool's windows), for the tiles out's shape covers."""
+    ph, pw, c = out.shape[1], out.shape[2], out.shape[3]
+    zero = out.dtype.type(0)
+    for n in range(out.shape[0]):
+        for ty in range(ph):
+            for tx in range(pw):
+                t = (n * th + ty) * tw + tx
+                for j in range(4):  # rows: A^T m (2x4)
+                    a0, a1, a2, a3 = m[j, t], m[4 + j, t], m[8 + j, t], m[12 + j, t]
+                    s0, s1 = tmp[j], tmp[4 + j]
+                    for k in range(c):
+                        s0[k] = a0[k] + a1[k] + a2[k]
+                        s1[k] = a1[k] - a2[k] - a3[k]
+                u0, u1, u2, u3 = tmp[0], tmp[1], tmp[2], tmp[3]
+                v0, v1, v2, v3 = tmp[4], tmp[5], tmp[6], tmp[7]
+                q = out[n, ty, tx]
+                for k in range(c):  # columns: (A^T m) A, + b, ReLU, then the max
+                    z0 = u0[k] + u1[k] + u2[k] + b[k]
+                    z1 = u1[k] - u2[k] - u3[k] + b[k]
+                    z2 = v0[k] + v1[k] + v2[k] + b[k]
+                    z3 = v1[k] - v2[k] - v3[k] + b[k]
+                    if relu:
+                        z0 = z0 if (z0 >= zero or z0 != z0) else zero
+                        z1 = z1 if (z1 >= zero or z1 != z1) else zero
+                        z2 = z2 if (z2 >= zero or z2 != z2) else zero
+                        z3 = z3 if (z3 >= zero or z3 != z3) else zero
+                    if not (z0 >= z1 or z0 != z0):  # np.maximum's NaN rule
+                        z0 = z1
+                    if not (z0 >= z2 or z0 != z0):
+                        z0 = z2
+                    if not (z0 >= z3 or z0 != z0):
+                        z0 = z3
+                    q[k] = z0
+
+
 TILE_ROWS = 196  # tiles per block (4 of W5's 14x14 images): its [16, tiles, C] arrays,
 # ~1.2 MB for conv2, are written, multiplied and read back in the L2 cache (measured: 1-8
 # images per block within noise, 16 images 1.5x slower, 128 in one block 2x)
@@ -128,10 +167,12 @@ def _blocks(n, per_image):
     return step, [(i, min(n, i + step)) for i in range(0, n, step)]
 
 
-def conv3x3(xp, x, w, pads, out_hw, bias=None, relu=False, images=None, u=None):
+def conv3x3(xp, x, w, pads, out_hw, bias=None, relu=False, images=None, u=None,
+            pooled_hw=None):
     """relu?(conv2d(x, w, stride 1) + bias) of NHWC `x` and HWIO 3x3 `w` by Winograd
     F(2x2, 3x3), a block of images at a time (blocks split over the cores when
     NDFLOW_NUM_THREADS allows: the transforms are nogil kernels, the GEMMs BLAS).
+    With `pooled_hw`, its 2x2 stride-2 max pool instead (the tiles are the windows).
 
     Args:
       x: (n, h, w, cin) unpadded input.
@@ -143,9 +184,12 @@ def conv3x3(xp, x, w, pads, out_hw, bias=None, relu=False, images=None, u=None):
       relu: Whether to apply a ReLU after the bias.
       images: images per block (default: TILE_ROWS tiles' worth).
       u: The filter transform, when already computed.
+      pooled_hw: (ph, pw) with 2*ph <= oh and 2*pw <= ow: return the max pool of the
+        output over 2x2 windows from its top-left corner, shape (n, ph, pw, cout), without
+        storing the output (FusedConv2DMaxPool).
 
     Returns:
-      The (n, oh, ow, cout) output.
+      The (n, oh, ow, cout) output, or its (n, ph, pw, cout) pool.
     """
     n, c = x.shape[0], x.shape[3]
     o = w.shape[3]
@@ -154,7 +198,7 @@ def conv3x3(xp, x, w, pads, out_hw, bias=None, relu=False, images=None, u=None):
     (top, _), (left, _) = pads
     u = filter_transform(xp, w) if u is None else u
     b = xp.zeros(o, dtype=x.dtype) if bias is None else bias
-    out = xp.empty((n, oh, ow, o), dtype=x.dtype)
+    out = xp.empty((n,) + tuple(pooled_hw or out_hw) + (o,), dtype=x.dtype)
     x = xp.ascontiguousarray(x)
     step, blocks = _blocks(n, th * tw)
     if images is not None:
@@ -171,7 +215,10 @@ def conv3x3(xp, x, w, pads, out_hw, bias=None, relu=False, images=None, u=None):
             vi, mi = _rows(v, rows, c), _rows(m, rows, o)
             _input_transform_loop(x[i:j], vi, tmp, top, left, th, tw)
             xp.matmul(vi, u, out=mi)
-            _output_transform_loop(mi, b, out[i:j], tmp_out, th, tw, relu)
+            if pooled_hw is None:
+                _output_transform_loop(mi, b, out[i:j], tmp_out, th, tw, relu)
+            else:
+                _output_pool_loop(mi, b, out[i:j], tmp_out, th, tw, relu)
     parallel.split(piece, len(blocks), 2)
     return out
 
