@@ -46,6 +46,8 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ndflow\.")
 
 from .util.allocator import tune_allocator as _tune_allocator  # noqa: E402
 _tune_allocator()  # large arrays reuse freed heap blocks (glibc; NDFLOW_MALLOC_TUNING=0: off)
+from .util.blas_threads import quiet_idle_workers as _quiet_idle_workers  # noqa: E402
+_quiet_idle_workers()  # OpenBLAS's idle workers sleep, leaving cores to ndflow's pieces
 
 from . import ops as _ops  # noqa: F401,E402  (registers every op)
 from .framework import autodiff as _autodiff  # noqa: F401  (installs the tape hook)

@@ -1,5 +1,6 @@
 """The two kernel building blocks: ndflow.util.parallel.split (pieces over a thread pool)
 and ndflow.util.jit (Numba kernels when installed and enabled, NumPy otherwise)."""
+import os
 import threading
 
 import numpy as np
@@ -97,8 +98,7 @@ def test_kernel_compiles_on_first_call_and_matches_python():
     assert scaled_add.__name__ == "scaled_add"
 
 
-def test_splitting_is_off_unless_asked_for(monkeypatch):
-    monkeypatch.delenv("NDFLOW_NUM_THREADS", raising=False)
-    assert parallel.num_threads() == 1 and parallel.pieces(10**7) == 1
+def test_all_means_every_cpu_of_the_process(monkeypatch):
+    # (the default, which follows OpenBLAS's idle workers: tests/test_blas_threads.py)
     monkeypatch.setenv("NDFLOW_NUM_THREADS", "all")
-    assert parallel.num_threads() >= 1
+    assert parallel.num_threads() == len(os.sched_getaffinity(0))

@@ -170,8 +170,8 @@ def _blocks(n, per_image):
 def conv3x3(xp, x, w, pads, out_hw, bias=None, relu=False, images=None, u=None,
             pooled_hw=None):
     """relu?(conv2d(x, w, stride 1) + bias) of NHWC `x` and HWIO 3x3 `w` by Winograd
-    F(2x2, 3x3), a block of images at a time (blocks split over the cores when
-    NDFLOW_NUM_THREADS allows: the transforms are nogil kernels, the GEMMs BLAS).
+    F(2x2, 3x3), a block of images at a time (blocks split over the cores by
+    `ndflow.util.parallel`: the transforms are nogil kernels, the GEMMs BLAS).
     With `pooled_hw`, its 2x2 stride-2 max pool instead (the tiles are the windows).
 
     Args:

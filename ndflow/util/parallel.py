@@ -10,17 +10,20 @@ the calling thread and the others on a small pool of worker threads, and returns
 are done. Work below `min_size` items per piece runs inline: handing a piece to another
 thread costs tens of microseconds, more than half of a small pass saves.
 
-Splitting is off by default (`NDFLOW_NUM_THREADS` unset or 1): measured on the 2-core
-machine of PERFORMANCE.md, with OpenBLAS's own threads busy-waiting between products, pieces
-on a second thread did not pay (W4's NumPy-path fit 2.93 against 2.25 s/epoch unsplit; W5 and
-W6 within a noise of 20-50%), so the rule is "only where a core is otherwise idle": set
-`NDFLOW_NUM_THREADS=N` (or `all`) where BLAS runs single-threaded or there are cores to
-spare. A call made from a worker thread runs inline, so kernels that split never wait on the
-pool they run in.
+The rule is "only where the other cores are free": by default (`NDFLOW_NUM_THREADS` unset)
+work is split over every CPU this process may use when OpenBLAS's idle workers do not spin
+on those cores between products (`ndflow.util.blas_threads`, which ndflow arranges at
+import), and not at all otherwise. With the workers spinning, pieces on a second thread did
+not pay (W4's NumPy-path fit 2.93 against 2.25 s/epoch unsplit; W5 and W6 within a noise of
+20-50%); with them asleep W5's epoch went 17.9 -> 10.2-12.2 s and W6's CNN 15.6k -> 25.7k-27.3k
+images/s (PERFORMANCE.md). `NDFLOW_NUM_THREADS=N` (or `all`) sets the count. A call made
+from a worker thread runs inline, so kernels that split never wait on the pool they run in.
 """
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+
+from . import blas_threads
 
 # Items per piece below which splitting does not pay (float32 elements of a simple pass).
 MIN_ITEMS = 1 << 16
@@ -30,17 +33,22 @@ _pool_lock = threading.Lock()
 _in_worker = threading.local()
 
 
+def _cpus():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def num_threads():
-    """The most pieces `split` cuts work into: NDFLOW_NUM_THREADS (default 1: no splitting;
-    "all": the CPUs this process may run on)."""
+    """The most pieces `split` cuts work into: NDFLOW_NUM_THREADS ("all": the CPUs this
+    process may run on); unset, the CPUs when OpenBLAS's idle workers leave them free
+    (`blas_threads.idle_workers_spin()` False), else 1 (no splitting)."""
     setting = os.environ.get("NDFLOW_NUM_THREADS", "").strip()
     if not setting:
-        return 1
+        return 1 if blas_threads.idle_workers_spin() else _cpus()
     if setting == "all":
-        try:
-            return len(os.sched_getaffinity(0))
-        except AttributeError:  # pragma: no cover - not Linux
-            return os.cpu_count() or 1
+        return _cpus()
     try:
         return max(1, int(setting))
     except ValueError:
