@@ -5,13 +5,15 @@ next one (a loop of NOPs on x86-64) for 2**28 CPU cycles, about 0.1 s, before th
 ndflow's own pool (`ndflow.util.parallel`) runs the pieces of a convolution or an
 elementwise pass on the other cores; with a worker spinning there, each piece shares its
 core with it, and splitting ran no faster than one core. Measured on the 2-core machine of
-PERFORMANCE.md (W6's Winograd conv2, a 1000-image batch): 54 ms on one core, 33 ms split
-over two, 55 ms split over two right after a two-thread product. OpenBLAS's
-OPENBLAS_THREAD_TIMEOUT=N makes the workers spin 2**N cycles (N from 4 to 30); at 4 they
-sleep at once and are woken by the next threaded product.
+PERFORMANCE.md (W6's Winograd conv2, a 1000-image batch): 56 ms on one core, 40 ms split
+over two, 61 ms split over two right after a two-thread product. OpenBLAS's
+OPENBLAS_THREAD_TIMEOUT=N makes the workers spin 2**N cycles (N from 4 to 30) instead.
+ndflow uses N = 20, about 0.4 ms: the workers stay awake between the products of one
+training step (W4's come every ~0.1 ms; at N = 4, waking them for each cost W4 10-40%),
+and a piece that starts after a product loses at most that much of a core.
 
 `quiet_idle_workers()` is called once when ndflow is imported. It sets
-OPENBLAS_THREAD_TIMEOUT=4, unless the user has set it or NDFLOW_BLAS_TUNING=0. OpenBLAS
+OPENBLAS_THREAD_TIMEOUT=20, unless the user has set it or NDFLOW_BLAS_TUNING=0. OpenBLAS
 reads the variable when it starts its workers: at NumPy's import, so when NumPy was
 imported first, its workers are stopped (`blas_thread_shutdown_`, what OpenBLAS's own fork
 handler calls) and restart on the next threaded product with the new setting.
@@ -21,8 +23,7 @@ import ctypes
 import os
 import sys
 
-SHORT_TIMEOUT = 4  # OpenBLAS's minimum: 2**4 cycles of spinning before a worker sleeps
-QUIET_TIMEOUT = 16  # at most 2**16 cycles (~25 us) of spinning: the cores count as free
+TIMEOUT = 20  # 2**20 cycles (~0.4 ms) of spinning before an idle worker sleeps
 _TIMEOUT_VAR = "OPENBLAS_THREAD_TIMEOUT"
 _state = {"library": None, "searched": False}
 
@@ -70,9 +71,9 @@ def blas_threads():
 
 def idle_workers_spin():
     """True unless OpenBLAS is known to leave the other cores free between products: it
-    runs one thread, or its workers sleep within 2**16 cycles (OPENBLAS_THREAD_TIMEOUT
-    <= 16 when they started). Also True when NumPy's BLAS is not a findable OpenBLAS (MKL's OpenMP threads
-    spin as well), so that `parallel` keeps to one thread there."""
+    runs one thread, or its workers sleep within 2**20 cycles (OPENBLAS_THREAD_TIMEOUT
+    <= 20 when they started). Also True when NumPy's BLAS is not a findable OpenBLAS
+    (MKL's OpenMP threads spin as well), so that `parallel` keeps to one thread there."""
     lib = _library()
     threads = blas_threads()
     if lib is None or threads is None:
@@ -80,7 +81,7 @@ def idle_workers_spin():
     if threads <= 1:
         return False
     lib.openblas_thread_timeout.restype = ctypes.c_uint
-    return not 0 < lib.openblas_thread_timeout() <= QUIET_TIMEOUT
+    return not 0 < lib.openblas_thread_timeout() <= TIMEOUT
 
 
 def quiet_idle_workers():
@@ -94,7 +95,7 @@ def quiet_idle_workers():
         return False
     if _TIMEOUT_VAR in os.environ:
         return False
-    os.environ[_TIMEOUT_VAR] = str(SHORT_TIMEOUT)
+    os.environ[_TIMEOUT_VAR] = str(TIMEOUT)
     if "numpy" not in sys.modules:
         return True  # OpenBLAS reads it when NumPy loads it
     lib = _library()
