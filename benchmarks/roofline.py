@@ -14,7 +14,7 @@ import numpy as np
 from benchmarks import common as C
 
 OPENBLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
-                 "OMP_NUM_THREADS")
+                 "OPENBLAS_THREAD_TIMEOUT", "OMP_NUM_THREADS")
 
 
 def dense_gemms(batch, n_in, n_out, input_grad):

@@ -280,7 +280,9 @@ def settings_text(machine, args, env):
                  f"{p['internal_api']} {p['version']} ({p['architecture']}, "
                  f"{p['num_threads']} threads)" for p in blas.get("threadpools", [])),
              "BLAS environment (same for every framework): " + ", ".join(
-                 f"{k}={v}" for k, v in blas.get("env", {}).items()),
+                 f"{k}={v}" for k, v in blas.get("env", {}).items()) +
+             " (ndflow's own process sets OPENBLAS_THREAD_TIMEOUT=20 when it is unset: "
+             "ndflow/util/blas_threads.py)",
              f"threads: {args.threads or 'as set in the environment'}; repeats: {args.repeats}"
              f"{'; QUICK mode (numbers meaningless)' if args.quick else ''}"
              f"{f'; max batches {args.max_batches}' if args.max_batches else ''}"]

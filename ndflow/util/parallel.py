@@ -15,8 +15,8 @@ work is split over every CPU this process may use when OpenBLAS's idle workers d
 on those cores between products (`ndflow.util.blas_threads`, which ndflow arranges at
 import), and not at all otherwise. With the workers spinning, pieces on a second thread did
 not pay (W4's NumPy-path fit 2.93 against 2.25 s/epoch unsplit; W5 and W6 within a noise of
-20-50%); with them asleep W5's epoch went 17.9 -> 10.2-12.2 s and W6's CNN 15.6k -> 25.7k-27.3k
-images/s (PERFORMANCE.md). `NDFLOW_NUM_THREADS=N` (or `all`) sets the count. A call made
+20-50%); with them asleep W5's epoch went 17.9 -> 12.5 s and W6's CNN 15.6k -> 26.5k images/s
+(PERFORMANCE.md). `NDFLOW_NUM_THREADS=N` (or `all`) sets the count. A call made
 from a worker thread runs inline, so kernels that split never wait on the pool they run in.
 """
 import os
