@@ -80,16 +80,20 @@ def _input_transform_loop(x, v, tmp, top, left, th, tw):
 
 
 @jit.kernel
-def _output_transform_loop(m, b, out, tmp, th, tw, relu):
+def _output_transform_loop(m, b, out, tmp, th, tw, relu, pool):
     """out[n, 2*ty + p, 2*tx + q] = (A^T m_t A)[p, q] + b, ReLU when `relu`, for each tile t
     (outputs past out's edge dropped). Two passes through the (8, c) scratch `tmp` (rows,
     then columns): each loop touches a few arrays and vectorises, 2x faster measured than
-    one loop over all 16 inputs, with the same additions in the same order."""
+    one loop over all 16 inputs, with the same additions in the same order.
+
+    With `pool`, out[n, ty, tx] is instead the 2x2 max pool of tile t's four outputs (the
+    tiles are the pool's windows), combined in the max pool's window order with its
+    comparisons (np.maximum's NaN rule), for the tiles out's shape covers."""
     oh, ow, c = out.shape[1], out.shape[2], out.shape[3]
     zero = out.dtype.type(0)
     for n in range(out.shape[0]):
-        for ty in range(th):
-            for tx in range(tw):
+        for ty in range(oh if pool else th):
+            for tx in range(ow if pool else tw):
                 t = (n * th + ty) * tw + tx
                 y0, x0 = 2 * ty, 2 * tx
                 two_y, two_x = y0 + 1 < oh, x0 + 1 < ow
@@ -99,6 +103,28 @@ def _output_transform_loop(m, b, out, tmp, th, tw, relu):
                     for k in range(c):
                         s0[k] = a0[k] + a1[k] + a2[k]
                         s1[k] = a1[k] - a2[k] - a3[k]
+                if pool:  # columns of both rows, + b, ReLU, then the max
+                    u0, u1, u2, u3 = tmp[0], tmp[1], tmp[2], tmp[3]
+                    v0, v1, v2, v3 = tmp[4], tmp[5], tmp[6], tmp[7]
+                    q = out[n, ty, tx]
+                    for k in range(c):
+                        z0 = u0[k] + u1[k] + u2[k] + b[k]
+                        z1 = u1[k] - u2[k] - u3[k] + b[k]
+                        z2 = v0[k] + v1[k] + v2[k] + b[k]
+                        z3 = v1[k] - v2[k] - v3[k] + b[k]
+                        if relu:
+                            z0 = z0 if (z0 >= zero or z0 != z0) else zero
+                            z1 = z1 if (z1 >= zero or z1 != z1) else zero
+                            z2 = z2 if (z2 >= zero or z2 != z2) else zero
+                            z3 = z3 if (z3 >= zero or z3 != z3) else zero
+                        if not (z0 >= z1 or z0 != z0):
+                            z0 = z1
+                        if not (z0 >= z2 or z0 != z0):
+                            z0 = z2
+                        if not (z0 >= z3 or z0 != z0):
+                            z0 = z3
+                        q[k] = z0
+                    continue
                 for p in range(2 if two_y else 1):  # columns: (A^T m) A, + b, ReLU
                     u0, u1, u2, u3 = tmp[4 * p], tmp[4 * p + 1], tmp[4 * p + 2], tmp[4 * p + 3]
                     q0 = out[n, y0 + p, x0]
@@ -111,45 +137,6 @@ def _output_transform_loop(m, b, out, tmp, th, tw, relu):
                             z1 = z1 if (z1 >= zero or z1 != z1) else zero
                         q1[k] = z1  # then q0: at the edge (q1 is q0) the valid value stays
                         q0[k] = z0
-
-
-@jit.kernel
-def _output_pool_loop(m, b, out, tmp, th, tw, relu):
-    """out[n, ty, tx] = the 2x2 max pool of tile t's outputs: what `_output_transform_loop`
-    writes at (2*ty + p, 2*tx + q), then the max pool's comparisons in its window order
-    (the tiles are the pool's windows), for the tiles out's shape covers."""
-    ph, pw, c = out.shape[1], out.shape[2], out.shape[3]
-    zero = out.dtype.type(0)
-    for n in range(out.shape[0]):
-        for ty in range(ph):
-            for tx in range(pw):
-                t = (n * th + ty) * tw + tx
-                for j in range(4):  # rows: A^T m (2x4)
-                    a0, a1, a2, a3 = m[j, t], m[4 + j, t], m[8 + j, t], m[12 + j, t]
-                    s0, s1 = tmp[j], tmp[4 + j]
-                    for k in range(c):
-                        s0[k] = a0[k] + a1[k] + a2[k]
-                        s1[k] = a1[k] - a2[k] - a3[k]
-                u0, u1, u2, u3 = tmp[0], tmp[1], tmp[2], tmp[3]
-                v0, v1, v2, v3 = tmp[4], tmp[5], tmp[6], tmp[7]
-                q = out[n, ty, tx]
-                for k in range(c):  # columns: (A^T m) A, + b, ReLU, then the max
-                    z0 = u0[k] + u1[k] + u2[k] + b[k]
-                    z1 = u1[k] - u2[k] - u3[k] + b[k]
-                    z2 = v0[k] + v1[k] + v2[k] + b[k]
-                    z3 = v1[k] - v2[k] - v3[k] + b[k]
-                    if relu:
-                        z0 = z0 if (z0 >= zero or z0 != z0) else zero
-                        z1 = z1 if (z1 >= zero or z1 != z1) else zero
-                        z2 = z2 if (z2 >= zero or z2 != z2) else zero
-                        z3 = z3 if (z3 >= zero or z3 != z3) else zero
-                    if not (z0 >= z1 or z0 != z0):  # np.maximum's NaN rule
-                        z0 = z1
-                    if not (z0 >= z2 or z0 != z0):
-                        z0 = z2
-                    if not (z0 >= z3 or z0 != z0):
-                        z0 = z3
-                    q[k] = z0
 
 
 TILE_ROWS = 196  # tiles per block (4 of W5's 14x14 images): its [16, tiles, C] arrays,
@@ -215,10 +202,8 @@ def conv3x3(xp, x, w, pads, out_hw, bias=None, relu=False, images=None, u=None,
             vi, mi = _rows(v, rows, c), _rows(m, rows, o)
             _input_transform_loop(x[i:j], vi, tmp, top, left, th, tw)
             xp.matmul(vi, u, out=mi)
-            if pooled_hw is None:
-                _output_transform_loop(mi, b, out[i:j], tmp_out, th, tw, relu)
-            else:
-                _output_pool_loop(mi, b, out[i:j], tmp_out, th, tw, relu)
+            _output_transform_loop(mi, b, out[i:j], tmp_out, th, tw, relu,
+                                   pooled_hw is not None)
     parallel.split(piece, len(blocks), 2)
     return out
 
