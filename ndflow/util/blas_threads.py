@@ -25,13 +25,14 @@ import sys
 
 TIMEOUT = 20  # 2**20 cycles (~0.4 ms) of spinning before an idle worker sleeps
 _TIMEOUT_VAR = "OPENBLAS_THREAD_TIMEOUT"
-_state = {"library": None, "searched": False}
+_state = {"library": None, "get_threads": None, "searched": False}
 
 
 def _library():
     """The OpenBLAS this process has loaded (NumPy's), or None: not loaded, not OpenBLAS, or
-    not Linux (its shared objects are found through /proc/self/maps)."""
-    if not _state["searched"]:
+    not Linux (its shared objects are found through /proc/self/maps). Searched once NumPy
+    is imported (before, its OpenBLAS may not be loaded yet)."""
+    if not _state["searched"] and "numpy" in sys.modules:
         _state["searched"] = True
         try:
             with open("/proc/self/maps") as maps:
@@ -43,8 +44,12 @@ def _library():
                 lib = ctypes.CDLL(path)
             except OSError:
                 continue
-            if hasattr(lib, "openblas_thread_timeout") and hasattr(lib, "openblas_read_env"):
-                _state["library"] = lib
+            get_threads = _symbol(lib, "openblas_get_num_threads")
+            if get_threads is not None and hasattr(lib, "openblas_thread_timeout") and \
+                    hasattr(lib, "openblas_read_env"):
+                get_threads.restype = ctypes.c_int
+                lib.openblas_thread_timeout.restype = ctypes.c_uint
+                _state["library"], _state["get_threads"] = lib, get_threads
                 break
     return _state["library"]
 
@@ -61,12 +66,9 @@ def _symbol(lib, name):
 
 def blas_threads():
     """OpenBLAS's thread count, or None when NumPy does not use a (findable) OpenBLAS."""
-    lib = _library()
-    get = _symbol(lib, "openblas_get_num_threads") if lib is not None else None
-    if get is None:
+    if _library() is None:
         return None
-    get.restype = ctypes.c_int
-    return int(get())
+    return int(_state["get_threads"]())
 
 
 def idle_workers_spin():
@@ -74,18 +76,19 @@ def idle_workers_spin():
     runs one thread, or its workers sleep within 2**20 cycles (OPENBLAS_THREAD_TIMEOUT
     <= 20 when they started). Also True when NumPy's BLAS is not a findable OpenBLAS
     (MKL's OpenMP threads spin as well), so that `parallel` keeps to one thread there."""
-    lib = _library()
     threads = blas_threads()
-    if lib is None or threads is None:
+    if threads is None:
         return True
     if threads <= 1:
         return False
-    lib.openblas_thread_timeout.restype = ctypes.c_uint
-    return not 0 < lib.openblas_thread_timeout() <= TIMEOUT
+    return not 0 < _library().openblas_thread_timeout() <= TIMEOUT
 
 
 def quiet_idle_workers():
-    """Makes OpenBLAS's idle workers sleep at once instead of spinning (see the module).
+    """Makes OpenBLAS's idle workers sleep after ~0.4 ms instead of ~0.1 s (see the module).
+
+    Called at import, when no other thread is inside OpenBLAS: stopping its workers is not
+    safe against a product running at the same time.
 
     Returns:
       True when the setting was made, False when it was left alone (NDFLOW_BLAS_TUNING=0,
