@@ -102,3 +102,33 @@ def test_all_means_every_cpu_of_the_process(monkeypatch):
     # (the default, which follows OpenBLAS's idle workers: tests/test_blas_threads.py)
     monkeypatch.setenv("NDFLOW_NUM_THREADS", "all")
     assert parallel.num_threads() == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX-only")
+def test_a_forked_child_splits_on_a_pool_of_its_own(monkeypatch):
+    """The parent's pool threads do not exist in a forked child: splitting there must not
+    wait on them (it hung before the pool was dropped at fork)."""
+    import time
+    monkeypatch.setenv("NDFLOW_NUM_THREADS", "2")
+    out = np.zeros(1000)
+
+    def piece(start, stop):
+        out[start:stop] += 1
+    parallel.split(piece, 1000, min_size=10)  # the parent's pool exists now
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        try:
+            parallel.split(piece, 1000, min_size=10)
+            os._exit(0 if (out == 2).all() else 3)
+        finally:
+            os._exit(4)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked child's split did not finish within 30 s")

@@ -60,6 +60,17 @@ def _mark_worker():
     _in_worker.active = True
 
 
+def _forget_pool():
+    """In a forked child: its parent's worker threads do not exist there, and a pool whose
+    threads are gone takes work it never runs, so the child starts a pool of its own."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def _get_pool(workers):
     global _pool
     with _pool_lock:
