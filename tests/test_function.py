@@ -192,3 +192,31 @@ def test_module_tracks_variables_and_submodules():
     assert m.name == "mlp" and Dense(1, 1).name == "dense"
     assert len(m.variables) == 4 and len(m.trainable_variables) == 2
     assert len(m.submodules) == 2
+
+
+def test_one_tuple_of_arrays_is_keyed_like_flat_arrays():
+    """A single (x, y) tuple of arrays (what Keras' fit passes its step) takes the fast
+    signature path: one trace per shapes and dtypes, kept apart from f(x, y), from a list,
+    and from tuples holding Python values (which retrace per value, as before)."""
+    traces = []
+
+    @tf.function
+    def f(*args):
+        traces.append(len(args))
+        flat = tf.nest.flatten(args)
+        return tf.add_n([tf.cast(a, tf.float32) for a in flat if tf.is_tensor(a)]) * \
+            float(sum(a for a in flat if isinstance(a, int)) or 1)
+
+    x, y = np.ones((2, 3), np.float32), np.full((2, 3), 2.0, np.float32)
+    np.testing.assert_array_equal(f((x, y)).numpy(), x + y)
+    np.testing.assert_array_equal(f((y, y)).numpy(), y + y)  # same trace, new values
+    assert len(traces) == 1
+    np.testing.assert_array_equal(f((x, y[:1])).numpy(), x + y[:1])  # new shape: new trace
+    np.testing.assert_array_equal(f(x, y).numpy(), x + y)  # two arguments: another
+    np.testing.assert_array_equal(f([x, y]).numpy(), x + y)  # a list: the general path
+    assert len(traces) == 4
+    np.testing.assert_array_equal(f((x, 3)).numpy(), x * 3)
+    np.testing.assert_array_equal(f((x, 4)).numpy(), x * 4)  # a Python value retraces
+    assert len(traces) == 6
+    np.testing.assert_array_equal(f((tf.constant(x), y)).numpy(), x + y)  # tensors too
+    assert len(traces) == 6

@@ -100,12 +100,12 @@ class Function:
             # must see the ops: run the Python function itself.
             fn = self._traced_function() if building is not None else self._python_function
             return fn(*args, **kwargs)
-        key = None
+        key, tensors = None, args
         if not kwargs and self.input_signature is None:
             key = _flat_key(args)  # fast path: only tensors/arrays as positional arguments
-        if key is not None:
-            tensors = args
-        else:
+            if key is None and len(args) == 1 and args[0].__class__ is tuple:  # (x, y) batches
+                key, tensors = _flat_key(args[0], ("tuple",)), args[0]
+        if key is None:
             key, tensors = self._signature(args, kwargs)
         concrete = self._cache.get(key)
         if concrete is None:
@@ -227,8 +227,8 @@ class Function:
         return f"<ndflow.function {self._name}>"
 
 
-def _flat_key(args):
-    key = []
+def _flat_key(args, prefix=()):
+    key = list(prefix)
     for a in args:
         c = a.__class__
         if c is not EagerTensor and c is not np.ndarray:
