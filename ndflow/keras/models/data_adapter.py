@@ -156,6 +156,8 @@ def class_weights_for(y, class_weight):
 
 
 def _take(structure, index):
+    if structure.__class__ is np.ndarray:  # the common case, without map_structure's walk
+        return structure[index]
     return nest.map_structure(lambda a: _take_rows(a, index), structure)
 
 
