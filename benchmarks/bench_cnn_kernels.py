@@ -3,9 +3,10 @@
     OPENBLAS_NUM_THREADS=1 NDFLOW_NUM_THREADS=1 python -m benchmarks.bench_cnn_kernels
 
 `--batch 1000 --only infer` times W6's inference convolutions (the FusedConv2DMaxPool
-kernel against the convolution followed by a max pool). Each kernel runs with the jit on and off (`ndflow.util.jit.use_jit`), interleaved round by
-round, `--rounds` rounds of `--calls` calls; prints the median ms per call of each and the
-first-call (compile) seconds of each compiled kernel.
+kernel against the convolution followed by a max pool). Each kernel runs with the jit on
+and off (`ndflow.util.jit.use_jit`), interleaved round by round, `--rounds` rounds of
+`--calls` calls; prints the median ms per call of each and the first-call (compile)
+seconds of each compiled kernel.
 """
 import argparse
 import statistics

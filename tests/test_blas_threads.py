@@ -1,5 +1,5 @@
-"""OpenBLAS's idle workers after `import ndflow` (ndflow/util/blas_threads.py): they sleep at
-once after a threaded product instead of spinning on a core for ~0.1 s, whether NumPy was
+"""OpenBLAS's idle workers after `import ndflow` (ndflow/util/blas_threads.py): they sleep
+~0.4 ms after a threaded product instead of spinning on a core for ~0.1 s, whether NumPy was
 imported before ndflow or not, unless the user set OPENBLAS_THREAD_TIMEOUT or
 NDFLOW_BLAS_TUNING=0; and ndflow's thread pool splits work only while they do."""
 import json

@@ -318,7 +318,7 @@ CONV_POOLS = [((3, 9, 9, 1), 8, "SAME", "VALID", True), ((2, 8, 6, 1), 5, "SAME"
 @pytest.mark.parametrize("shape,out_channels,padding,pool_padding,in_loop", CONV_POOLS)
 @pytest.mark.parametrize("activation", ["Relu", ""])
 def test_pooling_inside_the_convolution_gives_the_pooled_output(
-        jit_mode, shape, out_channels, padding, pool_padding, in_loop, activation):
+        jit_mode, monkeypatch, shape, out_channels, padding, pool_padding, in_loop, activation):
     """FusedConv2DMaxPool's one-loop kernels (conv1's direct loop, Winograd's output
     transform) give exactly the max pool of FusedConv2D's output, NaN included."""
     x = _data(shape, 40)
@@ -336,12 +336,9 @@ def test_pooling_inside_the_convolution_gives_the_pooled_output(
     def spy(*args):
         spied.append(original(*args))
         return spied[-1]
-    F._pool_in_kernel = spy
-    try:
-        F.FUSED_CONV2D_MAX_POOL.kernel(np, x, w, b, ksize=(2, 2), pool_strides=(2, 2),
-                                       pool_padding=pool_padding, **conv)
-    finally:
-        F._pool_in_kernel = original
+    monkeypatch.setattr(F, "_pool_in_kernel", spy)
+    F.FUSED_CONV2D_MAX_POOL.kernel(np, x, w, b, ksize=(2, 2), pool_strides=(2, 2),
+                                   pool_padding=pool_padding, **conv)
     assert (spied[0] is not None) == (in_loop and jit_mode)
 
 

@@ -46,6 +46,13 @@ def _epilogue(xp, b, relu):
     return finish
 
 
+def _one_channel_3x3(xp, x, w, b, strides, dilations):
+    """Whether the convolution runs as the compiled direct loop (`K.conv3x3_c1`): a 3x3
+    filter over one input channel, stride 1, no dilation."""
+    return w.shape[:3] == (3, 3, 1) and strides == dilations == (1, 1) and \
+        K.usable(xp, x, w, b)
+
+
 @op("FusedConv2D", unify=ALL, infer=_fused_infer)
 def FUSED_CONV2D(xp, x, w, b, strides, padding, dilations, activation):
     """activation(conv2d(x, w) + b) for NHWC `x`, HWIO `w` and `b` of the output depth."""
@@ -53,8 +60,7 @@ def FUSED_CONV2D(xp, x, w, b, strides, padding, dilations, activation):
     _check_rank("FusedConv2D", "filter", w.shape, 4)
     _check_depth("FusedConv2D", x.shape, w.shape, x.shape[3], w.shape[2])
     _check_bias("FusedConv2D", (None, None, None, w.shape[3]), b.shape, "NHWC")
-    if w.shape[:3] == (3, 3, 1) and strides == dilations == (1, 1) and \
-            K.usable(xp, x, w, b):  # W5's first layer: one compiled pass
+    if _one_channel_3x3(xp, x, w, b, strides, dilations):  # W5's first layer: one pass
         oh, ow, pads = _geometry("FusedConv2D", x.shape[1], x.shape[2], (3, 3), strides,
                                  dilations, padding)
         return K.conv3x3_c1(xp, _pad(xp, x, pads), w, b, (oh, ow), activation == "Relu")
@@ -240,7 +246,7 @@ def _pool_in_kernel(xp, x, w, b, strides, padding, dilations, activation, ksize,
             not ph or not pw:
         return None
     relu = activation == "Relu"
-    if w.shape[:3] == (3, 3, 1) and strides == dilations == (1, 1) and K.usable(xp, x, w, b):
+    if _one_channel_3x3(xp, x, w, b, strides, dilations):
         return K.conv3x3_c1(xp, _pad(xp, x, pads), w, b, (oh, ow), relu, (ph, pw))
     if _winograd(xp, w.shape[:2], strides, dilations, padding, w.shape[2], w.shape[3],
                  x.shape[0] * oh * ow, x, w, b):

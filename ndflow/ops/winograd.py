@@ -95,8 +95,6 @@ def _output_transform_loop(m, b, out, tmp, th, tw, relu, pool):
         for ty in range(oh if pool else th):
             for tx in range(ow if pool else tw):
                 t = (n * th + ty) * tw + tx
-                y0, x0 = 2 * ty, 2 * tx
-                two_y, two_x = y0 + 1 < oh, x0 + 1 < ow
                 for j in range(4):  # rows: A^T m (2x4)
                     a0, a1, a2, a3 = m[j, t], m[4 + j, t], m[8 + j, t], m[12 + j, t]
                     s0, s1 = tmp[j], tmp[4 + j]
@@ -125,6 +123,8 @@ def _output_transform_loop(m, b, out, tmp, th, tw, relu, pool):
                             z0 = z3
                         q[k] = z0
                     continue
+                y0, x0 = 2 * ty, 2 * tx
+                two_y, two_x = y0 + 1 < oh, x0 + 1 < ow
                 for p in range(2 if two_y else 1):  # columns: (A^T m) A, + b, ReLU
                     u0, u1, u2, u3 = tmp[4 * p], tmp[4 * p + 1], tmp[4 * p + 2], tmp[4 * p + 3]
                     q0 = out[n, y0 + p, x0]
