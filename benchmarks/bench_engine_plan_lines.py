@@ -52,11 +52,16 @@ def main():
     rows = []
     lines = p.source.splitlines()
     for number, line in enumerate(lines, 1):
-        m = re.match(r"\s+(?:(.+?) = )?(k\d+)\((.*)\)$", line)
+        read = re.match(r"\s+(v\d+) = (k\d+v)\._value$", line)
+        if read:  # a variable's value read into the plan
+            env[read.group(1)] = namespace[read.group(2)]._value
+            continue
+        m = re.match(r"\s+(?:(.+?) = )?(k\d+c?)\((.*)\)$", line)
         if not m:
             continue
         outs, k, args = m.groups()
-        argv = [env[a] if a[0] in "vf" else namespace[a] for a in args.split(", ") if a]
+        argv = [namespace[a[:-7]]._value if a.endswith("._value")
+                else env[a] if a[0] in "vf" else namespace[a] for a in args.split(", ") if a]
         op = p._line_ops.get(number)
         result = namespace[k](*argv)
         dt = math.nan
@@ -66,6 +71,7 @@ def main():
                 namespace[k](*argv)
             dt = (time.process_time() - start) / calls * 1e6
         if outs:
+            outs = outs.split(" = ")[0]  # `v = kNv._value = kNc(...)`: the plan's name
             names = outs.replace(",", " ").split()
             for name, value in zip(names, [result] if len(names) == 1 else result):
                 env[name] = value

@@ -18,6 +18,7 @@ where BLAS blocks them; the stride-1 input gradient's GEMM has another shape (co
 import numpy as np
 
 from ..util import jit, parallel
+from . import elementwise_jit as EJ
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -29,12 +30,6 @@ def usable(xp, *arrays):
         return False
     dtype = arrays[0].dtype
     return dtype in _FLOATS and all(a.dtype == dtype for a in arrays)
-
-
-# Rows of (n*h*w, c) arrays per piece below which a pass is not split over threads (the
-# parallel module's measured break-even for simple passes, in elements).
-def _split_rows(rows, channels, fn):
-    parallel.split(fn, rows, max(1, parallel.MIN_ITEMS // max(channels, 1)))
 
 
 def _split_images(x, fn):
@@ -408,26 +403,9 @@ def relu_grad(xp, g, y):
     return out
 
 
-@jit.kernel
-def _bias_act_loop(z, b, relu):
-    """z += b (rows of z), then max(z, 0) when relu (as np.maximum: NaN kept), in place."""
-    zero = z.dtype.type(0)
-    for r in range(z.shape[0]):
-        row = z[r]
-        for k in range(z.shape[1]):
-            v = row[k] + b[k]
-            if relu and not (v >= zero or v != v):
-                v = zero
-            row[k] = v
-
-
 def bias_act_inplace(z2, b, relu):
     """z2 (rows, channels) += b, then ReLU when `relu`, in place and one pass."""
-    rows, c = z2.shape
-
-    def piece(r0, r1):
-        _bias_act_loop(z2[r0:r1], b, relu)
-    _split_rows(rows, c, piece)
+    EJ.bias_act(z2, b, z2, relu)
 
 
 @jit.kernel
