@@ -243,7 +243,11 @@ class DatasetV2:
 
     # --- performance -----------------------------------------------------------------------
     def prefetch(self, buffer_size, name=None):
-        """Prepares up to `buffer_size` elements ahead in a background thread."""
+        """Prepares up to `buffer_size` elements ahead in a background thread.
+
+        With `tf.data.AUTOTUNE` the elements are made in the consumer's thread while they are
+        cheap (a median under 0.2 ms), where a thread's hand-over would cost more than it
+        overlaps, and in a background thread (8 elements ahead) once they are not."""
         from .performance import PrefetchDataset
         return PrefetchDataset(self, buffer_size)
 

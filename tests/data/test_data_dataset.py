@@ -196,6 +196,55 @@ def test_prefetch_runs_ahead_with_bounded_memory_and_reports_errors():
         list(ds.prefetch(2))
 
 
+def _prefetch_threads():
+    import threading
+    return {t for t in threading.enumerate() if t.name == "ndflow-prefetch" and t.is_alive()}
+
+
+def test_autotuned_prefetch_makes_cheap_elements_inline_and_slow_ones_in_a_thread():
+    from ndflow.data import performance
+    before = _prefetch_threads()
+    it = iter(tf.data.Dataset.from_tensor_slices(np.arange(200)).prefetch(tf.data.AUTOTUNE))
+    got = [int(next(it)) for _ in range(100)]
+    assert not _prefetch_threads() - before  # cheap elements: no hand-over thread
+    got += [int(v) for v in it]
+    assert got == list(range(200))
+
+    produced = []
+
+    def slow():
+        import time
+        for i in range(60):
+            time.sleep(2 * performance.INLINE_SECONDS)
+            produced.append(i)
+            yield i
+    ds = tf.data.Dataset.from_generator(slow, output_signature=tf.TensorSpec([], tf.int64))
+    it = iter(ds.prefetch(tf.data.AUTOTUNE))
+    got = [int(next(it)) for _ in range(performance._WINDOW + 2)]
+    assert _prefetch_threads() - before  # slow ones: a thread makes them from here on
+    import time
+    time.sleep(0.05)
+    assert len(produced) > len(got)  # and runs ahead of the consumer
+    got += [int(v) for v in it]
+    assert got == list(range(60))
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.001])
+def test_autotuned_prefetch_reports_errors_in_order(delay):
+    def bad():
+        import time
+        for i in range(40):
+            time.sleep(delay)
+            yield i
+        raise RuntimeError("generator broke")
+    ds = tf.data.Dataset.from_generator(bad, output_signature=tf.TensorSpec([], tf.int32))
+    seen = []
+    with pytest.raises(RuntimeError, match="generator broke"):
+        for v in ds.prefetch(tf.data.AUTOTUNE):
+            seen.append(int(v))
+    assert seen == list(range(40))
+
+
 def test_cache_memory_and_file(tmp_path):
     calls = []
 
