@@ -143,3 +143,4 @@ def test_usable_needs_numba_and_a_float_dtype():
         assert not EJ.usable(np, np.int32) and not EJ.usable(np, np.float16)
     with jit.use_jit(False):
         assert not EJ.usable(np, np.float32)
+

@@ -202,3 +202,16 @@ def test_w1_training_is_bit_equal_to_eager(variant):
             got = sess.run(weights)
     for g, e in zip(got, eager):
         np.testing.assert_allclose(g, e.numpy(), rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("cond", [True, False])
+def test_scalar_select_in_a_plan_is_a_fresh_array_of_the_chosen_value(cond):
+    x, y = np.float32(2.5), np.float32(np.nan)
+
+    def f(c, x, y):
+        a = x * 1.0
+        return tf.where(c, a, y * 1.0), a  # the chosen value escapes as well
+    got, chosen = tf.function(f)(np.array(cond), x, y)
+    assert got.dtype == np.float32 and got.shape == ()
+    np.testing.assert_array_equal(got.numpy(), np.where(cond, x, y))
+    assert got._value is not chosen._value and not np.shares_memory(got._value, chosen._value)

@@ -808,6 +808,18 @@ def SELECT(xp, cond, x, y):
     return xp.where(cond, x, y)
 
 
+@SELECT.bind_to
+def _bind_select(xp, operation, store, shapes):
+    """On three scalars (a metric's `divide_no_nan`, five a Keras step), a Python choice and a
+    0-d copy: ~0.2 us against np.where's ~1.5."""
+    dtype = operation.inputs[1].dtype.as_numpy_dtype
+    numeric = dtype is not None and np.dtype(dtype).kind in "biufc"
+    if xp is np and numeric and all(s.rank == 0 for s in shapes):  # (strings keep np.where)
+        array = xp.array
+        return lambda cond, x, y: array(x if cond else y)
+    return xp.where
+
+
 @SELECT.gradient
 def _select_grad(op, g):
     cond = op.inputs[0]
