@@ -215,3 +215,16 @@ def test_scalar_select_in_a_plan_is_a_fresh_array_of_the_chosen_value(cond):
     assert got.dtype == np.float32 and got.shape == ()
     np.testing.assert_array_equal(got.numpy(), np.where(cond, x, y))
     assert got._value is not chosen._value and not np.shares_memory(got._value, chosen._value)
+
+
+def test_broadcast_to_like_of_equal_shapes_passes_the_value_on_and_stays_unwritten():
+    from ndflow.ops import array_ops
+    g, x = np.arange(6, dtype=np.float32).reshape(2, 3), np.zeros((2, 3), np.float32)
+
+    def f(g, x):
+        b = array_ops.broadcast_to_like(g * 1.0, x)
+        return b + 1.0, b, array_ops.broadcast_to_like(g[0] * 1.0, x)
+    plus, same, wide = tf.function(f)(g, x)
+    np.testing.assert_array_equal(same.numpy(), g)  # not written by the add after it
+    np.testing.assert_array_equal(plus.numpy(), g + 1)
+    np.testing.assert_array_equal(wide.numpy(), np.broadcast_to(g[0], (2, 3)))

@@ -289,6 +289,16 @@ def BROADCAST_TO_LIKE(xp, g, x):
     return xp.broadcast_to(g, x.shape)
 
 
+@BROADCAST_TO_LIKE.bind_to
+def _bind_broadcast_to_like(xp, operation, store, shapes):
+    """g passed on where the two static shapes are equal (a metric's scalar sample weight:
+    np.broadcast_to's Python layers cost ~2.4 us a call)."""
+    g_shape, x_shape = shapes
+    if g_shape.is_fully_defined() and x_shape.is_fully_defined() and g_shape == x_shape:
+        return forward  # (the plan passes g on)
+    return functools.partial(BROADCAST_TO_LIKE.kernel, xp)
+
+
 @BROADCAST_TO_LIKE.gradient
 def _broadcast_like_grad(op, gg):
     return [sum_to_like(gg, op.inputs[0]), None]
