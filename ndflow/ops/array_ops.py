@@ -2,7 +2,6 @@
 tensors (zeros, ones, fill, *_like), reshaping and transposing, where and one_hot, and the
 helpers that read shape and axis arguments (used by every op library)."""
 import functools
-import math
 
 import numpy as np
 
@@ -992,8 +991,9 @@ def _bind_sum_to_like(xp, operation, store, shapes):
                                       if d == 1 and g_shape[i + lead] != 1)
     reduce = xp.add.reduce
     if len(axes) == lead and x_shape:  # leading axes only: the sum has x's shape already
-        dtype = operation.inputs[0].dtype.as_numpy_dtype
-        if _EJ.usable(xp, dtype) and math.prod(g_shape) > 0 and math.prod(x_shape) > 1:
-            return _EJ.leading_sum(g_shape, lead, False, dtype)  # (the same sums, one pass)
+        compiled = _EJ.leading_sum(xp, g_shape, lead, False,
+                                   operation.inputs[0].dtype.as_numpy_dtype)
+        if compiled is not None:  # (the same sums, in one pass)
+            return compiled
         return lambda g, x: reduce(g, axes, None, None, False)
     return lambda g, x: reduce(g, axes, None, None, False).reshape(x_shape)

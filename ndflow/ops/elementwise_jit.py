@@ -108,10 +108,13 @@ def add_row(shape, dtype, row_first):
     return add
 
 
-def leading_sum(shape, lead, keepdims, dtype):
-    """A kernel summing an array of static `shape` over its first `lead` axes (at least one
-    row, at least two columns: a single column NumPy sums pairwise)."""
+def leading_sum(xp, shape, lead, keepdims, dtype):
+    """A kernel summing an array of static `shape` over its first `lead` axes, or None where
+    the compiled loop does not apply: not `usable`, no rows, or a single column (which NumPy
+    sums pairwise, in another order)."""
     rows, cols = int(np.prod(shape[:lead])), int(np.prod(shape[lead:]))
+    if not usable(xp, dtype) or rows < 1 or cols < 2:
+        return None
     out_shape = (1,) * lead + tuple(shape[lead:]) if keepdims else tuple(shape[lead:])
     loop, empty = _column_sum_loop.dispatcher(), np.empty
     as_rows, reshape_out = len(shape) != 2, out_shape != (cols,)
